@@ -1,0 +1,65 @@
+package proration
+
+// Blended is the result of [Blend]: the seat-weighted average term of add
+// licenses (R4), with the seat-days that prove nothing was added or lost.
+type Blended struct {
+	Seats     int // A, active seats before
+	Remaining int // B, days remaining before
+	KeySeats  int // C, the key's seats
+	Term      int // T, days of the key's term from the redemption day
+
+	NewRemaining   int   // R = (A·B + C·T) ÷ (A + C), rounded
+	SeatDaysBefore int64 // A·B + C·T
+	SeatDaysAfter  int64 // (A + C)·R
+	Residue        int64 // SeatDaysAfter − SeatDaysBefore: what rounding added (+) or removed (−)
+}
+
+// Blend computes add licenses (R4): A seats with B days remaining receive a
+// key of C seats whose term is T days; all A + C seats then share
+//
+//	R = (A·B + C·T) ÷ (A + C)
+//
+// days remaining, rounded once by rnd. Seats must be 1 … [MaxSeats]; days
+// must not be negative.
+func Blend(seats, remaining, keySeats, term int, rnd Rounding) (Blended, error) {
+	if err := checkSeats("seats", seats); err != nil {
+		return Blended{}, err
+	}
+	if err := checkSeats("key seats", keySeats); err != nil {
+		return Blended{}, err
+	}
+	if err := checkDays("remaining days", remaining); err != nil {
+		return Blended{}, err
+	}
+	if err := checkDays("term days", term); err != nil {
+		return Blended{}, err
+	}
+	if !rnd.Valid() {
+		return Blended{}, inputErr("%s", rnd)
+	}
+	a, b, c, t := int64(seats), int64(remaining), int64(keySeats), int64(term)
+	before := a*b + c*t
+	r := rnd.Div(before, a+c)
+	after := (a + c) * r
+	return Blended{
+		Seats: seats, Remaining: remaining, KeySeats: keySeats, Term: term,
+		NewRemaining: int(r), SeatDaysBefore: before, SeatDaysAfter: after, Residue: after - before,
+	}, nil
+}
+
+// maxDays bounds a day count: the span of the supported calendar.
+const maxDays = 3652059 // days from 0001-01-01 to 9999-12-31
+
+func checkSeats(what string, n int) error {
+	if n < 1 || n > MaxSeats {
+		return inputErr("%s %d outside 1…%d", what, n, MaxSeats)
+	}
+	return nil
+}
+
+func checkDays(what string, n int) error {
+	if n < 0 || n > maxDays {
+		return inputErr("%s %d outside 0…%d", what, n, maxDays)
+	}
+	return nil
+}
