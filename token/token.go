@@ -1,67 +1,74 @@
-// SKELETON — the token helper replaces this file entirely, keeping every name.
 package token
 
 import (
-	"crypto/sha256"
 	"errors"
+	"fmt"
+	"strings"
 )
 
-// ErrSyntax is wrapped by every ParseKey error.
-var ErrSyntax = errors.New("token: key syntax")
+// Limits of a [Token].
+const (
+	// MinSeats and MaxSeats bound Token.Seats.
+	MinSeats = 1
+	MaxSeats = 1_000_000_000
+	// DefaultTermMonths is the term of a key whose TermMonths is 0: 12 months (R3).
+	DefaultTermMonths = 12
+	// MaxTermMonths is the longest term a Token may state.
+	MaxTermMonths = 36
+)
 
-// Key is a 25-character product key.
-type Key struct{ b [25]byte }
+// Errors of [Token.Validate]. Each wraps [ErrInvalidToken].
+var (
+	// ErrInvalidToken is wrapped by every error of Token.Validate.
+	ErrInvalidToken = errors.New("token: invalid token")
+	// ErrZeroKey means the Token has the zero Key.
+	ErrZeroKey = fmt.Errorf("%w: zero key", ErrInvalidToken)
+	// ErrProduct means the Token's Product is empty or only white space.
+	ErrProduct = fmt.Errorf("%w: empty product", ErrInvalidToken)
+	// ErrSeats means the Token's Seats are outside MinSeats…MaxSeats.
+	ErrSeats = fmt.Errorf("%w: seats out of range", ErrInvalidToken)
+	// ErrTerm means the Token's TermMonths is neither 0 (12 months) nor 1…MaxTermMonths.
+	ErrTerm = fmt.Errorf("%w: term out of range", ErrInvalidToken)
+)
 
-// Fingerprint is the SHA-256 of a key's canonical form.
-type Fingerprint [32]byte
-
-// ParseKey parses a key.
-func ParseKey(s string) (Key, error) {
-	var k Key
-	if len(s) != 29 {
-		return Key{}, ErrSyntax
-	}
-	j := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] != '-' {
-			k.b[j] = s[i]
-			j++
-		}
-	}
-	return k, nil
-}
-
-// MustParseKey is ParseKey that panics.
-func MustParseKey(s string) Key {
-	k, err := ParseKey(s)
-	if err != nil {
-		panic(err)
-	}
-	return k
-}
-
-// IsZero reports whether k is the zero Key.
-func (k Key) IsZero() bool { return k == Key{} }
-
-// String is masked.
-func (k Key) String() string { return "XXXXX-XXXXX-XXXXX-XXXXX-" + string(k.b[20:]) }
-
-// Reveal is clear.
-func (k Key) Reveal() string {
-	s := string(k.b[:])
-	return s[0:5] + "-" + s[5:10] + "-" + s[10:15] + "-" + s[15:20] + "-" + s[20:25]
-}
-
-// Fingerprint is SHA-256 of Reveal.
-func (k Key) Fingerprint() Fingerprint { return sha256.Sum256([]byte(k.Reveal())) }
-
-// Token is a key with what it grants.
+// Token is a product key with what it grants: Seats licenses of Product for TermMonths
+// months. A key is redeemed exactly once and never split (R2): a 25-seat Token is never five
+// 5-seat Tokens. Printing a Token prints its Key masked.
 type Token struct {
-	Key        Key
-	Product    string
-	Seats      int
+	// Key is the product key (R1).
+	Key Key
+	// Product names what the key licenses; it must match the subscription's product.
+	Product string
+	// Seats is the number of licenses, MinSeats…MaxSeats.
+	Seats int
+	// TermMonths is the term the key gives; 0 means DefaultTermMonths (12, R3).
 	TermMonths int
 }
 
-// Validate checks t.
-func (t Token) Validate() error { return nil }
+// Term returns t's term in months: TermMonths, or [DefaultTermMonths] when it is 0.
+func (t Token) Term() int {
+	if t.TermMonths == 0 {
+		return DefaultTermMonths
+	}
+	return t.TermMonths
+}
+
+// Validate checks t and returns nil or every failure joined ([errors.Join]), each wrapping
+// its own sentinel: [ErrZeroKey], [ErrProduct], [ErrSeats], [ErrTerm]; all wrap
+// [ErrInvalidToken]. The messages never contain the key.
+func (t Token) Validate() error {
+	var errs []error
+	if t.Key.IsZero() {
+		errs = append(errs, ErrZeroKey)
+	}
+	if strings.TrimSpace(t.Product) == "" {
+		errs = append(errs, ErrProduct)
+	}
+	if t.Seats < MinSeats || t.Seats > MaxSeats {
+		errs = append(errs, fmt.Errorf("%w: %d, want %d…%d", ErrSeats, t.Seats, MinSeats, MaxSeats))
+	}
+	if t.TermMonths < 0 || t.TermMonths > MaxTermMonths {
+		errs = append(errs, fmt.Errorf("%w: %d months, want 0 (meaning %d) or 1…%d", ErrTerm, t.TermMonths, DefaultTermMonths, MaxTermMonths))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,86 @@
+// Package token holds product keys and what they grant: [Key], the 25-character code, and
+// [Token], a key with its product, seats and term. It parses keys strictly, never lets a
+// key leak into a log line, an error or a printed struct, and gives stores a fingerprint to
+// keep instead of the key.
+//
+// Every function is pure and never panics on any input; only [MustParseKey] panics. The
+// package has no mutable state.
+//
+// # Rules
+//
+// The rule ids are those of the coterm design; tests cite them.
+//
+//   - R1: a product key is 25 characters, five groups of five alphanumerics,
+//     AAAA1-BBBB2-CCCC3-DDDD4-EEEE5 (Partner Network FAQ; Partner Center, Cloud services).
+//   - R2: a key can be redeemed exactly once and cannot be split (Partner Network programs
+//     guide; Cloud services). This package supplies the identity a ledger records a
+//     redemption under: [Key.Fingerprint], or [Key.KeyedFingerprint].
+//   - R3: each key gives 12 months of service (Cloud services): [Token.TermMonths] 0 means 12.
+//
+// # Format
+//
+// A key has 25 characters from the alphabet A–Z, 0–9 ([Alphabet]) in five groups of five
+// ([KeyLen], [Groups], [GroupLen]). Its canonical form, which [Key.Reveal] returns, is upper
+// case with the groups separated by hyphens: AAAA1-BBBB2-CCCC3-DDDD4-EEEE5.
+//
+// # Accepted spellings
+//
+// [ParseKey] accepts:
+//
+//   - any case, letter by letter: "aaaa1-BbBb2-…" is the canonical key in lower or mixed case;
+//   - the groups separated by one '-' or one ' ' each, each of the four separators
+//     independently, or no separators at all: "AAAA1 BBBB2-CCCC3 DDDD4-EEEE5" and
+//     "AAAA1BBBB2CCCC3DDDD4EEEE5" are the same key. A mixture of present and absent
+//     separators is refused;
+//   - surrounding ASCII white space (space, tab, CR, LF), which is ignored.
+//
+// It refuses, before looking further, any input longer than [MaxInputLen] (64) bytes. Then it
+// refuses: the empty string; 24 or 26 characters; 4 or 6 groups; a separator inside a group,
+// doubled, or at either end; any byte that is not ASCII A–Z, a–z, 0–9 or a separator. The
+// last rule refuses every look-alike from other scripts (Cyrillic А, Greek Α, fullwidth Ａ
+// and ５, Arabic-Indic digits), the characters that Unicode case mapping turns into ASCII
+// letters (ſ, ı, the Kelvin sign K U+212A), zero-width and no-break spaces, the byte order mark,
+// direction overrides, NUL and invalid UTF-8: the check looks at the ASCII byte before any
+// case mapping, and case mapping is ASCII only. A valid key parses without allocating.
+//
+// # Secrecy
+//
+// A product key is a bearer secret: whoever has it can redeem it, once (R2). So every way of
+// printing a Key gives the masked form XXXXX-XXXXX-XXXXX-XXXXX-EEEE5, which shows only the
+// last group: [Key.String], [Key.GoString], [Key.Format] for every fmt verb (%v, %+v, %#v,
+// %s, %q, %x, %X, %d, …), [Key.MarshalText] and [Key.MarshalJSON], and [Key.LogValue] for
+// log/slog. The zero Key prints as [ZeroKeyString], "(zero key)", and marshals as empty text.
+// Only [Key.Reveal] gives the clear key.
+//
+// fmt cannot call methods on a value in an unexported struct field; it prints such a value by
+// reflection. A Key therefore stores its characters encoded, as bytes 200…235 that are never
+// the ASCII code of a key character: printed by reflection it shows neither the characters
+// nor their byte values. The encoding is obfuscation against accidents, not encryption.
+//
+// [Key.UnmarshalText] and [Key.UnmarshalJSON] parse a full key; given a masked key they fail
+// with [ErrMaskedKey]. Marshalling is therefore one-way: keep a [Fingerprint], or move the
+// clear key explicitly with Reveal where it must travel.
+//
+// # Fingerprints
+//
+// [Key.Fingerprint] is the SHA-256 of the canonical form, so all spellings of one key share
+// it and two keys share it only if they are equal. [Key.KeyedFingerprint] is
+// HMAC-SHA-256(secret, canonical form), for stores that add a pepper. Compare fingerprints
+// with [Fingerprint.Equal], which takes constant time. [Fingerprint.String] and
+// [ParseFingerprint] convert to and from 64 hexadecimal digits.
+//
+// # Errors
+//
+// Every parse error wraps [ErrSyntax] and is a *[SyntaxError] with the 1-based byte position
+// of the offending byte in the input (0 when the input as a whole is wrong) and the reason,
+// for example
+//
+//	token: parse key: 24 characters, want 25
+//	token: parse key: position 7: separator inside a group
+//	token: parse key: position 9: non-ASCII byte 0xd0: a key has only A-Z and 0-9 (…)
+//
+// An error never contains the key nor any of its characters. [Token.Validate] returns every
+// failure joined, each wrapping its own sentinel — [ErrZeroKey], [ErrProduct], [ErrSeats]
+// (seats outside 1…1,000,000,000), [ErrTerm] (TermMonths outside 0…36) — and all of them wrap
+// [ErrInvalidToken].
+package token
