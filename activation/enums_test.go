@@ -1,0 +1,160 @@
+package activation
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestEnumStrings(t *testing.T) {
+	assert.Equal(t, "add-seats", AddSeats.String())
+	assert.Equal(t, "extend-end", ExtendEnd.String())
+	assert.Equal(t, "renew", Renew.String())
+	assert.Equal(t, "activate", Activate.String())
+	assert.Equal(t, "Operation(0)", Operation(0).String())
+	assert.Equal(t, "Operation(-3)", Operation(-3).String())
+	assert.Equal(t, "active", Active.String())
+	assert.Equal(t, "none", None.String())
+	assert.Equal(t, "State(7)", State(7).String())
+	assert.Equal(t, "State(0)", State(0).String())
+	assert.Equal(t, "old-end", OldEnd.String())
+	assert.Equal(t, "Anchor(0)", Anchor(0).String())
+	// Zero values are unknown (STYLE: never a real state).
+	assert.False(t, Operation(0).Valid())
+	assert.False(t, State(0).Valid())
+	assert.False(t, Anchor(0).Valid())
+}
+
+func TestParseOperation(t *testing.T) {
+	good := map[string]Operation{
+		"add": AddSeats, "add-seats": AddSeats, "add-licenses": AddSeats, "ADD-SEATS": AddSeats,
+		"extend": ExtendEnd, "extend-end": ExtendEnd, "extend-end-date": ExtendEnd, "Extend": ExtendEnd,
+		"renew": Renew, "activate": Activate, "ACTIVATE": Activate,
+	}
+	for s, want := range good {
+		got, err := ParseOperation(s)
+		require.NoErrorf(t, err, "ParseOperation(%q)", s)
+		assert.Equalf(t, want, got, "ParseOperation(%q)", s)
+	}
+	bad := map[string]string{
+		"empty":                  "",
+		"space":                  " renew",
+		"cyrillic look-alike е":  "rеnew",
+		"unknown":                "cancel",
+		"Operation(1)":           "Operation(1)",
+		"trailing hyphen":        "add-",
+		"long and unicode input": "ſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſſ",
+	}
+	for name, s := range bad {
+		op, err := ParseOperation(s)
+		assert.ErrorIsf(t, err, ErrInvalid, name)
+		assert.Zero(t, op, name)
+	}
+}
+
+func TestParseState(t *testing.T) {
+	for st := Active; st <= None; st++ {
+		got, err := ParseState(st.String())
+		require.NoError(t, err)
+		assert.Equal(t, st, got)
+	}
+	got, err := ParseState("DISABLED")
+	require.NoError(t, err)
+	assert.Equal(t, Disabled, got)
+	for _, s := range []string{"", "State(1)", "gone", "activ"} {
+		_, err := ParseState(s)
+		assert.ErrorIs(t, err, ErrInvalid, s)
+	}
+	a, err := ParseAnchor("Redemption-Day")
+	require.NoError(t, err)
+	assert.Equal(t, RedemptionDay, a)
+	_, err = ParseAnchor("end")
+	assert.ErrorIs(t, err, ErrInvalid)
+}
+
+func TestEnumText(t *testing.T) {
+	type config struct {
+		Op     Operation `json:"op"`
+		State  State     `json:"state"`
+		Anchor Anchor    `json:"anchor"`
+	}
+	b, err := json.Marshal(config{ExtendEnd, Expired, OldEnd})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"op":"extend-end","state":"expired","anchor":"old-end"}`, string(b))
+	var c config
+	require.NoError(t, json.Unmarshal([]byte(`{"op":"extend","state":"deleted","anchor":"redemption-day"}`), &c))
+	assert.Equal(t, config{ExtendEnd, Deleted, RedemptionDay}, c)
+	assert.Error(t, json.Unmarshal([]byte(`{"op":"x"}`), &c))
+	_, err = json.Marshal(config{})
+	assert.Error(t, err, "unknown values do not marshal")
+
+	// A Policy is configuration: it round-trips through JSON.
+	b, err = json.Marshal(Open2014())
+	require.NoError(t, err)
+	var p Policy
+	require.NoError(t, json.Unmarshal(b, &p))
+	assert.Equal(t, Open2014(), p)
+}
+
+func FuzzParseOperation(f *testing.F) {
+	for _, s := range []string{"add", "add-seats", "add-licenses", "extend", "extend-end", "extend-end-date",
+		"renew", "activate", "ACTIVATE", "", "Operation(1)", "rеnew", "ſ", "add-seats ", "\x00", "extend\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		op, err := ParseOperation(s)
+		if err != nil {
+			if op != 0 {
+				t.Fatalf("ParseOperation(%q) = %v with error", s, op)
+			}
+			return
+		}
+		if !op.Valid() {
+			t.Fatalf("ParseOperation(%q) = %v, not a valid operation", s, op)
+		}
+		again, err := ParseOperation(op.String())
+		if err != nil || again != op {
+			t.Fatalf("ParseOperation(%q) = %v, %v; want %v", op.String(), again, err, op)
+		}
+		b, err := op.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var u Operation
+		if err := u.UnmarshalText(b); err != nil || u != op {
+			t.Fatalf("UnmarshalText(%q) = %v, %v; want %v", b, u, err, op)
+		}
+	})
+}
+
+func FuzzParseState(f *testing.F) {
+	for _, s := range []string{"active", "expired", "disabled", "deleted", "none", "NONE", "", "State(7)", "аctive", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		st, err := ParseState(s)
+		if err != nil {
+			if st != 0 {
+				t.Fatalf("ParseState(%q) = %v with error", s, st)
+			}
+			return
+		}
+		if !st.Valid() {
+			t.Fatalf("ParseState(%q) = %v, not a valid state", s, st)
+		}
+		again, err := ParseState(st.String())
+		if err != nil || again != st {
+			t.Fatalf("ParseState(%q) = %v, %v; want %v", st.String(), again, err, st)
+		}
+		b, err := st.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var u State
+		if err := u.UnmarshalText(b); err != nil || u != st {
+			t.Fatalf("UnmarshalText(%q) = %v, %v; want %v", b, u, err, st)
+		}
+	})
+}

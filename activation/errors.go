@@ -1,0 +1,97 @@
+package activation
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coterm/coterm/proration"
+)
+
+// The sentinel errors. Every error Apply returns wraps exactly one of them, so
+// callers branch with [errors.Is]; typed errors ([*NotAllowedError],
+// [*ProductMismatchError], [*proration.CapError]) carry the details. No message
+// ever contains a product key in clear.
+var (
+	// ErrExtensionCap is proration.ErrExtensionCap: a key of more than
+	// Policy.CapFactor × the active seats cannot extend the end date (R6). The
+	// error is a [*proration.CapError] naming the largest key accepted.
+	ErrExtensionCap = proration.ErrExtensionCap
+
+	// ErrNotAllowed: the operation is not permitted in the subscription's
+	// state under the policy (the transition table, R7–R9). The error is a
+	// [*NotAllowedError].
+	ErrNotAllowed = errors.New("activation: operation not allowed")
+
+	// ErrAlreadyRedeemed: the key was already redeemed (R2). Returned by a
+	// Ledger, never by Apply, which has no memory.
+	ErrAlreadyRedeemed = errors.New("activation: key already redeemed")
+
+	// ErrProductMismatch: the key is for another product than the
+	// subscription. The error is a [*ProductMismatchError].
+	ErrProductMismatch = errors.New("activation: product mismatch")
+
+	// ErrInvalid: an input (policy, subscription, token, operation, date) is
+	// malformed or out of range. The message says which and why.
+	ErrInvalid = errors.New("activation: invalid input")
+
+	// ErrSeatLimit: the operation would leave more than [MaxSeats] seats on
+	// the subscription.
+	ErrSeatLimit = errors.New("activation: seat limit exceeded")
+)
+
+// NotAllowedError reports an operation the transition table refuses: which
+// operation, in which state, since when, and when (if ever in this state) it
+// becomes allowed. It wraps [ErrNotAllowed].
+type NotAllowedError struct {
+	Op    Operation
+	State State
+	// Since is the day the state began: the end date for Expired, the end
+	// date + GraceDays for Disabled, and so on. It is the zero time for
+	// Active and None, whose start the library does not know.
+	Since time.Time
+	// Opens is the first later day on which the operation becomes allowed as
+	// days pass — the renew window (R9) or the end date (Renew, Activate of
+	// an Active subscription) — or the zero time if waiting does not help.
+	Opens time.Time
+}
+
+// Error implements error.
+func (e *NotAllowedError) Error() string {
+	msg := "activation: " + e.Op.String() + " not allowed: subscription " + e.State.String()
+	if !e.Since.IsZero() {
+		msg += " since " + dateString(e.Since)
+	}
+	if !e.Opens.IsZero() {
+		msg += "; allowed from " + dateString(e.Opens)
+	}
+	return msg
+}
+
+// Is reports whether target is [ErrNotAllowed].
+func (e *NotAllowedError) Is(target error) bool { return target == ErrNotAllowed }
+
+// ProductMismatchError reports a key for another product than the
+// subscription's. It wraps [ErrProductMismatch]. It names the products, never
+// the key.
+type ProductMismatchError struct {
+	Subscription string // the subscription's product
+	Token        string // the key's product
+}
+
+// Error implements error.
+func (e *ProductMismatchError) Error() string {
+	return fmt.Sprintf("activation: product mismatch: key for %q, subscription for %q", e.Token, e.Subscription)
+}
+
+// Is reports whether target is [ErrProductMismatch].
+func (e *ProductMismatchError) Is(target error) bool { return target == ErrProductMismatch }
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
+}
+
+// invalidWrap wraps both ErrInvalid and err (for example proration.ErrDateRange).
+func invalidWrap(what string, err error) error {
+	return fmt.Errorf("%w: %s: %w", ErrInvalid, what, err)
+}

@@ -1,0 +1,238 @@
+package activation
+
+import (
+	"strings"
+	"time"
+
+	"github.com/coterm/coterm/proration"
+	"github.com/shopspring/decimal"
+)
+
+// Explain returns the computation of o in plain English, with its numbers,
+// the rule it follows and the new end date, for a support desk to paste.
+// One style per operation, for example (add licenses, R4):
+//
+//	Add licenses (R4): 100 seats × 90 days + 25 seats × 365 days = 18,125 seat-days;
+//	÷ 125 seats = 145 days; new end date 2027-04-25 for 125 seats.
+//
+// and (extend end date, R5):
+//
+//	Extend end date (R5): 25-seat key ÷ 100 active seats × 12 months = 3 months;
+//	2027-01-31 + 3 months = new end date 2027-04-30 for 100 seats.
+//
+// Explain is computed when called, never by Apply. It never shows the key.
+// For the zero Outcome it returns "no redemption".
+func (o Outcome) Explain() string {
+	if !o.Op.Valid() || !o.Applied.Valid() {
+		return "no redemption"
+	}
+	var b strings.Builder
+	switch {
+	case o.Applied == AddSeats:
+		o.explainAdd(&b)
+	case o.Applied == ExtendEnd:
+		o.explainExtend(&b)
+	case o.Applied == Renew:
+		o.explainRenew(&b)
+	default:
+		o.explainActivate(&b)
+	}
+	return b.String()
+}
+
+func (o Outcome) explainAdd(b *strings.Builder) {
+	a, c := int64(o.Before.Seats), int64(o.Token.Seats)
+	b.WriteString("Add licenses (R4): ")
+	b.WriteString(plural(a, "seat"))
+	b.WriteString(" × ")
+	b.WriteString(plural(int64(o.Remaining), "day"))
+	if o.StateBefore != Active {
+		b.WriteString(" (" + o.StateBefore.String() + ")")
+	}
+	b.WriteString(" + ")
+	b.WriteString(plural(c, "seat"))
+	b.WriteString(" × ")
+	b.WriteString(plural(int64(o.TermDays), "day"))
+	b.WriteString(" = ")
+	b.WriteString(plural(o.SeatDaysBefore, "seat-day"))
+	b.WriteString("; ÷ ")
+	b.WriteString(plural(a+c, "seat"))
+	b.WriteString(" = ")
+	o.writeRounded(b, o.SeatDaysBefore, a+c, int64(o.NewRemaining))
+	if o.Residue != 0 {
+		b.WriteString(" (residue ")
+		if o.Residue > 0 {
+			b.WriteString("+")
+		}
+		b.WriteString(plural(o.Residue, "seat-day"))
+		b.WriteString(")")
+	}
+	b.WriteString("; new end date ")
+	b.WriteString(dateString(o.After.End))
+	b.WriteString(" for ")
+	b.WriteString(plural(int64(o.After.Seats), "seat"))
+	b.WriteString(".")
+}
+
+// writeRounded writes num ÷ den = "q days", or "x.xxx days, rounded <mode> to
+// q days" when the division is not exact.
+func (o Outcome) writeRounded(b *strings.Builder, num, den, q int64) {
+	if den > 0 && num%den == 0 {
+		b.WriteString(plural(num/den, "day"))
+		return
+	}
+	b.WriteString(exactDecimal(num, den))
+	b.WriteString(" days, rounded ")
+	b.WriteString(o.Rounding.String())
+	b.WriteString(" to ")
+	b.WriteString(plural(q, "day"))
+}
+
+// exactDecimal renders num ÷ den with up to three decimals, thousands
+// separators, and "…" when the division does not end there: 91.25, 15.5,
+// 1.714….
+func exactDecimal(num, den int64) string {
+	if den <= 0 {
+		return "?"
+	}
+	n, d := decimal.NewFromInt(num), decimal.NewFromInt(den)
+	q := n.DivRound(d, 3)
+	s := q.String() // trailing zeros trimmed
+	ip, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(ip, "-")
+	ip = strings.TrimPrefix(ip, "-")
+	var iv int64
+	for _, ch := range ip {
+		iv = iv*10 + int64(ch-'0')
+	}
+	s = group(iv)
+	if neg {
+		s = "-" + s
+	}
+	if frac != "" {
+		s += "." + frac
+	}
+	if !q.Mul(d).Equal(n) {
+		s += "…"
+	}
+	return s
+}
+
+func (o Outcome) explainExtend(b *strings.Builder) {
+	a, c := int64(o.Before.Seats), int64(o.Token.Seats)
+	if o.Convention == proration.ExactSeatDays {
+		b.WriteString("Extend end date (R5, exact seat-days): ")
+		b.WriteString(plural(c, "seat"))
+		b.WriteString(" × ")
+		b.WriteString(plural(int64(o.TermDays), "day"))
+		b.WriteString(" ÷ ")
+		b.WriteString(plural(a, "active seat"))
+		b.WriteString(" = ")
+		o.writeRounded(b, c*int64(o.TermDays), a, int64(o.DaysAdded))
+		b.WriteString("; ")
+		b.WriteString(dateString(o.Before.End))
+		b.WriteString(" + ")
+		b.WriteString(plural(int64(o.DaysAdded), "day"))
+	} else {
+		b.WriteString("Extend end date (R5): ")
+		b.WriteString(group(c))
+		b.WriteString("-seat key ÷ ")
+		b.WriteString(plural(a, "active seat"))
+		b.WriteString(" × ")
+		b.WriteString(plural(int64(o.TermMonths), "month"))
+		b.WriteString(" = ")
+		b.WriteString(exactDecimal(o.MonthsNum, o.MonthsDen))
+		b.WriteString(" months; ")
+		b.WriteString(dateString(o.Before.End))
+		var w, f int64
+		if o.MonthsDen > 0 {
+			w, f = o.MonthsNum/o.MonthsDen, o.MonthsNum%o.MonthsDen
+		}
+		b.WriteString(" + ")
+		b.WriteString(plural(w, "month"))
+		if f != 0 {
+			ew := proration.AddMonths(o.Before.End, int(w))
+			ew1 := proration.AddMonths(o.Before.End, int(w)+1)
+			days := int64(proration.Days(ew, ew1))
+			b.WriteString(" = ")
+			b.WriteString(dateString(ew))
+			b.WriteString(", + ")
+			b.WriteString(exactDecimal(f, o.MonthsDen))
+			b.WriteString(" × ")
+			b.WriteString(plural(days, "day"))
+			b.WriteString(" = ")
+			o.writeRounded(b, f*days, o.MonthsDen, int64(proration.Days(ew, o.After.End)))
+		}
+	}
+	b.WriteString(" = new end date ")
+	b.WriteString(dateString(o.After.End))
+	b.WriteString(" for ")
+	b.WriteString(plural(int64(o.After.Seats), "seat"))
+	b.WriteString(" (R6: keys up to ")
+	b.WriteString(group(int64(o.CapFactor) * a))
+	b.WriteString(" seats accepted).")
+}
+
+func (o Outcome) explainRenew(b *strings.Builder) {
+	if o.StateBefore == Active {
+		b.WriteString("Renew (R9): redeemed ")
+		b.WriteString(dateString(o.At))
+		b.WriteString(", ")
+		b.WriteString(plural(int64(o.Remaining), "day"))
+		b.WriteString(" before the end date ")
+		b.WriteString(dateString(o.Before.End))
+		if o.Anchor == RedemptionDay {
+			b.WriteString("; the redemption day is the new anchor: ")
+		} else {
+			b.WriteString("; the old end date stays the anchor: ")
+		}
+	} else {
+		b.WriteString("Renew in the grace period (R9): expired since ")
+		b.WriteString(dateString(o.Before.End))
+		b.WriteString(", the old end date stays the anchor: ")
+	}
+	anchor := o.At
+	if o.Anchor == OldEnd {
+		anchor = o.Before.End
+	}
+	o.writeTerm(b, anchor)
+	if o.DaysLost > 0 {
+		b.WriteString("; ")
+		b.WriteString(plural(int64(o.DaysLost), "day"))
+		b.WriteString(" lost")
+	}
+	b.WriteString(".")
+}
+
+func (o Outcome) explainActivate(b *strings.Builder) {
+	switch {
+	case o.Op == Renew:
+		b.WriteString("Renew of a" + article(o.StateBefore) + " " + o.StateBefore.String() + " subscription is a new activation (R7): ")
+	case o.StateBefore == None:
+		b.WriteString("Activate (R7): a new subscription: ")
+	case o.StateBefore == Deleted:
+		b.WriteString("Activate (R7): a new subscription replaces the deleted one: ")
+	default:
+		b.WriteString("Activate (R7): the " + o.StateBefore.String() + " subscription starts a new term from the redemption day: ")
+	}
+	o.writeTerm(b, o.At)
+	b.WriteString(".")
+}
+
+// writeTerm writes "2027-01-10 + 12 months = new end date 2028-01-10 for 50 seats".
+func (o Outcome) writeTerm(b *strings.Builder, anchor time.Time) {
+	b.WriteString(dateString(anchor))
+	b.WriteString(" + ")
+	b.WriteString(plural(int64(o.TermMonths), "month"))
+	b.WriteString(" = new end date ")
+	b.WriteString(dateString(o.After.End))
+	b.WriteString(" for ")
+	b.WriteString(plural(int64(o.After.Seats), "seat"))
+}
+
+func article(st State) string {
+	if st == Expired {
+		return "n"
+	}
+	return ""
+}

@@ -1,0 +1,288 @@
+package activation
+
+import (
+	"strings"
+	"time"
+
+	"github.com/coterm/coterm/proration"
+)
+
+// State returns the lifecycle state of s on day at under p (R8):
+//
+//	None      s has no term (Seats 0, zero End)
+//	Active    at < End
+//	Expired   End ≤ at < End + GraceDays                 (fully functional)
+//	Disabled  End + GraceDays ≤ at < End + GraceDays + DisabledDays (read-only)
+//	Deleted   End + GraceDays + DisabledDays ≤ at
+//
+// Only calendar dates count. State returns the unknown zero State if p, s or
+// at is invalid (see [Policy.Validate], [Subscription.Validate]; at must lie
+// in the years proration.MinYear … proration.MaxYear).
+func (p Policy) State(s Subscription, at time.Time) State {
+	if p.Validate() != nil {
+		return 0
+	}
+	r, err := p.prepare(s, at)
+	if err != nil {
+		return 0
+	}
+	return r.state
+}
+
+// request is a subscription and a day, validated, as day numbers, with the
+// state on that day.
+type request struct {
+	s     Subscription // End normalised to a date at 00:00 UTC
+	at    time.Time    // the day at 00:00 UTC
+	end   int64        // day number of s.End (0 for None)
+	day   int64        // day number of at
+	state State
+}
+
+// prepare validates s and at (p must be valid) and computes the state (R8).
+func (p Policy) prepare(s Subscription, at time.Time) (request, error) {
+	end, err := s.validate()
+	if err != nil {
+		return request{}, err
+	}
+	day := dayNumber(at)
+	if !inRange(day) {
+		return request{}, invalidWrap("redemption day", proration.CheckDate(at))
+	}
+	if day == minDayNum {
+		return request{}, invalid("redemption day is the zero date 0001-01-01")
+	}
+	r := request{s: s, at: dateOf(day), end: end, day: day}
+	if s.IsNone() {
+		r.state = None
+		return r, nil
+	}
+	r.s.End = dateOf(end)
+	switch d := day - end; { // days since the end date
+	case d < 0:
+		r.state = Active
+	case d < int64(p.GraceDays):
+		r.state = Expired
+	case d < int64(p.GraceDays)+int64(p.DisabledDays):
+		r.state = Disabled
+	default:
+		r.state = Deleted
+	}
+	return r, nil
+}
+
+// guard is the condition of one cell of the transition table.
+type guard uint8
+
+const (
+	never                guard = iota
+	always                     // in every policy
+	ifAddWhenInactive          // Policy.AddWhenInactive
+	ifExtendWhenInactive       // Policy.ExtendWhenInactive
+	inRenewWindow              // Policy.EarlyRenewal and at ≥ End − RenewWindowDays (R9)
+)
+
+// effect is what an allowed cell computes.
+type effect uint8
+
+const (
+	blend       effect = iota + 1 // add licenses, seat-weighted end date (R4, R10)
+	extend                        // extend end date by C ÷ A × term (R5, R6)
+	renewEarly                    // renew before the end, anchor Policy.EarlyRenewAnchor (R9)
+	renewGrace                    // renew inside the grace, anchor Policy.GraceRenewAnchor (R9, R7)
+	activateNew                   // new term from the redemption day (R7)
+)
+
+// cell is one entry of the transition table.
+type cell struct {
+	when guard
+	do   effect
+}
+
+// transitions is THE transition table: which operation is allowed in which
+// state, under which policy condition, and what it then does (R4–R9). It is
+// the only place these rules live; a function so that no package-level
+// variable exists.
+func transitions() [numStates + 1][numOps + 1]cell {
+	return [numStates + 1][numOps + 1]cell{
+		Active: {
+			AddSeats:  {always, blend},
+			ExtendEnd: {always, extend},
+			Renew:     {inRenewWindow, renewEarly}, // PartnerCenter: wait for expiry
+			Activate:  {never, 0},
+		},
+		Expired: {
+			AddSeats:  {ifAddWhenInactive, blend},
+			ExtendEnd: {ifExtendWhenInactive, extend}, // R7: not offered
+			Renew:     {always, renewGrace},
+			Activate:  {always, activateNew},
+		},
+		Disabled: {
+			AddSeats:  {ifAddWhenInactive, blend},
+			ExtendEnd: {ifExtendWhenInactive, extend},
+			Renew:     {always, activateNew}, // past the grace: activation anew (R7)
+			Activate:  {always, activateNew},
+		},
+		Deleted: {
+			Activate: {always, activateNew}, // a new subscription (R7)
+		},
+		None: {
+			Activate: {always, activateNew},
+		},
+	}
+}
+
+// permit returns the effect of op in request r, or a *NotAllowedError.
+func (p Policy) permit(r *request, op Operation) (effect, error) {
+	if eff, ok := p.allowed(r, op); ok {
+		return eff, nil
+	}
+	return 0, p.refusal(r, op)
+}
+
+// allowed looks op up in the transition table for request r.
+func (p Policy) allowed(r *request, op Operation) (effect, bool) {
+	c := transitions()[r.state][op]
+	ok := false
+	switch c.when {
+	case always:
+		ok = true
+	case ifAddWhenInactive:
+		ok = p.AddWhenInactive
+	case ifExtendWhenInactive:
+		ok = p.ExtendWhenInactive
+	case inRenewWindow:
+		ok = p.EarlyRenewal && r.end-r.day <= int64(p.RenewWindowDays)
+	}
+	return c.do, ok
+}
+
+// refusal builds the *NotAllowedError for op in request r.
+func (p Policy) refusal(r *request, op Operation) error {
+	e := &NotAllowedError{Op: op, State: r.state}
+	if !r.s.IsNone() {
+		tl := p.timeline(r.s)
+		e.Since = tl.Since(r.state)
+		if r.state == Active { // as days pass, Renew and Activate become possible
+			switch op {
+			case Renew:
+				e.Opens = tl.RenewFrom
+			case Activate:
+				e.Opens = tl.End
+			}
+		}
+	}
+	return e
+}
+
+// CheckOperation returns nil if the transition table allows op on s on day at
+// under p, a [*NotAllowedError] (wrapping [ErrNotAllowed]) naming the state,
+// the operation and the day the state began if it does not, and an error
+// wrapping [ErrInvalid] for invalid inputs. It does not look at a key: Apply
+// can still refuse for the key's product, seats (cap, R6) or dates.
+func (p Policy) CheckOperation(s Subscription, op Operation, at time.Time) error {
+	r, err := p.check(s, op, at)
+	if err != nil {
+		return err
+	}
+	_, err = p.permit(&r, op)
+	return err
+}
+
+// check validates the inputs every entry point shares.
+func (p Policy) check(s Subscription, op Operation, at time.Time) (request, error) {
+	if err := p.Validate(); err != nil {
+		return request{}, err
+	}
+	if !op.Valid() {
+		return request{}, invalid("operation %s", op)
+	}
+	return p.prepare(s, at)
+}
+
+// Timeline lists the dates that matter in a subscription's lifecycle under a
+// policy (R8, R9). Each is a date at 00:00 UTC and the first day of what it
+// names.
+type Timeline struct {
+	// RenewFrom is the first day Renew is allowed: the renew window opens
+	// RenewWindowDays before the end date under a policy with EarlyRenewal
+	// (R9); otherwise the end date itself.
+	RenewFrom time.Time
+	// End is the first day without an active term: the subscription is
+	// Expired (grace, fully functional) from this day (R8).
+	End time.Time
+	// DisabledFrom is End + GraceDays: read-only from this day (R8).
+	DisabledFrom time.Time
+	// DeletedOn is End + GraceDays + DisabledDays: the data is deleted on
+	// this day (R8: 120 days after the end date).
+	DeletedOn time.Time
+}
+
+// Timeline returns the lifecycle dates of s under p. It fails with an error
+// wrapping [ErrInvalid] for an invalid policy or subscription, for a
+// subscription with no term (None), and when a date falls outside the years
+// proration.MinYear … proration.MaxYear.
+func (p Policy) Timeline(s Subscription) (Timeline, error) {
+	if err := p.Validate(); err != nil {
+		return Timeline{}, err
+	}
+	if err := s.Validate(); err != nil {
+		return Timeline{}, err
+	}
+	if s.IsNone() {
+		return Timeline{}, invalid("timeline: subscription has no term")
+	}
+	end := proration.Date(s.End)
+	renew := end
+	if p.EarlyRenewal {
+		var err error
+		if renew, err = proration.AddDaysChecked(end, -p.RenewWindowDays); err != nil {
+			return Timeline{}, invalidWrap("timeline: renew window", err)
+		}
+	}
+	disabled, err := proration.AddDaysChecked(end, p.GraceDays)
+	if err != nil {
+		return Timeline{}, invalidWrap("timeline: disabled from", err)
+	}
+	deleted, err := proration.AddDaysChecked(end, p.GraceDays+p.DisabledDays)
+	if err != nil {
+		return Timeline{}, invalidWrap("timeline: deleted on", err)
+	}
+	return Timeline{RenewFrom: renew, End: end, DisabledFrom: disabled, DeletedOn: deleted}, nil
+}
+
+// timeline is Timeline for valid inputs; dates out of range are zero.
+func (p Policy) timeline(s Subscription) Timeline {
+	tl, _ := p.Timeline(s) // only refusal of dates past year 9999; they stay zero
+	return tl
+}
+
+// Since returns the first day of state st: End for Expired, DisabledFrom for
+// Disabled, DeletedOn for Deleted, and the zero time for Active and None,
+// whose start a Timeline does not know.
+func (tl Timeline) Since(st State) time.Time {
+	switch st {
+	case Expired:
+		return tl.End
+	case Disabled:
+		return tl.DisabledFrom
+	case Deleted:
+		return tl.DeletedOn
+	}
+	return time.Time{}
+}
+
+// String returns the dates in one line, e.g. "renew from 2027-01-01; end
+// 2027-01-31; disabled from 2027-03-02; deleted on 2027-05-31".
+func (tl Timeline) String() string {
+	var b strings.Builder
+	b.WriteString("renew from ")
+	b.WriteString(dateString(tl.RenewFrom))
+	b.WriteString("; end ")
+	b.WriteString(dateString(tl.End))
+	b.WriteString("; disabled from ")
+	b.WriteString(dateString(tl.DisabledFrom))
+	b.WriteString("; deleted on ")
+	b.WriteString(dateString(tl.DeletedOn))
+	return b.String()
+}

@@ -1,0 +1,190 @@
+package activation
+
+import (
+	"github.com/coterm/coterm/proration"
+)
+
+// Policy holds every rule of a redemption as a named field; the presets
+// ([PartnerCenter], [Open2014], [DirectPurchase], [EnterpriseMultiYear],
+// [VolumeLicensing]) fill them with the values of their sources. A Policy is a
+// plain value: copy a preset and change a field to model another channel.
+// The zero Policy is invalid; [Policy.Validate] says why.
+type Policy struct {
+	// Name labels the policy in explanations and reports, e.g.
+	// "partner-center". It has no effect on any result.
+	Name string
+
+	// TermMonths is the term of a key that does not state its own
+	// (token.Token.TermMonths 0): 12 months from the redemption day (R3).
+	// 1 … proration.MaxTermMonths.
+	TermMonths int
+
+	// GraceDays is how long a subscription stays Expired, fully functional,
+	// after its end date (R8: 30 days). 0 … MaxPolicyDays.
+	GraceDays int
+	// DisabledDays is how long it then stays Disabled, read-only, before it
+	// is Deleted (R8: 90 days, so deleted 120 days after the end date).
+	// 0 … MaxPolicyDays.
+	DisabledDays int
+
+	// EarlyRenewal says whether Renew is allowed while the subscription is
+	// still Active, inside the renew window (R9, Open2014: true). Partner
+	// Center says to wait for the subscription to expire and then renew,
+	// which is an activation anew (R7): false.
+	EarlyRenewal bool
+	// RenewWindowDays is how many days before the end date the renew option
+	// appears (R9: 30 days). It matters only with EarlyRenewal.
+	// 0 … MaxPolicyDays.
+	RenewWindowDays int
+	// EarlyRenewAnchor is where an early renewal's new term starts (R9:
+	// RedemptionDay — the days left are lost, and reported as DaysLost).
+	EarlyRenewAnchor Anchor
+	// GraceRenewAnchor is where a renewal inside the grace period (Expired)
+	// starts its new term: OldEnd under Open2014 (R9: new end = old end +
+	// 12 months), RedemptionDay under Partner Center, where renewing an
+	// expired subscription is an activation anew (R7). A renewal of a
+	// Disabled subscription is always an activation anew.
+	GraceRenewAnchor Anchor
+
+	// CapFactor bounds extend end date: a key of at most CapFactor × the
+	// active seats is accepted, so the end date moves by at most CapFactor
+	// terms (R6: 3, three years). 1 … 100.
+	CapFactor int
+	// Rounding turns an exact fraction of days into whole days: the blended
+	// remaining term of add licenses (R4) and the fractional month of extend
+	// end date (R5). Default proration.HalfEven.
+	Rounding proration.Rounding
+	// Convention says how extend end date turns months into days (R5).
+	// Default proration.CalendarMonths.
+	Convention proration.Convention
+
+	// AddWhenInactive allows add licenses on an Expired or Disabled
+	// subscription (remaining days B counted as 0). Partner Center sends such
+	// a subscription to activation (R7): false.
+	AddWhenInactive bool
+	// ExtendWhenInactive allows extend end date on an Expired or Disabled
+	// subscription. R7: the option is not offered there: false.
+	ExtendWhenInactive bool
+
+	// ReplacementWindowDays is how many days after activation a replacement
+	// key may be requested, once (R12: 30 days). 0 … MaxPolicyDays.
+	ReplacementWindowDays int
+}
+
+// MaxPolicyDays bounds every day count of a Policy (ten years).
+const MaxPolicyDays = 3650
+
+// maxCapFactor is the largest CapFactor proration.Extend accepts.
+const maxCapFactor = 100
+
+// PartnerCenter returns the default policy: the current Partner Center rules
+// for cloud benefit keys (seeds/partner-center-cloud-services.md, lifecycle
+// from seeds/office365-open-renewal-faq-de.txt question 4):
+//
+//	TermMonths 12 (R3), GraceDays 30, DisabledDays 90 (R8),
+//	EarlyRenewal false, RenewWindowDays 30, EarlyRenewAnchor RedemptionDay,
+//	GraceRenewAnchor RedemptionDay (renew after expiry = activation anew, R7),
+//	CapFactor 3 (R6), Rounding HalfEven, Convention CalendarMonths (R4, R5),
+//	AddWhenInactive false, ExtendWhenInactive false (R7),
+//	ReplacementWindowDays 30 (R12).
+func PartnerCenter() Policy {
+	return Policy{
+		Name:                  "partner-center",
+		TermMonths:            proration.DefaultTermMonths,
+		GraceDays:             30,
+		DisabledDays:          90,
+		EarlyRenewal:          false,
+		RenewWindowDays:       30,
+		EarlyRenewAnchor:      RedemptionDay,
+		GraceRenewAnchor:      RedemptionDay,
+		CapFactor:             proration.DefaultCapFactor,
+		Rounding:              proration.HalfEven,
+		Convention:            proration.CalendarMonths,
+		AddWhenInactive:       false,
+		ExtendWhenInactive:    false,
+		ReplacementWindowDays: 30,
+	}
+}
+
+// Open2014 returns the 2014 Office 365 Open renewal rules
+// (seeds/office365-open-renewal-faq-de.txt, questions 1, 2 and 4): as
+// [PartnerCenter], except that Renew is offered 30 days before the end date
+// with the redemption day as the new anchor (days before the end are lost),
+// and inside the 30-day grace the old end date stays the anchor (R9):
+//
+//	Name "open-2014", EarlyRenewal true, EarlyRenewAnchor RedemptionDay,
+//	GraceRenewAnchor OldEnd.
+func Open2014() Policy {
+	p := PartnerCenter()
+	p.Name = "open-2014"
+	p.EarlyRenewal = true
+	p.EarlyRenewAnchor = RedemptionDay
+	p.GraceRenewAnchor = OldEnd
+	return p
+}
+
+// DirectPurchase returns [PartnerCenter] with the expiry periods Microsoft
+// documents for subscriptions bought directly or through a partner: 30 days
+// Expired, 90 days Disabled (issue 4; Microsoft Learn, "What happens to my
+// data and access when my Microsoft 365 for business subscription ends?").
+func DirectPurchase() Policy {
+	p := PartnerCenter()
+	p.Name = "direct-purchase"
+	p.GraceDays, p.DisabledDays = 30, 90
+	return p
+}
+
+// EnterpriseMultiYear returns [PartnerCenter] with the expiry periods of an
+// enterprise agreement with a multi-year term: 90 days Expired, 90 days
+// Disabled (issue 4; same Microsoft Learn page as [DirectPurchase]).
+func EnterpriseMultiYear() Policy {
+	p := PartnerCenter()
+	p.Name = "enterprise-multi-year"
+	p.GraceDays, p.DisabledDays = 90, 90
+	return p
+}
+
+// VolumeLicensing returns [PartnerCenter] with the expiry periods of volume
+// licensing: 90 days Expired, 60 days Disabled (issue 4; same Microsoft Learn
+// page as [DirectPurchase]).
+func VolumeLicensing() Policy {
+	p := PartnerCenter()
+	p.Name = "volume-licensing"
+	p.GraceDays, p.DisabledDays = 90, 60
+	return p
+}
+
+// Validate reports whether p is coherent: TermMonths 1 … 36, day counts
+// 0 … [MaxPolicyDays], CapFactor 1 … 100, a defined Rounding, Convention and
+// both anchors, and — when a grace renewal keeps the old end date — a grace
+// shorter than a term (28 days × TermMonths), so a renewal always ends after
+// the day it is redeemed. Errors wrap [ErrInvalid] and name the field.
+func (p Policy) Validate() error {
+	switch {
+	case p.TermMonths < 1 || p.TermMonths > proration.MaxTermMonths:
+		return invalid("policy: TermMonths %d outside 1…%d", p.TermMonths, proration.MaxTermMonths)
+	case !validDays(p.GraceDays):
+		return invalid("policy: GraceDays %d outside 0…%d", p.GraceDays, MaxPolicyDays)
+	case !validDays(p.DisabledDays):
+		return invalid("policy: DisabledDays %d outside 0…%d", p.DisabledDays, MaxPolicyDays)
+	case !validDays(p.RenewWindowDays):
+		return invalid("policy: RenewWindowDays %d outside 0…%d", p.RenewWindowDays, MaxPolicyDays)
+	case !validDays(p.ReplacementWindowDays):
+		return invalid("policy: ReplacementWindowDays %d outside 0…%d", p.ReplacementWindowDays, MaxPolicyDays)
+	case p.CapFactor < 1 || p.CapFactor > maxCapFactor:
+		return invalid("policy: CapFactor %d outside 1…%d", p.CapFactor, maxCapFactor)
+	case !p.Rounding.Valid():
+		return invalid("policy: Rounding %s", p.Rounding)
+	case !p.Convention.Valid():
+		return invalid("policy: Convention %s", p.Convention)
+	case !p.EarlyRenewAnchor.Valid():
+		return invalid("policy: EarlyRenewAnchor %s", p.EarlyRenewAnchor)
+	case !p.GraceRenewAnchor.Valid():
+		return invalid("policy: GraceRenewAnchor %s", p.GraceRenewAnchor)
+	case p.GraceRenewAnchor == OldEnd && p.GraceDays >= 28*p.TermMonths:
+		return invalid("policy: GraceDays %d with GraceRenewAnchor old-end must be under one term (%d days)", p.GraceDays, 28*p.TermMonths)
+	}
+	return nil
+}
+
+func validDays(n int) bool { return n >= 0 && n <= MaxPolicyDays }

@@ -1,0 +1,116 @@
+package activation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coterm/coterm/token"
+)
+
+// Redeemer redeems product keys exactly once (R2): it computes each
+// redemption with Policy and records it in Ledger. See [Ledger] for the
+// protocol, the replay of identical requests and the handling of store
+// failures.
+//
+// A Redeemer holds no state of its own: it is safe for concurrent use when
+// its Ledger is, and any number of Redeemers in any number of processes may
+// share one Ledger.
+type Redeemer struct {
+	// Policy computes every redemption; see [Policy.Apply].
+	Policy Policy
+	// Ledger records every redemption. It must not be nil.
+	Ledger Ledger
+}
+
+// Redeem redeems t against s with op on day at, at most once per key.
+//
+// On success the Outcome is the result of r.Policy.Apply (Replayed false),
+// or, when this identical request was recorded before, the recorded Outcome
+// with Replayed true; in both cases the caller applies Outcome.After. A
+// request for a key that another request redeemed fails with
+// [ErrAlreadyRedeemed]; its message names the key masked and says nothing
+// about the first redemption. A redemption that Apply refuses returns Apply's
+// error and records nothing; but if the key is recorded already, Redeem
+// answers as for any request for a recorded key (a replay of the identical
+// request, recorded under a policy that may since have changed;
+// ErrAlreadyRedeemed otherwise). A done ctx returns ctx's error (wrapped) and
+// records nothing. A store error is returned wrapped; retrying the identical
+// request afterwards never spends the key twice (see [Ledger]).
+//
+// A nil Redeemer, a nil Ledger, a nil ctx or a zero Key is an error wrapping
+// [ErrInvalid], never a panic.
+func (r *Redeemer) Redeem(ctx context.Context, s Subscription, t token.Token, op Operation, at time.Time) (Outcome, error) {
+	switch {
+	case r == nil:
+		return Outcome{}, fmt.Errorf("%w: redeem: nil Redeemer", ErrInvalid)
+	case r.Ledger == nil:
+		return Outcome{}, fmt.Errorf("%w: redeem: Redeemer has no Ledger", ErrInvalid)
+	case ctx == nil:
+		return Outcome{}, fmt.Errorf("%w: redeem: nil context", ErrInvalid)
+	case t.Key.IsZero():
+		return Outcome{}, fmt.Errorf("%w: redeem: zero key", ErrInvalid)
+	}
+	o, applyErr := r.Policy.Apply(s, t, op, at)
+	if applyErr != nil {
+		return r.refused(ctx, s, t, op, at, applyErr)
+	}
+	if err := ctx.Err(); err != nil {
+		return Outcome{}, fmt.Errorf("activation: redeem %v: %w", t.Key, err)
+	}
+	fp := t.Key.Fingerprint()
+	rec := Record{Fingerprint: fp, Request: newRequestID(fp, s, t, op, at), Outcome: o}
+	rec.Outcome.Token.Key = token.Key{} // a ledger stores fingerprints, never keys
+	rec.Outcome.Replayed = false
+	stored, inserted, err := r.Ledger.Claim(ctx, rec)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("activation: redeem %v: ledger: %w", t.Key, err)
+	}
+	if stored.Fingerprint != rec.Fingerprint {
+		return Outcome{}, fmt.Errorf("activation: redeem %v: %w", t.Key, errLedgerWrongRecord)
+	}
+	return r.answer(t, o, rec.Request, stored, inserted)
+}
+
+// errLedgerWrongRecord reports a Ledger that broke its contract.
+var errLedgerWrongRecord = errors.New("activation: ledger returned the record of another key")
+
+// answer turns the record a claim or lookup found into Redeem's result.
+func (r *Redeemer) answer(t token.Token, o Outcome, req RequestID, stored Record, inserted bool) (Outcome, error) {
+	switch {
+	case inserted:
+		o.Replayed = false
+		return o, nil
+	case stored.Request == req:
+		o = stored.Outcome
+		o.Token.Key = t.Key // same fingerprint, so the same key
+		o.Replayed = true
+		return o, nil
+	default:
+		// Deliberately nothing from stored: R2 says the second request
+		// learns only that the key is spent.
+		return Outcome{}, fmt.Errorf("%w: %v", ErrAlreadyRedeemed, t.Key)
+	}
+}
+
+// refused handles a redemption that Apply refused. Nothing is recorded; but if
+// the key is recorded already, the request answers as for a recorded key: the
+// identical request replays (it succeeded before, under a policy that may
+// since have changed), any other is ErrAlreadyRedeemed.
+func (r *Redeemer) refused(ctx context.Context, s Subscription, t token.Token, op Operation, at time.Time, applyErr error) (Outcome, error) {
+	if ctx.Err() != nil {
+		return Outcome{}, applyErr
+	}
+	fp := t.Key.Fingerprint()
+	stored, ok, err := r.Ledger.Lookup(ctx, fp)
+	switch {
+	case err != nil:
+		return Outcome{}, fmt.Errorf("%w (and the ledger lookup failed: %w)", applyErr, err)
+	case !ok:
+		return Outcome{}, applyErr
+	case stored.Fingerprint != fp:
+		return Outcome{}, fmt.Errorf("activation: redeem %v: %w", t.Key, errLedgerWrongRecord)
+	}
+	return r.answer(t, Outcome{}, newRequestID(fp, s, t, op, at), stored, false)
+}

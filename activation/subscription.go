@@ -1,0 +1,98 @@
+package activation
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/coterm/coterm/proration"
+)
+
+// MaxSeats is the largest seat count of a subscription or a key. An
+// operation that would leave more seats fails with [ErrSeatLimit].
+const MaxSeats = proration.MaxSeats
+
+// Subscription is a tenant's subscription to one product: its seats and its
+// end date, the first day without service (active on day d iff d < End).
+//
+// Only End's calendar date (year, month, day in its own location) counts.
+// The zero-term subscription — Seats 0 and a zero End — means the tenant has
+// none yet: its state is [None] and only [Activate] applies to it.
+type Subscription struct {
+	Tenant  string    // the tenant (directory) the seats belong to; never changes (R2)
+	Product string    // the product; a key must be for the same product
+	Seats   int       // 1 … MaxSeats, or 0 for none
+	End     time.Time // first day without service; zero for none
+}
+
+// IsNone reports whether s is the zero-term subscription: Seats 0 and a zero
+// End, the state [None].
+func (s Subscription) IsNone() bool { return s.Seats == 0 && s.End.IsZero() }
+
+// Validate reports whether s is well formed: either none (Seats 0, zero End)
+// or Seats 1 … [MaxSeats] with an End from 0001-01-02 (the zero date means
+// none) to 9999-12-31 and a non-empty Product. Errors
+// wrap [ErrInvalid]. Tenant is an opaque label and may be empty.
+func (s Subscription) Validate() error {
+	_, err := s.validate()
+	return err
+}
+
+// validate is Validate that also returns End's day number (0 for none).
+func (s Subscription) validate() (int64, error) {
+	switch {
+	case s.IsNone():
+		return 0, nil
+	case s.Seats < 0 || s.Seats > MaxSeats:
+		return 0, invalid("subscription: %s seats outside 0…%s", group(int64(s.Seats)), group(MaxSeats))
+	case s.Seats == 0:
+		return 0, invalid("subscription: end date without seats (none has Seats 0 and a zero End)")
+	case s.End.IsZero():
+		return 0, invalid("subscription: %s seats without an end date", group(int64(s.Seats)))
+	case s.Product == "":
+		return 0, invalid("subscription: no product")
+	}
+	end := dayNumber(s.End)
+	if !inRange(end) {
+		return 0, invalidWrap("subscription: end date", proration.CheckDate(s.End))
+	}
+	if end == minDayNum {
+		return 0, invalid("subscription: end date is the zero date 0001-01-01")
+	}
+	return end, nil
+}
+
+// subscriptionJSON is the JSON form of a Subscription.
+type subscriptionJSON struct {
+	Tenant  string `json:"tenant"`
+	Product string `json:"product"`
+	Seats   int    `json:"seats"`
+	End     string `json:"end"` // YYYY-MM-DD, or "" for none
+}
+
+// MarshalJSON implements json.Marshaler: End is "YYYY-MM-DD", or "" for a
+// zero End.
+func (s Subscription) MarshalJSON() ([]byte, error) {
+	return json.Marshal(s.toJSON())
+}
+
+func (s Subscription) toJSON() subscriptionJSON {
+	return subscriptionJSON{Tenant: s.Tenant, Product: s.Product, Seats: s.Seats, End: dateString(s.End)}
+}
+
+// UnmarshalJSON implements json.Unmarshaler: End must be "YYYY-MM-DD" or ""
+// (a zero End). The result is not validated; call [Subscription.Validate].
+func (s *Subscription) UnmarshalJSON(b []byte) error {
+	var v subscriptionJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	var end time.Time
+	if v.End != "" {
+		var err error
+		if end, err = time.Parse(time.DateOnly, v.End); err != nil {
+			return invalid("subscription: end date %q is not YYYY-MM-DD", clip(v.End))
+		}
+	}
+	*s = Subscription{Tenant: v.Tenant, Product: v.Product, Seats: v.Seats, End: end}
+	return nil
+}
