@@ -1,0 +1,341 @@
+// Replay applies a file of product-key redemptions, in order, to the
+// subscriptions they name, exactly as a service would: through an
+// activation.Redeemer with an in-memory ledger, so that each key is redeemed
+// once (R2).
+//
+// Usage:
+//
+//	go run ./examples/replay [-q] [-policy NAME] history.csv
+//
+// The file is CSV with a header row and six fields per row:
+//
+//	date,tenant,product,key,seats,operation
+//	2026-01-15,contoso,M365-E3,AAAA1-BBBB2-CCCC3-DDDD4-EEEE5,100,activate
+//
+// date is YYYY-MM-DD; key is a product key in any accepted spelling (R1);
+// seats is 1 … 1,000,000,000; operation is add-seats (or add), extend-end (or
+// extend), renew or activate. "-" as the file name reads standard input.
+//
+// Replay keeps one subscription per (tenant, product), which starts with none
+// (only activate applies to it), and prints, for each row, the subscription's
+// seats, end date and state after it. A bad row — a malformed date, key,
+// seats or operation, a wrong number of fields, a key already redeemed, or an
+// operation the rules refuse (state, extension cap, product) — is reported
+// with its line number and reason and skipped; every other row is still
+// applied. A key is never printed in clear, only masked. The end is a
+// summary: rows applied and rejected, and every subscription with its state on
+// the last day of the file.
+//
+// Flags:
+//
+//	-q            quiet: print only rejected rows and the summary
+//	-policy NAME  partner-center (default), open2014, direct, enterprise-multi-year, volume-licensing
+//
+// Exit status: 0 if every row was applied, 1 if any row was rejected or the
+// file could not be read, 2 for bad usage.
+//
+// Reading streams with encoding/csv, one reused record at a time: memory is
+// constant per row, apart from the ledger, which keeps one record per
+// redeemed key (that is what makes a key redeemable once), and one
+// subscription per (tenant, product).
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/token"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		os.Exit(exitCode(err))
+	}
+}
+
+// usageError is bad usage: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// errRejected says that at least one row was rejected: exit status 1.
+var errRejected = errors.New("replay: rows rejected")
+
+func exitCode(err error) int {
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	default:
+		return 1
+	}
+}
+
+var policyNames = []string{"partner-center", "open2014", "direct", "enterprise-multi-year", "volume-licensing"}
+
+func policyByName(name string) (activation.Policy, bool) {
+	switch name {
+	case "partner-center":
+		return activation.PartnerCenter(), true
+	case "open2014", "open-2014":
+		return activation.Open2014(), true
+	case "direct":
+		return activation.DirectPurchase(), true
+	case "enterprise-multi-year":
+		return activation.EnterpriseMultiYear(), true
+	case "volume-licensing":
+		return activation.VolumeLicensing(), true
+	}
+	return activation.Policy{}, false
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	quiet := fs.Bool("q", false, "quiet: print only rejected rows and the summary")
+	policy := fs.String("policy", "partner-center", "the rules: "+strings.Join(policyNames, ", "))
+	help := false
+	fs.Usage = func() { help = true }
+	if err := fs.Parse(args); err != nil {
+		if help && errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fmt.Fprintf(stderr, "usage: replay [-q] [-policy NAME] history.csv\n\n"+
+				"Applies the redemptions of a CSV file (date,tenant,product,key,seats,operation; a header row)\n"+
+				"in order, exactly once per key, and prints each subscription's state after every row.\n\nFlags:\n")
+			fs.PrintDefaults()
+			return nil
+		}
+		fmt.Fprintf(stderr, "replay: %v\n", err)
+		return &usageError{msg: err.Error()}
+	}
+	p, ok := policyByName(*policy)
+	if !ok {
+		msg := fmt.Sprintf("-policy: unknown policy %q, want one of %s", *policy, strings.Join(policyNames, ", "))
+		fmt.Fprintf(stderr, "replay: %s\n", msg)
+		return &usageError{msg: msg}
+	}
+	if fs.NArg() != 1 {
+		msg := "want exactly one file name (or - for standard input)"
+		fmt.Fprintf(stderr, "replay: %s\n", msg)
+		return &usageError{msg: msg}
+	}
+	var in io.Reader = os.Stdin
+	if name := fs.Arg(0); name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintf(stderr, "replay: %v\n", err)
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	bw := bufio.NewWriterSize(stdout, 64<<10)
+	rp := newReplayer(p, bw, *quiet)
+	err := rp.replay(context.Background(), in)
+	rp.summary()
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "replay: %v\n", err)
+		return err
+	}
+	if rp.rejected > 0 {
+		return errRejected
+	}
+	return nil
+}
+
+// subKey identifies a subscription: one per (tenant, product).
+type subKey struct{ tenant, product string }
+
+// replayer applies rows and keeps the subscriptions.
+type replayer struct {
+	policy   activation.Policy
+	ledger   *activation.MemoryLedger
+	redeemer *activation.Redeemer
+	out      *bufio.Writer
+	quiet    bool
+
+	subs map[subKey]activation.Subscription
+	last time.Time // the latest date of the file: the summary's day
+
+	rows, applied, replayed, rejected int
+}
+
+func newReplayer(p activation.Policy, out *bufio.Writer, quiet bool) *replayer {
+	l := activation.NewMemoryLedger()
+	return &replayer{
+		policy: p, ledger: l, redeemer: &activation.Redeemer{Policy: p, Ledger: l},
+		out: out, quiet: quiet, subs: make(map[subKey]activation.Subscription),
+	}
+}
+
+var header = []string{"date", "tenant", "product", "key", "seats", "operation"}
+
+// replay reads the CSV stream row by row. It returns an error only when the
+// stream cannot be read or has no valid header; bad rows are counted.
+func (rp *replayer) replay(ctx context.Context, r io.Reader) error {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = len(header)
+	cr.TrimLeadingSpace = true
+
+	rec, err := cr.Read()
+	switch {
+	case err == io.EOF:
+		return errors.New("empty file: want a header row " + strings.Join(header, ","))
+	case err != nil:
+		return fmt.Errorf("line 1: want a header row %s: %w", strings.Join(header, ","), err)
+	}
+	for i, h := range header {
+		if !strings.EqualFold(strings.TrimSpace(rec[i]), h) {
+			return fmt.Errorf("line 1: want a header row %s", strings.Join(header, ","))
+		}
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		var pe *csv.ParseError
+		if err != nil {
+			if !errors.As(err, &pe) {
+				return err // an I/O error: stop
+			}
+			rp.rows++
+			if errors.Is(err, csv.ErrFieldCount) {
+				rp.reject(pe.StartLine, fmt.Sprintf("%d fields, want %d (%s)", len(rec), len(header), strings.Join(header, ",")))
+			} else {
+				rp.reject(pe.StartLine, "malformed CSV: "+pe.Err.Error())
+			}
+			continue
+		}
+		rp.rows++
+		rp.row(ctx, line, rec)
+	}
+}
+
+// row applies one well-formed record.
+func (rp *replayer) row(ctx context.Context, line int, rec []string) {
+	at, err := parseDate(rec[0])
+	if err != nil {
+		rp.reject(line, "date: "+err.Error())
+		return
+	}
+	tenant, product := strings.TrimSpace(rec[1]), strings.TrimSpace(rec[2])
+	if tenant == "" {
+		rp.reject(line, "tenant: empty")
+		return
+	}
+	if product == "" {
+		rp.reject(line, "product: empty")
+		return
+	}
+	key, err := token.ParseKey(rec[3])
+	if err != nil {
+		rp.reject(line, "key: "+err.Error()) // a *SyntaxError never contains the key
+		return
+	}
+	seats, err := strconv.Atoi(strings.TrimSpace(rec[4]))
+	if err != nil || seats < token.MinSeats || seats > token.MaxSeats {
+		rp.reject(line, "seats: not a whole number 1 … 1,000,000,000")
+		return
+	}
+	op, err := activation.ParseOperation(strings.TrimSpace(rec[5]))
+	if err != nil {
+		rp.reject(line, "operation: unknown, want add-seats, extend-end, renew or activate")
+		return
+	}
+
+	k := subKey{tenant, product}
+	s, ok := rp.subs[k]
+	if !ok {
+		s = activation.Subscription{Tenant: tenant, Product: product}
+	}
+	o, err := rp.redeemer.Redeem(ctx, s, token.Token{Key: key, Product: product, Seats: seats}, op, at)
+	if err != nil {
+		rp.reject(line, op.String()+": "+err.Error())
+		return
+	}
+	if at.After(rp.last) {
+		rp.last = at
+	}
+	if !ok { // keep our own copies, not substrings of the CSV line
+		k = subKey{strings.Clone(tenant), strings.Clone(product)}
+	}
+	after := o.After
+	after.Tenant, after.Product = k.tenant, k.product
+	rp.subs[k] = after
+	if o.Replayed {
+		rp.replayed++
+	} else {
+		rp.applied++
+	}
+	if rp.quiet {
+		return
+	}
+	verb := "applied"
+	if o.Replayed {
+		verb = "replayed"
+	}
+	how := op.String()
+	if o.Applied != op {
+		how += " as " + o.Applied.String()
+	}
+	fmt.Fprintf(rp.out, "line %d: %s %s %s key %s: %s/%s %d seats until %s, %s\n",
+		line, verb, at.Format(time.DateOnly), how, key, tenant, product,
+		after.Seats, after.End.Format(time.DateOnly), rp.policy.State(after, at))
+}
+
+func (rp *replayer) reject(line int, reason string) {
+	rp.rejected++
+	fmt.Fprintf(rp.out, "line %d: REJECTED: %s\n", line, reason)
+}
+
+// summary prints the counts and every subscription on the file's last day.
+func (rp *replayer) summary() {
+	fmt.Fprintf(rp.out, "\nsummary: %d rows, %d applied, %d replayed, %d rejected; %d keys in the ledger; %d subscriptions",
+		rp.rows, rp.applied, rp.replayed, rp.rejected, rp.ledger.Len(), len(rp.subs))
+	if len(rp.subs) == 0 {
+		fmt.Fprintln(rp.out)
+		return
+	}
+	fmt.Fprintf(rp.out, " on %s:\n", rp.last.Format(time.DateOnly))
+	keys := make([]subKey, 0, len(rp.subs))
+	for k := range rp.subs {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b subKey) int {
+		return cmp.Or(cmp.Compare(a.tenant, b.tenant), cmp.Compare(a.product, b.product))
+	})
+	for _, k := range keys {
+		s := rp.subs[k]
+		fmt.Fprintf(rp.out, "  %s/%s: %d seats until %s, %s\n", k.tenant, k.product, s.Seats,
+			s.End.Format(time.DateOnly), rp.policy.State(s, rp.last))
+	}
+}
+
+// parseDate parses YYYY-MM-DD strictly, without echoing the input.
+func parseDate(s string) (time.Time, error) {
+	d, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil || d.Year() < 1 {
+		return time.Time{}, errors.New("not a date YYYY-MM-DD")
+	}
+	return d, nil
+}

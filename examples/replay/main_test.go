@@ -1,0 +1,368 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/token"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+const sample = "testdata/history.csv"
+
+func TestSample(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run([]string{sample}, &stdout, &stderr)
+	require.ErrorIs(t, err, errRejected)
+	assert.Equal(t, 1, exitCode(err))
+	assert.Empty(t, stderr.String())
+	out := stdout.String()
+
+	// Every kind of row, by line number.
+	for _, want := range []string{
+		"line 2: applied 2026-03-01 activate key XXXXX-XXXXX-XXXXX-XXXXX-CT001: contoso/M365-E3 100 seats until 2027-03-01, active",
+		"line 3: applied 2026-12-01 add-seats key XXXXX-XXXXX-XXXXX-XXXXX-CT002: contoso/M365-E3 125 seats until 2027-04-25, active", // R4
+		"line 4: applied 2026-12-01 extend-end", // R5, lower-case key with spaces
+		"line 5: REJECTED: extend-end:",         // R6
+		"the largest key accepted is 375 seats", // R6
+		"line 7: applied 2027-01-15 extend-end key XXXXX-XXXXX-XXXXX-XXXXX-CV002: contoso/Visio 5 seats until 2030-01-15", // 5 + 10 = +24 months
+		"line 9: REJECTED: add-seats: activation: key already redeemed: XXXXX-XXXXX-XXXXX-XXXXX-CT002",                    // R2
+		"line 10: REJECTED: date:",
+		"line 11: REJECTED: key: token: parse key: position 20: non-ASCII", // Cyrillic Е
+		"line 12: REJECTED: seats:",
+		"line 13: REJECTED: operation:",
+		"line 14: REJECTED: 5 fields, want 6",
+		"line 15: REJECTED: seats:",
+		"line 16: REJECTED: renew: activation: renew not allowed: subscription active",
+		"line 17: REJECTED: add-seats: activation: add-seats not allowed: subscription none",
+		"line 19: applied 2027-07-20 renew as activate", // R7
+		"line 20: REJECTED: 7 fields, want 6",
+		"line 21: REJECTED: malformed CSV",
+		"line 24: REJECTED: extend-end: activation: extend-end not allowed: subscription deleted", // R8
+		"line 25: applied 2028-06-01 activate",
+		"summary: 24 rows, 10 applied, 0 replayed, 14 rejected; 10 keys in the ledger; 3 subscriptions on 2028-06-01:",
+		"  contoso/M365-E3: 125 seats until 2028-07-20, active",
+		"  contoso/Visio: 5 seats until 2031-01-15, active",
+		"  fabrikam/M365-E3: 60 seats until 2029-06-01, active",
+	} {
+		assert.Contains(t, out, want)
+	}
+	assert.NotContains(t, strings.ToUpper(out), "FAKE0", "keys are printed masked only")
+	assert.NotContains(t, strings.ToUpper(out), "REAL0", "keys are printed masked only")
+
+	// Quiet: the rejected rows and the summary only.
+	stdout.Reset()
+	err = run([]string{"-q", sample}, &stdout, &stderr)
+	require.ErrorIs(t, err, errRejected)
+	assert.NotContains(t, stdout.String(), "applied 20")
+	assert.Equal(t, 14, strings.Count(stdout.String(), "REJECTED"))
+	assert.Contains(t, stdout.String(), "summary: 24 rows, 10 applied")
+}
+
+func TestUsage(t *testing.T) {
+	for name, args := range map[string][]string{
+		"no file":      nil,
+		"two files":    {"a.csv", "b.csv"},
+		"bad policy":   {"-policy", "nope", sample},
+		"unknown flag": {"-x", sample},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(args, &stdout, &stderr)
+			assert.Equal(t, 2, exitCode(err))
+			assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), stderr.String())
+		})
+	}
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 1, exitCode(run([]string{"testdata/missing.csv"}, &stdout, &stderr)))
+	require.NoError(t, run([]string{"-h"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "-q")
+	assert.Contains(t, stderr.String(), "-policy")
+}
+
+func TestHeader(t *testing.T) {
+	for name, in := range map[string]string{
+		"empty":     "",
+		"no header": "2026-01-01,t,p,FAKE0-KEY00-NOT00-REAL0-AAAAA,1,activate\n",
+		"short":     "date,tenant\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			rp := newReplayer(activation.PartnerCenter(), bufio.NewWriter(&out), false)
+			err := rp.replay(context.Background(), strings.NewReader(in))
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), "FAKE0")
+		})
+	}
+}
+
+// fakeKey returns a distinct, obviously fake key for n ≥ 0.
+func fakeKey(n int) string {
+	s := strconv.FormatInt(int64(n), 36)
+	s = strings.ToUpper(strings.Repeat("0", 10-len(s)) + s)
+	return "FAKE0-KEY00-NOT00-" + s[:5] + "-" + s[5:]
+}
+
+// TestPropertyReplay generates files of good rows with bad rows mixed in and
+// checks that every good row is applied exactly once and every bad row is
+// reported with its line number.
+func TestPropertyReplay(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		tenants := rapid.IntRange(1, 4).Draw(t, "tenants")
+		activated := make([]bool, tenants)
+		var (
+			b       strings.Builder
+			good    []int // line numbers
+			bad     = map[int]string{}
+			spent   []string
+			nextKey int
+		)
+		b.WriteString("date,tenant,product,key,seats,operation\n")
+		line := 1
+		n := rapid.IntRange(0, 40).Draw(t, "rows")
+		for range n {
+			line++
+			tn := rapid.IntRange(0, tenants-1).Draw(t, "tenant")
+			tenant := fmt.Sprintf("tenant%d", tn)
+			key := fakeKey(nextKey)
+			nextKey++
+			kind := rapid.SampledFrom([]string{"good", "good", "good", "date", "key", "seats", "op", "fields", "duplicate", "refused"}).Draw(t, "kind")
+			if kind == "duplicate" && len(spent) == 0 {
+				kind = "good"
+			}
+			row := func(date, key, seats, op string) {
+				fmt.Fprintf(&b, "%s,%s,M365,%s,%s,%s\n", date, tenant, key, seats, op)
+			}
+			switch kind {
+			case "good":
+				seats := rapid.IntRange(1, 50).Draw(t, "seats")
+				if !activated[tn] {
+					row("2026-06-01", key, strconv.Itoa(seats), "activate")
+					activated[tn] = true
+				} else {
+					op := rapid.SampledFrom([]string{"add-seats", "extend-end", "add", "extend"}).Draw(t, "op")
+					if op == "extend-end" || op == "extend" {
+						seats = 1 // never over the cap (R6)
+					}
+					row("2026-06-01", key, strconv.Itoa(seats), op)
+				}
+				good = append(good, line)
+				spent = append(spent, key)
+			case "date":
+				row(rapid.SampledFrom([]string{"2026-02-30", "06/01/2026", "", "2026-6-1", "yesterday"}).Draw(t, "bad date"), key, "5", "add")
+				bad[line] = "date"
+			case "key":
+				k := rapid.SampledFrom([]string{key[:len(key)-1], key + "Z", strings.Replace(key, "K", "К", 1), "", strings.Replace(key, "-", "--", 1)}).Draw(t, "bad key")
+				row("2026-06-01", k, "5", "add")
+				bad[line] = "key"
+			case "seats":
+				row("2026-06-01", key, rapid.SampledFrom([]string{"0", "-1", "1000000001", "x", "", "2.5"}).Draw(t, "bad seats"), "add")
+				bad[line] = "seats"
+			case "op":
+				row("2026-06-01", key, "5", rapid.SampledFrom([]string{"upgrade", "", "addseats", "delete"}).Draw(t, "bad op"))
+				bad[line] = "operation"
+			case "fields":
+				if rapid.Bool().Draw(t, "short") {
+					fmt.Fprintf(&b, "2026-06-01,%s,M365,%s,5\n", tenant, key)
+				} else {
+					fmt.Fprintf(&b, "2026-06-01,%s,M365,%s,5,add,extra\n", tenant, key)
+				}
+				bad[line] = "fields"
+			case "duplicate":
+				// Another seat count, so never the identical request (which would replay).
+				row("2026-06-01", rapid.SampledFrom(spent).Draw(t, "spent key"), "51", "add")
+				bad[line] = "already redeemed"
+			case "refused":
+				if activated[tn] {
+					row("2026-06-01", key, "5", "activate") // active: activate refused
+				} else {
+					row("2026-06-01", key, "5", "add") // none: add refused
+				}
+				bad[line] = "not allowed"
+			}
+		}
+
+		var out bytes.Buffer
+		w := bufio.NewWriter(&out)
+		rp := newReplayer(activation.PartnerCenter(), w, false)
+		require.NoError(t, rp.replay(context.Background(), strings.NewReader(b.String())))
+		rp.summary()
+		require.NoError(t, w.Flush())
+		text := out.String()
+
+		assert.Equal(t, len(good), rp.applied, "applied")
+		assert.Equal(t, len(good), rp.ledger.Len(), "one ledger record per good row")
+		assert.Equal(t, len(bad), rp.rejected, "rejected")
+		assert.Equal(t, 0, rp.replayed)
+		assert.Equal(t, len(good), strings.Count(text, ": applied "))
+		for _, l := range good {
+			assert.Regexp(t, regexp.MustCompile(fmt.Sprintf(`(?m)^line %d: applied `, l)), text)
+		}
+		for l, why := range bad {
+			re := regexp.MustCompile(fmt.Sprintf(`(?m)^line %d: REJECTED: .*%s`, l, regexp.QuoteMeta(why)))
+			if why == "fields" {
+				re = regexp.MustCompile(fmt.Sprintf(`(?m)^line %d: REJECTED: \d fields, want 6`, l))
+			}
+			assert.Regexp(t, re, text)
+		}
+		assert.NotContains(t, strings.ToUpper(text), "FAKE0")
+	})
+}
+
+// rowGenerator produces a history of n rows on the fly: tenants tenants,
+// each activated once, then add-seats and extend-end with small keys, all
+// valid, the day advancing every 10,000 rows.
+type rowGenerator struct {
+	n, tenants, i int
+	buf           []byte
+	off           int
+}
+
+func newRowGenerator(n, tenants int) *rowGenerator {
+	g := &rowGenerator{n: n, tenants: tenants}
+	g.buf = append(g.buf, "date,tenant,product,key,seats,operation\n"...)
+	return g
+}
+
+func (g *rowGenerator) Read(p []byte) (int, error) {
+	for g.off == len(g.buf) {
+		if g.i == g.n {
+			return 0, io.EOF
+		}
+		g.buf, g.off = g.buf[:0], 0
+		for j := 0; j < 256 && g.i < g.n; j++ {
+			g.buf = g.appendRow(g.buf, g.i)
+			g.i++
+		}
+	}
+	n := copy(p, g.buf[g.off:])
+	g.off += n
+	return n, nil
+}
+
+func (g *rowGenerator) appendRow(b []byte, i int) []byte {
+	day := 1 + i/10000 // 100 days for 1e6 rows
+	b = fmt.Appendf(b, "2026-%02d-%02d,tenant%04d,M365-E3,", 1+(day-1)/28, 1+(day-1)%28, i%g.tenants)
+	k := strconv.AppendInt(nil, int64(i), 36)
+	key := make([]byte, 0, 29)
+	key = append(key, "BENCH-"...)
+	for range 20 - len(k) {
+		key = append(key, '0')
+	}
+	key = append(key, k...)
+	b = append(b, key[:6]...)
+	for j := 6; j < 26; j += 5 {
+		b = append(b, key[j:j+5]...)
+		if j < 21 {
+			b = append(b, '-')
+		}
+	}
+	switch {
+	case i < g.tenants:
+		b = append(b, ",100,activate\n"...)
+	case i%2 == 0:
+		b = append(b, ",3,add-seats\n"...)
+	default:
+		b = append(b, ",1,extend-end\n"...)
+	}
+	return b
+}
+
+func TestRowGenerator(t *testing.T) {
+	var out bytes.Buffer
+	w := bufio.NewWriter(&out)
+	rp := newReplayer(activation.PartnerCenter(), w, false)
+	require.NoError(t, rp.replay(context.Background(), newRowGenerator(5000, 100)))
+	require.NoError(t, w.Flush())
+	assert.Equal(t, 0, rp.rejected, out.String())
+	assert.Equal(t, 5000, rp.applied)
+}
+
+// pointerLedger is a Ledger for comparison only: records behind pointers,
+// so growing it never copies a Record. It shows what the program costs
+// apart from MemoryLedger's storage.
+type pointerLedger struct {
+	mu sync.Mutex
+	m  map[token.Fingerprint]*activation.Record
+}
+
+func (l *pointerLedger) Claim(ctx context.Context, rec activation.Record) (activation.Record, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return activation.Record{}, false, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if r, ok := l.m[rec.Fingerprint]; ok {
+		return *r, false, nil
+	}
+	l.m[rec.Fingerprint] = &rec
+	return rec, true, nil
+}
+
+func (l *pointerLedger) Lookup(ctx context.Context, fp token.Fingerprint) (activation.Record, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if r, ok := l.m[fp]; ok {
+		return *r, true, nil
+	}
+	return activation.Record{}, false, nil
+}
+
+// forgetfulLedger records nothing: every Claim inserts. It is not a Ledger
+// anyone should use (keys could be spent twice); the benchmark uses it to
+// measure the program's own cost per row, streaming and arithmetic, with no
+// storage at all.
+type forgetfulLedger struct{}
+
+func (forgetfulLedger) Claim(_ context.Context, rec activation.Record) (activation.Record, bool, error) {
+	return rec, true, nil
+}
+
+func (forgetfulLedger) Lookup(context.Context, token.Fingerprint) (activation.Record, bool, error) {
+	return activation.Record{}, false, nil
+}
+
+// BenchmarkReplay replays 1,000,000 generated rows per op in quiet mode,
+// output to io.Discard: MemoryLedger as the program uses it, and, for
+// comparison, a ledger that stores nothing (the program's own cost) and one
+// that keeps records behind pointers.
+func BenchmarkReplay(b *testing.B) {
+	b.Run("ledger=memory", func(b *testing.B) { benchReplay(b, nil) })
+	b.Run("ledger=none", func(b *testing.B) {
+		benchReplay(b, func() activation.Ledger { return forgetfulLedger{} })
+	})
+	b.Run("ledger=pointer", func(b *testing.B) {
+		benchReplay(b, func() activation.Ledger {
+			return &pointerLedger{m: make(map[token.Fingerprint]*activation.Record)}
+		})
+	})
+}
+
+func benchReplay(b *testing.B, newLedger func() activation.Ledger) {
+	const rows = 1_000_000
+	for b.Loop() {
+		w := bufio.NewWriter(io.Discard)
+		rp := newReplayer(activation.PartnerCenter(), w, true)
+		if newLedger != nil {
+			rp.redeemer.Ledger = newLedger()
+		}
+		if err := rp.replay(context.Background(), newRowGenerator(rows, 1000)); err != nil {
+			b.Fatal(err)
+		}
+		rp.summary()
+		if rp.applied+rp.replayed != rows {
+			b.Fatalf("applied %d of %d rows", rp.applied, rows)
+		}
+	}
+}
