@@ -1,0 +1,150 @@
+// Package plan answers the questions a portal does not: which keys of a pool,
+// in which order and as which operation, so that a subscription reaches a
+// goal; how large a key must be to reach an end date; how much room the
+// extension cap leaves; when a renewal key can be redeemed without losing
+// days; and whether a subscription outlives its program use rights.
+//
+// Every answer is computed with the public [activation.Policy.Apply], so it
+// is exactly what redeeming would do: every step of a plan is an Outcome
+// Apply returned, and re-applying it gives the same Outcome. Every function
+// is pure (the day is a parameter, nothing reads the clock), holds no
+// package state and never panics; arithmetic is on integers, and dates are
+// calendar dates as in package activation. Rule ids (R1 … R13) refer to the
+// table in the project's DESIGN.md.
+//
+// # Seat-days: what a plan decides
+//
+// With A seats and B days remaining, a key of C seats whose term is T days
+// from the redemption day holds C × T seat-days (R3). Add licenses gives all
+// A + C seats the seat-weighted remaining days (A·B + C·T) ÷ (A + C) (R4: "no
+// time is added or lost"); extend end date keeps A seats and moves the end
+// by C ÷ A × the term (R5), C × T ÷ A days under exact seat-days. So under
+// exact seat-days the total W = A·B + Σ C × T is the same whatever is done
+// with the keys: a plan only decides how W splits between seats and time.
+// The final seats are A plus the keys added; the final end is about W ÷
+// seats days away. What rounding (R4) and calendar months (R5, the default
+// convention) add or remove is the residue, which [Result.SeatDays]
+// accounts for exactly: final seat-days = A·B + Σ C × T + Σ residues.
+//
+// Order matters twice. The cap (R6): a key extends only if it has at most
+// CapFactor × the active seats (3 ×, three years), so adding seats first
+// raises the cap for the keys that extend. Rounding and calendar months:
+// the same split in another order can end a few days earlier or later —
+// for example an extension that lands on whole months before an add can
+// beat adding first (the worked example below gains 3 days that way).
+//
+// # The planner
+//
+// [Plan] takes a policy, a subscription, up to [MaxKeys] (20) keys, the day
+// and a [Goal]:
+//
+//   - [ReachEnd](date): the most seats whose end date is on or after date,
+//     for example the end of the program year (R13);
+//   - [ReachSeats](n): the latest end date with at least n seats;
+//   - [AllTradeOffs](): the Pareto front of seats against end date, each
+//     point a complete plan ([Result.Front]).
+//
+// Decisions, each documented where it applies:
+//
+//   - Every key is redeemed, on the same day: a key is single-use (R2) and a
+//     plan spends the pool. A goal that only holding a key back would reach
+//     is reported infeasible, with the nearest plan.
+//   - A plan uses AddSeats and ExtendEnd. A subscription that is not Active
+//     on the day (None, Expired, Disabled, Deleted) is first activated anew
+//     with one key of the pool (R7); the planner chooses which. Renew is never
+//     planned (it replaces the seats and, early, gives up days, R9); see
+//     [Renewal].
+//   - An infeasible goal is an [*InfeasibleError] wrapping [ErrInfeasible]
+//     with the nearest plan: the latest end for ReachEnd, the most seats for
+//     ReachSeats.
+//   - Keys print masked everywhere ([token.Key.String]): in steps, in
+//     [Result.Explain], [Result.Summary] and in errors.
+//
+// # How the planner searches
+//
+// Up to [ExhaustiveKeys] (6) keys, Plan searches exhaustively: every key in
+// every order with every operation Apply accepts, memoized on (keys used,
+// subscription) and pruned to the Pareto front at each node; interchangeable
+// keys (same seats, term and product) are tried once per node. The result is
+// optimal over every order and operation ([Result.Exhaustive]).
+//
+// Above that, the structured search uses the seat-day structure. Keys are
+// sorted by seats; every distinct sum of added seats is enumerated in
+// ascending order by merging sorted lists (2^(n+1) steps, no sorting), keeping
+// for each sum the subset whose largest extended key is smallest, the one
+// the cap accepts most easily. A subset is feasible if every extended key is
+// at most CapFactor × the seats after the adds (R6). Its end is estimated
+// from the conserved seat-days (W ÷ seats), refined by one blend and one
+// calendar extension, and only the candidates whose estimate can matter are
+// redeemed exactly through Apply: adds first (most seats first), then the
+// extensions in both orders (one for the trade-off). Its plans are exact;
+// its choice can miss a plan that interleaves adds and extensions for a few
+// days of calendar gain: the tests bound the shortfall by 1 + 12 days per
+// key against the exhaustive search (measured: at most 7 days for up to 7
+// keys).
+//
+// Cost on 2 cores (BenchmarkPlan16, BenchmarkPlan20; varied seats, so most
+// subsets have distinct sums): ReachEnd and ReachSeats about 1.5 ms for 16
+// keys and 4 ms for 20; the full trade-off, which redeems one plan per end
+// date, about 9 … 15 ms for 16 keys and 14 … 30 ms for 20. The exhaustive
+// search takes about 6 … 15 ms for 6 distinct keys (BenchmarkPlan6).
+//
+// # The worked example
+//
+// 100 seats ending 2027-03-01, keys of 25, 25, 50 and 100 seats redeemed on
+// 2026-12-01 (B = 90 days, T = 365), the program year ending 2028-03-01:
+// W = 100 × 90 + 200 × 365 = 82,000 seat-days. The most seats until
+// 2028-03-01: add 25 and 50 (175 seats until 2027-06-27), extend with 100
+// and 25 (cap 525): 175 seats until 2028-03-15, 14 days past the use rights.
+// The trade-off runs from 300 seats until 2027-09-01 (add everything) to 100
+// seats until 2029-03-01 (extend everything). See [ExamplePlan].
+//
+// # Inverse questions
+//
+//   - [ExtendKeyFor]: the smallest key that reaches an end date by extend end
+//     date (R5), whether the cap allows it (R6), and the cap's largest key
+//     with the latest end it reaches.
+//   - [AddKeyFor]: whether add licenses can reach an end date at all — it
+//     moves the end towards a year from today and never beyond, and cannot
+//     move it later when the days remaining are at least the term (R4) — and
+//     with which keys: a range Min … Max of seats.
+//   - [HeadroomAt]: the largest key extend end date accepts now and the latest
+//     end one key can reach.
+//   - [Renewal]: the first and last day a renewal key can be redeemed without
+//     losing days (R9), under any policy.
+//
+// Each is found by binary search over seats (the end date is monotone in
+// the key's seats) or by a scan of days, every probe an Apply of a
+// hypothetical key of the policy's term; the tests check that one seat
+// fewer (or one more, for the upper end of a range) falls short.
+//
+// # Losing days (R9)
+//
+// A renewal redeemed on day d loses days if it gives up days of the current
+// term — an early renewal anchored on the redemption day, Open2014, gives up
+// End − d days (Outcome.DaysLost) — or if it leaves a lapse of full service:
+// redeemed once the subscription is Disabled (read-only) or Deleted (R8).
+// Days in the grace are not lost: under Open2014 the old end stays the
+// anchor; under PartnerCenter, where renewal happens only after expiry as an
+// activation anew (R7), the new term starts on d. Under both presets the
+// loss-free days are the end date through the last day of the grace.
+//
+// # Use rights (R13)
+//
+// Program use rights end with the program (enrolment) year, even when the
+// subscription runs longer (iur-office365-activation; the benefit's
+// expiration date can differ from the subscription end date,
+// partner-center-cloud-services). [CheckUseRights] compares a subscription's
+// end with the program year's end — both first days without — and reports
+// the days it runs beyond its use rights or the days it lapses before them,
+// with those the grace covers; [UseRights.Finding] is what a compliance
+// report flags.
+//
+// # Errors
+//
+// Invalid input wraps activation.ErrInvalid; a key for another product is an
+// *activation.ProductMismatchError; an operation the subscription's state
+// refuses is an *activation.NotAllowedError; more than MaxKeys keys is
+// [ErrTooManyKeys]; an unreachable goal is an [*InfeasibleError]
+// ([ErrInfeasible]). No message contains a key in clear.
+package plan

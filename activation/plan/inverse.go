@@ -1,0 +1,334 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/proration"
+	"github.com/coterm/coterm/token"
+)
+
+// hypotheticalKey is the key of the hypothetical tokens the inverse questions
+// redeem through Policy.Apply; it prints masked as XXXXX-XXXXX-XXXXX-XXXXX-PLAN0.
+const hypotheticalKey = "HYPOT-HETIC-ALKEY-00000-PLAN0"
+
+// hypothetical returns a key of seats seats for product with the policy's term.
+func hypothetical(product string, seats int) (token.Token, error) {
+	k, err := token.ParseKey(hypotheticalKey)
+	if err != nil {
+		return token.Token{}, fmt.Errorf("plan: %w", err)
+	}
+	return token.Token{Key: k, Product: product, Seats: seats}, nil
+}
+
+// check validates the common inputs of the inverse questions.
+func check(p activation.Policy, s activation.Subscription, at time.Time) error {
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	if s.IsNone() {
+		return invalid("the subscription has no term; only Activate applies (R7)")
+	}
+	if err := proration.CheckDate(at); err != nil || at.IsZero() {
+		return invalid("day %s outside the supported years", dateString(at))
+	}
+	return nil
+}
+
+// ExtendAnswer answers "which key reaches this end date by extend end date?"
+// ([ExtendKeyFor]).
+type ExtendAnswer struct {
+	Target time.Time
+	// Reached: the end date is already on or after Target; no key is needed
+	// and Seats is 0.
+	Reached bool
+	// Seats is the smallest key, in seats, whose ExtendEnd gives an end date
+	// on or after Target, found as if the cap allowed up to
+	// proration.MaxCapFactor × the active seats; 0 if Reached or if no such
+	// key reaches it.
+	Seats int
+	// Allowed: Seats is within the policy's cap (R6), so Outcome is what
+	// redeeming such a key does.
+	Allowed bool
+	// Outcome is the ExtendEnd of a Seats-seat key when Allowed, else zero.
+	Outcome activation.Outcome
+	// MaxKey is the largest key the cap accepts now, CapFactor × the active
+	// seats (R6), and MaxEnd the end date it reaches.
+	MaxKey int
+	MaxEnd time.Time
+}
+
+// ExtendKeyFor returns the smallest key, in seats, that moves the end date of
+// s to target or later by extend end date (R5) on day at under p, whether the
+// cap (R6) allows it, and the cap's largest key with the latest end it
+// reaches. The key has the policy's term. Every end date is p.Apply's: a
+// larger key never gives an earlier end, so a binary search over seats finds
+// the smallest, and one seat fewer falls short.
+//
+// The subscription must be Active on at (extend end date is not offered
+// otherwise, R7): the error is then an *activation.NotAllowedError.
+func ExtendKeyFor(p activation.Policy, s activation.Subscription, at, target time.Time) (ExtendAnswer, error) {
+	h, err := HeadroomAt(p, s, at)
+	if err != nil {
+		return ExtendAnswer{}, err
+	}
+	ans := ExtendAnswer{Target: proration.Date(target), MaxKey: h.MaxKey, MaxEnd: h.MaxEnd}
+	if err := proration.CheckDate(target); err != nil {
+		return ExtendAnswer{}, invalid("target %s outside the supported years", dateString(target))
+	}
+	if proration.Days(s.End, ans.Target) <= 0 {
+		ans.Reached = true
+		return ans, nil
+	}
+	wide := p
+	wide.CapFactor = proration.MaxCapFactor
+	hi := proration.MaxKeySeats(s.Seats, wide.CapFactor)
+	reaches := func(c int) (activation.Outcome, bool) {
+		t, err := hypothetical(s.Product, c)
+		if err != nil {
+			return activation.Outcome{}, false
+		}
+		o, err := wide.Apply(s, t, activation.ExtendEnd, at)
+		return o, err == nil && proration.Days(o.After.End, ans.Target) <= 0
+	}
+	if _, ok := reaches(hi); !ok {
+		return ans, nil
+	}
+	lo := 1 // invariant: the answer lies in lo … hi and hi reaches
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if _, ok := reaches(mid); ok {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	ans.Seats = lo
+	if lo <= h.MaxKey {
+		t, err := hypothetical(s.Product, lo)
+		if err != nil {
+			return ExtendAnswer{}, err
+		}
+		if ans.Outcome, err = p.Apply(s, t, activation.ExtendEnd, at); err != nil {
+			return ExtendAnswer{}, err
+		}
+		ans.Allowed = true
+	}
+	return ans, nil
+}
+
+// Headroom is the room for one more key ([HeadroomAt]).
+type Headroom struct {
+	// MaxKey is the largest key extend end date accepts now: CapFactor × the
+	// active seats (R6), at most activation.MaxSeats.
+	MaxKey int
+	// MaxEnd is the end date a MaxKey-seat key reaches by extend end date:
+	// the latest end one key can give (CapFactor terms, 36 months by default).
+	MaxEnd time.Time
+	// AddLimit is AddMonths(at, term): add licenses moves the end date
+	// towards it and never beyond, however large the key (R4).
+	AddLimit time.Time
+}
+
+// HeadroomAt returns the cap headroom of s on day at under p: the largest key
+// extend end date accepts and the latest end date one key can reach, computed
+// with p.Apply, and the limit add licenses approaches. The subscription must
+// be Active on at (R7), or the error is an *activation.NotAllowedError.
+func HeadroomAt(p activation.Policy, s activation.Subscription, at time.Time) (Headroom, error) {
+	if err := check(p, s, at); err != nil {
+		return Headroom{}, err
+	}
+	h := Headroom{MaxKey: proration.MaxKeySeats(s.Seats, p.CapFactor)}
+	t, err := hypothetical(s.Product, h.MaxKey)
+	if err != nil {
+		return Headroom{}, err
+	}
+	o, err := p.Apply(s, t, activation.ExtendEnd, at)
+	if err != nil {
+		return Headroom{}, fmt.Errorf("plan: headroom: %w", err)
+	}
+	h.MaxEnd = o.After.End
+	h.AddLimit = proration.AddDays(o.At, o.TermDays)
+	return h, nil
+}
+
+// AddAnswer answers "which keys reach this end date by add licenses?"
+// ([AddKeyFor]).
+type AddAnswer struct {
+	Target time.Time
+	// Limit is AddMonths(at, term): the end date add licenses moves towards
+	// and never passes (R4). With the current remaining days B below the
+	// key's T, a larger key gives a later end; above T, an earlier one.
+	Limit time.Time
+	// Min … Max are the keys, in seats, whose AddSeats gives an end date on or
+	// after Target; both 0 if none does ("add licenses cannot reach it").
+	// One seat fewer than Min (if Min > 1) and one more than Max (if Max is
+	// below the seat limit) fall short.
+	Min, Max int
+	// Outcome is the AddSeats of a Min-seat key, zero if none reaches.
+	Outcome activation.Outcome
+}
+
+// Reachable reports whether some key reaches the target by add licenses.
+func (a AddAnswer) Reachable() bool { return a.Min > 0 }
+
+// AddKeyFor returns which keys, in seats, move the end date of s to target or
+// later by add licenses (R4) on day at under p: the end becomes the
+// seat-weighted average of the remaining days and the key's term, so it moves
+// towards Limit = AddMonths(at, term) and never beyond; when the days
+// remaining are at least the term, adding cannot move it later. The keys
+// that reach it form one range Min … Max (the end is monotone in the key's
+// seats); both are found by binary search with p.Apply.
+//
+// The subscription must be Active on at under p (unless p.AddWhenInactive),
+// or the error is an *activation.NotAllowedError.
+func AddKeyFor(p activation.Policy, s activation.Subscription, at, target time.Time) (AddAnswer, error) {
+	if err := check(p, s, at); err != nil {
+		return AddAnswer{}, err
+	}
+	if err := proration.CheckDate(target); err != nil {
+		return AddAnswer{}, invalid("target %s outside the supported years", dateString(target))
+	}
+	ans := AddAnswer{Target: proration.Date(target)}
+	most := activation.MaxSeats - s.Seats
+	if most < 1 {
+		return AddAnswer{}, fmt.Errorf("plan: %w: %d seats leave no room for a key", activation.ErrSeatLimit, s.Seats)
+	}
+	endOf := func(c int) (activation.Outcome, error) {
+		t, err := hypothetical(s.Product, c)
+		if err != nil {
+			return activation.Outcome{}, err
+		}
+		return p.Apply(s, t, activation.AddSeats, at)
+	}
+	reaches := func(c int) bool {
+		o, err := endOf(c)
+		return err == nil && proration.Days(o.After.End, ans.Target) <= 0
+	}
+	one, err := endOf(1)
+	if err != nil {
+		return AddAnswer{}, fmt.Errorf("plan: add licenses: %w", err)
+	}
+	ans.Limit = proration.AddDays(one.At, one.TermDays)
+	lo1, hiM := reaches(1), reaches(most)
+	switch {
+	case lo1 && hiM:
+		ans.Min, ans.Max = 1, most
+	case hiM: // the end grows with the key: the smallest that reaches
+		lo, hi := 1, most
+		for lo < hi {
+			if mid := lo + (hi-lo)/2; reaches(mid) {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		ans.Min, ans.Max = lo, most
+	case lo1: // the end falls with the key: the largest that still reaches
+		lo, hi := 1, most
+		for lo < hi {
+			if mid := lo + (hi-lo+1)/2; reaches(mid) {
+				lo = mid
+			} else {
+				hi = mid - 1
+			}
+		}
+		ans.Min, ans.Max = 1, lo
+	default:
+		return ans, nil
+	}
+	if ans.Outcome, err = endOf(ans.Min); err != nil {
+		return AddAnswer{}, err
+	}
+	return ans, nil
+}
+
+// RenewalAnswer says when a renewal key can be redeemed without losing days
+// ([Renewal]).
+type RenewalAnswer struct {
+	// Opens is the first day on or after the asked day that Renew is allowed
+	// at all (R9: the renew window under Open2014; the end date under
+	// PartnerCenter, where renewal happens after expiry, as activation anew, R7).
+	Opens time.Time
+	// First and Last bound the days on or after the asked day on which a
+	// renewal loses no days: First is the first, Last the last. Zero if
+	// there is none (OK false).
+	First, Last time.Time
+	// OK: some day on or after the asked day renews without losing days.
+	OK bool
+	// EndIfFirst and EndIfLast are the end dates a renewal on First or on
+	// Last gives.
+	EndIfFirst, EndIfLast time.Time
+	// LostIfEarlier is the days a renewal on Opens loses, when Opens is
+	// before First: the days of the current term given up (R9, DaysLost).
+	LostIfEarlier int
+}
+
+// Renewal returns, for subscription s under p, the days on or after day at on
+// which a renewal key (of s's seats and the policy's term) can be redeemed
+// without losing days, and the last such day.
+//
+// A renewal redeemed on day d loses days when either
+//   - it gives up days of the current term: an early renewal anchored on the
+//     redemption day (R9, Open2014) gives up End − d days
+//     (activation.Outcome.DaysLost > 0); or
+//   - it leaves a lapse of full service: redeemed when the subscription is
+//     already Disabled (read-only) or Deleted (R8), it had no full service
+//     from End + GraceDays to d.
+//
+// Days in the grace (Expired, fully functional, R8) are not lost: under
+// Open2014 the old end stays the anchor (new end = AddMonths(End, term)),
+// under PartnerCenter the renewal is an activation anew from d, whose term
+// starts later still. So under both presets the last loss-free day is the
+// last day of the grace, End + GraceDays − 1, and the first is End (Open2014
+// loses End − d days before it; PartnerCenter refuses Renew before it).
+// Every day is classified with p.Apply, scanning from at to the day the
+// subscription is deleted.
+func Renewal(p activation.Policy, s activation.Subscription, at time.Time) (RenewalAnswer, error) {
+	if err := check(p, s, at); err != nil {
+		return RenewalAnswer{}, err
+	}
+	tl, err := p.Timeline(s)
+	if err != nil {
+		return RenewalAnswer{}, fmt.Errorf("plan: %w", err)
+	}
+	t, err := hypothetical(s.Product, s.Seats)
+	if err != nil {
+		return RenewalAnswer{}, err
+	}
+	var ans RenewalAnswer
+	from := proration.Date(at)
+	for d := from; !d.IsZero() && proration.Days(d, tl.DeletedOn) >= 0; d = proration.AddDays(d, 1) {
+		o, err := p.Apply(s, t, activation.Renew, d)
+		if err != nil {
+			if errors.Is(err, activation.ErrNotAllowed) {
+				continue
+			}
+			return RenewalAnswer{}, fmt.Errorf("plan: renewal: %w", err)
+		}
+		if ans.Opens.IsZero() {
+			ans.Opens = d
+			ans.LostIfEarlier = o.DaysLost
+		}
+		lapse := o.StateBefore == activation.Disabled || o.StateBefore == activation.Deleted
+		if o.DaysLost > 0 || lapse {
+			if ans.OK {
+				break
+			}
+			continue
+		}
+		if !ans.OK {
+			ans.OK, ans.First, ans.EndIfFirst = true, d, o.After.End
+		}
+		ans.Last, ans.EndIfLast = d, o.After.End
+	}
+	if !ans.OK || !ans.Opens.Before(ans.First) {
+		ans.LostIfEarlier = 0
+	}
+	return ans, nil
+}

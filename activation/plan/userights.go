@@ -1,0 +1,115 @@
+package plan
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/proration"
+)
+
+// Finding classifies a subscription against its program use rights (R13).
+// The zero value is unknown.
+type Finding int
+
+// The findings.
+const (
+	// Aligned: the subscription ends on the day the use rights end.
+	Aligned Finding = iota + 1
+	// RunsBeyond: the subscription runs past the program year: service
+	// without use rights through the program (R13, iur-office365-activation:
+	// "you will no longer have use rights through the program").
+	RunsBeyond
+	// Lapses: the subscription ends before the program year: days with use
+	// rights but no active term.
+	Lapses
+)
+
+// String returns "aligned", "runs-beyond" or "lapses", or "Finding(N)".
+func (f Finding) String() string {
+	switch f {
+	case Aligned:
+		return "aligned"
+	case RunsBeyond:
+		return "runs-beyond"
+	case Lapses:
+		return "lapses"
+	}
+	return fmt.Sprintf("Finding(%d)", int(f))
+}
+
+// UseRights compares a subscription's end date with the end of its program
+// (enrolment) year, the end of its use rights (R13). Both dates are first
+// days without: the subscription serves up to End, exclusive, and the use
+// rights last up to ProgramEnd, exclusive.
+type UseRights struct {
+	End        time.Time // the subscription's end date
+	ProgramEnd time.Time // the first day without use rights
+	// Beyond is the days the subscription runs past its use rights:
+	// Days(ProgramEnd, End) when positive, else 0.
+	Beyond int
+	// Lapse is the days of use rights with no active term before the program
+	// year ends: Days(End, ProgramEnd) when positive, else 0.
+	Lapse int
+	// LapseInGrace is the part of Lapse inside the grace period (Expired,
+	// still fully functional, R8): min(Lapse, GraceDays).
+	LapseInGrace int
+}
+
+// Finding returns what a compliance report flags: RunsBeyond, Lapses or
+// Aligned.
+func (u UseRights) Finding() Finding {
+	switch {
+	case u.Beyond > 0:
+		return RunsBeyond
+	case u.Lapse > 0:
+		return Lapses
+	}
+	return Aligned
+}
+
+// String returns one line for a compliance report, e.g. "runs 14 days past
+// its use rights (end 2028-03-15, program year ends 2028-03-01)".
+func (u UseRights) String() string {
+	dates := fmt.Sprintf("(end %s, use rights end %s)", dateString(u.End), dateString(u.ProgramEnd))
+	switch u.Finding() {
+	case RunsBeyond:
+		return fmt.Sprintf("runs %s past its use rights %s (R13)", plural(int64(u.Beyond), "day"), dates)
+	case Lapses:
+		return fmt.Sprintf("lapses %s before its use rights end, %s of them in the grace period %s (R8, R13)",
+			plural(int64(u.Lapse), "day"), group(int64(u.LapseInGrace)), dates)
+	}
+	return "ends with its use rights " + dates
+}
+
+// CheckUseRights compares subscription s with the end of its program year,
+// programEnd, the first day without use rights (R13: "your cloud services
+// entitlement terminates at the conclusion of your subscription/program
+// enrolment year"; the benefit's expiration date can differ from the
+// subscription end date, partner-center-cloud-services). It reports the days
+// the subscription runs past its use rights, or the days it lapses before
+// them and how many of those the grace period of p covers (R8). s must have
+// a term.
+func CheckUseRights(p activation.Policy, s activation.Subscription, programEnd time.Time) (UseRights, error) {
+	if err := p.Validate(); err != nil {
+		return UseRights{}, fmt.Errorf("plan: %w", err)
+	}
+	if err := s.Validate(); err != nil {
+		return UseRights{}, fmt.Errorf("plan: %w", err)
+	}
+	if s.IsNone() {
+		return UseRights{}, invalid("the subscription has no term")
+	}
+	if err := proration.CheckDate(programEnd); err != nil || programEnd.IsZero() {
+		return UseRights{}, invalid("program end %s outside the supported years", dateString(programEnd))
+	}
+	u := UseRights{End: proration.Date(s.End), ProgramEnd: proration.Date(programEnd)}
+	d := proration.Days(u.ProgramEnd, u.End)
+	if d > 0 {
+		u.Beyond = d
+	} else {
+		u.Lapse = -d
+		u.LapseInGrace = min(u.Lapse, p.GraceDays)
+	}
+	return u, nil
+}
