@@ -1,7 +1,9 @@
 package proration
 
 // Blended is the result of [Blend]: the seat-weighted average term of add
-// licenses (R4), with the seat-days that prove nothing was added or lost.
+// licenses (R4), with the seat-days that prove nothing was added or lost
+// beyond the rounding residue, |Residue| < A + C (≤ (A + C) ÷ 2 for the
+// nearest roundings).
 type Blended struct {
 	Seats     int // A, active seats before
 	Remaining int // B, days remaining before
@@ -19,8 +21,13 @@ type Blended struct {
 //
 //	R = (A·B + C·T) ÷ (A + C)
 //
-// days remaining, rounded once by rnd. Seats must be 1 … [MaxSeats]; days
-// must not be negative.
+// days remaining, rounded once by rnd. The caller measures B = Days(at, End)
+// and T = Days(at, AddMonths(at, 12)) (R3); the new end is AddDays(at, R).
+// R lies between B and T; with B < T the end moves later, with B > T earlier.
+//
+// Seats must be 1 … [MaxSeats], days 0 … [MaxDays] and rnd a defined
+// [Rounding]; anything else is an error wrapping [ErrInput]. Blend never
+// overflows: A·B + C·T ≤ 2 · 10⁹ · [MaxDays] < 2⁶³.
 func Blend(seats, remaining, keySeats, term int, rnd Rounding) (Blended, error) {
 	if err := checkSeats("seats", seats); err != nil {
 		return Blended{}, err
@@ -35,7 +42,7 @@ func Blend(seats, remaining, keySeats, term int, rnd Rounding) (Blended, error) 
 		return Blended{}, err
 	}
 	if !rnd.Valid() {
-		return Blended{}, inputErr("%s", rnd)
+		return Blended{}, inputErr("rounding %s not defined", rnd)
 	}
 	a, b, c, t := int64(seats), int64(remaining), int64(keySeats), int64(term)
 	before := a*b + c*t
@@ -47,8 +54,11 @@ func Blend(seats, remaining, keySeats, term int, rnd Rounding) (Blended, error) 
 	}, nil
 }
 
-// maxDays bounds a day count: the span of the supported calendar.
-const maxDays = 3652059 // days from 0001-01-01 to 9999-12-31
+// MaxDays is the largest day count a formula accepts: the span of the
+// supported calendar, Days(0001-01-01, 9999-12-31).
+const MaxDays = 3652058
+
+const maxDays = MaxDays
 
 func checkSeats(what string, n int) error {
 	if n < 1 || n > MaxSeats {

@@ -2,16 +2,21 @@ package proration
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
-// MinYear and MaxYear bound every date proration accepts or produces.
+// MinYear and MaxYear bound every date proration accepts or produces: the
+// years 0001 … 9999 of the proleptic Gregorian calendar. A date outside them,
+// or arithmetic that would leave them, is an error wrapping [ErrDateRange].
 const (
 	MinYear = 1
 	MaxYear = 9999
 )
 
-// MaxSeats is the largest seat count any formula accepts.
+// MaxSeats is the largest seat count any formula accepts; the smallest is 1.
+// With seats ≤ 10⁹ and day counts within the supported calendar, every
+// seat-day product fits in an int64 with room to spare.
 const MaxSeats = 1_000_000_000
 
 // A day number counts days since 1970-01-01 (day 0) in the proleptic
@@ -20,9 +25,11 @@ type dayNum = int64
 
 const secondsPerDay = 86400
 
-var (
-	minDay = daysFromCivil(MinYear, 1, 1)
-	maxDay = daysFromCivil(MaxYear, 12, 31)
+// minDay and maxDay are the day numbers of 0001-01-01 and 9999-12-31
+// (constants, checked against the conversion in the tests).
+const (
+	minDay dayNum = -719162
+	maxDay dayNum = 2932896
 )
 
 func floorDiv(a, b int64) int64 {
@@ -33,9 +40,36 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// daysFromCivil converts a proleptic Gregorian date to a day number
-// (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+// Shift constants of the Neri–Schneider algorithms: day numbers and years are
+// moved by 82 eras of 400 years so that all arithmetic is on small unsigned
+// integers, and the divisions are multiplications and shifts.
+const (
+	nsEras = 82
+	nsK    = 719468 + 146097*nsEras // day shift
+	nsL    = 400 * nsEras           // year shift
+)
+
+// daysFromCivil converts a proleptic Gregorian date (m 1…12, d valid) to a
+// day number. In the supported years it uses C. Neri and L. Schneider,
+// "Euclidean affine functions and their application to calendar algorithms"
+// (2022), in 32-bit unsigned arithmetic; other years take the general signed
+// algorithm of H. Hinnant, "chrono-Compatible Low-Level Date Algorithms".
 func daysFromCivil(y int64, m, d int) dayNum {
+	if y < MinYear || y > MaxYear {
+		return daysFromCivilSigned(y, m, d)
+	}
+	uy, um := uint32(y)+nsL, uint32(m)
+	if m <= 2 {
+		uy--
+		um += 12
+	}
+	c := uy / 100
+	ystar := 1461*uy/4 - c + c/4
+	mstar := (979*um - 2919) / 32
+	return dayNum(ystar+mstar+uint32(d)-1) - nsK
+}
+
+func daysFromCivilSigned(y int64, m, d int) dayNum {
 	if m <= 2 {
 		y--
 	}
@@ -47,8 +81,30 @@ func daysFromCivil(y int64, m, d int) dayNum {
 	return era*146097 + doe - 719468
 }
 
-// civilFromDays is the inverse of daysFromCivil.
+// civilFromDays is the inverse of daysFromCivil: Neri–Schneider in the
+// supported range, Hinnant's signed algorithm elsewhere.
 func civilFromDays(z dayNum) (y int64, m, d int) {
+	if z < minDay || z > maxDay {
+		return civilFromDaysSigned(z)
+	}
+	n := uint32(z + nsK)
+	n1 := 4*n + 3
+	c := n1 / 146097
+	nc := n1 % 146097 / 4
+	p2 := uint64(2939745) * uint64(4*nc+3)
+	zz := uint32(p2 >> 32)
+	ny := uint32(p2) / 2939745 / 4
+	n3 := 2141*ny + 197913
+	um, ud := n3>>16, n3&0xffff/2141
+	y = int64(100*c+zz) - nsL
+	if ny >= 306 {
+		y++
+		um -= 12
+	}
+	return y, int(um), int(ud) + 1
+}
+
+func civilFromDaysSigned(z dayNum) (y int64, m, d int) {
 	z += 719468
 	era := floorDiv(z, 146097)
 	doe := z - era*146097
@@ -87,9 +143,25 @@ func daysIn(y int64, m int) int {
 // dayOf returns the day number of t's calendar date in t's own location.
 // It reads the zone offset instead of calling t.Date, which is several times
 // cheaper and exact: the local date is floor((unix + offset) / 86400).
+//
+// For instants so extreme that unix + offset overflows an int64 (possible only
+// with a [time.FixedZone] of an absurd offset), dayOf returns a day number
+// outside the supported range, so that checkDay reports [ErrDateRange].
 func dayOf(t time.Time) dayNum {
+	sec := t.Unix()
+	if t.Location() == time.UTC { // fast path: no zone lookup
+		return floorDiv(sec, secondsPerDay)
+	}
 	_, off := t.Zone()
-	return floorDiv(t.Unix()+int64(off), secondsPerDay)
+	o := int64(off)
+	s := sec + o
+	if (o > 0 && s < sec) || (o < 0 && s > sec) {
+		if o > 0 {
+			return maxDay + 1
+		}
+		return minDay - 1
+	}
+	return floorDiv(s, secondsPerDay)
 }
 
 // timeOf returns the date of day number n at 00:00 UTC.
@@ -97,12 +169,21 @@ func timeOf(n dayNum) time.Time {
 	return time.Unix(n*secondsPerDay, 0).UTC()
 }
 
+// checkDay returns an error wrapping ErrDateRange if n lies outside the years
+// MinYear … MaxYear.
 func checkDay(n dayNum) error {
-	if n < minDay || n > maxDay {
+	if n >= minDay && n <= maxDay {
+		return nil
+	}
+	// Name the year when it is representable; never overflow while doing so.
+	if n > -math.MaxInt64/2 && n < math.MaxInt64/2 {
 		y, _, _ := civilFromDays(n)
 		return fmt.Errorf("%w: year %d outside %d…%d", ErrDateRange, y, MinYear, MaxYear)
 	}
-	return nil
+	if n < 0 {
+		return fmt.Errorf("%w: before year %d", ErrDateRange, MinYear)
+	}
+	return fmt.Errorf("%w: after year %d", ErrDateRange, MaxYear)
 }
 
 // CheckDate returns an error wrapping [ErrDateRange] if d's calendar date, in
@@ -110,25 +191,54 @@ func checkDay(n dayNum) error {
 func CheckDate(d time.Time) error { return checkDay(dayOf(d)) }
 
 // Date returns the calendar date d (its year, month and day in its own
-// location) at 00:00 UTC: the form of every date proration returns.
-func Date(d time.Time) time.Time { return timeOf(dayOf(d)) }
+// location) at 00:00 UTC: the form of every date proration returns. If that
+// date lies outside the years [MinYear] … [MaxYear], Date returns the zero
+// [time.Time]; use [DateChecked] to get the error.
+func Date(d time.Time) time.Time {
+	t, _ := DateChecked(d) // documented: zero Time on a range error
+	return t
+}
+
+// DateChecked is [Date] with an error wrapping [ErrDateRange] when d's date
+// lies outside the years [MinYear] … [MaxYear].
+func DateChecked(d time.Time) (time.Time, error) {
+	z := dayOf(d)
+	if err := checkDay(z); err != nil {
+		return time.Time{}, err
+	}
+	return timeOf(z), nil
+}
+
+// maxMonths bounds a month count: the span of the supported calendar.
+const maxMonths = (MaxYear - MinYear + 1) * 12
 
 // addMonths adds n calendar months to day number z, clamping the day of month
-// to the target month's last day.
+// to the target month's last day. z must be in range.
 func addMonths(z dayNum, n int) (dayNum, error) {
-	const maxMonths = (MaxYear - MinYear + 1) * 12
-	if n > maxMonths || n < -maxMonths {
-		return 0, fmt.Errorf("%w: %d months", ErrDateRange, n)
-	}
 	y, m, d := civilFromDays(z)
-	total := y*12 + int64(m-1) + int64(n)
-	ny := floorDiv(total, 12)
-	nm := int(total-ny*12) + 1
-	if dim := daysIn(ny, nm); d > dim {
-		d = dim
+	return addMonthsCivil(y, m, d, n)
+}
+
+// addMonthsCivil adds n calendar months to the civil date y-m-d (in range),
+// clamping the day of month to the target month's last day.
+func addMonthsCivil(y int64, m, d, n int) (dayNum, error) {
+	r, _, _, _, err := addMonthsCivil3(y, m, d, n)
+	return r, err
+}
+
+// addMonthsCivil3 is addMonthsCivil that also returns the result's civil date.
+func addMonthsCivil3(y int64, m, d, n int) (r dayNum, ny int64, nm, nd int, err error) {
+	if n > maxMonths || n < -maxMonths {
+		return 0, 0, 0, 0, fmt.Errorf("%w: %d months", ErrDateRange, n)
 	}
-	r := daysFromCivil(ny, nm, d)
-	return r, checkDay(r)
+	total := y*12 + int64(m-1) + int64(n)
+	ny = floorDiv(total, 12)
+	nm = int(total-ny*12) + 1
+	if ny < MinYear || ny > MaxYear {
+		return 0, 0, 0, 0, fmt.Errorf("%w: year %d outside %d…%d", ErrDateRange, ny, MinYear, MaxYear)
+	}
+	nd = min(d, daysIn(ny, nm))
+	return daysFromCivil(ny, nm, nd), ny, nm, nd, nil
 }
 
 // AddMonthsChecked is [AddMonths] with an error wrapping [ErrDateRange] when d
@@ -185,7 +295,23 @@ func AddDays(d time.Time, n int) time.Time {
 
 // Days returns the number of whole calendar days from the date of from to the
 // date of to, each taken as year-month-day in its own location: negative when
-// to is earlier. It never depends on time zone offsets or DST.
+// to is earlier. It never depends on time zone offsets or DST: a day of 23 or
+// 25 hours is one day. For dates outside the years [MinYear] … [MaxYear] the
+// result is meaningless (but Days does not panic); use [DaysChecked] to get an
+// error instead.
 func Days(from, to time.Time) int {
 	return int(dayOf(to) - dayOf(from))
+}
+
+// DaysChecked is [Days] with an error wrapping [ErrDateRange] when either date
+// lies outside the years [MinYear] … [MaxYear].
+func DaysChecked(from, to time.Time) (int, error) {
+	f, t := dayOf(from), dayOf(to)
+	if err := checkDay(f); err != nil {
+		return 0, err
+	}
+	if err := checkDay(t); err != nil {
+		return 0, err
+	}
+	return int(t - f), nil
 }

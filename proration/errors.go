@@ -28,8 +28,8 @@ type CapError struct {
 
 // Error implements error.
 func (e *CapError) Error() string {
-	return fmt.Sprintf("proration: extension cap exceeded: key of %d seats on %d active seats extends by more than %d years; the largest key accepted is %d seats",
-		e.KeySeats, e.Seats, e.Factor, e.MaxKeySeats)
+	return fmt.Sprintf("proration: extension cap exceeded: key of %d seats is more than %d × the %d active seats (R6); the largest key accepted is %d seats",
+		e.KeySeats, e.Factor, e.Seats, e.MaxKeySeats)
 }
 
 // Is reports whether target is [ErrExtensionCap].

@@ -2,6 +2,7 @@ package proration
 
 import (
 	"fmt"
+	"math/bits"
 	"strconv"
 	"time"
 
@@ -34,7 +35,9 @@ func (c Convention) String() string {
 // Valid reports whether c is one of the defined conventions.
 func (c Convention) Valid() bool { return c >= 0 && int(c) < len(conventionNames) }
 
-// ParseConvention parses the names [Convention.String] returns.
+// ParseConvention parses the names [Convention.String] returns:
+// "calendar-months" or "exact-seat-days", exactly. Any other text is an error
+// wrapping [ErrInput].
 func ParseConvention(s string) (Convention, error) {
 	for i, n := range conventionNames {
 		if s == n {
@@ -44,15 +47,16 @@ func ParseConvention(s string) (Convention, error) {
 	return 0, fmt.Errorf("%w: unknown convention %q (want calendar-months or exact-seat-days)", ErrInput, s)
 }
 
-// MarshalText implements encoding.TextMarshaler.
+// MarshalText implements [encoding.TextMarshaler]. It returns an error
+// wrapping [ErrInput] for an invalid c.
 func (c Convention) MarshalText() ([]byte, error) {
 	if !c.Valid() {
-		return nil, fmt.Errorf("%w: %s", ErrInput, c)
+		return nil, inputErr("convention %s not defined", c)
 	}
 	return []byte(c.String()), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements [encoding.TextUnmarshaler] by [ParseConvention].
 func (c *Convention) UnmarshalText(b []byte) error {
 	v, err := ParseConvention(string(b))
 	if err != nil {
@@ -62,30 +66,37 @@ func (c *Convention) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// DefaultTermMonths is the term of a key (R3) and DefaultCapFactor the
-// extension cap (R6): a key may extend the end date by at most three years.
+// The rules of [Extend] as constants.
 const (
+	// DefaultTermMonths is the term of a key: 12 months of service from the
+	// day it is redeemed (R3, partner-center-cloud-services).
 	DefaultTermMonths = 12
-	DefaultCapFactor  = 3
-	MaxTermMonths     = 36
+	// DefaultCapFactor is the extension cap (R6, cloud-services scenario 4):
+	// a key may have at most 3 × the active seats, so that a 12-month key
+	// extends the end date by at most three years.
+	DefaultCapFactor = 3
+	// MaxTermMonths is the longest key term [Extend] accepts.
+	MaxTermMonths = 36
 )
 
-// ExtendInput is the input of [Extend]. Zero TermMonths means 12 and zero
-// CapFactor means 3.
+// ExtendInput is the input of [Extend]. The zero TermMonths means
+// [DefaultTermMonths] (12), the zero CapFactor [DefaultCapFactor] (3), the
+// zero Rounding [HalfEven] and the zero Convention [CalendarMonths].
 type ExtendInput struct {
 	End        time.Time  // E, the current end date (first day without service)
 	At         time.Time  // redemption day; ExactSeatDays measures the key's term T from it
-	Seats      int        // A, active seats
-	KeySeats   int        // C, the key's seats
-	TermMonths int        // the key's term in months; 0 means 12
-	CapFactor  int        // C may be at most CapFactor × A; 0 means 3
+	Seats      int        // A, active seats, 1 … MaxSeats
+	KeySeats   int        // C, the key's seats, 1 … MaxSeats
+	TermMonths int        // the key's term in months, 1 … MaxTermMonths; 0 means 12
+	CapFactor  int        // C may be at most CapFactor × A, 1 … MaxCapFactor; 0 means 3
 	Rounding   Rounding   // how the fraction of days is rounded
 	Convention Convention // how months become days
 }
 
-// Extension is the result of [Extend] (R5).
+// Extension is the result of [Extend] (R5): the exact number of months, how
+// it became days, and the seat-days for comparison. Dates are at 00:00 UTC.
 type Extension struct {
-	Seats, KeySeats, TermMonths int
+	Seats, KeySeats, TermMonths int // A, C and the key's term (defaults applied)
 
 	// MonthsNum ÷ MonthsDen = C ÷ A × TermMonths exactly, in lowest terms.
 	MonthsNum, MonthsDen int64
@@ -102,39 +113,81 @@ type Extension struct {
 }
 
 // Months returns m = C ÷ A × term months as a decimal rounded half-even to
-// scale decimal places, for display. The exact value is MonthsNum ÷ MonthsDen.
+// scale decimal places, for display: 1.5 for C = 1, A = 8. The exact value is
+// MonthsNum ÷ MonthsDen. The zero Extension gives 0.
 func (e Extension) Months(scale int32) decimal.Decimal {
 	if e.MonthsDen == 0 {
 		return decimal.Zero
 	}
-	return decimal.NewFromInt(e.MonthsNum).DivRound(decimal.NewFromInt(e.MonthsDen), scale)
+	return divRound(decimal.NewFromInt(e.MonthsNum), decimal.NewFromInt(e.MonthsDen), scale, HalfEven)
 }
 
+// gcd returns the greatest common divisor of a, b > 0 (binary GCD: shifts and
+// subtractions, no division).
 func gcd(a, b int64) int64 {
-	for b != 0 {
-		a, b = b, a%b
+	if a == 0 {
+		return b
 	}
-	return a
+	if b == 0 {
+		return a
+	}
+	ua, ub := uint64(a), uint64(b)
+	shift := bits.TrailingZeros64(ua | ub)
+	ua >>= bits.TrailingZeros64(ua)
+	for ub != 0 {
+		ub >>= bits.TrailingZeros64(ub)
+		if ua > ub {
+			ua, ub = ub, ua
+		}
+		ub -= ua
+	}
+	return int64(ua << shift)
 }
 
-// MaxKeySeats returns the largest key Extend accepts on seats active seats
-// under capFactor (0 means 3): capFactor × seats (R6).
+// MaxCapFactor is the largest CapFactor [Extend] accepts.
+const MaxCapFactor = 100
+
+// MaxKeySeats returns the largest key [Extend] accepts on seats active seats
+// under capFactor (0 means [DefaultCapFactor]): capFactor × seats (R6), but
+// never more than [MaxSeats]. It returns 0, no key at all, when seats is
+// outside 1 … [MaxSeats] or capFactor outside 0 … [MaxCapFactor].
 func MaxKeySeats(seats, capFactor int) int {
 	if capFactor == 0 {
 		capFactor = DefaultCapFactor
 	}
-	return capFactor * seats
+	if seats < 1 || seats > MaxSeats || capFactor < 1 || capFactor > MaxCapFactor {
+		return 0
+	}
+	return min(capFactor*seats, MaxSeats)
 }
 
 // Extend computes extend end date (R5): the seats stay and the end date E
-// moves by m = C ÷ A × term months. Under [CalendarMonths], with w the whole
-// months of m and f its fraction,
+// moves by m = C ÷ A × term months, an exact fraction. Under [CalendarMonths]
+// (the default), with w the whole months of m and f its fraction,
 //
-//	new end = AddMonths(E, w) + round(f × Days(AddMonths(E, w), AddMonths(E, w+1)))
+//	Ew      = AddMonths(E, w)
+//	Ew1     = AddMonths(E, w+1)
+//	new end = Ew + round(f × Days(Ew, Ew1))
 //
-// Under [ExactSeatDays] the new end is E + round(C × T ÷ A) days.
-// A key of more than CapFactor × A seats is refused with a [*CapError]
-// wrapping [ErrExtensionCap] (R6); C = CapFactor × A is allowed.
+// both months counted from E itself (anchored, never chained). Example:
+// E = 2027-01-31, A = 8, C = 1: m = 1.5, Ew = 2027-02-28, Ew1 = 2027-03-31,
+// 0.5 × 31 = 15.5 → 16 (HalfEven) → 2027-03-16. A key of C = k·A seats adds
+// exactly 12·k calendar months.
+//
+// Under [ExactSeatDays] the new end is E + round(C × T ÷ A) days, T being the
+// days of the key's term from the redemption day At (T = Days(At, AddMonths(At,
+// term))): the key's seat-days spread over the active seats.
+//
+// The cap (R6): a key of more than CapFactor × A seats is refused with a
+// [*CapError] wrapping [ErrExtensionCap] that carries the largest key accepted;
+// C = CapFactor × A is allowed (+36 months with the defaults).
+//
+// Seats must be 1 … [MaxSeats], TermMonths 0 … [MaxTermMonths], CapFactor
+// 0 … [MaxCapFactor], Rounding and Convention defined: otherwise the error
+// wraps [ErrInput]. End and At must lie in the years [MinYear] … [MaxYear],
+// as must the new end and AddMonths(At, term): otherwise the error wraps
+// [ErrDateRange]. Extend does not check that the subscription is active on At;
+// that is the caller's rule (R7).
 func Extend(in ExtendInput) (Extension, error) {
 	if err := checkSeats("seats", in.Seats); err != nil {
 		return Extension{}, err
@@ -153,35 +206,37 @@ func Extend(in ExtendInput) (Extension, error) {
 	if factor == 0 {
 		factor = DefaultCapFactor
 	}
-	if factor < 1 || factor > 100 {
-		return Extension{}, inputErr("cap factor %d outside 1…100", in.CapFactor)
+	if factor < 1 || factor > MaxCapFactor {
+		return Extension{}, inputErr("cap factor %d outside 1…%d", in.CapFactor, MaxCapFactor)
 	}
 	if !in.Rounding.Valid() {
-		return Extension{}, inputErr("%s", in.Rounding)
+		return Extension{}, inputErr("rounding %s not defined", in.Rounding)
 	}
 	if !in.Convention.Valid() {
-		return Extension{}, inputErr("%s", in.Convention)
+		return Extension{}, inputErr("convention %s not defined", in.Convention)
 	}
 	e, at := dayOf(in.End), dayOf(in.At)
 	if err := checkDay(e); err != nil {
-		return Extension{}, err
+		return Extension{}, fmt.Errorf("end: %w", err)
 	}
 	if err := checkDay(at); err != nil {
-		return Extension{}, err
+		return Extension{}, fmt.Errorf("at: %w", err)
 	}
 	a, c := int64(in.Seats), int64(in.KeySeats)
-	if c > int64(factor)*a {
+	if c > int64(factor)*a { // R6
 		return Extension{}, &CapError{Seats: in.Seats, KeySeats: in.KeySeats, Factor: factor, MaxKeySeats: factor * in.Seats}
 	}
 	atEnd, err := addMonths(at, term)
 	if err != nil {
-		return Extension{}, err
+		return Extension{}, fmt.Errorf("key term from at: %w", err)
 	}
 	keyDays := atEnd - at
 
+	// m = C·term ÷ A in lowest terms; w whole months, f ÷ den the fraction.
 	num, den := c*int64(term), a
-	g := gcd(num, den)
-	num, den = num/g, den/g
+	if g := gcd(num, den); g != 1 {
+		num, den = num/g, den/g
+	}
 	w := num / den
 	f := num - w*den
 
@@ -190,20 +245,27 @@ func Extend(in ExtendInput) (Extension, error) {
 	case ExactSeatDays:
 		newEnd = e + in.Rounding.Div(c*keyDays, a)
 		if err := checkDay(newEnd); err != nil {
-			return Extension{}, err
+			return Extension{}, fmt.Errorf("new end: %w", err)
 		}
-	default:
-		ew, err := addMonths(e, int(w))
+	default: // CalendarMonths
+		y, m, d := civilFromDays(e)
+		ew, ey, em, ed, err := addMonthsCivil3(y, m, d, int(w))
 		if err != nil {
-			return Extension{}, err
+			return Extension{}, fmt.Errorf("new end: %w", err)
 		}
 		newEnd = ew
 		if f != 0 {
-			ew1, err := addMonths(e, int(w)+1)
-			if err != nil {
-				return Extension{}, err
+			// Days(Ew, Ew1) without another conversion: from Ew to the end of
+			// its month, then to the clamped day of the next month.
+			ny, nm := ey, em+1
+			if nm > 12 {
+				ny, nm = ny+1, 1
 			}
-			newEnd = ew + in.Rounding.Div(f*(ew1-ew), den)
+			if ny > MaxYear {
+				return Extension{}, fmt.Errorf("new end: %w: year %d outside %d…%d", ErrDateRange, ny, MinYear, MaxYear)
+			}
+			span := int64(daysIn(ey, em)-ed) + int64(min(d, daysIn(ny, nm)))
+			newEnd = ew + in.Rounding.Div(f*span, den)
 		}
 	}
 	added := newEnd - e

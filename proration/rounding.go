@@ -2,11 +2,14 @@ package proration
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 )
 
-// Rounding says how a formula turns an exact fraction of days into whole days.
-// It is applied once, at the end, by exact integer division.
+// Rounding says how a formula turns an exact fraction into a whole number of
+// days (or, in [SwitchCost], of the smallest money unit). It is applied once,
+// at the end, by exact integer division: never to an intermediate.
+// The zero value is [HalfEven], the default.
 type Rounding int
 
 // The roundings. The zero value, HalfEven, is the default.
@@ -31,7 +34,9 @@ func (r Rounding) String() string {
 // Valid reports whether r is one of the defined roundings.
 func (r Rounding) Valid() bool { return r >= 0 && int(r) < len(roundingNames) }
 
-// ParseRounding parses the names [Rounding.String] returns.
+// ParseRounding parses the names [Rounding.String] returns: "half-even",
+// "half-up", "down" or "up", exactly (case-sensitive, no white space).
+// Any other text is an error wrapping [ErrInput].
 func ParseRounding(s string) (Rounding, error) {
 	for i, n := range roundingNames {
 		if s == n {
@@ -41,15 +46,16 @@ func ParseRounding(s string) (Rounding, error) {
 	return 0, fmt.Errorf("%w: unknown rounding %q (want half-even, half-up, down or up)", ErrInput, s)
 }
 
-// MarshalText implements encoding.TextMarshaler.
+// MarshalText implements [encoding.TextMarshaler]. It returns an error
+// wrapping [ErrInput] for an invalid r.
 func (r Rounding) MarshalText() ([]byte, error) {
 	if !r.Valid() {
-		return nil, fmt.Errorf("%w: %s", ErrInput, r)
+		return nil, inputErr("rounding %s not defined", r)
 	}
 	return []byte(r.String()), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements [encoding.TextUnmarshaler] by [ParseRounding].
 func (r *Rounding) UnmarshalText(b []byte) error {
 	v, err := ParseRounding(string(b))
 	if err != nil {
@@ -59,36 +65,61 @@ func (r *Rounding) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Div returns num ÷ den rounded by r. den must be positive; num may have any
-// sign. Div is exact: it uses only integer quotient and remainder.
+// Div returns num ÷ den rounded by r, exactly: it uses only the integer
+// quotient and remainder, never an intermediate rounding or a float.
+// num and den may have any sign; "Down" and "Up" are toward and away from
+// zero, "half" compares the remainder with half of den without overflow.
+//
+// Div never panics. An invalid r rounds like [HalfEven]. If den is zero, Div
+// returns 0, and Div(math.MinInt64, -1) returns math.MinInt64 (the quotient
+// does not fit); use [Rounding.DivChecked] to get an error in those cases.
 func (r Rounding) Div(num, den int64) int64 {
+	if den == 0 {
+		return 0
+	}
 	q, rem := num/den, num%den
 	if rem == 0 {
 		return q
 	}
-	neg := num < 0
-	if rem < 0 {
-		rem = -rem
-	}
+	// |rem| < |den| ≤ 2⁶³, so both magnitudes fit in a uint64.
+	ur, ud := uabs(rem), uabs(den)
 	away := false
 	switch r {
 	case Down:
 	case Up:
 		away = true
-	default: // nearest
-		twice := 2 * rem
-		switch {
-		case twice > den:
-			away = true
-		case twice == den:
-			away = r == HalfUp || q%2 != 0
-		}
+	case HalfUp:
+		away = ur >= ud-ur
+	default: // HalfEven, and any invalid value
+		away = ur > ud-ur || (ur == ud-ur && q%2 != 0)
 	}
-	if away {
-		if neg {
-			return q - 1
-		}
-		return q + 1
+	if !away {
+		return q
 	}
-	return q
+	// rem ≠ 0 implies |den| ≥ 2, so |q| ≤ 2⁶² and q ± 1 cannot overflow.
+	if (num < 0) != (den < 0) {
+		return q - 1
+	}
+	return q + 1
+}
+
+// DivChecked is [Rounding.Div] with an error wrapping [ErrInput] when r is not
+// a defined rounding, den is zero, or the quotient does not fit in an int64.
+func (r Rounding) DivChecked(num, den int64) (int64, error) {
+	switch {
+	case !r.Valid():
+		return 0, inputErr("rounding %s not defined", r)
+	case den == 0:
+		return 0, inputErr("division by zero")
+	case den == -1 && num == math.MinInt64:
+		return 0, inputErr("quotient %d ÷ %d overflows int64", num, den)
+	}
+	return r.Div(num, den), nil
+}
+
+func uabs(x int64) uint64 {
+	if x < 0 {
+		return uint64(-x) // correct for math.MinInt64 too: 2⁶³
+	}
+	return uint64(x)
 }

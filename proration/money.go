@@ -1,0 +1,354 @@
+package proration
+
+import (
+	"fmt"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// The rules and limits of [SwitchCost] (R11, open-renewal-faq-de question 3)
+// as constants. Each one is a field of [SwitchInput] whose zero value selects
+// the default.
+const (
+	// DefaultPenaltyPercent is the switch penalty: switching channel mid-term
+	// costs 25 % of the value of the remaining term ("die Pönale von 25 %
+	// für die Restlaufzeit"). [SwitchInput.PenaltyRate] zero means 0.25.
+	DefaultPenaltyPercent = 25
+
+	// DefaultFirstDays is the window after activation inside which a switch
+	// pays the first month instead of the penalty ("INNERHALB von 30 Tagen ab
+	// Web-Direct Aktivierung … das erste Monat an MS bezahlen").
+	DefaultFirstDays = 30
+
+	// MaxFirstDays is the longest first-days window SwitchCost accepts.
+	MaxFirstDays = 366
+
+	// DefaultMoneyScale is the number of decimal places of every money amount
+	// SwitchCost returns, unless [SwitchInput.Scale] says otherwise.
+	DefaultMoneyScale = 2
+
+	// MaxMoneyScale is the largest [SwitchInput.Scale].
+	MaxMoneyScale = 18
+
+	// WholeUnits is the [SwitchInput.Scale] that asks for amounts in whole
+	// currency units (scale 0, as for yen), since the zero Scale means
+	// [DefaultMoneyScale].
+	WholeUnits = -1
+
+	// MaxPriceUnits bounds a price per seat per month: at most 10¹² currency
+	// units, with at most [MaxPriceScale] decimal places.
+	MaxPriceUnits = 1_000_000_000_000
+
+	// MaxPriceScale is the most decimal places a price or a penalty rate may
+	// have (trailing zeros do not count).
+	MaxPriceScale = 18
+)
+
+// SwitchRule says which rule of R11 priced a channel switch. The zero value
+// is unknown, never a rule SwitchCost applies.
+type SwitchRule int
+
+// The switch rules.
+const (
+	// SwitchFirstMonth: the switch happens inside the first FirstDays days
+	// after activation, and the first month is paid (R11).
+	SwitchFirstMonth SwitchRule = iota + 1
+	// SwitchPenalty: the switch happens mid-term, and PenaltyRate × the value
+	// of the remaining term is paid (R11).
+	SwitchPenalty
+)
+
+var switchRuleNames = [...]string{SwitchFirstMonth: "first-month", SwitchPenalty: "penalty"}
+
+// String returns "first-month" or "penalty", or "SwitchRule(N)" for any other
+// value, including the zero value.
+func (r SwitchRule) String() string {
+	if r.Valid() {
+		return switchRuleNames[r]
+	}
+	return "SwitchRule(" + strconv.Itoa(int(r)) + ")"
+}
+
+// Valid reports whether r is [SwitchFirstMonth] or [SwitchPenalty].
+func (r SwitchRule) Valid() bool { return r == SwitchFirstMonth || r == SwitchPenalty }
+
+// ParseSwitchRule parses the names [SwitchRule.String] returns for valid
+// rules, exactly. Any other text is an error wrapping [ErrInput].
+func ParseSwitchRule(s string) (SwitchRule, error) {
+	switch s {
+	case "first-month":
+		return SwitchFirstMonth, nil
+	case "penalty":
+		return SwitchPenalty, nil
+	}
+	return 0, fmt.Errorf("%w: unknown switch rule %q (want first-month or penalty)", ErrInput, s)
+}
+
+// MarshalText implements [encoding.TextMarshaler]. It returns an error
+// wrapping [ErrInput] for an invalid r.
+func (r SwitchRule) MarshalText() ([]byte, error) {
+	if !r.Valid() {
+		return nil, inputErr("switch rule %s not defined", r)
+	}
+	return []byte(r.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler] by [ParseSwitchRule].
+func (r *SwitchRule) UnmarshalText(b []byte) error {
+	v, err := ParseSwitchRule(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}
+
+// SwitchInput is the input of [SwitchCost]. Every rule is a field whose zero
+// value selects the documented default.
+type SwitchInput struct {
+	Activated time.Time // day the current subscription was activated
+	End       time.Time // its end date, the first day without service
+	At        time.Time // day of the switch: Activated ≤ At < End
+
+	Seats             int             // seats switched, 1 … MaxSeats
+	PricePerSeatMonth decimal.Decimal // price of one seat for one month, ≥ 0
+
+	// PenaltyRate is the share of the remaining value charged mid-term,
+	// 0 < rate ≤ 1; zero means 0.25 (DefaultPenaltyPercent, R11).
+	PenaltyRate decimal.Decimal
+	// FirstDays is the window after activation inside which the first month
+	// is paid instead: a switch on At is inside iff Days(Activated, At) <
+	// FirstDays, the activation day being day 0. 1 … MaxFirstDays; zero means
+	// DefaultFirstDays (30, R11).
+	FirstDays int
+	// Scale is the number of decimal places of the amounts, 1 … MaxMoneyScale;
+	// zero means DefaultMoneyScale (2), WholeUnits means 0.
+	Scale int32
+	// Rounding rounds each amount once, from its exact value, to Scale places;
+	// the zero value is HalfEven (banker's rounding).
+	Rounding Rounding
+}
+
+// SwitchQuote is the result of [SwitchCost]: which rule of R11 applied, the
+// remaining term as an exact fraction of months, and the amounts. Dates are at
+// 00:00 UTC; the input fields are echoed with their defaults applied.
+type SwitchQuote struct {
+	Rule SwitchRule // the rule that priced the switch; Due follows it
+
+	Activated, End, At time.Time
+	Seats              int
+	PricePerSeatMonth  decimal.Decimal
+	PenaltyRate        decimal.Decimal // effective rate (0.25 by default)
+	FirstDays          int             // effective window (30 by default)
+	Scale              int32           // effective decimal places of the amounts
+	Rounding           Rounding
+
+	DaysSinceActivation int // Days(Activated, At); the activation day is day 0
+	RemainingDays       int // Days(At, End)
+	YearDays            int // Days(Activated, AddMonths(Activated, 12)): 365 or 366
+
+	// RemainingMonthsNum ÷ RemainingMonthsDen = 12 × RemainingDays ÷ YearDays
+	// exactly, in lowest terms: the remaining term in months.
+	RemainingMonthsNum, RemainingMonthsDen int64
+
+	// RemainingValue = price × seats × remaining months, rounded once.
+	RemainingValue decimal.Decimal
+	// Penalty = PenaltyRate × price × seats × remaining months, rounded once
+	// from the exact value (not from the rounded RemainingValue).
+	Penalty decimal.Decimal
+	// FirstMonth = price × seats: one month of the switched seats, rounded.
+	FirstMonth decimal.Decimal
+	// Due is the amount to pay: FirstMonth under SwitchFirstMonth, Penalty
+	// under SwitchPenalty.
+	Due decimal.Decimal
+}
+
+// RemainingMonths returns the remaining term in months, RemainingMonthsNum ÷
+// RemainingMonthsDen, rounded half-even to scale decimal places, for display.
+// The zero SwitchQuote gives 0.
+func (q SwitchQuote) RemainingMonths(scale int32) decimal.Decimal {
+	if q.RemainingMonthsDen == 0 {
+		return decimal.Zero
+	}
+	return divRound(decimal.NewFromInt(q.RemainingMonthsNum), decimal.NewFromInt(q.RemainingMonthsDen), scale, HalfEven)
+}
+
+// SwitchCost prices a channel switch mid-term (R11, open-renewal-faq-de
+// question 3): "inside the first 30 days after activation the first month is
+// paid; later, a penalty of 25 % on the remaining term".
+//
+// The remaining term is measured in days and turned into months at a constant
+// daily rate over the subscription year that began on the activation day
+// (a named choice; the source leaves it open):
+//
+//	remaining months = 12 × Days(At, End) ÷ Days(Activated, AddMonths(Activated, 12))
+//
+// so a switch on the activation day of a 12-month subscription leaves exactly
+// 12 months, and every later day removes the same 1 ⁄ 365 (or 1 ⁄ 366) of a
+// year. Then, each amount rounded once from its exact value to Scale places:
+//
+//	remaining value = price × seats × remaining months
+//	penalty         = PenaltyRate × remaining value     (SwitchPenalty)
+//	first month     = price × seats                     (SwitchFirstMonth)
+//
+// SwitchFirstMonth applies iff Days(Activated, At) < FirstDays.
+//
+// Errors wrap [ErrInput] for seats outside 1 … [MaxSeats], a negative price,
+// a price above [MaxPriceUnits] or with more than [MaxPriceScale] decimal
+// places, a penalty rate outside (0, 1], FirstDays, Scale or Rounding outside
+// their ranges, and for At before Activated or not before End (no remaining
+// term); they wrap [ErrDateRange] for a date outside the years [MinYear] …
+// [MaxYear], including AddMonths(Activated, 12).
+func SwitchCost(in SwitchInput) (SwitchQuote, error) {
+	if err := checkSeats("seats", in.Seats); err != nil {
+		return SwitchQuote{}, err
+	}
+	price := in.PricePerSeatMonth
+	if err := checkAmount("price per seat month", price, decimal.New(MaxPriceUnits, 0)); err != nil {
+		return SwitchQuote{}, err
+	}
+	rate := in.PenaltyRate
+	if rate.Sign() == 0 {
+		rate = decimal.New(DefaultPenaltyPercent, -2)
+	}
+	if err := checkAmount("penalty rate", rate, decimal.New(1, 0)); err != nil {
+		return SwitchQuote{}, err
+	}
+	firstDays := in.FirstDays
+	if firstDays == 0 {
+		firstDays = DefaultFirstDays
+	}
+	if firstDays < 1 || firstDays > MaxFirstDays {
+		return SwitchQuote{}, inputErr("first days %d outside 1…%d", in.FirstDays, MaxFirstDays)
+	}
+	var scale int32
+	switch {
+	case in.Scale == 0:
+		scale = DefaultMoneyScale
+	case in.Scale == WholeUnits:
+		scale = 0
+	case in.Scale >= 1 && in.Scale <= MaxMoneyScale:
+		scale = in.Scale
+	default:
+		return SwitchQuote{}, inputErr("scale %d outside 1…%d (0 for %d, %d for whole units)", in.Scale, MaxMoneyScale, DefaultMoneyScale, WholeUnits)
+	}
+	if !in.Rounding.Valid() {
+		return SwitchQuote{}, inputErr("rounding %s not defined", in.Rounding)
+	}
+
+	act, end, at := dayOf(in.Activated), dayOf(in.End), dayOf(in.At)
+	if err := checkDay(act); err != nil {
+		return SwitchQuote{}, fmt.Errorf("activated: %w", err)
+	}
+	if err := checkDay(end); err != nil {
+		return SwitchQuote{}, fmt.Errorf("end: %w", err)
+	}
+	if err := checkDay(at); err != nil {
+		return SwitchQuote{}, fmt.Errorf("at: %w", err)
+	}
+	if at < act {
+		return SwitchQuote{}, inputErr("switch on %s before activation on %s", dateString(at), dateString(act))
+	}
+	if at >= end {
+		return SwitchQuote{}, inputErr("switch on %s not before end %s: no remaining term", dateString(at), dateString(end))
+	}
+	yearEnd, err := addMonths(act, 12)
+	if err != nil {
+		return SwitchQuote{}, fmt.Errorf("year from activation: %w", err)
+	}
+	yearDays, remDays := yearEnd-act, end-at
+
+	num, den := 12*remDays, yearDays
+	if g := gcd(num, den); g != 1 {
+		num, den = num/g, den/g
+	}
+
+	seats := decimal.NewFromInt(int64(in.Seats))
+	monthly := price.Mul(seats) // exact: one month of all switched seats
+	valueNum := monthly.Mul(decimal.NewFromInt(12 * remDays))
+	yd := decimal.NewFromInt(yearDays)
+	q := SwitchQuote{
+		Activated: timeOf(act), End: timeOf(end), At: timeOf(at),
+		Seats: in.Seats, PricePerSeatMonth: price, PenaltyRate: rate,
+		FirstDays: firstDays, Scale: scale, Rounding: in.Rounding,
+
+		DaysSinceActivation: int(at - act),
+		RemainingDays:       int(remDays),
+		YearDays:            int(yearDays),
+		RemainingMonthsNum:  num,
+		RemainingMonthsDen:  den,
+
+		RemainingValue: divRound(valueNum, yd, scale, in.Rounding),
+		Penalty:        divRound(valueNum.Mul(rate), yd, scale, in.Rounding),
+		FirstMonth:     divRound(monthly, decimal.New(1, 0), scale, in.Rounding),
+	}
+	if at-act < int64(firstDays) {
+		q.Rule, q.Due = SwitchFirstMonth, q.FirstMonth
+	} else {
+		q.Rule, q.Due = SwitchPenalty, q.Penalty
+	}
+	return q, nil
+}
+
+// checkAmount validates a non-negative decimal bounded by limit with at most
+// MaxPriceScale decimal places. The exponent is checked first, so that no
+// later operation (not even formatting v into the error message) can overflow
+// decimal's int32 exponent or build a huge power of ten.
+func checkAmount(what string, v, limit decimal.Decimal) error {
+	switch {
+	case v.Sign() == 0:
+		return nil
+	case v.Exponent() < -64 || v.Exponent() > 64:
+		if v.Sign() < 0 {
+			return inputErr("%s is negative", what)
+		}
+		return inputErr("%s: exponent %d outside -64…64", what, v.Exponent())
+	case v.Sign() < 0:
+		return inputErr("%s %s is negative", what, v)
+	case v.Cmp(limit) > 0:
+		return inputErr("%s %s outside 0…%s", what, v, limit)
+	case !v.Equal(v.Truncate(MaxPriceScale)):
+		return inputErr("%s %s has more than %d decimal places", what, v, MaxPriceScale)
+	}
+	return nil
+}
+
+// divRound returns num ÷ den rounded by r to scale decimal places, exactly:
+// the quotient is truncated by QuoRem at that scale and the remainder decides
+// the last place, as [Rounding.Div] does for integers. den must not be zero.
+func divRound(num, den decimal.Decimal, scale int32, r Rounding) decimal.Decimal {
+	q, rem := num.QuoRem(den, scale)
+	if rem.Sign() == 0 {
+		return q
+	}
+	unit := decimal.New(1, -scale)
+	away := false
+	switch r {
+	case Down:
+	case Up:
+		away = true
+	default:
+		// Compare 2·|rem| with |den|·unit, the divisor of the last place.
+		c := rem.Abs().Mul(decimal.New(2, 0)).Cmp(den.Abs().Mul(unit))
+		switch {
+		case c > 0:
+			away = true
+		case c == 0:
+			away = r == HalfUp || isOdd(q.Shift(scale).BigInt())
+		}
+	}
+	if !away {
+		return q
+	}
+	if (num.Sign() < 0) != (den.Sign() < 0) {
+		return q.Sub(unit)
+	}
+	return q.Add(unit)
+}
+
+func isOdd(x *big.Int) bool { return x.Bit(0) == 1 }
+
+func dateString(n dayNum) string { return timeOf(n).Format(time.DateOnly) }
