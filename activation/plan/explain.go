@@ -14,11 +14,13 @@ import (
 // shaped as it is — under exact seat-days the total is the same whatever the
 // choice, so a plan only decides how it splits between seats and time; adds
 // go first because they raise the extension cap (R6); order matters for
-// rounding and calendar months. For the TradeOff goal it lists the front.
+// rounding and calendar months. It names the search: exhaustive (the plan is
+// optimal) or structured (the plan is exact but may end a few days earlier
+// than the optimum). For the TradeOff goal it lists the front.
 // Keys appear masked.
 func (r Result) Explain() string {
 	var b strings.Builder
-	method := "structured search"
+	method := "structured search: exact steps, possibly a few days short of the optimum"
 	if r.Exhaustive {
 		method = "exhaustive search over every order and operation"
 	}

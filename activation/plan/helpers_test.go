@@ -79,35 +79,99 @@ func drawProblem(t *rapid.T, minKeys, maxKeys int) problem {
 	return problem{p, s, keys, at}
 }
 
+// drawFewKinds draws a problem with n keys of a few kinds (seats from four
+// sizes, two terms), as real pools are: many keys are interchangeable.
+func drawFewKinds(t *rapid.T, minKeys, maxKeys int) problem {
+	pr := drawProblem(t, 0, 0)
+	unit := rapid.IntRange(1, max(1, pr.s.Seats/2)).Draw(t, "unit")
+	n := rapid.IntRange(minKeys, maxKeys).Draw(t, "keys")
+	pr.keys = make([]token.Token, n)
+	for i := range pr.keys {
+		pr.keys[i] = token.Token{Key: keyN(i + 1), Product: product,
+			Seats:      unit * rapid.SampledFrom([]int{1, 2, 3, 6}).Draw(t, fmt.Sprintf("key%dUnits", i)),
+			TermMonths: rapid.SampledFrom([]int{0, 0, 0, 6}).Draw(t, fmt.Sprintf("key%dTerm", i))}
+	}
+	return pr
+}
+
 // bruteForce returns the Pareto front (seats, end) of every order of the
-// keys with every planned operation, each step through Policy.Apply.
+// keys with every planned operation, each step through Policy.Apply: a
+// reference independent of the planner's search. It recurses over the keys
+// left and the operations, trying one key of equal keys (same seats, term
+// and product), and memoizes on the exact state — the keys left and the
+// subscription's seats and end date — which determines every continuation;
+// it assumes nothing else (no dominance, no seat-day structure).
 func bruteForce(pr problem) []point {
-	var finals []evaluated
-	n := len(pr.keys)
-	var rec func(s activation.Subscription, used int, depth int)
-	rec = func(s activation.Subscription, used int, depth int) {
-		if depth == n {
-			finals = append(finals, evaluated{seats: int64(s.Seats), end: int64(proration.Days(pr.at, s.End)), final: s})
-			return
+	type kind struct {
+		seats, term int
+		product     string
+	}
+	var kinds []kind
+	var tok []token.Token // a key of each kind
+	left := make([]int, 0, len(pr.keys))
+	for _, k := range pr.keys {
+		kd := kind{k.Seats, k.TermMonths, k.Product}
+		j := slices.Index(kinds, kd)
+		if j < 0 {
+			j = len(kinds)
+			kinds, tok, left = append(kinds, kd), append(tok, k), append(left, 0)
 		}
-		for i, k := range pr.keys {
-			if used&(1<<i) != 0 {
+		left[j]++
+	}
+	type state struct {
+		left  string // the count of each kind left
+		seats int
+		end   time.Time
+	}
+	type fin struct {
+		seats int
+		end   time.Time
+	}
+	memo := map[state][]fin{}
+	var rec func(s activation.Subscription, left []int) []fin
+	rec = func(s activation.Subscription, left []int) []fin {
+		if !slices.ContainsFunc(left, func(n int) bool { return n > 0 }) {
+			return []fin{{s.Seats, s.End}}
+		}
+		st := state{fmt.Sprint(left), s.Seats, s.End}
+		if f, ok := memo[st]; ok {
+			return f
+		}
+		var all []fin
+		for j := range left {
+			if left[j] == 0 {
 				continue
 			}
 			for _, op := range plannedOps() {
-				o, err := pr.p.Apply(s, k, op, pr.at)
-				if err == nil {
-					rec(o.After, used|1<<i, depth+1)
+				o, err := pr.p.Apply(s, tok[j], op, pr.at)
+				if err != nil {
+					continue
 				}
+				left[j]--
+				all = append(all, rec(o.After, left)...)
+				left[j]++
 			}
 		}
+		// keep the Pareto front: fewer seats only with a later end
+		slices.SortFunc(all, func(a, b fin) int {
+			if a.seats != b.seats {
+				return b.seats - a.seats
+			}
+			return b.end.Compare(a.end)
+		})
+		var f []fin
+		for _, x := range all {
+			if len(f) == 0 || x.end.After(f[len(f)-1].end) {
+				f = append(f, x)
+			}
+		}
+		memo[st] = f
+		return f
 	}
-	rec(pr.s, 0, 0)
-	front := pareto(finals)
+	front := rec(pr.s, left)
 	out := make([]point, len(front))
-	for i, e := range front {
-		out[i] = point{int(e.seats), e.final.End.Format(time.DateOnly)}
+	for i, x := range front {
+		out[i] = point{x.seats, x.end.Format(time.DateOnly)}
 	}
-	slices.SortFunc(out, func(a, b point) int { return b.Seats - a.Seats })
 	return out
 }

@@ -18,7 +18,7 @@ const (
 	// ExhaustiveKeys is the largest pool Plan searches exhaustively, over
 	// every order and every operation; larger pools use the structured
 	// search (see the package documentation, "How the planner searches").
-	ExhaustiveKeys = 6
+	ExhaustiveKeys = 8
 )
 
 var (
@@ -86,7 +86,8 @@ type Result struct {
 	SeatDays SeatDays
 	// Exhaustive is true when the plan was found by exhaustive search over
 	// every order and operation (at most ExhaustiveKeys keys): no plan of
-	// the same keys does better. Otherwise it comes from the structured search.
+	// the same keys does better. Otherwise it comes from the structured
+	// search: exact, but possibly a few days short of the optimum.
 	Exhaustive bool
 	// Front lists, for the TradeOff goal, the Pareto front of seats against
 	// end date, most seats first; each entry is a complete plan. Nil for the
@@ -116,7 +117,8 @@ type Result struct {
 // the same key twice, keys of different products — wraps
 // activation.ErrInvalid; a key for another product than s is an
 // *activation.ProductMismatchError. Up to ExhaustiveKeys keys the search is
-// exhaustive and the plan optimal; beyond, see the package documentation.
+// exhaustive and the plan optimal, ties broken as the package documentation
+// says; beyond, see the package documentation for what is guaranteed.
 func Plan(p activation.Policy, s activation.Subscription, keys []token.Token, at time.Time, goal Goal) (Result, error) {
 	if len(keys) > MaxKeys {
 		return Result{}, fmt.Errorf("%w: %d keys, at most %d", ErrTooManyKeys, len(keys), MaxKeys)
@@ -225,6 +227,8 @@ type evaluated struct {
 	final activation.Subscription
 	seats int64
 	end   int64 // Days(at, final.End)
+
+	node int32 // the exhaustive search's final node, before walk turns it into steps
 
 	// the structured search's plan, before build turns it into steps
 	sp       *space

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"errors"
+	"flag"
+	"strconv"
 	"testing"
 	"time"
 
@@ -82,30 +84,51 @@ func TestPropertyPlansKeepTheRules(t *testing.T) {
 	})
 }
 
-// Up to ExhaustiveKeys keys the plan is as good as brute force over every
-// order of the keys and every planned operation (the front is identical);
-// brute force is limited to 4 keys to stay fast under -race.
-func TestPropertyExhaustiveMatchesBruteForce(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		pr := drawProblem(t, 1, 4)
-		r, err := Plan(pr.p, pr.s, pr.keys, pr.at, AllTradeOffs())
-		require.NoError(t, err)
-		require.True(t, r.Exhaustive)
-		require.Equal(t, bruteForce(pr), points(r.Front))
-	})
+// structuredShortfall is the tested bound on how many days the structured
+// search can end earlier than the exhaustive optimum with n keys: 3 + 2n.
+func structuredShortfall(n int) int64 { return 3 + 2*int64(n) }
+
+// withChecks runs prop as subtest name with 1/div of the -rapid.checks
+// budget (at least 1): the expensive sizes get fewer cases.
+func withChecks(t *testing.T, div int, name string, prop func(*rapid.T)) {
+	f := flag.Lookup("rapid.checks")
+	old := f.Value.String()
+	n, err := strconv.Atoi(old)
+	require.NoError(t, err)
+	require.NoError(t, f.Value.Set(strconv.Itoa(max(1, n/div))))
+	defer func() { require.NoError(t, f.Value.Set(old)) }()
+	t.Run(name, rapid.MakeCheck(prop))
 }
 
-// The structured search, which Plan uses above ExhaustiveKeys keys, is
-// within slack() days of the exhaustive optimum for every seat count: for
-// every point of the exhaustive front, it has a plan with at least as many
-// seats ending at most slack() days earlier (measured: at most 7 days for up
-// to 7 keys under calendar months; slack() is 1 + 4 days per key).
+// matchesBruteForce checks that Plan's front is brute force's, point for
+// point, and that Plan searched exhaustively.
+func matchesBruteForce(t *rapid.T, pr problem) {
+	r, err := Plan(pr.p, pr.s, pr.keys, pr.at, AllTradeOffs())
+	require.NoError(t, err)
+	require.True(t, r.Exhaustive)
+	require.Equal(t, bruteForce(pr), points(r.Front))
+}
+
+// Up to ExhaustiveKeys (8) keys the plan is as good as brute force over
+// every order of the keys and every planned operation: the front is
+// identical, so every goal's answer is optimal.
+func TestPropertyExhaustiveMatchesBruteForce(t *testing.T) {
+	require.Equal(t, 8, ExhaustiveKeys)
+	t.Run("1 to 6 keys", rapid.MakeCheck(func(t *rapid.T) { matchesBruteForce(t, drawProblem(t, 1, 6)) }))
+	withChecks(t, 4, "7 or 8 keys of few kinds", func(t *rapid.T) { matchesBruteForce(t, drawFewKinds(t, 7, 8)) })
+	withChecks(t, 20, "7 or 8 keys", func(t *rapid.T) { matchesBruteForce(t, drawProblem(t, 7, 8)) })
+}
+
+// The structured search, which Plan uses above ExhaustiveKeys keys, is near
+// the exhaustive optimum: for every point of the exhaustive front it has a
+// plan with at least as many seats ending at most structuredShortfall(n)
+// days earlier (the bound the package documentation states; measured over
+// 300 cases each: at most 8, 9 and 10 days for 7, 8 and 9 keys).
 func TestPropertyStructuredNearExhaustive(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		pr := drawProblem(t, 1, 5)
+	near := func(t *rapid.T, pr problem) {
 		c, err := prepare(pr.p, pr.s, pr.keys, pr.at)
 		require.NoError(t, err)
-		ex := pareto(c.exhaustive())
+		ex := c.exhaustive()
 		st := c.structured(AllTradeOffs())
 		for _, e := range ex {
 			best := int64(-1 << 40)
@@ -114,7 +137,7 @@ func TestPropertyStructuredNearExhaustive(t *testing.T) {
 					best = s.end
 				}
 			}
-			require.GreaterOrEqual(t, best+c.slack(), e.end, "%d seats", e.seats)
+			require.GreaterOrEqual(t, best+structuredShortfall(len(pr.keys)), e.end, "%d seats", e.seats)
 		}
 		// and for the other goals, the structured answer is a valid plan
 		for _, g := range []Goal{ReachSeats(int(ex[0].seats)), ReachEnd(proration.AddDays(pr.at, int(ex[len(ex)-1].end)))} {
@@ -127,7 +150,9 @@ func TestPropertyStructuredNearExhaustive(t *testing.T) {
 			}
 			checkPlan(t, pr, r)
 		}
-	})
+	}
+	t.Run("1 to 6 keys", rapid.MakeCheck(func(t *rapid.T) { near(t, drawProblem(t, 1, 6)) }))
+	withChecks(t, 10, "7 to 9 keys", func(t *rapid.T) { near(t, drawProblem(t, 7, 9)) })
 }
 
 // Goals agree with the front: MostSeats is the front's most seats at or past

@@ -87,7 +87,11 @@ func firstMissing(mask uint32) int { return bits.TrailingZeros32(^mask) }
 // the one the cap (R6) is most likely to accept; keys sorted by seats make
 // that the subset with the longest run of the largest keys.
 func (sp *space) enumerate() {
-	n := 1 << len(sp.keys)
+	n, total := int64(1), int64(0)
+	for _, k := range sp.keys { // at most 2^i sums of i keys, and at most their seats + 1
+		total += k.seats
+		n = min(2*n, total+1)
+	}
 	sums, masks := make([]int64, 1, n), make([]uint32, 1, n)
 	next, nmasks := make([]int64, 0, n), make([]uint32, 0, n)
 	for i, k := range sp.keys {
@@ -134,13 +138,18 @@ func (c *planner) feasible(sp *space, i int) bool {
 // with seats sp.a + sums[i] under exact seat-days: W ÷ seats.
 func (sp *space) estimate(i int) int64 { return sp.w / (sp.a + sp.sums[i]) }
 
-// slack bounds, in days, how far an exact plan's end can lie from its
-// estimate: half a day per step for rounding (R4) and, under calendar months
-// (R5), calendarSlack days per extension.
+// slack bounds, in days, how far the end of a plan the structured search
+// evaluates can lie from its estimate W ÷ seats: a day for the estimate's
+// floor, and per step the step's residue (Outcome.Residue) divided by the
+// seats, which the adds never exceed: at most a day for rounding (R4, and
+// R5 under exact seat-days) and, for an extension by calendar months (R5),
+// calendarSlack days. These per-step bounds are the ones checkPlan verifies
+// on every step of every plan the property tests draw; they are derived
+// (see calendarSlack), not machine-proven.
 func (c *planner) slack() int64 {
 	per := int64(1)
 	if c.p.Convention == proration.CalendarMonths {
-		per = calendarSlack
+		per = calendarSlack(c.p.CapFactor)
 	}
 	return 1 + per*int64(len(c.keys))
 }
@@ -149,9 +158,11 @@ func (c *planner) slack() int64 {
 // can give more or fewer than the key's exact seat-days would: each term's
 // worth of months can differ from the key's T days by up to 3 days (month
 // lengths 28 … 31, clamping at the month's end, leap days), and an extension
-// spans at most CapFactor terms (3 by default), plus 3 days for rounding
-// and the fraction of a month: 3 + 3 × 3 = 12 days.
-const calendarSlack = 12
+// spans at most CapFactor terms (R6), plus 3 days for rounding and the
+// fraction of a month: 3 + 3 × 3 = 12 days under the default cap.
+func calendarSlack(capFactor int) int64 {
+	return 3 + 3*int64(max(capFactor, proration.DefaultCapFactor))
+}
 
 // scan evaluates the candidates of sp that can matter for goal.
 func (c *planner) scan(sp *space, goal Goal) []evaluated {
@@ -228,9 +239,18 @@ func (c *planner) scan(sp *space, goal Goal) []evaluated {
 // added first, most seats first (raising the cap, R6), then the others
 // extend; both orders of the extensions are tried and the later end kept
 // (only the first for the trade-off, which evaluates a plan per end date).
-// It records the subscription each step leaves, not the steps: [planner.build]
-// redeems the chosen plans again into steps.
+// For the trade-off, whose every evaluated plan is likely on the front, it
+// records the steps as it goes; otherwise it records only the subscription
+// each step leaves, and [planner.build] redeems the chosen plans again into
+// steps.
 func (c *planner) evaluate(sp *space, mask uint32) (evaluated, bool) {
+	var steps []Step
+	if c.oneOrder {
+		steps = make([]Step, 0, len(sp.keys)+1)
+		if sp.first != nil {
+			steps = append(steps, *sp.first)
+		}
+	}
 	sub := sp.base
 	for i, k := range sp.keys {
 		if mask&(1<<i) == 0 {
@@ -240,11 +260,14 @@ func (c *planner) evaluate(sp *space, mask uint32) (evaluated, bool) {
 		if err != nil {
 			return evaluated{}, false
 		}
+		if steps != nil {
+			steps = append(steps, Step{Key: k.tok.Key, Op: activation.AddSeats, Outcome: o})
+		}
 		sub = o.After
 	}
-	best, ok := c.extend(sp, sub, mask, false)
+	best, ok := c.extend(sp, sub, mask, false, steps)
 	if !c.oneOrder && len(sp.keys)-bits.OnesCount32(mask) > 1 {
-		if e, ok2 := c.extend(sp, sub, mask, true); ok2 && (!ok || e.end > best.end) {
+		if e, ok2 := c.extend(sp, sub, mask, true, nil); ok2 && (!ok || e.end > best.end) {
 			best, ok = e, true
 		}
 	}
@@ -252,8 +275,8 @@ func (c *planner) evaluate(sp *space, mask uint32) (evaluated, bool) {
 }
 
 // extend extends sub with the keys not in mask, most seats first (or fewest
-// first when reversed).
-func (c *planner) extend(sp *space, sub activation.Subscription, mask uint32, reversed bool) (evaluated, bool) {
+// first when reversed), appending the steps to steps unless it is nil.
+func (c *planner) extend(sp *space, sub activation.Subscription, mask uint32, reversed bool, steps []Step) (evaluated, bool) {
 	n := len(sp.keys)
 	for j := range n {
 		i := j
@@ -267,15 +290,21 @@ func (c *planner) extend(sp *space, sub activation.Subscription, mask uint32, re
 		if err != nil {
 			return evaluated{}, false
 		}
+		if steps != nil {
+			steps = append(steps, Step{Key: sp.keys[i].tok.Key, Op: activation.ExtendEnd, Outcome: o})
+		}
 		sub = o.After
 	}
 	return evaluated{final: sub, seats: int64(sub.Seats), end: int64(proration.Days(c.at, sub.End)),
-		sp: sp, mask: mask, reversed: reversed}, true
+		sp: sp, mask: mask, reversed: reversed, steps: steps}, true
 }
 
 // build redeems the plan e found by the structured search again, step by
 // step through Policy.Apply, and records the steps.
 func (c *planner) build(e evaluated) (evaluated, bool) {
+	if e.steps != nil { // recorded by evaluate
+		return e, true
+	}
 	sp := e.sp
 	steps := make([]Step, 0, len(sp.keys)+1)
 	if sp.first != nil {
@@ -355,7 +384,10 @@ func (c *planner) refined(sp *space, i int) int64 {
 	return r + int64(x.AddedDays)
 }
 
-// refinedSlack bounds, in days, how far an exact plan's end can lie from
-// [planner.refined]: rounding of each step and calendar months chained one
-// extension after another rather than added at once.
+// refinedSlack is the margin, in days, by which an exact plan's end may lie
+// beyond [planner.refined] and still be evaluated: rounding of each step and
+// calendar months chained one extension after another rather than added at
+// once. It is a measured margin, not a proven bound: a plan it skips could
+// end later than refined + refinedSlack, which is one reason the structured
+// search is not guaranteed optimal (see the package documentation).
 func (c *planner) refinedSlack() int64 { return 2 + int64(len(c.keys))/2 }
