@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/coterm/coterm/activation"
 )
 
 // fixedNow is the clock of the tests: -on defaults to this day.
@@ -106,7 +108,8 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, exitCode(err))
 	assert.Empty(t, stdout)
-	for _, f := range []string{"-seats", "-end", "-key-seats", "-on", "-policy", "-rounding", "-convention", "-key", "-product", "-term", "-json"} {
+	for _, f := range []string{"-seats", "-end", "-key-seats", "-on", "-policy", "-rounding", "-convention", "-key", "-product", "-term", "-json",
+		"-keys", "-until", "-goal", "-target-seats"} {
 		assert.Regexp(t, `\n  `+f+`[ \n]`, stderr, "usage documents %s", f)
 	}
 }
@@ -179,7 +182,7 @@ func TestFlagsChangeTheResult(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, term, "× 24 months = 6 months")
 
-	for _, p := range []string{"partner-center", "open2014", "direct", "enterprise-multi-year", "volume-licensing"} {
+	for _, p := range append(activation.PolicyNames(), "open2014", "OPEN-2014") {
 		_, stderr, err := whatif(t, base("-policy", p)...)
 		require.NoError(t, err, p)
 		assert.Empty(t, stderr)
@@ -259,4 +262,222 @@ func TestJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, json.Valid([]byte(stdout)))
 	assert.NotContains(t, stdout, "XXXXX")
+}
+
+// planArgs is the issue's worked example (R13): 100 seats ending in 3
+// months, keys of 25, 25, 50 and 100 seats, the program year ending in 15
+// months.
+func planArgs(extra ...string) []string {
+	return append([]string{"-seats", "100", "-end", "2027-03-01", "-on", "2026-12-01", "-keys", "25,25,50,100"}, extra...)
+}
+
+func TestPlanFlagErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		flag string // the flag the line must name
+	}{
+		{"-keys empty item", planArgs("-keys", "25,,50", "-until", "2028-03-01"), "-keys"},
+		{"-keys trailing comma", planArgs("-keys", "25,50,", "-until", "2028-03-01"), "-keys"},
+		{"-keys garbage", planArgs("-keys", "25,lots", "-until", "2028-03-01"), "-keys"},
+		{"-keys zero seats", planArgs("-keys", "25,0", "-until", "2028-03-01"), "-keys"},
+		{"-keys negative", planArgs("-keys", "-25", "-until", "2028-03-01"), "-keys"},
+		{"-keys over 1e9", planArgs("-keys", "25,1000000001", "-until", "2028-03-01"), "-keys"},
+		{"-keys 21 keys", planArgs("-keys", strings.Repeat("1,", 20)+"1", "-until", "2028-03-01"), "-keys"},
+		{"-keys with -key-seats", planArgs("-key-seats", "25", "-until", "2028-03-01"), "-key-seats"},
+		{"-keys with -key", planArgs("-key", clearKey, "-until", "2028-03-01"), "-key"},
+		{"-keys without -until or -goal", planArgs(), "-until"},
+		{"-until garbage", planArgs("-until", "next year"), "-until"},
+		{"-until not a day", planArgs("-until", "2028-02-30"), "-until"},
+		{"-until without -keys", base("-until", "2028-03-01"), "-until"},
+		{"-goal without -keys", base("-goal", "trade-off"), "-goal"},
+		{"-target-seats without -keys", base("-target-seats", "200"), "-target-seats"},
+		{"-goal unknown", planArgs("-until", "2028-03-01", "-goal", "cheapest"), "-goal"},
+		{"-goal most-seats without -until", planArgs("-goal", "most-seats"), "-until"},
+		{"-goal latest-end without -target-seats", planArgs("-goal", "latest-end"), "-target-seats"},
+		{"-target-seats garbage", planArgs("-goal", "latest-end", "-target-seats", "many"), "-target-seats"},
+		{"-target-seats zero", planArgs("-goal", "latest-end", "-target-seats", "0"), "-target-seats"},
+		{"-target-seats with most-seats", planArgs("-until", "2028-03-01", "-target-seats", "200"), "-target-seats"},
+		{"-target-seats with trade-off", planArgs("-goal", "trade-off", "-target-seats", "200"), "-target-seats"},
+		{"-keys with bad -term", planArgs("-until", "2028-03-01", "-term", "0"), "-term"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, err := whatif(t, tc.args...)
+			require.Error(t, err)
+			assert.Equal(t, 2, exitCode(err), "exit status")
+			assert.Empty(t, stdout)
+			assert.Equal(t, 1, strings.Count(stderr, "\n"), "exactly one line on stderr: %q", stderr)
+			assert.Contains(t, stderr, tc.flag, "the line names the flag")
+			assert.NotContains(t, stderr, "REAL0", "the clear key never appears")
+		})
+	}
+}
+
+// TestPlanWorkedExample: the most seats until the program year ends
+// (2028-03-01) is 175 seats until 2028-03-15, 14 days past the use rights
+// (R13): add 25 and 50, which raises the cap (R6), then extend with 100 and 25.
+func TestPlanWorkedExample(t *testing.T) {
+	stdout, stderr, err := whatif(t, planArgs("-until", "2028-03-01")...)
+	require.NoError(t, err)
+	assert.Empty(t, stderr)
+	for _, want := range []string{
+		"Keys: 4 stand-ins (seats), 12 months each, all redeemed on 2026-12-01: KEY01 25, KEY02 25, KEY03 50, KEY04 100",
+		"Final: 175 seats until 2028-03-15",
+		"Use rights: runs 14 days past its use rights (end 2028-03-15, use rights end 2028-03-01)",
+		"Plan for the most seats with an end date on or after 2028-03-01 on 2026-12-01 under policy partner-center (exhaustive search",
+		"1. XXXXX-XXXXX-XXXXX-XXXXX-KEY01 (25 seats): add licenses → 125 seats until 2027-04-25.",
+		"2. XXXXX-XXXXX-XXXXX-XXXXX-KEY03 (50 seats): add licenses → 175 seats until 2027-06-27.",
+		"3. XXXXX-XXXXX-XXXXX-XXXXX-KEY04 (100 seats): extend end date → 175 seats until 2028-01-23.",
+		"4. XXXXX-XXXXX-XXXXX-XXXXX-KEY02 (25 seats): extend end date → 175 seats until 2028-03-15.",
+		"(R6: keys up to 525 seats accepted)",
+		"Result: 175 seats until 2028-03-15: 175 seats × 470 days = 82,250 seat-days (residue +250",
+	} {
+		assert.Contains(t, stdout, want)
+	}
+	assert.NotContains(t, stdout, "WHAT0", "stand-in keys print masked")
+
+	// -goal most-seats is the default with -until.
+	explicit, _, err := whatif(t, planArgs("-until", "2028-03-01", "-goal", "most-seats")...)
+	require.NoError(t, err)
+	assert.Equal(t, stdout, explicit)
+}
+
+func TestPlanLatestEnd(t *testing.T) {
+	stdout, _, err := whatif(t, planArgs("-goal", "latest-end", "-target-seats", "200", "-until", "2028-03-01")...)
+	require.NoError(t, err)
+	assert.Contains(t, stdout, "Final: 200 seats until 2028-01-18")
+	assert.Contains(t, stdout, "Use rights: lapses 43 days before its use rights end, 30 of them in the grace period")
+	assert.Contains(t, stdout, "Plan for the latest end date with at least 200 seats")
+}
+
+func TestPlanTradeOff(t *testing.T) {
+	stdout, _, err := whatif(t, planArgs("-goal", "trade-off")...)
+	require.NoError(t, err)
+	assert.Contains(t, stdout, "Trade-off: 9 plans no other plan beats on both seats and end date, most seats first:\n"+
+		"300 seats until 2027-09-01\n275 seats until 2027-09-27\n250 seats until 2027-10-27\n225 seats until 2027-12-02\n"+
+		"200 seats until 2028-01-18\n175 seats until 2028-03-15\n150 seats until 2028-06-01\n125 seats until 2028-09-20\n"+
+		"100 seats until 2029-03-01\n")
+	assert.NotContains(t, stdout, "Use rights")
+	assert.NotContains(t, stdout, "Final:")
+
+	withUntil, _, err := whatif(t, planArgs("-goal", "trade-off", "-until", "2028-03-01")...)
+	require.NoError(t, err)
+	assert.Contains(t, withUntil, "175 seats until 2028-03-15: runs 14 days past its use rights")
+	assert.Contains(t, withUntil, "300 seats until 2027-09-01: lapses 182 days before its use rights end")
+}
+
+// TestPlanInfeasible: no plan reaches 2030-01-01; whatif says so, shows the
+// nearest feasible plan and exits 0.
+func TestPlanInfeasible(t *testing.T) {
+	stdout, stderr, err := whatif(t, planArgs("-until", "2030-01-01")...)
+	require.NoError(t, err, "an infeasible goal is an answer, exit status 0")
+	assert.Empty(t, stderr)
+	assert.Contains(t, stdout, "Infeasible: goal infeasible: no plan reaches the most seats with an end date on or after 2030-01-01; nearest: 100 seats until 2029-03-01.")
+	assert.Contains(t, stdout, "The nearest feasible plan follows; it does not reach the goal.")
+	assert.Contains(t, stdout, "Final: 100 seats until 2029-03-01")
+	assert.Contains(t, stdout, "Use rights: lapses 306 days before its use rights end")
+
+	stdout, _, err = whatif(t, planArgs("-goal", "latest-end", "-target-seats", "301")...)
+	require.NoError(t, err)
+	assert.Contains(t, stdout, "nearest: 300 seats until 2027-09-01")
+
+	js, _, err := whatif(t, planArgs("-until", "2030-01-01", "-json")...)
+	require.NoError(t, err)
+	var got struct {
+		Plan struct {
+			Feasible   bool   `json:"feasible"`
+			Infeasible string `json:"infeasible"`
+			Final      struct {
+				Seats int `json:"seats"`
+			} `json:"final"`
+		} `json:"plan"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(js), &got), js)
+	assert.False(t, got.Plan.Feasible)
+	assert.Contains(t, got.Plan.Infeasible, "nearest: 100 seats until 2029-03-01")
+	assert.Equal(t, 100, got.Plan.Final.Seats)
+}
+
+// TestPlanNoPlanAtAll: a 1e9-seat key can neither be added to 1 seat (seat
+// limit) nor extend it (R6): no plan exists, which is still an answer.
+func TestPlanNoPlanAtAll(t *testing.T) {
+	stdout, stderr, err := whatif(t, "-seats", "1", "-end", "2027-03-01", "-on", "2026-12-01", "-keys", "1000000000", "-until", "2028-03-01")
+	require.NoError(t, err)
+	assert.Empty(t, stderr)
+	assert.Contains(t, stdout, "no order of the keys is accepted.\nThere is no plan to show.\n")
+	assert.NotContains(t, stdout, "Final:")
+}
+
+func TestPlanNoSubscription(t *testing.T) {
+	stdout, _, err := whatif(t, "-seats", "0", "-on", "2026-12-01", "-keys", "50,10", "-goal", "trade-off")
+	require.NoError(t, err)
+	assert.Contains(t, stdout, "Subscription: none yet")
+	assert.Contains(t, stdout, "activate")
+}
+
+func TestPlanJSON(t *testing.T) {
+	stdout, stderr, err := whatif(t, planArgs("-until", "2028-03-01", "-json")...)
+	require.NoError(t, err)
+	assert.Empty(t, stderr)
+	var got struct {
+		KeySeats *int  `json:"key_seats"`
+		Options  []any `json:"options"`
+		Plan     struct {
+			Goal     string `json:"goal"`
+			Until    string `json:"until"`
+			Feasible bool   `json:"feasible"`
+			Keys     []struct {
+				Key   string `json:"key"`
+				Seats int    `json:"seats"`
+			} `json:"keys"`
+			Steps []struct {
+				Key     string `json:"key"`
+				Op      string `json:"op"`
+				Outcome struct {
+					After struct {
+						Seats int    `json:"seats"`
+						End   string `json:"end"`
+					} `json:"after"`
+				} `json:"outcome"`
+			} `json:"steps"`
+			Final struct {
+				Seats int    `json:"seats"`
+				End   string `json:"end"`
+			} `json:"final"`
+			SeatDays struct {
+				Start, Keys, Final, Residue int64
+			} `json:"seat_days"`
+			UseRights struct {
+				Beyond  int    `json:"days_beyond"`
+				Finding string `json:"finding"`
+			} `json:"use_rights"`
+			Explanation string `json:"explanation"`
+		} `json:"plan"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got), stdout)
+	assert.Nil(t, got.KeySeats)
+	assert.Empty(t, got.Options)
+	pl := got.Plan
+	assert.Equal(t, "most-seats", pl.Goal)
+	assert.Equal(t, "2028-03-01", pl.Until)
+	assert.True(t, pl.Feasible)
+	require.Len(t, pl.Keys, 4)
+	assert.Equal(t, "XXXXX-XXXXX-XXXXX-XXXXX-KEY04", pl.Keys[3].Key)
+	assert.Equal(t, 100, pl.Keys[3].Seats)
+	require.Len(t, pl.Steps, 4)
+	assert.Equal(t, []string{"add-seats", "add-seats", "extend-end", "extend-end"},
+		[]string{pl.Steps[0].Op, pl.Steps[1].Op, pl.Steps[2].Op, pl.Steps[3].Op})
+	assert.Equal(t, "XXXXX-XXXXX-XXXXX-XXXXX-KEY02", pl.Steps[3].Key)
+	assert.Equal(t, "2028-03-15", pl.Steps[3].Outcome.After.End)
+	assert.Equal(t, 175, pl.Final.Seats)
+	assert.Equal(t, "2028-03-15", pl.Final.End)
+	assert.Equal(t, int64(9000), pl.SeatDays.Start)
+	assert.Equal(t, int64(73000), pl.SeatDays.Keys)
+	assert.Equal(t, int64(82250), pl.SeatDays.Final)
+	assert.Equal(t, int64(250), pl.SeatDays.Residue)
+	assert.Equal(t, 14, pl.UseRights.Beyond)
+	assert.Equal(t, "runs-beyond", pl.UseRights.Finding)
+	assert.Contains(t, pl.Explanation, "Result: 175 seats until 2028-03-15")
+	assert.NotContains(t, stdout, "WHAT0")
 }
