@@ -51,127 +51,155 @@ func (p Policy) Apply(s Subscription, t token.Token, op Operation, at time.Time)
 	if !op.Valid() {
 		return Outcome{}, invalid("operation %s", op)
 	}
-	r, term, err := p.checkAll(s, t, at)
+	// The large values are handled through pointers from here on: each is
+	// copied once, by the call, and each date converted once, by prepare.
+	r, term, err := checkAll(&p, &s, &t, at)
 	if err != nil {
 		return Outcome{}, err
 	}
-	eff, err := p.permit(&r, op)
+	eff, ok := allowed(&p, &r, op)
+	if !ok {
+		return Outcome{}, refusal(&p, &s, &r, op)
+	}
+	keyEnd, err := keyTermEnd(&r, term)
 	if err != nil {
 		return Outcome{}, err
 	}
-	if err := p.apply(&o, &r, t, op, eff, term); err != nil {
+	if err := apply(&o, &p, &s, &r, &t, op, eff, term, keyEnd); err != nil {
 		return Outcome{}, err
 	}
 	return o, nil
 }
 
-// keyTerm validates t and returns its term in months.
-func (p Policy) keyTerm(t token.Token) (int, error) {
+// keyTermEnd returns the end of the key's term from the redemption day,
+// AddMonths(at, term) (R3), or the error every operation then fails with.
+func keyTermEnd(r *request, term int) (proration.Day, error) {
+	keyEnd, err := r.day.AddMonths(term)
+	if err != nil {
+		return 0, invalidWrap("key term", err)
+	}
+	return keyEnd, nil
+}
+
+// keyTerm validates t and returns its term in months. token.Token.Validate
+// checks everything activation needs of a key (a key, a product, seats
+// 1 … MaxSeats, term 0 … 36 months: the limits agree, see below), so nothing
+// is checked twice.
+func keyTerm(p *Policy, t *token.Token) (int, error) {
 	if err := t.Validate(); err != nil {
 		return 0, invalidWrap("token", err)
 	}
-	switch {
-	case t.Key.IsZero():
-		return 0, invalid("token: zero key")
-	case t.Seats < 1 || t.Seats > MaxSeats:
-		return 0, invalid("token: %s seats outside 1…%s", group(int64(t.Seats)), group(MaxSeats))
-	case t.TermMonths < 0 || t.TermMonths > proration.MaxTermMonths:
-		return 0, invalid("token: term %d months outside 0…%d", t.TermMonths, proration.MaxTermMonths)
-	case t.Product == "":
-		return 0, invalid("token: no product")
-	case t.TermMonths == 0:
+	if t.TermMonths == 0 {
 		return p.TermMonths, nil
 	}
 	return t.TermMonths, nil
 }
 
+// The limits token.Token.Validate enforces are activation's: these constants
+// fail to compile (a negative constant converted to uint) if they drift apart.
+const (
+	_ = uint(token.MaxSeats - MaxSeats)
+	_ = uint(MaxSeats - token.MaxSeats)
+	_ = uint(token.MinSeats - 1)
+	_ = uint(1 - token.MinSeats)
+	_ = uint(token.MaxTermMonths - proration.MaxTermMonths)
+	_ = uint(proration.MaxTermMonths - token.MaxTermMonths)
+)
+
 // apply computes an allowed operation into o (which it may leave partly
-// filled on error). It works on day numbers: each input date was converted
-// once, by prepare.
-func (p Policy) apply(o *Outcome, r *request, t token.Token, op Operation, eff effect, term int) error {
-	keyEnd, err := proration.AddMonthsChecked(r.at, term)
-	if err != nil {
-		return invalidWrap("key term", err)
-	}
-	keyEndDay := dayNumber(keyEnd)
-	a, c := int64(r.s.Seats), int64(t.Seats)
+// filled on error), keyEnd being keyTermEnd(r, term). It works on Days: each
+// input date was converted once, by prepare. It sets o's fields one by one,
+// never through a temporary Outcome, so that the large value is written once.
+func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, op Operation, eff effect, term int, keyEnd proration.Day) (err error) {
+	a, c := int64(s.Seats), int64(t.Seats)
 	var b int64
 	if r.state == Active {
-		b = r.end - r.day
+		b = int64(r.end - r.day)
 	}
-	*o = Outcome{
-		Op: op, Applied: op, At: r.at, Token: t, Before: r.s, StateBefore: r.state,
-		Remaining: int(b), TermDays: int(keyEndDay - r.day), TermMonths: term,
-		Rounding: p.Rounding, Convention: p.Convention, CapFactor: p.CapFactor,
-	}
-	seats, newEnd := c, keyEndDay // what Renew and Activate give
+	termDays := int64(keyEnd - r.day)
+	seats, newEnd := c, keyEnd // what Renew and Activate give
+	applied, anchor := op, Anchor(0)
+	var daysLost int
+	var monthsNum, monthsDen int64
 
 	switch eff {
 	case blend: // R4, R10
 		if a+c > MaxSeats {
 			return fmt.Errorf("%w: %s + %s seats exceed %s", ErrSeatLimit, group(a), group(c), group(MaxSeats))
 		}
-		bl, err := proration.Blend(r.s.Seats, int(b), t.Seats, o.TermDays, p.Rounding)
+		rem, err := proration.BlendRemaining(s.Seats, int(b), t.Seats, int(termDays), p.Rounding)
 		if err != nil {
 			return invalidWrap("add licenses", err)
 		}
-		seats, newEnd = a+c, r.day+int64(bl.NewRemaining)
+		seats, newEnd = a+c, r.day+proration.Day(rem)
 	case extend: // R5, R6
-		ext, err := proration.Extend(proration.ExtendInput{
-			End: r.s.End, At: r.at, Seats: r.s.Seats, KeySeats: t.Seats, TermMonths: term,
+		ext, err := proration.ExtendDay(proration.ExtendDayInput{
+			End: r.end, KeyDays: int(termDays), Seats: s.Seats, KeySeats: t.Seats, TermMonths: term,
 			CapFactor: p.CapFactor, Rounding: p.Rounding, Convention: p.Convention,
 		})
 		if err != nil {
 			return extendErr(err)
 		}
-		seats, newEnd = a, r.end+int64(ext.AddedDays)
-		o.MonthsNum, o.MonthsDen = ext.MonthsNum, ext.MonthsDen
+		seats, newEnd = a, ext.NewEnd
+		monthsNum, monthsDen = ext.MonthsNum, ext.MonthsDen
 	case renewEarly: // R9, before the end date
-		o.Anchor = p.EarlyRenewAnchor
-		if o.Anchor == OldEnd {
-			if newEnd, err = anchoredOnEnd(r.s.End, term); err != nil {
+		anchor = p.EarlyRenewAnchor
+		if anchor == OldEnd {
+			if newEnd, err = anchoredOnEnd(r.end, term); err != nil {
 				return err
 			}
 		} else {
-			o.DaysLost = int(b)
+			daysLost = int(b)
 		}
 	case renewGrace: // R9 inside the grace; RedemptionDay is R7
-		o.Anchor = p.GraceRenewAnchor
-		if o.Anchor == OldEnd {
-			if newEnd, err = anchoredOnEnd(r.s.End, term); err != nil {
+		anchor = p.GraceRenewAnchor
+		if anchor == OldEnd {
+			if newEnd, err = anchoredOnEnd(r.end, term); err != nil {
 				return err
 			}
 		} else {
-			o.Applied = Activate
+			applied = Activate
 		}
 	default: // activateNew, R7
-		o.Applied = Activate
+		applied = Activate
 	}
-	if !inRange(newEnd) {
-		return invalidWrap(op.String(), proration.CheckDate(dateOf(newEnd)))
+	if !newEnd.Valid() {
+		return invalidWrap(op.String(), newEnd.Check())
 	}
 
-	o.After = Subscription{Tenant: r.s.Tenant, Product: t.Product, Seats: int(seats), End: dateOf(newEnd)}
-	o.NewRemaining = int(newEnd - r.day)
-	o.SeatDaysBefore = a*b + c*int64(o.TermDays)
-	o.SeatDaysAfter = seats * int64(o.NewRemaining)
+	newRemaining := int64(newEnd - r.day)
+	o.Op, o.Applied, o.At = op, applied, r.day.Time()
+	o.Token = *t
+	o.Before = *s
+	if r.state != None {
+		o.Before.End = r.end.Time() // the date at 00:00 UTC
+	}
+	o.After.Tenant, o.After.Product, o.After.Seats, o.After.End = s.Tenant, t.Product, int(seats), newEnd.Time()
+	o.StateBefore = r.state
+	o.Remaining, o.TermDays, o.NewRemaining, o.TermMonths = int(b), int(termDays), int(newRemaining), term
+	o.SeatDaysBefore = a*b + c*termDays
+	o.SeatDaysAfter = seats * newRemaining
 	o.Residue = o.SeatDaysAfter - o.SeatDaysBefore
-	if r.s.IsNone() {
-		o.DaysAdded = o.NewRemaining
+	o.MonthsNum, o.MonthsDen = monthsNum, monthsDen
+	if r.state == None {
+		o.DaysAdded = int(newRemaining)
 	} else {
 		o.DaysAdded = int(newEnd - r.end)
 	}
+	o.DaysLost = daysLost
+	o.Rounding, o.Convention, o.Anchor, o.CapFactor = p.Rounding, p.Convention, anchor, p.CapFactor
+	o.Replayed = false
 	return nil
 }
 
-// anchoredOnEnd returns the day number of AddMonths(oldEnd, term): a renewal
-// anchored on the old end date (R9).
-func anchoredOnEnd(oldEnd time.Time, term int) (int64, error) {
-	end, err := proration.AddMonthsChecked(oldEnd, term)
+// anchoredOnEnd returns AddMonths(oldEnd, term): a renewal anchored on the
+// old end date (R9).
+func anchoredOnEnd(oldEnd proration.Day, term int) (proration.Day, error) {
+	end, err := oldEnd.AddMonths(term)
 	if err != nil {
 		return 0, invalidWrap("renew", err)
 	}
-	return dayNumber(end), nil
+	return end, nil
 }
 
 // extendErr passes a cap error through (it wraps ErrExtensionCap and names the

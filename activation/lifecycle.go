@@ -22,43 +22,41 @@ func (p Policy) State(s Subscription, at time.Time) State {
 	if p.Validate() != nil {
 		return 0
 	}
-	r, err := p.prepare(s, at)
+	r, err := prepare(&p, &s, at)
 	if err != nil {
 		return 0
 	}
 	return r.state
 }
 
-// request is a subscription and a day, validated, as day numbers, with the
-// state on that day.
+// request is a subscription's end date and a day, validated, as Days, with
+// the state on that day: small enough to be passed in registers.
 type request struct {
-	s     Subscription // End normalised to a date at 00:00 UTC
-	at    time.Time    // the day at 00:00 UTC
-	end   int64        // day number of s.End (0 for None)
-	day   int64        // day number of at
+	end   proration.Day // the date of the subscription's End; 0 (invalid) for None
+	day   proration.Day // the redemption day
 	state State
 }
 
 // prepare validates s and at (p must be valid) and computes the state (R8).
-func (p Policy) prepare(s Subscription, at time.Time) (request, error) {
-	end, err := s.validate()
+// Each date is converted once.
+func prepare(p *Policy, s *Subscription, at time.Time) (request, error) {
+	end, err := validateSubscription(s)
 	if err != nil {
 		return request{}, err
 	}
-	day := dayNumber(at)
-	if !inRange(day) {
-		return request{}, invalidWrap("redemption day", proration.CheckDate(at))
+	day := proration.DayOf(at)
+	if !day.Valid() {
+		return request{}, invalidWrap("redemption day", day.Check())
 	}
-	if day == minDayNum {
+	if day == proration.MinDay {
 		return request{}, invalid("redemption day is the zero date 0001-01-01")
 	}
-	r := request{s: s, at: dateOf(day), end: end, day: day}
-	if s.IsNone() {
+	r := request{end: end, day: day}
+	if end == 0 { // validateSubscription's answer for None
 		r.state = None
 		return r, nil
 	}
-	r.s.End = dateOf(end)
-	switch d := day - end; { // days since the end date
+	switch d := int64(day - end); { // days since the end date
 	case d < 0:
 		r.state = Active
 	case d < int64(p.GraceDays):
@@ -99,12 +97,15 @@ type cell struct {
 	do   effect
 }
 
-// transitions is THE transition table: which operation is allowed in which
-// state, under which policy condition, and what it then does (R4–R9). It is
-// the only place these rules live; a function so that no package-level
-// variable exists.
-func transitions() [numStates + 1][numOps + 1]cell {
-	return [numStates + 1][numOps + 1]cell{
+// transition looks op up in state st in THE transition table: which
+// operation is allowed in which state, under which policy condition, and what
+// it then does (R4–R9). It is the only place these rules live; a function so
+// that no package-level variable exists. st and op must be valid (State 0 and
+// Operation 0 give the never-allowed zero cell).
+func transition(st State, op Operation) cell {
+	// 60 bytes built by a few constant stores, of which one cell is read:
+	// cheaper than returning the whole array and indexing the copy.
+	table := [][numOps + 1]cell{
 		Active: {
 			AddSeats:  {always, blend},
 			ExtendEnd: {always, extend},
@@ -130,19 +131,15 @@ func transitions() [numStates + 1][numOps + 1]cell {
 			Activate: {always, activateNew},
 		},
 	}
-}
-
-// permit returns the effect of op in request r, or a *NotAllowedError.
-func (p Policy) permit(r *request, op Operation) (effect, error) {
-	if eff, ok := p.allowed(r, op); ok {
-		return eff, nil
+	if st < 0 || int(st) >= len(table) || op < 0 || op > numOps {
+		return cell{}
 	}
-	return 0, p.refusal(r, op)
+	return table[st][op]
 }
 
 // allowed looks op up in the transition table for request r.
-func (p Policy) allowed(r *request, op Operation) (effect, bool) {
-	c := transitions()[r.state][op]
+func allowed(p *Policy, r *request, op Operation) (effect, bool) {
+	c := transition(r.state, op)
 	ok := false
 	switch c.when {
 	case always:
@@ -152,16 +149,16 @@ func (p Policy) allowed(r *request, op Operation) (effect, bool) {
 	case ifExtendWhenInactive:
 		ok = p.ExtendWhenInactive
 	case inRenewWindow:
-		ok = p.EarlyRenewal && r.end-r.day <= int64(p.RenewWindowDays)
+		ok = p.EarlyRenewal && int64(r.end-r.day) <= int64(p.RenewWindowDays)
 	}
 	return c.do, ok
 }
 
 // refusal builds the *NotAllowedError for op in request r.
-func (p Policy) refusal(r *request, op Operation) error {
+func refusal(p *Policy, s *Subscription, r *request, op Operation) error {
 	e := &NotAllowedError{Op: op, State: r.state}
-	if !r.s.IsNone() {
-		tl := p.timeline(r.s)
+	if !s.IsNone() {
+		tl := p.timeline(*s)
 		e.Since = tl.Since(r.state)
 		if r.state == Active { // as days pass, Renew and Activate become possible
 			switch op {
@@ -181,23 +178,20 @@ func (p Policy) refusal(r *request, op Operation) error {
 // wrapping [ErrInvalid] for invalid inputs. It does not look at a key: Apply
 // can still refuse for the key's product, seats (cap, R6) or dates.
 func (p Policy) CheckOperation(s Subscription, op Operation, at time.Time) error {
-	r, err := p.check(s, op, at)
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if !op.Valid() {
+		return invalid("operation %s", op)
+	}
+	r, err := prepare(&p, &s, at)
 	if err != nil {
 		return err
 	}
-	_, err = p.permit(&r, op)
-	return err
-}
-
-// check validates the inputs every entry point shares.
-func (p Policy) check(s Subscription, op Operation, at time.Time) (request, error) {
-	if err := p.Validate(); err != nil {
-		return request{}, err
+	if _, ok := allowed(&p, &r, op); !ok {
+		return refusal(&p, &s, &r, op)
 	}
-	if !op.Valid() {
-		return request{}, invalid("operation %s", op)
-	}
-	return p.prepare(s, at)
+	return nil
 }
 
 // Timeline lists the dates that matter in a subscription's lifecycle under a

@@ -21,24 +21,32 @@ func Operations() [4]Operation {
 // product: [ErrProductMismatch]). For each operation, Preview agrees with
 // Apply exactly.
 func (p Policy) Preview(s Subscription, t token.Token, at time.Time) ([]Outcome, error) {
-	r, term, err := p.checkAll(s, t, at)
+	r, term, err := checkAll(&p, &s, &t, at)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Outcome, 0, numOps)
+	// The same steps as Apply after its common checks, without building the
+	// errors of refused operations; each Outcome is computed in place.
+	var effs [numOps]effect
+	n := 0
 	for _, op := range Operations() {
-		// The same steps as Apply after its common checks, without building
-		// the errors of refused operations.
-		eff, ok := p.allowed(&r, op)
-		if !ok {
-			continue
-		}
-		out = append(out, Outcome{})
-		if p.apply(&out[len(out)-1], &r, t, op, eff, term) != nil {
-			out = out[:len(out)-1]
+		if eff, ok := allowed(&p, &r, op); ok {
+			effs[op-1] = eff
+			n++
 		}
 	}
-	return out, nil
+	out := make([]Outcome, n)
+	keyEnd, err := keyTermEnd(&r, term)
+	if err != nil { // every operation fails with it
+		return out[:0], nil
+	}
+	n = 0
+	for _, op := range Operations() {
+		if effs[op-1] != 0 && apply(&out[n], &p, &s, &r, &t, op, effs[op-1], term, keyEnd) == nil {
+			n++
+		}
+	}
+	return out[:n], nil
 }
 
 // Option is one row of a what-if table: an operation with its Outcome if
@@ -66,14 +74,18 @@ func (p Policy) Options(s Subscription, t token.Token, at time.Time) []Option {
 	return out
 }
 
-// checkAll runs the checks Apply makes before the transition table: invalid
-// inputs and a product mismatch.
-func (p Policy) checkAll(s Subscription, t token.Token, at time.Time) (request, int, error) {
-	r, err := p.check(s, AddSeats, at)
+// checkAll runs the checks Apply makes before the transition table, in
+// Apply's order, each once: the policy, the subscription and the day (the
+// request), the token (its term in months), and the product.
+func checkAll(p *Policy, s *Subscription, t *token.Token, at time.Time) (request, int, error) {
+	if err := p.Validate(); err != nil {
+		return request{}, 0, err
+	}
+	r, err := prepare(p, s, at)
 	if err != nil {
 		return request{}, 0, err
 	}
-	term, err := p.keyTerm(t)
+	term, err := keyTerm(p, t)
 	if err != nil {
 		return request{}, 0, err
 	}

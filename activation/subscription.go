@@ -33,12 +33,13 @@ func (s Subscription) IsNone() bool { return s.Seats == 0 && s.End.IsZero() }
 // none) to 9999-12-31 and a non-empty Product. Errors
 // wrap [ErrInvalid]. Tenant is an opaque label and may be empty.
 func (s Subscription) Validate() error {
-	_, err := s.validate()
+	_, err := validateSubscription(&s)
 	return err
 }
 
-// validate is Validate that also returns End's day number (0 for none).
-func (s Subscription) validate() (int64, error) {
+// validateSubscription is Validate that also returns the Day of End (0, an
+// invalid Day, for none).
+func validateSubscription(s *Subscription) (proration.Day, error) {
 	switch {
 	case s.IsNone():
 		return 0, nil
@@ -51,11 +52,11 @@ func (s Subscription) validate() (int64, error) {
 	case s.Product == "":
 		return 0, invalid("subscription: no product")
 	}
-	end := dayNumber(s.End)
-	if !inRange(end) {
-		return 0, invalidWrap("subscription: end date", proration.CheckDate(s.End))
+	end := proration.DayOf(s.End)
+	if !end.Valid() {
+		return 0, invalidWrap("subscription: end date", end.Check())
 	}
-	if end == minDayNum {
+	if end == proration.MinDay {
 		return 0, invalid("subscription: end date is the zero date 0001-01-01")
 	}
 	return end, nil

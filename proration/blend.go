@@ -29,20 +29,8 @@ type Blended struct {
 // [Rounding]; anything else is an error wrapping [ErrInput]. Blend never
 // overflows: A·B + C·T ≤ 2 · 10⁹ · [MaxDays] < 2⁶³.
 func Blend(seats, remaining, keySeats, term int, rnd Rounding) (Blended, error) {
-	if err := checkSeats("seats", seats); err != nil {
+	if err := checkBlend(seats, remaining, keySeats, term, rnd); err != nil {
 		return Blended{}, err
-	}
-	if err := checkSeats("key seats", keySeats); err != nil {
-		return Blended{}, err
-	}
-	if err := checkDays("remaining days", remaining); err != nil {
-		return Blended{}, err
-	}
-	if err := checkDays("term days", term); err != nil {
-		return Blended{}, err
-	}
-	if !rnd.Valid() {
-		return Blended{}, inputErr("rounding %s not defined", rnd)
 	}
 	a, b, c, t := int64(seats), int64(remaining), int64(keySeats), int64(term)
 	before := a*b + c*t
@@ -52,6 +40,38 @@ func Blend(seats, remaining, keySeats, term int, rnd Rounding) (Blended, error) 
 		Seats: seats, Remaining: remaining, KeySeats: keySeats, Term: term,
 		NewRemaining: int(r), SeatDaysBefore: before, SeatDaysAfter: after, Residue: after - before,
 	}, nil
+}
+
+// BlendRemaining is [Blend] for hot paths that need only R, the new remaining
+// days: the same checks, errors and rounding, without the Blended breakdown
+// (whose eight fields a caller must copy). The seat-days follow from R:
+// before A·B + C·T, after (A + C)·R.
+func BlendRemaining(seats, remaining, keySeats, term int, rnd Rounding) (int, error) {
+	if err := checkBlend(seats, remaining, keySeats, term, rnd); err != nil {
+		return 0, err
+	}
+	a, c := int64(seats), int64(keySeats)
+	return int(rnd.Div(a*int64(remaining)+c*int64(term), a+c)), nil
+}
+
+// checkBlend validates the inputs of Blend and BlendRemaining.
+func checkBlend(seats, remaining, keySeats, term int, rnd Rounding) error {
+	if err := checkSeats("seats", seats); err != nil {
+		return err
+	}
+	if err := checkSeats("key seats", keySeats); err != nil {
+		return err
+	}
+	if err := checkDays("remaining days", remaining); err != nil {
+		return err
+	}
+	if err := checkDays("term days", term); err != nil {
+		return err
+	}
+	if !rnd.Valid() {
+		return inputErr("rounding %s not defined", rnd)
+	}
+	return nil
 }
 
 // MaxDays is the largest day count a formula accepts: the span of the

@@ -58,6 +58,12 @@ func daysFromCivil(y int64, m, d int) dayNum {
 	if y < MinYear || y > MaxYear {
 		return daysFromCivilSigned(y, m, d)
 	}
+	return daysFromCivilNS(y, m, d)
+}
+
+// daysFromCivilNS is daysFromCivil for the years MinYear … MaxYear only (the
+// caller checks): small enough to be inlined.
+func daysFromCivilNS(y int64, m, d int) dayNum {
 	uy, um := uint32(y)+nsL, uint32(m)
 	if m <= 2 {
 		uy--
@@ -87,6 +93,12 @@ func civilFromDays(z dayNum) (y int64, m, d int) {
 	if z < minDay || z > maxDay {
 		return civilFromDaysSigned(z)
 	}
+	return civilFromDaysNS(z)
+}
+
+// civilFromDaysNS is civilFromDays for day numbers minDay … maxDay only (the
+// caller checks).
+func civilFromDaysNS(z dayNum) (y int64, m, d int) {
 	n := uint32(z + nsK)
 	n1 := 4*n + 3
 	c := n1 / 146097
@@ -124,20 +136,24 @@ func civilFromDaysSigned(z dayNum) (y int64, m, d int) {
 	return y, m, d
 }
 
-func isLeap(y int64) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+// isLeap reports whether y is a leap year. A year divisible by 100 is leap iff
+// it is divisible by 400, that is (being divisible by 25) by 16.
+func isLeap(y int64) bool {
+	if y%100 != 0 {
+		return y&3 == 0
+	}
+	return y&15 == 0
+}
 
-// daysIn returns the number of days of month m in year y.
+// daysIn returns the number of days of month m (1 … 12) in year y.
 func daysIn(y int64, m int) int {
-	switch m {
-	case 2:
+	if m == 2 {
 		if isLeap(y) {
 			return 29
 		}
 		return 28
-	case 4, 6, 9, 11:
-		return 30
 	}
-	return 31
+	return 30 + (m^m>>3)&1 // 31 for Jan, Mar, May, Jul, Aug, Oct, Dec; 30 otherwise
 }
 
 // dayOf returns the day number of t's calendar date in t's own location.
@@ -168,6 +184,9 @@ func dayOf(t time.Time) dayNum {
 func timeOf(n dayNum) time.Time {
 	return time.Unix(n*secondsPerDay, 0).UTC()
 }
+
+// inRange reports whether day number n lies in the years MinYear … MaxYear.
+func inRange(n dayNum) bool { return n >= minDay && n <= maxDay }
 
 // checkDay returns an error wrapping ErrDateRange if n lies outside the years
 // MinYear … MaxYear.
@@ -215,6 +234,14 @@ const maxMonths = (MaxYear - MinYear + 1) * 12
 // addMonths adds n calendar months to day number z, clamping the day of month
 // to the target month's last day. z must be in range.
 func addMonths(z dayNum, n int) (dayNum, error) {
+	if n >= 0 && n <= maxMonths { // the common case, without signed division
+		y, m, d := civilFromDaysNS(z)
+		ny, nm, nd := addMonthsUp(y, m, d, n)
+		if ny > MaxYear {
+			return 0, yearErr(ny)
+		}
+		return daysFromCivilNS(ny, nm, nd), nil
+	}
 	y, m, d := civilFromDays(z)
 	return addMonthsCivil(y, m, d, n)
 }

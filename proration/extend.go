@@ -189,72 +189,162 @@ func MaxKeySeats(seats, capFactor int) int {
 // [ErrDateRange]. Extend does not check that the subscription is active on At;
 // that is the caller's rule (R7).
 func Extend(in ExtendInput) (Extension, error) {
-	if err := checkSeats("seats", in.Seats); err != nil {
+	term, factor, err := checkExtend(in.Seats, in.KeySeats, in.TermMonths, in.CapFactor, in.Rounding, in.Convention)
+	if err != nil {
 		return Extension{}, err
 	}
-	if err := checkSeats("key seats", in.KeySeats); err != nil {
+	e, at := dayOf(in.End), dayOf(in.At)
+	if !inRange(e) {
+		return Extension{}, fmt.Errorf("end: %w", checkDay(e))
+	}
+	if !inRange(at) {
+		return Extension{}, fmt.Errorf("at: %w", checkDay(at))
+	}
+	if err := checkCap(in.Seats, in.KeySeats, factor); err != nil {
 		return Extension{}, err
 	}
-	term := in.TermMonths
+	// T = Days(at, AddMonths(at, term)), the key's term from the redemption day.
+	ay, am, ad := civilFromDaysNS(at)
+	ty, tm, td := addMonthsUp(ay, am, ad, term)
+	if ty > MaxYear {
+		return Extension{}, fmt.Errorf("key term from at: %w", yearErr(ty))
+	}
+	keyDays := daysFromCivilNS(ty, tm, td) - at
+	num, den, f, w, added, err := extend(int64(in.Seats), int64(in.KeySeats), term, in.Rounding, in.Convention, e, keyDays)
+	if err != nil {
+		return Extension{}, err
+	}
+	return Extension{
+		Seats: in.Seats, KeySeats: in.KeySeats, TermMonths: term,
+		MonthsNum: num, MonthsDen: den, WholeMonths: int(w), FracNum: f,
+		End: timeOf(e), NewEnd: timeOf(e + added), AddedDays: int(added), KeyDays: int(keyDays),
+		SeatDaysKey: int64(in.KeySeats) * keyDays, SeatDaysAdded: int64(in.Seats) * added,
+	}, nil
+}
+
+// ExtendDayInput is the input of [ExtendDay]: [ExtendInput] for a caller that
+// holds the end date as a [Day] and has measured the key's term in days, as
+// for [Blend]. It is small enough to be passed in registers. The zero
+// TermMonths, CapFactor, Rounding and Convention mean the defaults, as in
+// ExtendInput.
+type ExtendDayInput struct {
+	End        Day        // E, the current end date (first day without service)
+	KeyDays    int        // T = at.AddMonths(term) − at for the redemption day at; 0 … MaxDays
+	Seats      int        // A, active seats, 1 … MaxSeats
+	KeySeats   int        // C, the key's seats, 1 … MaxSeats
+	TermMonths int        // the key's term in months, 1 … MaxTermMonths; 0 means 12
+	CapFactor  int        // C may be at most CapFactor × A, 1 … MaxCapFactor; 0 means 3
+	Rounding   Rounding   // how the fraction of days is rounded
+	Convention Convention // how months become days
+}
+
+// DayExtension is the result of [ExtendDay]: the numbers of an [Extension]
+// for a caller that works on [Day]s, four fields so that it stays in
+// registers. The rest of an Extension follows from them and the input:
+// FracNum = MonthsNum − WholeMonths × MonthsDen, AddedDays = NewEnd − End,
+// the seat-days C × KeyDays and A × AddedDays.
+type DayExtension struct {
+	NewEnd               Day   // the end date after
+	MonthsNum, MonthsDen int64 // m = C ÷ A × term exactly, in lowest terms
+	WholeMonths          int   // w, the whole months of m
+}
+
+// ExtendDay is [Extend] on a [Day] and a day count: the same formula, cap and
+// errors, in the same order, as Extend with End = in.End.Time() and At a day
+// whose key term is in.KeyDays (which only [ExactSeatDays] uses). In place of
+// Extend's checks of At, KeyDays outside 0 … [MaxDays] is an error wrapping
+// [ErrInput], reported after the other numbers and before End; an invalid End
+// is an error wrapping [ErrDateRange]. ExtendDay allocates nothing but its
+// errors. On error the result is zero.
+func ExtendDay(in ExtendDayInput) (DayExtension, error) {
+	term, factor, err := checkExtend(in.Seats, in.KeySeats, in.TermMonths, in.CapFactor, in.Rounding, in.Convention)
+	if err != nil {
+		return DayExtension{}, err
+	}
+	if err := checkDays("key term days", in.KeyDays); err != nil {
+		return DayExtension{}, err
+	}
+	if !in.End.Valid() {
+		return DayExtension{}, fmt.Errorf("end: %w", in.End.Check())
+	}
+	if err := checkCap(in.Seats, in.KeySeats, factor); err != nil {
+		return DayExtension{}, err
+	}
+	num, den, _, w, added, err := extend(int64(in.Seats), int64(in.KeySeats), term, in.Rounding, in.Convention, in.End.num(), int64(in.KeyDays))
+	if err != nil {
+		return DayExtension{}, err
+	}
+	return DayExtension{NewEnd: in.End + Day(added), MonthsNum: num, MonthsDen: den, WholeMonths: int(w)}, nil
+}
+
+// checkExtend validates the inputs of Extend other than the dates and
+// returns the term and cap factor with their defaults applied.
+func checkExtend(seats, keySeats, termMonths, capFactor int, rnd Rounding, conv Convention) (term, factor int, err error) {
+	if err := checkSeats("seats", seats); err != nil {
+		return 0, 0, err
+	}
+	if err := checkSeats("key seats", keySeats); err != nil {
+		return 0, 0, err
+	}
+	term = termMonths
 	if term == 0 {
 		term = DefaultTermMonths
 	}
 	if term < 1 || term > MaxTermMonths {
-		return Extension{}, inputErr("term %d months outside 1…%d", in.TermMonths, MaxTermMonths)
+		return 0, 0, inputErr("term %d months outside 1…%d", termMonths, MaxTermMonths)
 	}
-	factor := in.CapFactor
+	factor = capFactor
 	if factor == 0 {
 		factor = DefaultCapFactor
 	}
 	if factor < 1 || factor > MaxCapFactor {
-		return Extension{}, inputErr("cap factor %d outside 1…%d", in.CapFactor, MaxCapFactor)
+		return 0, 0, inputErr("cap factor %d outside 1…%d", capFactor, MaxCapFactor)
 	}
-	if !in.Rounding.Valid() {
-		return Extension{}, inputErr("rounding %s not defined", in.Rounding)
+	if !rnd.Valid() {
+		return 0, 0, inputErr("rounding %s not defined", rnd)
 	}
-	if !in.Convention.Valid() {
-		return Extension{}, inputErr("convention %s not defined", in.Convention)
+	if !conv.Valid() {
+		return 0, 0, inputErr("convention %s not defined", conv)
 	}
-	e, at := dayOf(in.End), dayOf(in.At)
-	if err := checkDay(e); err != nil {
-		return Extension{}, fmt.Errorf("end: %w", err)
-	}
-	if err := checkDay(at); err != nil {
-		return Extension{}, fmt.Errorf("at: %w", err)
-	}
-	a, c := int64(in.Seats), int64(in.KeySeats)
-	if c > int64(factor)*a { // R6
-		return Extension{}, &CapError{Seats: in.Seats, KeySeats: in.KeySeats, Factor: factor, MaxKeySeats: factor * in.Seats}
-	}
-	atEnd, err := addMonths(at, term)
-	if err != nil {
-		return Extension{}, fmt.Errorf("key term from at: %w", err)
-	}
-	keyDays := atEnd - at
+	return term, factor, nil
+}
 
-	// m = C·term ÷ A in lowest terms; w whole months, f ÷ den the fraction.
-	num, den := c*int64(term), a
-	if g := gcd(num, den); g != 1 {
-		num, den = num/g, den/g
+// checkCap refuses a key of more than factor × the active seats (R6).
+func checkCap(seats, keySeats, factor int) error {
+	if int64(keySeats) > int64(factor)*int64(seats) {
+		return &CapError{Seats: seats, KeySeats: keySeats, Factor: factor, MaxKeySeats: factor * seats}
 	}
-	w := num / den
-	f := num - w*den
+	return nil
+}
+
+// extend is the arithmetic of Extend and ExtendDay for checked inputs: a
+// active seats, a key of c seats and term months, the end date e (a day number
+// in range) and the key's term T in days. It returns m = num ÷ den in lowest
+// terms, its fraction f ÷ den and whole months w, and the days the end moves:
+// few enough values to be returned in registers, so that a large result is
+// built once, by the caller. The exact fraction C·term ÷ A is split and
+// rounded before it is reduced (the rounding sees the same value either way).
+func extend(a, c int64, term int, rnd Rounding, conv Convention, e, keyDays int64) (num, den, f, w, added int64, err error) {
+	// C ≤ factor·A bounds w by factor·term ≤ 3600 months.
+	num0 := c * int64(term)
+	w = num0 / a
+	f0 := num0 - w*a
 
 	var newEnd dayNum
-	switch in.Convention {
+	switch conv {
 	case ExactSeatDays:
-		newEnd = e + in.Rounding.Div(c*keyDays, a)
-		if err := checkDay(newEnd); err != nil {
-			return Extension{}, fmt.Errorf("new end: %w", err)
+		newEnd = e + rnd.Div(c*keyDays, a)
+		if !inRange(newEnd) {
+			return 0, 0, 0, 0, 0, fmt.Errorf("new end: %w", checkDay(newEnd))
 		}
 	default: // CalendarMonths
-		y, m, d := civilFromDays(e)
-		ew, ey, em, ed, err := addMonthsCivil3(y, m, d, int(w))
-		if err != nil {
-			return Extension{}, fmt.Errorf("new end: %w", err)
+		y, m, d := civilFromDaysNS(e)
+		ey, em, ed := addMonthsUp(y, m, d, int(w))
+		if ey > MaxYear {
+			return 0, 0, 0, 0, 0, fmt.Errorf("new end: %w", yearErr(ey))
 		}
-		newEnd = ew
-		if f != 0 {
+		newEnd = daysFromCivilNS(ey, em, ed)
+		if f0 != 0 {
 			// Days(Ew, Ew1) without another conversion: from Ew to the end of
 			// its month, then to the clamped day of the next month.
 			ny, nm := ey, em+1
@@ -262,17 +352,43 @@ func Extend(in ExtendInput) (Extension, error) {
 				ny, nm = ny+1, 1
 			}
 			if ny > MaxYear {
-				return Extension{}, fmt.Errorf("new end: %w: year %d outside %d…%d", ErrDateRange, ny, MinYear, MaxYear)
+				return 0, 0, 0, 0, 0, fmt.Errorf("new end: %w", yearErr(ny))
 			}
 			span := int64(daysIn(ey, em)-ed) + int64(min(d, daysIn(ny, nm)))
-			newEnd = ew + in.Rounding.Div(f*span, den)
+			newEnd += rnd.Div(f0*span, a)
 		}
 	}
-	added := newEnd - e
-	return Extension{
-		Seats: in.Seats, KeySeats: in.KeySeats, TermMonths: term,
-		MonthsNum: num, MonthsDen: den, WholeMonths: int(w), FracNum: f,
-		End: timeOf(e), NewEnd: timeOf(newEnd), AddedDays: int(added), KeyDays: int(keyDays),
-		SeatDaysKey: c * keyDays, SeatDaysAdded: a * added,
-	}, nil
+
+	// m in lowest terms, for the result. Whole months (f0 = 0, the common
+	// case) are w ÷ 1. Otherwise g = gcd(C·term, A) = gcd(f0, A), and as
+	// num = w·den + f two divisions by g suffice, none when g is a power of 2.
+	if f0 == 0 {
+		return w, 1, 0, w, newEnd - e, nil
+	}
+	den, f = a, f0
+	if g := gcd(f0, a); g != 1 {
+		if g&(g-1) == 0 {
+			sh := uint(bits.TrailingZeros64(uint64(g)))
+			den, f = a>>sh, f0>>sh
+		} else {
+			den, f = a/g, f0/g
+		}
+	}
+	return w*den + f, den, f, w, newEnd - e, nil
+}
+
+// addMonthsUp adds n ≥ 0 months to the civil date y-m-d of the years MinYear …
+// MaxYear, clamping the day of month, for n ≤ 12·MaxYear (the caller
+// guarantees both). The resulting year may exceed MaxYear: the caller checks.
+// It is addMonthsCivil without the checks and signed division, for the hot
+// paths of Extend.
+func addMonthsUp(y int64, m, d, n int) (ny int64, nm, nd int) {
+	t := uint32(y)*12 + uint32(m-1) + uint32(n)
+	ny, nm = int64(t/12), int(t%12)+1
+	return ny, nm, min(d, daysIn(ny, nm))
+}
+
+// yearErr is the range error for a result in year y.
+func yearErr(y int64) error {
+	return fmt.Errorf("%w: year %d outside %d…%d", ErrDateRange, y, MinYear, MaxYear)
 }
