@@ -83,24 +83,30 @@ func TestFlagErrors(t *testing.T) {
 		{"stray argument", base("extra"), "extra"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			stdout, stderr, err := whatif(t, tc.args...)
-			require.Error(t, err)
-			assert.Equal(t, 2, exitCode(err), "exit status")
-			assert.Empty(t, stdout)
-			assert.Equal(t, 1, strings.Count(stderr, "\n"), "exactly one line on stderr: %q", stderr)
-			assert.True(t, strings.HasSuffix(stderr, "\n"))
-			assert.Contains(t, stderr, tc.flag, "the line names the flag")
-			assert.NotContains(t, stderr, "Usage", "no usage dump on error")
-			for _, a := range tc.args {
-				if strings.Contains(a, "REAL0") || strings.Contains(a, "RЕAL0") {
-					assert.NotContains(t, stderr, a, "the clear key never appears")
-				}
-			}
-			assert.NotContains(t, stderr, "FAKE0")
-			assert.NotContains(t, stderr, "REAL0")
-		})
+		t.Run(tc.name, func(t *testing.T) { assertUsageError(t, tc.args, tc.flag) })
 	}
+}
+
+// assertUsageError runs whatif with args and checks the bad-input contract:
+// exit status 2, nothing on stdout, exactly one line on stderr that names
+// flag, no usage dump, and never a clear key.
+func assertUsageError(t *testing.T, args []string, flag string) {
+	t.Helper()
+	stdout, stderr, err := whatif(t, args...)
+	require.Error(t, err)
+	assert.Equal(t, 2, exitCode(err), "exit status")
+	assert.Empty(t, stdout)
+	assert.Equal(t, 1, strings.Count(stderr, "\n"), "exactly one line on stderr: %q", stderr)
+	assert.True(t, strings.HasSuffix(stderr, "\n"))
+	assert.Contains(t, stderr, flag, "the line names the flag")
+	assert.NotContains(t, stderr, "Usage", "no usage dump on error")
+	for _, a := range args {
+		if strings.Contains(a, "REAL0") || strings.Contains(a, "RЕAL0") {
+			assert.NotContains(t, stderr, a, "the clear key never appears")
+		}
+	}
+	assert.NotContains(t, stderr, "FAKE0")
+	assert.NotContains(t, stderr, "REAL0")
 }
 
 func TestHelpDocumentsEveryFlag(t *testing.T) {
@@ -302,15 +308,7 @@ func TestPlanFlagErrors(t *testing.T) {
 		{"-keys with bad -term", planArgs("-until", "2028-03-01", "-term", "0"), "-term"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			stdout, stderr, err := whatif(t, tc.args...)
-			require.Error(t, err)
-			assert.Equal(t, 2, exitCode(err), "exit status")
-			assert.Empty(t, stdout)
-			assert.Equal(t, 1, strings.Count(stderr, "\n"), "exactly one line on stderr: %q", stderr)
-			assert.Contains(t, stderr, tc.flag, "the line names the flag")
-			assert.NotContains(t, stderr, "REAL0", "the clear key never appears")
-		})
+		t.Run(tc.name, func(t *testing.T) { assertUsageError(t, tc.args, tc.flag) })
 	}
 }
 
