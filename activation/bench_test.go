@@ -33,6 +33,19 @@ func BenchmarkApply(b *testing.B) {
 			}
 		})
 	}
+	// DESIGN's worked example: 8 seats + 1, m = 1.5 months from 2027-01-31,
+	// the case where the fraction of a month has to be turned into days.
+	b.Run("extend-fraction", func(b *testing.B) {
+		s, t1 := mkSub(8, mkDate(2027, 1, 31)), mkToken(1)
+		b.ReportAllocs()
+		for b.Loop() {
+			o, err := p.Apply(s, t1, ExtendEnd, benchAt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sinkO = o
+		}
+	})
 }
 
 func BenchmarkPreview(b *testing.B) {
@@ -116,6 +129,13 @@ func BenchmarkApplyDecimal(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			sinkT = decimalExtend(100, 25, benchSub.End)
+		}
+	})
+	b.Run("extend-fraction", func(b *testing.B) {
+		end := mkDate(2027, 1, 31)
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkT = decimalExtend(8, 1, end)
 		}
 	})
 }
