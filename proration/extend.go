@@ -347,15 +347,18 @@ func extend(a, c int64, term int, rnd Rounding, conv Convention, e, keyDays int6
 		if f0 != 0 {
 			// Days(Ew, Ew1) without another conversion: from Ew to the end of
 			// its month, then to the clamped day of the next month.
+			// Ew1 may lie in the year after MaxYear (Ew in December 9999):
+			// only the span counts, and it is a plain calendar length, so
+			// the range is checked on the new end alone.
 			ny, nm := ey, em+1
 			if nm > 12 {
 				ny, nm = ny+1, 1
 			}
-			if ny > MaxYear {
-				return 0, 0, 0, 0, 0, fmt.Errorf("new end: %w", yearErr(ny))
-			}
 			span := int64(daysIn(ey, em)-ed) + int64(min(d, daysIn(ny, nm)))
 			newEnd += rnd.Div(f0*span, a)
+			if !inRange(newEnd) {
+				return 0, 0, 0, 0, 0, fmt.Errorf("new end: %w", checkDay(newEnd))
+			}
 		}
 	}
 

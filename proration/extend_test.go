@@ -75,6 +75,9 @@ func TestExtendWorkedExample(t *testing.T) { // DESIGN "Extend (R5)": E = 2027-0
 		{"6-month key", ExtendInput{End: date(2026, 5, 31), At: date(2026, 1, 1), Seats: 4, KeySeats: 2, TermMonths: 6}, date(2026, 8, 31), 3, 1},
 		{"exact seat-days", ExtendInput{End: date(2027, 1, 31), At: date(2026, 6, 1), Seats: 8, KeySeats: 1, Convention: ExactSeatDays}, date(2027, 3, 18), 3, 2},          // 365/8 = 45.6 → 46
 		{"exact seat-days, leap term", ExtendInput{End: date(2028, 1, 1), At: date(2027, 6, 1), Seats: 2, KeySeats: 1, Convention: ExactSeatDays}, date(2028, 7, 2), 6, 1}, // 366/2 = 183
+		// Ew = 9999-12-01, Ew1 = 10000-01-01 lies past MaxYear but only the
+		// span (31 days) counts: 15.5 → 16. Found by review.
+		{"fraction in December 9999", ExtendInput{End: date(9999, 1, 1), At: date(9998, 12, 1), Seats: 24, KeySeats: 23}, date(9999, 12, 17), 23, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,6 +88,9 @@ func TestExtendWorkedExample(t *testing.T) { // DESIGN "Extend (R5)": E = 2027-0
 			assert.Equal(t, tc.want, got.NewEnd, "Extend(%+v) = %s, want %s", tc.in, ymd(got.NewEnd), ymd(tc.want))
 		})
 	}
+	// The same fraction from 9999-01-31 ends on 10000-01-16: out of range.
+	_, err := Extend(ExtendInput{End: date(9999, 1, 31), At: date(9998, 12, 1), Seats: 24, KeySeats: 23})
+	require.ErrorIs(t, err, ErrDateRange)
 	got, err := Extend(ExtendInput{End: date(2027, 1, 31), At: date(2026, 6, 1), Seats: 8, KeySeats: 1})
 	require.NoError(t, err)
 	assert.Equal(t, 1, got.WholeMonths)

@@ -298,6 +298,9 @@ func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 // later operation (not even formatting v into the error message) can overflow
 // decimal's int32 exponent or build a huge power of ten.
 func checkAmount(what string, v, limit decimal.Decimal) error {
+	if v.Exponent() < -64 {
+		v = trimZeros(v) // "1.000…0" with 70 zeros is 1: trailing zeros do not count
+	}
 	switch {
 	case v.Sign() == 0:
 		return nil
@@ -314,6 +317,29 @@ func checkAmount(what string, v, limit decimal.Decimal) error {
 		return inputErr("%s %s has more than %d decimal places", what, v, MaxPriceScale)
 	}
 	return nil
+}
+
+// trimZeros returns v with the trailing zeros of its coefficient removed while
+// its exponent is below -64: the same value, with the exponent checkAmount
+// can judge. A coefficient of more than 512 bits (about 154 digits, far more
+// than a valid amount needs) is returned unchanged, so that no input makes
+// this loop long; checkAmount then refuses it by its exponent.
+func trimZeros(v decimal.Decimal) decimal.Decimal {
+	c, exp := v.Coefficient(), v.Exponent()
+	if c.BitLen() > 512 {
+		return v
+	}
+	ten := big.NewInt(10)
+	q, r := new(big.Int), new(big.Int)
+	for exp < -64 && c.Sign() != 0 {
+		q.QuoRem(c, ten, r)
+		if r.Sign() != 0 {
+			break
+		}
+		c, q = q, c
+		exp++
+	}
+	return decimal.NewFromBigInt(c, exp)
 }
 
 // divRound returns num ÷ den rounded by r to scale decimal places, exactly:

@@ -2,6 +2,7 @@ package proration
 
 import (
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +31,11 @@ func TestSwitchCost(t *testing.T) { // R11, open-renewal-faq-de question 3
 		{"R11 day 29 is the last inside", SwitchInput{Activated: act, End: end, At: date(2026, 1, 30), Seats: 5, PricePerSeatMonth: dec("10")},
 			SwitchFirstMonth, [2]int64{4032, 365}, 336, "552.33", "138.08", "50.00"},
 		{"R11 day 30 pays the 25 % penalty", SwitchInput{Activated: act, End: end, At: date(2026, 1, 31), Seats: 5, PricePerSeatMonth: dec("10")},
+			SwitchPenalty, [2]int64{804, 73}, 335, "550.68", "137.67", "137.67"},
+		// Trailing zeros do not count (found by review): 10.000…0 with 70
+		// zeros is 10 and 0.25 with 69 more zeros is 0.25.
+		{"R11 trailing zeros", SwitchInput{Activated: act, End: end, At: date(2026, 1, 31), Seats: 5,
+			PricePerSeatMonth: dec("10." + strings.Repeat("0", 70)), PenaltyRate: dec("0.25" + strings.Repeat("0", 69))},
 			SwitchPenalty, [2]int64{804, 73}, 335, "550.68", "137.67", "137.67"},
 		{"R11 half way", SwitchInput{Activated: act, End: end, At: date(2026, 7, 2), Seats: 1, PricePerSeatMonth: dec("12.50")},
 			SwitchPenalty, [2]int64{2196, 365}, 183, "75.21", "18.80", "18.80"}, // 75.205479… , 18.801369…
