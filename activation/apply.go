@@ -157,6 +157,13 @@ func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, o
 			if newEnd, err = anchoredOnEnd(r.end, term); err != nil {
 				return err
 			}
+			// Policy.Validate keeps the grace under the policy's term, but a
+			// key may carry a shorter term of its own: a renewal must still
+			// end after the day it is redeemed, or the key buys nothing.
+			if newEnd <= r.day {
+				return fmt.Errorf("%w: renew: a %d-month key anchored on the old end date %s would end on %s, not after the redemption day %s (R9)",
+					ErrNotAllowed, term, r.end, newEnd, r.day)
+			}
 		} else {
 			applied = Activate
 		}

@@ -1,6 +1,7 @@
 package activation
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -252,6 +253,19 @@ func TestRenewOpen2014(t *testing.T) {
 	assert.Equal(t, Renew, na.Op)
 	assert.Equal(t, "2027-01-01", dateString(na.Opens))
 	assert.EqualError(t, err, "activation: renew not allowed: subscription active; allowed from 2027-01-01")
+
+	// A key with a term of its own shorter than the time since the end date:
+	// anchored on the old end it would end on 2027-02-28, before the
+	// redemption day 2027-03-01. Refused, nothing spent (found by review).
+	short := mkToken(40)
+	short.TermMonths = 1
+	o, err = p.Apply(s, short, Renew, mkDate(2027, 3, 1))
+	require.ErrorIs(t, err, ErrNotAllowed)
+	assert.Equal(t, Outcome{}, o)
+	assert.EqualError(t, err, "activation: operation not allowed: renew: a 1-month key anchored on the old end date 2027-01-31 would end on 2027-02-28, not after the redemption day 2027-03-01 (R9)")
+	o, err = p.Apply(s, short, Renew, mkDate(2027, 2, 27)) // ends 2027-02-28: one day after
+	require.NoError(t, err)
+	assert.Equal(t, "2027-02-28", dateString(o.After.End))
 }
 
 // TestRenewPartnerCenter: renewing waits for expiry, and is then an
@@ -591,4 +605,24 @@ func TestErrorsRevealNoKey(t *testing.T) {
 		}
 	}
 	assert.False(t, strings.Contains((&ProductMismatchError{"a", "b"}).Error(), "AAAA1"))
+}
+
+// TestOutcomeMonthsHalfEven: m = 1 ÷ 384 × 12 = 0.03125 months is a tie at
+// four places; Months rounds it half-even like proration.Extension.Months,
+// and so does the JSON (found by review).
+func TestOutcomeMonthsHalfEven(t *testing.T) {
+	o, err := PartnerCenter().Apply(mkSub(384, mkDate(2027, 1, 31)), mkToken(1), ExtendEnd, mkDate(2026, 6, 1))
+	require.NoError(t, err)
+	assert.Equal(t, "0.0312", o.Months(4).String())
+	b, err := json.Marshal(o)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"0.0312"`)
+}
+
+// TestExplainCapWithinMaxSeats: the largest key Explain names is the one
+// proration.MaxKeySeats gives, never above MaxSeats (R6).
+func TestExplainCapWithinMaxSeats(t *testing.T) {
+	o, err := PartnerCenter().Apply(mkSub(MaxSeats, mkDate(2027, 1, 31)), mkToken(MaxSeats), ExtendEnd, mkDate(2026, 6, 1))
+	require.NoError(t, err)
+	assert.Contains(t, o.Explain(), "keys up to 1,000,000,000 seats accepted")
 }

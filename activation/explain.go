@@ -88,15 +88,15 @@ func (o Outcome) writeRounded(b *strings.Builder, num, den, q int64) {
 	b.WriteString(plural(q, "day"))
 }
 
-// exactDecimal renders num ÷ den with up to three decimals, thousands
-// separators, and "…" when the division does not end there: 91.25, 15.5,
-// 1.714….
+// exactDecimal renders num ÷ den with up to three decimals (rounded
+// half-even), thousands separators, and "…" when the division does not end
+// there: 91.25, 15.5, 1.714….
 func exactDecimal(num, den int64) string {
 	if den <= 0 {
 		return "?"
 	}
 	n, d := decimal.NewFromInt(num), decimal.NewFromInt(den)
-	q := n.DivRound(d, 3)
+	q := proration.HalfEven.DivDecimal(n, d, 3)
 	s := q.String() // trailing zeros trimmed
 	ip, frac, _ := strings.Cut(s, ".")
 	neg := strings.HasPrefix(ip, "-")
@@ -169,7 +169,7 @@ func (o Outcome) explainExtend(b *strings.Builder) {
 	b.WriteString(" for ")
 	b.WriteString(plural(int64(o.After.Seats), "seat"))
 	b.WriteString(" (R6: keys up to ")
-	b.WriteString(group(int64(o.CapFactor) * a))
+	b.WriteString(group(int64(proration.MaxKeySeats(int(a), o.CapFactor)))) // never above MaxSeats
 	b.WriteString(" seats accepted).")
 }
 

@@ -120,12 +120,13 @@ type RequestID [32]byte
 // requestIDVersion starts the encoding hashed by NewRequestID. Change it
 // whenever the encoding changes: records made under another version then no
 // longer replay, they answer ErrAlreadyRedeemed.
-const requestIDVersion = "coterm/activation.RequestID/v1"
+const requestIDVersion = "coterm/activation.RequestID/v2"
 
 // NewRequestID returns the [RequestID] of redeeming t against s with op on day
 // at. It hashes, each as a length-prefixed field: the key's fingerprint, the
 // tenant, the subscription's product, its seats and end date before, the
-// token's product, seats and term in months (0 counts as 12), the
+// token's product, seats and term in months as given (0 stays 0: what it
+// means depends on the policy, which the identity does not know), the
 // operation's number, and the day. Dates are the year, month and day in
 // their own location, written YYYY-MM-DD, so the time of day and the time
 // zone do not change the identity of a request. NewRequestID accepts any
@@ -145,11 +146,7 @@ func newRequestID(fp token.Fingerprint, s Subscription, t token.Token, op Operat
 	b = ridAppendDate(b, s.End)
 	b = ridAppendString(b, t.Product)
 	b = ridAppendInt(b, int64(t.Seats))
-	term := t.TermMonths
-	if term == 0 {
-		term = 12
-	}
-	b = ridAppendInt(b, int64(term))
+	b = ridAppendInt(b, int64(t.TermMonths)) // as given: what 0 means is the policy's
 	b = ridAppendInt(b, int64(op))
 	b = ridAppendDate(b, at)
 	return sha256.Sum256(b)

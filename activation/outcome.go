@@ -70,7 +70,7 @@ func (o Outcome) Months(scale int32) decimal.Decimal {
 	if o.MonthsDen <= 0 {
 		return decimal.Zero
 	}
-	return decimal.NewFromInt(o.MonthsNum).DivRound(decimal.NewFromInt(o.MonthsDen), scale)
+	return proration.HalfEven.DivDecimal(decimal.NewFromInt(o.MonthsNum), decimal.NewFromInt(o.MonthsDen), scale)
 }
 
 // KeySeats returns the key's seats, C.

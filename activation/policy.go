@@ -157,8 +157,10 @@ func VolumeLicensing() Policy {
 // Validate reports whether p is coherent: TermMonths 1 … 36, day counts
 // 0 … [MaxPolicyDays], CapFactor 1 … 100, a defined Rounding, Convention and
 // both anchors, and — when a grace renewal keeps the old end date — a grace
-// shorter than a term (28 days × TermMonths), so a renewal always ends after
-// the day it is redeemed. Errors wrap [ErrInvalid] and name the field.
+// shorter than a term (28 days × TermMonths), so a renewal with the policy's
+// term always ends after the day it is redeemed (a key with a shorter term of
+// its own is checked by [Policy.Apply], which refuses such a renewal with
+// [ErrNotAllowed]). Errors wrap [ErrInvalid] and name the field.
 func (p Policy) Validate() error {
 	switch {
 	case p.TermMonths < 1 || p.TermMonths > proration.MaxTermMonths:

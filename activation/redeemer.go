@@ -73,6 +73,18 @@ func (r *Redeemer) Redeem(ctx context.Context, s Subscription, t token.Token, op
 	return r.answer(t, o, rec.Request, stored, inserted)
 }
 
+// inUTC returns o with its dates as the same instants in UTC. A Ledger may
+// return times in another location (see [Ledger]); every date here is read
+// in its own location, so a replay brings them back to the dates at 00:00 UTC
+// that Apply made, or 2027-07-31 00:00 UTC returned in New York would be read
+// as 2027-07-30.
+func (o Outcome) inUTC() Outcome {
+	o.At = o.At.UTC()
+	o.Before.End = o.Before.End.UTC()
+	o.After.End = o.After.End.UTC()
+	return o
+}
+
 // errLedgerWrongRecord reports a Ledger that broke its contract.
 var errLedgerWrongRecord = errors.New("activation: ledger returned the record of another key")
 
@@ -83,7 +95,7 @@ func (r *Redeemer) answer(t token.Token, o Outcome, req RequestID, stored Record
 		o.Replayed = false
 		return o, nil
 	case stored.Request == req:
-		o = stored.Outcome
+		o = stored.Outcome.inUTC()
 		o.Token.Key = t.Key // same fingerprint, so the same key
 		o.Replayed = true
 		return o, nil

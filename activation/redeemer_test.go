@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/coterm/coterm/activation"
@@ -232,4 +233,55 @@ func BenchmarkRedeem(b *testing.B) {
 			}
 		}
 	})
+}
+
+// zoneLedger is a conforming Ledger that returns every stored time as the
+// same instant in another location, as a SQL store may (see Ledger).
+type zoneLedger struct {
+	inner activation.Ledger
+	loc   *time.Location
+}
+
+func (z zoneLedger) shift(rec activation.Record) activation.Record {
+	o := &rec.Outcome
+	o.At = o.At.In(z.loc)
+	o.Before.End = o.Before.End.In(z.loc)
+	o.After.End = o.After.End.In(z.loc)
+	return rec
+}
+
+func (z zoneLedger) Claim(ctx context.Context, rec activation.Record) (activation.Record, bool, error) {
+	stored, ok, err := z.inner.Claim(ctx, rec)
+	return z.shift(stored), ok, err
+}
+
+func (z zoneLedger) Lookup(ctx context.Context, fp token.Fingerprint) (activation.Record, bool, error) {
+	rec, ok, err := z.inner.Lookup(ctx, fp)
+	return z.shift(rec), ok, err
+}
+
+// TestRedeemReplayKeepsDates: a replay from a ledger that answers in New York
+// gives the same dates as the first redemption, not the day before (R2; the
+// "Dates" open point: results are dates at 00:00 UTC). Found by review.
+func TestRedeemReplayKeepsDates(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	ledgertest.Run(t, func(*testing.T) activation.Ledger {
+		return zoneLedger{inner: activation.NewMemoryLedger(), loc: ny}
+	})
+	r := &activation.Redeemer{Policy: activation.PartnerCenter(), Ledger: zoneLedger{inner: activation.NewMemoryLedger(), loc: ny}}
+	s := activation.Subscription{Tenant: "contoso", Product: "O365-E3", Seats: 10,
+		End: time.Date(2027, time.January, 31, 0, 0, 0, 0, time.UTC)}
+	tk := token.Token{Key: token.MustParseKey("AAAA1-BBBB2-CCCC3-DDDD4-EEEE5"), Product: "O365-E3", Seats: 5}
+	at := time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)
+
+	first, err := r.Redeem(context.Background(), s, tk, activation.ExtendEnd, at)
+	require.NoError(t, err)
+	again, err := r.Redeem(context.Background(), s, tk, activation.ExtendEnd, at)
+	require.NoError(t, err)
+	require.True(t, again.Replayed)
+	again.Replayed = false
+	assert.Equal(t, first, again, "the replay is the recorded Outcome, date for date")
+	assert.Equal(t, "2027-07-31", again.After.End.Format(time.DateOnly))
+	assert.Equal(t, first.Explain(), again.Explain())
 }

@@ -342,6 +342,18 @@ func trimZeros(v decimal.Decimal) decimal.Decimal {
 	return decimal.NewFromBigInt(c, exp)
 }
 
+// DivDecimal returns num ÷ den rounded by r to scale decimal places, exactly:
+// the quotient is cut at that scale and the remainder decides the last place,
+// as [Rounding.Div] does for integers (shopspring's DivRound always rounds
+// ties away from zero). It returns zero when den is zero, or r is not a
+// defined Rounding.
+func (r Rounding) DivDecimal(num, den decimal.Decimal, scale int32) decimal.Decimal {
+	if den.Sign() == 0 || !r.Valid() {
+		return decimal.Zero
+	}
+	return divRound(num, den, scale, r)
+}
+
 // divRound returns num ÷ den rounded by r to scale decimal places, exactly:
 // the quotient is truncated by QuoRem at that scale and the remainder decides
 // the last place, as [Rounding.Div] does for integers. den must not be zero.

@@ -259,3 +259,28 @@ func TestSwitchCostZones(t *testing.T) { // open point "Dates": R11 by calendar 
 		assert.Equal(t, base.RemainingDays, q.RemainingDays)
 	}
 }
+
+// TestDivDecimal: every Rounding at ties and around them, with the same
+// neighbour Rounding.Div picks for integers; zero for a zero divisor.
+func TestDivDecimal(t *testing.T) {
+	tests := []struct {
+		num, den string
+		scale    int32
+		want     [4]string // HalfEven, HalfUp, Down, Up
+	}{
+		{"1", "32", 4, [4]string{"0.0312", "0.0313", "0.0312", "0.0313"}},      // 0.03125: a tie
+		{"3", "32", 4, [4]string{"0.0938", "0.0938", "0.0937", "0.0938"}},      // 0.09375: a tie, odd below
+		{"-1", "32", 4, [4]string{"-0.0312", "-0.0313", "-0.0312", "-0.0313"}}, // ties of negatives
+		{"2", "3", 2, [4]string{"0.67", "0.67", "0.66", "0.67"}},
+		{"12", "7", 3, [4]string{"1.714", "1.714", "1.714", "1.715"}},
+		{"10", "4", 0, [4]string{"2", "3", "2", "3"}},
+	}
+	for _, tc := range tests {
+		for i, r := range []Rounding{HalfEven, HalfUp, Down, Up} {
+			got := r.DivDecimal(dec(tc.num), dec(tc.den), tc.scale)
+			assert.True(t, got.Equal(dec(tc.want[i])), "%s.DivDecimal(%s, %s, %d) = %s, want %s", r, tc.num, tc.den, tc.scale, got, tc.want[i])
+		}
+	}
+	assert.True(t, HalfEven.DivDecimal(dec("1"), dec("0"), 2).IsZero(), "zero divisor")
+	assert.True(t, Rounding(9).DivDecimal(dec("1"), dec("3"), 2).IsZero(), "undefined rounding")
+}
