@@ -109,7 +109,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	p, err := activation.PolicyByName(*policy)
 	if err != nil {
-		msg := fmt.Sprintf("-policy: unknown policy %q, want one of %s", *policy, strings.Join(activation.PolicyNames(), ", "))
+		msg := fmt.Sprintf("-policy: unknown policy, want one of %s", strings.Join(activation.PolicyNames(), ", "))
 		fmt.Fprintf(stderr, "replay: %s\n", msg)
 		return &usageError{msg: msg}
 	}

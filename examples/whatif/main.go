@@ -195,26 +195,26 @@ func parse(args []string, stderr io.Writer, now func() time.Time) (config, error
 		return config{}, &usageError{msg: err.Error()}
 	}
 	if fs.NArg() > 0 {
-		return config{}, usagef("unexpected argument %q: every input is a flag (see -h)", fs.Arg(0))
+		return config{}, usagef("unexpected argument %d of %d: every input is a flag, and a key written with spaces must be quoted, -key 'XXXXX XXXXX …' (see -h)", 1, fs.NArg())
 	}
 
 	var cfg config
 	cfg.json = *asJSON
 	p, err := activation.PolicyByName(*policy)
 	if err != nil {
-		return cfg, usagef("-policy: unknown policy %q, want one of %s (or open2014)", *policy, strings.Join(activation.PolicyNames(), ", "))
+		return cfg, usagef("-policy: unknown policy, want one of %s (or open2014)", strings.Join(activation.PolicyNames(), ", "))
 	}
 	if *rounding != "" {
 		r, err := proration.ParseRounding(*rounding)
 		if err != nil {
-			return cfg, usagef("-rounding: unknown rounding %q, want half-even, half-up, down or up", *rounding)
+			return cfg, usagef("-rounding: unknown rounding, want half-even, half-up, down or up")
 		}
 		p.Rounding = r
 	}
 	if *convention != "" {
 		c, err := proration.ParseConvention(*convention)
 		if err != nil {
-			return cfg, usagef("-convention: unknown convention %q, want calendar-months or exact-seat-days", *convention)
+			return cfg, usagef("-convention: unknown convention, want calendar-months or exact-seat-days")
 		}
 		p.Convention = c
 	}
@@ -246,7 +246,7 @@ func parse(args []string, stderr io.Writer, now func() time.Time) (config, error
 	if *term != "" {
 		m, err := strconv.Atoi(*term)
 		if err != nil || m < 1 || m > token.MaxTermMonths {
-			return cfg, usagef("-term: %q is not a number of months 1 … %d", *term, token.MaxTermMonths)
+			return cfg, usagef("-term: not a number of months 1 … %d", token.MaxTermMonths)
 		}
 		termMonths = m
 	}
@@ -373,7 +373,7 @@ func goalFlag(goal, target string, until time.Time) (plan.Goal, error) {
 	case plan.TradeOff.String():
 		return plan.AllTradeOffs(), nil
 	}
-	return plan.Goal{}, usagef("-goal: unknown goal %q, want most-seats, latest-end or trade-off", goal)
+	return plan.Goal{}, usagef("-goal: unknown goal, want most-seats, latest-end or trade-off")
 }
 
 // count parses a seat count min … token.MaxSeats.
@@ -382,9 +382,9 @@ func count(name, s string, lo int) (int, error) {
 	if err != nil {
 		var ne *strconv.NumError
 		if errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange) {
-			return 0, usagef("%s: %q is out of range, want %d … 1,000,000,000", name, s, lo)
+			return 0, usagef("%s: out of range, want %d … 1,000,000,000", name, lo)
 		}
-		return 0, usagef("%s: %q is not a whole number, want %d … 1,000,000,000", name, s, lo)
+		return 0, usagef("%s: not a whole number, want %d … 1,000,000,000", name, lo)
 	}
 	if n < lo || n > token.MaxSeats {
 		return 0, usagef("%s: %d is out of range, want %d … 1,000,000,000", name, n, lo)
@@ -396,7 +396,11 @@ func count(name, s string, lo int) (int, error) {
 func date(name, s string) (time.Time, error) {
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil || d.Year() < 1 {
-		return time.Time{}, usagef("%s: %q is not a date YYYY-MM-DD", name, s)
+		return time.Time{}, usagef("%s: not a date YYYY-MM-DD", name)
+	}
+	if !d.After(time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC)) {
+		// The library reads 0001-01-01 as the zero time.Time: no date.
+		return time.Time{}, usagef("%s: 0001-01-01 is the zero date, want 0001-01-02 … 9999-12-31", name)
 	}
 	return d, nil
 }

@@ -80,7 +80,15 @@ func TestFlagErrors(t *testing.T) {
 		{"unknown flag", base("-verbose"), "-verbose"},
 		{"flag without value", []string{"-seats"}, "-seats"},
 		{"bad -json value", base("-json=maybe"), "-json"},
-		{"stray argument", base("extra"), "extra"},
+		{"stray argument", base("extra"), "unexpected argument"},
+		// Values are never echoed: any of them may be a key pasted in the
+		// wrong place (found by review).
+		{"key as a stray argument", base("FAKE0-KEY00-NOT00-REAL0-KEY01"), "unexpected argument"},
+		{"key written with spaces, unquoted", base("-key", "FAKE0", "KEY00", "NOT00", "REAL0", "KEY01"), "unexpected argument"},
+		{"key pasted into -on", base("-on", "FAKE0-KEY00-NOT00-REAL0-KEY01"), "-on"},
+		{"key pasted into -policy", base("-policy", "FAKE0-KEY00-NOT00-REAL0-KEY01"), "-policy"},
+		{"-end the zero date", []string{"-seats", "100", "-end", "0001-01-01", "-key-seats", "25", "-on", "2026-12-01"}, "-end"},
+		{"-on the zero date", base("-on", "0001-01-01"), "-on"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { assertUsageError(t, tc.args, tc.flag) })
