@@ -58,7 +58,8 @@ type ExtendAnswer struct {
 	// Outcome is the ExtendEnd of a Seats-seat key when Allowed, else zero.
 	Outcome activation.Outcome
 	// MaxKey is the largest key the cap accepts now, CapFactor × the active
-	// seats (R6), and MaxEnd the end date it reaches.
+	// seats (R6), and MaxEnd the end date it reaches (zero when that end
+	// would lie after 9999-12-31).
 	MaxKey int
 	MaxEnd time.Time
 }
@@ -88,25 +89,37 @@ func ExtendKeyFor(p activation.Policy, s activation.Subscription, at, target tim
 	wide := p
 	wide.CapFactor = proration.MaxCapFactor
 	hi := proration.MaxKeySeats(s.Seats, wide.CapFactor)
-	reaches := func(c int) (activation.Outcome, bool) {
+	// reaches reports whether a c-seat key extends to Target or later. A key
+	// whose end would pass 9999-12-31 overshoots every valid Target: for the
+	// search it reaches (a larger key never ends earlier), and the answer is
+	// checked with a real Apply below.
+	reaches := func(c int) bool {
 		t, err := hypothetical(s.Product, c)
 		if err != nil {
-			return activation.Outcome{}, false
+			return false
 		}
 		o, err := wide.Apply(s, t, activation.ExtendEnd, at)
-		return o, err == nil && proration.Days(o.After.End, ans.Target) <= 0
+		if errors.Is(err, proration.ErrDateRange) {
+			return true
+		}
+		return err == nil && proration.Days(o.After.End, ans.Target) <= 0
 	}
-	if _, ok := reaches(hi); !ok {
+	if !reaches(hi) {
 		return ans, nil
 	}
 	lo := 1 // invariant: the answer lies in lo … hi and hi reaches
 	for lo < hi {
 		mid := lo + (hi-lo)/2
-		if _, ok := reaches(mid); ok {
+		if reaches(mid) {
 			hi = mid
 		} else {
 			lo = mid + 1
 		}
+	}
+	if t, err := hypothetical(s.Product, lo); err != nil {
+		return ExtendAnswer{}, err
+	} else if _, err := wide.Apply(s, t, activation.ExtendEnd, at); err != nil {
+		return ans, nil // the smallest key that reaches Target overshoots 9999: none lands
 	}
 	ans.Seats = lo
 	if lo <= h.MaxKey {
@@ -128,7 +141,8 @@ type Headroom struct {
 	// active seats (R6), at most activation.MaxSeats.
 	MaxKey int
 	// MaxEnd is the end date a MaxKey-seat key reaches by extend end date:
-	// the latest end one key can give (CapFactor terms, 36 months by default).
+	// the latest end one key can give (CapFactor terms, 36 months by default);
+	// zero when that end would lie after 9999-12-31.
 	MaxEnd time.Time
 	// AddLimit is AddMonths(at, term): add licenses moves the end date
 	// towards it and never beyond, however large the key (R4).
@@ -149,7 +163,15 @@ func HeadroomAt(p activation.Policy, s activation.Subscription, at time.Time) (H
 		return Headroom{}, err
 	}
 	o, err := p.Apply(s, t, activation.ExtendEnd, at)
-	if err != nil {
+	switch {
+	case errors.Is(err, proration.ErrDateRange):
+		// The largest key would end after 9999-12-31: MaxEnd stays zero.
+		h.AddLimit, err = proration.AddMonthsChecked(at, p.TermMonths)
+		if err != nil {
+			return Headroom{}, fmt.Errorf("plan: headroom: %w", err)
+		}
+		return h, nil
+	case err != nil:
 		return Headroom{}, fmt.Errorf("plan: headroom: %w", err)
 	}
 	h.MaxEnd = o.After.End

@@ -1,0 +1,47 @@
+package plan
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/coterm/coterm/activation"
+)
+
+// TestExtendKeyForNearYear9999: probing a key whose end would pass
+// 9999-12-31 must not hide the real answer (found by review). A 10-seat key
+// on 10 seats extends 12 months to exactly 9991-01-01; a 9-seat key falls
+// short, so 10 is the minimum, within the cap of 30 (R5, R6).
+func TestExtendKeyForNearYear9999(t *testing.T) {
+	p := activation.PartnerCenter()
+	s := sub(10, day(9990, 1, 1))
+	at, target := day(9989, 6, 1), day(9991, 1, 1)
+	ans, err := ExtendKeyFor(p, s, at, target)
+	require.NoError(t, err)
+	assert.Equal(t, 10, ans.Seats)
+	assert.True(t, ans.Allowed)
+	assert.Equal(t, target, ans.Outcome.After.End)
+	o9, err := p.Apply(s, pool(9)[0], activation.ExtendEnd, at)
+	require.NoError(t, err)
+	assert.True(t, o9.After.End.Before(target), "one seat fewer falls short")
+}
+
+// TestExtendKeyForHeadroomPastRange: the cap's largest key would end after
+// 9999-12-31; the question is still answered, and MaxEnd is zero (found by
+// review).
+func TestExtendKeyForHeadroomPastRange(t *testing.T) {
+	p := activation.PartnerCenter()
+	s := sub(10, day(9998, 1, 1))
+	at := day(9997, 6, 1)
+	ans, err := ExtendKeyFor(p, s, at, day(9998, 2, 1))
+	require.NoError(t, err)
+	assert.Equal(t, 1, ans.Seats)
+	assert.True(t, ans.Allowed)
+	assert.Equal(t, 30, ans.MaxKey)
+	assert.True(t, ans.MaxEnd.IsZero())
+	h, err := HeadroomAt(p, s, at)
+	require.NoError(t, err)
+	assert.True(t, h.MaxEnd.IsZero())
+	assert.Equal(t, day(9998, 6, 1), h.AddLimit)
+}
