@@ -34,7 +34,10 @@
 //     separators is refused;
 //   - surrounding ASCII white space (space, tab, CR, LF), which is ignored.
 //
-// It refuses, before looking further, any input longer than [MaxInputLen] (64) bytes. Then it
+// It refuses, before looking further, any input longer than [MaxInputLen] (64) bytes,
+// surrounding white space included: a bound on work done for untrusted input, taken from
+// the whole input so that no padding makes parsing cost more (a named choice; trim very
+// long padding before calling ParseKey). Then it
 // refuses: the empty string; 24 or 26 characters; 4 or 6 groups; a separator inside a group,
 // doubled, or at either end; any byte that is not ASCII A–Z, a–z, 0–9 or a separator. The
 // last rule refuses every look-alike from other scripts (Cyrillic А, Greek Α, fullwidth Ａ
