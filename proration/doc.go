@@ -8,7 +8,7 @@
 // (the day is always a parameter), holds no mutable package state, and never
 // panics on any input. Arithmetic is on integers (int64 day numbers and
 // seat-days) and, for money only, on [decimal.Decimal] with an explicit scale;
-// there is no float64 and no [time.Time.AddDate] anywhere.
+// there is no binary floating point and no [time.Time.AddDate] anywhere.
 //
 // # Calendar conventions
 //
