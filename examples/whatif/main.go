@@ -511,25 +511,33 @@ type option struct {
 	MaxKeySeats int                 `json:"max_key_seats,omitempty"` // for a refusal by the cap (R6)
 }
 
-func compute(cfg config) result {
+// header is what every result starts with: the policy, the day, the
+// subscription and its state and deadlines, and the term of a key of
+// termMonths (0: the policy's).
+func header(cfg config, termMonths int) result {
 	p := cfg.policy
-	res := result{
+	if termMonths == 0 {
+		termMonths = p.TermMonths
+	}
+	return result{
 		Policy:       p.Name,
 		Rounding:     p.Rounding.String(),
 		Convention:   p.Convention.String(),
 		On:           cfg.on.Format(time.DateOnly),
-		KeySeats:     cfg.tok.Seats,
-		KeyTerm:      cfg.tok.Term(),
+		KeyTerm:      termMonths,
 		Subscription: cfg.sub,
 		State:        p.State(cfg.sub, cfg.on).String(),
+		Timeline:     timelineOf(p, cfg.sub),
 	}
-	if cfg.tok.TermMonths == 0 {
-		res.KeyTerm = p.TermMonths
-	}
+}
+
+func compute(cfg config) result {
+	p := cfg.policy
+	res := header(cfg, cfg.tok.TermMonths)
+	res.KeySeats = cfg.tok.Seats
 	if cfg.keyGiven {
 		res.Key = cfg.tok.Key.String()
 	}
-	res.Timeline = timelineOf(p, cfg.sub)
 	for _, o := range p.Options(cfg.sub, cfg.tok, cfg.on) {
 		opt := option{Op: o.Op.String(), Allowed: o.Allowed()}
 		if o.Allowed() {
@@ -555,19 +563,7 @@ func compute(cfg config) result {
 // the planner is bad input: exit status 2.
 func computePlan(cfg config) (result, error) {
 	p := cfg.policy
-	res := result{
-		Policy:       p.Name,
-		Rounding:     p.Rounding.String(),
-		Convention:   p.Convention.String(),
-		On:           cfg.on.Format(time.DateOnly),
-		KeyTerm:      p.TermMonths,
-		Subscription: cfg.sub,
-		State:        p.State(cfg.sub, cfg.on).String(),
-		Timeline:     timelineOf(p, cfg.sub),
-	}
-	if t := cfg.pool[0].TermMonths; t != 0 {
-		res.KeyTerm = t
-	}
+	res := header(cfg, cfg.pool[0].TermMonths)
 	pr := &planResult{Goal: cfg.goal.Kind.String(), TargetSeats: cfg.goal.Seats, Feasible: true, Steps: []planStep{}}
 	if !cfg.until.IsZero() {
 		pr.Until = cfg.until.Format(time.DateOnly)
