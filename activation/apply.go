@@ -59,7 +59,7 @@ func (p Policy) Apply(s Subscription, t token.Token, op Operation, at time.Time)
 	}
 	eff, ok := allowed(&p, &r, op)
 	if !ok {
-		return Outcome{}, refusal(&p, &s, &r, op)
+		return Outcome{}, refusal(&p, &r, op)
 	}
 	keyEnd, err := keyTermEnd(&r, term)
 	if err != nil {
@@ -106,8 +106,9 @@ const (
 	_ = uint(proration.MaxTermMonths - token.MaxTermMonths)
 )
 
-// apply computes an allowed operation into o (which it may leave partly
-// filled on error), keyEnd being keyTermEnd(r, term). It works on Days: each
+// apply computes an allowed operation into o, which must be the zero Outcome
+// (Replayed and the fields of other operations stay zero) and is written only
+// after the last error return; keyEnd is keyTermEnd(r, term). It works on Days: each
 // input date was converted once, by prepare. It sets o's fields one by one,
 // never through a temporary Outcome, so that the large value is written once.
 func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, op Operation, eff effect, term int, keyEnd proration.Day) (err error) {
@@ -161,8 +162,8 @@ func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, o
 			// key may carry a shorter term of its own: a renewal must still
 			// end after the day it is redeemed, or the key buys nothing.
 			if newEnd <= r.day {
-				return fmt.Errorf("%w: renew: a %d-month key anchored on the old end date %s would end on %s, not after the redemption day %s (R9)",
-					ErrNotAllowed, term, r.end, newEnd, r.day)
+				return &NotAllowedError{Op: op, State: r.state, Since: r.end.Time(),
+					Reason: fmt.Sprintf("a %d-month key anchored on the old end date would end on %s, not after the redemption day (R9)", term, newEnd)}
 			}
 		} else {
 			applied = Activate
@@ -195,7 +196,6 @@ func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, o
 	}
 	o.DaysLost = daysLost
 	o.Rounding, o.Convention, o.Anchor, o.CapFactor = p.Rounding, p.Convention, anchor, p.CapFactor
-	o.Replayed = false
 	return nil
 }
 

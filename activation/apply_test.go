@@ -261,8 +261,10 @@ func TestRenewOpen2014(t *testing.T) {
 	short.TermMonths = 1
 	o, err = p.Apply(s, short, Renew, mkDate(2027, 3, 1))
 	require.ErrorIs(t, err, ErrNotAllowed)
+	require.ErrorAs(t, err, &na)
+	assert.Equal(t, Expired, na.State)
 	assert.Equal(t, Outcome{}, o)
-	assert.EqualError(t, err, "activation: operation not allowed: renew: a 1-month key anchored on the old end date 2027-01-31 would end on 2027-02-28, not after the redemption day 2027-03-01 (R9)")
+	assert.EqualError(t, err, "activation: renew not allowed: subscription expired since 2027-01-31: a 1-month key anchored on the old end date would end on 2027-02-28, not after the redemption day (R9)")
 	o, err = p.Apply(s, short, Renew, mkDate(2027, 2, 27)) // ends 2027-02-28: one day after
 	require.NoError(t, err)
 	assert.Equal(t, "2027-02-28", dateString(o.After.End))
@@ -625,4 +627,16 @@ func TestExplainCapWithinMaxSeats(t *testing.T) {
 	o, err := PartnerCenter().Apply(mkSub(MaxSeats, mkDate(2027, 1, 31)), mkToken(MaxSeats), ExtendEnd, mkDate(2026, 6, 1))
 	require.NoError(t, err)
 	assert.Contains(t, o.Explain(), "keys up to 1,000,000,000 seats accepted")
+}
+
+// TestRefusalDatesNearYear9999: a refusal names the day its state began even
+// when the lifecycle's later dates lie past 9999-12-31 (found on rereading:
+// the dates came from Timeline, which fails as a whole there).
+func TestRefusalDatesNearYear9999(t *testing.T) {
+	_, err := PartnerCenter().Apply(mkSub(10, mkDate(9999, 12, 1)), mkToken(5), AddSeats, mkDate(9999, 12, 5))
+	var na *NotAllowedError
+	require.ErrorAs(t, err, &na)
+	assert.Equal(t, Expired, na.State)
+	assert.Equal(t, "9999-12-01", dateString(na.Since))
+	assert.EqualError(t, err, "activation: add-seats not allowed: subscription expired since 9999-12-01")
 }

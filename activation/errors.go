@@ -54,6 +54,9 @@ type NotAllowedError struct {
 	// days pass — the renew window (R9) or the end date (Renew, Activate of
 	// an Active subscription) — or the zero time if waiting does not help.
 	Opens time.Time
+	// Reason, when set, says why the operation is refused beyond the state:
+	// a grace renewal whose key term would end it before the redemption day.
+	Reason string
 }
 
 // Error implements error.
@@ -64,6 +67,9 @@ func (e *NotAllowedError) Error() string {
 	}
 	if !e.Opens.IsZero() {
 		msg += "; allowed from " + dateString(e.Opens)
+	}
+	if e.Reason != "" {
+		msg += ": " + e.Reason
 	}
 	return msg
 }

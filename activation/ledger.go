@@ -173,29 +173,9 @@ func ridAppendInt(b []byte, v int64) []byte {
 	return ridAppend(b, strconv.AppendInt(num[:0], v, 10))
 }
 
-// ridAppendDate appends d's calendar date as YYYY-MM-DD (years outside
-// 0 … 9999 keep their sign and all their digits).
+// ridAppendDate appends d's calendar date, in its own location, as
+// YYYY-MM-DD (years outside 0 … 9999 keep their sign and all their digits).
 func ridAppendDate(b []byte, d time.Time) []byte {
-	y, m, day := d.Date()
 	var s [24]byte
-	v := s[:0]
-	if y < 0 {
-		v = append(v, '-')
-		y = -y
-	}
-	v = ridAppendPadded(v, y, 4)
-	v = append(v, '-')
-	v = ridAppendPadded(v, int(m), 2)
-	v = append(v, '-')
-	v = ridAppendPadded(v, day, 2)
-	return ridAppend(b, v)
-}
-
-func ridAppendPadded(b []byte, v, width int) []byte {
-	var num [20]byte
-	digits := strconv.AppendInt(num[:0], int64(v), 10)
-	for i := len(digits); i < width; i++ {
-		b = append(b, '0')
-	}
-	return append(b, digits...)
+	return ridAppend(b, d.AppendFormat(s[:0], time.DateOnly))
 }

@@ -154,19 +154,29 @@ func allowed(p *Policy, r *request, op Operation) (effect, bool) {
 	return c.do, ok
 }
 
-// refusal builds the *NotAllowedError for op in request r.
-func refusal(p *Policy, s *Subscription, r *request, op Operation) error {
+// refusal builds the *NotAllowedError for op in request r, with the dates of
+// [Policy.Timeline] computed from the request's Days. Each lies in range: a
+// Since is on or before the redemption day, an Opens after it and on or
+// before the end date.
+func refusal(p *Policy, r *request, op Operation) error {
 	e := &NotAllowedError{Op: op, State: r.state}
-	if !s.IsNone() {
-		tl := p.timeline(*s)
-		e.Since = tl.Since(r.state)
-		if r.state == Active { // as days pass, Renew and Activate become possible
-			switch op {
-			case Renew:
-				e.Opens = tl.RenewFrom
-			case Activate:
-				e.Opens = tl.End
+	switch r.state {
+	case Expired:
+		e.Since = r.end.Time()
+	case Disabled:
+		e.Since = (r.end + proration.Day(p.GraceDays)).Time()
+	case Deleted:
+		e.Since = (r.end + proration.Day(p.GraceDays+p.DisabledDays)).Time()
+	case Active: // as days pass, Renew and Activate become possible
+		switch op {
+		case Renew:
+			opens := r.end
+			if p.EarlyRenewal {
+				opens -= proration.Day(p.RenewWindowDays)
 			}
+			e.Opens = opens.Time()
+		case Activate:
+			e.Opens = r.end.Time()
 		}
 	}
 	return e
@@ -189,7 +199,7 @@ func (p Policy) CheckOperation(s Subscription, op Operation, at time.Time) error
 		return err
 	}
 	if _, ok := allowed(&p, &r, op); !ok {
-		return refusal(&p, &s, &r, op)
+		return refusal(&p, &r, op)
 	}
 	return nil
 }
@@ -243,12 +253,6 @@ func (p Policy) Timeline(s Subscription) (Timeline, error) {
 		return Timeline{}, invalidWrap("timeline: deleted on", err)
 	}
 	return Timeline{RenewFrom: renew, End: end, DisabledFrom: disabled, DeletedOn: deleted}, nil
-}
-
-// timeline is Timeline for valid inputs; dates out of range are zero.
-func (p Policy) timeline(s Subscription) Timeline {
-	tl, _ := p.Timeline(s) // only refusal of dates past year 9999; they stay zero
-	return tl
 }
 
 // Since returns the first day of state st: End for Expired, DisabledFrom for

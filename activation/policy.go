@@ -74,9 +74,6 @@ type Policy struct {
 // MaxPolicyDays bounds every day count of a Policy (ten years).
 const MaxPolicyDays = 3650
 
-// maxCapFactor is the largest CapFactor proration.Extend accepts.
-const maxCapFactor = 100
-
 // PartnerCenter returns the default policy: the current Partner Center rules
 // for cloud benefit keys (seeds/partner-center-cloud-services.md, lifecycle
 // from seeds/office365-open-renewal-faq-de.txt question 4):
@@ -159,8 +156,7 @@ func VolumeLicensing() Policy {
 // both anchors, and — when a grace renewal keeps the old end date — a grace
 // shorter than a term (28 days × TermMonths), so a renewal with the policy's
 // term always ends after the day it is redeemed (a key with a shorter term of
-// its own is checked by [Policy.Apply], which refuses such a renewal with
-// [ErrNotAllowed]). Errors wrap [ErrInvalid] and name the field.
+// its own is refused by [Policy.Apply] with a [*NotAllowedError]). Errors wrap [ErrInvalid] and name the field.
 func (p Policy) Validate() error {
 	switch {
 	case p.TermMonths < 1 || p.TermMonths > proration.MaxTermMonths:
@@ -173,8 +169,8 @@ func (p Policy) Validate() error {
 		return invalid("policy: RenewWindowDays %d outside 0…%d", p.RenewWindowDays, MaxPolicyDays)
 	case !validDays(p.ReplacementWindowDays):
 		return invalid("policy: ReplacementWindowDays %d outside 0…%d", p.ReplacementWindowDays, MaxPolicyDays)
-	case p.CapFactor < 1 || p.CapFactor > maxCapFactor:
-		return invalid("policy: CapFactor %d outside 1…%d", p.CapFactor, maxCapFactor)
+	case p.CapFactor < 1 || p.CapFactor > proration.MaxCapFactor:
+		return invalid("policy: CapFactor %d outside 1…%d", p.CapFactor, proration.MaxCapFactor)
 	case !p.Rounding.Valid():
 		return invalid("policy: Rounding %s", p.Rounding)
 	case !p.Convention.Valid():

@@ -66,10 +66,27 @@ func (o Option) Allowed() bool { return o.Err == nil }
 // error with the largest key accepted, …). Options never fails as a whole;
 // for invalid inputs every row carries the same error.
 func (p Policy) Options(s Subscription, t token.Token, at time.Time) []Option {
-	out := make([]Option, 0, numOps)
-	for _, op := range Operations() {
-		o, err := p.Apply(s, t, op, at)
-		out = append(out, Option{Op: op, Outcome: o, Err: err})
+	out := make([]Option, numOps)
+	// Apply's steps, with the common checks made once for the four rows.
+	r, term, err := checkAll(&p, &s, &t, at)
+	for i, op := range Operations() {
+		out[i].Op = op
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		eff, ok := allowed(&p, &r, op)
+		if !ok {
+			out[i].Err = refusal(&p, &r, op)
+			continue
+		}
+		keyEnd, kerr := keyTermEnd(&r, term)
+		if kerr == nil {
+			kerr = apply(&out[i].Outcome, &p, &s, &r, &t, op, eff, term, keyEnd)
+		}
+		if kerr != nil {
+			out[i] = Option{Op: op, Err: kerr}
+		}
 	}
 	return out
 }

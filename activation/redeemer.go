@@ -62,7 +62,6 @@ func (r *Redeemer) Redeem(ctx context.Context, s Subscription, t token.Token, op
 	fp := t.Key.Fingerprint()
 	rec := Record{Fingerprint: fp, Request: newRequestID(fp, s, t, op, at), Outcome: o}
 	rec.Outcome.Token.Key = token.Key{} // a ledger stores fingerprints, never keys
-	rec.Outcome.Replayed = false
 	stored, inserted, err := r.Ledger.Claim(ctx, rec)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("activation: redeem %v: ledger: %w", t.Key, err)
@@ -92,8 +91,7 @@ var errLedgerWrongRecord = errors.New("activation: ledger returned the record of
 func (r *Redeemer) answer(t token.Token, o Outcome, req RequestID, stored Record, inserted bool) (Outcome, error) {
 	switch {
 	case inserted:
-		o.Replayed = false
-		return o, nil
+		return o, nil // from Apply: Replayed is false
 	case stored.Request == req:
 		o = stored.Outcome.inUTC()
 		o.Token.Key = t.Key // same fingerprint, so the same key
