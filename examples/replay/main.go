@@ -59,6 +59,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
 
@@ -358,10 +359,14 @@ func parseDate(s string) (time.Time, error) {
 	y, ok1 := digits(s[0:4])
 	m, ok2 := digits(s[5:7])
 	d, ok3 := digits(s[8:10])
-	if !ok1 || !ok2 || !ok3 || y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(time.Month(m), y) {
+	if !ok1 || !ok2 || !ok3 {
 		return time.Time{}, errNotDate
 	}
-	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), nil
+	day, err := proration.DayFromCivil(y, time.Month(m), d) // exact: 2027-02-29 is no date
+	if err != nil {
+		return time.Time{}, errNotDate
+	}
+	return day.Time(), nil
 }
 
 var errNotDate = errors.New("not a date YYYY-MM-DD")
@@ -377,15 +382,4 @@ func digits(s string) (int, bool) {
 		n = 10*n + int(c-'0')
 	}
 	return n, true
-}
-
-// daysIn returns the number of days of month m in year y (Gregorian).
-func daysIn(m time.Month, y int) int {
-	if m == time.February {
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	}
-	return 30 + int((0x15aa>>m)&1) // 31 days: January, March, May, July, August, October, December
 }
