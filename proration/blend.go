@@ -78,8 +78,6 @@ func checkBlend(seats, remaining, keySeats, term int, rnd Rounding) error {
 // supported calendar, Days(0001-01-01, 9999-12-31).
 const MaxDays = 3652058
 
-const maxDays = MaxDays
-
 func checkSeats(what string, n int) error {
 	if n < 1 || n > MaxSeats {
 		return inputErr("%s %d outside 1…%d", what, n, MaxSeats)
@@ -88,8 +86,8 @@ func checkSeats(what string, n int) error {
 }
 
 func checkDays(what string, n int) error {
-	if n < 0 || n > maxDays {
-		return inputErr("%s %d outside 0…%d", what, n, maxDays)
+	if n < 0 || n > MaxDays {
+		return inputErr("%s %d outside 0…%d", what, n, MaxDays)
 	}
 	return nil
 }

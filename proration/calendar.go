@@ -49,20 +49,11 @@ const (
 	nsL    = 400 * nsEras           // year shift
 )
 
-// daysFromCivil converts a proleptic Gregorian date (m 1…12, d valid) to a
-// day number. In the supported years it uses C. Neri and L. Schneider,
-// "Euclidean affine functions and their application to calendar algorithms"
-// (2022), in 32-bit unsigned arithmetic; other years take the general signed
-// algorithm of H. Hinnant, "chrono-Compatible Low-Level Date Algorithms".
-func daysFromCivil(y int64, m, d int) dayNum {
-	if y < MinYear || y > MaxYear {
-		return daysFromCivilSigned(y, m, d)
-	}
-	return daysFromCivilNS(y, m, d)
-}
-
-// daysFromCivilNS is daysFromCivil for the years MinYear … MaxYear only (the
-// caller checks): small enough to be inlined.
+// daysFromCivilNS converts a proleptic Gregorian date of the years MinYear …
+// MaxYear (m 1…12, d valid; the caller checks) to a day number, by C. Neri
+// and L. Schneider, "Euclidean affine functions and their application to
+// calendar algorithms" (2022), in 32-bit unsigned arithmetic: small enough to
+// be inlined.
 func daysFromCivilNS(y int64, m, d int) dayNum {
 	uy, um := uint32(y)+nsL, uint32(m)
 	if m <= 2 {
@@ -75,29 +66,8 @@ func daysFromCivilNS(y int64, m, d int) dayNum {
 	return dayNum(ystar+mstar+uint32(d)-1) - nsK
 }
 
-func daysFromCivilSigned(y int64, m, d int) dayNum {
-	if m <= 2 {
-		y--
-	}
-	era := floorDiv(y, 400)
-	yoe := y - era*400
-	mp := int64((m + 9) % 12)
-	doy := (153*mp+2)/5 + int64(d) - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-// civilFromDays is the inverse of daysFromCivil: Neri–Schneider in the
-// supported range, Hinnant's signed algorithm elsewhere.
-func civilFromDays(z dayNum) (y int64, m, d int) {
-	if z < minDay || z > maxDay {
-		return civilFromDaysSigned(z)
-	}
-	return civilFromDaysNS(z)
-}
-
-// civilFromDaysNS is civilFromDays for day numbers minDay … maxDay only (the
-// caller checks).
+// civilFromDaysNS is the inverse of daysFromCivilNS, for day numbers minDay …
+// maxDay only (the caller checks).
 func civilFromDaysNS(z dayNum) (y int64, m, d int) {
 	n := uint32(z + nsK)
 	n1 := 4*n + 3
@@ -116,24 +86,20 @@ func civilFromDaysNS(z dayNum) (y int64, m, d int) {
 	return y, int(um), int(ud) + 1
 }
 
-func civilFromDaysSigned(z dayNum) (y int64, m, d int) {
-	z += 719468
+// yearOfDay returns the proleptic Gregorian year of any day number z with
+// |z| < 2⁶², in range or not, by the signed algorithm of H. Hinnant,
+// "chrono-Compatible Low-Level Date Algorithms": checkDay names the year of a
+// day out of range with it.
+func yearOfDay(z dayNum) int64 {
+	z += 719468 // days since 0000-03-01: years start in March
 	era := floorDiv(z, 146097)
 	doe := z - era*146097
 	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y = yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = int(doy - (153*mp+2)/5 + 1)
-	if mp < 10 {
-		m = int(mp + 3)
-	} else {
-		m = int(mp - 9)
-	}
-	if m <= 2 {
+	y := yoe + era*400
+	if doy := doe - (365*yoe + yoe/4 - yoe/100); doy >= 306 { // January or February
 		y++
 	}
-	return y, m, d
+	return y
 }
 
 // isLeap reports whether y is a leap year. A year divisible by 100 is leap iff
@@ -196,8 +162,7 @@ func checkDay(n dayNum) error {
 	}
 	// Name the year when it is representable; never overflow while doing so.
 	if n > -math.MaxInt64/2 && n < math.MaxInt64/2 {
-		y, _, _ := civilFromDays(n)
-		return fmt.Errorf("%w: year %d outside %d…%d", ErrDateRange, y, MinYear, MaxYear)
+		return yearErr(yearOfDay(n))
 	}
 	if n < 0 {
 		return fmt.Errorf("%w: before year %d", ErrDateRange, MinYear)
@@ -231,41 +196,45 @@ func DateChecked(d time.Time) (time.Time, error) {
 // maxMonths bounds a month count: the span of the supported calendar.
 const maxMonths = (MaxYear - MinYear + 1) * 12
 
-// addMonths adds n calendar months to day number z, clamping the day of month
-// to the target month's last day. z must be in range.
+// addMonths adds n calendar months to day number z (in range), clamping the
+// day of month to the target month's last day. It is the one month arithmetic
+// of the package: AddMonths, Day.AddMonths, Extend's key term and SwitchCost's
+// year all call it.
 func addMonths(z dayNum, n int) (dayNum, error) {
+	y, m, d := civilFromDaysNS(z)
 	if n >= 0 && n <= maxMonths { // the common case, without signed division
-		y, m, d := civilFromDaysNS(z)
 		ny, nm, nd := addMonthsUp(y, m, d, n)
 		if ny > MaxYear {
 			return 0, yearErr(ny)
 		}
 		return daysFromCivilNS(ny, nm, nd), nil
 	}
-	y, m, d := civilFromDays(z)
-	return addMonthsCivil(y, m, d, n)
-}
-
-// addMonthsCivil adds n calendar months to the civil date y-m-d (in range),
-// clamping the day of month to the target month's last day.
-func addMonthsCivil(y int64, m, d, n int) (dayNum, error) {
-	r, _, _, _, err := addMonthsCivil3(y, m, d, n)
-	return r, err
-}
-
-// addMonthsCivil3 is addMonthsCivil that also returns the result's civil date.
-func addMonthsCivil3(y int64, m, d, n int) (r dayNum, ny int64, nm, nd int, err error) {
 	if n > maxMonths || n < -maxMonths {
-		return 0, 0, 0, 0, fmt.Errorf("%w: %d months", ErrDateRange, n)
+		return 0, fmt.Errorf("%w: %d months", ErrDateRange, n)
 	}
 	total := y*12 + int64(m-1) + int64(n)
-	ny = floorDiv(total, 12)
-	nm = int(total-ny*12) + 1
-	if ny < MinYear || ny > MaxYear {
-		return 0, 0, 0, 0, fmt.Errorf("%w: year %d outside %d…%d", ErrDateRange, ny, MinYear, MaxYear)
+	ny := floorDiv(total, 12)
+	nm := int(total-ny*12) + 1
+	if ny < MinYear {
+		return 0, yearErr(ny)
 	}
-	nd = min(d, daysIn(ny, nm))
-	return daysFromCivil(ny, nm, nd), ny, nm, nd, nil
+	return daysFromCivilNS(ny, nm, min(d, daysIn(ny, nm))), nil
+}
+
+// addMonthsUp adds n ≥ 0 months to the civil date y-m-d of the years MinYear …
+// MaxYear, clamping the day of month, for n ≤ 12·MaxYear (the caller
+// guarantees both). The resulting year may exceed MaxYear: the caller checks.
+// It is addMonths' common case without the checks and signed division, for
+// the hot paths of Extend, which need the civil result.
+func addMonthsUp(y int64, m, d, n int) (ny int64, nm, nd int) {
+	t := uint32(y)*12 + uint32(m-1) + uint32(n)
+	ny, nm = int64(t/12), int(t%12)+1
+	return ny, nm, min(d, daysIn(ny, nm))
+}
+
+// yearErr is the range error for a date in year y.
+func yearErr(y int64) error {
+	return fmt.Errorf("%w: year %d outside %d…%d", ErrDateRange, y, MinYear, MaxYear)
 }
 
 // AddMonthsChecked is [AddMonths] with an error wrapping [ErrDateRange] when d

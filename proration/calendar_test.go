@@ -344,27 +344,40 @@ func TestPropDaysAddDays(t *testing.T) { // Days and AddDays are inverse
 
 func TestCivilRoundTrip(t *testing.T) { // the day numbers agree with package time everywhere in range
 	for z := minDay; z <= maxDay; z += 7 {
-		y, m, d := civilFromDays(z)
+		y, m, d := civilFromDaysNS(z)
 		want := time.Unix(z*secondsPerDay, 0).UTC()
-		if int(y) != want.Year() || time.Month(m) != want.Month() || d != want.Day() || daysFromCivil(y, m, d) != z {
+		if int(y) != want.Year() || time.Month(m) != want.Month() || d != want.Day() || daysFromCivilNS(y, m, d) != z {
 			t.Fatalf("day %d: %d-%d-%d, want %s", z, y, m, d, ymd(want))
+		}
+		if yearOfDay(z) != y {
+			t.Fatalf("yearOfDay(%d) = %d, want %d", z, yearOfDay(z), y)
 		}
 	}
 	for _, z := range []dayNum{minDay, minDay + 1, maxDay - 1, maxDay, -1, 0, 1} {
-		y, m, d := civilFromDays(z)
-		sy, sm, sd := civilFromDaysSigned(z)
-		assert.Equal(t, [3]int64{sy, int64(sm), int64(sd)}, [3]int64{y, int64(m), int64(d)})
-		assert.Equal(t, daysFromCivilSigned(y, m, d), daysFromCivil(y, m, d))
-	}
-	// The signed algorithms outside the range agree with package time too.
-	for _, z := range []dayNum{minDay - 1, minDay - 400*366, maxDay + 1, maxDay + 400*366} {
-		y, m, d := civilFromDays(z)
+		y, m, d := civilFromDaysNS(z)
 		want := time.Unix(z*secondsPerDay, 0).UTC()
 		assert.Equal(t, [3]int{want.Year(), int(want.Month()), want.Day()}, [3]int{int(y), m, d})
-		assert.Equal(t, z, daysFromCivil(y, m, d))
+		assert.Equal(t, z, daysFromCivilNS(y, m, d))
+		assert.Equal(t, y, yearOfDay(z))
 	}
-	assert.Equal(t, dayNum(0), daysFromCivil(1970, 1, 1))
-	assert.Equal(t, minDay, daysFromCivilSigned(MinYear, 1, 1))
-	assert.Equal(t, maxDay, daysFromCivilSigned(MaxYear, 12, 31))
+	// The signed year outside the range agrees with package time too.
+	for _, z := range []dayNum{minDay - 1, minDay - 400*366, maxDay + 1, maxDay + 400*366, -1e13, 1e13} {
+		assert.Equal(t, int64(time.Unix(z*secondsPerDay, 0).UTC().Year()), yearOfDay(z), "yearOfDay(%d)", z)
+	}
+	assert.Equal(t, dayNum(0), daysFromCivilNS(1970, 1, 1))
+	assert.Equal(t, minDay, daysFromCivilNS(MinYear, 1, 1))
+	assert.Equal(t, maxDay, daysFromCivilNS(MaxYear, 12, 31))
+	assert.Equal(t, minDay, dayNum(time.Date(MinYear, 1, 1, 0, 0, 0, 0, time.UTC).Unix()/secondsPerDay))
+	assert.Equal(t, maxDay, dayNum(time.Date(MaxYear, 12, 31, 0, 0, 0, 0, time.UTC).Unix()/secondsPerDay))
 	assert.Equal(t, fmt.Sprint(date(1, 1, 1)), fmt.Sprint(timeOf(minDay)))
+}
+
+func TestPropYearOfDay(t *testing.T) { // the signed year agrees with package time far outside the range
+	rapid.Check(t, func(t *rapid.T) {
+		z := rapid.Int64Range(-1e13, 1e13).Draw(t, "day")
+		want := time.Unix(z*secondsPerDay, 0).UTC()
+		if got := yearOfDay(z); got != int64(want.Year()) {
+			t.Fatalf("yearOfDay(%d) = %d, want %d (%s)", z, got, want.Year(), want.Format(time.DateOnly))
+		}
+	})
 }

@@ -46,7 +46,7 @@ func DayOf(t time.Time) Day { return Day(dayOf(t) + rdOffset) }
 // On error the Day is 0, which is invalid.
 func DayFromCivil(y int, m time.Month, d int) (Day, error) {
 	if y < MinYear || y > MaxYear {
-		return 0, fmt.Errorf("%w: year %d outside %d…%d", ErrDateRange, y, MinYear, MaxYear)
+		return 0, yearErr(int64(y))
 	}
 	if m < time.January || m > time.December {
 		return 0, inputErr("month %d outside 1…12", int(m))
@@ -110,14 +110,6 @@ func (d Day) Sub(u Day) int { return int(d - u) }
 func (d Day) AddMonths(n int) (Day, error) {
 	if !d.Valid() {
 		return 0, d.Check()
-	}
-	if n >= 0 && n <= maxMonths { // addMonths' common case, one call less
-		y, m, dd := civilFromDaysNS(dayNum(d) - rdOffset)
-		ny, nm, nd := addMonthsUp(y, m, dd, n)
-		if ny > MaxYear {
-			return 0, yearErr(ny)
-		}
-		return Day(daysFromCivilNS(ny, nm, nd) + rdOffset), nil
 	}
 	r, err := addMonths(dayNum(d)-rdOffset, n)
 	if err != nil {

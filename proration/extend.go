@@ -3,7 +3,6 @@ package proration
 import (
 	"fmt"
 	"math/bits"
-	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -22,49 +21,28 @@ const (
 	ExactSeatDays
 )
 
-var conventionNames = [...]string{"calendar-months", "exact-seat-days"}
+var conventionText = enumText{"Convention", "convention", []string{"calendar-months", "exact-seat-days"}}
 
 // String returns "calendar-months" or "exact-seat-days", or "Convention(N)".
-func (c Convention) String() string {
-	if c.Valid() {
-		return conventionNames[c]
-	}
-	return "Convention(" + strconv.Itoa(int(c)) + ")"
-}
+func (c Convention) String() string { return conventionText.string(int(c)) }
 
 // Valid reports whether c is one of the defined conventions.
-func (c Convention) Valid() bool { return c >= 0 && int(c) < len(conventionNames) }
+func (c Convention) Valid() bool { return conventionText.valid(int(c)) }
 
 // ParseConvention parses the names [Convention.String] returns:
 // "calendar-months" or "exact-seat-days", exactly. Any other text is an error
 // wrapping [ErrInput].
 func ParseConvention(s string) (Convention, error) {
-	for i, n := range conventionNames {
-		if s == n {
-			return Convention(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%w: unknown convention %q (want calendar-months or exact-seat-days)", ErrInput, s)
+	v, err := conventionText.parse(s)
+	return Convention(v), err
 }
 
 // MarshalText implements [encoding.TextMarshaler]. It returns an error
 // wrapping [ErrInput] for an invalid c.
-func (c Convention) MarshalText() ([]byte, error) {
-	if !c.Valid() {
-		return nil, inputErr("convention %s not defined", c)
-	}
-	return []byte(c.String()), nil
-}
+func (c Convention) MarshalText() ([]byte, error) { return conventionText.marshal(int(c)) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] by [ParseConvention].
-func (c *Convention) UnmarshalText(b []byte) error {
-	v, err := ParseConvention(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
-}
+func (c *Convention) UnmarshalText(b []byte) error { return conventionText.unmarshal((*int)(c), b) }
 
 // The rules of [Extend] as constants.
 const (
@@ -116,10 +94,7 @@ type Extension struct {
 // scale decimal places, for display: 1.5 for C = 1, A = 8. The exact value is
 // MonthsNum ÷ MonthsDen. The zero Extension gives 0.
 func (e Extension) Months(scale int32) decimal.Decimal {
-	if e.MonthsDen == 0 {
-		return decimal.Zero
-	}
-	return divRound(decimal.NewFromInt(e.MonthsNum), decimal.NewFromInt(e.MonthsDen), scale, HalfEven)
+	return fracDecimal(e.MonthsNum, e.MonthsDen, scale)
 }
 
 // gcd returns the greatest common divisor of a, b > 0 (binary GCD: shifts and
@@ -204,12 +179,11 @@ func Extend(in ExtendInput) (Extension, error) {
 		return Extension{}, err
 	}
 	// T = Days(at, AddMonths(at, term)), the key's term from the redemption day.
-	ay, am, ad := civilFromDaysNS(at)
-	ty, tm, td := addMonthsUp(ay, am, ad, term)
-	if ty > MaxYear {
-		return Extension{}, fmt.Errorf("key term from at: %w", yearErr(ty))
+	atEnd, err := addMonths(at, term)
+	if err != nil {
+		return Extension{}, fmt.Errorf("key term from at: %w", err)
 	}
-	keyDays := daysFromCivilNS(ty, tm, td) - at
+	keyDays := atEnd - at
 	num, den, f, w, added, err := extend(int64(in.Seats), int64(in.KeySeats), term, in.Rounding, in.Convention, e, keyDays)
 	if err != nil {
 		return Extension{}, err
@@ -378,20 +352,4 @@ func extend(a, c int64, term int, rnd Rounding, conv Convention, e, keyDays int6
 		}
 	}
 	return w*den + f, den, f, w, newEnd - e, nil
-}
-
-// addMonthsUp adds n ≥ 0 months to the civil date y-m-d of the years MinYear …
-// MaxYear, clamping the day of month, for n ≤ 12·MaxYear (the caller
-// guarantees both). The resulting year may exceed MaxYear: the caller checks.
-// It is addMonthsCivil without the checks and signed division, for the hot
-// paths of Extend.
-func addMonthsUp(y int64, m, d, n int) (ny int64, nm, nd int) {
-	t := uint32(y)*12 + uint32(m-1) + uint32(n)
-	ny, nm = int64(t/12), int(t%12)+1
-	return ny, nm, min(d, daysIn(ny, nm))
-}
-
-// yearErr is the range error for a result in year y.
-func yearErr(y int64) error {
-	return fmt.Errorf("%w: year %d outside %d…%d", ErrDateRange, y, MinYear, MaxYear)
 }

@@ -3,7 +3,6 @@ package proration
 import (
 	"fmt"
 	"math/big"
-	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -61,50 +60,28 @@ const (
 	SwitchPenalty
 )
 
-var switchRuleNames = [...]string{SwitchFirstMonth: "first-month", SwitchPenalty: "penalty"}
+var switchRuleText = enumText{"SwitchRule", "switch rule", []string{SwitchFirstMonth: "first-month", SwitchPenalty: "penalty"}}
 
 // String returns "first-month" or "penalty", or "SwitchRule(N)" for any other
 // value, including the zero value.
-func (r SwitchRule) String() string {
-	if r.Valid() {
-		return switchRuleNames[r]
-	}
-	return "SwitchRule(" + strconv.Itoa(int(r)) + ")"
-}
+func (r SwitchRule) String() string { return switchRuleText.string(int(r)) }
 
 // Valid reports whether r is [SwitchFirstMonth] or [SwitchPenalty].
-func (r SwitchRule) Valid() bool { return r == SwitchFirstMonth || r == SwitchPenalty }
+func (r SwitchRule) Valid() bool { return switchRuleText.valid(int(r)) }
 
 // ParseSwitchRule parses the names [SwitchRule.String] returns for valid
 // rules, exactly. Any other text is an error wrapping [ErrInput].
 func ParseSwitchRule(s string) (SwitchRule, error) {
-	switch s {
-	case "first-month":
-		return SwitchFirstMonth, nil
-	case "penalty":
-		return SwitchPenalty, nil
-	}
-	return 0, fmt.Errorf("%w: unknown switch rule %q (want first-month or penalty)", ErrInput, s)
+	v, err := switchRuleText.parse(s)
+	return SwitchRule(v), err
 }
 
 // MarshalText implements [encoding.TextMarshaler]. It returns an error
 // wrapping [ErrInput] for an invalid r.
-func (r SwitchRule) MarshalText() ([]byte, error) {
-	if !r.Valid() {
-		return nil, inputErr("switch rule %s not defined", r)
-	}
-	return []byte(r.String()), nil
-}
+func (r SwitchRule) MarshalText() ([]byte, error) { return switchRuleText.marshal(int(r)) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] by [ParseSwitchRule].
-func (r *SwitchRule) UnmarshalText(b []byte) error {
-	v, err := ParseSwitchRule(string(b))
-	if err != nil {
-		return err
-	}
-	*r = v
-	return nil
-}
+func (r *SwitchRule) UnmarshalText(b []byte) error { return switchRuleText.unmarshal((*int)(r), b) }
 
 // SwitchInput is the input of [SwitchCost]. Every rule is a field whose zero
 // value selects the documented default.
@@ -170,10 +147,7 @@ type SwitchQuote struct {
 // RemainingMonthsDen, rounded half-even to scale decimal places, for display.
 // The zero SwitchQuote gives 0.
 func (q SwitchQuote) RemainingMonths(scale int32) decimal.Decimal {
-	if q.RemainingMonthsDen == 0 {
-		return decimal.Zero
-	}
-	return divRound(decimal.NewFromInt(q.RemainingMonthsNum), decimal.NewFromInt(q.RemainingMonthsDen), scale, HalfEven)
+	return fracDecimal(q.RemainingMonthsNum, q.RemainingMonthsDen, scale)
 }
 
 // SwitchCost prices a channel switch mid-term (R11, open-renewal-faq-de
@@ -250,10 +224,10 @@ func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 		return SwitchQuote{}, fmt.Errorf("at: %w", err)
 	}
 	if at < act {
-		return SwitchQuote{}, inputErr("switch on %s before activation on %s", dateString(at), dateString(act))
+		return SwitchQuote{}, inputErr("switch on %s before activation on %s", Day(at+rdOffset), Day(act+rdOffset))
 	}
 	if at >= end {
-		return SwitchQuote{}, inputErr("switch on %s not before end %s: no remaining term", dateString(at), dateString(end))
+		return SwitchQuote{}, inputErr("switch on %s not before end %s: no remaining term", Day(at+rdOffset), Day(end+rdOffset))
 	}
 	yearEnd, err := addMonths(act, 12)
 	if err != nil {
@@ -389,4 +363,11 @@ func divRound(num, den decimal.Decimal, scale int32, r Rounding) decimal.Decimal
 
 func isOdd(x *big.Int) bool { return x.Bit(0) == 1 }
 
-func dateString(n dayNum) string { return timeOf(n).Format(time.DateOnly) }
+// fracDecimal returns num ÷ den rounded half-even to scale decimal places, for
+// display, or 0 when den is 0 (a zero result struct).
+func fracDecimal(num, den int64, scale int32) decimal.Decimal {
+	if den == 0 {
+		return decimal.Zero
+	}
+	return divRound(decimal.NewFromInt(num), decimal.NewFromInt(den), scale, HalfEven)
+}

@@ -1,10 +1,6 @@
 package proration
 
-import (
-	"fmt"
-	"math"
-	"strconv"
-)
+import "math"
 
 // Rounding says how a formula turns an exact fraction into a whole number of
 // days (or, in [SwitchCost], of the smallest money unit). It is applied once,
@@ -20,50 +16,29 @@ const (
 	Up                       // away from zero; for non-negative values, ceiling
 )
 
-var roundingNames = [...]string{"half-even", "half-up", "down", "up"}
+var roundingText = enumText{"Rounding", "rounding", []string{"half-even", "half-up", "down", "up"}}
 
 // String returns "half-even", "half-up", "down" or "up", or "Rounding(N)"
 // for a value outside the enumeration.
-func (r Rounding) String() string {
-	if r >= 0 && int(r) < len(roundingNames) {
-		return roundingNames[r]
-	}
-	return "Rounding(" + strconv.Itoa(int(r)) + ")"
-}
+func (r Rounding) String() string { return roundingText.string(int(r)) }
 
 // Valid reports whether r is one of the defined roundings.
-func (r Rounding) Valid() bool { return r >= 0 && int(r) < len(roundingNames) }
+func (r Rounding) Valid() bool { return roundingText.valid(int(r)) }
 
 // ParseRounding parses the names [Rounding.String] returns: "half-even",
 // "half-up", "down" or "up", exactly (case-sensitive, no white space).
 // Any other text is an error wrapping [ErrInput].
 func ParseRounding(s string) (Rounding, error) {
-	for i, n := range roundingNames {
-		if s == n {
-			return Rounding(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%w: unknown rounding %q (want half-even, half-up, down or up)", ErrInput, s)
+	v, err := roundingText.parse(s)
+	return Rounding(v), err
 }
 
 // MarshalText implements [encoding.TextMarshaler]. It returns an error
 // wrapping [ErrInput] for an invalid r.
-func (r Rounding) MarshalText() ([]byte, error) {
-	if !r.Valid() {
-		return nil, inputErr("rounding %s not defined", r)
-	}
-	return []byte(r.String()), nil
-}
+func (r Rounding) MarshalText() ([]byte, error) { return roundingText.marshal(int(r)) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] by [ParseRounding].
-func (r *Rounding) UnmarshalText(b []byte) error {
-	v, err := ParseRounding(string(b))
-	if err != nil {
-		return err
-	}
-	*r = v
-	return nil
-}
+func (r *Rounding) UnmarshalText(b []byte) error { return roundingText.unmarshal((*int)(r), b) }
 
 // Div returns num ÷ den rounded by r, exactly: it uses only the integer
 // quotient and remainder, never an intermediate rounding or a float.
