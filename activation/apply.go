@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
@@ -126,7 +127,7 @@ func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, o
 	switch eff {
 	case blend: // R4, R10
 		if a+c > MaxSeats {
-			return fmt.Errorf("%w: %s + %s seats exceed %s", ErrSeatLimit, group(a), group(c), group(MaxSeats))
+			return fmt.Errorf("%w: %s + %s seats exceed %s", ErrSeatLimit, text.Group(a), text.Group(c), text.Group(MaxSeats))
 		}
 		rem, err := proration.BlendRemaining(s.Seats, int(b), t.Seats, int(termDays), p.Rounding)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/proration"
 	"github.com/shopspring/decimal"
 )
@@ -43,20 +44,20 @@ func (o Outcome) Explain() string {
 func (o Outcome) explainAdd(b *strings.Builder) {
 	a, c := int64(o.Before.Seats), int64(o.Token.Seats)
 	b.WriteString("Add licenses (R4): ")
-	b.WriteString(plural(a, "seat"))
+	b.WriteString(text.Plural(a, "seat"))
 	b.WriteString(" × ")
-	b.WriteString(plural(int64(o.Remaining), "day"))
+	b.WriteString(text.Plural(int64(o.Remaining), "day"))
 	if o.StateBefore != Active {
 		b.WriteString(" (" + o.StateBefore.String() + ")")
 	}
 	b.WriteString(" + ")
-	b.WriteString(plural(c, "seat"))
+	b.WriteString(text.Plural(c, "seat"))
 	b.WriteString(" × ")
-	b.WriteString(plural(int64(o.TermDays), "day"))
+	b.WriteString(text.Plural(int64(o.TermDays), "day"))
 	b.WriteString(" = ")
-	b.WriteString(plural(o.SeatDaysBefore, "seat-day"))
+	b.WriteString(text.Plural(o.SeatDaysBefore, "seat-day"))
 	b.WriteString("; ÷ ")
-	b.WriteString(plural(a+c, "seat"))
+	b.WriteString(text.Plural(a+c, "seat"))
 	b.WriteString(" = ")
 	o.writeRounded(b, o.SeatDaysBefore, a+c, int64(o.NewRemaining))
 	if o.Residue != 0 {
@@ -64,13 +65,13 @@ func (o Outcome) explainAdd(b *strings.Builder) {
 		if o.Residue > 0 {
 			b.WriteString("+")
 		}
-		b.WriteString(plural(o.Residue, "seat-day"))
+		b.WriteString(text.Plural(o.Residue, "seat-day"))
 		b.WriteString(")")
 	}
 	b.WriteString("; new end date ")
 	b.WriteString(dateString(o.After.End))
 	b.WriteString(" for ")
-	b.WriteString(plural(int64(o.After.Seats), "seat"))
+	b.WriteString(text.Plural(int64(o.After.Seats), "seat"))
 	b.WriteString(".")
 }
 
@@ -78,14 +79,14 @@ func (o Outcome) explainAdd(b *strings.Builder) {
 // q days" when the division is not exact.
 func (o Outcome) writeRounded(b *strings.Builder, num, den, q int64) {
 	if den > 0 && num%den == 0 {
-		b.WriteString(plural(num/den, "day"))
+		b.WriteString(text.Plural(num/den, "day"))
 		return
 	}
 	b.WriteString(exactDecimal(num, den))
 	b.WriteString(" days, rounded ")
 	b.WriteString(o.Rounding.String())
 	b.WriteString(" to ")
-	b.WriteString(plural(q, "day"))
+	b.WriteString(text.Plural(q, "day"))
 }
 
 // exactDecimal renders num ÷ den with up to three decimals (rounded
@@ -105,7 +106,7 @@ func exactDecimal(num, den int64) string {
 	for _, ch := range ip {
 		iv = iv*10 + int64(ch-'0')
 	}
-	s = group(iv)
+	s = text.Group(iv)
 	if neg {
 		s = "-" + s
 	}
@@ -122,24 +123,24 @@ func (o Outcome) explainExtend(b *strings.Builder) {
 	a, c := int64(o.Before.Seats), int64(o.Token.Seats)
 	if o.Convention == proration.ExactSeatDays {
 		b.WriteString("Extend end date (R5, exact seat-days): ")
-		b.WriteString(plural(c, "seat"))
+		b.WriteString(text.Plural(c, "seat"))
 		b.WriteString(" × ")
-		b.WriteString(plural(int64(o.TermDays), "day"))
+		b.WriteString(text.Plural(int64(o.TermDays), "day"))
 		b.WriteString(" ÷ ")
-		b.WriteString(plural(a, "active seat"))
+		b.WriteString(text.Plural(a, "active seat"))
 		b.WriteString(" = ")
 		o.writeRounded(b, c*int64(o.TermDays), a, int64(o.DaysAdded))
 		b.WriteString("; ")
 		b.WriteString(dateString(o.Before.End))
 		b.WriteString(" + ")
-		b.WriteString(plural(int64(o.DaysAdded), "day"))
+		b.WriteString(text.Plural(int64(o.DaysAdded), "day"))
 	} else {
 		b.WriteString("Extend end date (R5): ")
-		b.WriteString(group(c))
+		b.WriteString(text.Group(c))
 		b.WriteString("-seat key ÷ ")
-		b.WriteString(plural(a, "active seat"))
+		b.WriteString(text.Plural(a, "active seat"))
 		b.WriteString(" × ")
-		b.WriteString(plural(int64(o.TermMonths), "month"))
+		b.WriteString(text.Plural(int64(o.TermMonths), "month"))
 		b.WriteString(" = ")
 		b.WriteString(exactDecimal(o.MonthsNum, o.MonthsDen))
 		b.WriteString(" months; ")
@@ -149,7 +150,7 @@ func (o Outcome) explainExtend(b *strings.Builder) {
 			w, f = o.MonthsNum/o.MonthsDen, o.MonthsNum%o.MonthsDen
 		}
 		b.WriteString(" + ")
-		b.WriteString(plural(w, "month"))
+		b.WriteString(text.Plural(w, "month"))
 		if f != 0 {
 			ew := proration.AddMonths(o.Before.End, int(w))
 			ew1 := proration.AddMonths(o.Before.End, int(w)+1)
@@ -159,7 +160,7 @@ func (o Outcome) explainExtend(b *strings.Builder) {
 			b.WriteString(", + ")
 			b.WriteString(exactDecimal(f, o.MonthsDen))
 			b.WriteString(" × ")
-			b.WriteString(plural(days, "day"))
+			b.WriteString(text.Plural(days, "day"))
 			b.WriteString(" = ")
 			o.writeRounded(b, f*days, o.MonthsDen, int64(proration.Days(ew, o.After.End)))
 		}
@@ -167,9 +168,9 @@ func (o Outcome) explainExtend(b *strings.Builder) {
 	b.WriteString(" = new end date ")
 	b.WriteString(dateString(o.After.End))
 	b.WriteString(" for ")
-	b.WriteString(plural(int64(o.After.Seats), "seat"))
+	b.WriteString(text.Plural(int64(o.After.Seats), "seat"))
 	b.WriteString(" (R6: keys up to ")
-	b.WriteString(group(int64(proration.MaxKeySeats(int(a), o.CapFactor)))) // never above MaxSeats
+	b.WriteString(text.Group(int64(proration.MaxKeySeats(int(a), o.CapFactor)))) // never above MaxSeats
 	b.WriteString(" seats accepted).")
 }
 
@@ -178,7 +179,7 @@ func (o Outcome) explainRenew(b *strings.Builder) {
 		b.WriteString("Renew (R9): redeemed ")
 		b.WriteString(dateString(o.At))
 		b.WriteString(", ")
-		b.WriteString(plural(int64(o.Remaining), "day"))
+		b.WriteString(text.Plural(int64(o.Remaining), "day"))
 		b.WriteString(" before the end date ")
 		b.WriteString(dateString(o.Before.End))
 		if o.Anchor == RedemptionDay {
@@ -198,7 +199,7 @@ func (o Outcome) explainRenew(b *strings.Builder) {
 	o.writeTerm(b, anchor)
 	if o.DaysLost > 0 {
 		b.WriteString("; ")
-		b.WriteString(plural(int64(o.DaysLost), "day"))
+		b.WriteString(text.Plural(int64(o.DaysLost), "day"))
 		b.WriteString(" lost")
 	}
 	b.WriteString(".")
@@ -223,11 +224,11 @@ func (o Outcome) explainActivate(b *strings.Builder) {
 func (o Outcome) writeTerm(b *strings.Builder, anchor time.Time) {
 	b.WriteString(dateString(anchor))
 	b.WriteString(" + ")
-	b.WriteString(plural(int64(o.TermMonths), "month"))
+	b.WriteString(text.Plural(int64(o.TermMonths), "month"))
 	b.WriteString(" = new end date ")
 	b.WriteString(dateString(o.After.End))
 	b.WriteString(" for ")
-	b.WriteString(plural(int64(o.After.Seats), "seat"))
+	b.WriteString(text.Plural(int64(o.After.Seats), "seat"))
 }
 
 func article(st State) string {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -44,11 +45,11 @@ func validateSubscription(s *Subscription) (proration.Day, error) {
 	case s.IsNone():
 		return 0, nil
 	case s.Seats < 0 || s.Seats > MaxSeats:
-		return 0, invalid("subscription: %s seats outside 0…%s", group(int64(s.Seats)), group(MaxSeats))
+		return 0, invalid("subscription: %s seats outside 0…%s", text.Group(int64(s.Seats)), text.Group(MaxSeats))
 	case s.Seats == 0:
 		return 0, invalid("subscription: end date without seats (none has Seats 0 and a zero End)")
 	case s.End.IsZero():
-		return 0, invalid("subscription: %s seats without an end date", group(int64(s.Seats)))
+		return 0, invalid("subscription: %s seats without an end date", text.Group(int64(s.Seats)))
 	case s.Product == "":
 		return 0, invalid("subscription: no product")
 	}

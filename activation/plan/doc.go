@@ -168,9 +168,15 @@
 //
 // # Errors
 //
-// Invalid input wraps activation.ErrInvalid; a key for another product is an
-// *activation.ProductMismatchError; an operation the subscription's state
-// refuses is an *activation.NotAllowedError; more than MaxKeys keys is
-// [ErrTooManyKeys]; an unreachable goal is an [*InfeasibleError]
-// ([ErrInfeasible]). No message contains a key in clear.
+// Invalid input wraps activation.ErrInvalid. A day — the day of a plan or a
+// question, a goal's end date, a program end — is taken as its calendar date
+// in its own location and must lie in the years proration supports (the
+// error then also wraps proration.ErrDateRange) and differ from the zero
+// date 0001-01-01, which means "no date" as in package activation: the zero
+// time and 0001-01-01 at noon are refused alike (a target of [ExtendKeyFor]
+// or [AddKeyFor] need only lie in the supported years). A key for another
+// product is an *activation.ProductMismatchError; an operation the
+// subscription's state refuses is an *activation.NotAllowedError; more than
+// MaxKeys keys is [ErrTooManyKeys]; an unreachable goal is an
+// [*InfeasibleError] ([ErrInfeasible]). No message contains a key in clear.
 package plan

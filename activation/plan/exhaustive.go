@@ -201,11 +201,7 @@ func (c *planner) endsInRange() bool {
 	var months int64
 	for _, k := range c.keys {
 		bound = max(bound, k.days)
-		term := int64(k.tok.TermMonths)
-		if term == 0 {
-			term = int64(c.p.TermMonths)
-		}
-		months += int64(max(c.p.CapFactor, proration.DefaultCapFactor))*term + 1
+		months += int64(max(c.p.CapFactor, proration.DefaultCapFactor))*k.term + 1
 	}
 	// a month has at most 31 days; 62 more days for the month proration
 	// looks past the new end (R5) and a day of rounding per key

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -33,27 +34,27 @@ func (r Result) Explain() string {
 		b.WriteString("Start: no subscription; the first key activates one (R7).\n")
 	} else {
 		fmt.Fprintf(&b, "Start: %s until %s: %s seat-days from %s.\n",
-			plural(int64(r.Start.Seats), "seat"), dateString(r.Start.End), group(r.SeatDays.Start), dateString(r.At))
+			text.Plural(int64(r.Start.Seats), "seat"), dateString(r.Start.End), text.Group(r.SeatDays.Start), dateString(r.At))
 	}
 	var seats int64
 	for _, s := range r.Steps {
 		seats += int64(s.Outcome.Token.Seats)
 	}
 	fmt.Fprintf(&b, "Keys: %s with %s, worth %s seat-days (each key's seats × the days of its term, R3); total %s seat-days.\n",
-		plural(int64(len(r.Steps)), "key"), plural(seats, "seat"), group(r.SeatDays.Keys), group(r.SeatDays.Start+r.SeatDays.Keys))
+		text.Plural(int64(len(r.Steps)), "key"), text.Plural(seats, "seat"), text.Group(r.SeatDays.Keys), text.Group(r.SeatDays.Start+r.SeatDays.Keys))
 	for i, s := range r.Steps {
-		fmt.Fprintf(&b, "%d. %s (%s): %s → %s until %s.\n   %s\n", i+1, s.Key, plural(int64(s.Outcome.Token.Seats), "seat"),
-			opName(s.Op), plural(int64(s.Outcome.After.Seats), "seat"), dateString(s.Outcome.After.End), s.Outcome.Explain())
+		fmt.Fprintf(&b, "%d. %s (%s): %s → %s until %s.\n   %s\n", i+1, s.Key, text.Plural(int64(s.Outcome.Token.Seats), "seat"),
+			opName(s.Op), text.Plural(int64(s.Outcome.After.Seats), "seat"), dateString(s.Outcome.After.End), s.Outcome.Explain())
 	}
 	days := int64(proration.Days(r.At, r.Final.End))
 	fmt.Fprintf(&b, "Result: %s until %s: %s seats × %s days = %s seat-days (residue %s from rounding and calendar months).\n",
-		plural(int64(r.Final.Seats), "seat"), dateString(r.Final.End), group(int64(r.Final.Seats)), group(days),
-		group(r.SeatDays.Final), signed(r.SeatDays.Residue))
+		text.Plural(int64(r.Final.Seats), "seat"), dateString(r.Final.End), text.Group(int64(r.Final.Seats)), text.Group(days),
+		text.Group(r.SeatDays.Final), signed(r.SeatDays.Residue))
 	b.WriteString(r.why())
 	if len(r.Front) > 0 {
 		b.WriteString("Trade-off (Pareto front, most seats first):\n")
 		for _, f := range r.Front {
-			fmt.Fprintf(&b, "  %s until %s: %s\n", plural(int64(f.Final.Seats), "seat"), dateString(f.Final.End), f.Summary())
+			fmt.Fprintf(&b, "  %s until %s: %s\n", text.Plural(int64(f.Final.Seats), "seat"), dateString(f.Final.End), f.Summary())
 		}
 	}
 	return b.String()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -65,7 +66,7 @@ func (g Goal) String() string {
 	case MostSeats:
 		return "the most seats with an end date on or after " + dateString(g.End)
 	case LatestEnd:
-		return "the latest end date with at least " + plural(int64(g.Seats), "seat")
+		return "the latest end date with at least " + text.Plural(int64(g.Seats), "seat")
 	case TradeOff:
 		return "every trade-off of seats against end date"
 	}
@@ -76,12 +77,12 @@ func (g Goal) String() string {
 func (g Goal) validate() error {
 	switch g.Kind {
 	case MostSeats:
-		if err := proration.CheckDate(g.End); err != nil || g.End.IsZero() {
-			return invalid("goal: end date %s outside the supported years", dateString(g.End))
+		if _, err := checkedDate("goal: end date", g.End); err != nil {
+			return err
 		}
 	case LatestEnd:
 		if g.Seats < 1 || g.Seats > proration.MaxSeats {
-			return invalid("goal: %d seats outside 1…%s", g.Seats, group(proration.MaxSeats))
+			return invalid("goal: %d seats outside 1…%s", g.Seats, text.Group(proration.MaxSeats))
 		}
 	case TradeOff:
 	default:

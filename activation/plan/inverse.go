@@ -14,30 +14,41 @@ import (
 // redeem through Policy.Apply; it prints masked as XXXXX-XXXXX-XXXXX-XXXXX-PLAN0.
 const hypotheticalKey = "HYPOT-HETIC-ALKEY-00000-PLAN0"
 
-// hypothetical returns a key of seats seats for product with the policy's term.
-func hypothetical(product string, seats int) (token.Token, error) {
-	k, err := token.ParseKey(hypotheticalKey)
-	if err != nil {
-		return token.Token{}, fmt.Errorf("plan: %w", err)
-	}
-	return token.Token{Key: k, Product: product, Seats: seats}, nil
+// question is the validated input common to the inverse questions, with
+// the key of their hypothetical tokens parsed once per question.
+type question struct {
+	p   activation.Policy
+	s   activation.Subscription
+	at  time.Time // the day, as proration.Date gives it
+	key token.Key // hypotheticalKey, parsed
 }
 
-// check validates the common inputs of the inverse questions.
-func check(p activation.Policy, s activation.Subscription, at time.Time) error {
+// ask validates the common inputs of the inverse questions.
+func ask(p activation.Policy, s activation.Subscription, at time.Time) (question, error) {
 	if err := p.Validate(); err != nil {
-		return fmt.Errorf("plan: %w", err)
+		return question{}, fmt.Errorf("plan: %w", err)
 	}
 	if err := s.Validate(); err != nil {
-		return fmt.Errorf("plan: %w", err)
+		return question{}, fmt.Errorf("plan: %w", err)
 	}
 	if s.IsNone() {
-		return invalid("the subscription has no term; only Activate applies (R7)")
+		return question{}, invalid("the subscription has no term; only Activate applies (R7)")
 	}
-	if err := proration.CheckDate(at); err != nil || at.IsZero() {
-		return invalid("day %s outside the supported years", dateString(at))
+	at, err := checkedDate("day", at)
+	if err != nil {
+		return question{}, err
 	}
-	return nil
+	k, err := token.ParseKey(hypotheticalKey)
+	if err != nil { // cannot happen, hypotheticalKey is a valid key; reported, not ignored
+		return question{}, fmt.Errorf("plan: hypothetical key: %w", err)
+	}
+	return question{p: p, s: s, at: at, key: k}, nil
+}
+
+// hypothetical returns a key of seats seats for the subscription's product
+// with the policy's term.
+func (q question) hypothetical(seats int) token.Token {
+	return token.Token{Key: q.key, Product: q.s.Product, Seats: seats}
 }
 
 // ExtendAnswer answers "which key reaches this end date by extend end date?"
@@ -74,14 +85,19 @@ type ExtendAnswer struct {
 // The subscription must be Active on at (extend end date is not offered
 // otherwise, R7): the error is then an *activation.NotAllowedError.
 func ExtendKeyFor(p activation.Policy, s activation.Subscription, at, target time.Time) (ExtendAnswer, error) {
-	h, err := HeadroomAt(p, s, at)
+	q, err := ask(p, s, at)
 	if err != nil {
 		return ExtendAnswer{}, err
 	}
-	ans := ExtendAnswer{Target: proration.Date(target), MaxKey: h.MaxKey, MaxEnd: h.MaxEnd}
-	if err := proration.CheckDate(target); err != nil {
-		return ExtendAnswer{}, invalid("target %s outside the supported years", dateString(target))
+	h, err := q.headroom()
+	if err != nil {
+		return ExtendAnswer{}, err
 	}
+	target, err = checkedDate("target", target)
+	if err != nil {
+		return ExtendAnswer{}, err
+	}
+	ans := ExtendAnswer{Target: target, MaxKey: h.MaxKey, MaxEnd: h.MaxEnd}
 	if proration.Days(s.End, ans.Target) <= 0 {
 		ans.Reached = true
 		return ans, nil
@@ -94,11 +110,7 @@ func ExtendKeyFor(p activation.Policy, s activation.Subscription, at, target tim
 	// search it reaches (a larger key never ends earlier), and the answer is
 	// checked with a real Apply below.
 	reaches := func(c int) bool {
-		t, err := hypothetical(s.Product, c)
-		if err != nil {
-			return false
-		}
-		o, err := wide.Apply(s, t, activation.ExtendEnd, at)
+		o, err := wide.Apply(s, q.hypothetical(c), activation.ExtendEnd, q.at)
 		if errors.Is(err, proration.ErrDateRange) {
 			return true
 		}
@@ -116,18 +128,13 @@ func ExtendKeyFor(p activation.Policy, s activation.Subscription, at, target tim
 			lo = mid + 1
 		}
 	}
-	if t, err := hypothetical(s.Product, lo); err != nil {
-		return ExtendAnswer{}, err
-	} else if _, err := wide.Apply(s, t, activation.ExtendEnd, at); err != nil {
+	t := q.hypothetical(lo)
+	if _, err := wide.Apply(s, t, activation.ExtendEnd, q.at); err != nil {
 		return ans, nil // the smallest key that reaches Target overshoots 9999: none lands
 	}
 	ans.Seats = lo
 	if lo <= h.MaxKey {
-		t, err := hypothetical(s.Product, lo)
-		if err != nil {
-			return ExtendAnswer{}, err
-		}
-		if ans.Outcome, err = p.Apply(s, t, activation.ExtendEnd, at); err != nil {
+		if ans.Outcome, err = p.Apply(s, t, activation.ExtendEnd, q.at); err != nil {
 			return ExtendAnswer{}, err
 		}
 		ans.Allowed = true
@@ -154,19 +161,21 @@ type Headroom struct {
 // with p.Apply, and the limit add licenses approaches. The subscription must
 // be Active on at (R7), or the error is an *activation.NotAllowedError.
 func HeadroomAt(p activation.Policy, s activation.Subscription, at time.Time) (Headroom, error) {
-	if err := check(p, s, at); err != nil {
-		return Headroom{}, err
-	}
-	h := Headroom{MaxKey: proration.MaxKeySeats(s.Seats, p.CapFactor)}
-	t, err := hypothetical(s.Product, h.MaxKey)
+	q, err := ask(p, s, at)
 	if err != nil {
 		return Headroom{}, err
 	}
-	o, err := p.Apply(s, t, activation.ExtendEnd, at)
+	return q.headroom()
+}
+
+// headroom is [HeadroomAt] of a validated question.
+func (q question) headroom() (Headroom, error) {
+	h := Headroom{MaxKey: proration.MaxKeySeats(q.s.Seats, q.p.CapFactor)}
+	o, err := q.p.Apply(q.s, q.hypothetical(h.MaxKey), activation.ExtendEnd, q.at)
 	switch {
 	case errors.Is(err, proration.ErrDateRange):
 		// The largest key would end after 9999-12-31: MaxEnd stays zero.
-		h.AddLimit, err = proration.AddMonthsChecked(at, p.TermMonths)
+		h.AddLimit, err = proration.AddMonthsChecked(q.at, q.p.TermMonths)
 		if err != nil {
 			return Headroom{}, fmt.Errorf("plan: headroom: %w", err)
 		}
@@ -210,23 +219,21 @@ func (a AddAnswer) Reachable() bool { return a.Min > 0 }
 // The subscription must be Active on at under p (unless p.AddWhenInactive),
 // or the error is an *activation.NotAllowedError.
 func AddKeyFor(p activation.Policy, s activation.Subscription, at, target time.Time) (AddAnswer, error) {
-	if err := check(p, s, at); err != nil {
+	q, err := ask(p, s, at)
+	if err != nil {
 		return AddAnswer{}, err
 	}
-	if err := proration.CheckDate(target); err != nil {
-		return AddAnswer{}, invalid("target %s outside the supported years", dateString(target))
+	target, err = checkedDate("target", target)
+	if err != nil {
+		return AddAnswer{}, err
 	}
-	ans := AddAnswer{Target: proration.Date(target)}
+	ans := AddAnswer{Target: target}
 	most := activation.MaxSeats - s.Seats
 	if most < 1 {
 		return AddAnswer{}, fmt.Errorf("plan: %w: %d seats leave no room for a key", activation.ErrSeatLimit, s.Seats)
 	}
 	endOf := func(c int) (activation.Outcome, error) {
-		t, err := hypothetical(s.Product, c)
-		if err != nil {
-			return activation.Outcome{}, err
-		}
-		return p.Apply(s, t, activation.AddSeats, at)
+		return p.Apply(s, q.hypothetical(c), activation.AddSeats, q.at)
 	}
 	reaches := func(c int) bool {
 		o, err := endOf(c)
@@ -312,20 +319,17 @@ type RenewalAnswer struct {
 // Every day is classified with p.Apply, scanning from at to the day the
 // subscription is deleted.
 func Renewal(p activation.Policy, s activation.Subscription, at time.Time) (RenewalAnswer, error) {
-	if err := check(p, s, at); err != nil {
+	q, err := ask(p, s, at)
+	if err != nil {
 		return RenewalAnswer{}, err
 	}
 	tl, err := p.Timeline(s)
 	if err != nil {
 		return RenewalAnswer{}, fmt.Errorf("plan: %w", err)
 	}
-	t, err := hypothetical(s.Product, s.Seats)
-	if err != nil {
-		return RenewalAnswer{}, err
-	}
+	t := q.hypothetical(s.Seats)
 	var ans RenewalAnswer
-	from := proration.Date(at)
-	for d := from; !d.IsZero() && proration.Days(d, tl.DeletedOn) >= 0; d = proration.AddDays(d, 1) {
+	for d := q.at; !d.IsZero() && proration.Days(d, tl.DeletedOn) >= 0; d = proration.AddDays(d, 1) {
 		o, err := p.Apply(s, t, activation.Renew, d)
 		if err != nil {
 			if errors.Is(err, activation.ErrNotAllowed) {

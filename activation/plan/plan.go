@@ -1,12 +1,14 @@
 package plan
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
@@ -45,7 +47,7 @@ func (e *InfeasibleError) Error() string {
 		return msg + "; no order of the keys is accepted"
 	}
 	f := e.Nearest.Final
-	return fmt.Sprintf("%s; nearest: %s until %s", msg, plural(int64(f.Seats), "seat"), dateString(f.End))
+	return fmt.Sprintf("%s; nearest: %s until %s", msg, text.Plural(int64(f.Seats), "seat"), dateString(f.End))
 }
 
 // Unwrap returns ErrInfeasible.
@@ -140,6 +142,7 @@ func Plan(p activation.Policy, s activation.Subscription, keys []token.Token, at
 type keyInfo struct {
 	tok   token.Token
 	seats int64
+	term  int64 // the term in months: the key's own, or the policy's default
 	days  int64 // T = Days(at, AddMonths(at, term))
 	class int   // keys of one class (seats, term, product) are interchangeable
 }
@@ -165,13 +168,13 @@ func prepare(p activation.Policy, s activation.Subscription, keys []token.Token,
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
-	if err := proration.CheckDate(at); err != nil || at.IsZero() {
-		return nil, invalid("day %s outside the supported years", dateString(at))
+	at, err := checkedDate("day", at)
+	if err != nil {
+		return nil, err
 	}
 	if len(keys) == 0 {
 		return nil, invalid("no keys")
 	}
-	at = proration.Date(at)
 	c := &planner{p: p, s: s, at: at, keys: make([]keyInfo, len(keys))}
 	product := s.Product
 	seen := make(map[token.Key]int, len(keys))
@@ -211,7 +214,7 @@ func prepare(p activation.Policy, s activation.Subscription, keys []token.Token,
 			id = len(classes)
 			classes[cl] = id
 		}
-		c.keys[i] = keyInfo{tok: t, seats: int64(t.Seats), days: int64(proration.Days(at, end)), class: id}
+		c.keys[i] = keyInfo{tok: t, seats: int64(t.Seats), term: int64(term), days: int64(proration.Days(at, end)), class: id}
 		c.worth += int64(t.Seats) * c.keys[i].days
 	}
 	if p.State(s, at) == activation.Active {
@@ -219,6 +222,23 @@ func prepare(p activation.Policy, s activation.Subscription, keys []token.Token,
 		c.start = int64(s.Seats) * int64(proration.Days(at, s.End))
 	}
 	return c, nil
+}
+
+// checkedDate returns t's calendar date as [proration.Date] gives it, or an
+// error wrapping activation.ErrInvalid, naming the input what, when that
+// date lies outside the supported years or is the zero date 0001-01-01,
+// which means "no date" (as in package activation). The date is taken first
+// and then compared with the zero date, so that 0001-01-01 at noon is
+// refused like the zero time.
+func checkedDate(what string, t time.Time) (time.Time, error) {
+	d, err := proration.DateChecked(t)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("plan: %w: %s: %w", activation.ErrInvalid, what, err)
+	}
+	if d.IsZero() {
+		return time.Time{}, invalid("%s is the zero date 0001-01-01", what)
+	}
+	return d, nil
 }
 
 // evaluated is a complete plan whose every step went through Policy.Apply.
@@ -243,9 +263,9 @@ func pareto(ps []evaluated) []evaluated {
 	out := slices.Clone(ps)
 	slices.SortStableFunc(out, func(a, b evaluated) int {
 		if a.seats != b.seats {
-			return cmpInt(b.seats, a.seats)
+			return cmp.Compare(b.seats, a.seats)
 		}
-		return cmpInt(b.end, a.end)
+		return cmp.Compare(b.end, a.end)
 	})
 	kept := out[:0]
 	for _, e := range out {
@@ -254,16 +274,6 @@ func pareto(ps []evaluated) []evaluated {
 		}
 	}
 	return kept
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // choose selects the plan for goal from the evaluated plans.

@@ -164,6 +164,75 @@ func TestPlanErrors(t *testing.T) {
 	})
 }
 
+// TestZeroDateRefused: every entry point takes the calendar date first and
+// then refuses the zero date 0001-01-01, which means "no date" (as
+// activation does): at noon, at the zero time and in another zone alike, an
+// error wrapping activation.ErrInvalid that names the zero date, never a plan
+// or ErrInfeasible.
+func TestZeroDateRefused(t *testing.T) {
+	p, s, at := activation.PartnerCenter(), sub(100, day(2027, 3, 1)), day(2026, 12, 1)
+	target := day(2028, 1, 1)
+	calls := map[string]func(d time.Time) error{
+		"Plan day": func(d time.Time) error {
+			_, err := Plan(p, s, pool(25, 50), d, AllTradeOffs())
+			return err
+		},
+		"Plan goal end": func(d time.Time) error {
+			_, err := Plan(p, s, pool(25, 50), at, Goal{Kind: MostSeats, End: d})
+			return err
+		},
+		"ExtendKeyFor": func(d time.Time) error {
+			_, err := ExtendKeyFor(p, s, d, target)
+			return err
+		},
+		"AddKeyFor": func(d time.Time) error {
+			_, err := AddKeyFor(p, s, d, target)
+			return err
+		},
+		"ExtendKeyFor target": func(d time.Time) error {
+			_, err := ExtendKeyFor(p, s, at, d)
+			return err
+		},
+		"AddKeyFor target": func(d time.Time) error {
+			_, err := AddKeyFor(p, s, at, d)
+			return err
+		},
+		"HeadroomAt": func(d time.Time) error {
+			_, err := HeadroomAt(p, s, d)
+			return err
+		},
+		"Renewal": func(d time.Time) error {
+			_, err := Renewal(p, s, d)
+			return err
+		},
+		"CheckUseRights": func(d time.Time) error {
+			_, err := CheckUseRights(p, s, d)
+			return err
+		},
+	}
+	days := map[string]time.Time{
+		"0001-01-01 at noon":          time.Date(1, 1, 1, 12, 0, 0, 0, time.UTC),
+		"the zero time":               {},
+		"0001-01-01 23:00 in UTC+1":   time.Date(1, 1, 1, 23, 0, 0, 0, time.FixedZone("x", 3600)),
+		"0001-01-01 at the last nano": time.Date(1, 1, 1, 23, 59, 59, 999999999, time.UTC),
+	}
+	for name, call := range calls {
+		for dname, d := range days {
+			t.Run(name+"/"+dname, func(t *testing.T) {
+				err := call(d)
+				require.ErrorIs(t, err, activation.ErrInvalid, "%s(%s)", name, d)
+				assert.NotErrorIs(t, err, ErrInfeasible)
+				assert.Contains(t, err.Error(), "zero date 0001-01-01")
+			})
+		}
+	}
+	t.Run("0001-01-02 is a date", func(t *testing.T) {
+		u, err := CheckUseRights(p, s, day(1, 1, 2))
+		require.NoError(t, err)
+		assert.Equal(t, RunsBeyond, u.Finding())
+	})
+}
+
 func TestExplainMasksKeys(t *testing.T) {
 	keys := pool(25, 25, 50, 100)
 	r, err := Plan(activation.PartnerCenter(), sub(100, day(2027, 3, 1)), keys, day(2026, 12, 1), AllTradeOffs())

@@ -197,8 +197,9 @@ func TestPropertyExtendKeyForMinimal(t *testing.T) {
 		wide := p
 		wide.CapFactor = proration.MaxCapFactor
 		endOf := func(c int) time.Time {
-			tok, err := hypothetical(product, c)
+			q, err := ask(p, s, at)
 			require.NoError(t, err)
+			tok := q.hypothetical(c)
 			o, err := wide.Apply(s, tok, activation.ExtendEnd, at)
 			require.NoError(t, err)
 			return o.After.End
@@ -231,8 +232,9 @@ func TestPropertyAddKeyForMinimal(t *testing.T) {
 		a, err := AddKeyFor(p, s, at, target)
 		require.NoError(t, err)
 		reaches := func(c int) bool {
-			tok, err := hypothetical(product, c)
+			q, err := ask(p, s, at)
 			require.NoError(t, err)
+			tok := q.hypothetical(c)
 			o, err := p.Apply(s, tok, activation.AddSeats, at)
 			require.NoError(t, err)
 			require.False(t, o.After.End.After(a.Limit) && o.After.End.After(s.End), "never beyond the limit")
@@ -266,8 +268,9 @@ func TestPropertyRenewal(t *testing.T) {
 		at := proration.AddDays(end, rapid.IntRange(-90, 40).Draw(t, "atFromEnd"))
 		r, err := Renewal(p, s, at)
 		require.NoError(t, err)
-		tok, err := hypothetical(product, s.Seats)
+		q, err := ask(p, s, at)
 		require.NoError(t, err)
+		tok := q.hypothetical(s.Seats)
 		var clean []time.Time
 		for d := at; d.Before(proration.AddDays(end, p.GraceDays+p.DisabledDays+1)); d = proration.AddDays(d, 1) {
 			o, err := p.Apply(s, tok, activation.Renew, d)

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"math/bits"
 	"slices"
 
@@ -51,7 +52,7 @@ func (c *planner) spaces() []*space {
 				ks = append(ks, k)
 			}
 		}
-		slices.SortStableFunc(ks, func(a, b keyInfo) int { return cmpInt(b.seats, a.seats) })
+		slices.SortStableFunc(ks, func(a, b keyInfo) int { return cmp.Compare(b.seats, a.seats) })
 		return ks
 	}
 	if c.active {
@@ -360,11 +361,7 @@ func (c *planner) refined(sp *space, i int) int64 {
 		if mask&(1<<j) != 0 {
 			w += k.seats * k.days
 		} else {
-			term := int64(k.tok.TermMonths)
-			if term == 0 {
-				term = int64(c.p.TermMonths)
-			}
-			months += k.seats * term
+			months += k.seats * k.term
 		}
 	}
 	r := c.p.Rounding.Div(w, seats)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -74,10 +75,10 @@ func (u UseRights) String() string {
 	dates := fmt.Sprintf("(end %s, use rights end %s)", dateString(u.End), dateString(u.ProgramEnd))
 	switch u.Finding() {
 	case RunsBeyond:
-		return fmt.Sprintf("runs %s past its use rights %s (R13)", plural(int64(u.Beyond), "day"), dates)
+		return fmt.Sprintf("runs %s past its use rights %s (R13)", text.Plural(int64(u.Beyond), "day"), dates)
 	case Lapses:
 		return fmt.Sprintf("lapses %s before its use rights end, %s of them in the grace period %s (R8, R13)",
-			plural(int64(u.Lapse), "day"), group(int64(u.LapseInGrace)), dates)
+			text.Plural(int64(u.Lapse), "day"), text.Group(int64(u.LapseInGrace)), dates)
 	}
 	return "ends with its use rights " + dates
 }
@@ -100,10 +101,11 @@ func CheckUseRights(p activation.Policy, s activation.Subscription, programEnd t
 	if s.IsNone() {
 		return UseRights{}, invalid("the subscription has no term")
 	}
-	if err := proration.CheckDate(programEnd); err != nil || programEnd.IsZero() {
-		return UseRights{}, invalid("program end %s outside the supported years", dateString(programEnd))
+	programEnd, err := checkedDate("program end", programEnd)
+	if err != nil {
+		return UseRights{}, err
 	}
-	u := UseRights{End: proration.Date(s.End), ProgramEnd: proration.Date(programEnd)}
+	u := UseRights{End: proration.Date(s.End), ProgramEnd: programEnd}
 	d := proration.Days(u.ProgramEnd, u.End)
 	if d > 0 {
 		u.Beyond = d

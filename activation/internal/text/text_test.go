@@ -1,0 +1,59 @@
+package text
+
+import (
+	"math"
+	"testing"
+)
+
+func TestGroup(t *testing.T) {
+	tests := []struct {
+		name string
+		n    int64
+		want string
+	}{
+		{"zero", 0, "0"},
+		{"one digit", 7, "7"},
+		{"three digits", 999, "999"},
+		{"four digits", 1000, "1,000"},
+		{"five digits", 18125, "18,125"},
+		{"six digits", 100000, "100,000"},
+		{"seven digits", 1234567, "1,234,567"},
+		{"a billion", 1_000_000_000, "1,000,000,000"},
+		{"negative, three digits", -999, "-999"},
+		{"negative, four digits", -1000, "-1,000"},
+		{"negative, six digits", -123456, "-123,456"},
+		{"largest", math.MaxInt64, "9,223,372,036,854,775,807"},
+		{"smallest", math.MinInt64, "-9,223,372,036,854,775,808"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Group(tt.n); got != tt.want {
+				t.Errorf("Group(%d) = %q, want %q", tt.n, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPlural(t *testing.T) {
+	tests := []struct {
+		name string
+		n    int64
+		unit string
+		want string
+	}{
+		{"one", 1, "seat", "1 seat"},
+		{"minus one", -1, "day", "-1 day"},
+		{"zero", 0, "seat", "0 seats"},
+		{"two", 2, "day", "2 days"},
+		{"minus two", -2, "seat-day", "-2 seat-days"},
+		{"grouped", 1000, "seat", "1,000 seats"},
+		{"unit with a space", 1, "active seat", "1 active seat"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Plural(tt.n, tt.unit); got != tt.want {
+				t.Errorf("Plural(%d, %q) = %q, want %q", tt.n, tt.unit, got, tt.want)
+			}
+		})
+	}
+}
