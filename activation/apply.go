@@ -49,27 +49,37 @@ import (
 //   - Activate (R7): seats C, new End = AddMonths(at, term), for a
 //     subscription that is None, Expired, Disabled or Deleted.
 func (p Policy) Apply(s Subscription, t token.Token, op Operation, at time.Time) (o Outcome, err error) {
+	// A wrapper small enough to be inlined: the arguments and the result stay
+	// in the caller's frame and applyTo works on them through pointers, so
+	// no large value is copied whole.
+	err = applyTo(&o, &p, &s, &t, op, at)
+	return o, err
+}
+
+// applyTo is Apply: it fills *o, which the caller has zeroed, and leaves it
+// zero on error.
+func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operation, at time.Time) error {
 	if !op.Valid() {
-		return Outcome{}, invalid("operation %s", op)
+		return invalid("operation %s", op)
 	}
-	// The large values are handled through pointers from here on: each is
-	// copied once, by the call, and each date converted once, by prepare.
-	r, term, err := checkAll(&p, &s, &t, at)
+	// Each date is converted once, by prepare.
+	r, term, err := checkAll(p, s, t, at)
 	if err != nil {
-		return Outcome{}, err
+		return err
 	}
-	eff, ok := allowed(&p, &r, op)
+	eff, ok := allowed(p, &r, op)
 	if !ok {
-		return Outcome{}, refusal(&p, &r, op)
+		return refusal(p, &r, op)
 	}
 	keyEnd, err := keyTermEnd(&r, term)
 	if err != nil {
-		return Outcome{}, err
+		return err
 	}
-	if err := apply(&o, &p, &s, &r, &t, op, eff, term, keyEnd); err != nil {
-		return Outcome{}, err
+	if err := apply(o, p, s, &r, t, op, eff, term, keyEnd); err != nil {
+		*o = Outcome{}
+		return err
 	}
-	return o, nil
+	return nil
 }
 
 // keyTermEnd returns the end of the key's term from the redemption day,

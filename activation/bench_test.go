@@ -29,7 +29,7 @@ func BenchmarkApply(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				sinkO = o
+				sinkT = o.After.End // what the decimal way stores; the Outcome itself is in the frame
 			}
 		})
 	}
@@ -43,7 +43,7 @@ func BenchmarkApply(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			sinkO = o
+			sinkT = o.After.End
 		}
 	})
 }
