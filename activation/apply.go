@@ -57,7 +57,7 @@ func (p Policy) Apply(s Subscription, t token.Token, op Operation, at time.Time)
 }
 
 // applyTo is Apply: it fills *o, which the caller has zeroed, and leaves it
-// zero on error.
+// zero on error (apply writes it only after its last error return).
 func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operation, at time.Time) error {
 	if !op.Valid() {
 		return invalid("operation %s", op)
@@ -75,11 +75,7 @@ func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operatio
 	if err != nil {
 		return err
 	}
-	if err := apply(o, p, s, &r, t, op, eff, term, keyEnd); err != nil {
-		*o = Outcome{}
-		return err
-	}
-	return nil
+	return apply(o, p, s, &r, t, op, eff, term, keyEnd) // writes *o only on success
 }
 
 // keyTermEnd returns the end of the key's term from the redemption day,
