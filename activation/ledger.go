@@ -105,9 +105,21 @@ type Ledger interface {
 // identity of the request that redeemed it, and the result. Outcome.Token.Key
 // is the zero Key (a ledger never stores keys) and Outcome.Replayed is false.
 type Record struct {
-	Fingerprint token.Fingerprint
-	Request     RequestID
-	Outcome     Outcome
+	Fingerprint token.Fingerprint // the key's; zero for an import
+	Request     RequestID         // the identity of the request that made the record
+	Outcome     Outcome           // the result, with Token.Key zero and Replayed false
+
+	// Seq is the record's place in its subscription's history in a
+	// [Journal]: 1, 2, 3, … ; 0 for a record a [Ledger] claimed outside a
+	// [Book].
+	Seq int64
+	// KeyTail is the key's last five characters, as its masked form shows
+	// them ("EEEE5"): what a customer can quote. Empty for an import.
+	KeyTail string
+	// Policy is the name of the policy the Outcome was computed under.
+	Policy string
+	// RecordedAt is when the record was made (wall-clock time, UTC).
+	RecordedAt time.Time
 }
 
 // RequestID identifies a redemption request: the SHA-256 of a canonical,

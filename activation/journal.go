@@ -1,0 +1,87 @@
+package activation
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/coterm/coterm/token"
+)
+
+// Journal is the storage of a [Book]: every subscription's history as a chain
+// of [Record] values, and the set of spent keys. It stores; it decides
+// nothing. The Book computes every record and names its place; the Journal
+// only keeps it there if the place is free and the key is new.
+//
+// A record's place is (Outcome.After.Tenant, Outcome.After.Product, Seq),
+// with Seq 1, 2, 3, … along a subscription's history. A record with Seq 0 (a
+// claim made by a [Redeemer] through a store that is also a [Ledger]) has no
+// place. A record with the zero Fingerprint (an import) guards no key.
+//
+// Implementations must be safe for concurrent use by any number of Books in
+// any number of processes, must return records as they were given (times
+// may come back in another location but must be the same instants), and
+// must record nothing when the context is already done. The package
+// [github.com/coterm/coterm/activation/ledgertest] is the conformance suite
+// every implementation must pass; [MemoryJournal] is the in-process
+// reference.
+type Journal interface {
+	// Append stores rec at its place, atomically, if that place is free and
+	// no record has rec.Fingerprint (a zero Fingerprint guards nothing). It
+	// returns what was stored and which unique key was taken, if any:
+	//
+	//   - Taken == NothingTaken: rec was stored; stored is rec.
+	//   - Taken == KeyTaken: a record with rec.Fingerprint exists; stored is
+	//     that record. This answer wins when both keys are taken.
+	//   - Taken == PlaceTaken: a record holds rec's place; stored is that
+	//     record.
+	//
+	// Of concurrent Appends that conflict, exactly one stores its record.
+	Append(ctx context.Context, rec Record) (stored Record, taken Taken, err error)
+
+	// Lookup returns the record of the key whose fingerprint is fp, and
+	// whether there is one. It has the signature of [Ledger.Lookup], so a
+	// store that is both answers for one set of spent keys.
+	Lookup(ctx context.Context, fp token.Fingerprint) (rec Record, ok bool, err error)
+
+	// Head returns the record with the highest Seq of (tenant, product), and
+	// whether there is one.
+	Head(ctx context.Context, tenant, product string) (rec Record, ok bool, err error)
+
+	// History returns up to limit records of (tenant, product) with Seq >
+	// afterSeq, in Seq order. Fewer than limit records means there are no
+	// more. limit must be positive.
+	History(ctx context.Context, tenant, product string, afterSeq int64, limit int) ([]Record, error)
+
+	// Heads returns the head of every subscription whose end date after its
+	// head record (Outcome.After.End, as a date) is on or after from and
+	// before to, ordered by tenant, then product (byte order). A zero from
+	// has no lower bound (it includes subscriptions with no term); a zero to
+	// has no upper bound.
+	Heads(ctx context.Context, from, to time.Time) ([]Record, error)
+}
+
+// Taken says which unique key of a [Journal] an Append found taken.
+type Taken int
+
+const (
+	// NothingTaken: the record was stored.
+	NothingTaken Taken = iota
+	// KeyTaken: a record with the same key fingerprint exists.
+	KeyTaken
+	// PlaceTaken: a record with the same tenant, product and Seq exists.
+	PlaceTaken
+)
+
+// String returns "nothing", "key" or "place", or "Taken(N)".
+func (t Taken) String() string {
+	switch t {
+	case NothingTaken:
+		return "nothing"
+	case KeyTaken:
+		return "key"
+	case PlaceTaken:
+		return "place"
+	}
+	return "Taken(" + strconv.Itoa(int(t)) + ")"
+}
