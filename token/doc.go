@@ -4,7 +4,8 @@
 // keep instead of the key.
 //
 // Every function is pure and never panics on any input; only [MustParseKey] panics. The
-// package has no mutable state.
+// package has no mutable state and no settings: its one package-level value, the secret that
+// seals stored Keys (see Secrecy), is drawn once at start-up and never changes.
 //
 // # Rules
 //
@@ -55,10 +56,16 @@
 // log/slog. The zero Key prints as [ZeroKeyString], "(zero key)", and marshals as empty text.
 // Only [Key.Reveal] gives the clear key.
 //
-// fmt cannot call methods on a value in an unexported struct field; it prints such a value by
-// reflection. A Key therefore stores its characters encoded, as bytes 200…235 that are never
-// the ASCII code of a key character: printed by reflection it shows neither the characters
-// nor their byte values. The encoding is obfuscation against accidents, not encryption.
+// Some printers bypass a Key's methods and print its fields: fmt for a Key in an unexported
+// struct field or under a verb it rejects (%p), log/slog's text handler for a struct holding
+// one, encoding/binary, the diff of a failed test assertion. A Key therefore stores its
+// characters sealed with a secret that the package draws from crypto/rand when the process
+// starts and never changes: the first four groups pass through a keyed permutation, the last
+// group is XORed with a pad. Within a process one key has one stored form, so == and map keys
+// work; printed by reflection a Key shows numbers that neither another process nor a reader
+// of the source can turn back into the key, and one key known with its stored form tells
+// nothing about another. This guards against accidents; it is not encryption against
+// someone who can read the process's memory.
 //
 // [Key.UnmarshalText] and [Key.UnmarshalJSON] parse a full key; given a masked key they fail
 // with [ErrMaskedKey]. Marshalling is therefore one-way: keep a [Fingerprint], or move the

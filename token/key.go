@@ -1,9 +1,12 @@
 package token
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math/bits"
 )
 
 // Layout of a key (R1): five groups of five characters from A–Z and 0–9.
@@ -31,33 +34,101 @@ const maskPrefix = "XXXXX-XXXXX-XXXXX-XXXXX-"
 // (a real key may well end in XXXXX).
 const ZeroKeyString = "(zero key)"
 
-// Stored form. A Key never holds the ASCII code of its characters: character i with
-// alphabet index v (0…35) is stored as storeBase + (v + storeMask[i]) mod 36, a byte in
-// 200…235. So when a Key sits in an unexported field of a caller's struct and fmt prints it
-// by reflection (%v, %+v, %#v, %x), neither the characters nor their ASCII byte values
-// (48–57, 65–90, 97–122) appear: every stored byte is ≥ 0x80, and its decimal digits
-// ("200"…"235") contain no two-digit ASCII code of a key character. This is obfuscation
-// against accidental printing, not encryption. The zero Key (all bytes 0) is no valid key.
-const (
-	storeBase = 200
-	// storeMask[i] = (7·i + 3) mod 36: a fixed per-position offset.
-	storeMask = "\x03\x0a\x11\x18\x1f\x02\x09\x10\x17\x1e\x01\x08\x0f\x16\x1d\x00\x07\x0e\x15\x1c\x23\x06\x0d\x14\x1b"
-)
-
 // Key is a 25-character product key (R1), an immutable comparable value usable as a map
 // key. Two Keys are equal exactly when their canonical forms are equal. The zero Key is
 // invalid; see [Key.IsZero].
 //
 // Every way of printing a Key gives the masked form XXXXX-XXXXX-XXXXX-XXXXX-EEEE5; only
-// [Key.Reveal] gives the clear key.
+// [Key.Reveal] gives the clear key. A Key holds its characters sealed with a secret of the
+// running process (see the package documentation, section Secrecy), so that printers that
+// bypass its methods show nothing usable.
+//
+// A Key is not a JSON object name: [encoding/json] refuses a map[Key]T with an
+// "unsupported type" error, for any map of that type, even an empty one. The only text a
+// Key marshals to is its masked form, and two keys with the same last group would share it,
+// one of them lost. Key such a map by [Fingerprint] instead, whose text is unique.
 type Key struct {
-	b [KeyLen]byte // encoded, see storeBase; never ASCII
+	// hi and lo are the first four groups, 6 bits a character, sealed by secret.seal;
+	// tail is the last group, 6 bits a character, XORed with secret.tail, bit 31 set so
+	// that no valid key is the zero Key.
+	hi, lo uint64
+	tail   uint32
+}
+
+// secret is the key under which this process stores Keys. It is drawn from crypto/rand once,
+// when the package is initialised, and never changes afterwards: it is not a setting and
+// nothing can set it. It is what makes a Key printed by reflection (an unexported struct
+// field, %p, encoding/binary, a test's diff) useless outside the process and without the
+// secret, while == and map keys keep working (one key, one stored form, within a process).
+var secret = newSealer(randomSeed())
+
+// seedLen is the number of random bytes a sealer is made from.
+const seedLen = 2*rounds*8 + 8
+
+// randomSeed returns seedLen bytes from crypto/rand, which never fails: if the system
+// cannot give random bytes, the program crashes inside crypto/rand (Go 1.24 and later).
+func randomSeed() (seed [seedLen]byte) {
+	rand.Read(seed[:])
+	return seed
+}
+
+// rounds is the number of Feistel rounds of a sealer.
+const rounds = 4
+
+// sealer seals the first four groups of a key, 120 bits in two 60-bit halves, with a
+// four-round Feistel network keyed by random 64-bit words: a permutation of 128-bit values
+// that is cheap both ways. Its round function is the folded 128-bit product used by
+// wyhash. Unlike a per-position pad, one key known together with its stored form tells
+// nothing about another key's stored form. It is a guard against accidental printing, not a
+// cipher: a reader of the process's memory has the secret.
+type sealer struct {
+	add, mul [rounds]uint64 // round i: f(x) = fold((x ^ add[i]) · mul[i])
+	tail     uint32         // XORed into the last group; bit 31 set
+	masked   [2]uint64      // XXXXX-XXXXX-XXXXX-XXXXX sealed, for isMasked
+}
+
+// newSealer makes the sealer of a seed.
+func newSealer(seed [seedLen]byte) sealer {
+	var s sealer
+	for i := range rounds {
+		s.add[i] = binary.LittleEndian.Uint64(seed[16*i:])
+		s.mul[i] = binary.LittleEndian.Uint64(seed[16*i+8:]) | 1<<63 | 1 // never 0
+	}
+	s.tail = binary.LittleEndian.Uint32(seed[16*rounds:]) | 1<<31
+	x := uint64(0)
+	for range 10 {
+		x = x<<6 | 33 // 'X'
+	}
+	s.masked[0], s.masked[1] = s.seal(x, x)
+	return s
+}
+
+// f is the round function.
+func (s *sealer) f(i int, x uint64) uint64 {
+	hi, lo := bits.Mul64(x^s.add[i], s.mul[i])
+	return hi ^ lo
+}
+
+// seal maps the two halves of the first four groups to their stored form.
+func (s *sealer) seal(l, r uint64) (uint64, uint64) {
+	for i := range rounds {
+		l, r = r, l^s.f(i, r)
+	}
+	return l, r
+}
+
+// open is the inverse of seal.
+func (s *sealer) open(l, r uint64) (uint64, uint64) {
+	for i := rounds - 1; i >= 0; i-- {
+		l, r = r^s.f(i, l), l
+	}
+	return l, r
 }
 
 // asciiIndex maps a byte to its index in Alphabet (0…35), letters in either case, or to
 // badIndex when the byte is not ASCII A–Z, a–z or 0–9. It is indexed by the byte itself, so
 // no Unicode case mapping ever happens: 'ſ', 'ı' or the Kelvin sign can never become an
-// ASCII letter. TestStoredFormExhaustive checks every entry.
+// ASCII letter. TestAlphabetIndexExhaustive checks every entry.
 const asciiIndex = "" +
 	"\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80" +
 	"\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80" +
@@ -79,29 +150,26 @@ const asciiIndex = "" +
 // badIndex marks a byte outside the alphabet in asciiIndex.
 const badIndex = 0x80
 
-// encode returns the stored byte for ASCII byte c at key position i (0-based), and false if
-// c is not in A–Z, a–z or 0–9.
-func encode(i int, c byte) (byte, bool) {
-	v := asciiIndex[c]
-	return store(i, v&^badIndex), v&badIndex == 0
+// digits64 is Alphabet padded to 64 characters, so that a 6-bit field indexes it without a
+// bounds check; a valid key never has a field above 35.
+const digits64 = Alphabet + "????????????????????????????"
+
+// group packs the five characters at g[0:5] into 30 bits, 6 a character, and returns them
+// with the OR of their asciiIndex entries: badIndex is set in it when a byte is not in the
+// alphabet, and then the packed bits mean nothing.
+func group(g string) (uint64, byte) {
+	_ = g[4]
+	a, b, c, d, e := asciiIndex[g[0]], asciiIndex[g[1]], asciiIndex[g[2]], asciiIndex[g[3]], asciiIndex[g[4]]
+	return uint64(a)<<24 | uint64(b)<<18 | uint64(c)<<12 | uint64(d)<<6 | uint64(e), a | b | c | d | e
 }
 
-// store returns the stored byte for alphabet index v (0…35) at position i.
-func store(i int, v byte) byte {
-	v += storeMask[i]
-	if v >= 36 {
-		v -= 36
+// unpack writes the n characters packed 6 bits each in x, the first in the highest bits,
+// into dst.
+func unpack(dst []byte, x uint64) {
+	for i := len(dst) - 1; i >= 0; i-- {
+		dst[i] = digits64[x&63]
+		x >>= 6
 	}
-	return storeBase + v
-}
-
-// decode returns the canonical (upper-case) ASCII character stored at position i.
-func (k *Key) decode(i int) byte {
-	v := int(k.b[i]) - storeBase - int(storeMask[i])
-	if v < 0 {
-		v += 36
-	}
-	return Alphabet[v]
 }
 
 // ParseKey parses a product key (R1). It accepts
@@ -120,41 +188,28 @@ func ParseKey(s string) (Key, error) {
 	}
 	start, end := trim(s)
 	body := s[start:end]
-	var k Key
-	var bad byte // badIndex is set in it when a byte is not in the alphabet
+	step := GroupLen // from the start of a group to the next
 	switch len(body) {
 	case KeyLen:
-		for i := 0; i < KeyLen; i++ {
-			v := asciiIndex[body[i]]
-			bad |= v
-			k.b[i] = store(i, v&^badIndex)
-		}
 	case CanonicalLen:
 		if !isSep(body[5]) || !isSep(body[11]) || !isSep(body[17]) || !isSep(body[23]) {
 			return Key{}, diagnose(s, start, end)
 		}
-		for g := 0; g < Groups; g++ {
-			src := body[g*(GroupLen+1) : g*(GroupLen+1)+GroupLen]
-			dst := k.b[g*GroupLen : g*GroupLen+GroupLen]
-			mask := storeMask[g*GroupLen : g*GroupLen+GroupLen]
-			for j := 0; j < GroupLen; j++ {
-				v := asciiIndex[src[j]]
-				bad |= v
-				v = v&^badIndex + mask[j] // store, inlined by hand: bounds checks stay out
-				if v >= 36 {
-					v -= 36
-				}
-				dst[j] = storeBase + v
-			}
-		}
+		step = GroupLen + 1
 	default:
 		return Key{}, diagnose(s, start, end)
 	}
+	g0, b0 := group(body)
+	g1, b1 := group(body[step:])
+	g2, b2 := group(body[2*step:])
+	g3, b3 := group(body[3*step:])
+	g4, b4 := group(body[4*step:])
 	// Every byte was looked up; the one test is here.
-	if bad&badIndex != 0 {
+	if (b0|b1|b2|b3|b4)&badIndex != 0 {
 		return Key{}, diagnose(s, start, end)
 	}
-	return k, nil
+	hi, lo := secret.seal(g0<<30|g1, g2<<30|g3)
+	return Key{hi: hi, lo: lo, tail: uint32(g4) ^ secret.tail}, nil
 }
 
 // MustParseKey is like [ParseKey] but panics if s is not a valid key. It is meant for tests
@@ -199,16 +254,17 @@ func (k Key) Reveal() string {
 
 // canonical writes the clear canonical form of k into buf.
 func (k *Key) canonical(buf *[CanonicalLen]byte) {
-	for g := 0; g < Groups; g++ {
-		o := g * (GroupLen + 1)
-		for j := 0; j < GroupLen; j++ {
-			buf[o+j] = k.decode(g*GroupLen + j)
-		}
-		if g < Groups-1 {
-			buf[o+GroupLen] = '-'
-		}
-	}
+	l, r := secret.open(k.hi, k.lo)
+	unpack(buf[0:5], l>>30)
+	unpack(buf[6:11], l)
+	unpack(buf[12:17], r>>30)
+	unpack(buf[18:23], r)
+	k.last(buf[24:29])
+	buf[5], buf[11], buf[17], buf[23] = '-', '-', '-', '-'
 }
+
+// last writes the last group of k into dst.
+func (k *Key) last(dst []byte) { unpack(dst, uint64(k.tail^secret.tail)) }
 
 // Last5 returns the last group of k, the part the masked form shows ("EEEE5"), or "" for the
 // zero Key.
@@ -217,9 +273,7 @@ func (k Key) Last5() string {
 		return ""
 	}
 	var buf [GroupLen]byte
-	for j := range buf {
-		buf[j] = k.decode(KeyLen - GroupLen + j)
-	}
+	k.last(buf[:])
 	return string(buf[:])
 }
 
@@ -232,9 +286,7 @@ func (k Key) Masked() string {
 	}
 	var buf [CanonicalLen]byte
 	copy(buf[:], maskPrefix)
-	for j := 0; j < GroupLen; j++ {
-		buf[len(maskPrefix)+j] = k.decode(KeyLen - GroupLen + j)
-	}
+	k.last(buf[len(maskPrefix):])
 	return string(buf[:])
 }
 
@@ -257,11 +309,17 @@ func (k Key) Format(f fmt.State, verb rune) {
 // LogValue implements [slog.LogValuer]: a Key logs as its masked form.
 func (k Key) LogValue() slog.Value { return slog.StringValue(k.Masked()) }
 
-// MarshalText implements [encoding.TextMarshaler] with the masked form, so that a Key in a
-// marshalled struct never leaks. The zero Key marshals as empty text. Because the masked form
-// is not the key, MarshalText and UnmarshalText do not round-trip: store [Key.Fingerprint], or
-// marshal [Key.Reveal] explicitly where the clear key must travel.
-func (k Key) MarshalText() ([]byte, error) {
+// MarshalText implements [encoding.TextMarshaler] for *Key with the masked form, so that a
+// Key in a marshalled struct never leaks. The zero Key marshals as empty text. Because the
+// masked form is not the key, MarshalText and UnmarshalText do not round-trip: store
+// [Key.Fingerprint], or marshal [Key.Reveal] explicitly where the clear key must travel.
+//
+// The receiver is a pointer on purpose, unlike every other method of Key: a Key value does
+// not implement encoding.TextMarshaler, so encoding/json refuses a map[Key]T (whose object
+// names would be masked forms, two keys with one last group colliding) instead of losing an
+// entry. Encoders that take the address of a field (encoding/json for values uses
+// [Key.MarshalJSON]; encoding/xml and encoding/gob use this method) are not affected.
+func (k *Key) MarshalText() ([]byte, error) {
 	if k.IsZero() {
 		return []byte{}, nil
 	}
@@ -288,14 +346,7 @@ func (k *Key) UnmarshalText(text []byte) error {
 }
 
 // isMasked reports whether the first four groups of k are all X.
-func (k *Key) isMasked() bool {
-	for i := 0; i < KeyLen-GroupLen; i++ {
-		if k.decode(i) != 'X' {
-			return false
-		}
-	}
-	return true
-}
+func (k *Key) isMasked() bool { return k.hi == secret.masked[0] && k.lo == secret.masked[1] }
 
 // MarshalJSON implements [json.Marshaler] with the masked form as a JSON string ("" for the
 // zero Key), like [Key.MarshalText].

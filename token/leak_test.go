@@ -2,11 +2,15 @@ package token_test
 
 import (
 	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -211,4 +215,199 @@ func TestMaskedEveryVerb(t *testing.T) {
 	j, err = json.Marshal(struct{ K token.Key }{})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"K":""}`, string(j))
+}
+
+// capture is a testify assert.TestingT that keeps the failure messages instead of failing.
+type capture struct{ msgs []string }
+
+func (c *capture) Errorf(format string, args ...any) {
+	c.msgs = append(c.msgs, fmt.Sprintf(format, args...))
+}
+
+// rawPaths prints k, and values holding k, through the printers that bypass a Key's
+// methods: the bad verb %p on a Key value, which fmt answers by printing the fields by
+// reflection; encoding/binary, which writes the fields; testify's failure message, whose
+// diff prints the fields of both values; and gob.
+func rawPaths(k, other token.Key) []printed {
+	type pair struct {
+		k token.Key
+		n int32
+	}
+	tok := token.Token{Key: k, Product: "office", Seats: 5}
+	h := Holder{unexported: k, tok: tok, keys: []token.Key{k}}
+	var out []printed
+	for name, v := range map[string]any{"Key": k, "*Key": &k, "Token": tok, "Holder": h, "pair": pair{k, 7}} {
+		out = append(out, printed{"Sprintf(%p, " + name + ")", fmt.Sprintf("%p", v)})
+		var b bytes.Buffer
+		if err := binary.Write(&b, binary.LittleEndian, v); err != nil {
+			out = append(out, printed{"binary.Write(" + name + ") error", err.Error()})
+		} else {
+			out = append(out, printed{"binary.Write(" + name + ")", b.String()})
+		}
+		var g bytes.Buffer
+		if err := gob.NewEncoder(&g).Encode(v); err != nil {
+			out = append(out, printed{"gob(" + name + ") error", err.Error()})
+		} else {
+			out = append(out, printed{"gob(" + name + ")", g.String()})
+		}
+	}
+	otherTok := token.Token{Key: other, Product: "office", Seats: 5}
+	for name, pr := range map[string][2]any{
+		"Key":    {k, other},
+		"Token":  {tok, otherTok},
+		"Holder": {h, Holder{unexported: other, tok: otherTok, keys: []token.Key{other}}},
+		"pair":   {pair{k, 7}, pair{other, 7}},
+		"*pair":  {&pair{k, 7}, &pair{other, 7}},
+	} {
+		var c capture
+		assert.Equal(&c, pr[0], pr[1])
+		assert.EqualValues(&c, pr[0], pr[1])
+		assert.Exactly(&c, pr[0], pr[1])
+		assert.Empty(&c, pr[0])
+		assert.Nil(&c, pr[0])
+		assert.Contains(&c, []any{pr[1]}, pr[0])
+		out = append(out, printed{"testify failure over " + name, strings.Join(c.msgs, "\n")})
+	}
+	return out
+}
+
+// oldMask decodes bytes with the stored form of the first release of this package, whose
+// constants were in the source: character i with alphabet index v was stored as
+// 200 + (v + (7i+3) mod 36) mod 36. It returns the 20 characters the bytes would be the
+// first four groups of, or "" when a byte is outside 200…235.
+func oldMask(b []byte) string {
+	if len(b) < 20 {
+		return ""
+	}
+	out := make([]byte, 20)
+	for i := range out {
+		if b[i] < 200 || b[i] > 235 {
+			return ""
+		}
+		v := (int(b[i]) - 200 - (7*i+3)%36 + 72) % 36
+		out[i] = token.Alphabet[v]
+	}
+	return string(out)
+}
+
+// byteStreams reads out the byte sequences a printed value may hold: the text itself, its
+// decimal numbers 0…255 in order (fmt's [200 210 …], {200, 210, …}), and its hexadecimal
+// bytes in order (0xc8, "c8 d2" as testify's hex dump and % x print them, c8d2… as %x).
+func byteStreams(out string) [][]byte {
+	// The runes below 256 as %s prints bytes, and those from 128 on as %c prints them, spaced.
+	var latin1, high, dec, hx []byte
+	for _, r := range out {
+		if r < 256 {
+			latin1 = append(latin1, byte(r))
+		}
+		if r >= 128 && r < 256 {
+			high = append(high, byte(r))
+		}
+	}
+	streams := [][]byte{[]byte(out), latin1, high}
+	for _, f := range strings.FieldsFunc(out, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F' || r == 'x')
+	}) {
+		if n, err := strconv.ParseUint(f, 10, 8); err == nil {
+			dec = append(dec, byte(n))
+		}
+		h := strings.TrimPrefix(strings.ToLower(f), "0x")
+		if len(h) == 4 && h[:2] == "00" { // %U: U+00DF
+			h = h[2:]
+		}
+		if len(h)%2 != 0 || len(h) == 8 { // 8 digits: an offset column of a hex dump
+			continue
+		}
+		if b, err := hex.DecodeString(h); err == nil {
+			hx = append(hx, b...)
+		}
+	}
+	return append(streams, dec, hx)
+}
+
+// leakIn returns how out shows the key whose canonical form is canonical, or "": in clear,
+// in any case, with or without separators; its first four groups or first 20 characters in
+// order with anything but letters and digits between them (['K' '7' 'Q'], K-7-Q, "k 7 q");
+// or bytes that the source's old constants decode to the first 20 characters.
+func leakIn(out, canonical string) string {
+	joined := strings.ReplaceAll(canonical, "-", "")
+	var letters strings.Builder // out case-folded, without anything but letters and digits
+	for _, r := range strings.ToUpper(out) {
+		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
+			letters.WriteRune(r)
+		}
+	}
+	folded := letters.String()
+	if strings.Contains(folded, joined[:20]) {
+		return "the first 20 characters in order"
+	}
+	for _, g := range groupsOf(canonical)[:4] {
+		if strings.Contains(folded, g) {
+			return "group " + g + " in order"
+		}
+	}
+	for _, s := range byteStreams(out) {
+		for i := 0; i+20 <= len(s); i++ {
+			if oldMask(s[i:]) == joined[:20] {
+				return fmt.Sprintf("bytes the old constant mask decodes, at byte %d", i)
+			}
+		}
+	}
+	return ""
+}
+
+// TestLeakEveryPath prints a Key, a Token and structs holding them in unexported fields
+// through every printer (fmt verbs, log, log/slog text and JSON, encoding/json, gob,
+// encoding/binary, testify's failure diff) and finds neither the key in clear nor its
+// characters in order nor bytes that a decoder built from the source's constants turns back
+// into the key (R1 keys are bearer secrets, R2).
+func TestLeakEveryPath(t *testing.T) {
+	k := token.MustParseKey(varied)
+	other := token.MustParseKey("9XRTB-K7Q2M-ZC3WN-H4J8P-5VD6L")
+	paths := append(printPaths(k), rawPaths(k, other)...)
+	require.Greater(t, len(paths), 350)
+	diffs := 0
+	for _, p := range paths {
+		if strings.HasPrefix(p.name, "testify") && strings.Contains(p.out, "Diff:") {
+			diffs++
+		}
+		if p.name == "binary.Write(Key)" {
+			assert.Len(t, p.out, 20, "binary.Write writes the stored form")
+		}
+		for _, c := range []string{varied, other.Reveal()} {
+			if why := leakIn(p.out, c); why != "" {
+				t.Errorf("%s shows %s of %s: %q", p.name, why, c[len(c)-5:], p.out)
+			}
+		}
+	}
+	assert.Equal(t, 5, diffs, "every testify failure should print a diff of the fields")
+}
+
+// TestLeakInFindsTheKey shows leakIn can fail: the key in clear, in lower case, spaced out,
+// as fmt prints its bytes, and encoded with the old constant mask are all found.
+func TestLeakInFindsTheKey(t *testing.T) {
+	joined := strings.ReplaceAll(varied, "-", "")
+	old := make([]byte, token.KeyLen)
+	for i := range old {
+		v := strings.IndexByte(token.Alphabet, joined[i])
+		old[i] = byte(200 + (v+(7*i+3)%36)%36)
+	}
+	type raw struct{ b [25]byte }
+	for name, out := range map[string]string{
+		"clear":             varied,
+		"lower, no hyphens": strings.ToLower(joined),
+		"%c of the bytes":   fmt.Sprintf("%c", []byte(joined)),
+		"%q of the bytes":   fmt.Sprintf("%q", []byte(joined)),
+		"old mask, %c":      fmt.Sprintf("%c", old),
+		"old mask, %U":      fmt.Sprintf("%U", old),
+		"one group":         "x " + strings.ToLower(varied[6:11]) + " y",
+		"old mask, %v":      fmt.Sprintf("%v", raw{[25]byte(old)}),
+		"old mask, %x":      fmt.Sprintf("%x", raw{[25]byte(old)}),
+		"old mask, %#v":     fmt.Sprintf("%#v", raw{[25]byte(old)}),
+		"old mask, raw":     "prefix " + string(old),
+		"old mask, dump":    "00000000  " + hex.Dump(old),
+	} {
+		assert.NotEmpty(t, leakIn(out, varied), "leakIn misses %s: %q", name, out)
+	}
+	assert.Empty(t, leakIn("XXXXX-XXXXX-XXXXX-XXXXX-5VD6L "+varied[24:], varied))
 }
