@@ -67,9 +67,17 @@
 // nothing about another. This guards against accidents; it is not encryption against
 // someone who can read the process's memory.
 //
-// [Key.UnmarshalText] and [Key.UnmarshalJSON] parse a full key; given a masked key they fail
-// with [ErrMaskedKey]. Marshalling is therefore one-way: keep a [Fingerprint], or move the
-// clear key explicitly with Reveal where it must travel.
+// # JSON
+//
+// A Key marshals as its masked form and unmarshals from a full key in any accepted spelling;
+// a masked key fails with [ErrMaskedKey]. Marshalling is therefore one-way: keep a
+// [Fingerprint], or move the clear key explicitly with Reveal where it must travel. A
+// [Token] is an object with camelCase names, "key", "product", "seats" and "termMonths";
+// everything but its key round-trips.
+//
+// encoding/json refuses a map[Key]T with an "unsupported type" error, whatever it holds:
+// its object names could only be masked forms, and two keys with the same last group would
+// share one name, an entry silently lost. A map[Fingerprint]T marshals, one name a key.
 //
 // # Fingerprints
 //

@@ -317,8 +317,9 @@ func (k Key) LogValue() slog.Value { return slog.StringValue(k.Masked()) }
 // The receiver is a pointer on purpose, unlike every other method of Key: a Key value does
 // not implement encoding.TextMarshaler, so encoding/json refuses a map[Key]T (whose object
 // names would be masked forms, two keys with one last group colliding) instead of losing an
-// entry. Encoders that take the address of a field (encoding/json for values uses
-// [Key.MarshalJSON]; encoding/xml and encoding/gob use this method) are not affected.
+// entry. encoding/json marshals Key values with [Key.MarshalJSON] and is not otherwise
+// affected; encoding/xml finds MarshalText only on addressable values (marshal &v, not v,
+// or the Key is written empty); encoding/gob refuses a Key, which it could not carry anyway.
 func (k *Key) MarshalText() ([]byte, error) {
 	if k.IsZero() {
 		return []byte{}, nil

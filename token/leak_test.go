@@ -6,6 +6,7 @@ import (
 	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"log"
@@ -249,6 +250,11 @@ func rawPaths(k, other token.Key) []printed {
 			out = append(out, printed{"gob(" + name + ") error", err.Error()})
 		} else {
 			out = append(out, printed{"gob(" + name + ")", g.String()})
+		}
+		if x, err := xml.Marshal(v); err != nil {
+			out = append(out, printed{"xml(" + name + ") error", err.Error()})
+		} else {
+			out = append(out, printed{"xml(" + name + ")", string(x)})
 		}
 	}
 	otherTok := token.Token{Key: other, Product: "office", Seats: 5}

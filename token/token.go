@@ -34,15 +34,22 @@ var (
 // Token is a product key with what it grants: Seats licenses of Product for TermMonths
 // months. A key is redeemed exactly once and never split (R2): a 25-seat Token is never five
 // 5-seat Tokens. Printing a Token prints its Key masked.
+//
+// In JSON a Token is an object with camelCase names,
+//
+//	{"key":"XXXXX-XXXXX-XXXXX-XXXXX-5VD6L","product":"O365-E3","seats":25,"termMonths":0}
+//
+// and its key is masked: unmarshalling accepts a full key, but a marshalled Token cannot be
+// unmarshalled again, because its masked key fails with [ErrMaskedKey].
 type Token struct {
 	// Key is the product key (R1).
-	Key Key
+	Key Key `json:"key"`
 	// Product names what the key licenses; it must match the subscription's product.
-	Product string
+	Product string `json:"product"`
 	// Seats is the number of licenses, MinSeats…MaxSeats.
-	Seats int
+	Seats int `json:"seats"`
 	// TermMonths is the term the key gives; 0 means DefaultTermMonths (12, R3).
-	TermMonths int
+	TermMonths int `json:"termMonths"`
 }
 
 // Term returns t's term in months: TermMonths, or [DefaultTermMonths] when it is 0.

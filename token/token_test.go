@@ -1,7 +1,9 @@
 package token_test
 
 import (
+	"encoding"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"strings"
 	"testing"
@@ -63,7 +65,87 @@ func TestTokenPrintsMasked(t *testing.T) {
 	tok := token.Token{Key: token.MustParseKey(varied), Product: "p", Seats: 3}
 	j, err := json.Marshal(tok)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"Key":"XXXXX-XXXXX-XXXXX-XXXXX-5VD6L","Product":"p","Seats":3,"TermMonths":0}`, string(j))
+	assert.JSONEq(t, `{"key":"XXXXX-XXXXX-XXXXX-XXXXX-5VD6L","product":"p","seats":3,"termMonths":0}`, string(j))
+}
+
+// TestTokenJSON: a Token reads a full key and writes it masked, with camelCase names; every
+// other field round-trips, the masked key does not.
+func TestTokenJSON(t *testing.T) {
+	in := `{"key":"k7q2m-9xrtb-h4j8p-zc3wn-5vd6l","product":"O365-E3","seats":25,"termMonths":36}`
+	var tok token.Token
+	require.NoError(t, json.Unmarshal([]byte(in), &tok))
+	assert.Equal(t, token.Token{Key: token.MustParseKey(varied), Product: "O365-E3", Seats: 25, TermMonths: 36}, tok)
+
+	out, err := json.Marshal(tok)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"key":"XXXXX-XXXXX-XXXXX-XXXXX-5VD6L","product":"O365-E3","seats":25,"termMonths":36}`, string(out))
+
+	var back token.Token
+	err = json.Unmarshal(out, &back)
+	assert.ErrorIs(t, err, token.ErrMaskedKey, "a masked key must not read back")
+	var rest struct {
+		Product    string `json:"product"`
+		Seats      int    `json:"seats"`
+		TermMonths int    `json:"termMonths"`
+	}
+	require.NoError(t, json.Unmarshal(out, &rest))
+	assert.Equal(t, tok.Product, rest.Product)
+	assert.Equal(t, tok.Seats, rest.Seats)
+	assert.Equal(t, tok.TermMonths, rest.TermMonths)
+
+	var zero token.Token
+	out, err = json.Marshal(zero)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"key":"","product":"","seats":0,"termMonths":0}`, string(out))
+	require.NoError(t, json.Unmarshal(out, &back), "the zero Token round-trips")
+	assert.Equal(t, zero, back)
+}
+
+// TestKeyMapJSON: encoding/json refuses a map keyed by Key, whose names would be masked
+// forms (two keys with one last group would collide), for every such map; a map keyed by
+// Fingerprint marshals one name a key. Unmarshalling parses each name as a full key.
+func TestKeyMapJSON(t *testing.T) {
+	a := token.MustParseKey(varied)
+	b := token.MustParseKey("9XRTB-K7Q2M-ZC3WN-H4J8P-5VD6L") // the same last group
+	require.Equal(t, a.String(), b.String())
+	for name, m := range map[string]any{
+		"two keys, one last group": map[token.Key]int{a: 1, b: 2},
+		"one key":                  map[token.Key]int{a: 1},
+		"empty":                    map[token.Key]string{},
+		"in a struct":              struct{ M map[token.Key]bool }{map[token.Key]bool{a: true}},
+	} {
+		out, err := json.Marshal(m)
+		var ute *json.UnsupportedTypeError
+		assert.ErrorAs(t, err, &ute, "%s: json.Marshal = %s", name, out)
+	}
+	out, err := json.Marshal(map[token.Fingerprint]int{a.Fingerprint(): 1, b.Fingerprint(): 2})
+	require.NoError(t, err)
+	var names map[string]int
+	require.NoError(t, json.Unmarshal(out, &names))
+	assert.Len(t, names, 2, "fingerprint names collide: %s", out)
+	assert.Equal(t, 1, names[a.Fingerprint().String()])
+
+	var back map[token.Key]int
+	require.NoError(t, json.Unmarshal([]byte(`{"`+varied+`":1,"9xrtb k7q2m zc3wn h4j8p 5vd6l":2}`), &back))
+	assert.Equal(t, map[token.Key]int{a: 1, b: 2}, back)
+	err = json.Unmarshal([]byte(`{"XXXXX-XXXXX-XXXXX-XXXXX-5VD6L":1}`), &back)
+	assert.ErrorIs(t, err, token.ErrMaskedKey)
+}
+
+// TestKeyTextEncoders: MarshalText has a pointer receiver, so encoders that look for it on
+// addressable values (encoding/xml) write the masked key for &v and an empty element for v;
+// none of them writes the key.
+func TestKeyTextEncoders(t *testing.T) {
+	tok := token.Token{Key: token.MustParseKey(varied), Product: "p", Seats: 1}
+	x, err := xml.Marshal(&tok)
+	require.NoError(t, err)
+	assert.Contains(t, string(x), "<Key>XXXXX-XXXXX-XXXXX-XXXXX-5VD6L</Key>")
+	x, err = xml.Marshal(tok)
+	require.NoError(t, err)
+	assert.Contains(t, string(x), "<Key></Key>")
+	var _ encoding.TextMarshaler = &tok.Key
+	var _ encoding.TextUnmarshaler = &tok.Key
+	var _ json.Marshaler = tok.Key
 }
 
 func TestFingerprint(t *testing.T) {
