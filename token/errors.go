@@ -15,6 +15,10 @@ var ErrSyntax = errors.New("token: key syntax")
 // the key it hides.
 var ErrMaskedKey = errors.New("token: key is masked")
 
+// ErrFingerprintSyntax is wrapped by every error of [ParseFingerprint] and
+// [Fingerprint.UnmarshalText]; the concrete error is a *[FingerprintError].
+var ErrFingerprintSyntax = errors.New("token: fingerprint syntax")
+
 // SyntaxError describes why a string is not a product key. It never contains the key: only
 // the position and the reason.
 type SyntaxError struct {

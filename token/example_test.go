@@ -83,7 +83,5 @@ func ExampleToken_Validate() {
 	// Output:
 	// <nil> 12
 	// true true true false
-	// token: invalid token: zero key
-	// token: invalid token: seats out of range: 0, want 1…1000000000
-	// token: invalid token: term out of range: 48 months, want 0 (meaning 12) or 1…36
+	// token: invalid token: zero key; seats out of range: 0, want 1…1000000000; term out of range: 48 months, want 0 (meaning 12) or 1…36
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"strconv"
 )
 
 // FingerprintLen is the length of a [Fingerprint] in bytes.
@@ -46,26 +47,63 @@ func (k Key) KeyedFingerprint(secret []byte) Fingerprint {
 }
 
 // ParseFingerprint parses the 64 hexadecimal digits of a fingerprint, in either case, as
-// [Fingerprint.String] gives them. The error never contains the input.
+// [Fingerprint.String] gives them. Every error is a *[FingerprintError] wrapping
+// [ErrFingerprintSyntax]; it says what was expected and never contains the input, so a key
+// pasted here by mistake does not come back in the message.
 func ParseFingerprint(s string) (Fingerprint, error) {
-	var f Fingerprint
 	if len(s) != 2*FingerprintLen {
-		return Fingerprint{}, &FingerprintError{Reason: "want 64 hexadecimal digits"}
+		return Fingerprint{}, &FingerprintError{Reason: strconv.Itoa(len(s)) + " bytes, want 64 hexadecimal digits"}
 	}
-	if _, err := hex.Decode(f[:], []byte(s)); err != nil {
-		return Fingerprint{}, &FingerprintError{Reason: "not hexadecimal"}
+	var f Fingerprint
+	for i := range f {
+		hi, ok1 := fromHex(s[2*i])
+		lo, ok2 := fromHex(s[2*i+1])
+		if !ok1 || !ok2 {
+			pos := 2*i + 1
+			if ok1 {
+				pos++
+			}
+			return Fingerprint{}, &FingerprintError{Pos: pos, Reason: "not a hexadecimal digit, want 0-9, a-f or A-F"}
+		}
+		f[i] = hi<<4 | lo
 	}
 	return f, nil
 }
 
-// FingerprintError is the error of [ParseFingerprint] and [Fingerprint.UnmarshalText].
+// fromHex returns the value of the hexadecimal digit c, and false if c is none.
+func fromHex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// FingerprintError is the error of [ParseFingerprint] and [Fingerprint.UnmarshalText]. It
+// wraps [ErrFingerprintSyntax] and never contains the input.
 type FingerprintError struct {
-	// Reason says what is wrong.
+	// Pos is the 1-based byte offset of the first byte that is not a hexadecimal digit, or 0
+	// when the input as a whole is wrong (its length).
+	Pos int
+	// Reason says what is wrong and what was expected.
 	Reason string
 }
 
-// Error returns "token: parse fingerprint: " and the reason.
-func (e *FingerprintError) Error() string { return "token: parse fingerprint: " + e.Reason }
+// Error returns "token: parse fingerprint: position 7: not a hexadecimal digit, …", or
+// without the position when Pos is 0.
+func (e *FingerprintError) Error() string {
+	if e.Pos == 0 {
+		return "token: parse fingerprint: " + e.Reason
+	}
+	return "token: parse fingerprint: position " + strconv.Itoa(e.Pos) + ": " + e.Reason
+}
+
+// Unwrap returns [ErrFingerprintSyntax].
+func (e *FingerprintError) Unwrap() error { return ErrFingerprintSyntax }
 
 // String returns f as 64 lower-case hexadecimal digits.
 func (f Fingerprint) String() string { return hex.EncodeToString(f[:]) }

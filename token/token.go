@@ -60,22 +60,55 @@ func (t Token) Term() int {
 	return t.TermMonths
 }
 
-// Validate checks t and returns nil or every failure joined ([errors.Join]), each wrapping
-// its own sentinel: [ErrZeroKey], [ErrProduct], [ErrSeats], [ErrTerm]; all wrap
-// [ErrInvalidToken]. The messages never contain the key.
+// Validate checks t and returns nil or one error that names every failure, for example
+//
+//	token: invalid token: zero key; seats out of range: 0, want 1…1000000000
+//
+// and wraps [ErrInvalidToken] and the sentinel of each failure: [ErrZeroKey], [ErrProduct],
+// [ErrSeats], [ErrTerm]. The message never contains the key.
 func (t Token) Validate() error {
-	var errs []error
+	var e *invalidError
 	if t.Key.IsZero() {
-		errs = append(errs, ErrZeroKey)
+		e = e.add(ErrZeroKey, "")
 	}
 	if strings.TrimSpace(t.Product) == "" {
-		errs = append(errs, ErrProduct)
+		e = e.add(ErrProduct, "")
 	}
 	if t.Seats < MinSeats || t.Seats > MaxSeats {
-		errs = append(errs, fmt.Errorf("%w: %d, want %d…%d", ErrSeats, t.Seats, MinSeats, MaxSeats))
+		e = e.add(ErrSeats, fmt.Sprintf("%d, want %d…%d", t.Seats, MinSeats, MaxSeats))
 	}
 	if t.TermMonths < 0 || t.TermMonths > MaxTermMonths {
-		errs = append(errs, fmt.Errorf("%w: %d months, want 0 (meaning %d) or 1…%d", ErrTerm, t.TermMonths, DefaultTermMonths, MaxTermMonths))
+		e = e.add(ErrTerm, fmt.Sprintf("%d months, want 0 (meaning %d) or 1…%d", t.TermMonths, DefaultTermMonths, MaxTermMonths))
 	}
-	return errors.Join(errs...)
+	if e == nil {
+		return nil
+	}
+	return e
 }
+
+// invalidError is the error of Token.Validate: every failure in one message with one prefix.
+type invalidError struct {
+	errs []error // ErrInvalidToken, then the sentinel of each failure
+	msg  []byte
+}
+
+// add records the failure sentinel with an optional detail and returns e, made if nil.
+func (e *invalidError) add(sentinel error, detail string) *invalidError {
+	if e == nil {
+		e = &invalidError{errs: []error{ErrInvalidToken}, msg: []byte(ErrInvalidToken.Error() + ": ")}
+	} else {
+		e.msg = append(e.msg, "; "...)
+	}
+	e.errs = append(e.errs, sentinel)
+	e.msg = append(e.msg, strings.TrimPrefix(sentinel.Error(), ErrInvalidToken.Error()+": ")...)
+	if detail != "" {
+		e.msg = append(e.msg, ": "+detail...)
+	}
+	return e
+}
+
+// Error returns the message.
+func (e *invalidError) Error() string { return string(e.msg) }
+
+// Unwrap returns ErrInvalidToken and the sentinel of each failure.
+func (e *invalidError) Unwrap() []error { return e.errs }
