@@ -49,7 +49,7 @@ type badInput struct {
 	reason string
 }
 
-// badInputs are every refused input the issue names, by description (R1).
+// badInputs are the refused inputs, by description (R1).
 var badInputs = map[string]badInput{
 	"empty":                        {"", 0, "empty"},
 	"only white space":             {" \t\r\n", 0, "white space"},

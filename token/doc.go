@@ -9,14 +9,15 @@
 //
 // # Rules
 //
-// The rule ids are those of the coterm design; tests cite them.
+// Tests cite these rules by their ids, those of the rules table in the module's README,
+// which names the source of each.
 //
 //   - R1: a product key is 25 characters, five groups of five alphanumerics,
-//     AAAA1-BBBB2-CCCC3-DDDD4-EEEE5 (Partner Network FAQ; Partner Center, Cloud services).
-//   - R2: a key can be redeemed exactly once and cannot be split (Partner Network programs
-//     guide; Cloud services). This package supplies the identity a ledger records a
-//     redemption under: [Key.Fingerprint], or [Key.KeyedFingerprint].
-//   - R3: each key gives 12 months of service (Cloud services): [Token.TermMonths] 0 means 12.
+//     AAAA1-BBBB2-CCCC3-DDDD4-EEEE5.
+//   - R2: a key can be redeemed exactly once and cannot be split. This package supplies the
+//     identity a ledger records a redemption under: [Key.Fingerprint] or
+//     [Key.KeyedFingerprint].
+//   - R3: each key gives 12 months of service: [Token.TermMonths] 0 means 12.
 //
 // # Format
 //
@@ -37,24 +38,22 @@
 //
 // It refuses, before looking further, any input longer than [MaxInputLen] (64) bytes,
 // surrounding white space included: a bound on work done for untrusted input, taken from
-// the whole input so that no padding makes parsing cost more (a named choice; trim very
-// long padding before calling ParseKey). Then it
-// refuses: the empty string; 24 or 26 characters; 4 or 6 groups; a separator inside a group,
-// doubled, or at either end; any byte that is not ASCII A–Z, a–z, 0–9 or a separator. The
-// last rule refuses every look-alike from other scripts (Cyrillic А, Greek Α, fullwidth Ａ
-// and ５, Arabic-Indic digits), the characters that Unicode case mapping turns into ASCII
-// letters (ſ, ı, the Kelvin sign K U+212A), zero-width and no-break spaces, the byte order mark,
-// direction overrides, NUL and invalid UTF-8: the check looks at the ASCII byte before any
-// case mapping, and case mapping is ASCII only. A valid key parses without allocating.
+// the whole input so that no padding makes parsing cost more (trim very long padding before
+// calling ParseKey). Then it refuses: the empty string; 24 or 26 characters; 4 or 6 groups;
+// a separator inside a group, doubled, or at either end; any byte that is not ASCII A–Z,
+// a–z, 0–9 or a separator. The last rule refuses every look-alike from other scripts
+// (Cyrillic А, Greek Α, fullwidth Ａ and ５, Arabic-Indic digits), the characters that
+// Unicode case mapping turns into ASCII letters (ſ, ı, the Kelvin sign K U+212A), zero-width
+// and no-break spaces, the byte order mark, direction overrides, NUL and invalid UTF-8: the
+// check looks at the ASCII byte before any case mapping, and case mapping is ASCII only.
 //
 // # Secrecy
 //
 // A product key is a bearer secret: whoever has it can redeem it, once (R2). So every way of
 // printing a Key gives the masked form XXXXX-XXXXX-XXXXX-XXXXX-EEEE5, which shows only the
-// last group: [Key.String], [Key.GoString], [Key.Format] for every fmt verb (%v, %+v, %#v,
-// %s, %q, %x, %X, %d, …), [Key.MarshalText] and [Key.MarshalJSON], and [Key.LogValue] for
-// log/slog. The zero Key prints as [ZeroKeyString], "(zero key)", and marshals as empty text.
-// Only [Key.Reveal] gives the clear key.
+// last group: [Key.String], [Key.GoString], [Key.Format] for every fmt verb, [Key.LogValue]
+// for log/slog, and marshalling (see JSON). The zero Key prints as [ZeroKeyString],
+// "(zero key)". Only [Key.Reveal] gives the clear key.
 //
 // Some printers bypass a Key's methods and print its fields: fmt for a Key in an unexported
 // struct field or under a verb it rejects (%p), log/slog's text handler for a struct holding
@@ -69,11 +68,11 @@
 //
 // # JSON
 //
-// A Key marshals as its masked form and unmarshals from a full key in any accepted spelling;
-// a masked key fails with [ErrMaskedKey]. Marshalling is therefore one-way: keep a
-// [Fingerprint], or move the clear key explicitly with Reveal where it must travel. A
-// [Token] is an object with camelCase names, "key", "product", "seats" and "termMonths";
-// everything but its key round-trips.
+// A Key marshals as its masked form (the zero Key as "") and unmarshals from a full key in
+// any accepted spelling, or "" for the zero Key; a masked key fails with [ErrMaskedKey].
+// Marshalling is therefore one-way: keep a [Fingerprint], or move the clear key explicitly
+// with Reveal where it must travel. A [Token] is an object with camelCase names, "key",
+// "product", "seats" and "termMonths"; everything but its key round-trips.
 //
 // encoding/json refuses a map[Key]T with an "unsupported type" error, whatever it holds:
 // its object names could only be masked forms, and two keys with the same last group would
@@ -89,16 +88,23 @@
 //
 // # Errors
 //
-// Every parse error wraps [ErrSyntax] and is a *[SyntaxError] with the 1-based byte position
-// of the offending byte in the input (0 when the input as a whole is wrong) and the reason,
-// for example
+// Every message starts with "token: ", once, says what was expected rather than what was
+// given, and never contains a key nor any of its characters. A key that does not parse gives
+// a *[SyntaxError] wrapping [ErrSyntax], with the 1-based byte position of the offending
+// byte in the input (0 when the input as a whole is wrong) and the reason:
 //
 //	token: parse key: 24 characters, want 25
 //	token: parse key: position 7: separator inside a group
 //	token: parse key: position 9: non-ASCII byte 0xd0: a key has only A-Z and 0-9 (…)
 //
-// An error never contains the key nor any of its characters. [Token.Validate] returns every
-// failure joined, each wrapping its own sentinel — [ErrZeroKey], [ErrProduct], [ErrSeats]
-// (seats outside 1…1,000,000,000), [ErrTerm] (TermMonths outside 0…36) — and all of them wrap
-// [ErrInvalidToken].
+// A fingerprint that does not parse gives a *[FingerprintError] wrapping
+// [ErrFingerprintSyntax]. [Token.Validate] names every failure in one error that wraps
+// [ErrInvalidToken] and the sentinel of each failure: [ErrZeroKey], [ErrProduct],
+// [ErrSeats] (seats outside 1…1,000,000,000), [ErrTerm] (TermMonths outside 0…36).
+//
+// # Performance
+//
+// [ParseKey] of a valid key and [Key.Fingerprint] do not allocate; a Key is 24 bytes and
+// compares with ==. The methods that return a string allocate it. The benchmarks in the
+// package's tests measure them.
 package token

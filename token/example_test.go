@@ -1,6 +1,7 @@
 package token_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -84,4 +85,36 @@ func ExampleToken_Validate() {
 	// <nil> 12
 	// true true true false
 	// token: invalid token: zero key; seats out of range: 0, want 1…1000000000; term out of range: 48 months, want 0 (meaning 12) or 1…36
+}
+
+func ExampleParseFingerprint() {
+	f, err := token.ParseFingerprint("E0D56015137FE0E2BE369182336987EF8F674833CAD898EF25ABD2CDD0F00270")
+	fmt.Println(f, err)
+	fmt.Println(f.Equal(token.MustParseKey("K7Q2M-9XRTB-H4J8P-ZC3WN-5VD6L").Fingerprint()))
+	// A key pasted in the wrong place is refused without being echoed.
+	_, err = token.ParseFingerprint("K7Q2M-9XRTB-H4J8P-ZC3WN-5VD6L")
+	fmt.Println(errors.Is(err, token.ErrFingerprintSyntax), err)
+	// Output:
+	// e0d56015137fe0e2be369182336987ef8f674833cad898ef25abd2cdd0f00270 <nil>
+	// true
+	// true token: parse fingerprint: 29 bytes, want 64 hexadecimal digits
+}
+
+func ExampleToken_json() {
+	var t token.Token
+	err := json.Unmarshal([]byte(`{"key":"k7q2m-9xrtb-h4j8p-zc3wn-5vd6l","product":"O365-E3","seats":25}`), &t)
+	fmt.Println(err, t.Key.Reveal(), t.Seats)
+
+	out, _ := json.Marshal(t)
+	fmt.Println(string(out)) // the key is masked: it cannot be read back
+	fmt.Println(errors.Is(json.Unmarshal(out, &t), token.ErrMaskedKey))
+
+	var byKey any = map[token.Key]int{t.Key: 1}
+	_, err = json.Marshal(byKey) // masked names could collide: refused
+	fmt.Println(err)
+	// Output:
+	// <nil> K7Q2M-9XRTB-H4J8P-ZC3WN-5VD6L 25
+	// {"key":"XXXXX-XXXXX-XXXXX-XXXXX-5VD6L","product":"O365-E3","seats":25,"termMonths":0}
+	// true
+	// json: unsupported type: map[token.Key]int
 }

@@ -38,15 +38,11 @@ const ZeroKeyString = "(zero key)"
 // key. Two Keys are equal exactly when their canonical forms are equal. The zero Key is
 // invalid; see [Key.IsZero].
 //
-// Every way of printing a Key gives the masked form XXXXX-XXXXX-XXXXX-XXXXX-EEEE5; only
-// [Key.Reveal] gives the clear key. A Key holds its characters sealed with a secret of the
-// running process (see the package documentation, section Secrecy), so that printers that
-// bypass its methods show nothing usable.
-//
-// A Key is not a JSON object name: [encoding/json] refuses a map[Key]T with an
-// "unsupported type" error, for any map of that type, even an empty one. The only text a
-// Key marshals to is its masked form, and two keys with the same last group would share it,
-// one of them lost. Key such a map by [Fingerprint] instead, whose text is unique.
+// Every way of printing or marshalling a Key gives the masked form
+// XXXXX-XXXXX-XXXXX-XXXXX-EEEE5; only [Key.Reveal] gives the clear key. Its fields hold the
+// characters sealed with a secret of the running process, so printers that bypass its
+// methods show nothing usable (see Secrecy in the package documentation). A Key is not a
+// JSON object name: encoding/json refuses a map[Key]T (see JSON there).
 type Key struct {
 	// hi and lo are the first four groups, 6 bits a character, sealed by secret.seal;
 	// tail is the last group, 6 bits a character, XORed with secret.tail, bit 31 set so
@@ -172,16 +168,10 @@ func unpack(dst []byte, x uint64) {
 	}
 }
 
-// ParseKey parses a product key (R1). It accepts
-//   - any case: "aaaa1-bbbb2-cccc3-dddd4-eeee5" is the same key as the upper-case spelling;
-//   - the five groups separated by one '-' or one ' ' each (each of the four separators may be
-//     either), or not separated at all; a mixture of present and absent separators is an error;
-//   - surrounding ASCII white space (space, tab, CR, LF), which is ignored. Other white space
-//     (no-break space, zero-width space, BOM, …) is an error.
-//
-// Input longer than [MaxInputLen] bytes is rejected before it is examined further. Every
-// error is a *[SyntaxError] wrapping [ErrSyntax]: it names the position (1-based byte offset
-// in s) and the reason, and never contains the key. A valid key is parsed without allocating.
+// ParseKey parses a product key (R1) in any of the spellings listed under Accepted
+// spellings in the package documentation: any case, the groups separated by '-' or ' ' or
+// not at all, surrounding ASCII white space ignored. Every error is a *[SyntaxError]
+// wrapping [ErrSyntax]; it names the position and the reason, never the key.
 func ParseKey(s string) (Key, error) {
 	if len(s) > MaxInputLen {
 		return Key{}, tooLong(len(s))
