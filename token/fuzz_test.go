@@ -1,6 +1,7 @@
 package token_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -81,4 +82,62 @@ func checkRefusal(t *testing.T, s string, k token.Key, err error) {
 	if len(s) >= 5 && strings.Contains(msg, s) && rotate(s) == s {
 		t.Fatalf("ParseKey(%q): message %q echoes the input", s, msg)
 	}
+}
+
+// FuzzKeyUnmarshalJSON checks Key.UnmarshalJSON on arbitrary input: it never panics; null
+// leaves the Key alone; a JSON string is parsed exactly as ParseKey parses its contents; any
+// other refusal is one of two fixed messages, so a key is never echoed (FuzzParseKey checks
+// ParseKey's messages).
+func FuzzKeyUnmarshalJSON(f *testing.F) {
+	for _, tc := range goodSpellings {
+		j, _ := json.Marshal(tc.in)
+		f.Add(string(j))
+	}
+	for _, tc := range badInputs {
+		j, _ := json.Marshal(tc.in)
+		f.Add(string(j))
+	}
+	for _, s := range []string{`null`, `""`, `"XXXXX-XXXXX-XXXXX-XXXXX-5VD6L"`, `12`, `"\x"`, `"K7Q2M-9XRTB-H4J8P-ZC3WN-5VD6L`,
+		`"\u004b7Q2M-9XRTB-H4J8P-ZC3WN-5VD6L"`, `{"key":"K7Q2M-9XRTB-H4J8P-ZC3WN-5VD6L"}`, `["K7Q2M-9XRTB-H4J8P-ZC3WN-5VD6L"]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		var k token.Key
+		err := k.UnmarshalJSON([]byte(data))
+		var s string
+		isString := len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' && json.Unmarshal([]byte(data), &s) == nil
+		switch {
+		case data == "null":
+			if err != nil || !k.IsZero() {
+				t.Fatalf("UnmarshalJSON(null) = %v, %v", k, err)
+			}
+		case isString:
+			want, perr := token.ParseKey(s)
+			switch {
+			case s == "":
+				if err != nil || !k.IsZero() {
+					t.Fatalf(`UnmarshalJSON("") = %v, %v`, k, err)
+				}
+			case perr != nil:
+				if err == nil || err.Error() != perr.Error() || !k.IsZero() {
+					t.Fatalf("UnmarshalJSON(%s) = %v, %v; ParseKey gives %v", data, k, err, perr)
+				}
+			case strings.HasPrefix(want.Reveal(), "XXXXX-XXXXX-XXXXX-XXXXX-"):
+				if !errors.Is(err, token.ErrMaskedKey) || !k.IsZero() {
+					t.Fatalf("UnmarshalJSON(%s) of a masked key = %v, %v", data, k, err)
+				}
+			default:
+				if err != nil || k != want {
+					t.Fatalf("UnmarshalJSON(%s) = %v, %v; want the key ParseKey gives", data, k, err)
+				}
+			}
+		default:
+			if err == nil || !k.IsZero() || !errors.Is(err, token.ErrSyntax) {
+				t.Fatalf("UnmarshalJSON(%s) = %v, %v; want a syntax error", data, k, err)
+			}
+			if m := err.Error(); m != "token: parse key: position 1: JSON value is not a string" && m != "token: parse key: position 1: malformed JSON string" {
+				t.Fatalf("UnmarshalJSON(%s): unexpected message %q", data, m)
+			}
+		}
+	})
 }
