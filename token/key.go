@@ -38,7 +38,7 @@ const ZeroKeyString = "(zero key)"
 // key. Two Keys are equal exactly when their canonical forms are equal. The zero Key is
 // invalid; see [Key.IsZero].
 //
-// Every way of printing or marshalling a Key gives the masked form
+// Every way of printing a Key, and its JSON, give the masked form
 // XXXXX-XXXXX-XXXXX-XXXXX-EEEE5; only [Key.Reveal] gives the clear key. Its fields hold the
 // characters sealed with a secret of the running process, so printers that bypass its
 // methods show nothing usable (see Secrecy in the package documentation). A Key is not a
@@ -91,9 +91,9 @@ func newSealer(seed [seedLen]byte) sealer {
 		s.mul[i] = binary.LittleEndian.Uint64(seed[16*i+8:]) | 1<<63 | 1 // never 0
 	}
 	s.tail = binary.LittleEndian.Uint32(seed[16*rounds:]) | 1<<31
-	x := uint64(0)
+	x := uint64(0) // ten X, one half of XXXXX-XXXXX-XXXXX-XXXXX
 	for range 10 {
-		x = x<<6 | 33 // 'X'
+		x = x<<6 | uint64(asciiIndex['X'])
 	}
 	s.masked[0], s.masked[1] = s.seal(x, x)
 	return s
