@@ -62,8 +62,8 @@
 // starts and never changes: the first four groups pass through a keyed permutation, the last
 // group is XORed with a pad. Within a process one key has one stored form, so == and map keys
 // work; printed by reflection a Key shows numbers that neither another process nor a reader
-// of the source can turn back into the key, and one key known with its stored form tells
-// nothing about another. This guards against accidents; it is not encryption against
+// of the source can turn back into the key, and one key known with its stored form does not
+// open another. This guards against accidents; it is not encryption against
 // someone who can read the process's memory.
 //
 // # JSON

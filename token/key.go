@@ -74,8 +74,8 @@ const rounds = 4
 // sealer seals the first four groups of a key, 120 bits in two 60-bit halves, with a
 // four-round Feistel network keyed by random 64-bit words: a permutation of 128-bit values
 // that is cheap both ways. Its round function is the folded 128-bit product used by
-// wyhash. Unlike a per-position pad, one key known together with its stored form tells
-// nothing about another key's stored form. It is a guard against accidental printing, not a
+// wyhash. Unlike a per-position pad, one key known together with its stored form does not
+// open another key's stored form. It is a guard against accidental printing, not a
 // cipher: a reader of the process's memory has the secret.
 type sealer struct {
 	add, mul [rounds]uint64 // round i: f(x) = fold((x ^ add[i]) · mul[i])

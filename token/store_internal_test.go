@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -196,4 +197,9 @@ func TestSecretPerProcess(t *testing.T) {
 		assert.False(t, seen[line], "two processes stored the key alike: %s", line)
 		seen[line] = true
 	}
+}
+
+// TestKeySize pins the size the package documentation states: a Key is 24 bytes.
+func TestKeySize(t *testing.T) {
+	assert.Equal(t, uintptr(24), unsafe.Sizeof(Key{}))
 }
