@@ -106,3 +106,12 @@ func TestParseFingerprintErrors(t *testing.T) {
 	assert.True(t, errors.Is(&token.FingerprintError{Reason: "r"}, token.ErrFingerprintSyntax))
 	assert.False(t, errors.Is(&token.FingerprintError{Reason: "r"}, token.ErrSyntax))
 }
+
+// TestValidateAllocs: a valid Token is checked without allocating, so that callers on a hot
+// path (activation's Apply) stay at zero allocations.
+func TestValidateAllocs(t *testing.T) {
+	tok := token.Token{Key: token.MustParseKey(varied), Product: "p", Seats: 25, TermMonths: 12}
+	var err error
+	assert.Zero(t, testing.AllocsPerRun(100, func() { err = tok.Validate() }))
+	assert.NoError(t, err)
+}
