@@ -159,8 +159,8 @@ func group(g string) (uint64, byte) {
 	return uint64(a)<<24 | uint64(b)<<18 | uint64(c)<<12 | uint64(d)<<6 | uint64(e), a | b | c | d | e
 }
 
-// unpack writes the n characters packed 6 bits each in x, the first in the highest bits,
-// into dst.
+// unpack writes into dst the len(dst) characters packed 6 bits each in the low bits of x,
+// the first character in the highest of those bits.
 func unpack(dst []byte, x uint64) {
 	for i := len(dst) - 1; i >= 0; i-- {
 		dst[i] = digits64[x&63]

@@ -221,6 +221,7 @@ func TestMaskedEveryVerb(t *testing.T) {
 // capture is a testify assert.TestingT that keeps the failure messages instead of failing.
 type capture struct{ msgs []string }
 
+// Errorf keeps the message.
 func (c *capture) Errorf(format string, args ...any) {
 	c.msgs = append(c.msgs, fmt.Sprintf(format, args...))
 }
@@ -228,7 +229,7 @@ func (c *capture) Errorf(format string, args ...any) {
 // rawPaths prints k, and values holding k, through the printers that bypass a Key's
 // methods: the bad verb %p on a Key value, which fmt answers by printing the fields by
 // reflection; encoding/binary, which writes the fields; testify's failure message, whose
-// diff prints the fields of both values; and gob.
+// diff prints the fields of both values; and encoding/gob and encoding/xml.
 func rawPaths(k, other token.Key) []printed {
 	type pair struct {
 		k token.Key
