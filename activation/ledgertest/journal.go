@@ -243,6 +243,11 @@ func testJournalAppend(t *testing.T, j, _ activation.Journal) {
 
 	_, _, err = j.Append(ctx, place(firstTenant, 0, k2, 1))
 	require.Error(t, err, "Append at Seq 0")
+	withKey := place(firstTenant, 3, k2, 1)
+	withKey.Outcome.Token.Key = k2
+	_, _, err = j.Append(ctx, withKey)
+	require.Error(t, err, "Append of a record that holds a product key")
+	require.NotContains(t, err.Error(), k2.Reveal())
 	_, ok, err = j.Lookup(ctx, k2.Fingerprint())
 	require.NoError(t, err)
 	require.False(t, ok, "Append at Seq 0 recorded the key")
