@@ -268,3 +268,16 @@ func TestExplainImport(t *testing.T) {
 		assert.Equal(t, want, o.Explain())
 	}
 }
+
+func TestImportText(t *testing.T) {
+	b, err := activation.Import.MarshalText()
+	require.NoError(t, err)
+	require.Equal(t, "import", string(b))
+	var op activation.Operation
+	require.NoError(t, op.UnmarshalText(b))
+	require.Equal(t, activation.Import, op)
+	_, err = activation.ParseOperation("import")
+	require.Error(t, err, "ParseOperation parses the key operations only")
+	_, err = activation.Operation(6).MarshalText()
+	require.ErrorIs(t, err, activation.ErrInvalid)
+}
