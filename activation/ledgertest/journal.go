@@ -682,6 +682,17 @@ func testBookFailAfter(t *testing.T, j, _ activation.Journal) {
 	h := history(t, j, firstTenant)
 	require.Equal(t, 3, len(h))
 	requireChain(t, h)
+
+	// An import whose commit was hidden: the identical retry finds it at the
+	// head and records nothing more.
+	fi := &FailingJournal{Inner: j, FailAfter: 1}
+	corrected := subscription(firstTenant)
+	corrected.Seats = 7
+	require.ErrorIs(t, book(fi).Import(context.Background(), corrected, fixtureDay), ErrInjected)
+	require.NoError(t, book(fi).Import(context.Background(), corrected, fixtureDay))
+	h = history(t, j, firstTenant)
+	require.Equal(t, 4, len(h), "the retried import was recorded twice or not at all")
+	requireChain(t, h)
 }
 
 func testBookCommitLate(t *testing.T, j, _ activation.Journal) {
