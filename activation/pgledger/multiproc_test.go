@@ -1,0 +1,5 @@
+package pgledger_test
+
+const workerEnv = "PGLEDGER_TEST_WORKER"
+
+func workerMain() int { return 2 }
