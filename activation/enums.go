@@ -28,13 +28,21 @@ const (
 
 const numOps = 4
 
+// Import is the operation of a record made by [Book.Import]: a subscription
+// recorded as it stands elsewhere, or a correction of one. It is not one of
+// the four key operations: Valid reports false for it and Apply refuses it.
+const Import Operation = numOps + 1
+
 var opNames = [numOps + 1]string{"", "add-seats", "extend-end", "renew", "activate"}
 
-// String returns "add-seats", "extend-end", "renew" or "activate", or
-// "Operation(N)" for any other value.
+// String returns "add-seats", "extend-end", "renew", "activate" or "import",
+// or "Operation(N)" for any other value.
 func (op Operation) String() string {
 	if op.Valid() {
 		return opNames[op]
+	}
+	if op == Import {
+		return "import"
 	}
 	return "Operation(" + strconv.Itoa(int(op)) + ")"
 }

@@ -24,6 +24,9 @@ import (
 // Explain is computed when called, never by Apply. It never shows the key.
 // For the zero Outcome it returns "no redemption".
 func (o Outcome) Explain() string {
+	if o.Op == Import {
+		return o.explainImport()
+	}
 	if !o.Op.Valid() || !o.Applied.Valid() {
 		return "no redemption"
 	}

@@ -65,7 +65,7 @@ const (
 	memFirstBlock = 4 << 10 // bytes; each next block doubles, up to memMaxBlock
 	memBlockBits  = 20
 	memMaxBlock   = 1 << memBlockBits
-	memMaxRecord  = 1024 // more than any encoded record (about 64 + 36 varints + 3 times)
+	memMaxRecord  = 1024 // more than any encoded record (about 64 + 40 varints + 4 times)
 	memPosBits    = 44   // 2^24 blocks of 1 MiB: 16 TiB
 	memPosMask    = 1<<memPosBits - 1
 	memMinIndex   = 64
@@ -224,6 +224,10 @@ func (l *MemoryLedger) encode(b []byte, rec *Record) []byte {
 	o := &rec.Outcome
 	b = append(b, rec.Fingerprint[:]...)
 	b = append(b, rec.Request[:]...)
+	b = binary.AppendVarint(b, rec.Seq)
+	b = binary.AppendUvarint(b, uint64(l.strs.id(rec.KeyTail)))
+	b = binary.AppendUvarint(b, uint64(l.strs.id(rec.Policy)))
+	b = l.appendTime(b, rec.RecordedAt)
 	b = binary.AppendVarint(b, int64(o.Op))
 	b = binary.AppendVarint(b, int64(o.Applied))
 	b = l.appendTime(b, o.At)
@@ -268,6 +272,10 @@ func (l *MemoryLedger) decode(b []byte) (Record, []byte) {
 	d := memDecoder{b: b[w : w+int(n)]}
 	d.bytes(rec.Fingerprint[:])
 	d.bytes(rec.Request[:])
+	rec.Seq = d.int()
+	rec.KeyTail = l.strs.at(d.uint())
+	rec.Policy = l.strs.at(d.uint())
+	rec.RecordedAt = l.time(&d)
 	o := &rec.Outcome
 	o.Op = Operation(d.int())
 	o.Applied = Operation(d.int())

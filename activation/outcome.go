@@ -2,6 +2,7 @@ package activation
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/coterm/coterm/proration"
@@ -113,25 +114,25 @@ type tokenJSON struct {
 type monthsJSON struct {
 	Num     int64  `json:"num"`
 	Den     int64  `json:"den"`
-	Decimal string `json:"decimal"` // rounded half-even to 4 places, trailing zeros trimmed
+	Decimal string `json:"decimal,omitempty"` // rounded half-even to 4 places, trailing zeros trimmed; ignored on input
 }
 
-// MarshalJSON implements json.Marshaler. Dates are "YYYY-MM-DD", enums are
-// their names, the key is masked (only its last group shows), and the
-// explanation is included. There is no UnmarshalJSON: a masked key cannot
-// be read back.
+// MarshalJSON implements json.Marshaler. Dates are "YYYY-MM-DD" ("" for
+// the zero time), enums are their names ("" for the zero value, which means
+// unknown; Op and Applied may be "import"), the key is masked (only its last
+// group shows), and the explanation is included, with the months of an
+// extension as a decimal. An enum outside its type's values is an error
+// wrapping [ErrInvalid], never "Operation(7)". [Outcome.UnmarshalJSON] reads
+// it back.
 func (o Outcome) MarshalJSON() ([]byte, error) {
 	v := outcomeJSON{
-		Op:      o.Op.String(),
-		Applied: o.Applied.String(),
-		At:      dateString(o.At),
+		At: dateString(o.At),
 		Token: tokenJSON{
 			Key: o.Token.Key.String(), Product: o.Token.Product,
 			Seats: o.Token.Seats, TermMonths: o.Token.TermMonths,
 		},
 		Before:         o.Before.toJSON(),
 		After:          o.After.toJSON(),
-		StateBefore:    o.StateBefore.String(),
 		Remaining:      o.Remaining,
 		TermDays:       o.TermDays,
 		NewRemaining:   o.NewRemaining,
@@ -141,17 +142,152 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 		Residue:        o.Residue,
 		DaysAdded:      o.DaysAdded,
 		DaysLost:       o.DaysLost,
-		Rounding:       o.Rounding.String(),
-		Convention:     o.Convention.String(),
 		CapFactor:      o.CapFactor,
 		Replayed:       o.Replayed,
 		Explanation:    o.Explain(),
 	}
+	var err error
+	if v.Op, err = jsonOp("op", o.Op); err != nil {
+		return nil, err
+	}
+	if v.Applied, err = jsonOp("applied", o.Applied); err != nil {
+		return nil, err
+	}
+	switch {
+	case o.StateBefore != 0 && !o.StateBefore.Valid():
+		return nil, invalid("outcome JSON: stateBefore %s", o.StateBefore)
+	case !o.Rounding.Valid():
+		return nil, invalid("outcome JSON: rounding %s", o.Rounding)
+	case !o.Convention.Valid():
+		return nil, invalid("outcome JSON: convention %s", o.Convention)
+	case o.Anchor != 0 && !o.Anchor.Valid():
+		return nil, invalid("outcome JSON: anchor %s", o.Anchor)
+	}
+	if o.StateBefore != 0 {
+		v.StateBefore = o.StateBefore.String()
+	}
+	v.Rounding, v.Convention = o.Rounding.String(), o.Convention.String()
 	if o.Anchor != 0 {
 		v.Anchor = o.Anchor.String()
 	}
 	if o.MonthsDen > 0 {
 		v.Months = &monthsJSON{Num: o.MonthsNum, Den: o.MonthsDen, Decimal: o.Months(4).String()}
+	} else if o.MonthsNum != 0 || o.MonthsDen != 0 {
+		// Not an extension's months: kept exactly, without a decimal.
+		v.Months = &monthsJSON{Num: o.MonthsNum, Den: o.MonthsDen}
 	}
 	return json.Marshal(v)
+}
+
+// jsonOp returns the JSON name of op: "" for the zero value, "import", or
+// one of the four operations; any other value is an error.
+func jsonOp(field string, op Operation) (string, error) {
+	switch {
+	case op == 0:
+		return "", nil
+	case op == Import || op.Valid():
+		return op.String(), nil
+	}
+	return "", invalid("outcome JSON: %s %s", field, op)
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it reads what
+// [Outcome.MarshalJSON] writes. Dates are "YYYY-MM-DD" or "" (the zero time)
+// and come back at 00:00 UTC; enums are their names, or "" for the zero
+// value. The derived fields — "explanation" and the "decimal" of "months" —
+// are ignored, as are unknown fields; the exact months are read from "num"
+// and "den".
+//
+// The key cannot be read back: the JSON holds only its masked form, so
+// Token.Key is always the zero Key after UnmarshalJSON, whatever "key" holds
+// (it is not parsed, so it is never echoed in an error either). Look the key
+// up by its fingerprint where the clear key is known.
+//
+// Errors wrap [ErrInvalid], name the field and never quote the input.
+func (o *Outcome) UnmarshalJSON(b []byte) error {
+	var v outcomeJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return invalid("outcome JSON: field %q: want %s", te.Field, te.Type)
+		}
+		return invalid("outcome JSON: malformed")
+	}
+	var out Outcome
+	var err error
+	if out.Op, err = parseJSONOp("op", v.Op); err != nil {
+		return err
+	}
+	if out.Applied, err = parseJSONOp("applied", v.Applied); err != nil {
+		return err
+	}
+	if out.At, err = parseJSONDate("at", v.At); err != nil {
+		return err
+	}
+	out.Token = token.Token{Product: v.Token.Product, Seats: v.Token.Seats, TermMonths: v.Token.TermMonths}
+	if out.Before, err = v.Before.fromJSON("before"); err != nil {
+		return err
+	}
+	if out.After, err = v.After.fromJSON("after"); err != nil {
+		return err
+	}
+	if v.StateBefore != "" {
+		if out.StateBefore, err = ParseState(v.StateBefore); err != nil {
+			return invalid("outcome JSON: stateBefore: want active, expired, disabled, deleted, none or \"\"")
+		}
+	}
+	out.Remaining, out.TermDays, out.NewRemaining, out.TermMonths = v.Remaining, v.TermDays, v.NewRemaining, v.TermMonths
+	out.SeatDaysBefore, out.SeatDaysAfter, out.Residue = v.SeatDaysBefore, v.SeatDaysAfter, v.Residue
+	if v.Months != nil {
+		out.MonthsNum, out.MonthsDen = v.Months.Num, v.Months.Den
+	}
+	out.DaysAdded, out.DaysLost = v.DaysAdded, v.DaysLost
+	if out.Rounding, err = proration.ParseRounding(v.Rounding); err != nil {
+		return invalid("outcome JSON: rounding: want half-even, half-up, down or up")
+	}
+	if out.Convention, err = proration.ParseConvention(v.Convention); err != nil {
+		return invalid("outcome JSON: convention: want calendar-months or exact-seat-days")
+	}
+	if v.Anchor != "" {
+		if out.Anchor, err = ParseAnchor(v.Anchor); err != nil {
+			return invalid("outcome JSON: anchor: want redemption-day, old-end or nothing")
+		}
+	}
+	out.CapFactor, out.Replayed = v.CapFactor, v.Replayed
+	*o = out
+	return nil
+}
+
+// parseJSONOp reads what jsonOp writes.
+func parseJSONOp(field, s string) (Operation, error) {
+	if op, ok := jsonOpNames()[s]; ok {
+		return op, nil
+	}
+	return 0, invalid("outcome JSON: %s: want add-seats, extend-end, renew, activate, import or \"\"", field)
+}
+
+func jsonOpNames() map[string]Operation {
+	return map[string]Operation{"": 0, "add-seats": AddSeats, "extend-end": ExtendEnd, "renew": Renew, "activate": Activate, "import": Import}
+}
+
+// parseJSONDate reads what dateString writes: "YYYY-MM-DD", or "" for the
+// zero time.
+func parseJSONDate(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, invalid("outcome JSON: %s: want a date YYYY-MM-DD", field)
+	}
+	return d, nil
+}
+
+// fromJSON is Subscription.UnmarshalJSON on the decoded fields.
+func (v subscriptionJSON) fromJSON(field string) (Subscription, error) {
+	end, err := parseJSONDate(field+".end", v.End)
+	if err != nil {
+		return Subscription{}, err
+	}
+	return Subscription{Tenant: v.Tenant, Product: v.Product, Seats: v.Seats, End: end}, nil
 }
