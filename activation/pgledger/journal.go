@@ -295,3 +295,13 @@ func (s *Store) many(ctx context.Context, sql string, args ...any) (recs []activ
 	})
 	return recs, err
 }
+
+// encodeRecord returns the lossless encoding of rec that the record column
+// keeps; a record holding a product key is an error that does not show it.
+func encodeRecord(rec activation.Record) ([]byte, error) { return rec.MarshalBinary() }
+
+func decodeRecord(b []byte) (activation.Record, error) {
+	var rec activation.Record
+	err := rec.UnmarshalBinary(b)
+	return rec, err
+}
