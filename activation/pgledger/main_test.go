@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,48 +23,49 @@ import (
 )
 
 // The server the tests use: COTERM_TEST_DATABASE_URL if set, else a
-// throwaway cluster TestMain starts when PostgreSQL's server programs are
-// installed.
+// throwaway cluster started when the first test needs one (so that listing
+// the tests and fuzzing start none) if PostgreSQL's server programs are
+// installed, stopped and removed when the tests end.
 var (
+	serverOnce sync.Once
 	adminURL   string   // where the tests create a schema per case
 	owned      *cluster // the throwaway cluster, nil if the URL was given
-	skipReason string   // why the tests that need a server skip
+	noServer   string   // why there is no server: the tests skip, or fail under CI=true
+	serverErr  error    // the cluster would not start
 	schemaSeq  atomic.Int64
 )
 
 const howToRun = "no PostgreSQL server for the pgledger tests: set COTERM_TEST_DATABASE_URL to a database the tests may create schemas in, " +
-	"or install PostgreSQL's server programs (Debian: apt-get install postgresql) so that the tests start a throwaway cluster"
+	"or install PostgreSQL's server programs (Debian: apt-get install postgresql; they need not be on PATH) so that the tests start a throwaway cluster"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(workerEnv) != "" {
 		os.Exit(workerMain())
 	}
-	os.Exit(run(m))
+	code := m.Run()
+	if owned != nil {
+		owned.remove()
+	}
+	os.Exit(code)
 }
 
-func run(m *testing.M) int {
-	switch u := os.Getenv("COTERM_TEST_DATABASE_URL"); {
-	case u != "":
+// startServer finds or starts the server, once.
+func startServer() {
+	if u := os.Getenv("COTERM_TEST_DATABASE_URL"); u != "" {
 		adminURL = u
-	default:
-		bindir := serverBinDir()
-		if bindir == "" {
-			if os.Getenv("CI") == "true" {
-				fmt.Fprintln(os.Stderr, "FAIL:", howToRun)
-				return 1
-			}
-			skipReason = howToRun
-			return m.Run()
-		}
-		c, err := startCluster(bindir)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "FAIL: start a throwaway PostgreSQL cluster:", err)
-			return 1
-		}
-		defer c.remove()
-		owned, adminURL = c, c.url()
+		return
 	}
-	return m.Run()
+	bindir := serverBinDir()
+	if bindir == "" {
+		noServer = howToRun
+		return
+	}
+	c, err := startCluster(bindir)
+	if err != nil {
+		serverErr = fmt.Errorf("start a throwaway PostgreSQL cluster: %w", err)
+		return
+	}
+	owned, adminURL = c, c.url()
 }
 
 // serverBinDir returns the directory of initdb and pg_ctl, or "".
@@ -193,11 +195,18 @@ func (c *cluster) url() string {
 	return fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable", c.dir, clusterPort)
 }
 
-// needDB skips t when there is no server.
+// needDB starts the server if need be; it skips t when there is none
+// (fails it under CI=true).
 func needDB(t testing.TB) {
 	t.Helper()
-	if skipReason != "" {
-		t.Skip(skipReason)
+	serverOnce.Do(startServer)
+	switch {
+	case serverErr != nil:
+		t.Fatal(serverErr)
+	case noServer != "" && os.Getenv("CI") == "true":
+		t.Fatal(noServer)
+	case noServer != "":
+		t.Skip(noServer)
 	}
 }
 
