@@ -1,21 +1,79 @@
 package activation
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
 
 // Book keeps every tenant's subscriptions and their history in a [Journal]:
 // exactly once per key, with no lost update, for any number of Books in any
 // number of processes sharing one Journal.
+//
+// # Histories
+//
+// Each subscription, named by (tenant, product), has a history: records with
+// Seq 1, 2, 3, …, each holding an [Outcome] whose Before is the previous
+// record's After (none for the first). Redemptions ([Book.Redeem]) and
+// imports ([Book.Import], Operation [Import]) are both records, so the
+// history explains every change of seats and end date. The current state is
+// the last record's After (the head).
+//
+// # Exactly once, no lost update
+//
+// Redeem reads the head, computes the redemption on it with Policy, and
+// appends the record at Seq = head's Seq + 1. The Journal stores it only if
+// that place is free and the key's fingerprint is new. If the place is taken
+// (another redemption or import came first), Redeem reads the new head,
+// recomputes and tries again, for as long as ctx allows. If the key is taken,
+// the request answers as one for a recorded key.
+//
+// A request for a recorded key answers before any other check (the day
+// order, a preview's Seq, the policy): the identical request — same key,
+// tenant, product, the token's product, seats and term, operation and day,
+// but not the state before — replays the recorded Outcome with Replayed set,
+// even after other keys moved the subscription on; any other request is
+// [ErrAlreadyRedeemed], whose message says nothing about the first. A refused
+// redemption and bad input record nothing and do not spend the key.
+//
+// # Failures of the store
+//
+// A Journal error is returned wrapped (errors.Is finds it), never as a
+// refusal: when an answer depends on a store call that failed, the error is
+// the store's. The store may have committed before failing; retrying the
+// identical request then replays the recorded Outcome, so retries converge
+// on exactly one applied record.
+//
+// # Bad input
+//
+// Tenants and products are compared byte for byte and must be 1 … 256 bytes
+// of valid UTF-8 without characters of the Unicode categories Cc, Cf, Zl or
+// Zp, and must not themselves be a product key (the error does not echo
+// them). A day before the subscription's last record, a key for another
+// product, a zero key, a nil Journal or context are errors too. All wrap
+// [ErrInvalid] (or [ErrProductMismatch]) and change nothing.
 type Book struct {
-	// Policy computes every redemption and the lifecycle dates of Due.
+	// Policy computes every redemption and the lifecycle dates of Due. Its
+	// Name is recorded with every record.
 	Policy Policy
 	// Journal stores the records. It must not be nil.
 	Journal Journal
+
+	// Clock, if not nil, gives the wall-clock time recorded as
+	// Record.RecordedAt (for tests); nil means time.Now.
+	Clock func() time.Time
+	// Retries, if not nil, counts the times a redemption or import found
+	// its place taken and was computed again on a newer head.
+	Retries *atomic.Int64
 }
 
 // Deadline is a lifecycle date (R8) of a subscription in a [Book]: State
@@ -26,38 +84,515 @@ type Deadline struct {
 	Date            time.Time
 }
 
-// Import operation: the Operation of a record made by [Book.Import].
-// (Declared by the book's implementation.)
+// Preview is a subscription's current state in a [Book] and every option of
+// a key on it, as [Book.Preview] computed them.
+type Preview struct {
+	// Subscription is the state the options were computed on: the head's
+	// After, or none (Seats 0, zero End) for a subscription the book does not
+	// track.
+	Subscription Subscription
+	// Seq is the head's Seq, 0 for a subscription the book does not track.
+	// [Book.RedeemIfUnchanged] with this Seq redeems only if the subscription
+	// has not changed since.
+	Seq int64
+	// Options lists the four operations as [Policy.Options] does.
+	Options []Option
+}
 
-var errBookTODO = errors.New("activation: book: not implemented yet")
+// ErrChanged: [Book.RedeemIfUnchanged] found the subscription changed since
+// the preview it names. Nothing was recorded; the key is not spent.
+var ErrChanged = errors.New("activation: subscription changed since the preview")
+
+// MaxNameLen is the largest tenant or product name a [Book] accepts, in bytes.
+const MaxNameLen = 256
+
+// historyPage is how many records History asks the Journal for at once.
+const historyPage = 1000
+
+// anySeq is the expected Seq of a Redeem that accepts any head.
+const anySeq = -1
+
+// errJournalBroken reports a Journal that broke its contract.
+var errJournalBroken = errors.New("activation: book: journal returned a record that does not answer the request")
 
 // Import records a subscription as it stands elsewhere (the admin portal) on
 // day at: it starts tracking it, or records a correction of one already
-// tracked. No key is involved. An import equal to the head records nothing.
+// tracked. No key is involved. The record's Op is [Import], its Before the
+// head's After (none for the first), its After s with End as a date at
+// 00:00 UTC. An import equal to the head — or a none subscription for one
+// the book does not track — records nothing.
+//
+// s must be valid ([Subscription.Validate]) with a tenant and product a Book
+// accepts; at must not be before the subscription's last record.
 func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
-	return errBookTODO
+	if err := b.check(ctx, "import"); err != nil {
+		return err
+	}
+	if err := checkNames(s.Tenant, s.Product); err != nil {
+		return err
+	}
+	end, err := validateSubscription(&s)
+	if err != nil {
+		return err
+	}
+	if !s.IsNone() {
+		s.End = end.Time()
+	}
+	day, err := checkDay(at)
+	if err != nil {
+		return err
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("activation: book: import: %w", err)
+		}
+		head, ok, err := b.head(ctx, s.Tenant, s.Product)
+		if err != nil {
+			return err
+		}
+		before := Subscription{Tenant: s.Tenant, Product: s.Product}
+		if ok {
+			if err := checkOrder(day, &head); err != nil {
+				return err
+			}
+			before = head.Outcome.After
+		}
+		if sameState(before, s) {
+			return nil
+		}
+		rec := Record{
+			Outcome: Outcome{
+				Op: Import, Applied: Import, At: day.Time(),
+				Before: before, After: s, StateBefore: b.Policy.State(before, at),
+			},
+			Seq: head.Seq + 1, Policy: b.Policy.Name, RecordedAt: b.now(),
+		}
+		stored, taken, err := b.Journal.Append(ctx, rec)
+		switch {
+		case err != nil:
+			return fmt.Errorf("activation: book: import: journal: %w", err)
+		case taken == PlaceTaken && samePlace(&stored, &rec):
+			b.retried()
+			continue
+		case taken != NothingTaken:
+			return fmt.Errorf("activation: book: import: %w", errJournalBroken)
+		}
+		return nil
+	}
+}
+
+// sameState reports whether a and b are the same subscription state: the
+// same seats and end date (as dates).
+func sameState(a, b Subscription) bool {
+	if a.IsNone() || b.IsNone() {
+		return a.IsNone() && b.IsNone()
+	}
+	return a.Seats == b.Seats && proration.DayOf(a.End) == proration.DayOf(b.End)
 }
 
 // Subscription returns the current state of (tenant, product); ok is false if
 // the book has none.
 func (b *Book) Subscription(ctx context.Context, tenant, product string) (s Subscription, ok bool, err error) {
-	return Subscription{}, false, errBookTODO
+	if err := b.check(ctx, "subscription"); err != nil {
+		return Subscription{}, false, err
+	}
+	if err := checkNames(tenant, product); err != nil {
+		return Subscription{}, false, err
+	}
+	head, ok, err := b.head(ctx, tenant, product)
+	if err != nil || !ok {
+		return Subscription{}, false, err
+	}
+	return head.Outcome.After, true, nil
+}
+
+// Subscriptions returns the current state of every subscription the book
+// tracks, ordered by tenant, then product (byte order).
+func (b *Book) Subscriptions(ctx context.Context) ([]Subscription, error) {
+	if err := b.check(ctx, "subscriptions"); err != nil {
+		return nil, err
+	}
+	heads, err := b.Journal.Heads(ctx, time.Time{}, time.Time{})
+	if err != nil {
+		return nil, fmt.Errorf("activation: book: subscriptions: journal: %w", err)
+	}
+	out := make([]Subscription, len(heads))
+	for i := range heads {
+		out[i] = recordUTC(heads[i]).Outcome.After
+	}
+	return out, nil
 }
 
 // Redeem applies the key to the current state of (tenant, product) and
 // records it, exactly once. A subscription the book does not track starts
-// from none (only Activate applies, R7).
+// from none (only Activate applies, R7). See [Book] for what answers a
+// request for a recorded key, the retries after a lost race, and store
+// failures.
+//
+// On success the Outcome is the new one (Replayed false) or the recorded one
+// of this identical request (Replayed true); its Token.Key is t.Key. A refusal
+// ([ErrNotAllowed], [ErrExtensionCap], [ErrProductMismatch], [ErrSeatLimit],
+// [ErrInvalid] for bad input or a day before the last record) records
+// nothing.
 func (b *Book) Redeem(ctx context.Context, tenant, product string, t token.Token, op Operation, at time.Time) (Outcome, error) {
-	return Outcome{}, errBookTODO
+	return b.redeem(ctx, tenant, product, anySeq, &t, op, at)
 }
 
-// History returns every record of (tenant, product), oldest first.
+// RedeemIfUnchanged is [Book.Redeem] that succeeds only if the subscription's
+// head is still at seq, the Seq of a [Book.Preview] (0: still untracked):
+// otherwise it fails with [ErrChanged] and records nothing. A request for a
+// recorded key answers as in Redeem, before this check.
+func (b *Book) RedeemIfUnchanged(ctx context.Context, tenant, product string, seq int64, t token.Token, op Operation, at time.Time) (Outcome, error) {
+	if seq < 0 {
+		return Outcome{}, invalid("book: redeem: Seq %d, want 0 or more", seq)
+	}
+	return b.redeem(ctx, tenant, product, seq, &t, op, at)
+}
+
+func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (Outcome, error) {
+	if err := b.check(ctx, "redeem"); err != nil {
+		return Outcome{}, err
+	}
+	if err := checkRequest(tenant, product, t); err != nil {
+		return Outcome{}, err
+	}
+	fp := t.Key.Fingerprint()
+	id := bookRequestID(fp, tenant, product, t, op, at)
+	for {
+		if err := ctx.Err(); err != nil {
+			return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, err)
+		}
+		head, ok, err := b.head(ctx, tenant, product)
+		if err != nil {
+			return Outcome{}, err
+		}
+		rec, err := b.compute(&head, ok, tenant, product, want, t, op, at)
+		if err != nil {
+			return b.refused(ctx, fp, id, t, err)
+		}
+		rec.Fingerprint, rec.Request = fp, id
+		stored, taken, err := b.Journal.Append(ctx, rec)
+		if err != nil {
+			return Outcome{}, fmt.Errorf("activation: book: redeem %v: journal: %w", t.Key, err)
+		}
+		switch {
+		case taken == NothingTaken:
+			o := rec.Outcome
+			o.Token.Key = t.Key
+			return o, nil
+		case taken == KeyTaken && stored.Fingerprint == fp:
+			return b.answer(t, id, &stored)
+		case taken == PlaceTaken && samePlace(&stored, &rec):
+			if want != anySeq {
+				return b.refused(ctx, fp, id, t, changed(want, t))
+			}
+			b.retried()
+			continue
+		}
+		return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, errJournalBroken)
+	}
+}
+
+// compute makes the record of redeeming t on head (ok false: none), or
+// returns why not: the subscription changed since want, the day is before the
+// head's, or Policy.Apply refuses.
+func (b *Book) compute(head *Record, ok bool, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (Record, error) {
+	if want != anySeq && want != head.Seq {
+		return Record{}, changed(want, t)
+	}
+	s := Subscription{Tenant: tenant, Product: product}
+	if ok {
+		if day := proration.DayOf(at); day.Valid() {
+			if err := checkOrder(day, head); err != nil {
+				return Record{}, err
+			}
+		}
+		s = head.Outcome.After
+	}
+	o, err := b.Policy.Apply(s, *t, op, at)
+	if err != nil {
+		return Record{}, err
+	}
+	o.Token.Key = token.Key{} // a journal stores fingerprints, never keys
+	return Record{Outcome: o, Seq: head.Seq + 1, KeyTail: t.Key.Last5(), Policy: b.Policy.Name, RecordedAt: b.now()}, nil
+}
+
+func changed(want int64, t *token.Token) error {
+	return fmt.Errorf("%w (previewed at record %d): %v not redeemed", ErrChanged, want, t.Key)
+}
+
+// refused answers a request that was refused: if the key is recorded it
+// answers as a request for a recorded key; otherwise it returns why. If the
+// lookup fails, the error is the store's, not the refusal.
+func (b *Book) refused(ctx context.Context, fp token.Fingerprint, id RequestID, t *token.Token, why error) (Outcome, error) {
+	stored, ok, err := b.Journal.Lookup(ctx, fp)
+	switch {
+	case err != nil:
+		return Outcome{}, fmt.Errorf("activation: book: redeem %v: journal lookup: %w", t.Key, err)
+	case !ok:
+		return Outcome{}, why
+	case stored.Fingerprint != fp:
+		return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, errJournalBroken)
+	}
+	return b.answer(t, id, &stored)
+}
+
+// answer turns the record of a spent key into a replay of the identical
+// request or ErrAlreadyRedeemed.
+func (b *Book) answer(t *token.Token, id RequestID, stored *Record) (Outcome, error) {
+	if stored.Request != id {
+		// Deliberately nothing from stored (R2).
+		return Outcome{}, fmt.Errorf("%w: %v", ErrAlreadyRedeemed, t.Key)
+	}
+	o := stored.Outcome.inUTC()
+	o.Token.Key = t.Key
+	o.Replayed = true
+	return o, nil
+}
+
+// samePlace reports whether stored is at rec's place, as a PlaceTaken answer
+// must be.
+func samePlace(stored, rec *Record) bool {
+	return stored.Seq == rec.Seq && stored.Outcome.After.Tenant == rec.Outcome.After.Tenant &&
+		stored.Outcome.After.Product == rec.Outcome.After.Product
+}
+
+// History returns every record of (tenant, product), oldest first, with
+// dates in UTC. It is empty for a subscription the book does not track.
 func (b *Book) History(ctx context.Context, tenant, product string) ([]Record, error) {
-	return nil, errBookTODO
+	if err := b.check(ctx, "history"); err != nil {
+		return nil, err
+	}
+	if err := checkNames(tenant, product); err != nil {
+		return nil, err
+	}
+	var out []Record
+	for {
+		page, err := b.Journal.History(ctx, tenant, product, int64(len(out)), historyPage)
+		if err != nil {
+			return nil, fmt.Errorf("activation: book: history: journal: %w", err)
+		}
+		for _, rec := range page {
+			if rec.Seq != int64(len(out))+1 {
+				return nil, fmt.Errorf("activation: book: history: %w", errJournalBroken)
+			}
+			out = append(out, recordUTC(rec))
+		}
+		if len(page) < historyPage {
+			return out, nil
+		}
+	}
+}
+
+// Lookup returns the record of key k, if it is spent: redeemed through a
+// Book (Seq ≥ 1) or claimed through a [Redeemer] on a store that is also a
+// [Ledger] (Seq 0).
+func (b *Book) Lookup(ctx context.Context, k token.Key) (Record, bool, error) {
+	if err := b.check(ctx, "lookup"); err != nil {
+		return Record{}, false, err
+	}
+	if k.IsZero() {
+		return Record{}, false, invalid("book: lookup: zero key")
+	}
+	fp := k.Fingerprint()
+	rec, ok, err := b.Journal.Lookup(ctx, fp)
+	switch {
+	case err != nil:
+		return Record{}, false, fmt.Errorf("activation: book: lookup %v: journal: %w", k, err)
+	case ok && rec.Fingerprint != fp:
+		return Record{}, false, fmt.Errorf("activation: book: lookup %v: %w", k, errJournalBroken)
+	}
+	return recordUTC(rec), ok, nil
+}
+
+// Preview returns the current state of (tenant, product), its head's Seq,
+// and every option of key t on it on day at (see [Policy.Options]). Pass the
+// Seq to [Book.RedeemIfUnchanged] to redeem only if nothing changed since.
+// It records nothing and does not look the key up.
+func (b *Book) Preview(ctx context.Context, tenant, product string, t token.Token, at time.Time) (Preview, error) {
+	if err := b.check(ctx, "preview"); err != nil {
+		return Preview{}, err
+	}
+	if err := checkRequest(tenant, product, &t); err != nil {
+		return Preview{}, err
+	}
+	head, ok, err := b.head(ctx, tenant, product)
+	if err != nil {
+		return Preview{}, err
+	}
+	p := Preview{Subscription: Subscription{Tenant: tenant, Product: product}}
+	if ok {
+		if day := proration.DayOf(at); day.Valid() {
+			if err := checkOrder(day, &head); err != nil {
+				return Preview{}, err
+			}
+		}
+		p.Subscription, p.Seq = head.Outcome.After, head.Seq
+	}
+	p.Options = b.Policy.Options(p.Subscription, t, at)
+	return p, nil
 }
 
 // Due lists the lifecycle dates (R8) of every subscription in the book that
-// fall in [from, to).
+// fall in [from, to): the day it expires (its end date), is disabled (after
+// the policy's GraceDays) and is deleted (after DisabledDays more), as of its
+// current state. A state the policy gives no days (GraceDays 0) has no date.
+// The list is ordered by date, then tenant, product and state. A zero from
+// has no lower bound, a zero to no upper bound.
 func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) {
-	return nil, errBookTODO
+	if err := b.check(ctx, "due"); err != nil {
+		return nil, err
+	}
+	p := &b.Policy
+	span := p.GraceDays + p.DisabledDays
+	lower := time.Time{}
+	if !from.IsZero() {
+		if f := proration.DayOf(from) - proration.Day(span); f > proration.MinDay && f.Valid() {
+			lower = f.Time()
+		}
+	}
+	heads, err := b.Journal.Heads(ctx, lower, to)
+	if err != nil {
+		return nil, fmt.Errorf("activation: book: due: journal: %w", err)
+	}
+	var out []Deadline
+	for _, h := range heads {
+		s := recordUTC(h).Outcome.After
+		if s.IsNone() {
+			continue
+		}
+		end := proration.DayOf(s.End)
+		add := func(st State, d proration.Day) {
+			if d.Valid() && (from.IsZero() || d >= proration.DayOf(from)) && (to.IsZero() || d < proration.DayOf(to)) {
+				out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time()})
+			}
+		}
+		if p.GraceDays > 0 {
+			add(Expired, end)
+		}
+		if p.DisabledDays > 0 {
+			add(Disabled, end+proration.Day(p.GraceDays))
+		}
+		add(Deleted, end+proration.Day(span))
+	}
+	slices.SortFunc(out, func(a, b Deadline) int {
+		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Tenant, b.Tenant),
+			cmp.Compare(a.Product, b.Product), cmp.Compare(a.State, b.State))
+	})
+	return out, nil
+}
+
+// check refuses a nil Book, a Book without a Journal or with an invalid
+// Policy, and a nil context.
+func (b *Book) check(ctx context.Context, what string) error {
+	switch {
+	case b == nil:
+		return invalid("book: %s: nil Book", what)
+	case b.Journal == nil:
+		return invalid("book: %s: Book has no Journal", what)
+	case ctx == nil:
+		return invalid("book: %s: nil context", what)
+	}
+	if err := b.Policy.Validate(); err != nil {
+		return fmt.Errorf("activation: book: %s: %w", what, err)
+	}
+	return nil
+}
+
+// head returns the head of (tenant, product) with its dates in UTC.
+func (b *Book) head(ctx context.Context, tenant, product string) (Record, bool, error) {
+	head, ok, err := b.Journal.Head(ctx, tenant, product)
+	switch {
+	case err != nil:
+		return Record{}, false, fmt.Errorf("activation: book: journal head: %w", err)
+	case !ok:
+		return Record{}, false, nil
+	case head.Seq < 1 || head.Outcome.After.Tenant != tenant || head.Outcome.After.Product != product:
+		return Record{}, false, errJournalBroken
+	}
+	return recordUTC(head), true, nil
+}
+
+// recordUTC returns rec with its times as the same instants in UTC: a
+// Journal may return them in another location, and every date here is read
+// in its own location.
+func recordUTC(rec Record) Record {
+	rec.Outcome = rec.Outcome.inUTC()
+	rec.RecordedAt = rec.RecordedAt.UTC()
+	return rec
+}
+
+func (b *Book) now() time.Time {
+	if b.Clock != nil {
+		return b.Clock().UTC().Round(0)
+	}
+	return time.Now().UTC().Round(0)
+}
+
+func (b *Book) retried() {
+	if b.Retries != nil {
+		b.Retries.Add(1)
+	}
+}
+
+// checkDay returns the Day of at, or the error Apply gives for it.
+func checkDay(at time.Time) (proration.Day, error) {
+	day := proration.DayOf(at)
+	if !day.Valid() {
+		return 0, invalidWrap("day", day.Check())
+	}
+	if day == proration.MinDay {
+		return 0, invalid("day is the zero date 0001-01-01")
+	}
+	return day, nil
+}
+
+// checkOrder refuses a day before the head's.
+func checkOrder(day proration.Day, head *Record) error {
+	if last := proration.DayOf(head.Outcome.At); day < last {
+		return invalid("book: day %s is before the subscription's last record (%s)", day, last)
+	}
+	return nil
+}
+
+// checkRequest checks the names and the key of a redemption request.
+func checkRequest(tenant, product string, t *token.Token) error {
+	if err := checkNames(tenant, product); err != nil {
+		return err
+	}
+	if t.Key.IsZero() {
+		return invalid("book: zero key")
+	}
+	// A key for another product is refused by Apply, after the key was
+	// looked up; its name must be one a Book accepts, as the error names it.
+	return checkName("the key's product", t.Product)
+}
+
+func checkNames(tenant, product string) error {
+	if err := checkName("tenant", tenant); err != nil {
+		return err
+	}
+	return checkName("product", product)
+}
+
+// checkName checks a tenant or product name for a Book. The error never
+// echoes the name.
+func checkName(what, s string) error {
+	switch {
+	case s == "":
+		return invalid("book: %s is empty", what)
+	case len(s) > MaxNameLen:
+		return invalid("book: %s has %d bytes, want at most %d", what, len(s), MaxNameLen)
+	case !utf8.ValidString(s):
+		return invalid("book: %s is not valid UTF-8", what)
+	}
+	for i, r := range s {
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return invalid("book: %s has the control, format or separator character %U at byte %d", what, r, i)
+		}
+	}
+	if _, err := token.ParseKey(s); err == nil {
+		return invalid("book: %s is a product key; a key is never stored in clear", what)
+	}
+	return nil
 }
