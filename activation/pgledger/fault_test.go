@@ -59,44 +59,72 @@ func rowsOf(t *testing.T, s *pgledger.Store, fp token.Fingerprint) int {
 	return n
 }
 
-// TestLostConnectionRedeemer cuts the connection of a Redeemer's claim before
-// the server commits it and after: the caller gets an error; the identical
-// retry redeems in the first case and replays in the second; the key is
-// recorded exactly once.
-func TestLostConnectionRedeemer(t *testing.T) {
+// redeemFunc redeems tk once, through a Redeemer or a Book on store.
+type redeemFunc func(ctx context.Context, tk token.Token) (activation.Outcome, error)
+
+// clients are the two ways a key is spent on a Store.
+var clients = []struct {
+	name string
+	make func(store *pgledger.Store) redeemFunc
+}{
+	{"Redeemer", func(store *pgledger.Store) redeemFunc {
+		r := &activation.Redeemer{Policy: activation.PartnerCenter(), Ledger: store}
+		return func(ctx context.Context, tk token.Token) (activation.Outcome, error) {
+			return r.Redeem(ctx, testSubscription("contoso"), tk, activation.ExtendEnd, testDay)
+		}
+	}},
+	{"Book", func(store *pgledger.Store) redeemFunc {
+		b := &activation.Book{Policy: activation.PartnerCenter(), Journal: store}
+		return func(ctx context.Context, tk token.Token) (activation.Outcome, error) {
+			return b.Redeem(ctx, "contoso", "M365-E3", tk, activation.ExtendEnd, testDay)
+		}
+	}},
+}
+
+// TestLostConnection cuts the connection of a claim (through a Redeemer) or
+// an append (through a Book) before the server commits it and after: the
+// caller gets an error; the identical retry redeems in the first case and
+// replays in the second; the key is recorded exactly once.
+func TestLostConnection(t *testing.T) {
 	needCluster(t)
-	for _, f := range []fault{cutBeforeCommit, cutAfterCommit} {
-		t.Run(f.String(), func(t *testing.T) {
-			ctx := context.Background()
-			schema := freshSchema(t)
-			direct := openStore(t, schema, nil)
-			via, p := proxied(t, schema)
-			r := &activation.Redeemer{Policy: activation.PartnerCenter(), Ledger: via}
-			s, k := testSubscription("contoso"), testKey(t, "LOST", int(f))
-			tk := testToken(k, 25)
+	for _, c := range clients {
+		for _, f := range []fault{cutBeforeCommit, cutAfterCommit} {
+			t.Run(c.name+"/"+f.String(), func(t *testing.T) {
+				ctx := context.Background()
+				schema := freshSchema(t)
+				direct := openStore(t, schema, nil)
+				via, p := proxied(t, schema)
+				redeem := c.make(via)
+				k := testKey(t, "LOST", int(f))
+				tk := testToken(k, 25)
+				if c.name == "Book" {
+					// The import before the key: not the statement to cut.
+					require.NoError(t, (&activation.Book{Policy: activation.PartnerCenter(), Journal: via}).Import(ctx, testSubscription("contoso"), testDay))
+				}
 
-			fired := p.arm(f, insertPrefix)
-			_, err := r.Redeem(ctx, s, tk, activation.ExtendEnd, testDay)
-			require.Error(t, err, "the connection was cut: the caller must get an error")
-			<-fired
-			t.Logf("the caller's error: %v", err)
-			assert.NotContains(t, err.Error(), k.Reveal())
-			want := 0
-			if f == cutAfterCommit {
-				want = 1
-			}
-			require.Equal(t, want, rowsOf(t, direct, k.Fingerprint()), "records after the cut")
+				fired := p.arm(f, insertPrefix)
+				_, err := redeem(ctx, tk)
+				require.Error(t, err, "the connection was cut: the caller must get an error")
+				<-fired
+				t.Logf("the caller's error: %v", err)
+				assert.NotContains(t, err.Error(), k.Reveal())
+				want := 0
+				if f == cutAfterCommit {
+					want = 1
+				}
+				require.Equal(t, want, rowsOf(t, direct, k.Fingerprint()), "records after the cut")
 
-			o, err := r.Redeem(ctx, s, tk, activation.ExtendEnd, testDay)
-			require.NoError(t, err, "the identical retry")
-			require.Equal(t, f == cutAfterCommit, o.Replayed, "the retry replays iff the first attempt committed")
-			require.Equal(t, 1, rowsOf(t, direct, k.Fingerprint()), "records after the retry")
-			rec, ok, err := direct.Lookup(ctx, k.Fingerprint())
-			require.NoError(t, err)
-			require.True(t, ok)
-			o.Replayed, o.Token.Key = false, token.Key{}
-			require.Equal(t, o, rec.Outcome)
-		})
+				o, err := redeem(ctx, tk)
+				require.NoError(t, err, "the identical retry")
+				require.Equal(t, f == cutAfterCommit, o.Replayed, "the retry replays iff the first attempt committed")
+				require.Equal(t, 1, rowsOf(t, direct, k.Fingerprint()), "records after the retry")
+				rec, ok, err := direct.Lookup(ctx, k.Fingerprint())
+				require.NoError(t, err)
+				require.True(t, ok)
+				o.Replayed, o.Token.Key = false, token.Key{}
+				require.Equal(t, o, rec.Outcome)
+			})
+		}
 	}
 }
 

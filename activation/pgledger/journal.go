@@ -54,10 +54,13 @@ var errPlaceTakenByClaim = errors.New("pgledger: claim: the record's place in it
 // Append implements [activation.Journal]: it inserts rec with INSERT … ON
 // CONFLICT DO NOTHING and, when that inserted nothing, reads the record that
 // holds rec's key (first) or place in a new statement, as [activation.Taken]
-// says. A record with Seq 0 has no place (NULL); one with the zero
-// Fingerprint guards no key (NULL). Serialization failures and deadlocks
-// are retried.
+// says. rec.Seq must be 1 or more; a record with the zero Fingerprint (an
+// import) guards no key (NULL). Serialization failures and deadlocks are
+// retried.
 func (s *Store) Append(ctx context.Context, rec activation.Record) (activation.Record, activation.Taken, error) {
+	if rec.Seq < 1 {
+		return activation.Record{}, activation.NothingTaken, errors.New("pgledger: append: the record's Seq must be 1 or more")
+	}
 	args, err := insertArgs(rec)
 	if err != nil {
 		return activation.Record{}, activation.NothingTaken, fmt.Errorf("pgledger: append: %w", err)
