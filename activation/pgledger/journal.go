@@ -258,21 +258,32 @@ func (s *Store) History(ctx context.Context, tenant, product string, afterSeq in
 // Heads implements [activation.Journal]. The dates are from's and to's
 // calendar dates in their own locations.
 func (s *Store) Heads(ctx context.Context, from, to time.Time) ([]activation.Record, error) {
-	var cond []string
 	var args []any
 	if !from.IsZero() {
 		args = append(args, date(from))
-		cond = append(cond, fmt.Sprintf("r.end_after >= $%d", len(args)))
 	}
 	if !to.IsZero() {
 		args = append(args, date(to))
-		cond = append(cond, fmt.Sprintf("(r.end_after IS NULL OR r.end_after < $%d)", len(args)))
+	}
+	recs, err := s.many(ctx, headsSQL(!from.IsZero(), !to.IsZero()), args...)
+	return recs, wrap("heads", err)
+}
+
+// headsSQL returns sqlHeads with a lower bound ($1), an upper bound ($1 or
+// $2), both or neither. A subscription with no term (NULL end) is below
+// every upper bound.
+func headsSQL(from, to bool) string {
+	var cond []string
+	if from {
+		cond = append(cond, "r.end_after >= $1")
+	}
+	if to {
+		cond = append(cond, fmt.Sprintf("(r.end_after IS NULL OR r.end_after < $%d)", len(cond)+1))
 	}
 	if len(cond) == 0 {
 		cond = append(cond, "true")
 	}
-	recs, err := s.many(ctx, fmt.Sprintf(sqlHeads, strings.Join(cond, " AND ")), args...)
-	return recs, wrap("heads", err)
+	return fmt.Sprintf(sqlHeads, strings.Join(cond, " AND "))
 }
 
 // many reads every record that sql selects.
