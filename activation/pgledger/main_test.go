@@ -236,7 +236,7 @@ func withParams(base string, params map[string]string) string {
 		for _, k := range keys {
 			q.Set(k, params[k])
 		}
-		u.RawQuery = q.Encode()
+		u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20") // pgx reads + as itself
 		return u.String()
 	}
 	for _, k := range keys {
