@@ -80,11 +80,15 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// wrap prefixes err with the operation, and says what a caller needs to
-// know: whether anything can have been recorded.
+// wrap prefixes err with the operation, and says when the database could
+// not be reached.
 func wrap(op string, err error) error {
 	if err == nil {
 		return nil
+	}
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) {
+		return fmt.Errorf("pgledger: %s: cannot connect to the database: %w", op, err)
 	}
 	return fmt.Errorf("pgledger: %s: %w", op, err)
 }
@@ -106,7 +110,7 @@ func wrapWrite(op string, err error) error {
 	case pgconn.SafeToRetry(err):
 		return fmt.Errorf("pgledger: %s: the database was not reached, nothing was recorded: %w", op, err)
 	}
-	return fmt.Errorf("pgledger: %s: the connection failed, the record may or may not have been made (retry the identical request to find out): %w", op, err)
+	return fmt.Errorf("pgledger: %s: interrupted before the server answered, the record may or may not have been made (retry the identical request to find out): %w", op, err)
 }
 
 // redactedError replaces every occurrence of a password in the message of

@@ -23,7 +23,7 @@ func FuzzOpenNeverEchoesPassword(f *testing.F) {
 	cancel()
 	f.Fuzz(func(t *testing.T, before, password, after string) {
 		if len(password) < 6 || strings.Contains(before+after, password) ||
-			strings.Contains("pgledger: open: migrate: context canceled the database URL is not a valid PostgreSQL URL or connection string", password) {
+			strings.Contains("pgledger: open: cannot connect to the database: context canceled the database URL is not a valid PostgreSQL URL or connection string", password) {
 			return // too short to tell an echo from a coincidence
 		}
 		s, err := pgledger.Open(ctx, before+password+after)

@@ -78,15 +78,15 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if pool == nil {
 		return errors.New("pgledger: migrate: nil pool")
 	}
-	err := retry(ctx, func() error {
+	return wrap("migrate", runMigrations(ctx, pool))
+}
+
+func runMigrations(ctx context.Context, pool *pgxpool.Pool) error {
+	return retry(ctx, func() error {
 		return pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
 			return migrate(ctx, tx)
 		})
 	})
-	if err != nil {
-		return wrap("migrate", err)
-	}
-	return nil
 }
 
 func migrate(ctx context.Context, tx pgx.Tx) error {

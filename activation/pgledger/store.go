@@ -56,9 +56,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, redact(wrap("open", err), cfg.ConnConfig.Password)
 	}
-	if err := Migrate(ctx, pool); err != nil {
+	if err := runMigrations(ctx, pool); err != nil {
 		pool.Close()
-		return nil, redact(err, cfg.ConnConfig.Password)
+		return nil, redact(wrap("open", err), cfg.ConnConfig.Password)
 	}
 	return &Store{pool: pool, ownsPool: true}, nil
 }
