@@ -171,6 +171,24 @@ func BenchmarkBookRedeem(b *testing.B) {
 	}
 }
 
+// BenchmarkRedeemerRedeem: Redeemer.Redeem through the Store, one claim
+// (one INSERT) per key, each client on a subscription of its own.
+func BenchmarkRedeemerRedeem(b *testing.B) {
+	for _, clients := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			needDB(b)
+			s := benchStore(b)
+			benchRun.Add(1)
+			r := &activation.Redeemer{Policy: activation.PartnerCenter(), Ledger: s}
+			ctx := context.Background()
+			runClients(b, clients, func(c, i int) error {
+				_, err := r.Redeem(ctx, testSubscription(fmt.Sprintf("bench-%d", c)), testToken(benchKey(i), 1), activation.AddSeats, testDay)
+				return err
+			})
+		})
+	}
+}
+
 // BenchmarkBookRedeemOneSubscription: 16 clients redeem distinct keys on
 // one subscription; every lost race costs a retry (a new head, a new
 // append).

@@ -166,3 +166,30 @@ func TestAppendOnly(t *testing.T) {
 		assert.Contains(t, err.Error(), "append-only")
 	}
 }
+
+// TestRecordsWithoutKeyOrPlace: Append needs a place (Seq 1 or more), Claim
+// a key; a Claim whose place is another key's record is an error, not a
+// claim of that record; nothing is recorded by any of them.
+func TestRecordsWithoutKeyOrPlace(t *testing.T) {
+	needDB(t)
+	ctx := context.Background()
+	s := newStore(t)
+	k1, k2 := testKey(t, "PLACE", 1), testKey(t, "PLACE", 2)
+	after := testSubscription("contoso")
+
+	_, _, err := s.Append(ctx, activation.Record{Fingerprint: k1.Fingerprint(), Outcome: activation.Outcome{After: after}})
+	require.Error(t, err, "Append of a record with Seq 0")
+	_, _, err = s.Claim(ctx, activation.Record{Seq: 1, Outcome: activation.Outcome{After: after}})
+	require.Error(t, err, "Claim of a record without a key")
+	requireNoRows(t, s)
+
+	_, taken, err := s.Append(ctx, activation.Record{Fingerprint: k1.Fingerprint(), Seq: 1, Outcome: activation.Outcome{After: after}})
+	require.NoError(t, err)
+	require.Equal(t, activation.NothingTaken, taken)
+	_, inserted, err := s.Claim(ctx, activation.Record{Fingerprint: k2.Fingerprint(), Seq: 1, Outcome: activation.Outcome{After: after}})
+	require.Error(t, err, "Claim of a record whose place is taken by another key")
+	require.False(t, inserted)
+	_, ok, err := s.Lookup(ctx, k2.Fingerprint())
+	require.NoError(t, err)
+	require.False(t, ok)
+}
