@@ -589,13 +589,20 @@ func checkName(what, s string) error {
 		return invalid("book: %s is empty", what)
 	case len(s) > MaxNameLen:
 		return invalid("book: %s has %d bytes, want at most %d", what, len(s), MaxNameLen)
-	case !utf8.ValidString(s):
-		return invalid("book: %s is not valid UTF-8", what)
 	}
-	for i, r := range s {
-		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				return invalid("book: %s is not valid UTF-8 (byte %d)", what, i)
+			}
+		}
+		// ASCII has no Cf, Zl or Zp: its Cc are below space and DEL.
+		if r < 0x20 || r == 0x7f || r >= utf8.RuneSelf && unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
 			return invalid("book: %s has the control, format or separator character %U at byte %d", what, r, i)
 		}
+		i += size
 	}
 	if isKey(s) {
 		return invalid("book: %s is a product key; a key is never stored in clear", what)

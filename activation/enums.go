@@ -67,17 +67,22 @@ func ParseOperation(s string) (Operation, error) {
 	return 0, fmt.Errorf("%w: unknown operation %q (want add-seats, extend-end, renew or activate)", ErrInvalid, clip(s))
 }
 
-// MarshalText implements encoding.TextMarshaler. An unknown operation is an
-// error.
+// MarshalText implements encoding.TextMarshaler: the operation's name, also
+// "import" for [Import]. An unknown operation is an error.
 func (op Operation) MarshalText() ([]byte, error) {
-	if !op.Valid() {
+	if !op.Valid() && op != Import {
 		return nil, fmt.Errorf("%w: %s", ErrInvalid, op)
 	}
-	return []byte(opNames[op]), nil
+	return []byte(op.String()), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler with [ParseOperation].
+// UnmarshalText implements encoding.TextUnmarshaler with [ParseOperation],
+// and also reads "import" as [Import].
 func (op *Operation) UnmarshalText(b []byte) error {
+	if string(b) == "import" {
+		*op = Import
+		return nil
+	}
 	v, err := ParseOperation(string(b))
 	if err != nil {
 		return err

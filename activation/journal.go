@@ -48,10 +48,13 @@ import (
 //	-- History:
 //	SELECT record FROM records WHERE tenant = $1 AND product = $2 AND seq > $3
 //	    ORDER BY seq LIMIT $4;
-//	-- Heads: the last record of each subscription, then its end date:
+//	-- Heads: the last record of each subscription, then its end date (a
+//	-- NULL end, no term, is before every date; NULL bounds are open):
 //	SELECT record FROM (SELECT DISTINCT ON (tenant, product) tenant, product, end_after, record
 //	    FROM records WHERE seq IS NOT NULL ORDER BY tenant, product, seq DESC) AS heads
-//	    WHERE end_after >= $1 AND end_after < $2 ORDER BY tenant COLLATE "C", product COLLATE "C";
+//	    WHERE COALESCE(end_after, '-infinity') >= COALESCE($1, '-infinity')
+//	      AND COALESCE(end_after, '-infinity') < COALESCE($2, 'infinity')
+//	    ORDER BY tenant COLLATE "C", product COLLATE "C";
 type Journal interface {
 	// Append stores rec at its place, atomically, if that place is free and
 	// no record has rec.Fingerprint (a zero Fingerprint guards nothing). It

@@ -204,6 +204,12 @@ func ridAppendInt(b []byte, v int64) []byte {
 // ridAppendDate appends d's calendar date, in its own location, as
 // YYYY-MM-DD (years outside 0 … 9999 keep their sign and all their digits).
 func ridAppendDate(b []byte, d time.Time) []byte {
-	var s [24]byte
-	return ridAppend(b, d.AppendFormat(s[:0], time.DateOnly))
+	y, m, day := d.Date()
+	if y < 0 || y > 9999 {
+		var s [24]byte
+		return ridAppend(b, d.AppendFormat(s[:0], time.DateOnly))
+	}
+	// What AppendFormat(time.DateOnly) writes, without parsing the layout.
+	return append(b, 10, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10))
 }
