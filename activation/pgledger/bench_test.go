@@ -1,0 +1,258 @@
+package pgledger_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/activation/pgledger"
+	"github.com/coterm/coterm/token"
+)
+
+// The benchmarks share one pool of benchConns connections per run, so that
+// 64 clients are 64 concurrent statements, not 64 callers queueing for 4.
+const benchConns = 64
+
+var benchRun atomic.Int64 // distinguishes the keys of successive runs
+
+// benchStore opens a Store on a fresh schema, and the bare table of the
+// baseline beside it: the same columns, unique keys and indexes (LIKE …
+// INCLUDING ALL), without the append-only trigger.
+func benchStore(b *testing.B) *pgledger.Store {
+	b.Helper()
+	s := openStore(b, freshSchema(b), map[string]string{"pool_max_conns": fmt.Sprint(benchConns)})
+	_, err := s.Pool().Exec(context.Background(), `CREATE TABLE bench_bare (LIKE coterm_records INCLUDING ALL)`)
+	require.NoError(b, err)
+	return s
+}
+
+// runClients runs b.N operations spread over clients goroutines, each
+// taking the next operation number until there are none, and reports the
+// throughput and the p50 and p99 latency of one operation.
+func runClients(b *testing.B, clients int, op func(client, i int) error) {
+	b.Helper()
+	var next atomic.Int64
+	lat := make([][]time.Duration, clients)
+	errs := make([]error, clients)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for c := range clients {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				t0 := time.Now()
+				if err := op(c, i); err != nil {
+					errs[c] = err
+					return
+				}
+				lat[c] = append(lat[c], time.Since(t0))
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	for _, err := range errs {
+		require.NoError(b, err)
+	}
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "ops/s")
+	b.ReportMetric(float64(all[len(all)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(all[len(all)*99/100].Microseconds()), "p99-µs")
+}
+
+// benchOutcome is the Outcome of an add-seats redemption, as a Book
+// records it (without the key).
+func benchOutcome(b *testing.B) activation.Outcome {
+	b.Helper()
+	o, err := activation.PartnerCenter().Apply(testSubscription("bench"), testToken(benchKey(0), 1), activation.AddSeats, testDay)
+	require.NoError(b, err)
+	o.Token.Key = token.Key{}
+	return o
+}
+
+// benchRecord is a record of the size a Book writes: o on tenant's
+// subscription at seq, the n-th key of this run, a 5-character key tail and
+// the policy's name.
+func benchRecord(o activation.Outcome, tenant string, seq int64, n int) activation.Record {
+	var buf [16]byte
+	binary.BigEndian.PutUint64(buf[:], uint64(benchRun.Load()))
+	binary.BigEndian.PutUint64(buf[8:], uint64(n))
+	o.Before.Tenant, o.After.Tenant = tenant, tenant
+	return activation.Record{
+		Fingerprint: sha256.Sum256(buf[:]), Request: sha256.Sum256(append(buf[:], 'r')),
+		Outcome: o, Seq: seq, KeyTail: "KEY01", Policy: "partner-center", RecordedAt: time.Now(),
+	}
+}
+
+// BenchmarkBareInsert is the baseline: the bare INSERT … ON CONFLICT DO
+// NOTHING of a record's row into a table with the same unique keys and
+// indexes, through the same pool, each client on its own subscription.
+func BenchmarkBareInsert(b *testing.B) {
+	for _, clients := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			needDB(b)
+			s := benchStore(b)
+			benchRun.Add(1)
+			sql := strings.Replace(pgledger.SQLInsert, "coterm_records", "bench_bare", 1)
+			seqs := make([]int64, clients)
+			o := benchOutcome(b)
+			runClients(b, clients, func(c, i int) error {
+				seqs[c]++
+				args, err := pgledger.InsertArgs(benchRecord(o, fmt.Sprintf("bench-%d", c), seqs[c], i))
+				if err != nil {
+					return err
+				}
+				tag, err := s.Pool().Exec(context.Background(), sql, args...)
+				if err == nil && tag.RowsAffected() != 1 {
+					err = fmt.Errorf("inserted %d rows", tag.RowsAffected())
+				}
+				return err
+			})
+		})
+	}
+}
+
+// benchKey returns the i-th key of this run.
+func benchKey(i int) token.Key {
+	k, err := keyOf(fmt.Sprintf("B%04d", benchRun.Load()%10000), i)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
+// BenchmarkBookRedeem: Book.Redeem through the Store, each client on a
+// subscription of its own (imported first), one new key per redemption.
+// "cached-head" puts headCache (what a Book that keeps the last head it
+// saw would do) between the Book and the Store.
+func BenchmarkBookRedeem(b *testing.B) {
+	for _, cached := range []bool{false, true} {
+		for _, clients := range []int{1, 16, 64} {
+			name := fmt.Sprintf("clients=%d", clients)
+			if cached {
+				name = "cached-head/" + name
+			}
+			b.Run(name, func(b *testing.B) {
+				needDB(b)
+				s := benchStore(b)
+				benchRun.Add(1)
+				var j activation.Journal = s
+				if cached {
+					j = &headCache{Journal: s}
+				}
+				book := &activation.Book{Policy: activation.PartnerCenter(), Journal: j, Retries: new(atomic.Int64)}
+				ctx := context.Background()
+				for c := range clients {
+					require.NoError(b, book.Import(ctx, testSubscription(fmt.Sprintf("bench-%d", c)), testDay))
+				}
+				runClients(b, clients, func(c, i int) error {
+					_, err := book.Redeem(ctx, fmt.Sprintf("bench-%d", c), "M365-E3", testToken(benchKey(i), 1), activation.AddSeats, testDay)
+					return err
+				})
+				b.ReportMetric(float64(book.Retries.Load())/float64(b.N), "retries/op")
+			})
+		}
+	}
+}
+
+// BenchmarkRedeemerRedeem: Redeemer.Redeem through the Store, one claim
+// (one INSERT) per key, each client on a subscription of its own.
+func BenchmarkRedeemerRedeem(b *testing.B) {
+	for _, clients := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			needDB(b)
+			s := benchStore(b)
+			benchRun.Add(1)
+			r := &activation.Redeemer{Policy: activation.PartnerCenter(), Ledger: s}
+			ctx := context.Background()
+			runClients(b, clients, func(c, i int) error {
+				_, err := r.Redeem(ctx, testSubscription(fmt.Sprintf("bench-%d", c)), testToken(benchKey(i), 1), activation.AddSeats, testDay)
+				return err
+			})
+		})
+	}
+}
+
+// BenchmarkBookRedeemOneSubscription: 16 clients redeem distinct keys on
+// one subscription; every lost race costs a retry (a new head, a new
+// append).
+func BenchmarkBookRedeemOneSubscription(b *testing.B) {
+	const clients = 16
+	needDB(b)
+	s := benchStore(b)
+	benchRun.Add(1)
+	book := &activation.Book{Policy: activation.PartnerCenter(), Journal: s, Retries: new(atomic.Int64)}
+	ctx := context.Background()
+	require.NoError(b, book.Import(ctx, testSubscription("bench-one"), testDay))
+	runClients(b, clients, func(c, i int) error {
+		_, err := book.Redeem(ctx, "bench-one", "M365-E3", testToken(benchKey(i), 1), activation.AddSeats, testDay)
+		return err
+	})
+	b.ReportMetric(float64(book.Retries.Load())/float64(b.N), "retries/op")
+}
+
+// headCache is a Journal that answers Head from the last head it saw of a
+// subscription (the record it appended, or the one Head read), and forgets
+// it when an Append finds its place taken. It shows what a Book that keeps
+// its last head would cost: one round trip per redemption while no one
+// else writes the subscription, one conflict and a retry when someone did.
+type headCache struct {
+	activation.Journal
+	mu    sync.Mutex
+	heads map[[2]string]activation.Record
+}
+
+func (h *headCache) Head(ctx context.Context, tenant, product string) (activation.Record, bool, error) {
+	h.mu.Lock()
+	rec, ok := h.heads[[2]string{tenant, product}]
+	h.mu.Unlock()
+	if ok {
+		return rec, true, nil
+	}
+	rec, ok, err := h.Journal.Head(ctx, tenant, product)
+	if ok && err == nil {
+		h.remember(rec)
+	}
+	return rec, ok, err
+}
+
+func (h *headCache) Append(ctx context.Context, rec activation.Record) (activation.Record, activation.Taken, error) {
+	stored, taken, err := h.Journal.Append(ctx, rec)
+	switch {
+	case err != nil || taken == activation.PlaceTaken:
+		h.mu.Lock()
+		delete(h.heads, [2]string{rec.Outcome.After.Tenant, rec.Outcome.After.Product})
+		h.mu.Unlock()
+	case taken == activation.NothingTaken:
+		h.remember(rec)
+	}
+	return stored, taken, err
+}
+
+func (h *headCache) remember(rec activation.Record) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.heads == nil {
+		h.heads = map[[2]string]activation.Record{}
+	}
+	k := [2]string{rec.Outcome.After.Tenant, rec.Outcome.After.Product}
+	if old, ok := h.heads[k]; !ok || old.Seq < rec.Seq {
+		h.heads[k] = rec
+	}
+}

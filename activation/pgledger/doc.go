@@ -1,0 +1,112 @@
+// Package pgledger keeps an [activation.Book]'s journal and an
+// [activation.Redeemer]'s ledger in PostgreSQL, for services that run many
+// instances: a key spent stays spent across restarts and for every instance.
+//
+// A [Store] is both an [activation.Journal] and an [activation.Ledger], on
+// one table, so it has one set of spent keys: a key claimed through a
+// Redeemer cannot be redeemed through a Book, and the other way round.
+//
+//	store, err := pgledger.Open(ctx, "postgres://coterm@db.internal/coterm")
+//	if err != nil {
+//		return err
+//	}
+//	defer store.Close()
+//	book := &activation.Book{Policy: activation.PartnerCenter(), Journal: store}
+//	out, err := book.Redeem(ctx, "contoso", "M365-E3", tok, activation.AddSeats, day)
+//
+// # Opening
+//
+// [Open] connects, then creates or upgrades the tables ([Migrate]) and
+// returns a Store that owns its pool. A program that builds its own
+// *pgxpool.Pool (TLS, hooks, tracing) uses [New], which does not migrate:
+// it runs [Migrate] as a deployment step of its own, and New checks that
+// the schema is the one this package needs. The pool's size is explicit:
+// [DefaultMaxConns] for Open unless the URL sets pool_max_conns (pgxpool's
+// own default is 4 on most machines, which would make 64 callers queue for
+// 4 connections).
+//
+// The tables live in the first schema of the search path; set search_path
+// in the URL to use another. Migrations are numbered ([SchemaVersion]) and
+// run in one transaction at READ COMMITTED under
+// pg_advisory_xact_lock, so instances that call Open at once on an empty
+// database all succeed. A database migrated by a newer release is refused
+// with [ErrSchemaTooNew].
+//
+// # The table
+//
+// coterm_records is append-only (a trigger refuses UPDATE, DELETE and
+// TRUNCATE). Each row is one record: the columns a person reads with psql,
+// and the lossless record ([activation.Record.MarshalBinary]) that the
+// Store reads back.
+//
+//	id            bigint identity primary key
+//	tenant        text COLLATE "C"   -- Outcome.After.Tenant
+//	product       text COLLATE "C"   -- Outcome.After.Product
+//	seq           bigint             -- place in the history; NULL for a Redeemer's claim
+//	key_tail      text               -- the key's last five characters; NULL for an import
+//	fingerprint   bytea              -- SHA-256 of the key; NULL for an import
+//	operation     text               -- add-seats, extend-end, renew, activate, import
+//	applied       text               -- what the rules applied (a renewal may be an activation)
+//	day           date               -- the redemption or import day
+//	seats_before, end_before, seats_after, end_after
+//	policy        text               -- the policy's name
+//	recorded_at   timestamptz
+//	record        bytea              -- the Record, lossless; never a product key
+//	UNIQUE (fingerprint)             -- one record per key: NULLs (imports) do not conflict
+//	UNIQUE (tenant, product, seq)    -- one record per place: NULLs (claims) do not conflict
+//	INDEX (end_after, tenant, product, seq) WHERE seq IS NOT NULL   -- Heads, Due
+//
+// Text columns hold the names as given; a name PostgreSQL cannot store as
+// text (invalid UTF-8, NUL) is written with U+FFFD in the column of a
+// Redeemer's claim and refused for a Book's record (a Book never makes one).
+//
+// # The SQL
+//
+// Every call is one or two autocommit statements; no call holds a pooled
+// connection between them or across a caller's loop.
+//
+//   - Append and Claim: INSERT … ON CONFLICT DO NOTHING. If it inserted
+//     nothing, a second statement — a new snapshot, which sees the row that
+//     a concurrent transaction committed while the insert waited for it —
+//     reads the record holding the key (first) or the place. A single
+//     statement (a CTE) would not see that row.
+//   - Lookup: the row of a fingerprint. Head: the highest seq of (tenant,
+//     product), one probe of the place key. History: one page, seq > after
+//     ORDER BY seq LIMIT n.
+//   - Heads: the rows whose end_after is in the range, through the index
+//     above, that no later row of their subscription follows.
+//
+// Serialization failures (SQLSTATE 40001, which a server whose
+// default_transaction_isolation is serializable or repeatable read returns
+// for an insert that lost a race) and deadlocks (40P01) are retried, up to 30
+// times and while the context allows; so is a call that failed before it
+// sent anything. Errors are classified by SQLSTATE, never by message text.
+//
+// # Errors and durability
+//
+// Errors wrap the driver's (errors.As finds a *pgconn.PgError) and say
+// whether anything can have been recorded: "nothing was recorded" when the
+// server refused or could not be reached, "may or may not have been made"
+// when the connection failed mid-call. After any error, retrying the
+// identical request through a Book or Redeemer converges on exactly one
+// record. No error contains the URL's password or a product key.
+//
+// A record is acknowledged after the server commits it. It survives a crash
+// of the server as far as the server's commit is durable: keep fsync on and
+// do not set synchronous_commit to off for this database or role.
+//
+// # Versions
+//
+// This is its own Go module, github.com/coterm/coterm/activation/pgledger,
+// so that the library keeps no database driver. Releases are tagged
+// activation/pgledger/vX.Y.Z; the replace directive in its go.mod serves
+// development inside the repository.
+//
+// # Tests
+//
+// The tests run against a real server: COTERM_TEST_DATABASE_URL if set (a
+// database in which they may create and drop schemas), otherwise a
+// throwaway cluster they start with PostgreSQL's server programs (found
+// with pg_config --bindir or under /usr/lib/postgresql) and remove at the
+// end. Without either they skip, except under CI=true, where they fail.
+package pgledger

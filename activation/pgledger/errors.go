@@ -1,0 +1,133 @@
+package pgledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// The SQLSTATEs a Store retries: the transaction lost a race and did
+// nothing, so running it again is safe.
+const (
+	sqlstateSerializationFailure = "40001" // under SERIALIZABLE or REPEATABLE READ
+	sqlstateDeadlockDetected     = "40P01"
+)
+
+// maxAttempts bounds the retries of one call after a serialization failure
+// or a deadlock; the context bounds them too.
+const maxAttempts = 30
+
+// maxUnsentRetries bounds the retries of a call that failed before sending
+// anything (a pooled connection the server closed, a refused connection).
+const maxUnsentRetries = 2
+
+// retryable reports whether err is a serialization failure or a deadlock,
+// by its SQLSTATE (never by its message).
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == sqlstateSerializationFailure || pgErr.Code == sqlstateDeadlockDetected
+	}
+	return false
+}
+
+// retry runs fn until it returns nil or an error that is not worth
+// retrying, or the context is done.
+func retry(ctx context.Context, fn func() error) error {
+	unsent := 0
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := fn()
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return err
+		case retryable(err) && attempt < maxAttempts:
+		case pgconn.SafeToRetry(err) && unsent < maxUnsentRetries:
+			unsent++
+		default:
+			return err
+		}
+		if err := sleep(ctx, backoff(attempt)); err != nil {
+			return err
+		}
+	}
+}
+
+// backoff returns a random pause, growing with the attempt, up to 50 ms.
+func backoff(attempt int) time.Duration {
+	ceiling := time.Millisecond << min(attempt, 6)
+	ceiling = min(ceiling, 50*time.Millisecond)
+	return ceiling/2 + rand.N(ceiling/2+1)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// wrap prefixes err with the operation, and says when the database could
+// not be reached.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) {
+		return fmt.Errorf("pgledger: %s: cannot connect to the database: %w", op, err)
+	}
+	return fmt.Errorf("pgledger: %s: %w", op, err)
+}
+
+// wrapWrite is wrap for a call that writes: it says whether the write
+// cannot have reached the server (nothing recorded) or may have committed.
+func wrapWrite(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	var connErr *pgconn.ConnectError
+	switch {
+	case errors.As(err, &connErr):
+		return fmt.Errorf("pgledger: %s: cannot connect to the database, nothing was recorded: %w", op, err)
+	case errors.As(err, &pgErr):
+		// The server answered with an error: the statement did nothing.
+		return fmt.Errorf("pgledger: %s: nothing was recorded: %w", op, err)
+	case pgconn.SafeToRetry(err):
+		return fmt.Errorf("pgledger: %s: the database was not reached, nothing was recorded: %w", op, err)
+	}
+	return fmt.Errorf("pgledger: %s: interrupted before the server answered, the record may or may not have been made (retry the identical request to find out): %w", op, err)
+}
+
+// redactedError replaces every occurrence of a password in the message of
+// the error it wraps.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redact returns err with every occurrence of password removed from its
+// message.
+func redact(err error, password string) error {
+	if err == nil || password == "" || !strings.Contains(err.Error(), password) {
+		return err
+	}
+	return &redactedError{msg: strings.ReplaceAll(err.Error(), password, "xxxxx"), err: err}
+}

@@ -1,0 +1,321 @@
+package pgledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/token"
+)
+
+// The SQL a Store runs. Every statement runs on its own (autocommit), so no
+// pooled connection is held between two of them.
+const (
+	sqlInsert = `INSERT INTO coterm_records (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15)
+ON CONFLICT DO NOTHING`
+
+	// sqlTaken reads, in a new statement and so a new snapshot, the record
+	// that made an insert do nothing: the key's first.
+	sqlTaken = `SELECT record, fingerprint = $1 FROM coterm_records
+WHERE fingerprint = $1 OR (tenant = $2 AND product = $3 AND seq = $4)
+ORDER BY fingerprint = $1 DESC NULLS LAST LIMIT 1`
+
+	sqlLookup = `SELECT record FROM coterm_records WHERE fingerprint = $1`
+
+	sqlHead = `SELECT record FROM coterm_records
+WHERE tenant = $1 AND product = $2 AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1`
+
+	sqlHistory = `SELECT record FROM coterm_records
+WHERE tenant = $1 AND product = $2 AND seq > $3 ORDER BY seq LIMIT $4`
+
+	// sqlHeads finds the records whose end date is in range through the
+	// index coterm_records_due, and keeps those that are their
+	// subscription's head (no later record: one probe of the place key).
+	sqlHeads = `SELECT r.record FROM coterm_records r
+WHERE r.seq IS NOT NULL AND %s
+AND NOT EXISTS (SELECT 1 FROM coterm_records n
+    WHERE n.tenant = r.tenant AND n.product = r.product AND n.seq > r.seq)
+ORDER BY r.tenant, r.product`
+)
+
+// errPlaceTakenByClaim is the answer of Claim when the record's place is
+// taken by another key's record: a Ledger cannot say that.
+var errPlaceTakenByClaim = errors.New("pgledger: claim: the record's place in its history is taken by another record")
+
+// Append implements [activation.Journal]: it inserts rec with INSERT … ON
+// CONFLICT DO NOTHING and, when that inserted nothing, reads the record that
+// holds rec's key (first) or place in a new statement, as [activation.Taken]
+// says. rec.Seq must be 1 or more; a record with the zero Fingerprint (an
+// import) guards no key (NULL). Serialization failures and deadlocks are
+// retried.
+func (s *Store) Append(ctx context.Context, rec activation.Record) (activation.Record, activation.Taken, error) {
+	if rec.Seq < 1 {
+		return activation.Record{}, activation.NothingTaken, errors.New("pgledger: append: the record's Seq must be 1 or more")
+	}
+	args, err := insertArgs(rec)
+	if err != nil {
+		return activation.Record{}, activation.NothingTaken, fmt.Errorf("pgledger: append: %w", err)
+	}
+	stored, taken, err := s.append(ctx, rec, args)
+	if err != nil {
+		return activation.Record{}, activation.NothingTaken, wrapWrite("append", err)
+	}
+	return stored, taken, nil
+}
+
+// Claim implements [activation.Ledger] on the same table as [Store.Append]:
+// one set of spent keys. A record with Seq 0 (what a Redeemer claims) takes
+// no place in any history.
+func (s *Store) Claim(ctx context.Context, rec activation.Record) (activation.Record, bool, error) {
+	if rec.Fingerprint.IsZero() {
+		return activation.Record{}, false, errors.New("pgledger: claim: the record has no key fingerprint")
+	}
+	args, err := insertArgs(rec)
+	if err != nil {
+		return activation.Record{}, false, fmt.Errorf("pgledger: claim: %w", err)
+	}
+	stored, taken, err := s.append(ctx, rec, args)
+	switch {
+	case err != nil:
+		return activation.Record{}, false, wrapWrite("claim", err)
+	case taken == activation.PlaceTaken:
+		return activation.Record{}, false, errPlaceTakenByClaim
+	}
+	return stored, taken == activation.NothingTaken, nil
+}
+
+func (s *Store) append(ctx context.Context, rec activation.Record, args []any) (stored activation.Record, taken activation.Taken, err error) {
+	err = retry(ctx, func() error {
+		for range maxAttempts {
+			tag, err := s.pool.Exec(ctx, sqlInsert, args...)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 1 {
+				stored, taken = rec, activation.NothingTaken
+				return nil
+			}
+			var b []byte
+			var sameKey *bool
+			err = s.pool.QueryRow(ctx, sqlTaken, args[4], args[0], args[1], args[2]).Scan(&b, &sameKey)
+			if errors.Is(err, pgx.ErrNoRows) {
+				continue // what conflicted is gone: an insert that rolled back
+			}
+			if err != nil {
+				return err
+			}
+			if stored, err = decode(b); err != nil {
+				return err
+			}
+			taken = activation.PlaceTaken
+			if sameKey != nil && *sameKey {
+				taken = activation.KeyTaken
+			}
+			return nil
+		}
+		return errors.New("the insert kept conflicting with records that were not there")
+	})
+	return stored, taken, err
+}
+
+// insertArgs returns the values of sqlInsert's parameters for rec.
+func insertArgs(rec activation.Record) ([]any, error) {
+	if rec.Fingerprint.IsZero() && rec.Seq == 0 {
+		return nil, errors.New("the record has neither a key fingerprint nor a place")
+	}
+	if rec.Seq < 0 {
+		return nil, errors.New("the record's Seq is negative")
+	}
+	b, err := encodeRecord(rec)
+	if err != nil {
+		return nil, err
+	}
+	o := rec.Outcome
+	tenant, product := o.After.Tenant, o.After.Product
+	var seq, fp, tail any
+	if rec.Seq > 0 {
+		// The place is a unique key: it must be stored as it is.
+		if !validText(tenant) || !validText(product) {
+			return nil, errors.New("the record's tenant or product is not valid UTF-8 text without NUL")
+		}
+		seq = rec.Seq
+	} else {
+		tenant, product = columnText(tenant), columnText(product)
+	}
+	if !rec.Fingerprint.IsZero() {
+		fp = rec.Fingerprint[:]
+	}
+	if rec.KeyTail != "" {
+		tail = columnText(rec.KeyTail)
+	}
+	var recordedAt any
+	if y := rec.RecordedAt.Year(); !rec.RecordedAt.IsZero() && y >= 1 && y <= 9999 {
+		recordedAt = rec.RecordedAt
+	}
+	return []any{
+		tenant, product, seq, tail, fp,
+		columnText(o.Op.String()), columnText(o.Applied.String()), date(o.At),
+		int64(o.Before.Seats), date(o.Before.End), int64(o.After.Seats), date(o.After.End),
+		columnText(rec.Policy), recordedAt, b,
+	}, nil
+}
+
+// validText reports whether PostgreSQL can store s as text as it is.
+func validText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// columnText returns s as PostgreSQL can store it as text, for the columns
+// people read; the record itself keeps s exactly.
+func columnText(s string) string {
+	if validText(s) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
+// date returns t's calendar date in its own location, or NULL for the zero
+// time and dates PostgreSQL cannot hold.
+func date(t time.Time) pgtype.Date {
+	if t.IsZero() {
+		return pgtype.Date{}
+	}
+	y, m, d := t.Date()
+	if y < -4700 || y > 5_000_000 {
+		return pgtype.Date{}
+	}
+	return pgtype.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), Valid: true}
+}
+
+func decode(b []byte) (activation.Record, error) {
+	rec, err := decodeRecord(b)
+	if err != nil {
+		return activation.Record{}, fmt.Errorf("a stored record cannot be read: %w", err)
+	}
+	return rec, nil
+}
+
+// Lookup implements [activation.Ledger] and [activation.Journal]: the record
+// of the key whose fingerprint is fp, whether a Book or a Redeemer made it.
+func (s *Store) Lookup(ctx context.Context, fp token.Fingerprint) (activation.Record, bool, error) {
+	if fp.IsZero() {
+		return activation.Record{}, false, nil
+	}
+	rec, ok, err := s.one(ctx, sqlLookup, fp[:])
+	return rec, ok, wrap("lookup", err)
+}
+
+// Head implements [activation.Journal]: one probe of the place key.
+func (s *Store) Head(ctx context.Context, tenant, product string) (activation.Record, bool, error) {
+	if !validText(tenant) || !validText(product) {
+		return activation.Record{}, false, nil // such a place cannot be stored
+	}
+	rec, ok, err := s.one(ctx, sqlHead, tenant, product)
+	return rec, ok, wrap("head", err)
+}
+
+// one reads the record that sql selects, if any.
+func (s *Store) one(ctx context.Context, sql string, args ...any) (rec activation.Record, ok bool, err error) {
+	err = retry(ctx, func() error {
+		var b []byte
+		err := s.pool.QueryRow(ctx, sql, args...).Scan(&b)
+		if errors.Is(err, pgx.ErrNoRows) {
+			ok = false
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		rec, err = decode(b)
+		ok = err == nil
+		return err
+	})
+	return rec, ok, err
+}
+
+// History implements [activation.Journal]: one page, read in one statement
+// whose connection goes back to the pool before History returns.
+func (s *Store) History(ctx context.Context, tenant, product string, afterSeq int64, limit int) ([]activation.Record, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("pgledger: history: limit must be positive")
+	}
+	if !validText(tenant) || !validText(product) {
+		return nil, nil
+	}
+	recs, err := s.many(ctx, sqlHistory, tenant, product, afterSeq, limit)
+	return recs, wrap("history", err)
+}
+
+// Heads implements [activation.Journal]. The dates are from's and to's
+// calendar dates in their own locations.
+func (s *Store) Heads(ctx context.Context, from, to time.Time) ([]activation.Record, error) {
+	var args []any
+	if !from.IsZero() {
+		args = append(args, date(from))
+	}
+	if !to.IsZero() {
+		args = append(args, date(to))
+	}
+	recs, err := s.many(ctx, headsSQL(!from.IsZero(), !to.IsZero()), args...)
+	return recs, wrap("heads", err)
+}
+
+// headsSQL returns sqlHeads with a lower bound ($1), an upper bound ($1 or
+// $2), both or neither. A subscription with no term (NULL end) is below
+// every upper bound.
+func headsSQL(from, to bool) string {
+	var cond []string
+	if from {
+		cond = append(cond, "r.end_after >= $1")
+	}
+	if to {
+		cond = append(cond, fmt.Sprintf("(r.end_after IS NULL OR r.end_after < $%d)", len(cond)+1))
+	}
+	if len(cond) == 0 {
+		cond = append(cond, "true")
+	}
+	return fmt.Sprintf(sqlHeads, strings.Join(cond, " AND "))
+}
+
+// many reads every record that sql selects.
+func (s *Store) many(ctx context.Context, sql string, args ...any) (recs []activation.Record, err error) {
+	err = retry(ctx, func() error {
+		rows, err := s.pool.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		bs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+		if err != nil {
+			return err
+		}
+		recs = make([]activation.Record, 0, len(bs))
+		for _, b := range bs {
+			rec, err := decode(b)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, rec)
+		}
+		return nil
+	})
+	return recs, err
+}
+
+// encodeRecord returns the lossless encoding of rec that the record column
+// keeps; a record holding a product key is an error that does not show it.
+func encodeRecord(rec activation.Record) ([]byte, error) { return rec.MarshalBinary() }
+
+func decodeRecord(b []byte) (activation.Record, error) {
+	var rec activation.Record
+	err := rec.UnmarshalBinary(b)
+	return rec, err
+}

@@ -1,0 +1,69 @@
+package pgledger_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/coterm/coterm/activation/pgledger"
+)
+
+// TestIndexesServeReads: Lookup, Head, History and Heads (what Due reads)
+// are each served by the index made for them, never by reading the whole
+// table. The planner is told to avoid sequential scans (the table is
+// empty, so it would prefer one), so a query that has no index to use
+// shows one anyway.
+func TestIndexesServeReads(t *testing.T) {
+	needDB(t)
+	ctx := context.Background()
+	s := newStore(t)
+	from, to := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)
+	for _, q := range []struct {
+		name, index, cond string // the query, the index that must serve it, a column its condition names
+		sql               string
+		args              []any
+	}{
+		{"Lookup", "coterm_records_fingerprint_key", "fingerprint", pgledger.SQLLookup, []any{make([]byte, 32)}},
+		{"Head", "coterm_records_place_key", "tenant", pgledger.SQLHead, []any{"contoso", "M365-E3"}},
+		{"History", "coterm_records_place_key", "seq", pgledger.SQLHistory, []any{"contoso", "M365-E3", 0, 100}},
+		{"Heads", "coterm_records_due", "end_after", pgledger.HeadsSQL(true, true), []any{from, to}},
+		{"Heads from", "coterm_records_due", "end_after", pgledger.HeadsSQL(true, false), []any{from}},
+	} {
+		tx, err := s.Pool().Begin(ctx)
+		require.NoError(t, err)
+		_, err = tx.Exec(ctx, `SET LOCAL enable_seqscan = off`)
+		require.NoError(t, err)
+		var plan []byte
+		require.NoError(t, tx.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+q.sql, q.args...).Scan(&plan))
+		require.NoError(t, tx.Rollback(ctx))
+		var nodes []map[string]any
+		require.NoError(t, json.Unmarshal(plan, &nodes))
+		require.NotContains(t, string(plan), `"Seq Scan"`, "%s reads the whole table:\n%s", q.name, plan)
+		require.True(t, usesIndex(nodes[0]["Plan"], q.index, q.cond), "%s does not search %s on %s:\n%s", q.name, q.index, q.cond, plan)
+	}
+}
+
+// usesIndex reports whether a node of plan scans index with a condition on
+// column (a search, not a full scan of the index).
+func usesIndex(plan any, index, column string) bool {
+	node, ok := plan.(map[string]any)
+	if !ok {
+		return false
+	}
+	if node["Index Name"] == index {
+		if cond, ok := node["Index Cond"].(string); ok && strings.Contains(cond, column) {
+			return true
+		}
+	}
+	subs, _ := node["Plans"].([]any)
+	for _, sub := range subs {
+		if usesIndex(sub, index, column) {
+			return true
+		}
+	}
+	return false
+}
