@@ -289,7 +289,7 @@ type replayer struct {
 }
 
 func newReplayer(cfg config, out *cli.Output) *replayer {
-	book := &activation.Book{Policy: cfg.policy, Journal: activation.NewMemoryJournal()}
+	book := &activation.Book{Policy: cfg.policy, Journal: &history.CompactJournal{}}
 	return &replayer{cfg: cfg, book: book, ld: history.NewLoader(book), out: out,
 		rows: cfg.tenant == "" && !cfg.due}
 }
