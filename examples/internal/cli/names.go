@@ -100,41 +100,56 @@ func ContainsKey[T ~string | ~[]byte](s T) bool {
 	return false
 }
 
-// masked reports whether the key spelled in s[i:end] is a masked key: its
-// first twenty letters are X (any case).
-func masked(s []byte, i, end int) bool {
-	n := 0
-	for j := i; j < end && n < 20; j++ {
-		switch s[j] {
-		case 'X', 'x':
-			n++
-		case '-', ' ':
-		default:
-			return false
+// masked reports whether the key spelled in s[i:end] (as keyAt found it)
+// is masked: at least three of its five groups are XXXXX (any case). The
+// masked form of a key has four; text beside it can make a spelling with
+// three ("XXXXX-XXXXX-XXXXX-EEEE5 seats"), which shows no more of a key
+// than the masked form.
+func masked[T ~string | ~[]byte](s T, i, end int) bool {
+	xs, j := 0, i
+	for g := 0; g < 5 && j < end; g++ {
+		if g > 0 && (s[j] == '-' || s[j] == ' ') {
+			j++
 		}
+		all := true
+		for k := j; k < j+5; k++ {
+			if s[k] != 'X' && s[k] != 'x' {
+				all = false
+			}
+		}
+		if all {
+			xs++
+		}
+		j += 5
 	}
-	return n == 20
+	return xs >= 3
 }
 
 // Redact replaces, in place, every letter and digit of every product key in
-// b that is not already masked with X, so that what is left holds no key:
-// the masked form a program prints ("XXXXX-XXXXX-XXXXX-XXXXX-EEEE5") stays.
+// b that is not masked with X, so that what is left holds no key: the
+// masked form a program prints ("XXXXX-XXXXX-XXXXX-XXXXX-EEEE5") stays.
 func Redact(b []byte) {
 	if !ContainsKey(b) {
 		return
 	}
-	for i := 0; i+25 <= len(b); i++ {
+	for i := 0; i+25 <= len(b); {
 		if !isAlnum(b[i]) {
+			i++
 			continue
 		}
 		end, ok := keyAt(b, i)
-		if !ok || masked(b, i, end) {
-			continue
-		}
-		for j := i; j < end; j++ {
-			if isAlnum(b[j]) {
-				b[j] = 'X'
+		switch {
+		case !ok:
+			i++
+		case masked(b, i, end):
+			i = end // a masked key is one word: text after it starts anew
+		default:
+			for j := i; j < end; j++ {
+				if isAlnum(b[j]) {
+					b[j] = 'X'
+				}
 			}
+			i++
 		}
 	}
 }

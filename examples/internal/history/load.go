@@ -46,7 +46,7 @@ type Counts struct {
 type Loader struct {
 	Book   *activation.Book
 	Counts Counts
-	Last   time.Time // the latest day of a row applied or imported
+	Last   time.Time // the latest day of a row applied, replayed or imported
 	subs   map[subKey]*Sub
 	list   []*Sub
 }
@@ -124,6 +124,7 @@ func (l *Loader) apply(ctx context.Context, row Row) Result {
 	if o.Replayed {
 		l.Counts.Replayed++
 		res.Sub = sub
+		l.seen(row.At)
 		return res
 	}
 	l.Counts.Applied++
@@ -142,6 +143,7 @@ func (l *Loader) importRow(ctx context.Context, row Row, sub *Sub, res Result) R
 		l.Counts.Unchanged++
 		res.Unchanged, res.Sub = true, sub
 		res.Outcome = activation.Outcome{Op: activation.Import, At: row.At, Before: before, After: before}
+		l.seen(row.At)
 		return res
 	}
 	if err := l.Book.Import(ctx, s, row.At); err != nil {
@@ -164,10 +166,16 @@ func (l *Loader) update(sub *Sub, row Row, after activation.Subscription) *Sub {
 	}
 	after.Tenant, after.Product = sub.Tenant, sub.Product
 	sub.State, sub.Last, sub.LastLine = after, row.At, row.Line
-	if row.At.After(l.Last) {
-		l.Last = row.At
-	}
+	l.seen(row.At)
 	return sub
+}
+
+// seen notes the day of a row applied, replayed or imported: the file's
+// last day is the latest.
+func (l *Loader) seen(at time.Time) {
+	if at.After(l.Last) {
+		l.Last = at
+	}
 }
 
 func clone(s string) string { return string([]byte(s)) }
