@@ -122,8 +122,9 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, exitCode(err))
 	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "3  the input cannot be read at all", "the exit-status table")
 	for _, f := range []string{"-seats", "-end", "-key-seats", "-on", "-policy", "-rounding", "-convention", "-key", "-product", "-term", "-json",
-		"-keys", "-until", "-goal", "-target-seats"} {
+		"-keys", "-until", "-goal", "-target-seats", "-book", "-tenant", "-need-end", "-renewal", "-svg"} {
 		assert.Regexp(t, `\n  `+f+`[ \n]`, stderr, "usage documents %s", f)
 	}
 }

@@ -172,9 +172,9 @@ func subscription(ch SubscriptionChart) (*canvas, error) {
 	if !ch.ProgramEnd.IsZero() {
 		items = append(items, legendItem{lineSwatch(colProgram, "8 4", 2), "the program year's end: use rights end (R13)"})
 	}
-	note := fmt.Sprintf("%d records; every one labelled with its seats and operation.", len(steps))
+	note := plural(len(steps), "record") + "; every one labelled with its seats and operation."
 	if shown < len(steps) {
-		note = fmt.Sprintf("%d records; %d labelled (seats, operation) where there is room, the others in their tooltips.", len(steps), shown)
+		note = fmt.Sprintf("%s; %d labelled (seats, operation) where there is room, the others in their tooltips.", plural(len(steps), "record"), shown)
 	}
 	c.legend(items, note)
 	return c, nil
@@ -323,9 +323,9 @@ func front(ch FrontChart) (*canvas, error) {
 	if !ch.ProgramEnd.IsZero() {
 		items = append(items, legendItem{lineSwatch(colProgram, "8 4", 2), "the program year's end: use rights end (R13)"})
 	}
-	note := fmt.Sprintf("%d plans, every one labelled; the tooltip of a point names its keys.", len(pts))
+	note := plural(len(pts), "plan") + ", every one labelled; the tooltip of a point names its keys."
 	if shown < len(pts) {
-		note = fmt.Sprintf("%d plans; %d labelled where there is room, all in their tooltips (keys and operations).", len(pts), shown)
+		note = fmt.Sprintf("%s; %d labelled where there is room, all in their tooltips (keys and operations).", plural(len(pts), "plan"), shown)
 	}
 	c.legend(items, note)
 	return c, nil
@@ -383,4 +383,12 @@ func group(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// plural writes n things: "1 record", "2 records".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }
