@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -372,11 +373,16 @@ func (b *Book) History(ctx context.Context, tenant, product string) ([]Record, e
 		if err != nil {
 			return nil, fmt.Errorf("activation: book: history: journal: %w", err)
 		}
-		for _, rec := range page {
-			if rec.Seq != int64(len(out))+1 {
+		for i := range page {
+			if page[i].Seq != int64(len(out)+i)+1 {
 				return nil, fmt.Errorf("activation: book: history: %w", errJournalBroken)
 			}
-			out = append(out, recordUTC(rec))
+			page[i] = recordUTC(page[i])
+		}
+		if out == nil {
+			out = page // the common case, one page: no copy
+		} else {
+			out = append(out, page...)
 		}
 		if len(page) < historyPage {
 			return out, nil
@@ -591,8 +597,26 @@ func checkName(what, s string) error {
 			return invalid("book: %s has the control, format or separator character %U at byte %d", what, r, i)
 		}
 	}
-	if _, err := token.ParseKey(s); err == nil {
+	if isKey(s) {
 		return invalid("book: %s is a product key; a key is never stored in clear", what)
 	}
 	return nil
+}
+
+// isKey reports whether token.ParseKey accepts s. Most names cannot be a key
+// (25 characters of A–Z, 0–9, with up to four separators, spaces around):
+// those are answered without building ParseKey's error.
+func isKey(s string) bool {
+	t := strings.Trim(s, " ")
+	if len(t) < token.KeyLen || len(t) > token.KeyLen+token.Groups-1 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == ' ') {
+			return false
+		}
+	}
+	_, err := token.ParseKey(s)
+	return err == nil
 }

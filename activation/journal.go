@@ -25,6 +25,33 @@ import (
 // [github.com/coterm/coterm/activation/ledgertest] is the conformance suite
 // every implementation must pass; [MemoryJournal] is the in-process
 // reference.
+//
+// # In SQL
+//
+// One table holds the records of a Journal and the claims of a [Ledger] (see
+// [Ledger] for its columns): unique keys on (fingerprint) and on (tenant,
+// product, seq), NULL fingerprint for an import, NULL seq for a Ledger claim.
+// Each method is one or two statements:
+//
+//	-- Append: one insert, then, only if it inserted no row, a new statement
+//	-- (a new snapshot: see Ledger) that finds who holds the key, else the place:
+//	INSERT INTO records (...) VALUES (...) ON CONFLICT DO NOTHING;
+//	SELECT 1, record FROM records WHERE fingerprint = $fp
+//	UNION ALL
+//	SELECT 2, record FROM records WHERE tenant = $t AND product = $p AND seq = $seq
+//	ORDER BY 1 LIMIT 1;
+//	-- Lookup:
+//	SELECT record FROM records WHERE fingerprint = $1;
+//	-- Head:
+//	SELECT record FROM records WHERE tenant = $1 AND product = $2 AND seq IS NOT NULL
+//	    ORDER BY seq DESC LIMIT 1;
+//	-- History:
+//	SELECT record FROM records WHERE tenant = $1 AND product = $2 AND seq > $3
+//	    ORDER BY seq LIMIT $4;
+//	-- Heads: the last record of each subscription, then its end date:
+//	SELECT record FROM (SELECT DISTINCT ON (tenant, product) tenant, product, end_after, record
+//	    FROM records WHERE seq IS NOT NULL ORDER BY tenant, product, seq DESC) AS heads
+//	    WHERE end_after >= $1 AND end_after < $2 ORDER BY tenant COLLATE "C", product COLLATE "C";
 type Journal interface {
 	// Append stores rec at its place, atomically, if that place is free and
 	// no record has rec.Fingerprint (a zero Fingerprint guards nothing). It
@@ -37,6 +64,8 @@ type Journal interface {
 	//     record.
 	//
 	// Of concurrent Appends that conflict, exactly one stores its record.
+	// rec.Seq must be 1 or more (an error otherwise); a Journal may refuse a
+	// Seq more than one past the head, which a Book never asks for.
 	Append(ctx context.Context, rec Record) (stored Record, taken Taken, err error)
 
 	// Lookup returns the record of the key whose fingerprint is fp, and

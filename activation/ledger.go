@@ -69,22 +69,35 @@ import (
 //
 // # Implementing a Ledger
 //
-// A SQL table implements Ledger with a unique key on the fingerprint:
+// A SQL store keeps Ledger claims and [Journal] records in one table, so that
+// one unique key guards every spent key: a unique key on the fingerprint
+// (NULL for an import, which has no key) and one on (tenant, product, seq)
+// (NULL seq for a Ledger claim, which has no place in a history); unique keys
+// ignore NULLs. The record itself is a bytea holding [Record.MarshalBinary],
+// beside the columns a person queries:
 //
-//	CREATE TABLE redemptions (
-//	    fingerprint BYTEA PRIMARY KEY,   -- 32 bytes
-//	    request     BYTEA NOT NULL,      -- 32 bytes
-//	    outcome     JSONB NOT NULL       -- the Outcome, without the key
+//	CREATE TABLE records (
+//	    fingerprint BYTEA UNIQUE,            -- 32 bytes; NULL for an import
+//	    tenant      TEXT NOT NULL,
+//	    product     TEXT NOT NULL,
+//	    seq         BIGINT,                  -- NULL for a Ledger claim
+//	    -- key tail, operation, day, seats and end before and after, policy,
+//	    -- recorded at: for people, never read back
+//	    record      BYTEA NOT NULL,          -- Record.MarshalBinary
+//	    UNIQUE (tenant, product, seq)
 //	);
-//	-- Claim:
-//	INSERT INTO redemptions (fingerprint, request, outcome) VALUES ($1, $2, $3)
-//	    ON CONFLICT (fingerprint) DO NOTHING;          -- one row affected: inserted
-//	SELECT fingerprint, request, outcome FROM redemptions WHERE fingerprint = $1;
+//	-- Claim, one statement:
+//	INSERT INTO records (fingerprint, tenant, product, seq, ..., record)
+//	    VALUES ($1, $2, $3, NULL, ..., $n) ON CONFLICT DO NOTHING;
+//	-- then, only if it inserted no row, a new statement:
+//	SELECT record FROM records WHERE fingerprint = $1;
 //	-- Lookup:
-//	SELECT fingerprint, request, outcome FROM redemptions WHERE fingerprint = $1;
+//	SELECT record FROM records WHERE fingerprint = $1;
 //
-// Run the insert and the select in one transaction, or run the select after
-// the insert reported no row affected. Implementations must be safe for
+// The SELECT must be a new statement (a new snapshot, under READ COMMITTED):
+// a single statement that inserts and selects (a CTE) does not see a row
+// that a concurrent transaction inserted and committed while the insert
+// waited on it, and finds nothing. Implementations must be safe for
 // concurrent use, must return the stored Outcome as it was given (times may
 // come back in another location but must be the same instants), and must not
 // record anything when the context is already done. The package
@@ -101,12 +114,15 @@ type Ledger interface {
 	Lookup(ctx context.Context, fp token.Fingerprint) (rec Record, ok bool, err error)
 }
 
-// Record is one redemption as a [Ledger] stores it: the key's fingerprint, the
-// identity of the request that redeemed it, and the result. Outcome.Token.Key
-// is the zero Key (a ledger never stores keys) and Outcome.Replayed is false.
+// Record is one redemption or import as a [Ledger] or a [Journal] stores it:
+// the key's fingerprint, the identity of the request that made it, the
+// result, and where and how it was made. Outcome.Token.Key is the zero Key (a
+// store never keeps keys: [Record.MarshalBinary] refuses one) and
+// Outcome.Replayed is false. A record made by [Book.Import] has the zero
+// Fingerprint and Request, Outcome.Op [Import] and an empty KeyTail.
 type Record struct {
 	Fingerprint token.Fingerprint // the key's; zero for an import
-	Request     RequestID         // the identity of the request that made the record
+	Request     RequestID         // the identity of the request that made the record (a Redeemer's NewRequestID or a Book's own); zero for an import
 	Outcome     Outcome           // the result, with Token.Key zero and Replayed false
 
 	// Seq is the record's place in its subscription's history in a

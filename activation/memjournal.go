@@ -14,7 +14,8 @@ import (
 
 // MemoryJournal is the in-process reference [Journal]: a mutex, a map from key
 // fingerprint to record, and a map from (tenant, product) to its history, a
-// slice whose element i holds Seq i+1. It is also a [Ledger] over the same
+// slice whose element i holds Seq i+1. Each record is stored once, as a
+// value no caller can reach; both maps point to it. It is also a [Ledger] over the same
 // map of fingerprints, so a [Redeemer] and a [Book] sharing one MemoryJournal
 // share one set of spent keys.
 //
@@ -28,8 +29,8 @@ import (
 // after first use.
 type MemoryJournal struct {
 	mu    sync.Mutex
-	byKey map[token.Fingerprint]Record
-	subs  map[subKey][]Record
+	byKey map[token.Fingerprint]*Record
+	subs  map[subKey][]*Record // element i has Seq i+1
 }
 
 // subKey is a subscription's place in a [MemoryJournal].
@@ -50,29 +51,30 @@ func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, 
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if stored, ok := j.byKey[rec.Fingerprint]; ok && !rec.Fingerprint.IsZero() {
-		return stored, KeyTaken, nil
+		return *stored, KeyTaken, nil
 	}
 	h := j.subs[k]
 	if rec.Seq <= int64(len(h)) {
-		return h[rec.Seq-1], PlaceTaken, nil
+		return *h[rec.Seq-1], PlaceTaken, nil
 	}
 	if rec.Seq != int64(len(h))+1 {
 		return Record{}, NothingTaken, invalid("memory journal: append: Seq %d leaves a gap after %d", rec.Seq, len(h))
 	}
 	if j.subs == nil {
-		j.subs = make(map[subKey][]Record)
+		j.subs = make(map[subKey][]*Record)
 	}
-	j.subs[k] = append(h, rec)
+	p := &rec
+	j.subs[k] = append(h, p)
 	if !rec.Fingerprint.IsZero() {
-		j.key(rec)
+		j.key(p)
 	}
 	return rec, NothingTaken, nil
 }
 
 // key stores rec under its fingerprint. j.mu must be held.
-func (j *MemoryJournal) key(rec Record) {
+func (j *MemoryJournal) key(rec *Record) {
 	if j.byKey == nil {
-		j.byKey = make(map[token.Fingerprint]Record)
+		j.byKey = make(map[token.Fingerprint]*Record)
 	}
 	j.byKey[rec.Fingerprint] = rec
 }
@@ -93,9 +95,9 @@ func (j *MemoryJournal) Claim(ctx context.Context, rec Record) (Record, bool, er
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if stored, ok := j.byKey[rec.Fingerprint]; ok {
-		return stored, false, nil
+		return *stored, false, nil
 	}
-	j.key(rec)
+	j.key(&rec)
 	return rec, true, nil
 }
 
@@ -106,8 +108,10 @@ func (j *MemoryJournal) Lookup(ctx context.Context, fp token.Fingerprint) (Recor
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	rec, ok := j.byKey[fp]
-	return rec, ok, nil
+	if rec, ok := j.byKey[fp]; ok {
+		return *rec, true, nil
+	}
+	return Record{}, false, nil
 }
 
 // Head implements [Journal].
@@ -121,7 +125,7 @@ func (j *MemoryJournal) Head(ctx context.Context, tenant, product string) (Recor
 	if len(h) == 0 {
 		return Record{}, false, nil
 	}
-	return h[len(h)-1], true, nil
+	return *h[len(h)-1], true, nil
 }
 
 // History implements [Journal].
@@ -137,7 +141,11 @@ func (j *MemoryJournal) History(ctx context.Context, tenant, product string, aft
 	h := j.subs[subKey{tenant, product}]
 	from := min(max(afterSeq, 0), int64(len(h)))
 	to := min(from+int64(limit), int64(len(h)))
-	return slices.Clone(h[from:to]), nil
+	out := make([]Record, to-from)
+	for i, rec := range h[from:to] {
+		out[i] = *rec
+	}
+	return out, nil
 }
 
 // Heads implements [Journal].
@@ -148,9 +156,8 @@ func (j *MemoryJournal) Heads(ctx context.Context, from, to time.Time) ([]Record
 	j.mu.Lock()
 	var out []Record
 	for _, h := range j.subs {
-		head := h[len(h)-1]
-		if endIn(head.Outcome.After.End, from, to) {
-			out = append(out, head)
+		if head := h[len(h)-1]; endIn(head.Outcome.After.End, from, to) {
+			out = append(out, *head)
 		}
 	}
 	j.mu.Unlock()

@@ -35,8 +35,9 @@ type Redeemer struct {
 // error and records nothing; but if the key is recorded already, Redeem
 // answers as for any request for a recorded key (a replay of the identical
 // request, recorded under a policy that may since have changed;
-// ErrAlreadyRedeemed otherwise). A done ctx returns ctx's error (wrapped) and
-// records nothing. A store error is returned wrapped; retrying the identical
+// ErrAlreadyRedeemed otherwise); when that lookup fails, Redeem returns the
+// store's error, not Apply's, since the answer is then unknown. A done ctx
+// returns ctx's error (wrapped) and records nothing. A store error is returned wrapped; retrying the identical
 // request afterwards never spends the key twice (see [Ledger]).
 //
 // A nil Redeemer, a nil Ledger, a nil ctx or a zero Key is an error wrapping
@@ -107,16 +108,21 @@ func (r *Redeemer) answer(t token.Token, o Outcome, req RequestID, stored Record
 // refused handles a redemption that Apply refused. Nothing is recorded; but if
 // the key is recorded already, the request answers as for a recorded key: the
 // identical request replays (it succeeded before, under a policy that may
-// since have changed), any other is ErrAlreadyRedeemed.
+// since have changed), any other is ErrAlreadyRedeemed. If the lookup fails,
+// the store's error is returned, not the refusal.
 func (r *Redeemer) refused(ctx context.Context, s Subscription, t token.Token, op Operation, at time.Time, applyErr error) (Outcome, error) {
-	if ctx.Err() != nil {
-		return Outcome{}, applyErr
+	if err := ctx.Err(); err != nil {
+		// The lookup cannot run, so the answer is unknown: not the refusal.
+		return Outcome{}, fmt.Errorf("activation: redeem %v: %w", t.Key, err)
 	}
 	fp := t.Key.Fingerprint()
 	stored, ok, err := r.Ledger.Lookup(ctx, fp)
 	switch {
 	case err != nil:
-		return Outcome{}, fmt.Errorf("%w (and the ledger lookup failed: %w)", applyErr, err)
+		// The answer depends on the lookup: if the key is recorded, this
+		// may be a replay. The error is the store's (retryable), never the
+		// refusal, which may not be the answer.
+		return Outcome{}, fmt.Errorf("activation: redeem %v: ledger lookup: %w", t.Key, err)
 	case !ok:
 		return Outcome{}, applyErr
 	case stored.Fingerprint != fp:

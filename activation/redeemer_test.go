@@ -104,7 +104,10 @@ func TestRedeemStoreError(t *testing.T) {
 }
 
 // TestRedeemRefusedLookupFails: when Apply refuses and the follow-up lookup
-// fails too, both errors are reported and nothing is recorded.
+// fails, the answer is unknown (the key may be recorded: the identical
+// request would replay), so the error is the store's, not the refusal, and
+// nothing is recorded. (It used to wrap both, which told a caller that
+// branches on ErrExtensionCap the wrong answer.)
 func TestRedeemRefusedLookupFails(t *testing.T) {
 	s, tk, at := redeemFixture(t)
 	l := activation.NewMemoryLedger()
@@ -112,9 +115,25 @@ func TestRedeemRefusedLookupFails(t *testing.T) {
 		Ledger: &ledgertest.FailingLedger{Inner: l, FailLookup: 1}}
 	tk.Seats = 301 // over the R6 cap for 100 seats
 	_, err := r.Redeem(context.Background(), s, tk, activation.ExtendEnd, at)
-	require.ErrorIs(t, err, activation.ErrExtensionCap)
+	require.NotErrorIs(t, err, activation.ErrExtensionCap)
 	require.ErrorIs(t, err, ledgertest.ErrInjected)
 	require.Zero(t, l.Len())
+
+	// With the key recorded, the same failure must not hide the replay: the
+	// retry after the store recovers answers as for a recorded key.
+	ok := tk
+	ok.Seats = 25
+	first, err := r.Redeem(context.Background(), s, ok, activation.ExtendEnd, at)
+	require.NoError(t, err)
+	r.Policy.TermMonths = 0 // now Apply refuses the identical request (an invalid policy)
+	f := &ledgertest.FailingLedger{Inner: l, FailLookup: 1}
+	r.Ledger = f
+	_, err = r.Redeem(context.Background(), s, ok, activation.ExtendEnd, at)
+	require.ErrorIs(t, err, ledgertest.ErrInjected)
+	again, err := r.Redeem(context.Background(), s, ok, activation.ExtendEnd, at)
+	require.NoError(t, err)
+	require.True(t, again.Replayed)
+	require.Equal(t, first.After, again.After)
 }
 
 // TestRedeemReplayAfterPolicyChange: the identical request replays what was

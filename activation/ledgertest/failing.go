@@ -23,7 +23,11 @@ var errNoInner = errors.New("ledgertest: FailingLedger has no Inner ledger")
 //   - FailAfter: the next FailAfter Claims that reach Inner fail after Inner
 //     answered, like a store that committed and then lost its reply (the
 //     record may well be stored);
-//   - FailLookup: the next FailLookup Lookups fail before reaching Inner.
+//   - FailLookup: the next FailLookup Lookups fail before reaching Inner;
+//   - CommitLate: the next CommitLate Claims fail at once without reaching
+//     Inner, and are made later: right after the next call that reaches
+//     Inner returns, or at [FailingLedger.Flush]. This is a store that timed
+//     out and committed afterwards.
 //
 // Each counter counts down by one per injected failure, under a mutex, so
 // concurrent callers share them. Set the fields before first use and do not
@@ -34,9 +38,11 @@ type FailingLedger struct {
 	FailBefore int
 	FailAfter  int
 	FailLookup int
+	CommitLate int
 	Err        error
 
-	mu sync.Mutex
+	mu   sync.Mutex
+	late []activation.Record // claims to make later
 }
 
 // Claim implements [activation.Ledger].
@@ -47,7 +53,11 @@ func (f *FailingLedger) Claim(ctx context.Context, rec activation.Record) (activ
 	if f.take(&f.FailBefore) {
 		return activation.Record{}, false, fmt.Errorf("ledgertest: claim failed before commit: %w", f.err())
 	}
+	if f.holdBack(rec) {
+		return activation.Record{}, false, fmt.Errorf("ledgertest: claim timed out, commits later: %w", f.err())
+	}
 	stored, inserted, err := f.Inner.Claim(ctx, rec)
+	defer f.Flush()
 	if err != nil {
 		return stored, inserted, err
 	}
@@ -65,7 +75,37 @@ func (f *FailingLedger) Lookup(ctx context.Context, fp token.Fingerprint) (activ
 	if f.take(&f.FailLookup) {
 		return activation.Record{}, false, fmt.Errorf("ledgertest: lookup failed: %w", f.err())
 	}
+	defer f.Flush()
 	return f.Inner.Lookup(ctx, fp)
+}
+
+// holdBack takes one CommitLate and keeps rec for later, if one is left.
+func (f *FailingLedger) holdBack(rec activation.Record) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.CommitLate <= 0 {
+		return false
+	}
+	f.CommitLate--
+	f.late = append(f.late, rec)
+	return true
+}
+
+// Flush makes the claims that CommitLate held back, now, and returns the
+// first error of Inner. Every call that reaches Inner flushes after it
+// returns.
+func (f *FailingLedger) Flush() error {
+	f.mu.Lock()
+	late := f.late
+	f.late = nil
+	f.mu.Unlock()
+	var first error
+	for _, rec := range late {
+		if _, _, err := f.Inner.Claim(context.Background(), rec); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // Remaining returns how many failures of each kind are still to be injected.

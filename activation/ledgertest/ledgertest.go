@@ -10,8 +10,21 @@
 //		})
 //	}
 //
-// [FailingLedger] wraps a Ledger to inject store failures before or after the
-// commit; Run uses it, and so can a service's own tests of its retry logic.
+// A store that can open a second, independent handle on the same storage (a
+// second connection pool, as a second process would have) also runs
+// [RunShared]; a store that implements [activation.Journal] runs
+// [RunJournal]:
+//
+//	func TestJournal(t *testing.T) {
+//		ledgertest.RunJournal(t, func(t *testing.T) (first, second activation.Journal) {
+//			schema := newEmptySchema(t)
+//			return openStore(t, schema), openStore(t, schema)
+//		})
+//	}
+//
+// [FailingLedger] and [FailingJournal] wrap a store to inject failures
+// before or after the commit, or a commit after the error; the suites use
+// them, and so can a service's own tests of its retry logic.
 package ledgertest
 
 import (
@@ -53,7 +66,12 @@ const Racers = 64
 //     same Outcome; as many different keys at once: all recorded, none lost;
 //   - a store that fails before its commit (nothing recorded, a retry
 //     redeems) or after it (a retry of the identical request replays, any
-//     other request is ErrAlreadyRedeemed): no key spent twice, none lost.
+//     other request is ErrAlreadyRedeemed), or that returns an error and
+//     commits later: no key spent twice, none lost;
+//   - a lookup that fails after Apply refused: the error is the store's, not
+//     the refusal.
+//
+// [RunShared] adds the cases that need two handles on one store.
 //
 // Stored Outcomes are compared with their times as instants, so a store may
 // return them in another location.
@@ -77,6 +95,8 @@ func Run(t *testing.T, newLedger func(t *testing.T) activation.Ledger) {
 		{"StoreFailsBeforeCommit", testFailBefore},
 		{"StoreFailsAfterCommit", testFailAfter},
 		{"StoreFailsUnderRace", testFailUnderRace},
+		{"StoreCommitsLate", testCommitLate},
+		{"LookupFailsOnRefusedPath", testLookupFails},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -602,4 +622,147 @@ func testFailUnderRace(t *testing.T, inner activation.Ledger) {
 	requireRecorded(t, inner, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
 	before, after, _ := f.Remaining()
 	require.Zero(t, before+after, "not every injected failure happened")
+}
+
+// testCommitLate: the store returns an error and commits afterwards; the
+// identical retry replays, exactly one record.
+func testCommitLate(t *testing.T, inner activation.Ledger) {
+	f := &FailingLedger{Inner: inner, CommitLate: 1}
+	r := redeemer(f)
+	ctx := context.Background()
+	s, tk := subscription(firstTenant), tok(key(t, "LC", 1), 25)
+	_, err := r.Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
+	require.ErrorIs(t, err, ErrInjected)
+	require.NoError(t, f.Flush())
+	want, err := activation.PartnerCenter().Apply(s, tk, activation.AddSeats, fixtureDay)
+	require.NoError(t, err)
+	requireRecorded(t, inner, s, tk, activation.AddSeats, fixtureDay, want)
+	o, err := r.Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
+	require.NoError(t, err)
+	require.True(t, o.Replayed, "the retry after a late commit applied the key again")
+	require.Equal(t, normal(want), normal(o))
+
+	// The late commit lands after the retry's own claim: one record, the
+	// retry's.
+	f2 := &FailingLedger{Inner: inner, CommitLate: 1}
+	tk2 := tok(key(t, "LC", 2), 25)
+	_, err = redeemer(f2).Redeem(ctx, s, tk2, activation.AddSeats, fixtureDay)
+	require.ErrorIs(t, err, ErrInjected)
+	requireNotRecorded(t, inner, tk2.Key)
+	o, err = redeemer(inner).Redeem(ctx, s, tk2, activation.AddSeats, fixtureDay)
+	require.NoError(t, err)
+	require.False(t, o.Replayed)
+	require.NoError(t, f2.Flush())
+	requireRecorded(t, inner, s, tk2, activation.AddSeats, fixtureDay, o)
+}
+
+// testLookupFails: Apply refuses and the lookup that would tell a recorded
+// key fails: the error is the store's, never the refusal.
+func testLookupFails(t *testing.T, inner activation.Ledger) {
+	ctx := context.Background()
+	s, tk := subscription(firstTenant), tok(key(t, "LF", 1), 301) // over the R6 cap
+	f := &FailingLedger{Inner: inner, FailLookup: 1}
+	_, err := redeemer(f).Redeem(ctx, s, tk, activation.ExtendEnd, fixtureDay)
+	require.ErrorIs(t, err, ErrInjected)
+	require.NotErrorIs(t, err, activation.ErrExtensionCap, "a refusal although the lookup failed")
+	requireNotRecorded(t, inner, tk.Key)
+	_, _, lookups := f.Remaining()
+	require.Zero(t, lookups, "the refused path did not look the key up")
+
+	// A recorded key whose identical request is now refused (another
+	// policy): the failed lookup is the answer, then the replay.
+	ok := tok(key(t, "LF", 2), 25)
+	first, err := redeemer(inner).Redeem(ctx, s, ok, activation.ExtendEnd, fixtureDay)
+	require.NoError(t, err)
+	strict := activation.PartnerCenter()
+	strict.TermMonths = 0 // invalid: Apply refuses everything
+	f2 := &FailingLedger{Inner: inner, FailLookup: 1}
+	r := &activation.Redeemer{Policy: strict, Ledger: f2}
+	_, err = r.Redeem(ctx, s, ok, activation.ExtendEnd, fixtureDay)
+	require.ErrorIs(t, err, ErrInjected)
+	require.NotErrorIs(t, err, activation.ErrInvalid)
+	again, err := r.Redeem(ctx, s, ok, activation.ExtendEnd, fixtureDay)
+	require.NoError(t, err)
+	require.True(t, again.Replayed)
+	require.Equal(t, normal(first), normal(again))
+}
+
+// RunShared runs the Ledger cases that need two independent handles on one
+// store, as two processes have: open returns a fresh, empty store per case,
+// twice. Claims race across the handles; a record made through one, or
+// committed late through one, is what the other finds.
+func RunShared(t *testing.T, open func(t *testing.T) (first, second activation.Ledger)) {
+	t.Helper()
+	cases := []struct {
+		name string
+		run  func(t *testing.T, first, second activation.Ledger)
+	}{
+		{"RaceOneKeyTwoHandles", testSharedRaceOneKey},
+		{"RaceIdenticalTwoHandles", testSharedRaceIdentical},
+		{"CommitLateSeenByOther", testSharedCommitLate},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			first, second := open(t)
+			require.NotNil(t, first, "open returned a nil first handle")
+			require.NotNil(t, second, "open returned a nil second handle")
+			c.run(t, first, second)
+		})
+	}
+}
+
+func testSharedRaceOneKey(t *testing.T, first, second activation.Ledger) {
+	ls := []activation.Ledger{first, second}
+	tk := tok(key(t, "S1", 1), 25)
+	tenant := func(i int) string { return fmt.Sprintf("tenant-%02d", i) }
+	res := race(func(i int) (activation.Outcome, error) {
+		return redeemer(ls[i%2]).Redeem(context.Background(), subscription(tenant(i)), tk, activation.AddSeats, fixtureDay)
+	})
+	winner := -1
+	for i, x := range res {
+		if x.err == nil {
+			require.Equal(t, -1, winner, "tenants %d and %d both redeemed the key", winner, i)
+			winner = i
+			continue
+		}
+		require.ErrorIs(t, x.err, activation.ErrAlreadyRedeemed, "racer %d", i)
+	}
+	require.NotEqual(t, -1, winner, "no tenant redeemed the key")
+	requireRecorded(t, first, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
+	requireRecorded(t, second, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
+}
+
+func testSharedRaceIdentical(t *testing.T, first, second activation.Ledger) {
+	ls := []activation.Ledger{first, second}
+	s, tk := subscription(firstTenant), tok(key(t, "S2", 1), 25)
+	res := race(func(i int) (activation.Outcome, error) {
+		return redeemer(ls[i%2]).Redeem(context.Background(), s, tk, activation.ExtendEnd, fixtureDay)
+	})
+	applied := -1
+	for i, x := range res {
+		require.NoError(t, x.err, "racer %d", i)
+		if !x.o.Replayed {
+			require.Equal(t, -1, applied, "racers %d and %d both applied the key", applied, i)
+			applied = i
+		}
+	}
+	require.NotEqual(t, -1, applied, "every racer replayed, none applied")
+	for i, x := range res {
+		require.Equal(t, normal(res[applied].o), normal(x.o), "racer %d", i)
+	}
+}
+
+func testSharedCommitLate(t *testing.T, first, second activation.Ledger) {
+	ctx := context.Background()
+	s, tk := subscription(firstTenant), tok(key(t, "S3", 1), 25)
+	f := &FailingLedger{Inner: first, CommitLate: 1}
+	_, err := redeemer(f).Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
+	require.ErrorIs(t, err, ErrInjected)
+	require.NoError(t, f.Flush())
+	// The retry goes through the other handle, as after a process restart.
+	o, err := redeemer(second).Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
+	require.NoError(t, err)
+	require.True(t, o.Replayed, "the retry through the other handle applied the key again")
+	_, err = redeemer(second).Redeem(ctx, subscription("tenant-second"), tk, activation.AddSeats, fixtureDay)
+	require.ErrorIs(t, err, activation.ErrAlreadyRedeemed)
 }
