@@ -9,6 +9,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/activation/ledgertest"
 	"github.com/coterm/coterm/token"
 )
 
@@ -119,4 +120,13 @@ func TestCompactJournalBook(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, recs, 1)
 	require.Equal(t, "AAAA1", recs[0].KeyTail)
+}
+
+// TestCompactJournalConformance runs the Journal conformance suite every
+// store must pass.
+func TestCompactJournalConformance(t *testing.T) {
+	ledgertest.RunJournal(t, func(t *testing.T) (activation.Journal, activation.Journal) {
+		j := &CompactJournal{}
+		return j, j
+	})
 }
