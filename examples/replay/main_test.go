@@ -359,7 +359,7 @@ func benchReplay(b *testing.B, quiet bool) {
 	b.ReportMetric(float64(live)/1e6, "MB-heap-in-use")
 	// CPU seconds per op, all threads (the garbage collector's too): on a
 	// busy machine the wall-clock ns/op says more about the neighbours.
-	b.ReportMetric((cpuTime() - cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // replayString replays a file's text, without the summary.
