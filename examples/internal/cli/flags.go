@@ -97,5 +97,5 @@ func flagName(name string, i int) string {
 			return "-" + name
 		}
 	}
-	return "argument " + strconv.Itoa(i+1) + ": a flag"
+	return "argument " + strconv.Itoa(i+1)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"strings"
 	"testing"
@@ -116,4 +117,33 @@ func TestFlushPerRow(t *testing.T) {
 	st, err = f.Stat()
 	require.NoError(t, err)
 	assert.Equal(t, int64(4), st.Size())
+}
+
+// TestParseNeverEchoes: the flag package's own errors quote the value; Parse
+// names the flag or the argument's position instead.
+func TestParseNeverEchoes(t *testing.T) {
+	for args, want := range map[string]string{
+		"-json=" + clearKey:        "-json: want true or false, or no value",
+		"-key-" + clearKey:         "argument 1: unknown flag (see -h)",
+		"-verbose":                 "-verbose: unknown flag (see -h)",
+		"-name":                    "-name: missing value (see -h)",
+		"--=" + clearKey:           "argument 1: bad flag syntax, want -name or -name=value (see -h)",
+		"-name=x\n-" + clearKey:    "argument 2: unknown flag (see -h)",
+		"-name\n-json=" + clearKey: "",
+		"file\n-json=" + clearKey:  "",
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.Bool("json", false, "")
+		fs.String("name", "", "")
+		err := Parse(fs, strings.Split(args, "\n"))
+		if want == "" {
+			assert.NoError(t, err, args)
+			continue
+		}
+		require.Error(t, err, args)
+		assert.Equal(t, want, err.Error())
+		assert.Equal(t, ExitUsage, ExitCode(err))
+	}
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	assert.Equal(t, ErrHelp, Parse(fs, []string{"-h"}))
 }
