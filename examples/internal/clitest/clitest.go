@@ -41,7 +41,10 @@ func ArgSeeds(file string) []string {
 // fails if its output or its error holds a key that the arguments hold, in
 // any accepted spelling, or a control character, or if the exit status is
 // outside the table. Lists that would write a file (-svg) or read a device are skipped.
-func CheckArgs(t *testing.T, in string, run func(args []string) (stdout, stderr string, err error)) {
+//
+// secrets are more keys that must not appear, such as those of the input
+// file.
+func CheckArgs(t *testing.T, in string, run func(args []string) (stdout, stderr string, err error), secrets ...string) {
 	args := strings.Split(in, "\n")
 	for _, a := range args {
 		l := strings.ToLower(a)
@@ -50,7 +53,7 @@ func CheckArgs(t *testing.T, in string, run func(args []string) (stdout, stderr 
 		}
 	}
 	stdout, stderr, err := run(args)
-	keys := cli.KeysIn(strings.Join(args, " "))
+	keys := append(cli.KeysIn(strings.Join(args, " ")), secrets...)
 	for _, a := range args {
 		keys = append(keys, cli.KeysIn(a)...)
 	}
