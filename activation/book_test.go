@@ -400,3 +400,98 @@ func TestMemoryJournalIsALedger(t *testing.T) {
 	_, _, err = j.Append(ctx, activation.Record{})
 	require.ErrorIs(t, err, activation.ErrInvalid, "an append without a place")
 }
+
+// zoneJournal returns every record with its times in another location, as
+// a store may (the same instants).
+type zoneJournal struct{ *activation.MemoryJournal }
+
+var newYork = time.FixedZone("EST", -5*3600)
+
+func inZone(rec activation.Record) activation.Record {
+	rec.RecordedAt = rec.RecordedAt.In(newYork)
+	o := &rec.Outcome
+	o.At, o.Before.End, o.After.End = o.At.In(newYork), o.Before.End.In(newYork), o.After.End.In(newYork)
+	return rec
+}
+
+func (z zoneJournal) Append(ctx context.Context, rec activation.Record) (activation.Record, activation.Taken, error) {
+	stored, taken, err := z.MemoryJournal.Append(ctx, rec)
+	return inZone(stored), taken, err
+}
+
+func (z zoneJournal) Lookup(ctx context.Context, fp token.Fingerprint) (activation.Record, bool, error) {
+	rec, ok, err := z.MemoryJournal.Lookup(ctx, fp)
+	return inZone(rec), ok, err
+}
+
+func (z zoneJournal) Head(ctx context.Context, tenant, product string) (activation.Record, bool, error) {
+	rec, ok, err := z.MemoryJournal.Head(ctx, tenant, product)
+	return inZone(rec), ok, err
+}
+
+func (z zoneJournal) History(ctx context.Context, tenant, product string, after int64, limit int) ([]activation.Record, error) {
+	h, err := z.MemoryJournal.History(ctx, tenant, product, after, limit)
+	for i := range h {
+		h[i] = inZone(h[i])
+	}
+	return h, err
+}
+
+func (z zoneJournal) Heads(ctx context.Context, from, to time.Time) ([]activation.Record, error) {
+	h, err := z.MemoryJournal.Heads(ctx, from, to)
+	for i := range h {
+		h[i] = inZone(h[i])
+	}
+	return h, err
+}
+
+// TestBookDatesFromAnotherZone: a store that returns times in New York
+// (2027-04-01 00:00 UTC is 2027-03-31 19:00 there) changes no date: the book
+// reads every time as the same instant in UTC.
+func TestBookDatesFromAnotherZone(t *testing.T) {
+	ctx := context.Background()
+	b := &activation.Book{Policy: activation.PartnerCenter(), Journal: zoneJournal{activation.NewMemoryJournal()}}
+	require.NoError(t, b.Import(ctx, bkSub(100, bkDate(2027, 1, 1)), bkDate(2026, 6, 1)))
+	tk := bkTok(t, 1, 25)
+	first, err := b.Redeem(ctx, bkTenant, bkProduct, tk, activation.ExtendEnd, bkDate(2026, 6, 15))
+	require.NoError(t, err)
+	require.Equal(t, bkSub(100, bkDate(2027, 4, 1)), first.After)
+	second, err := b.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 2, 100), activation.ExtendEnd, bkDate(2026, 6, 15))
+	require.NoError(t, err)
+	require.Equal(t, bkSub(100, bkDate(2028, 4, 1)), second.After, "computed on a head read in another zone")
+
+	again, err := b.Redeem(ctx, bkTenant, bkProduct, tk, activation.ExtendEnd, bkDate(2026, 6, 15))
+	require.NoError(t, err)
+	require.True(t, again.Replayed)
+	again.Replayed = false
+	require.Equal(t, first, again, "a replay's dates moved")
+
+	s, _, err := b.Subscription(ctx, bkTenant, bkProduct)
+	require.NoError(t, err)
+	require.Equal(t, second.After, s)
+	h, err := b.History(ctx, bkTenant, bkProduct)
+	require.NoError(t, err)
+	require.Equal(t, withoutKey(first), h[1].Outcome)
+	rec, _, err := b.Lookup(ctx, tk.Key)
+	require.NoError(t, err)
+	require.Equal(t, withoutKey(first), rec.Outcome)
+	due, err := b.Due(ctx, bkDate(2028, 4, 1), bkDate(2028, 4, 2))
+	require.NoError(t, err)
+	require.Equal(t, []activation.Deadline{{Tenant: bkTenant, Product: bkProduct, State: activation.Expired, Date: bkDate(2028, 4, 1)}}, due)
+}
+
+// TestBookHistoryPages: History reads a history longer than one page of the
+// journal (1,000 records) to its end, in order.
+func TestBookHistoryPages(t *testing.T) {
+	ctx := context.Background()
+	b, _ := newBook()
+	const n = 2001
+	for i := range n {
+		require.NoError(t, b.Import(ctx, bkSub(1+i, bkDate(2027, 1, 1)), bkDate(2026, 6, 1)))
+	}
+	h, err := b.History(ctx, bkTenant, bkProduct)
+	require.NoError(t, err)
+	require.Equal(t, n, len(h))
+	requireChain(t, h)
+	require.Equal(t, n, h[n-1].Outcome.After.Seats)
+}

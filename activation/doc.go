@@ -142,6 +142,22 @@
 // [github.com/coterm/coterm/activation/ledgertest] is the conformance suite
 // every implementation must pass.
 //
+// # The book
+//
+// A Redeemer leaves the subscription to its caller. A [Book] keeps it: every
+// tenant's subscriptions and their history, in a [Journal] shared by any
+// number of Books in any number of processes. [Book.Redeem] computes on the
+// current state and appends the record at the next place of the
+// subscription's history, so two keys redeemed at once both count (no lost
+// update); [Book.Import] records a subscription as the admin portal shows it,
+// or a correction; [Book.History] explains every change; [Book.Due] lists the
+// lifecycle dates (R8) a partner must act on; [Book.Preview] and
+// [Book.RedeemIfUnchanged] redeem only what was shown. The Book's request
+// identity leaves out the state before, so the identical request replays even
+// after other keys moved the subscription on, and a retry after a store error
+// needs no state from the caller. [MemoryJournal] is the in-process reference
+// and is also a Ledger, with one set of spent keys for both.
+//
 // # Errors
 //
 // Every error wraps one sentinel, for [errors.Is]: [ErrInvalid] (a malformed
@@ -149,7 +165,9 @@
 // [ErrProductMismatch] ([*ProductMismatchError]), [ErrNotAllowed]
 // ([*NotAllowedError]), [ErrExtensionCap] (a *proration.CapError, the same
 // sentinel as proration.ErrExtensionCap), [ErrSeatLimit], and, from a
-// Redeemer, [ErrAlreadyRedeemed]. A refused Apply returns the zero Outcome.
+// Redeemer or a Book, [ErrAlreadyRedeemed] (and [ErrChanged] from
+// [Book.RedeemIfUnchanged]). An error of a store is returned wrapped, never
+// as a refusal. A refused Apply returns the zero Outcome.
 // No error message and no JSON ever contains a key in clear: token.Key prints
 // masked, and [Outcome.MarshalJSON] writes the masked form.
 package activation

@@ -20,7 +20,9 @@ import (
 // share one set of spent keys.
 //
 // It keeps nothing across restarts. It stores records as they are given
-// (a time keeps its instant and location). It refuses an Append that would
+// (a time keeps its instant and location), but refuses, as every durable
+// store does through [Record.MarshalBinary], a record that holds a product
+// key. It refuses an Append that would
 // leave a gap in a history (Seq more than one past the head): a Book never
 // makes one.
 //
@@ -32,6 +34,9 @@ type MemoryJournal struct {
 	byKey map[token.Fingerprint]*Record
 	subs  map[subKey][]*Record // element i has Seq i+1
 }
+
+// errKeyInRecord refuses a record that holds a product key.
+var errKeyInRecord = invalid("memory journal: the record holds a product key; a store keeps its fingerprint only")
 
 // subKey is a subscription's place in a [MemoryJournal].
 type subKey struct{ tenant, product string }
@@ -46,6 +51,9 @@ func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, 
 	}
 	if rec.Seq < 1 {
 		return Record{}, NothingTaken, invalid("memory journal: append: Seq %d, want 1 or more", rec.Seq)
+	}
+	if !rec.Outcome.Token.Key.IsZero() {
+		return Record{}, NothingTaken, errKeyInRecord
 	}
 	k := subKey{rec.Outcome.After.Tenant, rec.Outcome.After.Product}
 	j.mu.Lock()
@@ -91,6 +99,8 @@ func (j *MemoryJournal) Claim(ctx context.Context, rec Record) (Record, bool, er
 		return Record{}, false, invalid("memory journal: claim: Seq %d, want 0 (a claim has no place in a history)", rec.Seq)
 	case rec.Fingerprint.IsZero():
 		return Record{}, false, invalid("memory journal: claim: zero fingerprint")
+	case !rec.Outcome.Token.Key.IsZero():
+		return Record{}, false, errKeyInRecord
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,6 +60,7 @@ func RunJournal(t *testing.T, open OpenJournal) {
 		{"BookRedeemReplayAfterMovedOn", one(testBookReplay)},
 		{"BookImports", one(testBookImports)},
 		{"BookCancelledRecordsNothing", one(testBookCancelled)},
+		{"LostRaceRecomputes", one(testBookLostRace)},
 		{"RaceDistinctKeysOneSubscription", oneAndTwo(testBookRaceDistinct)},
 		{"RaceIdenticalRequests", oneAndTwo(testBookRaceIdentical)},
 		{"RaceOneKeyManyTenants", oneAndTwo(testBookRaceOneKey)},
@@ -240,6 +243,11 @@ func testJournalAppend(t *testing.T, j, _ activation.Journal) {
 
 	_, _, err = j.Append(ctx, place(firstTenant, 0, k2, 1))
 	require.Error(t, err, "Append at Seq 0")
+	withKey := place(firstTenant, 3, k2, 1)
+	withKey.Outcome.Token.Key = k2
+	_, _, err = j.Append(ctx, withKey)
+	require.Error(t, err, "Append of a record that holds a product key")
+	require.NotContains(t, err.Error(), k2.Reveal())
 	_, ok, err = j.Lookup(ctx, k2.Fingerprint())
 	require.NoError(t, err)
 	require.False(t, ok, "Append at Seq 0 recorded the key")
@@ -783,4 +791,71 @@ func testBookHeadFails(t *testing.T, j, _ activation.Journal) {
 	err = book(&FailingJournal{Inner: j, FailHead: 1}).Import(context.Background(), subscription("tenant-second"), fixtureDay)
 	require.ErrorIs(t, err, ErrInjected)
 	require.Empty(t, history(t, j, "tenant-second"))
+}
+
+// cutIn is a Journal through which another writer cuts in: before the
+// first Append, it runs before (once), as if another process appended
+// between this caller's Head and its Append.
+type cutIn struct {
+	activation.Journal
+	once   sync.Once
+	before func()
+}
+
+func (c *cutIn) Append(ctx context.Context, rec activation.Record) (activation.Record, activation.Taken, error) {
+	c.once.Do(c.before)
+	return c.Journal.Append(ctx, rec)
+}
+
+// testBookLostRace: another redemption lands between a Redeem's Head and
+// its Append, deterministically. The Redeem must find its place taken,
+// re-read the head and recompute on it: both keys count, the chain holds.
+func testBookLostRace(t *testing.T, first, second activation.Journal) {
+	ctx := context.Background()
+	importFixture(t, first, firstTenant)
+	other := tok(key(t, "LR", 2), 10)
+	var otherErr error
+	j := &cutIn{Journal: first, before: func() {
+		_, otherErr = book(second).Redeem(ctx, firstTenant, product, other, activation.AddSeats, fixtureDay)
+	}}
+	b := book(j)
+	b.Retries = new(atomic.Int64)
+	tk := tok(key(t, "LR", 1), 25)
+	o, err := b.Redeem(ctx, firstTenant, product, tk, activation.AddSeats, fixtureDay)
+	require.NoError(t, otherErr, "the redemption that cut in")
+	require.NoError(t, err, "the redemption that lost the race")
+	require.False(t, o.Replayed)
+	require.Equal(t, int64(1), b.Retries.Load(), "the loser did not recompute exactly once")
+	require.Equal(t, 135, o.After.Seats, "the loser's Outcome was not computed on the winner's state: seats lost")
+	h := history(t, first, firstTenant)
+	require.Equal(t, 3, len(h))
+	requireChain(t, h)
+	require.Equal(t, normal(o), normal(h[2].Outcome))
+
+	// The same with RedeemIfUnchanged: the loser fails with ErrChanged and
+	// spends nothing.
+	other2 := tok(key(t, "LR", 4), 10)
+	j2 := &cutIn{Journal: first, before: func() {
+		_, otherErr = book(second).Redeem(ctx, firstTenant, product, other2, activation.AddSeats, fixtureDay)
+	}}
+	tk2 := tok(key(t, "LR", 3), 25)
+	_, err = book(j2).RedeemIfUnchanged(ctx, firstTenant, product, 3, tk2, activation.AddSeats, fixtureDay)
+	require.NoError(t, otherErr)
+	require.ErrorIs(t, err, activation.ErrChanged)
+	requireNotSpent(t, first, tk2.Key)
+	require.Equal(t, 4, len(history(t, first, firstTenant)))
+
+	// An import that loses the race is made on the new head, not dropped.
+	other3 := tok(key(t, "LR", 5), 10)
+	j3 := &cutIn{Journal: first, before: func() {
+		_, otherErr = book(second).Redeem(ctx, firstTenant, product, other3, activation.AddSeats, fixtureDay)
+	}}
+	corrected := subscription(firstTenant)
+	corrected.Seats = 500
+	require.NoError(t, book(j3).Import(ctx, corrected, fixtureDay))
+	require.NoError(t, otherErr)
+	h = history(t, first, firstTenant)
+	require.Equal(t, 6, len(h), "the import that lost the race was dropped")
+	requireChain(t, h)
+	require.Equal(t, corrected, h[5].Outcome.After)
 }
