@@ -47,6 +47,10 @@
 // end date: the grace period begins), is disabled (read-only) or is deleted
 // (R8) on a day from FROM to TO, both included, sorted by date.
 //
+// With -tenant or -due the rejected rows are not listed: their number goes
+// to standard error, and the exit status is 1 as without these flags (the
+// book may lack what they said).
+//
 // Output goes out row by row when standard output is a terminal or a pipe,
 // and in blocks when it is a regular file.
 //

@@ -10,7 +10,9 @@
 // The subscription is given by numbers (-seats, -end) or taken from a book:
 // -book FILE -tenant T -product P replays the history file (the format of
 // examples/replay) and starts from that subscription's state in the book on
-// -on (its records up to that day; none before its first). For example
+// -on (its records up to that day; none before its first). Rows of the file
+// the book rejects are counted on standard error (replay lists them); the
+// exit status is the question's. For example
 //
 //	go run ./examples/whatif -seats 100 -end 2027-03-01 -product M365-E3 -key-seats 25 -on 2026-12-01
 //
