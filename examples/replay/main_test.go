@@ -124,9 +124,10 @@ func fakeKey(n int) string {
 	return "FAKE0-KEY00-NOT00-" + s[:5] + "-" + s[5:]
 }
 
-// TestPropertyReplay generates files of good rows with bad rows mixed in and
-// checks that every good row is applied exactly once and every bad row is
-// reported with its line number.
+// TestPropertyReplay generates files of good rows with bad rows and
+// identical duplicates mixed in and checks that every good row is applied
+// exactly once, every duplicate is a replay counted once, and every bad row
+// is reported with its line number.
 func TestPropertyReplay(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		tenants := rapid.IntRange(1, 4).Draw(t, "tenants")
@@ -136,6 +137,8 @@ func TestPropertyReplay(t *testing.T) {
 			good    []int // line numbers
 			bad     = map[int]string{}
 			spent   []string
+			goodRow []string // the text of each good row
+			again   []int    // line numbers of identical duplicates
 			nextKey int
 		)
 		b.WriteString("date,tenant,product,key,seats,operation\n")
@@ -147,12 +150,14 @@ func TestPropertyReplay(t *testing.T) {
 			tenant := fmt.Sprintf("tenant%d", tn)
 			key := fakeKey(nextKey)
 			nextKey++
-			kind := rapid.SampledFrom([]string{"good", "good", "good", "date", "key", "seats", "op", "fields", "duplicate", "refused"}).Draw(t, "kind")
-			if kind == "duplicate" && len(spent) == 0 {
+			kind := rapid.SampledFrom([]string{"good", "good", "good", "date", "key", "seats", "op", "fields", "duplicate", "refused", "identical"}).Draw(t, "kind")
+			if (kind == "duplicate" || kind == "identical") && len(spent) == 0 {
 				kind = "good"
 			}
+			last := ""
 			row := func(date, key, seats, op string) {
-				fmt.Fprintf(&b, "%s,%s,M365,%s,%s,%s\n", date, tenant, key, seats, op)
+				last = fmt.Sprintf("%s,%s,M365,%s,%s,%s\n", date, tenant, key, seats, op)
+				b.WriteString(last)
 			}
 			switch kind {
 			case "good":
@@ -169,6 +174,10 @@ func TestPropertyReplay(t *testing.T) {
 				}
 				good = append(good, line)
 				spent = append(spent, key)
+				goodRow = append(goodRow, last)
+			case "identical":
+				b.WriteString(rapid.SampledFrom(goodRow).Draw(t, "again"))
+				again = append(again, line)
 			case "date":
 				row(rapid.SampledFrom([]string{"2026-02-30", "06/01/2026", "", "2026-6-1", "yesterday"}).Draw(t, "bad date"), key, "5", "add")
 				bad[line] = "date"
@@ -216,7 +225,10 @@ func TestPropertyReplay(t *testing.T) {
 		}
 		assert.Equal(t, len(good), recorded, "one book record per good row")
 		assert.Equal(t, len(bad), rp.ld.Counts.Rejected, "rejected")
-		assert.Equal(t, 0, rp.ld.Counts.Replayed)
+		assert.Equal(t, len(again), rp.ld.Counts.Replayed, "identical duplicates replay")
+		for _, l := range again {
+			assert.Regexp(t, regexp.MustCompile(fmt.Sprintf(`(?m)^line %d: replayed .*counted once\)$`, l)), text)
+		}
 		assert.Equal(t, len(good), strings.Count(text, ": applied "))
 		for _, l := range good {
 			assert.Regexp(t, regexp.MustCompile(fmt.Sprintf(`(?m)^line %d: applied `, l)), text)

@@ -210,3 +210,35 @@ func readSVG(t *testing.T, name string) string {
 	}
 	return string(b)
 }
+
+// TestJSONCamelCase: one JSON style, camelCase as the library's Outcome:
+// no key of any answer has an underscore.
+func TestJSONCamelCase(t *testing.T) {
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				assert.NotContains(t, k, "_", "key %q", k)
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	for _, args := range [][]string{
+		base("-json", "-key-seats", "301"),
+		planArgs("-until", "2028-03-01", "-json"),
+		planArgs("-goal", "trade-off", "-until", "2028-03-01", "-json"),
+		bookArgs("-on", "2026-12-01", "-need-end", "2028-06-01", "-json"),
+		bookArgs("-on", "2026-12-01", "-renewal", "-json"),
+	} {
+		stdout, _, err := whatif(t, args...)
+		require.NoError(t, err, args)
+		var v any
+		require.NoError(t, json.Unmarshal([]byte(stdout), &v), stdout)
+		walk(v)
+	}
+}
