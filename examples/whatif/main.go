@@ -4,19 +4,34 @@
 //
 // Usage:
 //
-//	go run ./examples/whatif -seats 100 -end 2027-03-01 -key-seats 25 [flags]
+//	go run ./examples/whatif -seats 100 -end 2027-03-01 -product M365-E3 -key-seats 25 [flags]
+//	go run ./examples/whatif -book history.csv -tenant contoso -product M365-E3 -key-seats 25 [flags]
 //
-// For example
+// The subscription is given by numbers (-seats, -end) or taken from a book:
+// -book FILE -tenant T -product P replays the history file (the format of
+// examples/replay) and starts from that subscription's state in the book on
+// -on (its records up to that day; none before its first). Rows of the file
+// the book rejects are counted on standard error (replay lists them); the
+// exit status is the question's. For example
 //
-//	go run ./examples/whatif -seats 100 -end 2027-03-01 -key-seats 25 -on 2026-12-01
+//	go run ./examples/whatif -seats 100 -end 2027-03-01 -product M365-E3 -key-seats 25 -on 2026-12-01
 //
 // prints the subscription's state on that day and its deadlines (renew window,
 // end date, disabled from, deleted on: R8, R9), then one row per operation —
 // add licenses (R4), extend end date (R5, R6), renew (R9), activate (R7) —
-// side by side: the seats and end date after, the days gained or lost, the
-// seat-days before and after, and the library's explanation. An operation the
-// rules refuse is shown as refused with its reason: the state and since when
-// (R7, R9), or the extension cap with the largest key accepted (R6).
+// side by side: the seats and end date after, how many days the end date
+// moves, the seat-days before and after, and the library's explanation. An
+// operation the rules refuse is shown as refused with one short reason: the
+// state and since when (R7, R9), or the extension cap with the largest key
+// accepted (R6).
+//
+// # The inverse questions
+//
+// -need-end DATE answers "which key reaches this end date?" both ways: the
+// smallest key that extends the end date to DATE or later and whether the
+// cap (R6) allows it, and the keys that reach it by add licenses (R4), which
+// can move the end date no later than a year from -on. -renewal answers
+// "when can a renewal key be redeemed without losing days?" (R8, R9).
 //
 // # Planning a pool of keys
 //
@@ -25,7 +40,7 @@
 // date, all redeemed on -on, so that the subscription reaches a goal. For
 // example
 //
-//	go run ./examples/whatif -seats 100 -end 2027-03-01 -on 2026-12-01 -keys 25,25,50,100 -until 2028-03-01
+//	go run ./examples/whatif -seats 100 -end 2027-03-01 -product M365-E3 -on 2026-12-01 -keys 25,25,50,100 -until 2028-03-01
 //
 // answers "the most seats that still run until the program year ends":
 // 175 seats until 2028-03-15 (add 25 and 50, then extend with 100 and 25),
@@ -33,42 +48,64 @@
 // check against -until (the days the subscription runs past its use rights,
 // or lapses before them), and the plan explained step by step with the
 // seat-day account. The keys are stand-ins named by the last group of their
-// masked form, KEY01 for the first of -keys. A goal no plan reaches is an
-// answer too: whatif says so, prints the nearest feasible plan, and exits 0.
+// masked form, KEY01 for the first of -keys. A goal no plan reaches is a
+// negative answer: whatif says so, prints the nearest feasible plan, and
+// exits 1.
+//
+// # Pictures
+//
+// -svg FILE writes a picture: with -book, the subscription's end date over
+// time (a step at each record, the lifecycle bands after the end, the
+// program year's end -until when given); with -keys, the trade-off between
+// seats and end date of the plans no other plan beats, with the chosen plan
+// and the program year's end.
 //
 // Flags:
 //
-//	-seats N          active seats of the subscription, 0 … 1,000,000,000 (required;
-//	                  0 means the tenant has no subscription yet, and -end must be omitted)
+//	-seats N          active seats of the subscription, 0 … 1,000,000,000 (0: no subscription yet,
+//	                  and -end must be omitted); not with -book
 //	-end YYYY-MM-DD   the subscription's end date, the first day without service (required unless -seats 0)
-//	-key-seats N      seats of the key, 1 … 1,000,000,000 (required unless -keys)
+//	-book FILE        a history file (see examples/replay): the subscription's state on -on in it
+//	-tenant T         with -book: the subscription's tenant (tenants may contain "/")
+//	-product P        the product of the subscription and of the key (required)
+//	-key-seats N      seats of the key, 1 … 1,000,000,000: show every option
 //	-on YYYY-MM-DD    the redemption day (default: today)
 //	-policy NAME      partner-center (default), open-2014 (or open2014), direct-purchase,
 //	                  enterprise-multi-year, volume-licensing: activation.PolicyByName
 //	-rounding NAME    half-even (default), half-up, down, up
 //	-convention NAME  calendar-months (default), exact-seat-days
 //	-key KEY          the product key, to check its syntax; only its masked form is printed
-//	-product NAME     the product of the subscription and the key (default "product")
 //	-term MONTHS      the key's term in months, 1 … 36 (default: the policy's, 12)
-//	-json             print the same as JSON, for scripts (with -keys: the plan, its steps and the use rights)
+//	-need-end DATE    the smallest key that reaches DATE, by extend end date and by add licenses
+//	-renewal          the days a renewal key can be redeemed without losing days
+//	-json             print the same as JSON, for scripts (camelCase names, as the library's Outcome)
+//	-svg FILE         with -book or -keys: write a picture (SVG)
 //
 // Planner flags:
 //
 //	-keys N,N,…       seats of a pool of 1 … 20 keys, all redeemed on -on, instead of -key-seats
 //	-until YYYY-MM-DD the program year's end, the first day without use rights (R13): the end date to
-//	                  reach, and what the use-rights check compares with
+//	                  reach, and what the use-rights check compares with; with -book -svg, a line
 //	-goal NAME        most-seats (the most seats until -until; the default with -until),
 //	                  latest-end (the latest end with at least -target-seats seats) or
 //	                  trade-off (every plan no other beats on both seats and end date)
 //	-target-seats N   with -goal latest-end: the seats to keep, 1 … 1,000,000,000
 //
-// Bad input prints one line on standard error naming the flag and what is
-// wrong, and exits with status 2. The product key is never printed in clear,
-// not even in an error. Exit status 0 otherwise, even when every option is
-// refused: a refusal is an answer, not a failure.
+// Exactly one question: -key-seats, -keys, -need-end or -renewal.
+//
+// Exit status (the same for replay):
+//
+//	0  done: a question answered (a refused option is an answer too)
+//	1  a negative answer: a goal no plan reaches; an end date no key reaches
+//	2  bad usage: an unknown flag, a missing or bad value (one line on standard error
+//	   naming the flag; the value is never echoed)
+//	3  the input cannot be read at all: a missing -book file, a bad header
+//
+// No output line holds a product key in clear or a raw control character.
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -82,14 +119,15 @@ import (
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/plan"
+	"github.com/coterm/coterm/examples/internal/cli"
+	"github.com/coterm/coterm/examples/internal/history"
+	"github.com/coterm/coterm/examples/internal/picture"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		os.Exit(exitCode(err))
-	}
+	os.Exit(exitCode(run(os.Args[1:], os.Stdout, os.Stderr)))
 }
 
 // run is the program with the real clock: -on defaults to today.
@@ -97,22 +135,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return runAt(args, stdout, stderr, time.Now)
 }
 
-// usageError is bad input: its message, one line naming the flag, has been
-// written to stderr; the exit status is 2.
-type usageError struct{ msg string }
+// exitCode is the exit status for run's error: the table in the package
+// documentation, shared with replay.
+func exitCode(err error) int { return cli.ExitCode(err) }
 
-func (e *usageError) Error() string { return e.msg }
-
-func exitCode(err error) int {
-	var ue *usageError
-	if err == nil {
-		return 0
-	}
-	if errors.As(err, &ue) {
-		return 2
-	}
-	return 1
-}
+// usagef is a bad-usage error (exit status 2).
+func usagef(format string, args ...any) error { return cli.Usagef(format, args...) }
 
 // config is the parsed command line.
 type config struct {
@@ -122,6 +150,19 @@ type config struct {
 	on       time.Time
 	policy   activation.Policy
 	json     bool
+	svg      string // -svg FILE
+
+	// The book (-book): the file, the subscription's tenant, and what it
+	// says (filled by fromBook).
+	book   string
+	tenant string
+	hist   []activation.Record // its records up to -on
+	later  int                 // its records after -on
+	notes  []string            // for standard error: rows the book rejected
+
+	// The question: one of these.
+	needEnd time.Time // -need-end
+	renewal bool      // -renewal
 
 	// Planner mode (-keys): a pool of keys redeemed on -on, a goal, and
 	// the program year's end for the use-rights check (R13).
@@ -130,69 +171,107 @@ type config struct {
 	until time.Time // zero unless -until
 }
 
-// runAt is run with the clock as a parameter, for tests.
+// runAt is run with the clock as a parameter, for tests. Everything it
+// writes goes through a cli.Output: no key in clear, no control character.
 func runAt(args []string, stdout, stderr io.Writer, now func() time.Time) error {
-	cfg, err := parse(args, stderr, now)
+	out, errOut := cli.NewOutput(stdout), cli.NewOutput(stderr)
+	err := answer(args, out, errOut, now)
+	var ce *cli.Error
+	if err != nil && !(errors.As(err, &ce) && (ce == cli.ErrNegative || ce == cli.ErrHelp)) {
+		fmt.Fprintf(errOut, "whatif: %s\n", err.Error())
+	}
+	if ferr := out.Flush(); ferr != nil && err == nil {
+		err = ferr
+	}
+	errOut.Flush()
+	if err == cli.ErrHelp {
+		return nil
+	}
+	return err
+}
+
+func answer(args []string, out, errOut *cli.Output, now func() time.Time) error {
+	cfg, err := parse(args, errOut, now)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		fmt.Fprintf(stderr, "whatif: %s\n", err.Error())
 		return err
 	}
-	var res result
-	if cfg.pool != nil {
-		res, err = computePlan(cfg)
-		if err != nil {
-			fmt.Fprintf(stderr, "whatif: %s\n", err.Error())
+	if cfg.book != "" {
+		if err := fromBook(&cfg); err != nil {
 			return err
 		}
-	} else {
+		for _, n := range cfg.notes {
+			fmt.Fprintf(errOut, "whatif: %s\n", n)
+		}
+	}
+	var res result
+	switch {
+	case cfg.pool != nil:
+		if res, err = computePlan(cfg); err != nil {
+			return err
+		}
+	case !cfg.needEnd.IsZero():
+		if res, err = computeNeedEnd(cfg); err != nil {
+			return err
+		}
+	case cfg.renewal:
+		if res, err = computeRenewal(cfg); err != nil {
+			return err
+		}
+	default:
 		res = compute(cfg)
 	}
 	if cfg.json {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else if err := res.writeText(out); err != nil {
+		return err
 	}
-	return res.writeText(stdout)
-}
-
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
+	if cfg.svg != "" {
+		if err := drawSVG(cfg, res); err != nil {
+			return err
+		}
+	}
+	if res.negative() {
+		return cli.ErrNegative
+	}
+	return nil
 }
 
 // parse reads the flags. Every flag is read as a string and checked here, so
-// that each error is one line naming the flag, and so that the flag package
-// never echoes a value (it would echo a product key in clear).
+// that each error is one line naming the flag, and cli.Parse never lets the
+// flag package echo a value (it would echo a product key in clear).
 func parse(args []string, stderr io.Writer, now func() time.Time) (config, error) {
 	fs := flag.NewFlagSet("whatif", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are reported by runAt, one line each
 	var (
-		seats      = fs.String("seats", "", "active `seats` of the subscription, 0 … 1,000,000,000 (required; 0: no subscription yet, omit -end)")
-		end        = fs.String("end", "", "the subscription's end `date` YYYY-MM-DD, the first day without service (required unless -seats 0)")
-		keySeats   = fs.String("key-seats", "", "`seats` of the key, 1 … 1,000,000,000 (required unless -keys)")
+		seats      = fs.String("seats", "", "active `seats` of the subscription, 0 … 1,000,000,000 (0: no subscription yet, omit -end); not with -book")
+		end        = fs.String("end", "", "the subscription's end `date` YYYY-MM-DD, the first day without service (required unless -seats 0 or -book)")
+		book       = fs.String("book", "", "a history `file` (see replay): start from the subscription's state in it on -on; needs -tenant and -product")
+		tenant     = fs.String("tenant", "", "with -book: the subscription's `tenant` (may contain \"/\")")
+		keySeats   = fs.String("key-seats", "", "`seats` of the key, 1 … 1,000,000,000: show every option")
 		on         = fs.String("on", "", "the redemption `date` YYYY-MM-DD (default today)")
 		policy     = fs.String("policy", "partner-center", "the rules: "+strings.Join(activation.PolicyNames(), ", ")+" (or open2014)")
 		rounding   = fs.String("rounding", "", "how fractions of days are rounded: half-even, half-up, down, up (default: the policy's, half-even)")
 		convention = fs.String("convention", "", "how extend turns months into days: calendar-months, exact-seat-days (default: the policy's, calendar-months)")
 		key        = fs.String("key", "", "the product `key` XXXXX-XXXXX-XXXXX-XXXXX-XXXXX, to check its syntax; only its masked form is printed")
-		product    = fs.String("product", "product", "the `product` of the subscription and of the key")
+		product    = fs.String("product", "", "the `product` of the subscription and of the key (required)")
 		term       = fs.String("term", "", "the key's term in `months`, 1 … 36 (default: the policy's, 12)")
 		asJSON     = fs.Bool("json", false, "print the result as JSON, for scripts")
+		needEnd    = fs.String("need-end", "", "the smallest key that reaches this end `date` YYYY-MM-DD, by extend end date and by add licenses")
+		renewal    = fs.Bool("renewal", false, "the days a renewal key can be redeemed without losing days (R8, R9)")
+		svg        = fs.String("svg", "", "with -book or -keys: write a picture to `FILE` (SVG)")
 		keys       = fs.String("keys", "", "plan a pool of keys, all redeemed on -on: their `seats`, comma-separated, 1 … 20 keys (e.g. 25,25,50,100); instead of -key-seats")
-		until      = fs.String("until", "", "with -keys: the program year's end `date` YYYY-MM-DD, the first day without use rights (R13); the plan's target end date")
+		until      = fs.String("until", "", "with -keys: the program year's end `date` YYYY-MM-DD, the first day without use rights (R13); the plan's target end date; with -book -svg: a line")
 		goal       = fs.String("goal", "", "with -keys: most-seats (until -until; the default with -until), latest-end (needs -target-seats) or trade-off")
 		target     = fs.String("target-seats", "", "with -goal latest-end: the `seats` the plan must keep, 1 … 1,000,000,000")
 	)
-	help := false
-	fs.Usage = func() { help = true }
-	if err := fs.Parse(args); err != nil {
-		if help && errors.Is(err, flag.ErrHelp) {
+	if err := cli.Parse(fs, args); err != nil {
+		if err == cli.ErrHelp {
 			printUsage(fs, stderr)
-			return config{}, flag.ErrHelp
 		}
-		return config{}, &usageError{msg: err.Error()}
+		return config{}, err
 	}
 	if fs.NArg() > 0 {
 		return config{}, usagef("unexpected argument %d of %d: every input is a flag, and a key written with spaces must be quoted, -key 'XXXXX XXXXX …' (see -h)", 1, fs.NArg())
@@ -220,25 +299,38 @@ func parse(args []string, stderr io.Writer, now func() time.Time) (config, error
 	}
 	cfg.policy = p
 
-	if *seats == "" {
-		return cfg, usagef("-seats: missing: give the subscription's active seats, 0 … 1,000,000,000")
-	}
-	n, err := count("-seats", *seats, 0)
-	if err != nil {
-		return cfg, err
-	}
-	if strings.TrimSpace(*product) == "" {
-		return cfg, usagef("-product: empty: give the product name")
-	}
-	cfg.sub = activation.Subscription{Product: *product, Seats: n}
-	switch {
-	case n == 0 && *end != "":
-		return cfg, usagef("-end: given with -seats 0: a tenant with no subscription has no end date")
-	case n > 0 && *end == "":
-		return cfg, usagef("-end: missing: give the subscription's end date as YYYY-MM-DD")
-	case n > 0:
-		if cfg.sub.End, err = date("-end", *end); err != nil {
+	if *book != "" {
+		if *seats != "" || *end != "" {
+			return cfg, usagef("-book: given with -seats or -end: the subscription comes from the book or from numbers, not both")
+		}
+		if *tenant == "" {
+			return cfg, usagef("-tenant: missing: -book needs -tenant and -product, the subscription to start from")
+		}
+		if err := cli.CheckName(*tenant); err != nil {
+			return cfg, usagef("-tenant: %v", err)
+		}
+		cfg.book, cfg.tenant = *book, strings.TrimSpace(*tenant) // as the history file's fields are
+	} else {
+		if *tenant != "" {
+			return cfg, usagef("-tenant: only with -book (the history to look the subscription up in)")
+		}
+		if *seats == "" {
+			return cfg, usagef("-seats: missing: give the subscription's active seats, 0 … 1,000,000,000 (or -book)")
+		}
+		n, err := count("-seats", *seats, 0)
+		if err != nil {
 			return cfg, err
+		}
+		cfg.sub.Seats = n
+		switch {
+		case n == 0 && *end != "":
+			return cfg, usagef("-end: given with -seats 0: a tenant with no subscription has no end date")
+		case n > 0 && *end == "":
+			return cfg, usagef("-end: missing: give the subscription's end date as YYYY-MM-DD")
+		case n > 0:
+			if cfg.sub.End, err = date("-end", *end); err != nil {
+				return cfg, err
+			}
 		}
 	}
 
@@ -250,12 +342,33 @@ func parse(args []string, stderr io.Writer, now func() time.Time) (config, error
 		}
 		termMonths = m
 	}
-	if *keys != "" {
-		if *keySeats != "" {
-			return cfg, usagef("-keys: given with -key-seats: give -key-seats for one key (every option) or -keys for a pool (a plan)")
+	if *svg != "" {
+		if *book == "" && *keys == "" {
+			return cfg, usagef("-svg: needs -book (the subscription's history) or -keys (the plans' trade-off)")
 		}
+		cfg.svg = *svg
+	}
+
+	questions := 0
+	for _, q := range []bool{*keySeats != "", *keys != "", *needEnd != "", *renewal} {
+		if q {
+			questions++
+		}
+	}
+	switch {
+	case questions == 0:
+		return cfg, usagef("-key-seats: missing: give the key's seats, 1 … 1,000,000,000 (or -keys, -need-end or -renewal)")
+	case questions > 1 && *keys != "" && *keySeats != "":
+		return cfg, usagef("-keys: given with -key-seats: give -key-seats for one key (every option) or -keys for a pool (a plan)")
+	case questions > 1:
+		return cfg, usagef("-key-seats, -keys, -need-end, -renewal: give exactly one question")
+	}
+	if *keys != "" {
 		if *key != "" {
 			return cfg, usagef("-key: given with -keys: a plan uses stand-in keys; check a key's syntax with -key-seats")
+		}
+		if err := needProduct(*product); err != nil {
+			return cfg, err
 		}
 		if cfg.pool, err = pool(*keys, *product, termMonths); err != nil {
 			return cfg, err
@@ -268,24 +381,38 @@ func parse(args []string, stderr io.Writer, now func() time.Time) (config, error
 		if cfg.goal, err = goalFlag(*goal, *target, cfg.until); err != nil {
 			return cfg, err
 		}
-		if err := setOn(&cfg, *on, now); err != nil {
-			return cfg, err
-		}
-		return cfg, nil
+		return cfg, finish(&cfg, *product, *on, now)
 	}
-	for _, f := range []struct{ name, val string }{{"-until", *until}, {"-goal", *goal}, {"-target-seats", *target}} {
+	for _, f := range []struct{ name, val string }{{"-goal", *goal}, {"-target-seats", *target}} {
 		if f.val != "" {
 			return cfg, usagef("%s: only with -keys (a pool of keys to plan)", f.name)
 		}
 	}
-	if *keySeats == "" {
-		return cfg, usagef("-key-seats: missing: give the key's seats, 1 … 1,000,000,000 (or -keys for a pool)")
+	if *until != "" {
+		if cfg.book == "" || cfg.svg == "" {
+			return cfg, usagef("-until: only with -keys (a pool of keys to plan), or with -book and -svg (a line in the picture)")
+		}
+		if cfg.until, err = date("-until", *until); err != nil {
+			return cfg, err
+		}
+	}
+	if *needEnd != "" || *renewal {
+		if *key != "" || *term != "" {
+			return cfg, usagef("-key, -term: only with -key-seats or -keys: the inverse questions use keys of the policy's term")
+		}
+		if *needEnd != "" {
+			if cfg.needEnd, err = date("-need-end", *needEnd); err != nil {
+				return cfg, err
+			}
+		}
+		cfg.renewal = *renewal
+		return cfg, finish(&cfg, *product, *on, now)
 	}
 	ks, err := count("-key-seats", *keySeats, 1)
 	if err != nil {
 		return cfg, err
 	}
-	cfg.tok = token.Token{Product: *product, Seats: ks, TermMonths: termMonths}
+	cfg.tok = token.Token{Seats: ks, TermMonths: termMonths}
 	if *key != "" {
 		k, err := token.ParseKey(*key)
 		if err != nil {
@@ -297,22 +424,97 @@ func parse(args []string, stderr io.Writer, now func() time.Time) (config, error
 		// Preview needs a key; an obviously fake one stands in and is never shown.
 		cfg.tok.Key = token.MustParseKey("WHAT0-IF000-NO000-KEY00-GIVEN")
 	}
-
-	if err := setOn(&cfg, *on, now); err != nil {
-		return cfg, err
-	}
-	return cfg, nil
+	return cfg, finish(&cfg, *product, *on, now)
 }
 
-// setOn sets the redemption day from -on, or today.
-func setOn(cfg *config, on string, now func() time.Time) error {
+// needProduct checks -product: required, never invented.
+func needProduct(product string) error {
+	if product == "" {
+		return usagef("-product: missing: give the product of the subscription and of the key")
+	}
+	if strings.TrimSpace(product) == "" {
+		return usagef("-product: empty: give the product name")
+	}
+	if err := cli.CheckName(product); err != nil {
+		return usagef("-product: %v", err)
+	}
+	return nil
+}
+
+// finish checks -product, which every question needs, and sets it and the
+// redemption day.
+func finish(cfg *config, product, on string, now func() time.Time) error {
+	if err := needProduct(product); err != nil {
+		return err
+	}
+	product = strings.TrimSpace(product) // as the history file's fields are
+	cfg.sub.Product, cfg.sub.Tenant, cfg.tok.Product = product, cfg.tenant, product
 	if on == "" {
-		cfg.on = proration.Date(now())
+		y, m, d := now().Date()
+		cfg.on = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 		return nil
 	}
 	var err error
 	cfg.on, err = date("-on", on)
 	return err
+}
+
+// fromBook replays the -book file and takes the subscription's state on -on:
+// the After of its last record on or before -on, none before its first.
+func fromBook(cfg *config) error {
+	f, err := os.Open(cfg.book)
+	if err != nil {
+		return cli.Unreadablef("-book: cannot open the history file: %s", lastReason(err))
+	}
+	defer f.Close()
+	rd, err := history.NewReader(f)
+	if err != nil {
+		return cli.Unreadablef("-book: %v", err)
+	}
+	ctx := context.Background()
+	book := &activation.Book{Policy: cfg.policy, Journal: &history.CompactJournal{}}
+	ld := history.NewLoader(book)
+	for {
+		_, err := ld.Next(ctx, rd)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return cli.Unreadablef("-book: %v", err)
+		}
+	}
+	if n := ld.Counts.Rejected; n > 0 {
+		cfg.notes = append(cfg.notes, fmt.Sprintf("the book has %d rejected rows; replay it to see them", n))
+	}
+	recs, err := book.History(ctx, cfg.tenant, cfg.sub.Product)
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return usagef("-tenant, -product: the book has no such subscription (names compare exactly, case included)")
+	}
+	cfg.sub = activation.Subscription{Tenant: cfg.tenant, Product: cfg.sub.Product}
+	for i, r := range recs {
+		if r.Outcome.At.After(cfg.on) {
+			cfg.later = len(recs) - i
+			break
+		}
+		cfg.hist = append(cfg.hist, r)
+		cfg.sub = r.Outcome.After
+	}
+	return nil
+}
+
+// lastReason is an error's innermost message: never a file name, which may
+// be a key.
+func lastReason(err error) string {
+	for {
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok || u.Unwrap() == nil {
+			return err.Error()
+		}
+		err = u.Unwrap()
+	}
 }
 
 // pool parses -keys: 1 … plan.MaxKeys seat counts, comma-separated. Each
@@ -350,18 +552,22 @@ func goalFlag(goal, target string, until time.Time) (plan.Goal, error) {
 		if until.IsZero() {
 			return plan.Goal{}, usagef("-until: missing: give the program year's end YYYY-MM-DD (the most seats until then), or -goal latest-end or trade-off")
 		}
-		goal = plan.MostSeats.String()
+		goal = "most-seats"
 	}
-	if target != "" && goal != plan.LatestEnd.String() {
+	kind, ok := goalKinds[goal]
+	if !ok {
+		return plan.Goal{}, usagef("-goal: unknown goal, want most-seats, latest-end or trade-off")
+	}
+	if target != "" && kind != plan.LatestEnd {
 		return plan.Goal{}, usagef("-target-seats: only with -goal latest-end")
 	}
-	switch goal {
-	case plan.MostSeats.String():
+	switch kind {
+	case plan.MostSeats:
 		if until.IsZero() {
 			return plan.Goal{}, usagef("-goal most-seats: needs -until YYYY-MM-DD, the end date to reach")
 		}
 		return plan.ReachEnd(until), nil
-	case plan.LatestEnd.String():
+	case plan.LatestEnd:
 		if target == "" {
 			return plan.Goal{}, usagef("-goal latest-end: needs -target-seats N, the seats to keep")
 		}
@@ -370,10 +576,17 @@ func goalFlag(goal, target string, until time.Time) (plan.Goal, error) {
 			return plan.Goal{}, err
 		}
 		return plan.ReachSeats(n), nil
-	case plan.TradeOff.String():
+	default:
 		return plan.AllTradeOffs(), nil
 	}
-	return plan.Goal{}, usagef("-goal: unknown goal, want most-seats, latest-end or trade-off")
+}
+
+// goalKinds parses -goal. The plan package has no parser for goal kinds, so
+// the names are listed here, as GoalKind.String spells them.
+var goalKinds = map[string]plan.GoalKind{
+	"most-seats": plan.MostSeats,
+	"latest-end": plan.LatestEnd,
+	"trade-off":  plan.TradeOff,
 }
 
 // count parses a seat count min … token.MaxSeats.
@@ -392,37 +605,38 @@ func count(name, s string, lo int) (int, error) {
 	return n, nil
 }
 
-// date parses YYYY-MM-DD strictly.
+// date parses YYYY-MM-DD strictly; an impossible date says why.
 func date(name, s string) (time.Time, error) {
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil || d.Year() < 1 {
-		return time.Time{}, usagef("%s: not a date YYYY-MM-DD", name)
-	}
-	if !d.After(time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC)) {
-		// The library reads 0001-01-01 as the zero time.Time: no date.
-		return time.Time{}, usagef("%s: 0001-01-01 is the zero date, want 0001-01-02 … 9999-12-31", name)
+	d, err := cli.ParseDate(s)
+	if err != nil {
+		return time.Time{}, usagef("%s: %v", name, err)
 	}
 	return d, nil
 }
 
 func printUsage(fs *flag.FlagSet, w io.Writer) {
 	fs.SetOutput(w)
-	fmt.Fprintf(w, `usage: whatif -seats N -end YYYY-MM-DD -key-seats N [flags]
-       whatif -seats N -end YYYY-MM-DD -keys N,N,... -until YYYY-MM-DD [-goal NAME] [flags]
+	fmt.Fprintf(w, `usage: whatif -seats N -end YYYY-MM-DD -product P -key-seats N [flags]
+       whatif -book FILE -tenant T -product P -key-seats N [flags]
+       whatif ... -keys N,N,... -until YYYY-MM-DD [-goal NAME] [flags]
+       whatif ... -need-end YYYY-MM-DD | -renewal
 
 Shows every way a product key could be redeemed against a subscription on a
 day, side by side, before the key is spent: add licenses (R4), extend end
 date (R5, R6), renew (R9), activate (R7); refused options with their reason;
-the subscription's state and deadlines (R8).
+the subscription's state and deadlines (R8). The subscription is given by
+numbers, or taken from a history file (-book) on -on.
 
-With -keys, plans a pool of keys instead: which keys, in which order, as add
-licenses or extend end date, so that the subscription reaches the goal, and
-how its end compares with the program year's end -until (R13). An
-infeasible goal prints the nearest feasible plan. Exit status 2 on bad input.
+With -need-end, the smallest key that reaches an end date, both ways; with
+-renewal, the days a renewal loses none. With -keys, plans a pool of keys:
+which keys, in which order, as add licenses or extend end date, so that the
+subscription reaches the goal, and how its end compares with the program
+year's end -until (R13). An infeasible goal prints the nearest feasible plan.
 
 Flags:
 `)
 	fs.PrintDefaults()
+	fmt.Fprint(w, "\n"+cli.ExitTable)
 	fs.SetOutput(io.Discard)
 }
 
@@ -432,21 +646,80 @@ type result struct {
 	Rounding     string                  `json:"rounding"`
 	Convention   string                  `json:"convention"`
 	On           string                  `json:"on"`
-	Key          string                  `json:"key,omitempty"`       // masked
-	KeySeats     int                     `json:"key_seats,omitempty"` // 0 with -keys
-	KeyTerm      int                     `json:"key_term_months"`
+	Key          string                  `json:"key,omitempty"`      // masked
+	KeySeats     int                     `json:"keySeats,omitempty"` // 0 with -keys
+	KeyTerm      int                     `json:"keyTermMonths"`
 	Subscription activation.Subscription `json:"subscription"`
 	State        string                  `json:"state"`
 	Timeline     *timeline               `json:"timeline,omitempty"`
+	Book         *bookInfo               `json:"book,omitempty"`    // where the subscription comes from (-book)
 	Options      []option                `json:"options,omitempty"` // every option of one key (-key-seats)
 	Plan         *planResult             `json:"plan,omitempty"`    // the plan for a pool (-keys)
+	NeedEnd      *needEndResult          `json:"needEnd,omitempty"` // -need-end
+	Renewal      *renewalResult          `json:"renewal,omitempty"` // -renewal
+}
+
+// bookInfo says which records of the book the subscription's state comes
+// from.
+type bookInfo struct {
+	Tenant  string `json:"tenant"`
+	Records int    `json:"records"` // on or before -on
+	Later   int    `json:"later"`   // after -on, not used
+	Last    string `json:"last,omitempty"`
+}
+
+// needEndResult answers -need-end both ways.
+type needEndResult struct {
+	Target string `json:"target"`
+	// Reached: the end date is already on or after Target.
+	Reached bool `json:"reached"`
+	// Extend end date (R5, R6): the smallest key, whether the cap allows it,
+	// and the cap's largest key with its end; Refused when extend is not
+	// allowed at all now.
+	ExtendSeats   int                 `json:"extendSeats"`
+	ExtendAllowed bool                `json:"extendAllowed"`
+	ExtendOutcome *activation.Outcome `json:"extendOutcome,omitempty"`
+	MaxKeySeats   int                 `json:"maxKeySeats"`
+	MaxEnd        string              `json:"maxEnd,omitempty"`
+	ExtendRefused string              `json:"extendRefused,omitempty"`
+	// Add licenses (R4): the keys Min … Max that reach Target, and the limit
+	// add licenses never passes; AddRefused when add is not allowed now.
+	AddMin     int                 `json:"addMin"`
+	AddMax     int                 `json:"addMax"`
+	AddLimit   string              `json:"addLimit,omitempty"`
+	AddOutcome *activation.Outcome `json:"addOutcome,omitempty"`
+	AddRefused string              `json:"addRefused,omitempty"`
+}
+
+// renewalResult answers -renewal.
+type renewalResult struct {
+	Opens         string `json:"opens"`
+	OK            bool   `json:"ok"`
+	First         string `json:"first,omitempty"`
+	Last          string `json:"last,omitempty"`
+	EndIfFirst    string `json:"endIfFirst,omitempty"`
+	EndIfLast     string `json:"endIfLast,omitempty"`
+	LostIfEarlier int    `json:"lostIfEarlier"`
+}
+
+// negative reports whether the answer is negative (exit status 1): a goal no
+// plan reaches, an end date no key reaches.
+func (res result) negative() bool {
+	switch {
+	case res.Plan != nil:
+		return !res.Plan.Feasible
+	case res.NeedEnd != nil:
+		n := res.NeedEnd
+		return !n.Reached && !n.ExtendAllowed && n.AddMin == 0
+	}
+	return false
 }
 
 // planResult is the planner's answer (-keys), as text or as JSON.
 type planResult struct {
-	Goal        string    `json:"goal"`                   // most-seats, latest-end or trade-off
-	TargetSeats int       `json:"target_seats,omitempty"` // latest-end
-	Until       string    `json:"until,omitempty"`        // the program year's end, first day without use rights
+	Goal        string    `json:"goal"`                  // most-seats, latest-end or trade-off
+	TargetSeats int       `json:"targetSeats,omitempty"` // latest-end
+	Until       string    `json:"until,omitempty"`       // the program year's end, first day without use rights
 	Keys        []poolKey `json:"keys"`
 	// Feasible is false when no plan reaches the goal: Infeasible says why,
 	// and the rest describes the nearest feasible plan (if any).
@@ -455,8 +728,8 @@ type planResult struct {
 	Exhaustive bool                     `json:"exhaustive"`
 	Steps      []planStep               `json:"steps"`
 	Final      *activation.Subscription `json:"final,omitempty"`
-	SeatDays   *seatDays                `json:"seat_days,omitempty"`
-	UseRights  *useRights               `json:"use_rights,omitempty"`
+	SeatDays   *seatDays                `json:"seatDays,omitempty"`
+	UseRights  *useRights               `json:"useRights,omitempty"`
 	Front      []frontPoint             `json:"front,omitempty"` // -goal trade-off
 	Explain    string                   `json:"explanation"`
 }
@@ -481,10 +754,10 @@ type seatDays struct {
 
 type useRights struct {
 	End          string `json:"end"`
-	ProgramEnd   string `json:"program_end"`
-	Beyond       int    `json:"days_beyond"`
-	Lapse        int    `json:"days_lapse"`
-	LapseInGrace int    `json:"days_lapse_in_grace"`
+	ProgramEnd   string `json:"programEnd"`
+	Beyond       int    `json:"daysBeyond"`
+	Lapse        int    `json:"daysLapse"`
+	LapseInGrace int    `json:"daysLapseInGrace"`
 	Finding      string `json:"finding"`
 	Summary      string `json:"summary"`
 }
@@ -493,14 +766,14 @@ type frontPoint struct {
 	Seats     int        `json:"seats"`
 	End       string     `json:"end"`
 	Plan      string     `json:"plan"`
-	UseRights *useRights `json:"use_rights,omitempty"`
+	UseRights *useRights `json:"useRights,omitempty"`
 }
 
 type timeline struct {
-	RenewFrom    string `json:"renew_from"`
+	RenewFrom    string `json:"renewFrom"`
 	End          string `json:"end"`
-	DisabledFrom string `json:"disabled_from"`
-	DeletedOn    string `json:"deleted_on"`
+	DisabledFrom string `json:"disabledFrom"`
+	DeletedOn    string `json:"deletedOn"`
 }
 
 type option struct {
@@ -508,7 +781,8 @@ type option struct {
 	Allowed     bool                `json:"allowed"`
 	Outcome     *activation.Outcome `json:"outcome,omitempty"`
 	Refused     string              `json:"refused,omitempty"`
-	MaxKeySeats int                 `json:"max_key_seats,omitempty"` // for a refusal by the cap (R6)
+	Short       string              `json:"short,omitempty"`       // the refusal in a few words, as the table shows it
+	MaxKeySeats int                 `json:"maxKeySeats,omitempty"` // for a refusal by the cap (R6)
 }
 
 // header is what every result starts with: the policy, the day, the
@@ -528,7 +802,20 @@ func header(cfg config, termMonths int) result {
 		Subscription: cfg.sub,
 		State:        p.State(cfg.sub, cfg.on).String(),
 		Timeline:     timelineOf(p, cfg.sub),
+		Book:         bookOf(cfg),
 	}
+}
+
+func bookOf(cfg config) *bookInfo {
+	if cfg.book == "" {
+		return nil
+	}
+	b := &bookInfo{Tenant: cfg.tenant, Records: len(cfg.hist), Later: cfg.later}
+	if n := len(cfg.hist); n > 0 {
+		o := cfg.hist[n-1].Outcome
+		b.Last = fmt.Sprintf("#%d %s %s", cfg.hist[n-1].Seq, o.At.Format(time.DateOnly), o.Op)
+	}
+	return b
 }
 
 func compute(cfg config) result {
@@ -547,7 +834,7 @@ func compute(cfg config) result {
 			}
 			opt.Outcome = &out
 		} else {
-			opt.Refused = reason(o.Err)
+			opt.Refused, opt.Short = reason(o.Err), short(o.Err)
 			var ce *proration.CapError
 			if errors.As(o.Err, &ce) {
 				opt.MaxKeySeats = ce.MaxKeySeats
@@ -651,27 +938,71 @@ func reason(err error) string {
 		}
 		return s
 	default:
-		return err.Error()
+		return short(err)
 	}
+}
+
+// short is a refusal in a few words, for the table: never an error chain.
+func short(err error) string {
+	var (
+		ce *proration.CapError
+		na *activation.NotAllowedError
+	)
+	switch {
+	case errors.As(err, &ce):
+		return fmt.Sprintf("over the cap (R6): at most %s seats", group(int64(ce.MaxKeySeats)))
+	case errors.As(err, &na):
+		s := "not while " + na.State.String()
+		if !na.Opens.IsZero() {
+			s += "; from " + na.Opens.Format(time.DateOnly)
+		}
+		return s
+	case errors.Is(err, activation.ErrProductMismatch):
+		return "the key is for another product"
+	case errors.Is(err, activation.ErrSeatLimit):
+		return "more than 1,000,000,000 seats"
+	case errors.Is(err, activation.ErrInvalid):
+		return "invalid input"
+	}
+	return "refused"
 }
 
 // writeText prints the result for a person.
 func (res result) writeText(w io.Writer) error {
 	var b strings.Builder
 	sub := res.Subscription
+	name := sub.Product
+	if sub.Tenant != "" {
+		name = sub.Tenant + "/" + sub.Product
+	}
 	if sub.IsNone() {
-		fmt.Fprintf(&b, "Subscription: none yet (%s); state on %s: %s\n", sub.Product, res.On, res.State)
+		fmt.Fprintf(&b, "Subscription: none yet (%s); state on %s: %s\n", name, res.On, res.State)
 	} else {
 		fmt.Fprintf(&b, "Subscription: %d seats of %s, end date %s; state on %s: %s\n",
-			sub.Seats, sub.Product, sub.End.Format(time.DateOnly), res.On, res.State)
+			sub.Seats, name, sub.End.Format(time.DateOnly), res.On, res.State)
 	}
-	if pr := res.Plan; pr != nil {
+	if bk := res.Book; bk != nil {
+		switch {
+		case bk.Records == 0:
+			fmt.Fprintf(&b, "From the book: no record on or before %s", res.On)
+		default:
+			fmt.Fprintf(&b, "From the book: %d records on or before %s, the last %s", bk.Records, res.On, bk.Last)
+		}
+		if bk.Later > 0 {
+			fmt.Fprintf(&b, "; %d later records not used", bk.Later)
+		}
+		b.WriteString("\n")
+	}
+	switch pr := res.Plan; {
+	case res.NeedEnd != nil || res.Renewal != nil:
+		fmt.Fprintf(&b, "Keys: %d months each (the policy's term)\n", res.KeyTerm)
+	case pr != nil:
 		keys := make([]string, len(pr.Keys))
 		for i, k := range pr.Keys {
 			keys[i] = fmt.Sprintf("%s %d", k.Key[len(k.Key)-5:], k.Seats)
 		}
 		fmt.Fprintf(&b, "Keys: %d stand-ins (seats), %d months each, all redeemed on %s: %s\n", len(pr.Keys), res.KeyTerm, res.On, strings.Join(keys, ", "))
-	} else {
+	default:
 		key := "(no -key given)"
 		if res.Key != "" {
 			key = res.Key
@@ -684,16 +1015,25 @@ func (res result) writeText(w io.Writer) error {
 			tl.RenewFrom, tl.End, tl.DisabledFrom, tl.DeletedOn)
 	}
 	b.WriteString("\n")
-	if res.Plan != nil {
+	switch {
+	case res.Plan != nil:
 		res.Plan.writeText(&b)
+		_, err := io.WriteString(w, b.String())
+		return err
+	case res.NeedEnd != nil:
+		res.NeedEnd.writeText(&b, res.On)
+		_, err := io.WriteString(w, b.String())
+		return err
+	case res.Renewal != nil:
+		res.Renewal.writeText(&b, res.On)
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "OPTION\tSEATS\tNEW END\tDAYS\tSEAT-DAYS BEFORE → AFTER")
+	fmt.Fprintln(tw, "OPTION\tSEATS\tNEW END\tEND MOVES (DAYS)\tSEAT-DAYS BEFORE → AFTER")
 	for _, o := range res.Options {
 		if !o.Allowed {
-			fmt.Fprintf(tw, "%s\trefused\t-\t-\t-\n", o.Op)
+			fmt.Fprintf(tw, "%s\trefused: %s\n", o.Op, o.Short)
 			continue
 		}
 		out := o.Outcome
@@ -766,4 +1106,220 @@ func group(n int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return sign + s
+}
+
+// computeNeedEnd answers -need-end with plan.ExtendKeyFor and plan.AddKeyFor.
+// A way that is not allowed in the subscription's state now is an answer
+// (refused, with its reason); any other error is bad input.
+func computeNeedEnd(cfg config) (result, error) {
+	p := cfg.policy
+	res := header(cfg, 0)
+	n := &needEndResult{Target: cfg.needEnd.Format(time.DateOnly)}
+	res.NeedEnd = n
+	if cfg.sub.IsNone() {
+		n.ExtendRefused = "no subscription: only activate applies (R7)"
+		n.AddRefused = n.ExtendRefused
+		return res, nil
+	}
+	ext, err := plan.ExtendKeyFor(p, cfg.sub, cfg.on, cfg.needEnd)
+	var na *activation.NotAllowedError
+	switch {
+	case errors.As(err, &na):
+		n.ExtendRefused = reason(err)
+	case err != nil:
+		return res, usagef("-need-end: %s", short(err))
+	default:
+		n.Reached = ext.Reached
+		n.ExtendSeats, n.ExtendAllowed, n.MaxKeySeats = ext.Seats, ext.Allowed, ext.MaxKey
+		if !ext.MaxEnd.IsZero() {
+			n.MaxEnd = ext.MaxEnd.Format(time.DateOnly)
+		}
+		if ext.Allowed {
+			o := ext.Outcome
+			o.Token.Key = token.Key{} // a hypothetical key: marshal none
+			n.ExtendOutcome = &o
+		}
+	}
+	add, err := plan.AddKeyFor(p, cfg.sub, cfg.on, cfg.needEnd)
+	switch {
+	case errors.As(err, &na):
+		n.AddRefused = reason(err)
+	case err != nil:
+		return res, usagef("-need-end: %s", short(err))
+	default:
+		n.AddMin, n.AddMax, n.AddLimit = add.Min, add.Max, add.Limit.Format(time.DateOnly)
+		if add.Reachable() {
+			o := add.Outcome
+			o.Token.Key = token.Key{}
+			n.AddOutcome = &o
+		}
+	}
+	if n.Reached {
+		n.ExtendAllowed = false
+	}
+	return res, nil
+}
+
+func (n *needEndResult) writeText(b *strings.Builder, on string) {
+	fmt.Fprintf(b, "To reach an end date of %s or later with one key redeemed on %s:\n\n", n.Target, on)
+	if n.Reached {
+		b.WriteString("The end date is already on or after it: no key is needed.\n")
+		return
+	}
+	b.WriteString("Extend end date (R5, R6): ")
+	switch {
+	case n.ExtendRefused != "":
+		fmt.Fprintf(b, "refused: %s.\n", n.ExtendRefused)
+	case n.ExtendAllowed:
+		fmt.Fprintf(b, "the smallest key is %s seats, and the cap allows it (keys up to %s seats).\n", group(int64(n.ExtendSeats)), group(int64(n.MaxKeySeats)))
+		fmt.Fprintf(b, "  %s\n", n.ExtendOutcome.Explain())
+	case n.ExtendSeats > 0:
+		fmt.Fprintf(b, "the smallest key would be %s seats, but the cap (R6) allows at most %s seats", group(int64(n.ExtendSeats)), group(int64(n.MaxKeySeats)))
+		if n.MaxEnd != "" {
+			fmt.Fprintf(b, ", which reach %s", n.MaxEnd)
+		}
+		b.WriteString(".\n")
+	default:
+		b.WriteString("no key reaches it.\n")
+	}
+	b.WriteString("Add licenses (R4): ")
+	switch {
+	case n.AddRefused != "":
+		fmt.Fprintf(b, "refused: %s.\n", n.AddRefused)
+	case n.AddMin > 0:
+		fmt.Fprintf(b, "keys of %s … %s seats reach it; the smallest is %s seats.\n", group(int64(n.AddMin)), group(int64(n.AddMax)), group(int64(n.AddMin)))
+		fmt.Fprintf(b, "  %s\n", n.AddOutcome.Explain())
+	default:
+		fmt.Fprintf(b, "no key reaches it: adding moves the end date towards %s and never past it.\n", n.AddLimit)
+	}
+}
+
+// computeRenewal answers -renewal with plan.Renewal.
+func computeRenewal(cfg config) (result, error) {
+	res := header(cfg, 0)
+	if cfg.sub.IsNone() {
+		return res, usagef("-renewal: the subscription has none to renew (no seats, no end date)")
+	}
+	r, err := plan.Renewal(cfg.policy, cfg.sub, cfg.on)
+	if err != nil {
+		return res, usagef("-renewal: %s", short(err))
+	}
+	rr := &renewalResult{OK: r.OK, LostIfEarlier: r.LostIfEarlier}
+	for _, d := range []struct {
+		dst *string
+		t   time.Time
+	}{{&rr.Opens, r.Opens}, {&rr.First, r.First}, {&rr.Last, r.Last}, {&rr.EndIfFirst, r.EndIfFirst}, {&rr.EndIfLast, r.EndIfLast}} {
+		if !d.t.IsZero() {
+			*d.dst = d.t.Format(time.DateOnly)
+		}
+	}
+	res.Renewal = rr
+	return res, nil
+}
+
+func (r *renewalResult) writeText(b *strings.Builder, on string) {
+	fmt.Fprintf(b, "Renewal (R8, R9), from %s on: renew is allowed from %s.\n", on, r.Opens)
+	if !r.OK {
+		b.WriteString("No day from now on renews without losing days.\n")
+		return
+	}
+	fmt.Fprintf(b, "No days lost from %s (new end %s) to %s (new end %s).\n", r.First, r.EndIfFirst, r.Last, r.EndIfLast)
+	if r.LostIfEarlier > 0 {
+		fmt.Fprintf(b, "Renewing on %s instead loses %d days.\n", r.Opens, r.LostIfEarlier)
+	}
+}
+
+// drawSVG writes the picture of -svg: the subscription's history (-book),
+// or the plans' trade-off (-keys).
+func drawSVG(cfg config, res result) error {
+	var (
+		svg string
+		err error
+	)
+	switch {
+	case cfg.pool != nil:
+		svg, err = frontSVG(cfg, res)
+	default:
+		if len(cfg.hist) == 0 {
+			return usagef("-svg: the book has no record of the subscription on or before -on to draw")
+		}
+		svg, err = picture.Subscription(picture.SubscriptionChart{
+			Title:      cfg.tenant + " / " + cfg.sub.Product,
+			Steps:      steps(cfg.policy, cfg.hist),
+			ProgramEnd: cfg.until,
+		})
+	}
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(cfg.svg)
+	if err != nil {
+		return cli.Unreadablef("-svg: cannot create the file: %s", lastReason(err))
+	}
+	o := cli.NewOutput(f)
+	o.WriteString(svg)
+	err = o.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return cli.Unreadablef("-svg: cannot write the file: %s", lastReason(err))
+	}
+	return nil
+}
+
+// steps turns records into the picture's steps.
+func steps(p activation.Policy, recs []activation.Record) []picture.Step {
+	out := make([]picture.Step, 0, len(recs))
+	for _, r := range recs {
+		o := r.Outcome
+		label := o.Op.String()
+		if o.Op != activation.Import && o.Applied != o.Op {
+			label += " as " + o.Applied.String()
+		}
+		st := picture.Step{At: o.At, Seats: o.After.Seats, Label: label}
+		if tl, err := p.Timeline(o.After); err == nil {
+			st.End, st.DisabledFrom, st.DeletedOn = tl.End, tl.DisabledFrom, tl.DeletedOn
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// frontSVG draws the trade-off of the pool: the front of -goal trade-off, or,
+// for another goal, the front computed beside it with the chosen plan
+// marked.
+func frontSVG(cfg config, res result) (string, error) {
+	pr := res.Plan
+	front := pr.Front
+	if len(front) == 0 {
+		r, err := plan.Plan(cfg.policy, cfg.sub, cfg.pool, cfg.on, plan.AllTradeOffs())
+		if err != nil {
+			return "", usagef("-svg: no plan to draw: %s", short(err))
+		}
+		for _, f := range r.Front {
+			front = append(front, frontPoint{Seats: f.Final.Seats, End: f.Final.End.Format(time.DateOnly), Plan: f.Summary()})
+		}
+	}
+	var pts []picture.Point
+	for _, f := range front {
+		end, err := time.Parse(time.DateOnly, f.End)
+		if err != nil {
+			return "", err
+		}
+		chosen := pr.Final != nil && len(pr.Front) == 0 && pr.Feasible && f.Seats == pr.Final.Seats && f.End == pr.Final.End.Format(time.DateOnly)
+		pts = append(pts, picture.Point{Seats: f.Seats, End: end, Plan: f.Plan, Chosen: chosen})
+	}
+	if len(pts) == 0 {
+		return "", usagef("-svg: no order of the keys is accepted: no plan to draw")
+	}
+	ch := picture.FrontChart{
+		Title:      fmt.Sprintf("Plans for %d keys on %s: seats against end date", len(cfg.pool), res.On),
+		Points:     pts,
+		ProgramEnd: cfg.until,
+	}
+	if !cfg.sub.IsNone() {
+		ch.Start = picture.Point{Seats: cfg.sub.Seats, End: cfg.sub.End}
+	}
+	return picture.Front(ch)
 }

@@ -39,7 +39,7 @@ func squash(s string) string {
 }
 
 func base(extra ...string) []string {
-	return append([]string{"-seats", "100", "-end", "2027-03-01", "-key-seats", "25"}, extra...)
+	return append([]string{"-seats", "100", "-end", "2027-03-01", "-product", "M365-E3", "-key-seats", "25"}, extra...)
 }
 
 func TestFlagErrors(t *testing.T) {
@@ -122,8 +122,9 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, exitCode(err))
 	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "3  the input cannot be read at all", "the exit-status table")
 	for _, f := range []string{"-seats", "-end", "-key-seats", "-on", "-policy", "-rounding", "-convention", "-key", "-product", "-term", "-json",
-		"-keys", "-until", "-goal", "-target-seats"} {
+		"-keys", "-until", "-goal", "-target-seats", "-book", "-tenant", "-need-end", "-renewal", "-svg"} {
 		assert.Regexp(t, `\n  `+f+`[ \n]`, stderr, "usage documents %s", f)
 	}
 }
@@ -170,7 +171,7 @@ func TestRefused(t *testing.T) {
 		assert.Contains(t, stdout, "19 days lost.")
 	})
 	t.Run("no subscription: only activate", func(t *testing.T) {
-		stdout, _, err := whatif(t, "-seats", "0", "-key-seats", "25")
+		stdout, _, err := whatif(t, "-seats", "0", "-product", "M365-E3", "-key-seats", "25")
 		require.NoError(t, err)
 		assert.Contains(t, stdout, "Subscription: none yet")
 		assert.Contains(t, stdout, "activate 25 2027-12-01")
@@ -237,13 +238,13 @@ func TestJSON(t *testing.T) {
 			End   string `json:"end"`
 		} `json:"subscription"`
 		Timeline struct {
-			DeletedOn string `json:"deleted_on"`
+			DeletedOn string `json:"deletedOn"`
 		} `json:"timeline"`
 		Options []struct {
 			Op      string `json:"op"`
 			Allowed bool   `json:"allowed"`
 			Refused string `json:"refused"`
-			Max     int    `json:"max_key_seats"`
+			Max     int    `json:"maxKeySeats"`
 			Outcome *struct {
 				After struct {
 					Seats int    `json:"seats"`
@@ -282,7 +283,7 @@ func TestJSON(t *testing.T) {
 // months, keys of 25, 25, 50 and 100 seats, the program year ending in 15
 // months.
 func planArgs(extra ...string) []string {
-	return append([]string{"-seats", "100", "-end", "2027-03-01", "-on", "2026-12-01", "-keys", "25,25,50,100"}, extra...)
+	return append([]string{"-seats", "100", "-end", "2027-03-01", "-product", "M365-E3", "-on", "2026-12-01", "-keys", "25,25,50,100"}, extra...)
 }
 
 func TestPlanFlagErrors(t *testing.T) {
@@ -374,10 +375,11 @@ func TestPlanTradeOff(t *testing.T) {
 }
 
 // TestPlanInfeasible: no plan reaches 2030-01-01; whatif says so, shows the
-// nearest feasible plan and exits 0.
+// nearest feasible plan and exits 1, a negative answer (it exited 0 before
+// the programs shared one table of exit statuses).
 func TestPlanInfeasible(t *testing.T) {
 	stdout, stderr, err := whatif(t, planArgs("-until", "2030-01-01")...)
-	require.NoError(t, err, "an infeasible goal is an answer, exit status 0")
+	assert.Equal(t, 1, exitCode(err), "an infeasible goal is a negative answer, exit status 1")
 	assert.Empty(t, stderr)
 	assert.Contains(t, stdout, "Infeasible: goal infeasible: no plan reaches the most seats with an end date on or after 2030-01-01; nearest: 100 seats until 2029-03-01.")
 	assert.Contains(t, stdout, "The nearest feasible plan follows; it does not reach the goal.")
@@ -385,11 +387,11 @@ func TestPlanInfeasible(t *testing.T) {
 	assert.Contains(t, stdout, "Use rights: lapses 306 days before its use rights end")
 
 	stdout, _, err = whatif(t, planArgs("-goal", "latest-end", "-target-seats", "301")...)
-	require.NoError(t, err)
+	assert.Equal(t, 1, exitCode(err))
 	assert.Contains(t, stdout, "nearest: 300 seats until 2027-09-01")
 
 	js, _, err := whatif(t, planArgs("-until", "2030-01-01", "-json")...)
-	require.NoError(t, err)
+	assert.Equal(t, 1, exitCode(err))
 	var got struct {
 		Plan struct {
 			Feasible   bool   `json:"feasible"`
@@ -406,17 +408,18 @@ func TestPlanInfeasible(t *testing.T) {
 }
 
 // TestPlanNoPlanAtAll: a 1e9-seat key can neither be added to 1 seat (seat
-// limit) nor extend it (R6): no plan exists, which is still an answer.
+// limit) nor extend it (R6): no plan exists, which is still an answer, a
+// negative one (exit status 1).
 func TestPlanNoPlanAtAll(t *testing.T) {
-	stdout, stderr, err := whatif(t, "-seats", "1", "-end", "2027-03-01", "-on", "2026-12-01", "-keys", "1000000000", "-until", "2028-03-01")
-	require.NoError(t, err)
+	stdout, stderr, err := whatif(t, "-seats", "1", "-end", "2027-03-01", "-product", "M365-E3", "-on", "2026-12-01", "-keys", "1000000000", "-until", "2028-03-01")
+	assert.Equal(t, 1, exitCode(err), "no plan reaches the goal: a negative answer")
 	assert.Empty(t, stderr)
 	assert.Contains(t, stdout, "no order of the keys is accepted.\nThere is no plan to show.\n")
 	assert.NotContains(t, stdout, "Final:")
 }
 
 func TestPlanNoSubscription(t *testing.T) {
-	stdout, _, err := whatif(t, "-seats", "0", "-on", "2026-12-01", "-keys", "50,10", "-goal", "trade-off")
+	stdout, _, err := whatif(t, "-seats", "0", "-product", "M365-E3", "-on", "2026-12-01", "-keys", "50,10", "-goal", "trade-off")
 	require.NoError(t, err)
 	assert.Contains(t, stdout, "Subscription: none yet")
 	assert.Contains(t, stdout, "activate")
@@ -427,7 +430,7 @@ func TestPlanJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, stderr)
 	var got struct {
-		KeySeats *int  `json:"key_seats"`
+		KeySeats *int  `json:"keySeats"`
 		Options  []any `json:"options"`
 		Plan     struct {
 			Goal     string `json:"goal"`
@@ -453,11 +456,11 @@ func TestPlanJSON(t *testing.T) {
 			} `json:"final"`
 			SeatDays struct {
 				Start, Keys, Final, Residue int64
-			} `json:"seat_days"`
+			} `json:"seatDays"`
 			UseRights struct {
-				Beyond  int    `json:"days_beyond"`
+				Beyond  int    `json:"daysBeyond"`
 				Finding string `json:"finding"`
-			} `json:"use_rights"`
+			} `json:"useRights"`
 			Explanation string `json:"explanation"`
 		} `json:"plan"`
 	}

@@ -1,4 +1,4 @@
-package main
+package history
 
 import (
 	"encoding/csv"
@@ -7,10 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 )
 
@@ -103,45 +100,4 @@ func FuzzRowReader(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) { compareWithCSV(t, in, 3) })
-}
-
-func TestParseDate(t *testing.T) {
-	good := []string{"2026-01-01", " 2026-12-31 ", "2024-02-29", "0001-01-01", "9999-12-31", "2000-02-29"}
-	for _, s := range good {
-		got, err := parseDate(s)
-		require.NoError(t, err, s)
-		want, _ := time.Parse(time.DateOnly, strings.TrimSpace(s))
-		assert.True(t, got == want, "parseDate(%q) = %v, want %v", s, got, want)
-	}
-	bad := map[string]string{
-		"empty": "", "day 30 of February": "2026-02-30", "not leap": "2026-02-29", "1900 not leap": "1900-02-29",
-		"year 0": "0000-01-01", "month 13": "2026-13-01", "month 0": "2026-00-10", "day 0": "2026-01-00",
-		"day 32": "2026-01-32", "short": "2026-6-1", "slashes": "2026/06/01", "US": "06/01/2026",
-		"signed": "+2026-01-01", "trailing text": "2026-01-01x", "word": "yesterday", "fullwidth digit": "２026-01-01",
-	}
-	for name, s := range bad {
-		_, err := parseDate(s)
-		assert.Error(t, err, name)
-	}
-}
-
-// FuzzParseDate checks parseDate against time.Parse(time.DateOnly) with the
-// year at least 1, what replay used before.
-func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"2026-01-01", "2026-02-29", "2024-02-29", "0000-01-01", "2026-1-01", " 2026-01-01", "2026-01-01\n", "-026-01-01"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got, err := parseDate(s)
-		want, werr := time.Parse(time.DateOnly, strings.TrimSpace(s))
-		if werr == nil && want.Year() < 1 {
-			werr = errors.New("year 0")
-		}
-		if (err == nil) != (werr == nil) {
-			t.Fatalf("parseDate(%q) error %v, time.Parse error %v", s, err, werr)
-		}
-		if err == nil && got != want {
-			t.Fatalf("parseDate(%q) = %v, want %v", s, got, want)
-		}
-	})
 }

@@ -1,4 +1,4 @@
-package main
+package history
 
 import (
 	"bufio"
@@ -35,6 +35,21 @@ func newRowReader(r io.Reader, fields int) *rowReader {
 	rr.cr.FieldsPerRecord = fields
 	rr.cr.TrimLeadingSpace = true
 	return rr
+}
+
+// setFields sets the number of fields every record must have from now on
+// (-1: any).
+func (rr *rowReader) setFields(n int) {
+	rr.fields = n
+	rr.cr.FieldsPerRecord = n
+}
+
+// skipBOM skips a UTF-8 byte order mark at the start of the stream, as
+// spreadsheet programs write one.
+func (rr *rowReader) skipBOM() {
+	if b, err := rr.br.Peek(3); err == nil && string(b) == "\ufeff" {
+		rr.br.Discard(3)
+	}
 }
 
 // Read returns the next record and the line it starts on. Its errors are
@@ -77,7 +92,7 @@ func (rr *rowReader) Read() (rec []string, line int, err error) {
 		s = s[i+1:]
 	}
 	rr.rec = rec
-	if len(rec) != rr.fields {
+	if rr.fields >= 0 && len(rec) != rr.fields {
 		return rec, rr.line, &csv.ParseError{StartLine: rr.line, Line: rr.line, Column: 1, Err: csv.ErrFieldCount}
 	}
 	return rec, rr.line, nil

@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"errors"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxNameLen is the longest tenant or product name, in bytes.
+const MaxNameLen = 256
+
+// CheckName checks a tenant or product name as the book does, and more
+// strictly: not empty, at most [MaxNameLen] bytes, valid UTF-8, no
+// character of Unicode category Cc, Cf, Zl or Zp, and no product key
+// anywhere in it (the book refuses a name that is a key; a name that holds
+// one would print it in clear). The error says what is wrong, never what
+// was given.
+func CheckName(s string) error {
+	switch {
+	case s == "":
+		return errors.New("empty")
+	case len(s) > MaxNameLen:
+		return errors.New("longer than 256 bytes")
+	case !utf8.ValidString(s):
+		return errors.New("not valid UTF-8")
+	case hasControl(s):
+		return errors.New("holds a control or format character")
+	case ContainsKey(s):
+		return errors.New("holds a product key (a name is never a key)")
+	}
+	return nil
+}
+
+// hasControl reports whether s has a rune of category Cc, Cf, Zl or Zp.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == 0x7f {
+			return true
+		}
+		if c >= 0x80 {
+			for _, r := range s[i:] {
+				if isControl(r) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && (unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) || r == utf8.RuneError))
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+}
+
+// keyAt reports whether a product key in an accepted spelling starts at
+// s[i] (five groups of five ASCII letters or digits, in any case, each pair
+// of groups separated by one hyphen, one space or nothing), and where it
+// ends. It finds keys inside longer text too.
+func keyAt[T ~string | ~[]byte](s T, i int) (end int, ok bool) {
+	j := i
+	for g := 0; g < 5; g++ {
+		if g > 0 && j < len(s) && (s[j] == '-' || s[j] == ' ') {
+			j++
+		}
+		for range 5 {
+			if j >= len(s) || !isAlnum(s[j]) {
+				return 0, false
+			}
+			j++
+		}
+	}
+	return j, true
+}
+
+// ContainsKey reports whether s holds a product key in any accepted
+// spelling anywhere in it.
+func ContainsKey[T ~string | ~[]byte](s T) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if isAlnum(s[i]) {
+			n++
+		}
+	}
+	if n < 25 {
+		return false
+	}
+	for i := 0; i+25 <= len(s); i++ {
+		if isAlnum(s[i]) {
+			if _, ok := keyAt(s, i); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// masked reports whether the key spelled in s[i:end] (as keyAt found it)
+// is masked: at least three of its five groups are XXXXX (any case). The
+// masked form of a key has four; text beside it can make a spelling with
+// three ("XXXXX-XXXXX-XXXXX-EEEE5 seats"), which shows no more of a key
+// than the masked form.
+func masked[T ~string | ~[]byte](s T, i, end int) bool {
+	xs, j := 0, i
+	for g := 0; g < 5 && j < end; g++ {
+		if g > 0 && (s[j] == '-' || s[j] == ' ') {
+			j++
+		}
+		all := true
+		for k := j; k < j+5; k++ {
+			if s[k] != 'X' && s[k] != 'x' {
+				all = false
+			}
+		}
+		if all {
+			xs++
+		}
+		j += 5
+	}
+	return xs >= 3
+}
+
+// Redact replaces, in place, every letter and digit of every product key in
+// b that is not masked with X, so that what is left holds no key: the
+// masked form a program prints ("XXXXX-XXXXX-XXXXX-XXXXX-EEEE5") stays.
+func Redact(b []byte) {
+	if !ContainsKey(b) {
+		return
+	}
+	for i := 0; i+25 <= len(b); {
+		if !isAlnum(b[i]) {
+			i++
+			continue
+		}
+		end, ok := keyAt(b, i)
+		switch {
+		case !ok:
+			i++
+		case masked(b, i, end):
+			i = end // a masked key is one word: text after it starts anew
+		default:
+			for j := i; j < end; j++ {
+				if isAlnum(b[j]) {
+					b[j] = 'X'
+				}
+			}
+			i++
+		}
+	}
+}

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"unicode/utf8"
+)
+
+// Output is the writer of a program's standard output or error. Line by
+// line, it replaces every product key that is not masked by X's
+// ([Redact]) and every control character (Unicode Cc, Cf, Zl, Zp, and
+// invalid UTF-8) by '?', a tab by a space: no line it writes holds a key in
+// clear or a raw control character, whatever the input held.
+//
+// It buffers. [Output.Row] ends a row of output: the rows written so far
+// reach the underlying writer at once when it is a terminal, a pipe or
+// anything else but a regular file (someone may be watching), and in blocks
+// of 64 KiB when it is a regular file. [Output.Flush] writes the rest. The
+// first error of the underlying writer is kept and returned by every later
+// call.
+type Output struct {
+	w      io.Writer
+	perRow bool
+	line   []byte // the incomplete line
+	out    []byte // complete lines, cleaned, not yet written
+	err    error
+}
+
+// NewOutput returns an Output writing to w.
+func NewOutput(w io.Writer) *Output {
+	return &Output{w: w, perRow: !IsRegularFile(w)}
+}
+
+// IsRegularFile reports whether w is an *os.File open on a regular file.
+func IsRegularFile(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// Write takes p; it never fails but reports an earlier error of the
+// underlying writer.
+func (o *Output) Write(p []byte) (int, error) {
+	o.line = append(o.line, p...)
+	o.lines()
+	return len(p), o.err
+}
+
+// WriteString is Write of a string.
+func (o *Output) WriteString(s string) (int, error) {
+	o.line = append(o.line, s...)
+	o.lines()
+	return len(s), o.err
+}
+
+// lines cleans the complete lines taken so far.
+func (o *Output) lines() {
+	start := 0
+	for {
+		i := bytes.IndexByte(o.line[start:], '\n')
+		if i < 0 {
+			break
+		}
+		o.out = clean(o.out, o.line[start:start+i+1])
+		start += i + 1
+	}
+	n := copy(o.line, o.line[start:])
+	o.line = o.line[:n]
+	if len(o.out) >= 64<<10 {
+		o.writeOut()
+	}
+}
+
+// Row ends a row of output: see [Output].
+func (o *Output) Row() error {
+	if o.perRow && len(o.out) > 0 {
+		o.writeOut()
+	}
+	return o.err
+}
+
+// Flush writes everything, an incomplete last line too.
+func (o *Output) Flush() error {
+	if len(o.line) > 0 {
+		o.out = clean(o.out, o.line)
+		o.line = o.line[:0]
+	}
+	if len(o.out) > 0 {
+		o.writeOut()
+	}
+	return o.err
+}
+
+func (o *Output) writeOut() {
+	if o.err == nil {
+		_, o.err = o.w.Write(o.out)
+	}
+	o.out = o.out[:0]
+}
+
+// clean appends line to dst with every key redacted and every control
+// character replaced; line is modified.
+func clean(dst, line []byte) []byte {
+	Redact(line)
+	for i := 0; i < len(line); {
+		c := line[i]
+		switch {
+		case c == '\n':
+			dst = append(dst, c)
+			i++
+		case c == '\t':
+			dst = append(dst, ' ')
+			i++
+		case c < 0x20 || c == 0x7f:
+			dst = append(dst, '?')
+			i++
+		case c < 0x80:
+			dst = append(dst, c)
+			i++
+		default:
+			r, n := utf8.DecodeRune(line[i:])
+			if isControl(r) {
+				dst = append(dst, '?')
+			} else {
+				dst = append(dst, line[i:i+n]...)
+			}
+			i += n
+		}
+	}
+	return dst
+}

@@ -1,0 +1,77 @@
+// Package clitest holds the fuzz test helpers the example programs share:
+// seed argument lists and the check that no typed key and no control
+// character gets into a program's output.
+package clitest
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/coterm/coterm/examples/internal/cli"
+)
+
+// ArgSeeds are seed argument lists for a program's fuzz test, one argument a
+// line: a key typed where no key belongs, in several spellings, as the flag
+// package's own errors would quote it (-json=KEY, -key-KEY, a file name).
+func ArgSeeds(file string) []string {
+	key := "FAKE0-KEY00-NOT00-REAL0-FZ001"
+	spaced := strings.ReplaceAll(key, "-", " ")
+	lower := strings.ToLower(key)
+	bare := strings.ReplaceAll(key, "-", "")
+	return []string{
+		"-json=" + key, "-key-" + key, "-key-" + lower, key, spaced, bare, "-" + key, "--" + bare + "=1",
+		"-q=" + key, "-renewal=" + spaced, "-" + lower + "=x",
+		"-tenant\n" + key + "\n-product\nM365-E3\n" + file,
+		"-tenant\ncontoso\n-product\n" + spaced + "\n" + file,
+		"-tenant\ncontoso " + lower + "\n-product\nM365-E3\n" + file,
+		"-due\n" + key + ".." + key + "\n" + file, "-due=2027-01-01.." + bare + "\n" + file,
+		"-policy\n" + key, "-on\n" + key, "-until\n" + lower, "-goal\n" + key, "-keys\n" + bare,
+		"-seats\n" + key, "-end\n" + spaced, "-key-seats\n" + key, "-need-end\n" + key, "-book\n" + key,
+		"-book\n" + file + "\n-tenant\n" + key + "\n-product\nM365-E3\n-key-seats\n5",
+		"-key\n" + key[:len(key)-1] + "\n-seats\n1\n-end\n2027-01-01\n-product\nP\n-key-seats\n1",
+		"-key\n" + key + "\n-seats\n1\n-end\n2027-01-01\n-product\nP\n-key-seats\n1",
+		"-seats\n1\n-end\n2027-01-01\n-product\nP\n-key-seats\n1\n" + spaced,
+		"-tenant\ncon\x1btoso\n-product\nP\n" + file, "-\x07" + key, "-h",
+		file + "\n" + key, "\n", "",
+	}
+}
+
+// CheckArgs runs a program on an argument list (one argument a line) and
+// fails if its output or its error holds a key that the arguments hold, in
+// any accepted spelling, or a control character, or if the exit status is
+// outside the table. Lists that would write a file (-svg) or read a device are skipped.
+//
+// secrets are more keys that must not appear, such as those of the input
+// file.
+func CheckArgs(t *testing.T, in string, run func(args []string) (stdout, stderr string, err error), secrets ...string) {
+	args := strings.Split(in, "\n")
+	for _, a := range args {
+		l := strings.ToLower(a)
+		if strings.Contains(l, "svg") || strings.Contains(l, "/dev") || strings.Contains(l, "/proc") || strings.Contains(l, "/sys") {
+			t.Skip("would write a file or read a device")
+		}
+	}
+	stdout, stderr, err := run(args)
+	keys := append(cli.KeysIn(strings.Join(args, " ")), secrets...)
+	for _, a := range args {
+		keys = append(keys, cli.KeysIn(a)...)
+	}
+	out := stdout + "\n" + stderr
+	if err != nil {
+		// The error itself, before the output's redaction: the programs'
+		// messages must not echo a key in the first place.
+		out += "\n" + err.Error()
+	}
+	if leaked := cli.Leaks(out, keys); len(leaked) > 0 {
+		t.Fatalf("args %q: output holds the key %s:\n%s", args, leaked[0], out)
+	}
+	for _, r := range out {
+		if r != '\n' && (unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp)) {
+			t.Fatalf("args %q: output holds the control character %U:\n%s", args, r, out)
+		}
+	}
+	if c := cli.ExitCode(err); c < 0 || c > 3 {
+		t.Fatalf("args %q: exit status %d", args, c)
+	}
+}

@@ -1,0 +1,186 @@
+package history
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/examples/internal/cli"
+	"github.com/coterm/coterm/token"
+)
+
+// Sub is what a [Loader] knows of a subscription it has seen in the file.
+type Sub struct {
+	Tenant, Product string
+	State           activation.Subscription // after its last applied row
+	Last            time.Time               // the day of its last applied row
+	LastLine        int                     // that row's line
+}
+
+type subKey struct{ tenant, product string }
+
+// Result is what became of one row.
+type Result struct {
+	Line int
+	Row  Row // the row; zero for a row that is not well formed
+	// Outcome is a redemption's result (Replayed for an identical duplicate
+	// row); for an import, Before and After.
+	Outcome activation.Outcome
+	// Imported: an import row was recorded; Unchanged: it equalled the
+	// book's state and recorded nothing.
+	Imported, Unchanged bool
+	// Reject is why the row was rejected, empty for a row applied,
+	// replayed or imported. It names the column or the rule, never a field.
+	Reject string
+	Sub    *Sub // the subscription, nil for a rejected row
+}
+
+// Counts are a replay's totals.
+type Counts struct {
+	Rows, Applied, Replayed, Imported, Unchanged, Rejected int
+}
+
+// Loader replays the rows of a history file into a Book.
+type Loader struct {
+	Book   *activation.Book
+	Counts Counts
+	Last   time.Time // the latest day of a row applied, replayed or imported
+	subs   map[subKey]*Sub
+	list   []*Sub
+}
+
+// NewLoader returns a Loader replaying into book.
+func NewLoader(book *activation.Book) *Loader {
+	return &Loader{Book: book, subs: make(map[subKey]*Sub)}
+}
+
+// Subs returns every subscription seen in the file with at least one row
+// applied or imported, in the order of their first row.
+func (l *Loader) Subs() []*Sub { return l.list }
+
+// Find returns the subscription (tenant, product), or nil.
+func (l *Loader) Find(tenant, product string) *Sub { return l.subs[subKey{tenant, product}] }
+
+// Next reads and applies the next row. Its error is io.EOF at the end, or an
+// error that stops the replay (the stream cannot be read further, exit
+// status 3; a store error).
+func (l *Loader) Next(ctx context.Context, r *Reader) (Result, error) {
+	row, err := r.Next()
+	if err != nil {
+		var rj *Rejected
+		if errors.As(err, &rj) {
+			l.Counts.Rows++
+			l.Counts.Rejected++
+			return Result{Line: rj.Line, Reject: rj.Reason}, nil
+		}
+		return Result{}, err
+	}
+	l.Counts.Rows++
+	res := l.apply(ctx, row)
+	if res.Reject != "" {
+		l.Counts.Rejected++
+	}
+	return res, nil
+}
+
+func (l *Loader) apply(ctx context.Context, row Row) Result {
+	res := Result{Line: row.Line, Row: row}
+	sub := l.subs[subKey{row.Tenant, row.Product}]
+	if sub == nil {
+		if err := cli.CheckName(row.Tenant); err != nil {
+			res.Reject = "tenant: " + err.Error()
+			return res
+		}
+		if err := cli.CheckName(row.Product); err != nil {
+			res.Reject = "product: " + err.Error()
+			return res
+		}
+	}
+	early := sub != nil && row.At.Before(sub.Last)
+	if row.Import {
+		if early {
+			res.Reject = orderReason(row, sub)
+			return res
+		}
+		return l.importRow(ctx, row, sub, res)
+	}
+	tenant, product := row.Tenant, row.Product
+	if sub != nil {
+		tenant, product = sub.Tenant, sub.Product // our copies, not substrings of the line
+	}
+	o, err := l.Book.Redeem(ctx, tenant, product, token.Token{Key: row.Key, Product: product, Seats: row.Seats}, row.Op, row.At)
+	if err != nil {
+		switch {
+		case early && errors.Is(err, activation.ErrInvalid):
+			res.Reject = orderReason(row, sub)
+		default:
+			res.Reject = row.Op.String() + ": " + err.Error()
+		}
+		return res
+	}
+	res.Outcome = o
+	if o.Replayed {
+		l.Counts.Replayed++
+		res.Sub = sub
+		l.seen(row.At)
+		return res
+	}
+	l.Counts.Applied++
+	res.Sub = l.update(sub, row, o.After)
+	return res
+}
+
+func (l *Loader) importRow(ctx context.Context, row Row, sub *Sub, res Result) Result {
+	tenant, product := row.Tenant, row.Product
+	var before activation.Subscription
+	if sub != nil {
+		tenant, product, before = sub.Tenant, sub.Product, sub.State
+	}
+	s := activation.Subscription{Tenant: tenant, Product: product, Seats: row.Seats, End: row.End}
+	if sub != nil && before.Seats == s.Seats && before.End.Equal(s.End) {
+		l.Counts.Unchanged++
+		res.Unchanged, res.Sub = true, sub
+		res.Outcome = activation.Outcome{Op: activation.Import, At: row.At, Before: before, After: before}
+		l.seen(row.At)
+		return res
+	}
+	if err := l.Book.Import(ctx, s, row.At); err != nil {
+		res.Reject = "import: " + err.Error()
+		return res
+	}
+	l.Counts.Imported++
+	res.Imported = true
+	res.Outcome = activation.Outcome{Op: activation.Import, At: row.At, Before: before, After: s}
+	res.Sub = l.update(sub, row, s)
+	return res
+}
+
+// update records an applied row of sub (nil: the subscription's first).
+func (l *Loader) update(sub *Sub, row Row, after activation.Subscription) *Sub {
+	if sub == nil {
+		sub = &Sub{Tenant: clone(row.Tenant), Product: clone(row.Product)}
+		l.subs[subKey{sub.Tenant, sub.Product}] = sub
+		l.list = append(l.list, sub)
+	}
+	after.Tenant, after.Product = sub.Tenant, sub.Product
+	sub.State, sub.Last, sub.LastLine = after, row.At, row.Line
+	l.seen(row.At)
+	return sub
+}
+
+// seen notes the day of a row applied, replayed or imported: the file's
+// last day is the latest.
+func (l *Loader) seen(at time.Time) {
+	if at.After(l.Last) {
+		l.Last = at
+	}
+}
+
+func clone(s string) string { return string([]byte(s)) }
+
+func orderReason(row Row, sub *Sub) string {
+	return "date: " + row.At.Format(time.DateOnly) + " is before this subscription's last row (line " +
+		strconv.Itoa(sub.LastLine) + ", " + sub.Last.Format(time.DateOnly) + "): the rows of a subscription must be in date order"
+}

@@ -1,0 +1,204 @@
+// Package history reads the history file the example programs replay into
+// an activation.Book, and replays it: a CSV file with a header row
+//
+//	date,tenant,product,key,seats,operation[,end]
+//
+// one redemption or import per row. The optional seventh column, end, is
+// used only by import rows (operation "import", key empty): a
+// subscription's state as the admin portal shows it, seats and end date,
+// which starts tracking it or records a correction. Files of six columns
+// stay valid. A UTF-8 byte order mark (as spreadsheet programs write) is
+// skipped; lines end in LF or CRLF; fields may be quoted as encoding/csv
+// reads them.
+//
+// No message of this package quotes a field: a field may be a product key
+// pasted into the wrong column. Messages say which column and what was
+// expected.
+package history
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/examples/internal/cli"
+	"github.com/coterm/coterm/token"
+)
+
+// Header is the header row of a history file; End is the optional seventh
+// column.
+var Header = []string{"date", "tenant", "product", "key", "seats", "operation"}
+
+// End is the name of the optional seventh column.
+const End = "end"
+
+// ImportOp is the operation column of an import row.
+const ImportOp = "import"
+
+// Row is one well-formed row of a history file.
+type Row struct {
+	Line            int // the line it starts on, from 1 (the header)
+	At              time.Time
+	Tenant, Product string
+	// Import is true for an import row: Seats and End are the state to
+	// record, Key and Op are zero.
+	Import bool
+	Key    token.Key
+	Op     activation.Operation
+	Seats  int
+	End    time.Time
+}
+
+// Reader reads the rows of a history file.
+type Reader struct {
+	rr     *rowReader
+	fields int // 6 or 7
+	header string
+}
+
+// NewReader reads the header row of r. Its error (no header, a bad header, an
+// unreadable stream) means that the file cannot be read at all: exit status
+// 3.
+func NewReader(r io.Reader) (*Reader, error) {
+	rr := newRowReader(r, -1)
+	rr.skipBOM()
+	want := strings.Join(Header, ",") + "[," + End + "]"
+	rec, _, err := rr.Read()
+	switch {
+	case err == io.EOF:
+		return nil, cli.Unreadablef("empty file: want a header row %s", want)
+	case err != nil:
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, cli.Unreadablef("line 1: want a header row %s", want)
+		}
+		return nil, cli.Unreadablef("cannot read the file: %s", ioReason(err))
+	}
+	if len(rec) != len(Header) && len(rec) != len(Header)+1 {
+		return nil, cli.Unreadablef("line 1: want a header row %s", want)
+	}
+	for i, h := range rec {
+		name := End
+		if i < len(Header) {
+			name = Header[i]
+		}
+		if !strings.EqualFold(strings.TrimSpace(h), name) {
+			return nil, cli.Unreadablef("line 1: want a header row %s", want)
+		}
+	}
+	rr.setFields(len(rec))
+	hdr := strings.Join(Header, ",")
+	if len(rec) > len(Header) {
+		hdr += "," + End
+	}
+	return &Reader{rr: rr, fields: len(rec), header: hdr}, nil
+}
+
+// ioReason describes an I/O error without quoting a file name (it may be a
+// key): the error's last part.
+func ioReason(err error) string {
+	var pe interface{ Unwrap() error }
+	for errors.As(err, &pe) {
+		inner := pe.Unwrap()
+		if inner == nil {
+			break
+		}
+		err = inner
+	}
+	return err.Error()
+}
+
+// Rejected is a row that is not well formed: its line and the reason, which
+// names the column and what was expected, never the field.
+type Rejected struct {
+	Line   int
+	Reason string
+}
+
+func (r *Rejected) Error() string { return "line " + strconv.Itoa(r.Line) + ": " + r.Reason }
+
+// Next returns the next row. Its error is a *Rejected for a row that is not
+// well formed (the next call goes on with the next row), io.EOF at the end,
+// and any other error when the stream cannot be read further.
+func (r *Reader) Next() (Row, error) {
+	rec, line, err := r.rr.Read()
+	if err != nil {
+		if err == io.EOF {
+			return Row{}, io.EOF
+		}
+		var pe *csv.ParseError
+		if !errors.As(err, &pe) {
+			return Row{}, cli.Unreadablef("line %d: cannot read the file further: %s", line, ioReason(err))
+		}
+		if errors.Is(err, csv.ErrFieldCount) {
+			return Row{}, &Rejected{pe.StartLine, fmt.Sprintf("%d fields, want %d (%s)", len(rec), r.fields, r.header)}
+		}
+		return Row{}, &Rejected{pe.StartLine, "malformed CSV: " + pe.Err.Error()}
+	}
+	row, reason := parseRow(rec)
+	if reason != "" {
+		return Row{}, &Rejected{line, reason}
+	}
+	row.Line = line
+	return row, nil
+}
+
+// parseRow parses a record of 6 or 7 fields; reason is empty for a good row.
+func parseRow(rec []string) (row Row, reason string) {
+	var err error
+	if row.At, err = cli.ParseDate(rec[0]); err != nil {
+		return row, "date: " + err.Error()
+	}
+	row.Tenant, row.Product = strings.TrimSpace(rec[1]), strings.TrimSpace(rec[2])
+	op := strings.TrimSpace(rec[5])
+	row.Import = strings.EqualFold(op, ImportOp)
+	if row.Import {
+		if strings.TrimSpace(rec[3]) != "" {
+			return row, "key: an import row has no key (leave the column empty)"
+		}
+	} else {
+		if row.Key, err = token.ParseKey(rec[3]); err != nil {
+			return row, "key: " + keyReason(err)
+		}
+		if row.Op, err = activation.ParseOperation(op); err != nil {
+			return row, "operation: unknown, want add-seats, extend-end, renew, activate or import"
+		}
+	}
+	seats, err := strconv.Atoi(strings.TrimSpace(rec[4]))
+	if err != nil || seats < token.MinSeats || seats > token.MaxSeats {
+		return row, "seats: not a whole number 1 … 1,000,000,000"
+	}
+	row.Seats = seats
+	end := ""
+	if len(rec) > len(Header) {
+		end = strings.TrimSpace(rec[len(Header)])
+	}
+	switch {
+	case row.Import && len(rec) == len(Header):
+		return row, "import: needs the end date; add a 7th column end to the header and give it"
+	case row.Import && end == "":
+		return row, "end: missing: an import row gives the subscription's end date YYYY-MM-DD"
+	case row.Import:
+		if row.End, err = cli.ParseDate(end); err != nil {
+			return row, "end: " + err.Error()
+		}
+	case end != "":
+		return row, "end: only import rows give an end date; leave it empty"
+	}
+	return row, ""
+}
+
+// keyReason is a key's syntax error: token's message says which position is
+// wrong and why, never the key.
+func keyReason(err error) string {
+	var se *token.SyntaxError
+	if errors.As(err, &se) {
+		return err.Error()
+	}
+	return "not a product key XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"
+}

@@ -1,0 +1,394 @@
+package picture
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/coterm/coterm/proration"
+)
+
+// Step is a subscription's state after one record of its history.
+type Step struct {
+	At    time.Time // the day of the record
+	Seats int       // 0 for no subscription
+	End   time.Time // the end date after it; zero for no subscription
+	// DisabledFrom and DeletedOn are its lifecycle dates after End (R8):
+	// read-only from DisabledFrom, deleted on DeletedOn. Zero for none.
+	DisabledFrom, DeletedOn time.Time
+	Label                   string // what happened, e.g. "add-seats"
+}
+
+// SubscriptionChart is what [Subscription] draws.
+type SubscriptionChart struct {
+	Title      string    // the subscription, e.g. "contoso / M365-E3"
+	Steps      []Step    // oldest first, at least one
+	ProgramEnd time.Time // the program year's end (R13); zero if not given
+}
+
+// Subscription draws a subscription's end date over time: x is the day, y the
+// end date in force on that day, a step at each record labelled with the
+// seats and the operation; the diagonal where the day reaches the end date;
+// after an end date that passes before the next record, the lifecycle bands
+// (grace, read-only, deleted; R8); and the program year's end (R13) when
+// given.
+func Subscription(ch SubscriptionChart) (string, error) {
+	c, err := subscription(ch)
+	if err != nil {
+		return "", err
+	}
+	return c.end(), nil
+}
+
+func subscription(ch SubscriptionChart) (*canvas, error) {
+	if len(ch.Steps) == 0 {
+		return nil, errors.New("picture: no steps to draw")
+	}
+	steps := ch.Steps
+	last := steps[len(steps)-1]
+	lo, hi := steps[0].At, last.At
+	for _, s := range steps {
+		if !s.End.IsZero() && s.End.After(hi) {
+			hi = s.End
+		}
+		if !s.DeletedOn.IsZero() && s.DeletedOn.After(hi) {
+			hi = s.DeletedOn
+		}
+	}
+	if !ch.ProgramEnd.IsZero() {
+		if ch.ProgramEnd.After(hi) {
+			hi = ch.ProgramEnd
+		}
+		if ch.ProgramEnd.Before(lo) {
+			lo = ch.ProgramEnd
+		}
+	}
+	margin := proration.Days(lo, hi)/25 + 15
+	lo, hi = addDays(lo, -margin), addDays(hi, margin)
+	xa := newDateAxis(lo, hi, plotLeft, plotRight)
+	ya := newDateAxis(lo, hi, plotBottom, plotTop)
+
+	c := newCanvas(ch.Title + ": end date over time")
+	c.xDates(xa, "day (date of each redemption)")
+	c.yDates(ya, "end date (first day without service)")
+
+	// Lifecycle bands, wherever an end date passes before the next record.
+	for i, s := range steps {
+		if s.End.IsZero() {
+			continue
+		}
+		until := hi
+		if i+1 < len(steps) {
+			until = steps[i+1].At
+		}
+		c.band(xa, s.End, s.DisabledFrom, until, colGrace, "grace: expired, fully functional")
+		c.band(xa, s.DisabledFrom, s.DeletedOn, until, colReadOnly, "read-only: disabled")
+		c.band(xa, s.DeletedOn, hi, until, colDeleted, "deleted")
+	}
+	fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-dasharray="2 4"/>`+"\n",
+		xa.px(lo), ya.px(lo), xa.px(hi), ya.px(hi), colDiagonal)
+	if !ch.ProgramEnd.IsZero() {
+		y := ya.px(ch.ProgramEnd)
+		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2" stroke-dasharray="8 4"/>`+"\n",
+			plotLeft, y, plotRight, y, colProgram)
+	}
+
+	// The steps: the end date in force from each record to the next; the
+	// last one runs until its end date meets the day.
+	var path []byte
+	for i, s := range steps {
+		if s.End.IsZero() {
+			continue
+		}
+		to := s.End
+		if i+1 < len(steps) {
+			to = steps[i+1].At
+		}
+		if to.Before(s.At) {
+			to = s.At
+		}
+		y := ya.px(s.End)
+		if len(path) == 0 || steps[i-1].End.IsZero() {
+			path = fmt.Appendf(path, "M%d %d", xa.px(s.At), y)
+		} else {
+			path = fmt.Appendf(path, " V%d", y)
+		}
+		path = fmt.Appendf(path, " H%d", xa.px(to))
+	}
+	if len(path) > 0 {
+		fmt.Fprintf(&c.b, `<path d="%s" fill="none" stroke="%s" stroke-width="2.5"/>`+"\n", path, colStep)
+	}
+	for _, s := range steps {
+		x, y := xa.px(s.At), ya.px(s.At)
+		what := "no subscription"
+		if !s.End.IsZero() {
+			y = ya.px(s.End)
+			what = strconv.Itoa(s.Seats) + " seats until " + dateString(s.End)
+		}
+		fmt.Fprintf(&c.b, `<circle cx="%d" cy="%d" r="4" fill="%s"><title>%s</title></circle>`+"\n",
+			x, y, colStep, esc(dateString(s.At)+": "+s.Label+" → "+what))
+		c.reserve(x, y, 5)
+	}
+	if !ch.ProgramEnd.IsZero() {
+		text := "program year ends " + dateString(ch.ProgramEnd) + " (R13)"
+		c.label(plotRight-12-textWidth(text), ya.px(ch.ProgramEnd), text, `fill="`+colProgram+`"`)
+	}
+	// Labels: the last step first, then the first, then the rest in order,
+	// each where it overlaps nothing placed before.
+	order := []int{len(steps) - 1}
+	for i := 0; i < len(steps)-1; i++ {
+		order = append(order, i)
+	}
+	shown := 0
+	seen := make([]bool, len(steps))
+	for _, i := range order {
+		if seen[i] {
+			continue
+		}
+		seen[i] = true
+		s := steps[i]
+		y := ya.px(s.At)
+		text := s.Label + ": none"
+		if !s.End.IsZero() {
+			y = ya.px(s.End)
+			text = strconv.Itoa(s.Seats) + " seats, " + s.Label
+		}
+		if c.label(xa.px(s.At), y, text, `fill="#1a1a1a"`) {
+			shown++
+		}
+	}
+
+	c.frame()
+	items := []legendItem{
+		{lineSwatch(colStep, "", 3), "end date in force (a step at each record)"},
+		{dotSwatch(colStep, 4), "a redemption or import (tooltip: day, operation, result)"},
+		{lineSwatch(colDiagonal, "2 4", 1), "the day itself: the end date is reached where a step meets it"},
+		{boxSwatch(colGrace), "grace after the end date: expired, fully functional (R8)"},
+		{boxSwatch(colReadOnly), "read-only: disabled (R8)"},
+		{boxSwatch(colDeleted), "deleted (R8)"},
+	}
+	if !ch.ProgramEnd.IsZero() {
+		items = append(items, legendItem{lineSwatch(colProgram, "8 4", 2), "the program year's end: use rights end (R13)"})
+	}
+	note := plural(len(steps), "record") + "; every one labelled with its seats and operation."
+	if shown < len(steps) {
+		note = fmt.Sprintf("%s; %d labelled (seats, operation) where there is room, the others in their tooltips.", plural(len(steps), "record"), shown)
+	}
+	c.legend(items, note)
+	return c, nil
+}
+
+// band shades the days [from, to) of the x axis, cut at until.
+func (c *canvas) band(xa dateAxis, from, to, until time.Time, colour, title string) {
+	if from.IsZero() || !from.Before(until) {
+		return
+	}
+	if to.IsZero() || to.After(until) {
+		to = until
+	}
+	if !from.Before(to) {
+		return
+	}
+	x0, x1 := xa.px(from), xa.px(to)
+	fmt.Fprintf(&c.b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s" fill-opacity="0.45"><title>%s</title></rect>`+"\n",
+		x0, plotTop, max(x1-x0, 1), plotBottom-plotTop, colour, esc(title+": "+dateString(from)+" … "+dateString(to)))
+}
+
+// addDays returns d moved by n days (exact in UTC, which has no daylight
+// saving time).
+func addDays(d time.Time, n int) time.Time { return d.Add(time.Duration(n) * 24 * time.Hour) }
+
+// Point is one plan on a trade-off front: the seats and end date it ends
+// with.
+type Point struct {
+	Seats  int
+	End    time.Time
+	Plan   string // what the plan does, for the tooltip
+	Chosen bool   // the plan the goal chose
+}
+
+// FrontChart is what [Front] draws.
+type FrontChart struct {
+	Title      string
+	Start      Point     // today's subscription (Seats 0: none)
+	Points     []Point   // the front, at least one
+	ProgramEnd time.Time // the program year's end (R13); zero if not given
+}
+
+// Front draws a plan's trade-off: each plan no other beats on both seats and
+// end date, seats across and end date up, today's subscription, and the
+// program year's end (R13) when given.
+func Front(ch FrontChart) (string, error) {
+	c, err := front(ch)
+	if err != nil {
+		return "", err
+	}
+	return c.end(), nil
+}
+
+func front(ch FrontChart) (*canvas, error) {
+	if len(ch.Points) == 0 {
+		return nil, errors.New("picture: no plans to draw")
+	}
+	pts := slices.Clone(ch.Points)
+	slices.SortFunc(pts, func(a, b Point) int { return a.Seats - b.Seats })
+	minS, maxS := pts[0].Seats, pts[len(pts)-1].Seats
+	lo, hi := pts[0].End, pts[0].End
+	all := pts
+	if ch.Start.Seats > 0 {
+		all = append(slices.Clone(pts), ch.Start)
+	}
+	for _, p := range all {
+		minS, maxS = min(minS, p.Seats), max(maxS, p.Seats)
+		if p.End.Before(lo) {
+			lo = p.End
+		}
+		if p.End.After(hi) {
+			hi = p.End
+		}
+	}
+	if !ch.ProgramEnd.IsZero() {
+		if ch.ProgramEnd.Before(lo) {
+			lo = ch.ProgramEnd
+		}
+		if ch.ProgramEnd.After(hi) {
+			hi = ch.ProgramEnd
+		}
+	}
+	margin := proration.Days(lo, hi)/10 + 15
+	lo, hi = addDays(lo, -margin), addDays(hi, margin)
+	ya := newDateAxis(lo, hi, plotBottom, plotTop)
+	sa := newSeatAxis(minS, maxS)
+
+	c := newCanvas(ch.Title)
+	c.xSeats(sa)
+	c.yDates(ya, "end date (first day without service)")
+	if !ch.ProgramEnd.IsZero() {
+		y := ya.px(ch.ProgramEnd)
+		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2" stroke-dasharray="8 4"/>`+"\n",
+			plotLeft, y, plotRight, y, colProgram)
+	}
+	var path []byte
+	for i, p := range pts {
+		cmd := "L"
+		if i == 0 {
+			cmd = "M"
+		}
+		path = fmt.Appendf(path, "%s%d %d ", cmd, sa.px(p.Seats), ya.px(p.End))
+	}
+	fmt.Fprintf(&c.b, `<path d="%s" fill="none" stroke="%s" stroke-width="1.5" stroke-dasharray="4 3"/>`+"\n", path[:len(path)-1], colStep)
+	if ch.Start.Seats > 0 {
+		x, y := sa.px(ch.Start.Seats), ya.px(ch.Start.End)
+		fmt.Fprintf(&c.b, `<rect x="%d" y="%d" width="10" height="10" fill="%s"><title>%s</title></rect>`+"\n",
+			x-5, y-5, colDiagonal, esc("today: "+strconv.Itoa(ch.Start.Seats)+" seats until "+dateString(ch.Start.End)))
+	}
+	for _, p := range pts {
+		r, col := 5, colStep
+		if p.Chosen {
+			r, col = 8, colChosen
+		}
+		fmt.Fprintf(&c.b, `<circle cx="%d" cy="%d" r="%d" fill="%s"><title>%s</title></circle>`+"\n",
+			sa.px(p.Seats), ya.px(p.End), r, col, esc(strconv.Itoa(p.Seats)+" seats until "+dateString(p.End)+": "+p.Plan))
+		c.reserve(sa.px(p.Seats), ya.px(p.End), r+1)
+	}
+	if ch.Start.Seats > 0 {
+		c.reserve(sa.px(ch.Start.Seats), ya.px(ch.Start.End), 6)
+	}
+	if !ch.ProgramEnd.IsZero() {
+		text := "program year ends " + dateString(ch.ProgramEnd) + " (R13)"
+		c.label(plotRight-12-textWidth(text), ya.px(ch.ProgramEnd), text, `fill="`+colProgram+`"`)
+	}
+	if ch.Start.Seats > 0 {
+		c.label(sa.px(ch.Start.Seats), ya.px(ch.Start.End), "today: "+strconv.Itoa(ch.Start.Seats)+" seats until "+dateString(ch.Start.End), `fill="#444444"`)
+	}
+	shown := 0
+	for _, p := range pts {
+		text := strconv.Itoa(p.Seats) + " seats until " + dateString(p.End)
+		if p.Chosen {
+			text = "chosen: " + text
+		}
+		if c.label(sa.px(p.Seats), ya.px(p.End), text, `fill="#1a1a1a"`) {
+			shown++
+		}
+	}
+	c.frame()
+	items := []legendItem{
+		{dotSwatch(colStep, 5), "a plan no other plan beats on both seats and end date"},
+		{dotSwatch(colChosen, 7), "the plan chosen for the goal"},
+		{boxSwatch(colDiagonal), "today's subscription, before any key"},
+		{lineSwatch(colStep, "4 3", 2), "the front: more seats cost end date"},
+	}
+	if !ch.ProgramEnd.IsZero() {
+		items = append(items, legendItem{lineSwatch(colProgram, "8 4", 2), "the program year's end: use rights end (R13)"})
+	}
+	note := plural(len(pts), "plan") + ", every one labelled; the tooltip of a point names its keys."
+	if shown < len(pts) {
+		note = fmt.Sprintf("%s; %d labelled where there is room, all in their tooltips (keys and operations).", plural(len(pts), "plan"), shown)
+	}
+	c.legend(items, note)
+	return c, nil
+}
+
+// seatAxis maps seat counts to pixels across the plot.
+type seatAxis struct{ lo, hi, step int }
+
+func newSeatAxis(minS, maxS int) seatAxis {
+	span := maxS - minS
+	step := 1
+	for step*8 < span+1 {
+		switch {
+		case isPow10(step):
+			step *= 2
+		case isPow10(step / 2):
+			step = step / 2 * 5
+		default:
+			step = step / 5 * 10
+		}
+	}
+	lo := (minS - step) / step * step
+	if lo < 0 {
+		lo = 0
+	}
+	hi := (maxS + 2*step - 1) / step * step
+	return seatAxis{lo: lo, hi: hi, step: step}
+}
+
+func isPow10(n int) bool {
+	for n >= 10 && n%10 == 0 {
+		n /= 10
+	}
+	return n == 1
+}
+
+func (a seatAxis) px(n int) int {
+	return plotLeft + int(int64(n-a.lo)*int64(plotRight-plotLeft)/int64(a.hi-a.lo))
+}
+
+func (c *canvas) xSeats(a seatAxis) {
+	for n := a.lo; n <= a.hi; n += a.step {
+		x := a.px(n)
+		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`+"\n", x, plotTop, x, plotBottom, colGrid)
+		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#000000"/>`+"\n", x, plotBottom, x, plotBottom+5)
+		c.text(x, plotBottom+19, "middle", "", group(n))
+	}
+	c.text((plotLeft+plotRight)/2, plotBottom+40, "middle", `font-weight="bold"`, "seats after the plan")
+}
+
+// group writes n with thousands separators: 18125 → "18,125".
+func group(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// plural writes n things: "1 record", "2 records".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
+}

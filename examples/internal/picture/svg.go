@@ -1,0 +1,260 @@
+// Package picture draws the example programs' pictures as SVG, with the
+// standard library only: a subscription's end date over time
+// ([Subscription]) and a plan's trade-off between seats and end date
+// ([Front]).
+//
+// Coordinates are whole pixels computed with integer arithmetic; text is
+// XML-escaped. Labels are placed greedily where they overlap no other label
+// and stay inside the plot; a label that finds no room is left out (its
+// point keeps a tooltip), and the legend says how many are shown. Date axes
+// tick on the first day of a month, every 1, 2, 3, 6 or 12 months or
+// every few years, whichever gives at most about eight ticks.
+package picture
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/coterm/coterm/proration"
+)
+
+// The canvas and the plot area inside it, in pixels.
+const (
+	width      = 1000
+	height     = 640
+	plotLeft   = 100
+	plotTop    = 56
+	plotRight  = width - 40
+	plotBottom = height - 170
+	fontSize   = 12
+	charWidth  = 7 // a generous average advance at fontSize, for layout
+	lineHeight = 16
+)
+
+// Colours, chosen to stay apart for the common kinds of colour blindness.
+const (
+	colStep     = "#1f5fa8"
+	colGrace    = "#f4d35e"
+	colReadOnly = "#ee964b"
+	colDeleted  = "#9a9a9a"
+	colProgram  = "#b8336a"
+	colDiagonal = "#555555"
+	colGrid     = "#e3e3e3"
+	colChosen   = "#2a9d3f"
+)
+
+// canvas is an SVG document being written.
+type canvas struct {
+	b      strings.Builder
+	placed []rect // labels placed so far
+}
+
+type rect struct {
+	x0, y0, x1, y1 int
+	label          bool // a label's room, not a point's
+}
+
+func (r rect) overlaps(s rect) bool {
+	return r.x0 < s.x1 && s.x0 < r.x1 && r.y0 < s.y1 && s.y0 < r.y1
+}
+
+func newCanvas(title string) *canvas {
+	c := &canvas{}
+	fmt.Fprintf(&c.b, `<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="DejaVu Sans, Verdana, sans-serif" font-size="%d">
+<title>%s</title>
+<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>
+`, width, height, width, height, fontSize, esc(title), width, height)
+	c.text(plotLeft, 28, "start", "font-size=\"16\" font-weight=\"bold\"", title)
+	// The plot area is reserved: labels never cover the title.
+	c.placed = append(c.placed, rect{x1: width, y1: 36})
+	return c
+}
+
+func (c *canvas) end() string {
+	c.b.WriteString("</svg>\n")
+	return c.b.String()
+}
+
+// esc escapes s for XML text and attributes.
+func esc(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s)) //nolint:errcheck // a strings.Builder does not fail
+	return b.String()
+}
+
+func (c *canvas) text(x, y int, anchor, attrs, s string) {
+	fmt.Fprintf(&c.b, `<text x="%d" y="%d" text-anchor="%s" %s>%s</text>`+"\n", x, y, anchor, attrs, esc(s))
+}
+
+func textWidth(s string) int { return utf8.RuneCountInString(s) * charWidth }
+
+// reserve keeps labels off a point of radius r at (x, y).
+func (c *canvas) reserve(x, y, r int) {
+	c.placed = append(c.placed, rect{x0: x - r, y0: y - r, x1: x + r, y1: y + r})
+}
+
+// label places s near the point (x, y): above right, below right, above
+// left, below left, farther above or below, whichever overlaps no label
+// placed before and stays inside the plot. It reports whether it found
+// room.
+func (c *canvas) label(x, y int, s, attrs string) bool {
+	w := textWidth(s)
+	type cand struct{ dx, dy int } // the label's left end and baseline, from the point
+	for _, d := range []cand{{9, -8}, {9, 18}, {-9 - w, -8}, {-9 - w, 18}, {9, -24}, {9, 34}, {-9 - w, -24}, {-9 - w, 34}} {
+		r := rect{x + d.dx - 3, y + d.dy - fontSize - 1, x + d.dx + w + 3, y + d.dy + 5, true}
+		if r.x0 < plotLeft || r.x1 > plotRight || r.y0 < plotTop || r.y1 > plotBottom {
+			continue
+		}
+		free := true
+		for _, p := range c.placed {
+			if r.overlaps(p) {
+				free = false
+				break
+			}
+		}
+		if !free {
+			continue
+		}
+		c.placed = append(c.placed, r)
+		fmt.Fprintf(&c.b, `<text x="%d" y="%d" %s>%s</text>`+"\n", x+d.dx, y+d.dy, attrs, esc(s))
+		return true
+	}
+	return false
+}
+
+// dateAxis maps dates in [lo, hi] to pixels in [p0, p1].
+type dateAxis struct {
+	lo, hi time.Time
+	span   int // days, at least 1
+	p0, p1 int
+}
+
+func newDateAxis(lo, hi time.Time, p0, p1 int) dateAxis {
+	span := proration.Days(lo, hi)
+	if span < 1 {
+		span = 1
+	}
+	return dateAxis{lo: lo, hi: hi, span: span, p0: p0, p1: p1}
+}
+
+func (a dateAxis) px(d time.Time) int {
+	return a.p0 + proration.Days(a.lo, d)*(a.p1-a.p0)/a.span
+}
+
+// ticks returns the first days of months in [lo, hi] to mark, at most about
+// eight, and whether they are whole years.
+func (a dateAxis) ticks() (ts []time.Time, years bool) {
+	months := a.span / 30
+	step := 0
+	for _, s := range []int{1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200} {
+		if months/s <= 8 {
+			step = s
+			break
+		}
+	}
+	if step == 0 {
+		step = 1200
+	}
+	y, m, _ := a.lo.Date()
+	first := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+	for n := 0; ; n++ {
+		t := proration.AddMonths(first, n)
+		if t.After(a.hi) || n > 12*10000 {
+			break
+		}
+		if t.Before(a.lo) {
+			continue
+		}
+		idx := t.Year()*12 + int(t.Month()) - 1
+		if idx%step == 0 {
+			ts = append(ts, t)
+		}
+	}
+	return ts, step >= 12
+}
+
+func tickLabel(t time.Time, years bool) string {
+	if years {
+		return strconv.Itoa(t.Year())
+	}
+	return t.Format("2006-01")
+}
+
+// xDates draws the horizontal date axis with its grid and caption.
+func (c *canvas) xDates(a dateAxis, caption string) {
+	ts, years := a.ticks()
+	for _, t := range ts {
+		x := a.px(t)
+		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`+"\n", x, plotTop, x, plotBottom, colGrid)
+		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#000000"/>`+"\n", x, plotBottom, x, plotBottom+5)
+		c.text(x, plotBottom+19, "middle", "", tickLabel(t, years))
+	}
+	c.text((plotLeft+plotRight)/2, plotBottom+40, "middle", `font-weight="bold"`, caption)
+}
+
+// yDates draws the vertical date axis (later dates up) with its grid and
+// caption.
+func (c *canvas) yDates(a dateAxis, caption string) {
+	ts, years := a.ticks()
+	for _, t := range ts {
+		y := a.px(t)
+		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`+"\n", plotLeft, y, plotRight, y, colGrid)
+		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#000000"/>`+"\n", plotLeft-5, y, plotLeft, y)
+		c.text(plotLeft-8, y+4, "end", "", tickLabel(t, years))
+	}
+	fmt.Fprintf(&c.b, `<text x="%d" y="%d" text-anchor="middle" font-weight="bold" transform="rotate(-90 %d %d)">%s</text>`+"\n",
+		24, (plotTop+plotBottom)/2, 24, (plotTop+plotBottom)/2, esc(caption))
+}
+
+func (c *canvas) frame() {
+	fmt.Fprintf(&c.b, `<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#000000"/>`+"\n",
+		plotLeft, plotTop, plotRight-plotLeft, plotBottom-plotTop)
+}
+
+// legendItem is one entry of the legend: a swatch and its text.
+type legendItem struct {
+	swatch string // an SVG fragment drawn at the origin, 24 × 12
+	text   string
+}
+
+func lineSwatch(colour string, dash string, widthPx int) string {
+	d := ""
+	if dash != "" {
+		d = ` stroke-dasharray="` + dash + `"`
+	}
+	return fmt.Sprintf(`<line x1="0" y1="6" x2="24" y2="6" stroke="%s" stroke-width="%d"%s/>`, colour, widthPx, d)
+}
+
+func boxSwatch(colour string) string {
+	return fmt.Sprintf(`<rect x="0" y="0" width="24" height="12" fill="%s" fill-opacity="0.6" stroke="%s"/>`, colour, colour)
+}
+
+func dotSwatch(colour string, r int) string {
+	return fmt.Sprintf(`<circle cx="12" cy="6" r="%d" fill="%s"/>`, r, colour)
+}
+
+// legend draws the items in two columns below the axis caption, and notes
+// underneath.
+func (c *canvas) legend(items []legendItem, notes ...string) {
+	y0 := plotBottom + 62
+	colW := (plotRight - plotLeft) / 2
+	fmt.Fprintf(&c.b, `<text x="%d" y="%d" font-weight="bold">Legend</text>`+"\n", plotLeft, y0)
+	for i, it := range items {
+		x := plotLeft + (i%2)*colW
+		y := y0 + 10 + (i/2)*lineHeight
+		fmt.Fprintf(&c.b, `<g transform="translate(%d %d)">%s</g>`+"\n", x, y, it.swatch)
+		c.text(x+32, y+11, "start", "", it.text)
+	}
+	y := y0 + 10 + ((len(items)+1)/2)*lineHeight + 14
+	for _, n := range notes {
+		c.text(plotLeft, y, "start", `fill="#444444"`, n)
+		y += lineHeight
+	}
+}
+
+func dateString(d time.Time) string { return d.Format(time.DateOnly) }

@@ -1,0 +1,203 @@
+package picture
+
+import (
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func day(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// step is a Step with the lifecycle dates of the default policy (R8: 30 days
+// of grace, read-only until 120 days after the end).
+func step(at string, seats int, end, label string) Step {
+	s := Step{At: day(at), Seats: seats, Label: label}
+	if end != "" {
+		s.End = day(end)
+		s.DisabledFrom = addDays(s.End, 30)
+		s.DeletedOn = addDays(s.End, 120)
+	}
+	return s
+}
+
+// manySteps is a long, active history: an activation, then n-1 alternating
+// small adds and extends every ten days, the end date always ahead.
+func manySteps(n int) []Step {
+	start := day("2026-01-05")
+	steps := []Step{step("2026-01-05", 100, "2027-01-05", "activate")}
+	seats, end := 100, day("2027-01-05")
+	for i := 1; i < n; i++ {
+		at := addDays(start, 10*i)
+		label := "add-seats"
+		if i%2 == 0 {
+			label = "extend-end"
+			end = addDays(end, 25)
+		} else {
+			seats += 5
+			end = addDays(end, -3)
+		}
+		s := Step{At: at, Seats: seats, End: end, DisabledFrom: addDays(end, 30), DeletedOn: addDays(end, 120), Label: label}
+		steps = append(steps, s)
+	}
+	return steps
+}
+
+func goldenCases() map[string]func() (string, error) {
+	return map[string]func() (string, error){
+		"one-step": func() (string, error) {
+			return Subscription(SubscriptionChart{Title: "contoso / M365-E3", Steps: []Step{step("2026-03-01", 100, "2027-03-01", "activate")}})
+		},
+		"history": func() (string, error) {
+			return Subscription(SubscriptionChart{
+				Title: "contoso / M365-E3 <&>",
+				Steps: []Step{
+					step("2026-03-01", 100, "2027-03-01", "import"),
+					step("2026-12-01", 125, "2027-04-25", "add-seats"),
+					step("2026-12-01", 125, "2027-07-08", "extend-end"),
+					step("2027-09-20", 125, "2028-09-20", "renew as activate"),
+				},
+				ProgramEnd: day("2028-03-01"),
+			})
+		},
+		"200-steps": func() (string, error) {
+			return Subscription(SubscriptionChart{Title: "fabrikam / Visio", Steps: manySteps(200), ProgramEnd: day("2030-06-30")})
+		},
+		"front": func() (string, error) {
+			ends := []string{"2027-09-01", "2027-09-27", "2027-10-27", "2027-12-02", "2028-01-18", "2028-03-15", "2028-06-01", "2028-09-20", "2029-03-01"}
+			var pts []Point
+			for i, e := range ends {
+				pts = append(pts, Point{Seats: 300 - 25*i, End: day(e), Plan: fmt.Sprintf("plan %d", i+1), Chosen: i == 5})
+			}
+			return Front(FrontChart{Title: "Plans for 4 keys on 2026-12-01: seats against end date", Start: Point{Seats: 100, End: day("2027-03-01")},
+				Points: pts, ProgramEnd: day("2028-03-01")})
+		},
+		"front-one": func() (string, error) {
+			return Front(FrontChart{Title: "one plan", Points: []Point{{Seats: 25, End: day("2027-12-01"), Chosen: true}}})
+		},
+	}
+}
+
+// TestGolden compares each picture with its golden file (go test -update
+// rewrites them) and checks that it is well-formed XML.
+func TestGolden(t *testing.T) {
+	for name, draw := range goldenCases() {
+		t.Run(name, func(t *testing.T) {
+			got, err := draw()
+			require.NoError(t, err)
+			wellFormed(t, got)
+			path := filepath.Join("testdata", name+".svg")
+			if *update {
+				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), got, "go test ./examples/internal/picture -update rewrites %s", path)
+		})
+	}
+}
+
+// wellFormed decodes the whole document with encoding/xml and checks the
+// root element.
+func wellFormed(t *testing.T, doc string) {
+	t.Helper()
+	d := xml.NewDecoder(strings.NewReader(doc))
+	root := ""
+	depth := 0
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err, "well-formed XML")
+		switch el := tok.(type) {
+		case xml.StartElement:
+			if depth == 0 {
+				root = el.Name.Local
+				assert.Equal(t, "http://www.w3.org/2000/svg", el.Name.Space)
+			}
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+	assert.Equal(t, "svg", root)
+	assert.Equal(t, 0, depth)
+}
+
+// TestLabelsDoNotOverlap: at 1, 5 and 200 records no two labels overlap and
+// every label stays inside the plot; at 200 the legend says how many are
+// shown.
+func TestLabelsDoNotOverlap(t *testing.T) {
+	check := func(t *testing.T, c *canvas) {
+		t.Helper()
+		labels := 0
+		for i, a := range c.placed {
+			if !a.label {
+				continue
+			}
+			labels++
+			require.True(t, a.x0 >= plotLeft && a.x1 <= plotRight && a.y0 >= plotTop && a.y1 <= plotBottom, "label %d inside the plot", i)
+			for j, b := range c.placed {
+				require.False(t, i != j && a.overlaps(b), "label %d overlaps %d (a label, a point or the title)", i, j)
+			}
+		}
+		assert.Positive(t, labels, "some label is shown")
+	}
+	for _, n := range []int{1, 5, 200} {
+		c, err := subscription(SubscriptionChart{Title: "t / p", Steps: manySteps(n), ProgramEnd: day("2027-06-01")})
+		require.NoError(t, err)
+		check(t, c)
+	}
+	var pts []Point
+	for i := range 60 {
+		pts = append(pts, Point{Seats: 10 + i, End: addDays(day("2028-01-01"), -3*i)})
+	}
+	c, err := front(FrontChart{Title: "t", Points: pts, ProgramEnd: day("2027-12-01")})
+	require.NoError(t, err)
+	check(t, c)
+	svg, err := Subscription(SubscriptionChart{Title: "t / p", Steps: manySteps(200)})
+	require.NoError(t, err)
+	assert.Contains(t, svg, "200 records; ")
+	assert.Contains(t, svg, "labelled (seats, operation) where there is room")
+	assert.Equal(t, 200, strings.Count(svg, "</circle>"), "every record has its point")
+}
+
+func TestErrors(t *testing.T) {
+	_, err := Subscription(SubscriptionChart{})
+	assert.Error(t, err)
+	_, err = Front(FrontChart{})
+	assert.Error(t, err)
+}
+
+func TestTicks(t *testing.T) {
+	a := newDateAxis(day("2026-01-15"), day("2026-07-15"), 0, 600)
+	ts, years := a.ticks()
+	assert.False(t, years)
+	require.NotEmpty(t, ts)
+	assert.Equal(t, "2026-02-01", dateString(ts[0]))
+	assert.LessOrEqual(t, len(ts), 9)
+	a = newDateAxis(day("2020-01-15"), day("2035-07-15"), 0, 600)
+	ts, years = a.ticks()
+	assert.True(t, years)
+	assert.LessOrEqual(t, len(ts), 9)
+	for _, tk := range ts {
+		assert.Equal(t, 1, tk.Day())
+	}
+}
