@@ -62,6 +62,16 @@ import (
 // them). A day before the subscription's last record, a key for another
 // product, a zero key, a nil Journal or context are errors too. All wrap
 // [ErrInvalid] (or [ErrProductMismatch]) and change nothing.
+//
+// # One round trip
+//
+// A Book remembers the last head it read or appended per subscription and
+// computes a redemption on it first, so that a redemption usually costs one
+// call to the Journal. A remembered head is only a guess: if another Book
+// moved the subscription on, the Append finds its place taken and the
+// redemption is computed again on the head read from the Journal; a refusal
+// is never answered from a remembered head. Use a Book through a pointer and
+// do not copy it after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
 	// Name is recorded with every record.
@@ -75,6 +85,10 @@ type Book struct {
 	// Retries, if not nil, counts the times a redemption or import found
 	// its place taken and was computed again on a newer head.
 	Retries *atomic.Int64
+
+	// cache holds the last head this Book saw per subscription (see
+	// headCache). A Book must not be copied after first use.
+	cache headCache
 }
 
 // Deadline is a lifecycle date (R8) of a subscription in a [Book]: State
@@ -171,6 +185,7 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		switch {
 		case err != nil:
+			b.cache.forget(s.Tenant, s.Product)
 			return fmt.Errorf("activation: book: import: journal: %w", err)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.retried()
@@ -178,6 +193,7 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 		case taken != NothingTaken:
 			return fmt.Errorf("activation: book: import: %w", errJournalBroken)
 		}
+		b.cache.put(&rec)
 		return nil
 	}
 }
@@ -263,27 +279,43 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		if err := ctx.Err(); err != nil {
 			return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, err)
 		}
-		head, ok, err := b.head(ctx, tenant, product)
-		if err != nil {
-			return Outcome{}, err
+		// The first attempt computes on the head this Book saw last, if
+		// any: one round trip when nobody else moved the subscription.
+		head, ok := b.cache.get(tenant, product)
+		cached := ok
+		if !cached {
+			var err error
+			if head, ok, err = b.head(ctx, tenant, product); err != nil {
+				return Outcome{}, err
+			}
 		}
 		rec, err := b.compute(&head, ok, tenant, product, want, t, op, at)
 		if err != nil {
+			if cached { // never refuse on a guess: read the head and decide again
+				b.cache.forget(tenant, product)
+				continue
+			}
 			return b.refused(ctx, fp, id, t, err)
 		}
 		rec.Fingerprint, rec.Request = fp, id
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		if err != nil {
+			b.cache.forget(tenant, product)
 			return Outcome{}, fmt.Errorf("activation: book: redeem %v: journal: %w", t.Key, err)
 		}
 		switch {
 		case taken == NothingTaken:
+			b.cache.put(&rec)
 			o := rec.Outcome
 			o.Token.Key = t.Key
 			return o, nil
 		case taken == KeyTaken && stored.Fingerprint == fp:
 			return b.answer(t, id, &stored)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
+			b.cache.forget(tenant, product)
+			if cached {
+				continue // the guess was stale; not a lost race
+			}
 			if want != anySeq {
 				return b.refused(ctx, fp, id, t, changed(want, t))
 			}

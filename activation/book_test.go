@@ -152,8 +152,7 @@ func TestBookReplayAfterMovedOn(t *testing.T) {
 			return b.RedeemIfUnchanged(ctx, bkTenant, bkProduct, p.Seq, bkTok(t, 1, 25), activation.ExtendEnd, bkDate(2026, 6, 15))
 		},
 		"policy now refuses (the cap on 5 seats)": func() (activation.Outcome, error) {
-			b2 := *b
-			b2.Policy = activation.Open2014()
+			b2 := &activation.Book{Policy: activation.Open2014(), Journal: b.Journal, Clock: b.Clock}
 			return b2.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 1, 25), activation.ExtendEnd, bkDate(2026, 6, 15))
 		},
 	}
