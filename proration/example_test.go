@@ -82,15 +82,20 @@ func ExampleExtend() {
 	// proration: extension cap exceeded: key of 25 seats is more than 3 × the 8 active seats (R6); the largest key accepted is 24 seats
 }
 
-func ExampleRounding_Div() {
+// ExampleRounding rounds the same add-licenses blends four ways: one seat
+// with no days left and one key seat of a 31-day and of a 29-day term leave
+// 15.5 and 14.5 days.
+func ExampleRounding() {
 	for _, r := range []proration.Rounding{proration.HalfEven, proration.HalfUp, proration.Down, proration.Up} {
-		fmt.Println(r, r.Div(31, 2), r.Div(29, 2), r.Div(-31, 2))
+		a, _ := proration.Blend(1, 0, 1, 31, r)
+		b, _ := proration.Blend(1, 0, 1, 29, r)
+		fmt.Println(r, a.NewRemaining, b.NewRemaining)
 	}
 	// Output:
-	// half-even 16 14 -16
-	// half-up 16 15 -16
-	// down 15 14 -15
-	// up 16 15 -16
+	// half-even 16 14
+	// half-up 16 15
+	// down 15 14
+	// up 16 15
 }
 
 func ExampleParseRounding() {

@@ -256,12 +256,12 @@ func TestPropExtend(t *testing.T) { // R5: exact months, bounded days, never ear
 				t.Fatalf("new end %s outside [%s, %s]", ymd(got.NewEnd), ymd(lo), ymd(hi))
 			}
 			// f × Days(Ew, Ew1), rounded once.
-			want := in.Rounding.Div(got.FracNum*int64(Days(lo, hi)), got.MonthsDen)
+			want := div(in.Rounding, got.FracNum*int64(Days(lo, hi)), got.MonthsDen)
 			if int64(Days(lo, got.NewEnd)) != want {
 				t.Fatalf("fraction days %d, want %d", Days(lo, got.NewEnd), want)
 			}
 		case ExactSeatDays:
-			if want := in.Rounding.Div(got.SeatDaysKey, int64(in.Seats)); int64(got.AddedDays) != want {
+			if want := div(in.Rounding, got.SeatDaysKey, int64(in.Seats)); int64(got.AddedDays) != want {
 				t.Fatalf("added %d days, want C·T÷A = %d", got.AddedDays, want)
 			}
 		}

@@ -362,11 +362,14 @@ func parseDate(s string) (time.Time, error) {
 	if !ok1 || !ok2 || !ok3 {
 		return time.Time{}, errNotDate
 	}
-	day, err := proration.DayFromCivil(y, time.Month(m), d) // exact: 2027-02-29 is no date
-	if err != nil {
+	if y < proration.MinYear || m < 1 || m > 12 || d < 1 {
 		return time.Time{}, errNotDate
 	}
-	return day.Time(), nil
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // exact: 2027-02-29 is no date (time.Date would give March 1)
+		return time.Time{}, errNotDate
+	}
+	return t, nil
 }
 
 var errNotDate = errors.New("not a date YYYY-MM-DD")

@@ -307,7 +307,8 @@ func parse(args []string, stderr io.Writer, now func() time.Time) (config, error
 // setOn sets the redemption day from -on, or today.
 func setOn(cfg *config, on string, now func() time.Time) error {
 	if on == "" {
-		cfg.on = proration.Date(now())
+		y, m, d := now().Date()
+		cfg.on = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 		return nil
 	}
 	var err error
