@@ -56,8 +56,9 @@ func Extend(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) 
 	if f0 == 0 {
 		return newEnd, w, 1, w, nil
 	}
-	g := GCD(f0, a)
-	den, f := a/g, f0/g
+	// 0 < f0 < a ≤ MaxSeats < 2³²: the reduction divides in 32 bits.
+	g := uint32(GCD(f0, a))
+	den, f := int64(uint32(a)/g), int64(uint32(f0)/g)
 	return newEnd, w*den + f, den, w, nil
 }
 

@@ -64,28 +64,34 @@ func (r Rounding) DivChecked(num, den int64) (int64, error) {
 }
 
 // DivPos is [Rounding.Div] for num ≥ 0 and den > 0, the case of every
-// formula: unsigned division, no sign fix-ups.
+// formula: unsigned division, in 32 bits when both fit (see "Performance").
 func (r Rounding) DivPos(num, den int64) int64 {
-	un, ud := uint64(num), uint64(den)
-	q := un / ud
-	rem := un - q*ud
-	if rem == 0 {
-		return int64(q)
+	if uint64(num|den) < 1<<32 {
+		n, d := uint32(num), uint32(den)
+		q := n / d
+		return int64(q) + r.up(uint64(q), uint64(n-q*d), uint64(d))
 	}
-	switch r {
-	case Down:
-	case Up:
-		q++
-	case HalfUp:
-		if rem >= ud-rem {
-			q++
-		}
-	default:
-		if rem > ud-rem || (rem == ud-rem && q&1 != 0) {
-			q++
-		}
+	return r.divPos64(uint64(num), uint64(den))
+}
+
+// divPos64 is DivPos in 64 bits.
+func (r Rounding) divPos64(num, den uint64) int64 {
+	q := num / den
+	return int64(q) + r.up(q, num-q*den, den)
+}
+
+// up returns 1 if the quotient q with remainder 0 ≤ rem < den is to be
+// rounded up under r, and 0 otherwise.
+func (r Rounding) up(q, rem, den uint64) int64 {
+	switch {
+	case rem == 0 || r == Down:
+		return 0
+	case r == Up:
+		return 1
+	case rem > den-rem || (rem == den-rem && (r == HalfUp || q&1 != 0)):
+		return 1
 	}
-	return int64(q)
+	return 0
 }
 
 func uabs(x int64) uint64 {
