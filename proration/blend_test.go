@@ -65,7 +65,7 @@ func TestBlendErrors(t *testing.T) { // R4 inputs: seats 1…1e9, days ≥ 0, a 
 	}
 }
 
-// blendDraw draws the inputs of Blend over the ranges.
+// blendDraw draws the inputs of Blend over the documented ranges.
 func blendDraw(t *rapid.T) (a, b, c, term int, rnd Rounding) {
 	a = rapid.IntRange(1, MaxSeats).Draw(t, "seats A")
 	b = rapid.IntRange(0, 3*366).Draw(t, "remaining days B")

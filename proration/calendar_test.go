@@ -80,7 +80,7 @@ func TestAddMonthsMonthEnds(t *testing.T) { // R3 and "12 months" open point: cl
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := AddMonthsChecked(tc.d, tc.n)
+			got, err := addMonthsChecked(tc.d, tc.n)
 			require.NoError(t, err)
 			assert.True(t, got.Equal(tc.want), "AddMonths(%s, %d) = %s, want %s", ymd(tc.d), tc.n, ymd(got), ymd(tc.want))
 			assert.Equal(t, time.UTC, got.Location())
@@ -125,7 +125,7 @@ func TestDSTDays(t *testing.T) { // open point "Dates": no result depends on zon
 			assert.Equal(t, tc.days, Days(tc.from, tc.to), "Days(%s, %s)", tc.from, tc.to)
 			assert.Equal(t, -tc.days, Days(tc.to, tc.from))
 			y, m, d := tc.from.Date()
-			assert.Equal(t, date(y, m, d), Date(tc.from))
+			assert.Equal(t, date(y, m, d), dateOf(tc.from))
 			y, m, d = tc.to.Date()
 			assert.Equal(t, date(y, m, d).AddDate(0, 1, 0).Day(), AddMonths(tc.to, 1).Day())
 		})
@@ -158,7 +158,7 @@ func TestExtremeZones(t *testing.T) { // ±14 h: the date is the one on the loca
 	for _, tc := range tests {
 		t.Run(tc.loc.String(), func(t *testing.T) {
 			local := instant.In(tc.loc)
-			assert.Equal(t, tc.want, Date(local), "Date(%s)", local)
+			assert.Equal(t, tc.want, dateOf(local), "Date(%s)", local)
 			assert.Equal(t, Days(tc.want, local), 0)
 			assert.Equal(t, AddMonths(tc.want, 2), AddMonths(local, 2))
 		})
@@ -166,8 +166,8 @@ func TestExtremeZones(t *testing.T) { // ±14 h: the date is the one on the loca
 	// The same instant is two days apart on the calendars of +14 h and −14 h.
 	assert.Equal(t, 2, Days(instant.In(minus14), instant.In(plus14)))
 	// Year 1 and year 9999 at the extremes of the offsets.
-	assert.Equal(t, date(1, 1, 1), Date(time.Date(1, 1, 1, 0, 0, 0, 0, plus14)))
-	assert.Equal(t, date(9999, 12, 31), Date(time.Date(9999, 12, 31, 23, 59, 59, 0, minus14)))
+	assert.Equal(t, date(1, 1, 1), dateOf(time.Date(1, 1, 1, 0, 0, 0, 0, plus14)))
+	assert.Equal(t, date(9999, 12, 31), dateOf(time.Date(9999, 12, 31, 23, 59, 59, 0, minus14)))
 }
 
 // drawDate draws a calendar date in years lo … hi.
@@ -201,8 +201,8 @@ func TestPropZoneInvariance(t *testing.T) { // open point "Dates": same dates in
 		if !AddMonths(z1, n).Equal(AddMonths(d1, n)) {
 			t.Fatalf("AddMonths(%s, %d) = %s, want %s", z1, n, ymd(AddMonths(z1, n)), ymd(AddMonths(d1, n)))
 		}
-		if !AddDays(z1, n).Equal(AddDays(d1, n)) {
-			t.Fatalf("AddDays(%s, %d) differs by zone", z1, n)
+		if !addDays(z1, n).Equal(addDays(d1, n)) {
+			t.Fatalf("addDays(%s, %d) differs by zone", z1, n)
 		}
 		seats := rapid.IntRange(1, 1000).Draw(t, "seats")
 		key := rapid.IntRange(1, 3*seats).Draw(t, "key seats")
@@ -251,17 +251,17 @@ func TestPropAddMonthsFullRange(t *testing.T) { // MinYear…MaxYear: checked ar
 	rapid.Check(t, func(t *rapid.T) {
 		d := drawDate(t, MinYear, MaxYear, "d")
 		n := rapid.IntRange(-maxMonths-1, maxMonths+1).Draw(t, "months")
-		got, err := AddMonthsChecked(d, n)
+		got, err := addMonthsChecked(d, n)
 		total := d.Year()*12 + int(d.Month()) - 1 + n
 		inRange := total >= MinYear*12 && total < (MaxYear+1)*12
 		if !inRange {
 			if !errors.Is(err, ErrDateRange) {
-				t.Fatalf("AddMonthsChecked(%s, %d) = %s, %v; want ErrDateRange", ymd(d), n, ymd(got), err)
+				t.Fatalf("addMonthsChecked(%s, %d) = %s, %v; want ErrDateRange", ymd(d), n, ymd(got), err)
 			}
 			return
 		}
 		if err != nil || !got.Equal(refAddMonths(d, n)) {
-			t.Fatalf("AddMonthsChecked(%s, %d) = %s, %v; want %s", ymd(d), n, ymd(got), err, ymd(refAddMonths(d, n)))
+			t.Fatalf("addMonthsChecked(%s, %d) = %s, %v; want %s", ymd(d), n, ymd(got), err, ymd(refAddMonths(d, n)))
 		}
 	})
 }

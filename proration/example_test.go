@@ -18,8 +18,7 @@ func ExampleAddMonths() {
 	}
 	fmt.Println(proration.AddMonths(day(2028, 2, 29), 12).Format(time.DateOnly))
 	fmt.Println(proration.AddMonths(day(2028, 3, 31), -1).Format(time.DateOnly))
-	_, err := proration.AddMonthsChecked(day(9999, 12, 1), 1)
-	fmt.Println(errors.Is(err, proration.ErrDateRange))
+	fmt.Println(proration.AddMonths(day(9999, 12, 1), 1).IsZero()) // past 9999-12-31
 	// Output:
 	// 1 2027-02-28
 	// 2 2027-03-31
@@ -167,7 +166,7 @@ func Example_addLicenses() {
 		panic(err)
 	}
 	fmt.Printf("B = %d, T = %d → R = %d days\n", b.Remaining, b.Term, b.NewRemaining)
-	fmt.Println("new end:", proration.AddDays(at, b.NewRemaining).Format(time.DateOnly))
+	fmt.Println("new end:", at.AddDate(0, 0, b.NewRemaining).Format(time.DateOnly))
 	fmt.Println("residue:", b.Residue, "seat-days")
 	// Output:
 	// B = 122, T = 365 → R = 171 days

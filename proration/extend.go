@@ -14,11 +14,10 @@ type Convention int
 
 // The conventions. The zero value, CalendarMonths, is the default.
 const (
-	// CalendarMonths adds the whole months w of m = C ÷ A × term by [AddMonths]
-	// and the fraction f as f × the days of the following calendar month.
+	// CalendarMonths adds whole calendar months and the fraction of the
+	// following month (see "Extend end date" in the package documentation).
 	CalendarMonths Convention = iota
-	// ExactSeatDays adds C × T ÷ A days, T being the days of the key's term
-	// from the redemption day: the key's seat-days spread over the active seats.
+	// ExactSeatDays adds the key's seat-days spread over the active seats.
 	ExactSeatDays
 )
 
@@ -48,9 +47,9 @@ func (c *Convention) UnmarshalText(b []byte) error { return conventionText.unmar
 // The rules of [Extend] as constants.
 const (
 	// DefaultTermMonths is the term of a key: 12 months of service from the
-	// day it is redeemed (R3, partner-center-cloud-services).
+	// day it is redeemed (R3).
 	DefaultTermMonths = 12
-	// DefaultCapFactor is the extension cap (R6, cloud-services scenario 4):
+	// DefaultCapFactor is the extension cap (R6, scenario 4):
 	// a key may have at most 3 × the active seats, so that a 12-month key
 	// extends the end date by at most three years.
 	DefaultCapFactor = 3

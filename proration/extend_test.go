@@ -11,7 +11,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-func TestExtendScenarios(t *testing.T) { // R5, cloud-services "Licensing scenarios" 1–4, and R6
+func TestExtendScenarios(t *testing.T) { // R5, "Licensing scenarios" 1–4, and R6
 	end := date(2026, 9, 30)
 	at := date(2026, 3, 15)
 	tests := []struct {
@@ -59,7 +59,7 @@ func TestExtendScenarios(t *testing.T) { // R5, cloud-services "Licensing scenar
 	})
 }
 
-func TestExtendWorkedExample(t *testing.T) { // DESIGN "Extend (R5)": E = 2027-01-31, A = 8, C = 1 → 2027-03-16
+func TestExtendWorkedExample(t *testing.T) { // R5 worked example: E = 2027-01-31, A = 8, C = 1 → 2027-03-16
 	tests := []struct {
 		name string
 		in   ExtendInput
@@ -196,7 +196,7 @@ func FuzzParseConvention(f *testing.F) {
 	})
 }
 
-// extendDraw draws an Extend input over the issue's ranges within the cap.
+// extendDraw draws an Extend input over the documented ranges within the cap.
 func extendDraw(t *rapid.T) ExtendInput {
 	a := rapid.IntRange(1, MaxSeats).Draw(t, "seats A")
 	return ExtendInput{

@@ -10,9 +10,9 @@ import (
 // which proration uses but does not export, under these names.
 
 var (
-	AddDays          = daymath.AddDays
-	AddMonthsChecked = daymath.AddMonthsChecked
-	Date             = daymath.Date
+	addDays          = daymath.AddDays
+	addMonthsChecked = daymath.AddMonthsChecked
+	dateOf           = daymath.Date
 )
 
 const (

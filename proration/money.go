@@ -10,7 +10,7 @@ import (
 	"github.com/coterm/coterm/internal/daymath"
 )
 
-// The rules and limits of [SwitchCost] (R11, open-renewal-faq-de question 3)
+// The rules and limits of [SwitchCost] (R11)
 // as constants. Each one is a field of [SwitchInput] whose zero value selects
 // the default.
 const (
@@ -152,31 +152,18 @@ func (q SwitchQuote) RemainingMonths(scale int32) decimal.Decimal {
 	return fracDecimal(q.RemainingMonthsNum, q.RemainingMonthsDen, scale)
 }
 
-// SwitchCost prices a channel switch mid-term (R11, open-renewal-faq-de
-// question 3): "inside the first 30 days after activation the first month is
-// paid; later, a penalty of 25 % on the remaining term".
-//
-// The remaining term is measured in days and turned into months at a constant
-// daily rate over the subscription year that began on the activation day
-// (a named choice; the source leaves it open):
-//
-//	remaining months = 12 × Days(At, End) ÷ Days(Activated, AddMonths(Activated, 12))
-//
-// so a switch on the activation day of a 12-month subscription leaves exactly
-// 12 months, and every later day removes the same 1 ⁄ 365 (or 1 ⁄ 366) of a
-// year. Then, each amount rounded once from its exact value to Scale places:
-//
-//	remaining value = price × seats × remaining months
-//	penalty         = PenaltyRate × remaining value     (SwitchPenalty)
-//	first month     = price × seats                     (SwitchFirstMonth)
-//
-// SwitchFirstMonth applies iff Days(Activated, At) < FirstDays.
+// SwitchCost prices a channel switch mid-term (R11) by the formulas of
+// "Money of a channel switch" in the package documentation: the remaining
+// term Days(At, End) as months of the year from Activated, the remaining
+// value, the penalty and the first month, each rounded once to Scale places.
+// The quote's Rule says which applies and Due is its amount.
 //
 // Errors wrap [ErrInput] for seats outside 1 … [MaxSeats], a negative price,
-// a price above [MaxPriceUnits] or with more than 18 decimal places, a penalty rate outside (0, 1], FirstDays, Scale or Rounding outside
-// their ranges, and for At before Activated or not before End (no remaining
-// term); they wrap [ErrDateRange] for a date outside the years [MinYear] …
-// [MaxYear], including AddMonths(Activated, 12).
+// a price above [MaxPriceUnits] or with more than 18 decimal places, a
+// penalty rate outside (0, 1], FirstDays, Scale or Rounding outside their
+// ranges, and for At before Activated or not before End (no remaining term);
+// they wrap [ErrDateRange] for a date outside the years [MinYear] …
+// [MaxYear], including AddMonths(Activated, 12). On error the quote is zero.
 func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 	if err := checkSeats("seats", in.Seats); err != nil {
 		return SwitchQuote{}, err
@@ -317,11 +304,10 @@ func trimZeros(v decimal.Decimal) decimal.Decimal {
 	return decimal.NewFromBigInt(c, exp)
 }
 
-// DivDecimal returns num ÷ den rounded by r to scale decimal places, exactly:
-// the quotient is cut at that scale and the remainder decides the last place,
-// as the formulas do for integers (shopspring's DivRound always rounds
-// ties away from zero). It returns zero when den is zero, or r is not a
-// defined Rounding.
+// DivDecimal returns num ÷ den rounded once by r to scale decimal places,
+// exactly (see "Rounding" in the package documentation; shopspring's
+// DivRound always rounds ties away from zero). It returns zero when den is
+// zero or r is not a defined Rounding.
 func (r Rounding) DivDecimal(num, den decimal.Decimal, scale int32) decimal.Decimal {
 	if den.Sign() == 0 || !r.Valid() {
 		return decimal.Zero

@@ -14,7 +14,7 @@ import (
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func TestSwitchCost(t *testing.T) { // R11, open-renewal-faq-de question 3
+func TestSwitchCost(t *testing.T) { // R11
 	act, end := date(2026, 1, 1), date(2027, 1, 1)
 	tests := []struct {
 		name      string
@@ -199,8 +199,8 @@ func refDivBig(r Rounding, n, d *big.Int) *big.Int {
 func TestPropSwitchCost(t *testing.T) { // R11 against a math/big reference; penalty ≤ value; value falls with time
 	rapid.Check(t, func(t *rapid.T) {
 		act := drawDate(t, 1900, 2200, "activated")
-		end := AddDays(act, rapid.IntRange(1, 3*366).Draw(t, "term days"))
-		at := AddDays(act, rapid.IntRange(0, Days(act, end)-1).Draw(t, "switch day"))
+		end := addDays(act, rapid.IntRange(1, 3*366).Draw(t, "term days"))
+		at := addDays(act, rapid.IntRange(0, Days(act, end)-1).Draw(t, "switch day"))
 		price := decimal.New(rapid.Int64Range(0, 1_000_000_00).Draw(t, "price cents"), -2)
 		in := SwitchInput{
 			Activated: act, End: end, At: at,
@@ -236,7 +236,7 @@ func TestPropSwitchCost(t *testing.T) { // R11 against a math/big reference; pen
 			t.Fatalf("day %d with window %d gave %s", Days(act, at), q.FirstDays, q.Rule)
 		}
 		if Days(at, end) > 1 {
-			in.At = AddDays(at, 1)
+			in.At = addDays(at, 1)
 			later, err := SwitchCost(in)
 			if err != nil || later.RemainingValue.GreaterThan(q.RemainingValue) {
 				t.Fatalf("a later switch is worth more: %s > %s (%v)", later.RemainingValue, q.RemainingValue, err)
