@@ -27,7 +27,11 @@ func OverCap(seats, keySeats, factor int) bool {
 // supported years, wrapping [ErrDateRange].
 func Extend(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) (newEnd Day, num, den, w int64, err error) {
 	num0 := c * int64(term)
-	w = num0 / a
+	if uint64(num0) < 1<<32 { // a ≤ MaxSeats < 2³²
+		w = int64(uint32(num0) / uint32(a))
+	} else {
+		w = num0 / a
+	}
 	f0 := num0 - w*a
 	if exact {
 		newEnd = e + Day(r.DivPos(c*keyDays, a))
@@ -56,14 +60,15 @@ func Extend(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) 
 	if f0 == 0 {
 		return newEnd, w, 1, w, nil
 	}
-	// 0 < f0 < a ≤ MaxSeats < 2³²: the reduction divides in 32 bits.
-	g := uint32(GCD(f0, a))
-	den, f := int64(uint32(a)/g), int64(uint32(f0)/g)
+	den, f := a, f0
+	if g := uint32(GCD(f0, a)); g != 1 { // 0 < f0 < a < 2³²
+		den, f = int64(uint32(a)/g), int64(uint32(f0)/g)
+	}
 	return newEnd, w*den + f, den, w, nil
 }
 
-// GCD returns the greatest common divisor of a, b ≥ 0 (binary GCD, without
-// branches in the loop).
+// GCD returns the greatest common divisor of a, b ≥ 0, by the binary GCD:
+// shifts and subtractions, no division.
 func GCD(a, b int64) int64 {
 	if a == 0 {
 		return b
@@ -76,12 +81,10 @@ func GCD(a, b int64) int64 {
 	u >>= bits.TrailingZeros64(u)
 	for v != 0 {
 		v >>= bits.TrailingZeros64(v)
-		d := v - u
-		u = min(u, v)
-		if int64(d) < 0 {
-			d = -d
+		if u > v {
+			u, v = v, u
 		}
-		v = d
+		v -= u
 	}
 	return int64(u << shift)
 }

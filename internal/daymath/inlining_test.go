@@ -31,7 +31,6 @@ func TestInlining(t *testing.T) {
 			"Day.Sub",
 			"Day.Time",
 			"Day.Valid",
-			"GCD",
 			"OverCap",
 			"Rounding.divPos64",
 			"Rounding.up",

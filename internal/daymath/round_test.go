@@ -127,3 +127,22 @@ func TestPropDivPosIsDiv(t *testing.T) { // the unsigned division of the formula
 		}
 	})
 }
+
+func TestPropGCD(t *testing.T) { // against Euclid's algorithm
+	rapid.Check(t, func(t *rapid.T) {
+		a := rapid.OneOf(rapid.Int64Range(0, math.MaxInt64), rapid.Int64Range(0, 1000)).Draw(t, "a")
+		b := rapid.OneOf(rapid.Int64Range(0, math.MaxInt64), rapid.Int64Range(0, 1000)).Draw(t, "b")
+		x, y := a, b
+		for y != 0 {
+			x, y = y, x%y
+		}
+		if got := GCD(a, b); got != x {
+			t.Fatalf("GCD(%d, %d) = %d, want %d", a, b, got, x)
+		}
+	})
+	assert.Equal(t, int64(6), GCD(12, 18))
+	assert.Equal(t, int64(7), GCD(0, 7))
+	assert.Equal(t, int64(7), GCD(7, 7))
+	assert.Equal(t, int64(1), GCD(1<<62, 3))
+	assert.Equal(t, int64(1<<62), GCD(1<<62, 0))
+}
