@@ -9,9 +9,12 @@ import (
 // MinYear and MaxYear bound every date proration accepts or produces: the
 // years 0001 … 9999 of the proleptic Gregorian calendar (see [ErrDateRange]).
 const (
-	MinYear = daymath.MinYear
-	MaxYear = daymath.MaxYear
+	MinYear = 1
+	MaxYear = 9999
 )
+
+// The years are the core's.
+const _ = uint(MinYear-daymath.MinYear) + uint(daymath.MinYear-MinYear) + uint(MaxYear-daymath.MaxYear) + uint(daymath.MaxYear-MaxYear)
 
 // MaxSeats is the largest seat count any formula accepts; the smallest is 1.
 const MaxSeats = 1_000_000_000
