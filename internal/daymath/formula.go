@@ -5,9 +5,9 @@ import (
 	"math/bits"
 )
 
-// Blend returns R = (a·b + c·t) ÷ (a + c) rounded by r: the days remaining
-// after add licenses, for a, c ≥ 1 seats and b, t ≥ 0 days within the
-// package's limits (the caller checks).
+// Blend returns R = (a·b + c·t) ÷ (a + c) rounded by r (see "Formulas"): the
+// days remaining after add licenses, for inputs the caller has checked: a and
+// c seats, 1 … 10⁹, and b and t days, 0 … [MaxDays].
 func Blend(a, b, c, t int64, r Rounding) int64 {
 	return r.DivPos(a*b+c*t, a+c)
 }
@@ -18,13 +18,14 @@ func OverCap(seats, keySeats, factor int) bool {
 	return int64(keySeats) > int64(factor)*int64(seats)
 }
 
-// Extend is the arithmetic of extend end date for checked inputs: a ≥ 1
-// active seats, a key of c ≥ 1 seats and term months with c ≤ 100 · term · a
-// months in all, the end date e (valid) and the key's term T in days (used
-// only when exact is true, the exact seat-days convention). It returns the new
-// end date and m = num ÷ den in lowest terms with its whole months w; the
-// fraction of m is num − w·den. The only error is a new end past the
-// supported years, wrapping [ErrDateRange].
+// Extend is the arithmetic of extend end date (see "Formulas") for inputs
+// the caller has checked: a active seats and a key of c seats, both 1 … 10⁹,
+// c at most 100·a, a term of 1 … 36 months, a valid end date e, and the
+// key's term T in days (used only when exact is true, the exact seat-days
+// convention). It returns the new end date and m = num ÷ den = c·term ÷ a in
+// lowest terms with its whole months w; the fraction of m is num − w·den. The
+// only error is a new end past the supported years, wrapping [ErrDateRange];
+// the other results are then zero.
 func Extend(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) (newEnd Day, num, den, w int64, err error) {
 	num0 := c * int64(term)
 	if uint64(num0) < 1<<32 { // a ≤ MaxSeats < 2³²
