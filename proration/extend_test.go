@@ -156,6 +156,20 @@ func TestMaxKeySeats(t *testing.T) { // R6
 	assert.Equal(t, 0, MaxKeySeats(MaxSeats+1, 3))
 	assert.Equal(t, 0, MaxKeySeats(100, -1))
 	assert.Equal(t, 0, MaxKeySeats(100, MaxCapFactor+1))
+	// The documented ranges are inclusive.
+	assert.Equal(t, MaxSeats, MaxKeySeats(MaxSeats, 1))
+	assert.Equal(t, 1, MaxKeySeats(1, 1))
+	assert.Equal(t, MaxCapFactor, MaxKeySeats(1, MaxCapFactor))
+}
+
+func TestExtendLimitsInclusive(t *testing.T) { // the largest documented inputs are accepted
+	end := date(2027, 1, 31)
+	x, err := Extend(ExtendInput{End: end, At: end, Seats: 1, KeySeats: MaxCapFactor, CapFactor: MaxCapFactor, TermMonths: 1})
+	require.NoError(t, err)
+	assert.Equal(t, date(2035, 5, 31), x.NewEnd, "100 months")
+	x, err = Extend(ExtendInput{End: end, At: end, Seats: MaxSeats, KeySeats: MaxSeats, TermMonths: MaxTermMonths})
+	require.NoError(t, err)
+	assert.Equal(t, date(2030, 1, 31), x.NewEnd, "36 months")
 }
 
 func TestConventionText(t *testing.T) {

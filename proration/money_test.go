@@ -123,6 +123,34 @@ func TestSwitchCostErrors(t *testing.T) { // R11 inputs
 			assert.ErrorIs(t, err, ErrInput)
 		})
 	}
+	// The documented ranges are inclusive.
+	for name, f := range map[string]func(*SwitchInput){
+		"longest first days": func(in *SwitchInput) { in.FirstDays = MaxFirstDays },
+		"largest scale":      func(in *SwitchInput) { in.Scale = MaxMoneyScale },
+		"largest price":      func(in *SwitchInput) { in.PricePerSeatMonth = decimal.New(MaxPriceUnits, 0) },
+		"finest price":       func(in *SwitchInput) { in.PricePerSeatMonth = dec("0.000000000000000001") },
+		"whole penalty":      func(in *SwitchInput) { in.PenaltyRate = dec("1") },
+	} {
+		in := ok
+		f(&in)
+		_, err := SwitchCost(in)
+		assert.NoError(t, err, name)
+	}
+	// An amount with the largest exponents is judged by its value and its
+	// places, and the message says which.
+	in := ok
+	in.PricePerSeatMonth = decimal.New(1, 64)
+	_, err := SwitchCost(in)
+	assert.ErrorContains(t, err, "outside 0…1000000000000")
+	in.PricePerSeatMonth = decimal.New(1, -64)
+	_, err = SwitchCost(in)
+	assert.ErrorContains(t, err, "more than 18 decimal places")
+	in.PricePerSeatMonth = decimal.New(1, 2_000_000_000)
+	_, err = SwitchCost(in)
+	assert.ErrorContains(t, err, "exponent 2000000000 outside -64…64")
+	in.PricePerSeatMonth = decimal.New(-1, 2_000_000_000)
+	_, err = SwitchCost(in)
+	assert.ErrorContains(t, err, "price per seat month is negative")
 	dates := map[string]func(*SwitchInput){
 		"activated in year 0": func(in *SwitchInput) { in.Activated = date(0, 6, 1) },
 		"end in year 10000":   func(in *SwitchInput) { in.End = date(10000, 1, 1) },
