@@ -2,6 +2,7 @@ package daymath_test
 
 import (
 	"errors"
+	"math/big"
 	"testing"
 	"time"
 
@@ -40,6 +41,44 @@ func TestPropBlendAgrees(t *testing.T) { // R4: Blend is proration.Blend's R for
 		}
 		if got := daymath.Blend(int64(a), int64(b), int64(c), int64(term), daymath.Rounding(rnd)); got != int64(want.NewRemaining) {
 			t.Fatalf("Blend(%d, %d, %d, %d, %s) = %d; proration.Blend %d", a, b, c, term, rnd, got, want.NewRemaining)
+		}
+	})
+}
+
+// refAddMonths adds n months with package time and a clamp.
+func refAddMonths(d time.Time, n int) time.Time {
+	y, m, day := d.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(day, last), 0, 0, 0, 0, time.UTC)
+}
+
+// refExtend is extend end date under calendar months on time.Time and
+// math/big, rounded half to even: m = c·term ÷ a.
+func refExtend(end time.Time, a, c int64, term int) (time.Time, *big.Rat) {
+	m := big.NewRat(c*int64(term), a)
+	w := new(big.Int).Quo(m.Num(), m.Denom()).Int64()
+	ew, ew1 := refAddMonths(end, int(w)), refAddMonths(end, int(w)+1)
+	f := new(big.Rat).Sub(m, new(big.Rat).SetInt64(w))
+	x := new(big.Rat).Mul(f, new(big.Rat).SetInt64(int64(ew1.Sub(ew)/(24*time.Hour))))
+	q, r := new(big.Int).QuoRem(x.Num(), x.Denom(), new(big.Int))
+	if c := new(big.Int).Mul(r, big.NewInt(2)).Cmp(x.Denom()); c > 0 || (c == 0 && q.Bit(0) == 1) {
+		q.Add(q, big.NewInt(1))
+	}
+	return ew.AddDate(0, 0, int(q.Int64())), m
+}
+
+func TestPropExtendReference(t *testing.T) { // R5 against time.Time and math/big
+	rapid.Check(t, func(t *rapid.T) {
+		a := rapid.Int64Range(1, proration.MaxSeats).Draw(t, "seats A")
+		c := rapid.Int64Range(1, min(3*a, proration.MaxSeats)).Draw(t, "key seats C")
+		term := rapid.SampledFrom([]int{1, 6, 12, 24, 36}).Draw(t, "term months")
+		end := drawDate(t, 1900, 2200, "end")
+		wantEnd, m := refExtend(end, a, c, term)
+		newEnd, num, den, w, err := daymath.Extend(a, c, term, daymath.HalfEven, false, daymath.Of(end), 365)
+		if err != nil || !newEnd.Time().Equal(wantEnd) || num != m.Num().Int64() || den != m.Denom().Int64() || w != num/den {
+			t.Fatalf("Extend(%d, %d, %d, %s) = %s, %d/%d, %d, %v; want %s, %s", a, c, term, end.Format(time.DateOnly),
+				newEnd, num, den, w, err, wantEnd.Format(time.DateOnly), m)
 		}
 	})
 }
@@ -86,6 +125,24 @@ func TestPropExtendAgrees(t *testing.T) { // R5, R6: Extend is proration.Extend 
 			t.Fatalf("Extend = %s, %d/%d, %d, %v; proration.Extend %+v", newEnd, num, den, w, err, want)
 		}
 	})
+}
+
+func TestExtendWholeTerm(t *testing.T) { // R5: C = A adds exactly the key's term, also where C·term is 2³²
+	e, _ := daymath.FromCivil(2027, 1, 31)
+	for _, tc := range []struct {
+		a    int64
+		term int
+		want string
+	}{
+		{100, 12, "2028-01-31"},
+		{1 << 29, 8, "2027-09-30"}, // C·term = 2³²
+		{1e9, 36, "2030-01-31"},
+	} {
+		newEnd, num, den, w, err := daymath.Extend(tc.a, tc.a, tc.term, daymath.HalfEven, false, e, 365)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, newEnd.String(), "A = C = %d, %d months", tc.a, tc.term)
+		assert.Equal(t, [3]int64{int64(tc.term), 1, int64(tc.term)}, [3]int64{num, den, w})
+	}
 }
 
 func TestExtendErrors(t *testing.T) { // the checks proration.Extend makes before the core, and the core's own

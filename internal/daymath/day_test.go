@@ -136,6 +136,12 @@ func TestDayInvalid(t *testing.T) { // out of range: invalid Days and errors, ne
 			assert.ErrorIs(t, err, ErrDateRange)
 		})
 	}
+	// A zone offset that overflows the instant still lands on the right side
+	// of the calendar, and the messages say which.
+	assert.EqualError(t, DayOf(time.Unix(1<<62, 0).In(time.FixedZone("x", 1<<62))).Check(), "proration: date out of range: year 10000 outside 1…9999")
+	assert.EqualError(t, DayOf(time.Unix(-1<<62-1, 0).In(time.FixedZone("x", -1<<62))).Check(), "proration: date out of range: year 0 outside 1…9999")
+	assert.EqualError(t, Day(math.MinInt64).Check(), "proration: date out of range: before year 1")
+	assert.EqualError(t, Day(math.MaxInt64).Check(), "proration: date out of range: after year 9999")
 	// The same message as the time.Time API gives for the same date.
 	assert.Equal(t, CheckDate(date(10000, 1, 1)).Error(), DayOf(date(10000, 1, 1)).Check().Error())
 	assert.EqualError(t, Day(0).Check(), "proration: date out of range: year 0 outside 1…9999")
@@ -186,7 +192,14 @@ func TestDayArithmetic(t *testing.T) { // R3: the month ends of AddMonths, on Da
 			assert.Equal(t, Day(0), got)
 		})
 	}
-	got, err := jan31.AddDays(29)
+	// The whole calendar is one step in either direction, and no more.
+	got, err := MinDay.AddDays(MaxDays)
+	require.NoError(t, err)
+	assert.Equal(t, MaxDay, got)
+	got, err = MaxDay.AddDays(-MaxDays)
+	require.NoError(t, err)
+	assert.Equal(t, MinDay, got)
+	got, err = jan31.AddDays(29)
 	require.NoError(t, err)
 	assert.Equal(t, "2027-03-01", got.String())
 	assert.Equal(t, 29, got.Sub(jan31), "Sub counts days")

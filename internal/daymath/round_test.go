@@ -146,3 +146,26 @@ func TestPropGCD(t *testing.T) { // against Euclid's algorithm
 	assert.Equal(t, int64(1), GCD(1<<62, 3))
 	assert.Equal(t, int64(1<<62), GCD(1<<62, 0))
 }
+
+func TestPropBlend(t *testing.T) { // R4: R = (a·b + c·t) ÷ (a + c), rounded once, against math/big
+	rapid.Check(t, func(t *rapid.T) {
+		r := rapid.SampledFrom(roundings).Draw(t, "rounding")
+		a := rapid.Int64Range(1, 1e9).Draw(t, "seats A")
+		b := rapid.Int64Range(0, MaxDays).Draw(t, "remaining days B")
+		c := rapid.Int64Range(1, 1e9).Draw(t, "key seats C")
+		d := rapid.Int64Range(0, MaxDays).Draw(t, "term days T")
+		num := new(big.Int).Add(new(big.Int).Mul(big.NewInt(a), big.NewInt(b)), new(big.Int).Mul(big.NewInt(c), big.NewInt(d)))
+		want := refDiv(r, num.Int64(), a+c)
+		if got := Blend(a, b, c, d, r); !want.IsInt64() || got != want.Int64() {
+			t.Fatalf("Blend(%d, %d, %d, %d, %d) = %d, want %s", a, b, c, d, r, got, want)
+		}
+	})
+	assert.Equal(t, int64(171), Blend(100, 122, 25, 365, HalfEven), "the add-licenses example: 170.6")
+}
+
+func TestOverCap(t *testing.T) { // R6: C = factor·A is allowed, one more seat is not
+	assert.False(t, OverCap(8, 24, 3))
+	assert.True(t, OverCap(8, 25, 3))
+	assert.False(t, OverCap(1e9, 1e9, 1))
+	assert.True(t, OverCap(1, 101, 100))
+}
