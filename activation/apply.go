@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation/internal/text"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
@@ -49,9 +50,6 @@ import (
 //   - Activate (R7): seats C, new End = AddMonths(at, term), for a
 //     subscription that is None, Expired, Disabled or Deleted.
 func (p Policy) Apply(s Subscription, t token.Token, op Operation, at time.Time) (o Outcome, err error) {
-	// A wrapper small enough to be inlined: the arguments and the result stay
-	// in the caller's frame and applyTo works on them through pointers, so
-	// no large value is copied whole.
 	err = applyTo(&o, &p, &s, &t, op, at)
 	return o, err
 }
@@ -62,7 +60,6 @@ func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operatio
 	if !op.Valid() {
 		return invalid("operation %s", op)
 	}
-	// Each date is converted once, by prepare.
 	r, term, err := checkAll(p, s, t, at)
 	if err != nil {
 		return err
@@ -78,9 +75,30 @@ func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operatio
 	return apply(o, p, s, &r, t, op, eff, term, keyEnd) // writes *o only on success
 }
 
+// checkAll runs the checks Apply makes before the transition table, in
+// Apply's order, each once: the policy, the subscription and the day (the
+// request), the token (its term in months), and the product.
+func checkAll(p *Policy, s *Subscription, t *token.Token, at time.Time) (request, int, error) {
+	if err := p.Validate(); err != nil {
+		return request{}, 0, err
+	}
+	r, err := prepare(p, s, at)
+	if err != nil {
+		return request{}, 0, err
+	}
+	term, err := keyTerm(p, t)
+	if err != nil {
+		return request{}, 0, err
+	}
+	if s.Product != "" && t.Product != s.Product {
+		return request{}, 0, &ProductMismatchError{Subscription: s.Product, Token: t.Product}
+	}
+	return r, term, nil
+}
+
 // keyTermEnd returns the end of the key's term from the redemption day,
 // AddMonths(at, term) (R3), or the error every operation then fails with.
-func keyTermEnd(r *request, term int) (proration.Day, error) {
+func keyTermEnd(r *request, term int) (daymath.Day, error) {
 	keyEnd, err := r.day.AddMonths(term)
 	if err != nil {
 		return 0, invalidWrap("key term", err)
@@ -115,10 +133,8 @@ const (
 
 // apply computes an allowed operation into o, which must be the zero Outcome
 // (Replayed and the fields of other operations stay zero) and is written only
-// after the last error return; keyEnd is keyTermEnd(r, term). It works on Days: each
-// input date was converted once, by prepare. It sets o's fields one by one,
-// never through a temporary Outcome, so that the large value is written once.
-func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, op Operation, eff effect, term int, keyEnd proration.Day) (err error) {
+// after the last error return; keyEnd is keyTermEnd(r, term).
+func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, op Operation, eff effect, term int, keyEnd daymath.Day) (err error) {
 	a, c := int64(s.Seats), int64(t.Seats)
 	var b int64
 	if r.state == Active {
@@ -135,21 +151,17 @@ func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, o
 		if a+c > MaxSeats {
 			return fmt.Errorf("%w: %s + %s seats exceed %s", ErrSeatLimit, text.Group(a), text.Group(c), text.Group(MaxSeats))
 		}
-		rem, err := proration.BlendRemaining(s.Seats, int(b), t.Seats, int(termDays), p.Rounding)
-		if err != nil {
-			return invalidWrap("add licenses", err)
-		}
-		seats, newEnd = a+c, r.day+proration.Day(rem)
+		seats, newEnd = a+c, r.day+daymath.Day(daymath.Blend(a, b, c, termDays, daymath.Rounding(p.Rounding)))
 	case extend: // R5, R6
-		ext, err := proration.ExtendDay(proration.ExtendDayInput{
-			End: r.end, KeyDays: int(termDays), Seats: s.Seats, KeySeats: t.Seats, TermMonths: term,
-			CapFactor: p.CapFactor, Rounding: p.Rounding, Convention: p.Convention,
-		})
+		if daymath.OverCap(s.Seats, t.Seats, p.CapFactor) {
+			return extendErr(&proration.CapError{Seats: s.Seats, KeySeats: t.Seats, Factor: p.CapFactor, MaxKeySeats: p.CapFactor * s.Seats})
+		}
+		seats = a
+		newEnd, monthsNum, monthsDen, _, err = daymath.Extend(a, c, term, daymath.Rounding(p.Rounding),
+			p.Convention == proration.ExactSeatDays, r.end, termDays)
 		if err != nil {
 			return extendErr(err)
 		}
-		seats, newEnd = a, ext.NewEnd
-		monthsNum, monthsDen = ext.MonthsNum, ext.MonthsDen
 	case renewEarly: // R9, before the end date
 		anchor = p.EarlyRenewAnchor
 		if anchor == OldEnd {
@@ -208,7 +220,7 @@ func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, o
 
 // anchoredOnEnd returns AddMonths(oldEnd, term): a renewal anchored on the
 // old end date (R9).
-func anchoredOnEnd(oldEnd proration.Day, term int) (proration.Day, error) {
+func anchoredOnEnd(oldEnd daymath.Day, term int) (daymath.Day, error) {
 	end, err := oldEnd.AddMonths(term)
 	if err != nil {
 		return 0, invalidWrap("renew", err)

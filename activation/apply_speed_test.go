@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 	"pgregory.net/rapid"
@@ -25,9 +26,9 @@ func drawPreviewInput(t *rapid.T) (Policy, Subscription, token.Token, time.Time)
 	at := drawDay(t, "at")
 	if rapid.IntRange(0, 4).Draw(t, "near 9999") == 0 {
 		late := mkDate(9999, 12, 31)
-		at = proration.AddDays(late, -rapid.IntRange(0, 1200).Draw(t, "days before 9999-12-31 (at)"))
+		at = daymath.AddDays(late, -rapid.IntRange(0, 1200).Draw(t, "days before 9999-12-31 (at)"))
 		if !s.IsNone() {
-			s.End = proration.AddDays(late, -rapid.IntRange(0, 1200).Draw(t, "days before 9999-12-31 (end)"))
+			s.End = daymath.AddDays(late, -rapid.IntRange(0, 1200).Draw(t, "days before 9999-12-31 (end)"))
 		}
 	}
 	zone := time.FixedZone("z", rapid.IntRange(-14*3600, 14*3600).Draw(t, "offset"))
@@ -82,11 +83,11 @@ func TestPropApplyDays(t *testing.T) {
 			if err != nil {
 				continue
 			}
-			if !o.At.Equal(proration.Date(at)) || o.At.Location() != time.UTC {
-				t.Fatalf("At = %s, want %s", o.At, proration.Date(at))
+			if !o.At.Equal(daymath.Date(at)) || o.At.Location() != time.UTC {
+				t.Fatalf("At = %s, want %s", o.At, daymath.Date(at))
 			}
-			if !s.IsNone() && !o.Before.End.Equal(proration.Date(s.End)) {
-				t.Fatalf("Before.End = %s, want %s", o.Before.End, proration.Date(s.End))
+			if !s.IsNone() && !o.Before.End.Equal(daymath.Date(s.End)) {
+				t.Fatalf("Before.End = %s, want %s", o.Before.End, daymath.Date(s.End))
 			}
 			if o.NewRemaining != proration.Days(at, o.After.End) ||
 				o.TermDays != proration.Days(at, proration.AddMonths(at, o.TermMonths)) ||

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 	"github.com/stretchr/testify/assert"
@@ -126,7 +127,7 @@ func TestAddLicensesRounding(t *testing.T) {
 			at := mkDate(2026, 12, 1)
 			p := PartnerCenter()
 			p.Rounding = tc.rnd
-			o, err := p.Apply(mkSub(tc.a, proration.AddDays(at, tc.b)), mkToken(tc.c), AddSeats, at)
+			o, err := p.Apply(mkSub(tc.a, daymath.AddDays(at, tc.b)), mkToken(tc.c), AddSeats, at)
 			require.NoError(t, err)
 			if tc.name == "long remaining term moves the end earlier (R4)" {
 				// 10·700 + 10·365 = 10,650 ÷ 20 = 532.5 → 532 (ties to even)
@@ -173,14 +174,14 @@ func TestLifecycleBoundaries(t *testing.T) {
 				{-400, Active}, {5000, Deleted},
 			}
 			for _, c := range cases {
-				at := proration.AddDays(end, c.day)
+				at := daymath.AddDays(end, c.day)
 				assert.Equalf(t, c.want, pc.p.State(s, at), "State(end %s, at %s)", dateString(end), dateString(at))
 			}
 			tl, err := pc.p.Timeline(s)
 			require.NoError(t, err)
 			assert.Equal(t, end, tl.End)
-			assert.Equal(t, proration.AddDays(end, g), tl.DisabledFrom)
-			assert.Equal(t, proration.AddDays(end, g+d), tl.DeletedOn)
+			assert.Equal(t, daymath.AddDays(end, g), tl.DisabledFrom)
+			assert.Equal(t, daymath.AddDays(end, g+d), tl.DeletedOn)
 			assert.Equal(t, tl.End, tl.Since(Expired))
 			assert.Equal(t, tl.DisabledFrom, tl.Since(Disabled))
 			assert.Equal(t, tl.DeletedOn, tl.Since(Deleted))

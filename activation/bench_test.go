@@ -33,7 +33,7 @@ func BenchmarkApply(b *testing.B) {
 			}
 		})
 	}
-	// DESIGN's worked example: 8 seats + 1, m = 1.5 months from 2027-01-31,
+	// R5's worked example: 8 seats + 1, m = 1.5 months from 2027-01-31,
 	// the case where the fraction of a month has to be turned into days.
 	b.Run("extend-fraction", func(b *testing.B) {
 		s, t1 := mkSub(8, mkDate(2027, 1, 31)), mkToken(1)

@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/coterm/coterm/proration"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/token"
 )
 
@@ -204,7 +204,7 @@ func sameState(a, b Subscription) bool {
 	if a.IsNone() || b.IsNone() {
 		return a.IsNone() && b.IsNone()
 	}
-	return a.Seats == b.Seats && proration.DayOf(a.End) == proration.DayOf(b.End)
+	return a.Seats == b.Seats && daymath.Of(a.End) == daymath.Of(b.End)
 }
 
 // Subscription returns the current state of (tenant, product); ok is false if
@@ -335,7 +335,7 @@ func (b *Book) compute(head *Record, ok bool, tenant, product string, want int64
 	}
 	s := Subscription{Tenant: tenant, Product: product}
 	if ok {
-		if day := proration.DayOf(at); day.Valid() {
+		if day := daymath.Of(at); day.Valid() {
 			if err := checkOrder(day, head); err != nil {
 				return Record{}, err
 			}
@@ -460,7 +460,7 @@ func (b *Book) Preview(ctx context.Context, tenant, product string, t token.Toke
 	}
 	p := Preview{Subscription: Subscription{Tenant: tenant, Product: product}}
 	if ok {
-		if day := proration.DayOf(at); day.Valid() {
+		if day := daymath.Of(at); day.Valid() {
 			if err := checkOrder(day, &head); err != nil {
 				return Preview{}, err
 			}
@@ -485,7 +485,7 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 	span := p.GraceDays + p.DisabledDays
 	lower := time.Time{}
 	if !from.IsZero() {
-		if f := proration.DayOf(from) - proration.Day(span); f > proration.MinDay && f.Valid() {
+		if f := daymath.Of(from) - daymath.Day(span); f > daymath.MinDay && f.Valid() {
 			lower = f.Time()
 		}
 	}
@@ -499,9 +499,9 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 		if s.IsNone() {
 			continue
 		}
-		end := proration.DayOf(s.End)
-		add := func(st State, d proration.Day) {
-			if d.Valid() && (from.IsZero() || d >= proration.DayOf(from)) && (to.IsZero() || d < proration.DayOf(to)) {
+		end := daymath.Of(s.End)
+		add := func(st State, d daymath.Day) {
+			if d.Valid() && (from.IsZero() || d >= daymath.Of(from)) && (to.IsZero() || d < daymath.Of(to)) {
 				out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time()})
 			}
 		}
@@ -509,9 +509,9 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 			add(Expired, end)
 		}
 		if p.DisabledDays > 0 {
-			add(Disabled, end+proration.Day(p.GraceDays))
+			add(Disabled, end+daymath.Day(p.GraceDays))
 		}
-		add(Deleted, end+proration.Day(span))
+		add(Deleted, end+daymath.Day(span))
 	}
 	slices.SortFunc(out, func(a, b Deadline) int {
 		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Tenant, b.Tenant),
@@ -574,20 +574,20 @@ func (b *Book) retried() {
 }
 
 // checkDay returns the Day of at, or the error Apply gives for it.
-func checkDay(at time.Time) (proration.Day, error) {
-	day := proration.DayOf(at)
+func checkDay(at time.Time) (daymath.Day, error) {
+	day := daymath.Of(at)
 	if !day.Valid() {
 		return 0, invalidWrap("day", day.Check())
 	}
-	if day == proration.MinDay {
+	if day == daymath.MinDay {
 		return 0, invalid("day is the zero date 0001-01-01")
 	}
 	return day, nil
 }
 
 // checkOrder refuses a day before the head's.
-func checkOrder(day proration.Day, head *Record) error {
-	if last := proration.DayOf(head.Outcome.At); day < last {
+func checkOrder(day daymath.Day, head *Record) error {
+	if last := daymath.Of(head.Outcome.At); day < last {
 		return invalid("book: day %s is before the subscription's last record (%s)", day, last)
 	}
 	return nil

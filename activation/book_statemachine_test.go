@@ -13,7 +13,6 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/coterm/coterm/activation"
-	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
 
@@ -79,7 +78,7 @@ func newBookMachine(t *rapid.T) *bookMachine {
 		subs:    map[bmSub]activation.Subscription{},
 		records: map[bmSub]int{},
 		spent:   map[token.Key]bmRequest{},
-		day:     proration.AddDays(time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC), rapid.IntRange(0, 2000).Draw(t, "start day")),
+		day:     time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rapid.IntRange(0, 2000).Draw(t, "start day")),
 	}
 	for _, p := range []activation.Policy{activation.PartnerCenter(), activation.Open2014(), activation.PartnerCenter()} {
 		m.books = append(m.books, &activation.Book{Policy: p, Journal: j})
@@ -113,7 +112,7 @@ func (m *bookMachine) importSub(t *rapid.T) {
 	sub := activation.Subscription{Tenant: s.tenant, Product: s.product}
 	if rapid.IntRange(0, 9).Draw(t, "import none") > 0 {
 		sub.Seats = rapid.IntRange(1, 500).Draw(t, "import seats")
-		sub.End = proration.AddDays(m.day, rapid.IntRange(-200, 800).Draw(t, "import end"))
+		sub.End = m.day.AddDate(0, 0, rapid.IntRange(-200, 800).Draw(t, "import end"))
 	}
 	b := m.books[rapid.IntRange(0, len(m.books)-1).Draw(t, "book")]
 	if err := b.Import(context.Background(), sub, m.day); err != nil {
@@ -226,7 +225,7 @@ func (m *bookMachine) redeemSpentOther(t *rapid.T) {
 }
 
 func (m *bookMachine) daysPass(t *rapid.T) {
-	m.day = proration.AddDays(m.day, rapid.IntRange(1, 400).Draw(t, "days"))
+	m.day = m.day.AddDate(0, 0, rapid.IntRange(1, 400).Draw(t, "days"))
 }
 
 // racingPair redeems two fresh keys on one subscription from two Books at

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coterm/coterm/proration"
+	"github.com/coterm/coterm/internal/daymath"
 )
 
 // State returns the lifecycle state of s on day at under p (R8):
@@ -32,8 +32,8 @@ func (p Policy) State(s Subscription, at time.Time) State {
 // request is a subscription's end date and a day, validated, as Days, with
 // the state on that day: small enough to be passed in registers.
 type request struct {
-	end   proration.Day // the date of the subscription's End; 0 (invalid) for None
-	day   proration.Day // the redemption day
+	end   daymath.Day // the date of the subscription's End; 0 (invalid) for None
+	day   daymath.Day // the redemption day
 	state State
 }
 
@@ -44,11 +44,11 @@ func prepare(p *Policy, s *Subscription, at time.Time) (request, error) {
 	if err != nil {
 		return request{}, err
 	}
-	day := proration.DayOf(at)
+	day := daymath.Of(at)
 	if !day.Valid() {
 		return request{}, invalidWrap("redemption day", day.Check())
 	}
-	if day == proration.MinDay {
+	if day == daymath.MinDay {
 		return request{}, invalid("redemption day is the zero date 0001-01-01")
 	}
 	r := request{end: end, day: day}
@@ -164,15 +164,15 @@ func refusal(p *Policy, r *request, op Operation) error {
 	case Expired:
 		e.Since = r.end.Time()
 	case Disabled:
-		e.Since = (r.end + proration.Day(p.GraceDays)).Time()
+		e.Since = (r.end + daymath.Day(p.GraceDays)).Time()
 	case Deleted:
-		e.Since = (r.end + proration.Day(p.GraceDays+p.DisabledDays)).Time()
+		e.Since = (r.end + daymath.Day(p.GraceDays+p.DisabledDays)).Time()
 	case Active: // as days pass, Renew and Activate become possible
 		switch op {
 		case Renew:
 			opens := r.end
 			if p.EarlyRenewal {
-				opens -= proration.Day(p.RenewWindowDays)
+				opens -= daymath.Day(p.RenewWindowDays)
 			}
 			e.Opens = opens.Time()
 		case Activate:
@@ -236,19 +236,19 @@ func (p Policy) Timeline(s Subscription) (Timeline, error) {
 	if s.IsNone() {
 		return Timeline{}, invalid("timeline: subscription has no term")
 	}
-	end := proration.Date(s.End)
+	end := daymath.Date(s.End)
 	renew := end
 	if p.EarlyRenewal {
 		var err error
-		if renew, err = proration.AddDaysChecked(end, -p.RenewWindowDays); err != nil {
+		if renew, err = daymath.AddDaysChecked(end, -p.RenewWindowDays); err != nil {
 			return Timeline{}, invalidWrap("timeline: renew window", err)
 		}
 	}
-	disabled, err := proration.AddDaysChecked(end, p.GraceDays)
+	disabled, err := daymath.AddDaysChecked(end, p.GraceDays)
 	if err != nil {
 		return Timeline{}, invalidWrap("timeline: disabled from", err)
 	}
-	deleted, err := proration.AddDaysChecked(end, p.GraceDays+p.DisabledDays)
+	deleted, err := daymath.AddDaysChecked(end, p.GraceDays+p.DisabledDays)
 	if err != nil {
 		return Timeline{}, invalidWrap("timeline: deleted on", err)
 	}

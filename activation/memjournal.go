@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coterm/coterm/proration"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/token"
 )
 
@@ -185,9 +185,9 @@ func endIn(end, from, to time.Time) bool {
 	switch {
 	case end.IsZero():
 		return from.IsZero()
-	case !from.IsZero() && proration.DayOf(end) < proration.DayOf(from):
+	case !from.IsZero() && daymath.Of(end) < daymath.Of(from):
 		return false
-	case !to.IsZero() && proration.DayOf(end) >= proration.DayOf(to):
+	case !to.IsZero() && daymath.Of(end) >= daymath.Of(to):
 		return false
 	}
 	return true

@@ -90,24 +90,3 @@ func (p Policy) Options(s Subscription, t token.Token, at time.Time) []Option {
 	}
 	return out
 }
-
-// checkAll runs the checks Apply makes before the transition table, in
-// Apply's order, each once: the policy, the subscription and the day (the
-// request), the token (its term in months), and the product.
-func checkAll(p *Policy, s *Subscription, t *token.Token, at time.Time) (request, int, error) {
-	if err := p.Validate(); err != nil {
-		return request{}, 0, err
-	}
-	r, err := prepare(p, s, at)
-	if err != nil {
-		return request{}, 0, err
-	}
-	term, err := keyTerm(p, t)
-	if err != nil {
-		return request{}, 0, err
-	}
-	if s.Product != "" && t.Product != s.Product {
-		return request{}, 0, &ProductMismatchError{Subscription: s.Product, Token: t.Product}
-	}
-	return r, term, nil
-}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 	"pgregory.net/rapid"
@@ -14,7 +15,7 @@ var propertyBase = mkDate(2026, 1, 1) // a constant, never written
 
 // drawDay draws a day within about eight years of 2026-01-01.
 func drawDay(t *rapid.T, label string) time.Time {
-	return proration.AddDays(propertyBase, rapid.IntRange(-1500, 1500).Draw(t, label))
+	return daymath.AddDays(propertyBase, rapid.IntRange(-1500, 1500).Draw(t, label))
 }
 
 // drawSubscription draws a valid subscription: none, or 1 … MaxSeats seats.
@@ -189,7 +190,7 @@ func TestStateMovesForward(t *testing.T) {
 		p := drawPreset(t)
 		s := drawSubscription(t)
 		d1 := drawDay(t, "d1")
-		d2 := proration.AddDays(d1, rapid.IntRange(0, 400).Draw(t, "days passing"))
+		d2 := daymath.AddDays(d1, rapid.IntRange(0, 400).Draw(t, "days passing"))
 		st1, st2 := p.State(s, d1), p.State(s, d2)
 		if !st1.Valid() || st2 < st1 {
 			t.Fatalf("state %s on %s, %s on %s", st1, dateString(d1), st2, dateString(d2))

@@ -3,6 +3,7 @@ package activation
 import (
 	"time"
 
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -15,7 +16,7 @@ func (p Policy) ReplacementDeadline(activated time.Time) time.Time {
 	if p.Validate() != nil {
 		return time.Time{}
 	}
-	d, err := proration.AddDaysChecked(activated, p.ReplacementWindowDays)
+	d, err := daymath.AddDaysChecked(activated, p.ReplacementWindowDays)
 	if err != nil {
 		return time.Time{}
 	}
@@ -29,7 +30,7 @@ func (p Policy) ReplacementDeadline(activated time.Time) time.Time {
 // deadline, once a replacement was granted, and for invalid inputs. A true
 // result means the request may be made; Microsoft reviews it and may refuse.
 func (p Policy) ReplacementAllowed(activated, on time.Time, granted bool) bool {
-	if granted || p.Validate() != nil || proration.CheckDate(activated) != nil || proration.CheckDate(on) != nil {
+	if granted || p.Validate() != nil || daymath.CheckDate(activated) != nil || daymath.CheckDate(on) != nil {
 		return false
 	}
 	d := proration.Days(activated, on)

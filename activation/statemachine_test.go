@@ -11,6 +11,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
@@ -74,13 +75,13 @@ func newRedeemMachine(t *rapid.T) *redeemMachine {
 	l := activation.NewMemoryLedger()
 	m := &redeemMachine{
 		p: p, l: l, r: &activation.Redeemer{Policy: p, Ledger: l},
-		day:   proration.AddDays(time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC), rapid.IntRange(0, 3000).Draw(t, "start day")),
+		day:   daymath.AddDays(time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC), rapid.IntRange(0, 3000).Draw(t, "start day")),
 		spent: map[token.Key]smRequest{},
 	}
 	m.sub = activation.Subscription{Tenant: smTenant, Product: smProduct}
 	if !rapid.Bool().Draw(t, "no subscription yet") {
 		m.seats = rapid.IntRange(1, 200).Draw(t, "seats")
-		m.end = proration.AddDays(m.day, rapid.IntRange(1, 400).Draw(t, "days remaining"))
+		m.end = daymath.AddDays(m.day, rapid.IntRange(1, 400).Draw(t, "days remaining"))
 		m.sub.Seats, m.sub.End = m.seats, m.end
 	}
 	return m
@@ -281,7 +282,7 @@ func (m *redeemMachine) redeemWrongProduct(t *rapid.T) {
 
 func (m *redeemMachine) daysPass(t *rapid.T) {
 	before := m.state()
-	m.day = proration.AddDays(m.day, rapid.IntRange(1, 200).Draw(t, "days"))
+	m.day = daymath.AddDays(m.day, rapid.IntRange(1, 200).Draw(t, "days"))
 	if after := m.state(); rank(after) < rank(before) {
 		t.Fatalf("state went back from %s to %s as days passed", before, after)
 	}
@@ -311,7 +312,7 @@ func (m *redeemMachine) spentKeyAgain(t *rapid.T) {
 	case 0:
 		s.Tenant = "fabrikam"
 	case 1:
-		at = proration.AddDays(at, rapid.IntRange(1, 30).Draw(t, "days later"))
+		at = daymath.AddDays(at, rapid.IntRange(1, 30).Draw(t, "days later"))
 	case 2:
 		for op == q.op {
 			op = rapid.SampledFrom(smOps).Draw(t, "other op")

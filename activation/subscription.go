@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation/internal/text"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -40,7 +41,7 @@ func (s Subscription) Validate() error {
 
 // validateSubscription is Validate that also returns the Day of End (0, an
 // invalid Day, for none).
-func validateSubscription(s *Subscription) (proration.Day, error) {
+func validateSubscription(s *Subscription) (daymath.Day, error) {
 	switch {
 	case s.IsNone():
 		return 0, nil
@@ -53,11 +54,11 @@ func validateSubscription(s *Subscription) (proration.Day, error) {
 	case s.Product == "":
 		return 0, invalid("subscription: no product")
 	}
-	end := proration.DayOf(s.End)
+	end := daymath.Of(s.End)
 	if !end.Valid() {
 		return 0, invalidWrap("subscription: end date", end.Check())
 	}
-	if end == proration.MinDay {
+	if end == daymath.MinDay {
 		return 0, invalid("subscription: end date is the zero date 0001-01-01")
 	}
 	return end, nil

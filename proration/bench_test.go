@@ -6,6 +6,8 @@ import (
 
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
+
+	"github.com/coterm/coterm/internal/daymath"
 )
 
 // The benchmarks compare each formula with the same computation done the
@@ -163,5 +165,30 @@ func TestZeroAllocs(t *testing.T) { // the promise: Blend, Extend, AddMonths, Da
 		if n := testing.AllocsPerRun(100, f); n != 0 {
 			t.Errorf("%s: %v allocs per run, want 0", name, n)
 		}
+	}
+}
+
+// extendFloor has Extend's shape, an inlined wrapper around a function that
+// fills the result through a pointer, and does no arithmetic: it bounds what
+// BenchmarkExtend can reach with time.Time in and out.
+func extendFloor(in ExtendInput) (x Extension, err error) {
+	err = extendFloorTo(&x, &in)
+	return x, err
+}
+
+//go:noinline
+func extendFloorTo(x *Extension, in *ExtendInput) error {
+	e := daymath.Of(in.End)
+	x.Seats, x.KeySeats = in.Seats, in.KeySeats
+	x.End, x.NewEnd = e.Time(), (e + daymath.Day(in.Seats)).Time()
+	return nil
+}
+
+// BenchmarkExtendFloor: Extend's signature and shape, one date converted and
+// two built, nothing computed.
+func BenchmarkExtendFloor(b *testing.B) {
+	for i := 0; b.Loop(); i++ {
+		r, _ := extendFloor(ExtendInput{End: benchEnd, At: benchAt, Seats: 8 + i&7, KeySeats: 1})
+		sinkTime = r.NewEnd
 	}
 }

@@ -1,9 +1,10 @@
 package proration
 
+import "github.com/coterm/coterm/internal/daymath"
+
 // Blended is the result of [Blend]: the seat-weighted average term of add
 // licenses (R4), with the seat-days that prove nothing was added or lost
-// beyond the rounding residue, |Residue| < A + C (≤ (A + C) ÷ 2 for the
-// nearest roundings).
+// beyond the rounding residue.
 type Blended struct {
 	Seats     int // A, active seats before
 	Remaining int // B, days remaining before
@@ -16,25 +17,20 @@ type Blended struct {
 	Residue        int64 // SeatDaysAfter − SeatDaysBefore: what rounding added (+) or removed (−)
 }
 
-// Blend computes add licenses (R4): A seats with B days remaining receive a
-// key of C seats whose term is T days; all A + C seats then share
+// Blend computes add licenses (R4) by the formula of "Add licenses" in the
+// package documentation: seats A with remaining days B receive a key of
+// keySeats C whose term is T days, rounded once by rnd.
 //
-//	R = (A·B + C·T) ÷ (A + C)
-//
-// days remaining, rounded once by rnd. The caller measures B = Days(at, End)
-// and T = Days(at, AddMonths(at, 12)) (R3); the new end is AddDays(at, R).
-// R lies between B and T; with B < T the end moves later, with B > T earlier.
-//
-// Seats must be 1 … [MaxSeats], days 0 … [MaxDays] and rnd a defined
-// [Rounding]; anything else is an error wrapping [ErrInput]. Blend never
-// overflows: A·B + C·T ≤ 2 · 10⁹ · [MaxDays] < 2⁶³.
+// Seats must be 1 … [MaxSeats], days 0 … 3,652,058 (the span of the supported
+// calendar) and rnd a defined [Rounding]; anything else is an error wrapping
+// [ErrInput], and the result is zero.
 func Blend(seats, remaining, keySeats, term int, rnd Rounding) (Blended, error) {
 	if err := checkBlend(seats, remaining, keySeats, term, rnd); err != nil {
 		return Blended{}, err
 	}
 	a, b, c, t := int64(seats), int64(remaining), int64(keySeats), int64(term)
 	before := a*b + c*t
-	r := rnd.Div(before, a+c)
+	r := daymath.Blend(a, b, c, t, daymath.Rounding(rnd))
 	after := (a + c) * r
 	return Blended{
 		Seats: seats, Remaining: remaining, KeySeats: keySeats, Term: term,
@@ -42,19 +38,7 @@ func Blend(seats, remaining, keySeats, term int, rnd Rounding) (Blended, error) 
 	}, nil
 }
 
-// BlendRemaining is [Blend] for hot paths that need only R, the new remaining
-// days: the same checks, errors and rounding, without the Blended breakdown
-// (whose eight fields a caller must copy). The seat-days follow from R:
-// before A·B + C·T, after (A + C)·R.
-func BlendRemaining(seats, remaining, keySeats, term int, rnd Rounding) (int, error) {
-	if err := checkBlend(seats, remaining, keySeats, term, rnd); err != nil {
-		return 0, err
-	}
-	a, c := int64(seats), int64(keySeats)
-	return int(rnd.Div(a*int64(remaining)+c*int64(term), a+c)), nil
-}
-
-// checkBlend validates the inputs of Blend and BlendRemaining.
+// checkBlend validates the inputs of Blend.
 func checkBlend(seats, remaining, keySeats, term int, rnd Rounding) error {
 	if err := checkSeats("seats", seats); err != nil {
 		return err
@@ -74,10 +58,6 @@ func checkBlend(seats, remaining, keySeats, term int, rnd Rounding) error {
 	return nil
 }
 
-// MaxDays is the largest day count a formula accepts: the span of the
-// supported calendar, Days(0001-01-01, 9999-12-31).
-const MaxDays = 3652058
-
 func checkSeats(what string, n int) error {
 	if n < 1 || n > MaxSeats {
 		return inputErr("%s %d outside 1…%d", what, n, MaxSeats)
@@ -86,8 +66,8 @@ func checkSeats(what string, n int) error {
 }
 
 func checkDays(what string, n int) error {
-	if n < 0 || n > MaxDays {
-		return inputErr("%s %d outside 0…%d", what, n, MaxDays)
+	if n < 0 || n > daymath.MaxDays {
+		return inputErr("%s %d outside 0…%d", what, n, daymath.MaxDays)
 	}
 	return nil
 }

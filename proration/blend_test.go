@@ -26,7 +26,7 @@ func TestBlend(t *testing.T) { // R4: R = (A·B + C·T) ÷ (A + C)
 		{"R4 B = T changes nothing", 7, 365, 3, 365, HalfEven, 365, 3650, 0},
 		{"R4 nothing left", 1, 0, 1, 366, Up, 183, 366, 0},
 		{"R4 one seat joins many", 1_000_000_000, 10, 1, 365, Up, 11, 10_000_000_365, 999_999_646},
-		{"R4 extremes", MaxSeats, MaxDays, MaxSeats, MaxDays, HalfEven, MaxDays, 2 * MaxSeats * MaxDays, 0},
+		{"R4 extremes", MaxSeats, maxDays, MaxSeats, maxDays, HalfEven, maxDays, 2 * MaxSeats * maxDays, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,8 +51,8 @@ func TestBlendErrors(t *testing.T) { // R4 inputs: seats 1…1e9, days ≥ 0, a 
 		"too many key seats":  {1, 10, MaxSeats + 1, 365, 0},
 		"negative remaining":  {1, -1, 1, 365, 0},
 		"negative term":       {1, 10, 1, -1, 0},
-		"remaining too large": {1, MaxDays + 1, 1, 365, 0},
-		"term too large":      {1, 10, 1, MaxDays + 1, 0},
+		"remaining too large": {1, maxDays + 1, 1, 365, 0},
+		"term too large":      {1, 10, 1, maxDays + 1, 0},
 		"rounding 4":          {1, 10, 1, 365, 4},
 		"rounding -1":         {1, 10, 1, 365, -1},
 	}
@@ -65,7 +65,7 @@ func TestBlendErrors(t *testing.T) { // R4 inputs: seats 1…1e9, days ≥ 0, a 
 	}
 }
 
-// blendDraw draws the inputs of Blend over the ranges.
+// blendDraw draws the inputs of Blend over the documented ranges.
 func blendDraw(t *rapid.T) (a, b, c, term int, rnd Rounding) {
 	a = rapid.IntRange(1, MaxSeats).Draw(t, "seats A")
 	b = rapid.IntRange(0, 3*366).Draw(t, "remaining days B")

@@ -3,15 +3,17 @@ package proration
 import (
 	"errors"
 	"fmt"
+
+	"github.com/coterm/coterm/internal/daymath"
 )
 
 // ErrDateRange is returned when a date, or the result of date arithmetic, lies
 // outside the years [MinYear] … [MaxYear].
-var ErrDateRange = errors.New("proration: date out of range")
+var ErrDateRange = daymath.ErrDateRange
 
 // ErrInput is returned for seats, days or terms outside their documented range.
 // Errors wrapping it say which argument is wrong and why.
-var ErrInput = errors.New("proration: invalid input")
+var ErrInput = daymath.ErrInput
 
 // ErrExtensionCap is returned by [Extend] when the key has more than
 // CapFactor × the active seats (R6). The error is a [*CapError].

@@ -18,8 +18,7 @@ func ExampleAddMonths() {
 	}
 	fmt.Println(proration.AddMonths(day(2028, 2, 29), 12).Format(time.DateOnly))
 	fmt.Println(proration.AddMonths(day(2028, 3, 31), -1).Format(time.DateOnly))
-	_, err := proration.AddMonthsChecked(day(9999, 12, 1), 1)
-	fmt.Println(errors.Is(err, proration.ErrDateRange))
+	fmt.Println(proration.AddMonths(day(9999, 12, 1), 1).IsZero()) // past 9999-12-31
 	// Output:
 	// 1 2027-02-28
 	// 2 2027-03-31
@@ -82,15 +81,20 @@ func ExampleExtend() {
 	// proration: extension cap exceeded: key of 25 seats is more than 3 × the 8 active seats (R6); the largest key accepted is 24 seats
 }
 
-func ExampleRounding_Div() {
+// ExampleRounding rounds the same add-licenses blends four ways: one seat
+// with no days left and one key seat of a 31-day and of a 29-day term leave
+// 15.5 and 14.5 days.
+func ExampleRounding() {
 	for _, r := range []proration.Rounding{proration.HalfEven, proration.HalfUp, proration.Down, proration.Up} {
-		fmt.Println(r, r.Div(31, 2), r.Div(29, 2), r.Div(-31, 2))
+		a, _ := proration.Blend(1, 0, 1, 31, r)
+		b, _ := proration.Blend(1, 0, 1, 29, r)
+		fmt.Println(r, a.NewRemaining, b.NewRemaining)
 	}
 	// Output:
-	// half-even 16 14 -16
-	// half-up 16 15 -16
-	// down 15 14 -15
-	// up 16 15 -16
+	// half-even 16 14
+	// half-up 16 15
+	// down 15 14
+	// up 16 15
 }
 
 func ExampleParseRounding() {
@@ -162,7 +166,7 @@ func Example_addLicenses() {
 		panic(err)
 	}
 	fmt.Printf("B = %d, T = %d → R = %d days\n", b.Remaining, b.Term, b.NewRemaining)
-	fmt.Println("new end:", proration.AddDays(at, b.NewRemaining).Format(time.DateOnly))
+	fmt.Println("new end:", at.AddDate(0, 0, b.NewRemaining).Format(time.DateOnly))
 	fmt.Println("residue:", b.Residue, "seat-days")
 	// Output:
 	// B = 122, T = 365 → R = 171 days

@@ -11,7 +11,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-func TestExtendScenarios(t *testing.T) { // R5, cloud-services "Licensing scenarios" 1–4, and R6
+func TestExtendScenarios(t *testing.T) { // R5, "Licensing scenarios" 1–4, and R6
 	end := date(2026, 9, 30)
 	at := date(2026, 3, 15)
 	tests := []struct {
@@ -59,7 +59,7 @@ func TestExtendScenarios(t *testing.T) { // R5, cloud-services "Licensing scenar
 	})
 }
 
-func TestExtendWorkedExample(t *testing.T) { // DESIGN "Extend (R5)": E = 2027-01-31, A = 8, C = 1 → 2027-03-16
+func TestExtendWorkedExample(t *testing.T) { // R5 worked example: E = 2027-01-31, A = 8, C = 1 → 2027-03-16
 	tests := []struct {
 		name string
 		in   ExtendInput
@@ -156,6 +156,20 @@ func TestMaxKeySeats(t *testing.T) { // R6
 	assert.Equal(t, 0, MaxKeySeats(MaxSeats+1, 3))
 	assert.Equal(t, 0, MaxKeySeats(100, -1))
 	assert.Equal(t, 0, MaxKeySeats(100, MaxCapFactor+1))
+	// The documented ranges are inclusive.
+	assert.Equal(t, MaxSeats, MaxKeySeats(MaxSeats, 1))
+	assert.Equal(t, 1, MaxKeySeats(1, 1))
+	assert.Equal(t, MaxCapFactor, MaxKeySeats(1, MaxCapFactor))
+}
+
+func TestExtendLimitsInclusive(t *testing.T) { // the largest documented inputs are accepted
+	end := date(2027, 1, 31)
+	x, err := Extend(ExtendInput{End: end, At: end, Seats: 1, KeySeats: MaxCapFactor, CapFactor: MaxCapFactor, TermMonths: 1})
+	require.NoError(t, err)
+	assert.Equal(t, date(2035, 5, 31), x.NewEnd, "100 months")
+	x, err = Extend(ExtendInput{End: end, At: end, Seats: MaxSeats, KeySeats: MaxSeats, TermMonths: MaxTermMonths})
+	require.NoError(t, err)
+	assert.Equal(t, date(2030, 1, 31), x.NewEnd, "36 months")
 }
 
 func TestConventionText(t *testing.T) {
@@ -196,7 +210,7 @@ func FuzzParseConvention(f *testing.F) {
 	})
 }
 
-// extendDraw draws an Extend input over the issue's ranges within the cap.
+// extendDraw draws an Extend input over the documented ranges within the cap.
 func extendDraw(t *rapid.T) ExtendInput {
 	a := rapid.IntRange(1, MaxSeats).Draw(t, "seats A")
 	return ExtendInput{
@@ -256,12 +270,12 @@ func TestPropExtend(t *testing.T) { // R5: exact months, bounded days, never ear
 				t.Fatalf("new end %s outside [%s, %s]", ymd(got.NewEnd), ymd(lo), ymd(hi))
 			}
 			// f × Days(Ew, Ew1), rounded once.
-			want := in.Rounding.Div(got.FracNum*int64(Days(lo, hi)), got.MonthsDen)
+			want := div(in.Rounding, got.FracNum*int64(Days(lo, hi)), got.MonthsDen)
 			if int64(Days(lo, got.NewEnd)) != want {
 				t.Fatalf("fraction days %d, want %d", Days(lo, got.NewEnd), want)
 			}
 		case ExactSeatDays:
-			if want := in.Rounding.Div(got.SeatDaysKey, int64(in.Seats)); int64(got.AddedDays) != want {
+			if want := div(in.Rounding, got.SeatDaysKey, int64(in.Seats)); int64(got.AddedDays) != want {
 				t.Fatalf("added %d days, want C·T÷A = %d", got.AddedDays, want)
 			}
 		}

@@ -6,9 +6,11 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/coterm/coterm/internal/daymath"
 )
 
-// The rules and limits of [SwitchCost] (R11, open-renewal-faq-de question 3)
+// The rules and limits of [SwitchCost] (R11)
 // as constants. Each one is a field of [SwitchInput] whose zero value selects
 // the default.
 const (
@@ -38,13 +40,13 @@ const (
 	WholeUnits = -1
 
 	// MaxPriceUnits bounds a price per seat per month: at most 10¹² currency
-	// units, with at most [MaxPriceScale] decimal places.
+	// units, with at most 18 decimal places (trailing zeros do not count).
 	MaxPriceUnits = 1_000_000_000_000
-
-	// MaxPriceScale is the most decimal places a price or a penalty rate may
-	// have (trailing zeros do not count).
-	MaxPriceScale = 18
 )
+
+// maxPriceScale is the most decimal places a price or a penalty rate may
+// have (trailing zeros do not count).
+const maxPriceScale = 18
 
 // SwitchRule says which rule of R11 priced a channel switch. The zero value
 // is unknown, never a rule SwitchCost applies.
@@ -150,32 +152,18 @@ func (q SwitchQuote) RemainingMonths(scale int32) decimal.Decimal {
 	return fracDecimal(q.RemainingMonthsNum, q.RemainingMonthsDen, scale)
 }
 
-// SwitchCost prices a channel switch mid-term (R11, open-renewal-faq-de
-// question 3): "inside the first 30 days after activation the first month is
-// paid; later, a penalty of 25 % on the remaining term".
-//
-// The remaining term is measured in days and turned into months at a constant
-// daily rate over the subscription year that began on the activation day
-// (a named choice; the source leaves it open):
-//
-//	remaining months = 12 × Days(At, End) ÷ Days(Activated, AddMonths(Activated, 12))
-//
-// so a switch on the activation day of a 12-month subscription leaves exactly
-// 12 months, and every later day removes the same 1 ⁄ 365 (or 1 ⁄ 366) of a
-// year. Then, each amount rounded once from its exact value to Scale places:
-//
-//	remaining value = price × seats × remaining months
-//	penalty         = PenaltyRate × remaining value     (SwitchPenalty)
-//	first month     = price × seats                     (SwitchFirstMonth)
-//
-// SwitchFirstMonth applies iff Days(Activated, At) < FirstDays.
+// SwitchCost prices a channel switch mid-term (R11) by the formulas of
+// "Money of a channel switch" in the package documentation: the remaining
+// term Days(At, End) as months of the year from Activated, the remaining
+// value, the penalty and the first month, each rounded once to Scale places.
+// The quote's Rule says which applies and Due is its amount.
 //
 // Errors wrap [ErrInput] for seats outside 1 … [MaxSeats], a negative price,
-// a price above [MaxPriceUnits] or with more than [MaxPriceScale] decimal
-// places, a penalty rate outside (0, 1], FirstDays, Scale or Rounding outside
-// their ranges, and for At before Activated or not before End (no remaining
-// term); they wrap [ErrDateRange] for a date outside the years [MinYear] …
-// [MaxYear], including AddMonths(Activated, 12).
+// a price above [MaxPriceUnits] or with more than 18 decimal places, a
+// penalty rate outside (0, 1], FirstDays, Scale or Rounding outside their
+// ranges, and for At before Activated or not before End (no remaining term);
+// they wrap [ErrDateRange] for a date outside the years [MinYear] …
+// [MaxYear], including AddMonths(Activated, 12). On error the quote is zero.
 func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 	if err := checkSeats("seats", in.Seats); err != nil {
 		return SwitchQuote{}, err
@@ -213,30 +201,30 @@ func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 		return SwitchQuote{}, inputErr("rounding %s not defined", in.Rounding)
 	}
 
-	act, end, at := dayOf(in.Activated), dayOf(in.End), dayOf(in.At)
-	if err := checkDay(act); err != nil {
+	act, end, at := daymath.Of(in.Activated), daymath.Of(in.End), daymath.Of(in.At)
+	if err := act.Check(); err != nil {
 		return SwitchQuote{}, fmt.Errorf("activated: %w", err)
 	}
-	if err := checkDay(end); err != nil {
+	if err := end.Check(); err != nil {
 		return SwitchQuote{}, fmt.Errorf("end: %w", err)
 	}
-	if err := checkDay(at); err != nil {
+	if err := at.Check(); err != nil {
 		return SwitchQuote{}, fmt.Errorf("at: %w", err)
 	}
 	if at < act {
-		return SwitchQuote{}, inputErr("switch on %s before activation on %s", Day(at+rdOffset), Day(act+rdOffset))
+		return SwitchQuote{}, inputErr("switch on %s before activation on %s", at, act)
 	}
 	if at >= end {
-		return SwitchQuote{}, inputErr("switch on %s not before end %s: no remaining term", Day(at+rdOffset), Day(end+rdOffset))
+		return SwitchQuote{}, inputErr("switch on %s not before end %s: no remaining term", at, end)
 	}
-	yearEnd, err := addMonths(act, 12)
+	yearEnd, err := act.AddMonths(12)
 	if err != nil {
 		return SwitchQuote{}, fmt.Errorf("year from activation: %w", err)
 	}
-	yearDays, remDays := yearEnd-act, end-at
+	yearDays, remDays := int64(yearEnd-act), int64(end-at)
 
 	num, den := 12*remDays, yearDays
-	if g := gcd(num, den); g != 1 {
+	if g := daymath.GCD(num, den); g != 1 {
 		num, den = num/g, den/g
 	}
 
@@ -245,7 +233,7 @@ func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 	valueNum := monthly.Mul(decimal.NewFromInt(12 * remDays))
 	yd := decimal.NewFromInt(yearDays)
 	q := SwitchQuote{
-		Activated: timeOf(act), End: timeOf(end), At: timeOf(at),
+		Activated: act.Time(), End: end.Time(), At: at.Time(),
 		Seats: in.Seats, PricePerSeatMonth: price, PenaltyRate: rate,
 		FirstDays: firstDays, Scale: scale, Rounding: in.Rounding,
 
@@ -259,7 +247,7 @@ func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 		Penalty:        divRound(valueNum.Mul(rate), yd, scale, in.Rounding),
 		FirstMonth:     divRound(monthly, decimal.New(1, 0), scale, in.Rounding),
 	}
-	if at-act < int64(firstDays) {
+	if int64(at-act) < int64(firstDays) {
 		q.Rule, q.Due = SwitchFirstMonth, q.FirstMonth
 	} else {
 		q.Rule, q.Due = SwitchPenalty, q.Penalty
@@ -268,7 +256,7 @@ func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 }
 
 // checkAmount validates a non-negative decimal bounded by limit with at most
-// MaxPriceScale decimal places. The exponent is checked first, so that no
+// maxPriceScale decimal places. The exponent is checked first, so that no
 // later operation (not even formatting v into the error message) can overflow
 // decimal's int32 exponent or build a huge power of ten.
 func checkAmount(what string, v, limit decimal.Decimal) error {
@@ -287,8 +275,8 @@ func checkAmount(what string, v, limit decimal.Decimal) error {
 		return inputErr("%s %s is negative", what, v)
 	case v.Cmp(limit) > 0:
 		return inputErr("%s %s outside 0…%s", what, v, limit)
-	case !v.Equal(v.Truncate(MaxPriceScale)):
-		return inputErr("%s %s has more than %d decimal places", what, v, MaxPriceScale)
+	case !v.Equal(v.Truncate(maxPriceScale)):
+		return inputErr("%s %s has more than %d decimal places", what, v, maxPriceScale)
 	}
 	return nil
 }
@@ -316,11 +304,10 @@ func trimZeros(v decimal.Decimal) decimal.Decimal {
 	return decimal.NewFromBigInt(c, exp)
 }
 
-// DivDecimal returns num ÷ den rounded by r to scale decimal places, exactly:
-// the quotient is cut at that scale and the remainder decides the last place,
-// as [Rounding.Div] does for integers (shopspring's DivRound always rounds
-// ties away from zero). It returns zero when den is zero, or r is not a
-// defined Rounding.
+// DivDecimal returns num ÷ den rounded once by r to scale decimal places,
+// exactly (see "Rounding" in the package documentation; shopspring's
+// DivRound always rounds ties away from zero). It returns zero when den is
+// zero or r is not a defined Rounding.
 func (r Rounding) DivDecimal(num, den decimal.Decimal, scale int32) decimal.Decimal {
 	if den.Sign() == 0 || !r.Valid() {
 		return decimal.Zero
@@ -330,7 +317,7 @@ func (r Rounding) DivDecimal(num, den decimal.Decimal, scale int32) decimal.Deci
 
 // divRound returns num ÷ den rounded by r to scale decimal places, exactly:
 // the quotient is truncated by QuoRem at that scale and the remainder decides
-// the last place, as [Rounding.Div] does for integers. den must not be zero.
+// the last place, as the formulas do for integers. den must not be zero.
 func divRound(num, den decimal.Decimal, scale int32, r Rounding) decimal.Decimal {
 	q, rem := num.QuoRem(den, scale)
 	if rem.Sign() == 0 {

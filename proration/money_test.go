@@ -14,7 +14,7 @@ import (
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func TestSwitchCost(t *testing.T) { // R11, open-renewal-faq-de question 3
+func TestSwitchCost(t *testing.T) { // R11
 	act, end := date(2026, 1, 1), date(2027, 1, 1)
 	tests := []struct {
 		name      string
@@ -123,6 +123,34 @@ func TestSwitchCostErrors(t *testing.T) { // R11 inputs
 			assert.ErrorIs(t, err, ErrInput)
 		})
 	}
+	// The documented ranges are inclusive.
+	for name, f := range map[string]func(*SwitchInput){
+		"longest first days": func(in *SwitchInput) { in.FirstDays = MaxFirstDays },
+		"largest scale":      func(in *SwitchInput) { in.Scale = MaxMoneyScale },
+		"largest price":      func(in *SwitchInput) { in.PricePerSeatMonth = decimal.New(MaxPriceUnits, 0) },
+		"finest price":       func(in *SwitchInput) { in.PricePerSeatMonth = dec("0.000000000000000001") },
+		"whole penalty":      func(in *SwitchInput) { in.PenaltyRate = dec("1") },
+	} {
+		in := ok
+		f(&in)
+		_, err := SwitchCost(in)
+		assert.NoError(t, err, name)
+	}
+	// An amount with the largest exponents is judged by its value and its
+	// places, and the message says which.
+	in := ok
+	in.PricePerSeatMonth = decimal.New(1, 64)
+	_, err := SwitchCost(in)
+	assert.ErrorContains(t, err, "outside 0…1000000000000")
+	in.PricePerSeatMonth = decimal.New(1, -64)
+	_, err = SwitchCost(in)
+	assert.ErrorContains(t, err, "more than 18 decimal places")
+	in.PricePerSeatMonth = decimal.New(1, 2_000_000_000)
+	_, err = SwitchCost(in)
+	assert.ErrorContains(t, err, "exponent 2000000000 outside -64…64")
+	in.PricePerSeatMonth = decimal.New(-1, 2_000_000_000)
+	_, err = SwitchCost(in)
+	assert.ErrorContains(t, err, "price per seat month is negative")
 	dates := map[string]func(*SwitchInput){
 		"activated in year 0": func(in *SwitchInput) { in.Activated = date(0, 6, 1) },
 		"end in year 10000":   func(in *SwitchInput) { in.End = date(10000, 1, 1) },
@@ -199,8 +227,8 @@ func refDivBig(r Rounding, n, d *big.Int) *big.Int {
 func TestPropSwitchCost(t *testing.T) { // R11 against a math/big reference; penalty ≤ value; value falls with time
 	rapid.Check(t, func(t *rapid.T) {
 		act := drawDate(t, 1900, 2200, "activated")
-		end := AddDays(act, rapid.IntRange(1, 3*366).Draw(t, "term days"))
-		at := AddDays(act, rapid.IntRange(0, Days(act, end)-1).Draw(t, "switch day"))
+		end := addDays(act, rapid.IntRange(1, 3*366).Draw(t, "term days"))
+		at := addDays(act, rapid.IntRange(0, Days(act, end)-1).Draw(t, "switch day"))
 		price := decimal.New(rapid.Int64Range(0, 1_000_000_00).Draw(t, "price cents"), -2)
 		in := SwitchInput{
 			Activated: act, End: end, At: at,
@@ -236,7 +264,7 @@ func TestPropSwitchCost(t *testing.T) { // R11 against a math/big reference; pen
 			t.Fatalf("day %d with window %d gave %s", Days(act, at), q.FirstDays, q.Rule)
 		}
 		if Days(at, end) > 1 {
-			in.At = AddDays(at, 1)
+			in.At = addDays(at, 1)
 			later, err := SwitchCost(in)
 			if err != nil || later.RemainingValue.GreaterThan(q.RemainingValue) {
 				t.Fatalf("a later switch is worth more: %s > %s (%v)", later.RemainingValue, q.RemainingValue, err)

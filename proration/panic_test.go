@@ -12,7 +12,7 @@ import (
 // anyInt draws arbitrary ints, biased to the extremes and the edges of the ranges.
 func anyInt(t *rapid.T, label string) int {
 	return rapid.OneOf(rapid.Int(), rapid.IntRange(-2, 2),
-		rapid.SampledFrom([]int{math.MinInt, math.MinInt + 1, math.MaxInt, math.MaxInt - 1, MaxSeats, MaxSeats + 1, MaxDays, MaxDays + 1, -MaxDays - 1, maxMonths, maxMonths + 1}),
+		rapid.SampledFrom([]int{math.MinInt, math.MinInt + 1, math.MaxInt, math.MaxInt - 1, MaxSeats, MaxSeats + 1, maxDays, maxDays + 1, -maxDays - 1, maxMonths, maxMonths + 1}),
 	).Draw(t, label)
 }
 
@@ -37,16 +37,7 @@ func TestPropNoPanics(t *testing.T) { // "never panics on input"
 		n := anyInt(t, "n")
 		rnd := Rounding(anyInt(t, "rounding"))
 		_ = AddMonths(d1, n)
-		_, _ = AddMonthsChecked(d1, n)
-		_ = AddDays(d1, n)
-		_, _ = AddDaysChecked(d1, n)
 		_ = Days(d1, d2)
-		_, _ = DaysChecked(d1, d2)
-		_ = Date(d1)
-		_, _ = DateChecked(d1)
-		_ = CheckDate(d1)
-		_ = rnd.Div(rapid.Int64().Draw(t, "num"), rapid.Int64().Draw(t, "den"))
-		_, _ = rnd.DivChecked(rapid.Int64().Draw(t, "num2"), int64(n))
 		_ = rnd.String()
 		_ = MaxKeySeats(anyInt(t, "seats"), anyInt(t, "factor"))
 		_, _ = Blend(anyInt(t, "A"), anyInt(t, "B"), anyInt(t, "C"), anyInt(t, "T"), rnd)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation/internal/text"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -49,7 +50,7 @@ type Goal struct {
 // end". end is a date like a subscription's End: the first day the seats
 // need not be served. For a program year (R13) pass the day after its last
 // day, the same convention as [CheckUseRights].
-func ReachEnd(end time.Time) Goal { return Goal{Kind: MostSeats, End: proration.Date(end)} }
+func ReachEnd(end time.Time) Goal { return Goal{Kind: MostSeats, End: daymath.Date(end)} }
 
 // ReachSeats returns the goal "the latest end date with at least seats
 // seats".

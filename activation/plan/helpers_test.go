@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 	"pgregory.net/rapid"
@@ -61,13 +62,13 @@ func drawProblem(t *rapid.T, minKeys, maxKeys int) problem {
 		p.Convention = proration.ExactSeatDays
 	}
 	p.Rounding = proration.Rounding(rapid.IntRange(0, 3).Draw(t, "rounding"))
-	at := proration.AddDays(day(2026, 1, 1), rapid.IntRange(0, 1500).Draw(t, "atDay"))
+	at := daymath.AddDays(day(2026, 1, 1), rapid.IntRange(0, 1500).Draw(t, "atDay"))
 	a := rapid.IntRange(1, 400).Draw(t, "seats")
 	var s activation.Subscription
 	if rapid.IntRange(0, 9).Draw(t, "inactive") == 0 {
-		s = sub(a, proration.AddDays(at, -rapid.IntRange(0, 200).Draw(t, "daysSinceEnd")))
+		s = sub(a, daymath.AddDays(at, -rapid.IntRange(0, 200).Draw(t, "daysSinceEnd")))
 	} else {
-		s = sub(a, proration.AddDays(at, rapid.IntRange(1, 1000).Draw(t, "remaining")))
+		s = sub(a, daymath.AddDays(at, rapid.IntRange(1, 1000).Draw(t, "remaining")))
 	}
 	n := rapid.IntRange(minKeys, maxKeys).Draw(t, "keys")
 	keys := make([]token.Token, n)

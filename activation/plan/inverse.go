@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
@@ -19,7 +20,7 @@ const hypotheticalKey = "HYPOT-HETIC-ALKEY-00000-PLAN0"
 type question struct {
 	p   activation.Policy
 	s   activation.Subscription
-	at  time.Time // the day, as proration.Date gives it
+	at  time.Time // the day, as daymath.Date gives it
 	key token.Key // hypotheticalKey, parsed
 }
 
@@ -175,7 +176,7 @@ func (q question) headroom() (Headroom, error) {
 	switch {
 	case errors.Is(err, proration.ErrDateRange):
 		// The largest key would end after 9999-12-31: MaxEnd stays zero.
-		h.AddLimit, err = proration.AddMonthsChecked(q.at, q.p.TermMonths)
+		h.AddLimit, err = daymath.AddMonthsChecked(q.at, q.p.TermMonths)
 		if err != nil {
 			return Headroom{}, fmt.Errorf("plan: headroom: %w", err)
 		}
@@ -184,7 +185,7 @@ func (q question) headroom() (Headroom, error) {
 		return Headroom{}, fmt.Errorf("plan: headroom: %w", err)
 	}
 	h.MaxEnd = o.After.End
-	h.AddLimit = proration.AddDays(o.At, o.TermDays)
+	h.AddLimit = daymath.AddDays(o.At, o.TermDays)
 	return h, nil
 }
 
@@ -243,7 +244,7 @@ func AddKeyFor(p activation.Policy, s activation.Subscription, at, target time.T
 	if err != nil {
 		return AddAnswer{}, fmt.Errorf("plan: add licenses: %w", err)
 	}
-	ans.Limit = proration.AddDays(one.At, one.TermDays)
+	ans.Limit = daymath.AddDays(one.At, one.TermDays)
 	lo1, hiM := reaches(1), reaches(most)
 	switch {
 	case lo1 && hiM:
@@ -329,7 +330,7 @@ func Renewal(p activation.Policy, s activation.Subscription, at time.Time) (Rene
 	}
 	t := q.hypothetical(s.Seats)
 	var ans RenewalAnswer
-	for d := q.at; !d.IsZero() && proration.Days(d, tl.DeletedOn) >= 0; d = proration.AddDays(d, 1) {
+	for d := q.at; !d.IsZero() && proration.Days(d, tl.DeletedOn) >= 0; d = daymath.AddDays(d, 1) {
 		o, err := p.Apply(s, t, activation.Renew, d)
 		if err != nil {
 			if errors.Is(err, activation.ErrNotAllowed) {

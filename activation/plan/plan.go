@@ -9,6 +9,7 @@ import (
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/internal/text"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
@@ -204,7 +205,7 @@ func prepare(p activation.Policy, s activation.Subscription, keys []token.Token,
 		if term == 0 {
 			term = p.TermMonths
 		}
-		end, err := proration.AddMonthsChecked(at, term)
+		end, err := daymath.AddMonthsChecked(at, term)
 		if err != nil {
 			return nil, invalid("key %d: term past the supported years", i+1)
 		}
@@ -224,14 +225,14 @@ func prepare(p activation.Policy, s activation.Subscription, keys []token.Token,
 	return c, nil
 }
 
-// checkedDate returns t's calendar date as [proration.Date] gives it, or an
+// checkedDate returns t's calendar date as [daymath.Date] gives it, or an
 // error wrapping activation.ErrInvalid, naming the input what, when that
 // date lies outside the supported years or is the zero date 0001-01-01,
 // which means "no date" (as in package activation). The date is taken first
 // and then compared with the zero date, so that 0001-01-01 at noon is
 // refused like the zero time.
 func checkedDate(what string, t time.Time) (time.Time, error) {
-	d, err := proration.DateChecked(t)
+	d, err := daymath.DateChecked(t)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("plan: %w: %s: %w", activation.ErrInvalid, what, err)
 	}

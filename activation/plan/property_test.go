@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -140,7 +141,7 @@ func TestPropertyStructuredNearExhaustive(t *testing.T) {
 			require.GreaterOrEqual(t, best+structuredShortfall(len(pr.keys)), e.end, "%d seats", e.seats)
 		}
 		// and for the other goals, the structured answer is a valid plan
-		for _, g := range []Goal{ReachSeats(int(ex[0].seats)), ReachEnd(proration.AddDays(pr.at, int(ex[len(ex)-1].end)))} {
+		for _, g := range []Goal{ReachSeats(int(ex[0].seats)), ReachEnd(daymath.AddDays(pr.at, int(ex[len(ex)-1].end)))} {
 			ps := c.structured(g)
 			require.NotEmpty(t, ps)
 			r, err := c.choose(g, ps, false)
@@ -170,7 +171,7 @@ func TestPropertyGoalsAgreeWithFront(t *testing.T) {
 		r, err = Plan(pr.p, pr.s, pr.keys, pr.at, ReachSeats(pick.Final.Seats))
 		require.NoError(t, err)
 		require.Equal(t, pick.Final, r.Final)
-		_, err = Plan(pr.p, pr.s, pr.keys, pr.at, ReachEnd(proration.AddDays(f[len(f)-1].Final.End, 1)))
+		_, err = Plan(pr.p, pr.s, pr.keys, pr.at, ReachEnd(daymath.AddDays(f[len(f)-1].Final.End, 1)))
 		var ie *InfeasibleError
 		require.True(t, errors.As(err, &ie))
 		require.Equal(t, f[len(f)-1].Final, ie.Nearest.Final)
@@ -185,9 +186,9 @@ func TestPropertyExtendKeyForMinimal(t *testing.T) {
 		if rapid.Bool().Draw(t, "exactSeatDays") {
 			p.Convention = proration.ExactSeatDays
 		}
-		at := proration.AddDays(day(2026, 1, 1), rapid.IntRange(0, 1500).Draw(t, "atDay"))
-		s := sub(rapid.IntRange(1, 5000).Draw(t, "seats"), proration.AddDays(at, rapid.IntRange(1, 1000).Draw(t, "remaining")))
-		target := proration.AddDays(s.End, rapid.IntRange(-30, 4000).Draw(t, "daysPastEnd"))
+		at := daymath.AddDays(day(2026, 1, 1), rapid.IntRange(0, 1500).Draw(t, "atDay"))
+		s := sub(rapid.IntRange(1, 5000).Draw(t, "seats"), daymath.AddDays(at, rapid.IntRange(1, 1000).Draw(t, "remaining")))
+		target := daymath.AddDays(s.End, rapid.IntRange(-30, 4000).Draw(t, "daysPastEnd"))
 		a, err := ExtendKeyFor(p, s, at, target)
 		require.NoError(t, err)
 		if !s.End.Before(target) {
@@ -226,9 +227,9 @@ func TestPropertyAddKeyForMinimal(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := activation.PartnerCenter()
 		p.Rounding = proration.Rounding(rapid.IntRange(0, 3).Draw(t, "rounding"))
-		at := proration.AddDays(day(2026, 1, 1), rapid.IntRange(0, 1500).Draw(t, "atDay"))
-		s := sub(rapid.IntRange(1, 5000).Draw(t, "seats"), proration.AddDays(at, rapid.IntRange(1, 800).Draw(t, "remaining")))
-		target := proration.AddDays(at, rapid.IntRange(1, 800).Draw(t, "targetDays"))
+		at := daymath.AddDays(day(2026, 1, 1), rapid.IntRange(0, 1500).Draw(t, "atDay"))
+		s := sub(rapid.IntRange(1, 5000).Draw(t, "seats"), daymath.AddDays(at, rapid.IntRange(1, 800).Draw(t, "remaining")))
+		target := daymath.AddDays(at, rapid.IntRange(1, 800).Draw(t, "targetDays"))
 		a, err := AddKeyFor(p, s, at, target)
 		require.NoError(t, err)
 		reaches := func(c int) bool {
@@ -263,16 +264,16 @@ func TestPropertyRenewal(t *testing.T) {
 		p := rapid.SampledFrom([]activation.Policy{activation.PartnerCenter(), activation.Open2014()}).Draw(t, "policy")
 		p.GraceDays = rapid.IntRange(0, 60).Draw(t, "grace")
 		p.RenewWindowDays = rapid.IntRange(0, 60).Draw(t, "window")
-		end := proration.AddDays(day(2027, 1, 1), rapid.IntRange(0, 800).Draw(t, "endDay"))
+		end := daymath.AddDays(day(2027, 1, 1), rapid.IntRange(0, 800).Draw(t, "endDay"))
 		s := sub(rapid.IntRange(1, 500).Draw(t, "seats"), end)
-		at := proration.AddDays(end, rapid.IntRange(-90, 40).Draw(t, "atFromEnd"))
+		at := daymath.AddDays(end, rapid.IntRange(-90, 40).Draw(t, "atFromEnd"))
 		r, err := Renewal(p, s, at)
 		require.NoError(t, err)
 		q, err := ask(p, s, at)
 		require.NoError(t, err)
 		tok := q.hypothetical(s.Seats)
 		var clean []time.Time
-		for d := at; d.Before(proration.AddDays(end, p.GraceDays+p.DisabledDays+1)); d = proration.AddDays(d, 1) {
+		for d := at; d.Before(daymath.AddDays(end, p.GraceDays+p.DisabledDays+1)); d = daymath.AddDays(d, 1) {
 			o, err := p.Apply(s, tok, activation.Renew, d)
 			if err != nil {
 				continue
@@ -290,7 +291,7 @@ func TestPropertyRenewal(t *testing.T) {
 		require.Equal(t, clean[len(clean)-1], r.Last)
 		if p.GraceDays > 0 && !at.After(end) {
 			require.Equal(t, end, r.First, "the first loss-free day is the end date")
-			require.Equal(t, proration.AddDays(end, p.GraceDays-1), r.Last, "the last is the last day of the grace")
+			require.Equal(t, daymath.AddDays(end, p.GraceDays-1), r.Last, "the last is the last day of the grace")
 		}
 	})
 }

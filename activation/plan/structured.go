@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -364,7 +365,7 @@ func (c *planner) refined(sp *space, i int) int64 {
 			months += k.seats * k.term
 		}
 	}
-	r := c.p.Rounding.Div(w, seats)
+	r := daymath.Rounding(c.p.Rounding).Div(w, seats)
 	if months == 0 {
 		return r
 	}
@@ -372,7 +373,7 @@ func (c *planner) refined(sp *space, i int) int64 {
 		return est
 	}
 	x, err := proration.Extend(proration.ExtendInput{
-		End: proration.AddDays(c.at, int(r)), At: c.at, Seats: int(seats), KeySeats: int(months), TermMonths: 1,
+		End: daymath.AddDays(c.at, int(r)), At: c.at, Seats: int(seats), KeySeats: int(months), TermMonths: 1,
 		CapFactor: proration.MaxCapFactor, Rounding: c.p.Rounding,
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/internal/text"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -105,7 +106,7 @@ func CheckUseRights(p activation.Policy, s activation.Subscription, programEnd t
 	if err != nil {
 		return UseRights{}, err
 	}
-	u := UseRights{End: proration.Date(s.End), ProgramEnd: programEnd}
+	u := UseRights{End: daymath.Date(s.End), ProgramEnd: programEnd}
 	d := proration.Days(u.ProgramEnd, u.End)
 	if d > 0 {
 		u.Beyond = d

@@ -289,7 +289,7 @@ func scenarios(r *report) error {
 		{"R8", "deleted", tlOpen.DeletedOn},
 	}
 	for _, m := range marks {
-		before := proration.AddDays(m.d, -1)
+		before := m.d.AddDate(0, 0, -1) // a date at 00:00 UTC: one day earlier
 		r.printf("%-4s %s  %-8s %-8s  →  %s  %-8s %-8s  %s\n", m.rule,
 			before.Format(time.DateOnly), open.State(sub, before), renewMark(open, sub, before),
 			m.d.Format(time.DateOnly), open.State(sub, m.d), renewMark(open, sub, m.d), m.what)

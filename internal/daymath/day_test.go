@@ -1,7 +1,6 @@
-package proration
+package daymath
 
 import (
-	"errors"
 	"math"
 	"testing"
 	"time"
@@ -135,10 +134,14 @@ func TestDayInvalid(t *testing.T) { // out of range: invalid Days and errors, ne
 			assert.ErrorIs(t, err, ErrDateRange)
 			_, err = d.AddDays(1)
 			assert.ErrorIs(t, err, ErrDateRange)
-			_, err = ExtendDay(ExtendDayInput{End: d, Seats: 1, KeySeats: 1})
-			assert.ErrorIs(t, err, ErrDateRange)
 		})
 	}
+	// A zone offset that overflows the instant still lands on the right side
+	// of the calendar, and the messages say which.
+	assert.EqualError(t, DayOf(time.Unix(1<<62, 0).In(time.FixedZone("x", 1<<62))).Check(), "proration: date out of range: year 10000 outside 1…9999")
+	assert.EqualError(t, DayOf(time.Unix(-1<<62-1, 0).In(time.FixedZone("x", -1<<62))).Check(), "proration: date out of range: year 0 outside 1…9999")
+	assert.EqualError(t, Day(math.MinInt64).Check(), "proration: date out of range: before year 1")
+	assert.EqualError(t, Day(math.MaxInt64).Check(), "proration: date out of range: after year 9999")
 	// The same message as the time.Time API gives for the same date.
 	assert.Equal(t, CheckDate(date(10000, 1, 1)).Error(), DayOf(date(10000, 1, 1)).Check().Error())
 	assert.EqualError(t, Day(0).Check(), "proration: date out of range: year 0 outside 1…9999")
@@ -189,7 +192,14 @@ func TestDayArithmetic(t *testing.T) { // R3: the month ends of AddMonths, on Da
 			assert.Equal(t, Day(0), got)
 		})
 	}
-	got, err := jan31.AddDays(29)
+	// The whole calendar is one step in either direction, and no more.
+	got, err := MinDay.AddDays(MaxDays)
+	require.NoError(t, err)
+	assert.Equal(t, MaxDay, got)
+	got, err = MaxDay.AddDays(-MaxDays)
+	require.NoError(t, err)
+	assert.Equal(t, MinDay, got)
+	got, err = jan31.AddDays(29)
 	require.NoError(t, err)
 	assert.Equal(t, "2027-03-01", got.String())
 	assert.Equal(t, 29, got.Sub(jan31), "Sub counts days")
@@ -248,68 +258,6 @@ func TestPropDayAgreesWithTime(t *testing.T) { // zone invariance: the Day API a
 	})
 }
 
-func TestPropExtendDayAgrees(t *testing.T) { // R5, R6: ExtendDay is Extend on Days
-	rapid.Check(t, func(t *rapid.T) {
-		in := extendDraw(t)
-		in.KeySeats = rapid.IntRange(1, min(4*in.Seats, MaxSeats)).Draw(t, "key seats, past the cap")
-		want, werr := Extend(in)
-		at := DayOf(in.At)
-		atEnd, err := at.AddMonths(max(in.TermMonths, btoi(in.TermMonths == 0)*DefaultTermMonths))
-		require.NoError(t, err)
-		got, err := ExtendDay(ExtendDayInput{
-			End: DayOf(in.End), KeyDays: int(atEnd - at), Seats: in.Seats, KeySeats: in.KeySeats,
-			TermMonths: in.TermMonths, CapFactor: in.CapFactor, Rounding: in.Rounding, Convention: in.Convention,
-		})
-		if werr != nil {
-			if err == nil || err.Error() != werr.Error() || errors.Is(err, ErrExtensionCap) != errors.Is(werr, ErrExtensionCap) {
-				t.Fatalf("ExtendDay error %v, Extend %v", err, werr)
-			}
-			return
-		}
-		if err != nil || !got.NewEnd.Time().Equal(want.NewEnd) || got.MonthsNum != want.MonthsNum ||
-			got.MonthsDen != want.MonthsDen || got.WholeMonths != want.WholeMonths ||
-			got.MonthsNum-int64(got.WholeMonths)*got.MonthsDen != want.FracNum || int(got.NewEnd-DayOf(in.End)) != want.AddedDays {
-			t.Fatalf("ExtendDay = %+v, %v; Extend %+v", got, err, want)
-		}
-	})
-}
-
-func TestExtendDayErrors(t *testing.T) { // the checks of Extend, in its order, plus the key term in days
-	end := mustDay(t, 2027, 1, 31)
-	ok := ExtendDayInput{End: end, KeyDays: 365, Seats: 8, KeySeats: 1}
-	cases := map[string]struct {
-		in   func(*ExtendDayInput)
-		want error
-	}{
-		"seats 0":           {func(in *ExtendDayInput) { in.Seats = 0 }, ErrInput},
-		"key seats 0":       {func(in *ExtendDayInput) { in.KeySeats = 0 }, ErrInput},
-		"term 37":           {func(in *ExtendDayInput) { in.TermMonths = 37 }, ErrInput},
-		"cap factor 101":    {func(in *ExtendDayInput) { in.CapFactor = 101 }, ErrInput},
-		"rounding 9":        {func(in *ExtendDayInput) { in.Rounding = 9 }, ErrInput},
-		"convention 9":      {func(in *ExtendDayInput) { in.Convention = 9 }, ErrInput},
-		"key days -1":       {func(in *ExtendDayInput) { in.KeyDays = -1 }, ErrInput},
-		"key days too many": {func(in *ExtendDayInput) { in.KeyDays = MaxDays + 1 }, ErrInput},
-		"zero end":          {func(in *ExtendDayInput) { in.End = 0 }, ErrDateRange},
-		"over the cap":      {func(in *ExtendDayInput) { in.KeySeats = 25 }, ErrExtensionCap},
-		"new end past 9999": {func(in *ExtendDayInput) { in.End = MaxDay }, ErrDateRange},
-		"exact seat-days past 9999": {func(in *ExtendDayInput) {
-			in.End, in.Convention = MaxDay, ExactSeatDays
-		}, ErrDateRange},
-	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			in := ok
-			c.in(&in)
-			got, err := ExtendDay(in)
-			assert.ErrorIs(t, err, c.want)
-			assert.Equal(t, DayExtension{}, got)
-		})
-	}
-	got, err := ExtendDay(ok)
-	require.NoError(t, err)
-	assert.Equal(t, DayExtension{NewEnd: mustDay(t, 2027, 3, 16), MonthsNum: 3, MonthsDen: 2, WholeMonths: 1}, got)
-}
-
 func TestDayZeroAllocs(t *testing.T) { // the Day API allocates nothing
 	if testing.Short() {
 		t.Skip()
@@ -321,10 +269,11 @@ func TestDayZeroAllocs(t *testing.T) { // the Day API allocates nothing
 		"AddDays":   func() { n, _ := d.AddDays(13); sinkInt = int(n) },
 		"Civil":     func() { y, _, _ := d.Civil(); sinkInt = y },
 		"Time":      func() { sinkTime = d.Time() },
-		"ExtendDay": func() {
-			x, _ := ExtendDay(ExtendDayInput{End: d, KeyDays: 365, Seats: 8, KeySeats: 1})
-			sinkInt = int(x.NewEnd)
+		"Extend": func() {
+			x, _, _, _, _ := Extend(8, 1, 12, HalfEven, false, d, 365)
+			sinkInt = int(x)
 		},
+		"Blend": func() { sinkInt = int(Blend(100, 200, 25, 365, HalfEven)) },
 	}
 	for name, f := range cases {
 		if n := testing.AllocsPerRun(100, f); n != 0 {
@@ -347,14 +296,21 @@ func BenchmarkDayAddMonths(b *testing.B) {
 	}
 }
 
-// BenchmarkExtendDay is BenchmarkExtend on Days: what a caller that converts
-// its dates once pays per extension.
-func BenchmarkExtendDay(b *testing.B) {
+// BenchmarkExtend is proration's BenchmarkExtend on Days: what a caller
+// that converts its dates once pays per extension.
+func BenchmarkExtend(b *testing.B) {
 	end := DayOf(benchEnd)
 	at := DayOf(benchAt)
-	atEnd, _ := at.AddMonths(DefaultTermMonths)
+	atEnd, _ := at.AddMonths(12)
 	for i := 0; b.Loop(); i++ {
-		r, _ := ExtendDay(ExtendDayInput{End: end, KeyDays: int(atEnd - at), Seats: 8 + i&7, KeySeats: 1})
-		sinkInt = int(r.NewEnd)
+		r, _, _, _, _ := Extend(int64(8+i&7), 1, 12, HalfEven, false, end, int64(atEnd-at))
+		sinkInt = int(r)
+	}
+}
+
+// BenchmarkBlend is proration's BenchmarkBlend reduced to R.
+func BenchmarkBlend(b *testing.B) {
+	for i := 0; b.Loop(); i++ {
+		sinkInt = int(Blend(int64(100+i&63), 200, 25, 365, HalfEven))
 	}
 }

@@ -1,0 +1,383 @@
+package daymath
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+	_ "time/tzdata" // the zones below, independent of the host
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// date returns y-m-d at 00:00 UTC.
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// ymd formats t's date in its own location.
+func ymd(t time.Time) string { return t.Format(time.DateOnly) }
+
+// zoneNames are the real zones the tests use: DST with half-hour shifts
+// (Lord_Howe), DST at 02:00 (New_York), the extremes +14 h and −12 h, and
+// zones whose offset changed by a whole day (Apia skipped 2011-12-30).
+var zoneNames = []string{
+	"UTC", "America/New_York", "Australia/Lord_Howe", "Pacific/Kiritimati",
+	"Etc/GMT+12", "Etc/GMT-14", "Pacific/Apia", "Asia/Kathmandu", "Europe/Berlin",
+	"America/St_Johns", "Pacific/Chatham", "Africa/Casablanca",
+}
+
+func loadZones(t testing.TB) []*time.Location {
+	t.Helper()
+	locs := make([]*time.Location, 0, len(zoneNames)+4)
+	for _, n := range zoneNames {
+		loc, err := time.LoadLocation(n)
+		require.NoError(t, err, n)
+		locs = append(locs, loc)
+	}
+	return append(locs,
+		time.FixedZone("+14", 14*3600), time.FixedZone("-14", -14*3600),
+		time.FixedZone("+13:45", 13*3600+45*60), time.FixedZone("-12", -12*3600))
+}
+
+// refAddMonths is AddMonths the plain way: year/month arithmetic through
+// time.Date normalisation of the first of the month, then the clamp.
+func refAddMonths(d time.Time, n int) time.Time {
+	y, m, day := d.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return time.Date(first.Year(), first.Month(), min(day, last), 0, 0, 0, 0, time.UTC)
+}
+
+func TestAddMonthsMonthEnds(t *testing.T) { // R3 and "12 months" open point: clamp to the month's last day
+	tests := []struct {
+		name string
+		d    time.Time
+		n    int
+		want time.Time
+	}{
+		{"Jan 31 + 1 = Feb 28", date(2027, 1, 31), 1, date(2027, 2, 28)},
+		{"Jan 31 + 1 = Feb 29 in a leap year", date(2028, 1, 31), 1, date(2028, 2, 29)},
+		{"Feb 29 + 12 = Feb 28", date(2028, 2, 29), 12, date(2029, 2, 28)},
+		{"Feb 29 + 48 = Feb 29", date(2028, 2, 29), 48, date(2032, 2, 29)},
+		{"Feb 29 - 12 = Feb 28", date(2028, 2, 29), -12, date(2027, 2, 28)},
+		{"Mar 31 - 1 = Feb 28", date(2027, 3, 31), -1, date(2027, 2, 28)},
+		{"Mar 31 - 1 = Feb 29 in a leap year", date(2028, 3, 31), -1, date(2028, 2, 29)},
+		{"Aug 31 + 1 = Sep 30", date(2026, 8, 31), 1, date(2026, 9, 30)},
+		{"Oct 31 + 1 = Nov 30", date(2026, 10, 31), 1, date(2026, 11, 30)},
+		{"Dec 31 + 2 = Feb 28", date(2026, 12, 31), 2, date(2027, 2, 28)},
+		{"Jan 30 + 1 = Feb 28", date(2027, 1, 30), 1, date(2027, 2, 28)},
+		{"Jan 15 + 1 = Feb 15", date(2027, 1, 15), 1, date(2027, 2, 15)},
+		{"2100 is not leap", date(2100, 1, 31), 1, date(2100, 2, 28)},
+		{"2000 is leap", date(2000, 1, 31), 1, date(2000, 2, 29)},
+		{"+0", date(2026, 5, 17), 0, date(2026, 5, 17)},
+		{"+12 keeps the day", date(2026, 5, 17), 12, date(2027, 5, 17)},
+		{"-13 crosses the year", date(2026, 1, 31), -13, date(2024, 12, 31)},
+		{"year 1 Jan 1", date(1, 1, 1), 0, date(1, 1, 1)},
+		{"into year 1", date(2, 3, 31), -13, date(1, 2, 28)},
+		{"to the last day", date(9999, 1, 31), 11, date(9999, 12, 31)},
+		{"from year 1 to 9999", date(1, 1, 31), 9998*12 + 11, date(9999, 12, 31)},
+		{"from year 9999 to 1", date(9999, 12, 31), -(9998*12 + 11), date(1, 1, 31)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := AddMonthsChecked(tc.d, tc.n)
+			require.NoError(t, err)
+			assert.True(t, got.Equal(tc.want), "AddMonths(%s, %d) = %s, want %s", ymd(tc.d), tc.n, ymd(got), ymd(tc.want))
+			assert.Equal(t, time.UTC, got.Location())
+			assert.True(t, AddMonths(tc.d, tc.n).Equal(tc.want))
+		})
+	}
+}
+
+func TestAddMonthsAnchorStability(t *testing.T) { // style: months anchored on the original date
+	jan31 := date(2027, 1, 31)
+	want := []int{28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31}
+	for i := 1; i <= 12; i++ {
+		got := AddMonths(jan31, i)
+		assert.Equal(t, want[i-1], got.Day(), "AddMonths(%s, %d) = %s", ymd(jan31), i, ymd(got))
+	}
+	assert.Equal(t, date(2027, 12, 31), AddMonths(jan31, 11))
+	assert.Equal(t, date(2028, 1, 31), AddMonths(jan31, 12))
+}
+
+func TestDateRangeErrors(t *testing.T) { // MinYear/MaxYear: errors, never panics or wraps
+	west := time.FixedZone("-1", -3600)
+	east := time.FixedZone("+1", 3600)
+	cases := map[string]func() error{
+		"AddMonths past 9999":             func() error { _, err := AddMonthsChecked(date(9999, 12, 31), 1); return err },
+		"AddMonths before year 1":         func() error { _, err := AddMonthsChecked(date(1, 1, 31), -1); return err },
+		"AddMonths huge n":                func() error { _, err := AddMonthsChecked(date(2026, 1, 1), 1<<62); return err },
+		"AddMonths huge negative n":       func() error { _, err := AddMonthsChecked(date(2026, 1, 1), -1<<62); return err },
+		"AddMonths from year 0":           func() error { _, err := AddMonthsChecked(date(0, 12, 31), 1); return err },
+		"AddMonths from year 10000":       func() error { _, err := AddMonthsChecked(date(10000, 1, 1), -1); return err },
+		"AddDays past 9999":               func() error { _, err := AddDaysChecked(date(9999, 12, 31), 1); return err },
+		"AddDays before year 1":           func() error { _, err := AddDaysChecked(date(1, 1, 1), -1); return err },
+		"AddDays huge n":                  func() error { _, err := AddDaysChecked(date(2026, 1, 1), 1<<62); return err },
+		"zero Time west of UTC is year 0": func() error { return CheckDate(time.Time{}.In(west)) },
+		"9999-12-31 23:00 UTC east":       func() error { return CheckDate(time.Date(9999, 12, 31, 23, 0, 0, 0, time.UTC).In(east)) },
+		"DateChecked year 10000":          func() error { _, err := DateChecked(date(10000, 1, 1)); return err },
+		"DaysChecked year 0":              func() error { _, err := DaysChecked(date(0, 1, 1), date(2026, 1, 1)); return err },
+		"DaysChecked year 10000":          func() error { _, err := DaysChecked(date(2026, 1, 1), date(10000, 1, 1)); return err },
+		"far future":                      func() error { return CheckDate(time.Unix(1<<62, 0)) },
+		"far past":                        func() error { return CheckDate(time.Unix(-1<<62, 0)) },
+		"absurd zone offset":              func() error { return CheckDate(time.Unix(1<<62, 0).In(time.FixedZone("x", 1<<62))) },
+	}
+	for name, f := range cases {
+		t.Run(name, func(t *testing.T) {
+			err := f()
+			require.Error(t, err)
+			assert.ErrorIs(t, err, ErrDateRange)
+			assert.NotErrorIs(t, err, ErrInput)
+		})
+	}
+	// The zero results of the unchecked forms.
+	assert.True(t, AddMonths(date(9999, 12, 31), 1).IsZero())
+	assert.True(t, AddDays(date(1, 1, 1), -1).IsZero())
+	assert.True(t, Date(date(10000, 1, 1)).IsZero())
+	// The edges themselves are fine.
+	require.NoError(t, CheckDate(time.Time{}))
+	require.NoError(t, CheckDate(date(9999, 12, 31).Add(23*time.Hour)))
+	n, err := DaysChecked(date(1, 1, 1), date(9999, 12, 31))
+	require.NoError(t, err)
+	assert.Equal(t, MaxDays, n)
+}
+
+func TestDSTDays(t *testing.T) { // open point "Dates": no result depends on zone or DST
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	lh, err := time.LoadLocation("Australia/Lord_Howe")
+	require.NoError(t, err)
+	tests := []struct {
+		name     string
+		from, to time.Time
+		days     int
+	}{
+		// 2026-03-08 has 23 hours in New York, 2026-11-01 has 25.
+		{"New York spring forward", time.Date(2026, 3, 8, 0, 0, 0, 0, ny), time.Date(2026, 3, 9, 0, 0, 0, 0, ny), 1},
+		{"New York fall back", time.Date(2026, 11, 1, 0, 0, 0, 0, ny), time.Date(2026, 11, 2, 0, 0, 0, 0, ny), 1},
+		{"New York late evening to early morning", time.Date(2026, 3, 7, 23, 59, 0, 0, ny), time.Date(2026, 3, 9, 0, 1, 0, 0, ny), 2},
+		{"New York across both", time.Date(2026, 3, 1, 12, 0, 0, 0, ny), time.Date(2026, 11, 30, 12, 0, 0, 0, ny), 274},
+		// Lord Howe shifts by 30 minutes: 2026-04-05 has 24.5 hours, 2026-10-04 has 23.5.
+		{"Lord Howe fall back 30 min", time.Date(2026, 4, 5, 0, 0, 0, 0, lh), time.Date(2026, 4, 6, 0, 0, 0, 0, lh), 1},
+		{"Lord Howe spring forward 30 min", time.Date(2026, 10, 4, 0, 0, 0, 0, lh), time.Date(2026, 10, 5, 0, 0, 0, 0, lh), 1},
+		{"Lord Howe midnight vs UTC", time.Date(2026, 10, 4, 23, 59, 0, 0, lh), time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC), 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.days, Days(tc.from, tc.to), "Days(%s, %s)", tc.from, tc.to)
+			assert.Equal(t, -tc.days, Days(tc.to, tc.from))
+			y, m, d := tc.from.Date()
+			assert.Equal(t, date(y, m, d), Date(tc.from))
+			y, m, d = tc.to.Date()
+			assert.Equal(t, date(y, m, d).AddDate(0, 1, 0).Day(), AddMonths(tc.to, 1).Day())
+		})
+	}
+	// Months across a DST change are whole calendar months at 00:00 UTC.
+	got := AddMonths(time.Date(2026, 2, 8, 0, 30, 0, 0, ny), 1)
+	assert.Equal(t, date(2026, 3, 8), got)
+	got = AddMonths(time.Date(2026, 9, 4, 23, 45, 0, 0, lh), 1)
+	assert.Equal(t, date(2026, 10, 4), got)
+}
+
+func TestExtremeZones(t *testing.T) { // ±14 h: the date is the one on the local calendar
+	plus14 := time.FixedZone("+14", 14*3600)
+	minus14 := time.FixedZone("-14", -14*3600)
+	kiri, err := time.LoadLocation("Pacific/Kiritimati")
+	require.NoError(t, err)
+	gmt12, err := time.LoadLocation("Etc/GMT+12") // UTC−12
+	require.NoError(t, err)
+	instant := time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		loc  *time.Location
+		want time.Time
+	}{
+		{plus14, date(2027, 1, 1)},
+		{kiri, date(2027, 1, 1)},
+		{minus14, date(2026, 12, 30)},
+		{gmt12, date(2026, 12, 31)},
+		{time.UTC, date(2026, 12, 31)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.loc.String(), func(t *testing.T) {
+			local := instant.In(tc.loc)
+			assert.Equal(t, tc.want, Date(local), "Date(%s)", local)
+			assert.Equal(t, Days(tc.want, local), 0)
+			assert.Equal(t, AddMonths(tc.want, 2), AddMonths(local, 2))
+		})
+	}
+	// The same instant is two days apart on the calendars of +14 h and −14 h.
+	assert.Equal(t, 2, Days(instant.In(minus14), instant.In(plus14)))
+	// Year 1 and year 9999 at the extremes of the offsets.
+	assert.Equal(t, date(1, 1, 1), Date(time.Date(1, 1, 1, 0, 0, 0, 0, plus14)))
+	assert.Equal(t, date(9999, 12, 31), Date(time.Date(9999, 12, 31, 23, 59, 59, 0, minus14)))
+}
+
+// drawDate draws a calendar date in years lo … hi.
+func drawDate(t *rapid.T, lo, hi int, label string) time.Time {
+	y := rapid.IntRange(lo, hi).Draw(t, label+" year")
+	m := time.Month(rapid.IntRange(1, 12).Draw(t, label+" month"))
+	d := rapid.IntRange(1, daysIn(int64(y), int(m))).Draw(t, label+" day")
+	return date(y, m, d)
+}
+
+// drawZoned draws a date in years lo … hi and expresses it at a random time
+// of day in a random zone, returning the instant and its local date at 00:00 UTC.
+func drawZoned(t *rapid.T, locs []*time.Location, lo, hi int, label string) (time.Time, time.Time) {
+	d := drawDate(t, lo, hi, label)
+	loc := rapid.SampledFrom(locs).Draw(t, label+" zone")
+	sec := rapid.IntRange(0, 86399).Draw(t, label+" second of day")
+	z := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, sec, 0, loc)
+	y, m, dd := z.Date() // a DST gap may move the wall clock, never the day here
+	return z, date(y, m, dd)
+}
+
+func TestPropDayOfMatchesDate(t *testing.T) { // zone invariance: dayOf agrees with t.Date() in every zone
+	locs := loadZones(t)
+	rapid.Check(t, func(t *rapid.T) {
+		sec := rapid.Int64Range(-62135596800+14*3600, 253402300799-14*3600).Draw(t, "unix seconds")
+		loc := rapid.SampledFrom(locs).Draw(t, "zone")
+		off := rapid.IntRange(-14*3600, 14*3600).Draw(t, "fixed offset")
+		for _, z := range []time.Time{time.Unix(sec, 0).In(loc), time.Unix(sec, 0).In(time.FixedZone("f", off))} {
+			y, m, d := z.Date()
+			if got := Date(z); !got.Equal(date(y, m, d)) {
+				t.Fatalf("Date(%s) = %s, want %04d-%02d-%02d", z, ymd(got), y, m, d)
+			}
+		}
+	})
+}
+
+func TestPropZoneInvariance(t *testing.T) { // open point "Dates": same dates in any location, same results
+	locs := loadZones(t)
+	rapid.Check(t, func(t *rapid.T) {
+		z1, d1 := drawZoned(t, locs, 1900, 2200, "from")
+		z2, d2 := drawZoned(t, locs, 1900, 2200, "to")
+		n := rapid.IntRange(-1200, 1200).Draw(t, "months")
+		if Days(z1, z2) != Days(d1, d2) {
+			t.Fatalf("Days(%s, %s) = %d, want %d", z1, z2, Days(z1, z2), Days(d1, d2))
+		}
+		if !AddMonths(z1, n).Equal(AddMonths(d1, n)) {
+			t.Fatalf("AddMonths(%s, %d) = %s, want %s", z1, n, ymd(AddMonths(z1, n)), ymd(AddMonths(d1, n)))
+		}
+		if !AddDays(z1, n).Equal(AddDays(d1, n)) {
+			t.Fatalf("AddDays(%s, %d) differs by zone", z1, n)
+		}
+		seats := rapid.IntRange(1, 1000).Draw(t, "seats")
+		key := rapid.IntRange(1, 3*seats).Draw(t, "key seats")
+		e1, _, _, _, err1 := Extend(int64(seats), int64(key), 12, HalfEven, false, Of(z1), int64(Days(z2, AddMonths(z2, 12))))
+		e2, _, _, _, err2 := Extend(int64(seats), int64(key), 12, HalfEven, false, Of(d1), int64(Days(d2, AddMonths(d2, 12))))
+		if (err1 == nil) != (err2 == nil) || e1 != e2 {
+			t.Fatalf("Extend differs by zone: %v %v / %v %v", e1, err1, e2, err2)
+		}
+	})
+}
+
+func TestPropAddMonthsArithmetic(t *testing.T) { // R3: day = min(day(d), last day of target month)
+	rapid.Check(t, func(t *rapid.T) {
+		d := drawDate(t, 1900, 2200, "d")
+		n := rapid.IntRange(-1200, 1200).Draw(t, "months")
+		got := AddMonths(d, n)
+		want := refAddMonths(d, n)
+		if !got.Equal(want) {
+			t.Fatalf("AddMonths(%s, %d) = %s, want %s", ymd(d), n, ymd(got), ymd(want))
+		}
+		// The target month is exactly n months on, the day clamped.
+		months := (got.Year()*12 + int(got.Month())) - (d.Year()*12 + int(d.Month()))
+		if months != n {
+			t.Fatalf("AddMonths(%s, %d) = %s is %d months on", ymd(d), n, ymd(got), months)
+		}
+		if want := min(d.Day(), daysIn(int64(got.Year()), int(got.Month()))); got.Day() != want {
+			t.Fatalf("AddMonths(%s, %d) = %s, want day %d", ymd(d), n, ymd(got), want)
+		}
+		// Round trip: back to d's month, with the day clamped by the target month.
+		back := AddMonths(got, -n)
+		if back.Year() != d.Year() || back.Month() != d.Month() || back.Day() != got.Day() {
+			t.Fatalf("AddMonths(AddMonths(%s, %d), %d) = %s", ymd(d), n, -n, ymd(back))
+		}
+		if d.Day() <= daysIn(int64(got.Year()), int(got.Month())) && !back.Equal(d) {
+			t.Fatalf("no clamp, yet AddMonths(AddMonths(%s, %d), %d) = %s", ymd(d), n, -n, ymd(back))
+		}
+		// Anchored: n months in one step equals the anchor-based steps, not chained ones.
+		k := rapid.IntRange(0, 24).Draw(t, "split")
+		if !AddMonths(d, n).Equal(refAddMonths(d, k+(n-k))) {
+			t.Fatalf("anchor")
+		}
+	})
+}
+
+func TestPropAddMonthsFullRange(t *testing.T) { // MinYear…MaxYear: checked arithmetic agrees with the reference or errors
+	rapid.Check(t, func(t *rapid.T) {
+		d := drawDate(t, MinYear, MaxYear, "d")
+		n := rapid.IntRange(-maxMonths-1, maxMonths+1).Draw(t, "months")
+		got, err := AddMonthsChecked(d, n)
+		total := d.Year()*12 + int(d.Month()) - 1 + n
+		inRange := total >= MinYear*12 && total < (MaxYear+1)*12
+		if !inRange {
+			if !errors.Is(err, ErrDateRange) {
+				t.Fatalf("AddMonthsChecked(%s, %d) = %s, %v; want ErrDateRange", ymd(d), n, ymd(got), err)
+			}
+			return
+		}
+		if err != nil || !got.Equal(refAddMonths(d, n)) {
+			t.Fatalf("AddMonthsChecked(%s, %d) = %s, %v; want %s", ymd(d), n, ymd(got), err, ymd(refAddMonths(d, n)))
+		}
+	})
+}
+
+func TestPropDaysAddDays(t *testing.T) { // Days and AddDays are inverse
+	rapid.Check(t, func(t *rapid.T) {
+		d := drawDate(t, MinYear, MaxYear, "d")
+		n := rapid.IntRange(-MaxDays, MaxDays).Draw(t, "days")
+		got, err := AddDaysChecked(d, n)
+		want := d.Add(time.Duration(0)).AddDate(0, 0, n) // days only: AddDate is exact for days in UTC
+		if want.Year() < MinYear || want.Year() > MaxYear {
+			if !errors.Is(err, ErrDateRange) {
+				t.Fatalf("AddDaysChecked(%s, %d) = %v, want ErrDateRange", ymd(d), n, err)
+			}
+			return
+		}
+		if err != nil || !got.Equal(want) || Days(d, got) != n {
+			t.Fatalf("AddDaysChecked(%s, %d) = %s, %v; want %s", ymd(d), n, ymd(got), err, ymd(want))
+		}
+	})
+}
+
+func TestCivilRoundTrip(t *testing.T) { // the day numbers agree with package time everywhere in range
+	for z := minDay; z <= maxDay; z += 7 {
+		y, m, d := civilFromDaysNS(z)
+		want := time.Unix(z*secondsPerDay, 0).UTC()
+		if int(y) != want.Year() || time.Month(m) != want.Month() || d != want.Day() || daysFromCivilNS(y, m, d) != z {
+			t.Fatalf("day %d: %d-%d-%d, want %s", z, y, m, d, ymd(want))
+		}
+		if yearOfDay(z) != y {
+			t.Fatalf("yearOfDay(%d) = %d, want %d", z, yearOfDay(z), y)
+		}
+	}
+	for _, z := range []dayNum{minDay, minDay + 1, maxDay - 1, maxDay, -1, 0, 1} {
+		y, m, d := civilFromDaysNS(z)
+		want := time.Unix(z*secondsPerDay, 0).UTC()
+		assert.Equal(t, [3]int{want.Year(), int(want.Month()), want.Day()}, [3]int{int(y), m, d})
+		assert.Equal(t, z, daysFromCivilNS(y, m, d))
+		assert.Equal(t, y, yearOfDay(z))
+	}
+	// The signed year outside the range agrees with package time too.
+	for _, z := range []dayNum{minDay - 1, minDay - 400*366, maxDay + 1, maxDay + 400*366, -1e13, 1e13} {
+		assert.Equal(t, int64(time.Unix(z*secondsPerDay, 0).UTC().Year()), yearOfDay(z), "yearOfDay(%d)", z)
+	}
+	assert.Equal(t, dayNum(0), daysFromCivilNS(1970, 1, 1))
+	assert.Equal(t, minDay, daysFromCivilNS(MinYear, 1, 1))
+	assert.Equal(t, maxDay, daysFromCivilNS(MaxYear, 12, 31))
+	assert.Equal(t, minDay, dayNum(time.Date(MinYear, 1, 1, 0, 0, 0, 0, time.UTC).Unix()/secondsPerDay))
+	assert.Equal(t, maxDay, dayNum(time.Date(MaxYear, 12, 31, 0, 0, 0, 0, time.UTC).Unix()/secondsPerDay))
+	assert.Equal(t, fmt.Sprint(date(1, 1, 1)), fmt.Sprint(timeOf(minDay)))
+}
+
+func TestPropYearOfDay(t *testing.T) { // the signed year agrees with package time far outside the range
+	rapid.Check(t, func(t *rapid.T) {
+		z := rapid.Int64Range(-1e13, 1e13).Draw(t, "day")
+		want := time.Unix(z*secondsPerDay, 0).UTC()
+		if got := yearOfDay(z); got != int64(want.Year()) {
+			t.Fatalf("yearOfDay(%d) = %d, want %d (%s)", z, got, want.Year(), want.Format(time.DateOnly))
+		}
+	})
+}
