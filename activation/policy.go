@@ -1,6 +1,7 @@
 package activation
 
 import (
+	"github.com/coterm/coterm/internal/enum"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -186,3 +187,46 @@ func (p Policy) Validate() error {
 }
 
 func validDays(n int) bool { return n >= 0 && n <= MaxPolicyDays }
+
+// policyPresets lists the preset policies in the order [PolicyNames] gives
+// their names. Each preset's Policy.Name is its name.
+func policyPresets() [5]Policy {
+	return [...]Policy{PartnerCenter(), Open2014(), DirectPurchase(), EnterpriseMultiYear(), VolumeLicensing()}
+}
+
+// PolicyNames returns the names of the preset policies, in this order:
+// "partner-center" ([PartnerCenter], the default), "open-2014" ([Open2014]),
+// "direct-purchase" ([DirectPurchase]), "enterprise-multi-year"
+// ([EnterpriseMultiYear]) and "volume-licensing" ([VolumeLicensing]). Each is
+// the preset's Policy.Name and is accepted by [PolicyByName]. The slice is
+// new on every call; the caller may change it.
+func PolicyNames() []string {
+	presets := policyPresets()
+	names := make([]string, len(presets))
+	for i, p := range presets {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// policyText is the text form of the presets' names: value i is
+// policyPresets()[i-1].
+var policyText = enum.New[int]("Policy", "policy", invalidMsg,
+	[]string{"", "partner-center", "open-2014", "direct-purchase", "enterprise-multi-year", "volume-licensing"},
+	enum.Alias[int]{Name: "open2014", Value: 2})
+
+// PolicyByName returns the preset policy with the given name, for command
+// lines and configuration files, by the package's rule for names (see the
+// package documentation, "Names"): one of [PolicyNames], or the alias
+// "open2014" for "open-2014", in any ASCII case. For every preset p,
+// PolicyByName(p.Name) returns p.
+//
+// An unknown name is an error wrapping [ErrInvalid] that lists the valid
+// names and does not repeat the name given.
+func PolicyByName(name string) (Policy, error) {
+	i, err := policyText.Parse(name)
+	if err != nil {
+		return Policy{}, err
+	}
+	return policyPresets()[i-1], nil
+}
