@@ -8,15 +8,10 @@ import (
 	"github.com/coterm/coterm/proration"
 )
 
-// State returns the lifecycle state of s on day at under p (R8):
-//
-//	None      s has no term (Seats 0, zero End)
-//	Active    at < End
-//	Expired   End ≤ at < End + GraceDays                 (fully functional)
-//	Disabled  End + GraceDays ≤ at < End + GraceDays + DisabledDays (read-only)
-//	Deleted   End + GraceDays + DisabledDays ≤ at
-//
-// Only calendar dates count. State returns the unknown zero State if p, s or
+// State returns the lifecycle state of s on day at under p: None for a
+// subscription with no term, else Active, Expired, Disabled or Deleted by
+// the boundaries of the package documentation, "Lifecycle" (R8). Only
+// calendar dates count. State returns the unknown zero State if p, s or
 // at is invalid (see [Policy.Validate], [Subscription.Validate]; at must lie
 // in the years proration.MinYear … proration.MaxYear).
 func (p Policy) State(s Subscription, at time.Time) State {

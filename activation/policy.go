@@ -76,8 +76,9 @@ type Policy struct {
 const MaxPolicyDays = 3650
 
 // PartnerCenter returns the default policy: the current Partner Center rules
-// for cloud benefit keys (seeds/partner-center-cloud-services.md, lifecycle
-// from seeds/office365-open-renewal-faq-de.txt question 4):
+// for cloud benefit keys ("Cloud services"; the lifecycle from "Office 365:
+// Verlängerung in Open, wie?", question 4; see the package documentation,
+// "Rules and their sources"):
 //
 //	TermMonths 12 (R3), GraceDays 30, DisabledDays 90 (R8),
 //	EarlyRenewal false, RenewWindowDays 30, EarlyRenewAnchor RedemptionDay,
@@ -105,7 +106,7 @@ func PartnerCenter() Policy {
 }
 
 // Open2014 returns the 2014 Office 365 Open renewal rules
-// (seeds/office365-open-renewal-faq-de.txt, questions 1, 2 and 4): as
+// ("Office 365: Verlängerung in Open, wie?", questions 1, 2 and 4): as
 // [PartnerCenter], except that Renew is offered 30 days before the end date
 // with the redemption day as the new anchor (days before the end are lost),
 // and inside the 30-day grace the old end date stays the anchor (R9):
@@ -123,8 +124,8 @@ func Open2014() Policy {
 
 // DirectPurchase returns [PartnerCenter] with the expiry periods Microsoft
 // documents for subscriptions bought directly or through a partner: 30 days
-// Expired, 90 days Disabled (issue 4; Microsoft Learn, "What happens to my
-// data and access when my Microsoft 365 for business subscription ends?").
+// Expired, 90 days Disabled (Microsoft Learn, "What happens to my data and
+// access when my Microsoft 365 for business subscription ends?").
 func DirectPurchase() Policy {
 	p := PartnerCenter()
 	p.Name = "direct-purchase"
@@ -134,7 +135,7 @@ func DirectPurchase() Policy {
 
 // EnterpriseMultiYear returns [PartnerCenter] with the expiry periods of an
 // enterprise agreement with a multi-year term: 90 days Expired, 90 days
-// Disabled (issue 4; same Microsoft Learn page as [DirectPurchase]).
+// Disabled (the same Microsoft Learn page as [DirectPurchase]).
 func EnterpriseMultiYear() Policy {
 	p := PartnerCenter()
 	p.Name = "enterprise-multi-year"
@@ -143,8 +144,8 @@ func EnterpriseMultiYear() Policy {
 }
 
 // VolumeLicensing returns [PartnerCenter] with the expiry periods of volume
-// licensing: 90 days Expired, 60 days Disabled (issue 4; same Microsoft Learn
-// page as [DirectPurchase]).
+// licensing: 90 days Expired, 60 days Disabled (the same Microsoft Learn page
+// as [DirectPurchase]).
 func VolumeLicensing() Policy {
 	p := PartnerCenter()
 	p.Name = "volume-licensing"
