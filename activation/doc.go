@@ -134,8 +134,13 @@
 // Disabled or Deleted (which it replaces). Extend is not offered on an
 // expired or disabled subscription (R7).
 //
+// A renewal that is an activation anew reports Outcome.Applied = Activate.
 // Seats never exceed [MaxSeats] (1,000,000,000): adding beyond is
-// [ErrSeatLimit].
+// [ErrSeatLimit]. The inputs every entry point accepts: a valid policy
+// ([Policy.Validate]), a valid subscription ([Subscription.Validate]), a key
+// that token.Token.Validate accepts (seats 1 … [MaxSeats], term 0 … 36
+// months) and a day from 0001-01-02 to 9999-12-31; a result past 9999-12-31
+// is an error.
 //
 // # Policies and their sources
 //
