@@ -116,3 +116,47 @@ func TestErrorsNameOnePackage(t *testing.T) {
 	assert.EqualError(t, err, "plan: invalid input: no keys")
 	assert.ErrorIs(t, err, activation.ErrInvalid)
 }
+
+func FuzzParseGoalKind(f *testing.F) {
+	for _, s := range []string{"most-seats", "LATEST-END", "trade-off", "", "GoalKind(1)", "most seats", "\u212a", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, err := ParseGoalKind(s)
+		if err != nil {
+			if k != 0 {
+				t.Fatalf("ParseGoalKind(%q) = %v with an error", s, k)
+			}
+			return
+		}
+		if !k.Valid() || !strings.EqualFold(k.String(), s) {
+			t.Fatalf("ParseGoalKind(%q) = %v", s, k)
+		}
+		var back GoalKind
+		if b, err := k.MarshalText(); err != nil || back.UnmarshalText(b) != nil || back != k {
+			t.Fatalf("round trip of %v: %v, %v", k, back, err)
+		}
+	})
+}
+
+func FuzzParseFinding(f *testing.F) {
+	for _, s := range []string{"aligned", "RUNS-BEYOND", "lapses", "", "Finding(1)", "runs beyond", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseFinding(s)
+		if err != nil {
+			if v != 0 {
+				t.Fatalf("ParseFinding(%q) = %v with an error", s, v)
+			}
+			return
+		}
+		if !v.Valid() || !strings.EqualFold(v.String(), s) {
+			t.Fatalf("ParseFinding(%q) = %v", s, v)
+		}
+		var back Finding
+		if b, err := v.MarshalText(); err != nil || back.UnmarshalText(b) != nil || back != v {
+			t.Fatalf("round trip of %v: %v, %v", v, back, err)
+		}
+	})
+}
