@@ -118,6 +118,17 @@ func TestShortKeyGraceRenewal(t *testing.T) {
 	_, applyErr := p.Apply(s, tk, Renew, at)
 	assert.Equal(t, err.Error(), applyErr.Error(), "Apply gives the table's refusal")
 
+	// A key ending exactly on the redemption day buys nothing either.
+	onEnd := mkDate(2027, 2, 28)
+	r2, err := prepare(&p, &s, onEnd)
+	require.NoError(t, err)
+	_, ok = allowedFor(&p, &r2, Renew, 1)
+	assert.False(t, ok, "2027-01-31 + 1 month = 2027-02-28, the redemption day itself")
+	r3, err := prepare(&p, &s, mkDate(2027, 2, 27))
+	require.NoError(t, err)
+	_, ok = allowedFor(&p, &r3, Renew, 1)
+	assert.True(t, ok, "2027-02-28 is after the redemption day 2027-02-27")
+
 	p.GraceRenewAnchor = RedemptionDay
 	_, ok = allowedFor(&p, &r, Renew, 1)
 	assert.True(t, ok, "anchored on the redemption day, any key outlasts the day")
@@ -134,4 +145,20 @@ func TestTimelineOutOfRange(t *testing.T) {
 	_, err = p.Timeline(mkSub(1, mkDate(1, 1, 2)))
 	require.ErrorIs(t, err, proration.ErrDateRange)
 	assert.Contains(t, err.Error(), "timeline: renew window")
+}
+
+// TestTransitionAnyInput: the table lookup is total: a state or an operation
+// outside the enumerations is the never-allowed zero cell, not a panic.
+func TestTransitionAnyInput(t *testing.T) {
+	for st := State(-2); st <= None+2; st++ {
+		for op := Operation(-2); op <= Activate+2; op++ {
+			var c cell
+			require.NotPanics(t, func() { c = transition(st, op) }, "transition(%v, %v)", st, op)
+			if !st.Valid() || !op.Valid() {
+				assert.Equal(t, cell{}, c, "transition(%v, %v)", st, op)
+			}
+		}
+	}
+	assert.Equal(t, cell{always, activateNew}, transition(None, Activate))
+	assert.Equal(t, cell{always, blend}, transition(Active, AddSeats))
 }
