@@ -2,9 +2,9 @@ package activation
 
 import (
 	"context"
-	"fmt"
 	"sync"
 
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/token"
 )
 
@@ -40,7 +40,7 @@ func NewMemoryLedger() *MemoryLedger { return &MemoryLedger{} }
 // the context's error.
 func (l *MemoryLedger) Claim(ctx context.Context, rec Record) (Record, bool, error) {
 	if err := ledgerCtxErr(ctx); err != nil {
-		return Record{}, false, fmt.Errorf("activation: memory ledger: claim: %w", err)
+		return Record{}, false, &text.Error{Msg: "activation: memory ledger: claim", Err: err}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -59,7 +59,7 @@ func (l *MemoryLedger) Claim(ctx context.Context, rec Record) (Record, bool, err
 // Lookup implements [Ledger]: it returns the record stored for fp, if any.
 func (l *MemoryLedger) Lookup(ctx context.Context, fp token.Fingerprint) (Record, bool, error) {
 	if err := ledgerCtxErr(ctx); err != nil {
-		return Record{}, false, fmt.Errorf("activation: memory ledger: lookup: %w", err)
+		return Record{}, false, &text.Error{Msg: "activation: memory ledger: lookup", Err: err}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

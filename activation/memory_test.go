@@ -70,9 +70,16 @@ func TestMemoryLedgerNilContext(t *testing.T) {
 	//lint:ignore SA1012 a nil context must be an error, not a panic
 	_, _, err := l.Claim(nil, rec)
 	require.ErrorIs(t, err, activation.ErrInvalid)
+	assert.EqualError(t, err, "activation: memory ledger: claim: invalid input: nil context")
 	//lint:ignore SA1012 a nil context must be an error, not a panic
 	_, _, err = l.Lookup(nil, rec.Fingerprint)
 	require.ErrorIs(t, err, activation.ErrInvalid)
+	assert.EqualError(t, err, "activation: memory ledger: lookup: invalid input: nil context")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err = l.Claim(ctx, rec)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.EqualError(t, err, "activation: memory ledger: claim: context canceled")
 	require.Equal(t, 0, l.Len())
 }
 
