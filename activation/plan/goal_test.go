@@ -160,3 +160,24 @@ func FuzzParseFinding(f *testing.F) {
 		}
 	})
 }
+
+// TestPlanInputLimits: MaxKeys keys are planned, one more is ErrTooManyKeys;
+// a key given twice is named by its places in the pool (R2).
+func TestPlanInputLimits(t *testing.T) {
+	p, s, at := activation.PartnerCenter(), sub(100, day(2027, 3, 1)), day(2026, 12, 1)
+	seats := make([]int, MaxKeys+1)
+	for i := range seats {
+		seats[i] = 1 + i%7
+	}
+	_, err := Plan(p, s, pool(seats[:MaxKeys]...), at, ReachSeats(101))
+	require.NoError(t, err, "MaxKeys keys")
+	_, err = Plan(p, s, pool(seats...), at, ReachSeats(101))
+	require.ErrorIs(t, err, ErrTooManyKeys)
+	assert.EqualError(t, err, "plan: too many keys: 21 keys, at most 20")
+
+	keys := pool(25, 50, 75)
+	keys[2].Key = keys[0].Key
+	_, err = Plan(p, s, keys, at, ReachSeats(101))
+	require.ErrorIs(t, err, activation.ErrInvalid)
+	assert.EqualError(t, err, "plan: invalid input: keys 1 and 3 are the same key, which is redeemed once (R2)")
+}
