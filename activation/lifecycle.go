@@ -244,7 +244,8 @@ func refusalFor(p *Policy, r *request, op Operation, term int) error {
 // under p, a [*NotAllowedError] (wrapping [ErrNotAllowed]) naming the state,
 // the operation and the day the state began if it does not, and an error
 // wrapping [ErrInvalid] for invalid inputs. It does not look at a key: Apply
-// can still refuse for the key's product, seats (cap, R6) or dates.
+// can still refuse for the key's product, seats (cap, R6) or dates, or a
+// grace renewal whose key has too short a term of its own (R9).
 func (p Policy) CheckOperation(s Subscription, op Operation, at time.Time) error {
 	if err := p.Validate(); err != nil {
 		return err
