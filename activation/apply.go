@@ -12,43 +12,19 @@ import (
 )
 
 // Apply computes what redeeming the key t as operation op on day at does to
-// subscription s under p. It is pure: it reads no clock, changes nothing, and
-// returns the same Outcome for the same inputs; it never panics. It does not
-// record the key: use a Redeemer with a Ledger for exactly-once (R2).
+// subscription s under p, by the rules and formulas of the package
+// documentation ("Lifecycle", "Operations and formulas"). It is pure: it
+// reads no clock, changes nothing, records no key (use a [Redeemer] for
+// exactly-once, R2) and never panics.
 //
-// Apply checks, in this order, and returns a zero Outcome with the first
-// error:
-//
-//   - the operation, the policy ([Policy.Validate]), the subscription
-//     ([Subscription.Validate]), the token (token.Token.Validate, seats
-//     1 … [MaxSeats], term 0 … 36 months), the day (0001-01-02 …
-//     9999-12-31):
-//     errors wrap [ErrInvalid];
-//   - the product: a key for another product than a subscription that names
-//     one is a [*ProductMismatchError] ([ErrProductMismatch]);
-//   - the transition table: an operation not allowed in the state on day at
-//     is a [*NotAllowedError] ([ErrNotAllowed]);
-//   - the operation itself: a key of more than CapFactor × the active seats
-//     cannot extend (a [*proration.CapError], [ErrExtensionCap], R6); more
-//     than [MaxSeats] seats after adding is [ErrSeatLimit]; a result past
-//     the year 9999 wraps [ErrInvalid].
-//
-// The operations (A seats, C key seats, term = the key's TermMonths, or the
-// policy's when the key states none):
-//
-//   - AddSeats (R4, R10): B = Days(at, End), T = Days(at, AddMonths(at,
-//     term)), R = (A·B + C·T) ÷ (A + C) rounded by p.Rounding; seats A + C,
-//     new End = at + R days.
-//   - ExtendEnd (R5, R6): seats A; End moves by C ÷ A × term months, by
-//     proration.Extend under p.Convention and p.Rounding.
-//   - Renew (R9): seats C. Before the end date (EarlyRenewal, inside the
-//     renew window) the new term starts at p.EarlyRenewAnchor; with
-//     RedemptionDay the days left are reported as DaysLost. Inside the grace
-//     it starts at p.GraceRenewAnchor: OldEnd gives AddMonths(End, term),
-//     RedemptionDay is an activation anew (R7, Outcome.Applied = Activate).
-//     Past the grace it is always an activation anew.
-//   - Activate (R7): seats C, new End = AddMonths(at, term), for a
-//     subscription that is None, Expired, Disabled or Deleted.
+// It returns the [Outcome] — the subscription before and after and every
+// number of the formula — or the zero Outcome and the first error of, in
+// this order: an invalid operation, policy, subscription, token or day
+// ([ErrInvalid]); a key for another product ([*ProductMismatchError]); an
+// operation the transition table refuses ([*NotAllowedError]); a key over
+// the extension cap ([*proration.CapError], [ErrExtensionCap]), more than
+// [MaxSeats] seats ([ErrSeatLimit]) or a result past the year 9999
+// ([ErrInvalid]).
 func (p Policy) Apply(s Subscription, t token.Token, op Operation, at time.Time) (o Outcome, err error) {
 	err = applyTo(&o, &p, &s, &t, op, at)
 	return o, err

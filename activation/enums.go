@@ -1,9 +1,6 @@
 package activation
 
-import (
-	"fmt"
-	"strconv"
-)
+import "github.com/coterm/coterm/internal/enum"
 
 // Operation is what a redemption does with a key. The zero value is unknown
 // and refused by every function.
@@ -30,66 +27,46 @@ const numOps = 4
 
 // Import is the operation of a record made by [Book.Import]: a subscription
 // recorded as it stands elsewhere, or a correction of one. It is not one of
-// the four key operations: Valid reports false for it and Apply refuses it.
+// the four key operations: Valid reports false for it, ParseOperation does not
+// accept it and Apply refuses it; String and the text form name it "import".
 const Import Operation = numOps + 1
 
-var opNames = [numOps + 1]string{"", "add-seats", "extend-end", "renew", "activate"}
+var opAliases = []enum.Alias[Operation]{
+	{Name: "add", Value: AddSeats},
+	{Name: "add-licenses", Value: AddSeats},
+	{Name: "extend", Value: ExtendEnd},
+	{Name: "extend-end-date", Value: ExtendEnd},
+}
+
+// opText names the four key operations, which ParseOperation accepts;
+// recordOpText also names Import, the operation of an imported record, for
+// String and the text form of records.
+var (
+	opText       = enum.New("Operation", "operation", invalidMsg, []string{"", "add-seats", "extend-end", "renew", "activate"}, opAliases...)
+	recordOpText = enum.New("Operation", "operation", invalidMsg, []string{"", "add-seats", "extend-end", "renew", "activate", "import"}, opAliases...)
+)
 
 // String returns "add-seats", "extend-end", "renew", "activate" or "import",
 // or "Operation(N)" for any other value.
-func (op Operation) String() string {
-	if op.Valid() {
-		return opNames[op]
-	}
-	if op == Import {
-		return "import"
-	}
-	return "Operation(" + strconv.Itoa(int(op)) + ")"
-}
+func (op Operation) String() string { return recordOpText.String(op) }
 
 // Valid reports whether op is one of the four operations.
 func (op Operation) Valid() bool { return op >= AddSeats && op <= Activate }
 
-// ParseOperation parses an operation name, in any ASCII case: "add-seats"
-// (also "add", "add-licenses"), "extend-end" (also "extend",
-// "extend-end-date"), "renew", "activate". Errors wrap [ErrInvalid].
-func ParseOperation(s string) (Operation, error) {
-	switch lowerASCII(s) {
-	case "add-seats", "add", "add-licenses":
-		return AddSeats, nil
-	case "extend-end", "extend", "extend-end-date":
-		return ExtendEnd, nil
-	case "renew":
-		return Renew, nil
-	case "activate":
-		return Activate, nil
-	}
-	return 0, fmt.Errorf("%w: unknown operation %q (want add-seats, extend-end, renew or activate)", ErrInvalid, clip(s))
-}
+// ParseOperation parses an operation name by the package's one rule for
+// names (see the package documentation, "Names"): "add-seats" (also "add",
+// "add-licenses"), "extend-end" (also "extend", "extend-end-date"), "renew"
+// or "activate", in any ASCII case. Any other text is an error wrapping
+// [ErrInvalid] that lists the names and does not repeat the text.
+func ParseOperation(s string) (Operation, error) { return opText.Parse(s) }
 
-// MarshalText implements encoding.TextMarshaler: the operation's name, also
-// "import" for [Import]. An unknown operation is an error.
-func (op Operation) MarshalText() ([]byte, error) {
-	if !op.Valid() && op != Import {
-		return nil, fmt.Errorf("%w: %s", ErrInvalid, op)
-	}
-	return []byte(op.String()), nil
-}
+// MarshalText implements [encoding.TextMarshaler]: the operation's name, also
+// "import" for [Import]. Any other value is an error wrapping [ErrInvalid].
+func (op Operation) MarshalText() ([]byte, error) { return recordOpText.MarshalText(op) }
 
-// UnmarshalText implements encoding.TextUnmarshaler with [ParseOperation],
-// and also reads "import" as [Import].
-func (op *Operation) UnmarshalText(b []byte) error {
-	if string(b) == "import" {
-		*op = Import
-		return nil
-	}
-	v, err := ParseOperation(string(b))
-	if err != nil {
-		return err
-	}
-	*op = v
-	return nil
-}
+// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseOperation],
+// and also reads "import" as [Import]; on error op is unchanged.
+func (op *Operation) UnmarshalText(b []byte) error { return recordOpText.UnmarshalText(op, b) }
 
 // State is where a subscription stands in its lifecycle on a given day (R8);
 // see [Policy.State]. The zero value is unknown.
@@ -113,51 +90,28 @@ const (
 	None
 )
 
-const numStates = 5
-
-var stateNames = [numStates + 1]string{"", "active", "expired", "disabled", "deleted", "none"}
+var stateText = enum.New[State]("State", "state", invalidMsg,
+	[]string{"", "active", "expired", "disabled", "deleted", "none"})
 
 // String returns "active", "expired", "disabled", "deleted" or "none", or
 // "State(N)" for any other value.
-func (st State) String() string {
-	if st.Valid() {
-		return stateNames[st]
-	}
-	return "State(" + strconv.Itoa(int(st)) + ")"
-}
+func (st State) String() string { return stateText.String(st) }
 
 // Valid reports whether st is one of the five states.
 func (st State) Valid() bool { return st >= Active && st <= None }
 
-// ParseState parses the names [State.String] returns, in any ASCII case.
-// Errors wrap [ErrInvalid].
-func ParseState(s string) (State, error) {
-	l := lowerASCII(s)
-	for i := Active; i <= None; i++ {
-		if l == stateNames[i] {
-			return i, nil
-		}
-	}
-	return 0, fmt.Errorf("%w: unknown state %q (want active, expired, disabled, deleted or none)", ErrInvalid, clip(s))
-}
+// ParseState parses the names [State.String] returns, in any ASCII case (the
+// package's rule for names). Any other text is an error wrapping
+// [ErrInvalid] that lists the names and does not repeat the text.
+func ParseState(s string) (State, error) { return stateText.Parse(s) }
 
-// MarshalText implements encoding.TextMarshaler. An unknown state is an error.
-func (st State) MarshalText() ([]byte, error) {
-	if !st.Valid() {
-		return nil, fmt.Errorf("%w: %s", ErrInvalid, st)
-	}
-	return []byte(stateNames[st]), nil
-}
+// MarshalText implements [encoding.TextMarshaler]. A state that is not valid
+// is an error wrapping [ErrInvalid].
+func (st State) MarshalText() ([]byte, error) { return stateText.MarshalText(st) }
 
-// UnmarshalText implements encoding.TextUnmarshaler with [ParseState].
-func (st *State) UnmarshalText(b []byte) error {
-	v, err := ParseState(string(b))
-	if err != nil {
-		return err
-	}
-	*st = v
-	return nil
-}
+// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseState]; on
+// error st is unchanged.
+func (st *State) UnmarshalText(b []byte) error { return stateText.UnmarshalText(st, b) }
 
 // Anchor is the day a renewal's new term is counted from (R9). The zero value
 // is unknown.
@@ -173,70 +127,24 @@ const (
 	OldEnd
 )
 
-var anchorNames = [3]string{"", "redemption-day", "old-end"}
+var anchorText = enum.New[Anchor]("Anchor", "anchor", invalidMsg,
+	[]string{"", "redemption-day", "old-end"})
 
 // String returns "redemption-day" or "old-end", or "Anchor(N)".
-func (a Anchor) String() string {
-	if a.Valid() {
-		return anchorNames[a]
-	}
-	return "Anchor(" + strconv.Itoa(int(a)) + ")"
-}
+func (a Anchor) String() string { return anchorText.String(a) }
 
 // Valid reports whether a is one of the anchors.
 func (a Anchor) Valid() bool { return a == RedemptionDay || a == OldEnd }
 
-// ParseAnchor parses the names [Anchor.String] returns, in any ASCII case.
-func ParseAnchor(s string) (Anchor, error) {
-	switch lowerASCII(s) {
-	case "redemption-day":
-		return RedemptionDay, nil
-	case "old-end":
-		return OldEnd, nil
-	}
-	return 0, fmt.Errorf("%w: unknown anchor %q (want redemption-day or old-end)", ErrInvalid, clip(s))
-}
+// ParseAnchor parses the names [Anchor.String] returns, in any ASCII case
+// (the package's rule for names). Any other text is an error wrapping
+// [ErrInvalid] that lists the names and does not repeat the text.
+func ParseAnchor(s string) (Anchor, error) { return anchorText.Parse(s) }
 
-// MarshalText implements encoding.TextMarshaler.
-func (a Anchor) MarshalText() ([]byte, error) {
-	if !a.Valid() {
-		return nil, fmt.Errorf("%w: %s", ErrInvalid, a)
-	}
-	return []byte(anchorNames[a]), nil
-}
+// MarshalText implements [encoding.TextMarshaler]. An anchor that is not
+// valid is an error wrapping [ErrInvalid].
+func (a Anchor) MarshalText() ([]byte, error) { return anchorText.MarshalText(a) }
 
-// UnmarshalText implements encoding.TextUnmarshaler with [ParseAnchor].
-func (a *Anchor) UnmarshalText(b []byte) error {
-	v, err := ParseAnchor(string(b))
-	if err != nil {
-		return err
-	}
-	*a = v
-	return nil
-}
-
-// lowerASCII lower-cases ASCII letters only: "K" (U+212A KELVIN SIGN) stays
-// what it is and fails to parse, as it should.
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; 'A' <= c && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if c := b[j]; 'A' <= c && c <= 'Z' {
-					b[j] = c + ('a' - 'A')
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
-}
-
-// clip shortens s for an error message.
-func clip(s string) string {
-	const max = 40
-	if len(s) > max {
-		return s[:max] + "…"
-	}
-	return s
-}
+// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseAnchor]; on
+// error a is unchanged.
+func (a *Anchor) UnmarshalText(b []byte) error { return anchorText.UnmarshalText(a, b) }

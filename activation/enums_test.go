@@ -2,6 +2,7 @@ package activation
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -157,4 +158,80 @@ func FuzzParseState(f *testing.F) {
 			t.Fatalf("UnmarshalText(%q) = %v, %v; want %v", b, u, err, st)
 		}
 	})
+}
+
+// FuzzParseAnchor: ParseAnchor never panics, refuses with the zero Anchor, and
+// what it accepts round-trips through String and text marshalling (R9).
+func FuzzParseAnchor(f *testing.F) {
+	for _, s := range []string{"redemption-day", "old-end", "OLD-END", "", "Anchor(3)", "old end", "оld-end", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseAnchor(s)
+		if err != nil {
+			if a != 0 {
+				t.Fatalf("ParseAnchor(%q) = %v with error", s, a)
+			}
+			return
+		}
+		if !a.Valid() {
+			t.Fatalf("ParseAnchor(%q) = %v, not a valid anchor", s, a)
+		}
+		b, err := a.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var u Anchor
+		if err := u.UnmarshalText(b); err != nil || u != a {
+			t.Fatalf("UnmarshalText(%q) = %v, %v; want %v", b, u, err, a)
+		}
+	})
+}
+
+// keySpellings are a valid product key as a user may paste it into the
+// wrong field.
+var keySpellings = []string{
+	"Q7RZK-M4XPA-2B9CD-7FGHJ-3KLMN", "q7rzk-m4xpa-2b9cd-7fghj-3klmn",
+	"Q7RZKM4XPA2B9CD7FGHJ3KLMN", "q7rzk m4xpa 2b9cd 7fghj 3klmn", " Q7RZK-M4XPA-2B9CD-7FGHJ-3KLMN\n",
+}
+
+// assertNoKey fails if msg contains any group of the key of keySpellings,
+// in any case.
+func assertNoKey(t *testing.T, what, msg string) {
+	t.Helper()
+	up := strings.ToUpper(msg)
+	for _, g := range []string{"Q7RZK", "M4XPA", "2B9CD", "7FGHJ", "3KLMN"} {
+		assert.NotContains(t, up, g, "%s: %q", what, msg)
+	}
+}
+
+// TestParsersNeverEcho: a key pasted into the wrong field is refused with an
+// error that says what was expected and repeats nothing of the key.
+func TestParsersNeverEcho(t *testing.T) {
+	parsers := map[string]func(string) error{
+		"ParseOperation": func(s string) error { _, err := ParseOperation(s); return err },
+		"ParseState":     func(s string) error { _, err := ParseState(s); return err },
+		"ParseAnchor":    func(s string) error { _, err := ParseAnchor(s); return err },
+		"PolicyByName":   func(s string) error { _, err := PolicyByName(s); return err },
+		"Operation.UnmarshalText": func(s string) error {
+			var op Operation
+			return op.UnmarshalText([]byte(s))
+		},
+		"Subscription.UnmarshalJSON end": func(s string) error {
+			b, err := json.Marshal(map[string]string{"end": s})
+			require.NoError(t, err)
+			var sub Subscription
+			return json.Unmarshal(b, &sub)
+		},
+	}
+	for name, parse := range parsers {
+		for _, k := range keySpellings {
+			err := parse(k)
+			require.ErrorIs(t, err, ErrInvalid, "%s(%q)", name, k)
+			assertNoKey(t, name, err.Error())
+			assert.Contains(t, err.Error(), "want", "%s says what it wants", name)
+		}
+	}
+	_, err := ParseOperation("Q7RZK-M4XPA-2B9CD-7FGHJ-3KLMN")
+	assert.EqualError(t, err, "activation: invalid input: unknown operation (29 bytes): want add-seats, extend-end, renew or activate (also add, add-licenses, extend, extend-end-date)")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -93,11 +94,20 @@ func (e *ProductMismatchError) Error() string {
 // Is reports whether target is [ErrProductMismatch].
 func (e *ProductMismatchError) Is(target error) bool { return target == ErrProductMismatch }
 
+// invalid returns an error wrapping [ErrInvalid] whose message is
+// "activation: invalid input: " and the formatted text.
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
+	return invalidMsg(fmt.Sprintf(format, args...))
 }
 
-// invalidWrap wraps both ErrInvalid and err (for example proration.ErrDateRange).
+// invalidMsg is invalid with a message that is not a format.
+func invalidMsg(msg string) error {
+	return &text.Error{Msg: "activation: invalid input: " + msg, Kind: ErrInvalid}
+}
+
+// invalidWrap wraps both ErrInvalid and err (for example
+// proration.ErrDateRange): "activation: invalid input: what: " and err's
+// message without its package prefix.
 func invalidWrap(what string, err error) error {
-	return fmt.Errorf("%w: %s: %w", ErrInvalid, what, err)
+	return &text.Error{Msg: "activation: invalid input: " + what, Kind: ErrInvalid, Err: err}
 }

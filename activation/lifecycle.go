@@ -1,21 +1,17 @@
 package activation
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/coterm/coterm/internal/daymath"
 )
 
-// State returns the lifecycle state of s on day at under p (R8):
-//
-//	None      s has no term (Seats 0, zero End)
-//	Active    at < End
-//	Expired   End ≤ at < End + GraceDays                 (fully functional)
-//	Disabled  End + GraceDays ≤ at < End + GraceDays + DisabledDays (read-only)
-//	Deleted   End + GraceDays + DisabledDays ≤ at
-//
-// Only calendar dates count. State returns the unknown zero State if p, s or
+// State returns the lifecycle state of s on day at under p: None for a
+// subscription with no term, else Active, Expired, Disabled or Deleted by
+// the boundaries of the package documentation, "Lifecycle" (R8). Only
+// calendar dates count. State returns the unknown zero State if p, s or
 // at is invalid (see [Policy.Validate], [Subscription.Validate]; at must lie
 // in the years proration.MinYear … proration.MaxYear).
 func (p Policy) State(s Subscription, at time.Time) State {
@@ -56,17 +52,46 @@ func prepare(p *Policy, s *Subscription, at time.Time) (request, error) {
 		r.state = None
 		return r, nil
 	}
-	switch d := int64(day - end); { // days since the end date
-	case d < 0:
-		r.state = Active
-	case d < int64(p.GraceDays):
-		r.state = Expired
-	case d < int64(p.GraceDays)+int64(p.DisabledDays):
-		r.state = Disabled
-	default:
-		r.state = Deleted
-	}
+	r.state = boundsOf(p, end).state(day)
 	return r, nil
+}
+
+// bounds are the lifecycle boundaries of a subscription ending on end under
+// a policy (R7–R9), each the first day of what it names. They are computed
+// by [boundsOf] alone; [Policy.State], the transition table's renew window,
+// the dates of a refusal and [Policy.Timeline] all read them. A bound may
+// lie outside the valid Days near the ends of the calendar: Timeline checks
+// what it returns.
+type bounds struct {
+	renewFrom daymath.Day // Renew allowed from here: the renew window (R9) under EarlyRenewal, else end
+	end       daymath.Day // Expired (grace, fully functional) from here (R8)
+	disabled  daymath.Day // end + GraceDays: Disabled, read-only (R8)
+	deleted   daymath.Day // end + GraceDays + DisabledDays: Deleted (R8)
+}
+
+// boundsOf returns the lifecycle boundaries of a subscription ending on end
+// under p, which must be valid (its day counts are small).
+func boundsOf(p *Policy, end daymath.Day) bounds {
+	b := bounds{renewFrom: end, end: end}
+	if p.EarlyRenewal {
+		b.renewFrom = end - daymath.Day(p.RenewWindowDays)
+	}
+	b.disabled = end + daymath.Day(p.GraceDays)
+	b.deleted = b.disabled + daymath.Day(p.DisabledDays)
+	return b
+}
+
+// state returns the state on day of a subscription with a term (R8).
+func (b bounds) state(day daymath.Day) State {
+	switch {
+	case day < b.end:
+		return Active
+	case day < b.disabled:
+		return Expired
+	case day < b.deleted:
+		return Disabled
+	}
+	return Deleted
 }
 
 // guard is the condition of one cell of the transition table.
@@ -77,7 +102,8 @@ const (
 	always                     // in every policy
 	ifAddWhenInactive          // Policy.AddWhenInactive
 	ifExtendWhenInactive       // Policy.ExtendWhenInactive
-	inRenewWindow              // Policy.EarlyRenewal and at ≥ End − RenewWindowDays (R9)
+	inRenewWindow              // at ≥ bounds.renewFrom: under Policy.EarlyRenewal, End − RenewWindowDays (R9)
+	keyOutlastsDay             // a renewal anchored on the old end date (GraceRenewAnchor OldEnd) ends after at (R9)
 )
 
 // effect is what an allowed cell computes.
@@ -115,7 +141,7 @@ func transition(st State, op Operation) cell {
 		Expired: {
 			AddSeats:  {ifAddWhenInactive, blend},
 			ExtendEnd: {ifExtendWhenInactive, extend}, // R7: not offered
-			Renew:     {always, renewGrace},
+			Renew:     {keyOutlastsDay, renewGrace},
 			Activate:  {always, activateNew},
 		},
 		Disabled: {
@@ -137,8 +163,16 @@ func transition(st State, op Operation) cell {
 	return table[st][op]
 }
 
-// allowed looks op up in the transition table for request r.
+// allowed looks op up in the transition table for request r, without a key:
+// it is allowedFor with no key term (the key-dependent condition holds).
 func allowed(p *Policy, r *request, op Operation) (effect, bool) {
+	return allowedFor(p, r, op, 0)
+}
+
+// allowedFor looks op up in the transition table for request r and a key of
+// term months (0 when no key is known yet), and evaluates the cell's
+// condition.
+func allowedFor(p *Policy, r *request, op Operation, term int) (effect, bool) {
 	c := transition(r.state, op)
 	ok := false
 	switch c.when {
@@ -149,34 +183,58 @@ func allowed(p *Policy, r *request, op Operation) (effect, bool) {
 	case ifExtendWhenInactive:
 		ok = p.ExtendWhenInactive
 	case inRenewWindow:
-		ok = p.EarlyRenewal && int64(r.end-r.day) <= int64(p.RenewWindowDays)
+		ok = r.day >= boundsOf(p, r.end).renewFrom
+	case keyOutlastsDay:
+		ok = keyOutlasts(p, r, term)
 	}
 	return c.do, ok
 }
 
-// refusal builds the *NotAllowedError for op in request r, with the dates of
-// [Policy.Timeline] computed from the request's Days. Each lies in range: a
-// Since is on or before the redemption day, an Opens after it and on or
-// before the end date.
+// keyOutlasts reports whether a grace renewal of a key of term months ends
+// after the redemption day. Policy.Validate keeps the grace under the
+// policy's term, but a key may carry a shorter term of its own: anchored on
+// the old end date (GraceRenewAnchor OldEnd), it must still end after the day
+// it is redeemed, or the key buys nothing (R9). With no key (term 0), with
+// another anchor, or when the end lies past the calendar (Apply then reports
+// the range), it holds.
+func keyOutlasts(p *Policy, r *request, term int) bool {
+	if term == 0 || p.GraceRenewAnchor != OldEnd {
+		return true
+	}
+	end, err := r.end.AddMonths(term)
+	return err != nil || end > r.day
+}
+
+// refusal builds the *NotAllowedError for op in request r, without a key: it
+// is refusalFor with no key term.
 func refusal(p *Policy, r *request, op Operation) error {
+	return refusalFor(p, r, op, 0)
+}
+
+// refusalFor builds the *NotAllowedError for op in request r and a key of
+// term months, with the dates of [Policy.Timeline] from [boundsOf]. Each lies
+// in range: a Since is on or before the redemption day, an Opens after it
+// and on or before the end date.
+func refusalFor(p *Policy, r *request, op Operation, term int) error {
 	e := &NotAllowedError{Op: op, State: r.state}
+	b := boundsOf(p, r.end)
 	switch r.state {
 	case Expired:
-		e.Since = r.end.Time()
+		e.Since = b.end.Time()
+		if op == Renew && !keyOutlasts(p, r, term) {
+			end, _ := r.end.AddMonths(term) // keyOutlasts checked the error
+			e.Reason = fmt.Sprintf("a %d-month key anchored on the old end date would end on %s, not after the redemption day (R9)", term, end)
+		}
 	case Disabled:
-		e.Since = (r.end + daymath.Day(p.GraceDays)).Time()
+		e.Since = b.disabled.Time()
 	case Deleted:
-		e.Since = (r.end + daymath.Day(p.GraceDays+p.DisabledDays)).Time()
+		e.Since = b.deleted.Time()
 	case Active: // as days pass, Renew and Activate become possible
 		switch op {
 		case Renew:
-			opens := r.end
-			if p.EarlyRenewal {
-				opens -= daymath.Day(p.RenewWindowDays)
-			}
-			e.Opens = opens.Time()
+			e.Opens = b.renewFrom.Time()
 		case Activate:
-			e.Opens = r.end.Time()
+			e.Opens = b.end.Time()
 		}
 	}
 	return e
@@ -186,7 +244,8 @@ func refusal(p *Policy, r *request, op Operation) error {
 // under p, a [*NotAllowedError] (wrapping [ErrNotAllowed]) naming the state,
 // the operation and the day the state began if it does not, and an error
 // wrapping [ErrInvalid] for invalid inputs. It does not look at a key: Apply
-// can still refuse for the key's product, seats (cap, R6) or dates.
+// can still refuse for the key's product, seats (cap, R6) or dates, or a
+// grace renewal whose key has too short a term of its own (R9).
 func (p Policy) CheckOperation(s Subscription, op Operation, at time.Time) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -236,23 +295,24 @@ func (p Policy) Timeline(s Subscription) (Timeline, error) {
 	if s.IsNone() {
 		return Timeline{}, invalid("timeline: subscription has no term")
 	}
-	end := daymath.Date(s.End)
-	renew := end
-	if p.EarlyRenewal {
-		var err error
-		if renew, err = daymath.AddDaysChecked(end, -p.RenewWindowDays); err != nil {
-			return Timeline{}, invalidWrap("timeline: renew window", err)
+	b := boundsOf(&p, daymath.Of(s.End))
+	var tl Timeline
+	for _, f := range [...]struct {
+		what string
+		day  daymath.Day
+		dst  *time.Time
+	}{
+		{"timeline: renew window", b.renewFrom, &tl.RenewFrom},
+		{"timeline: end", b.end, &tl.End},
+		{"timeline: disabled from", b.disabled, &tl.DisabledFrom},
+		{"timeline: deleted on", b.deleted, &tl.DeletedOn},
+	} {
+		if !f.day.Valid() {
+			return Timeline{}, invalidWrap(f.what, f.day.Check())
 		}
+		*f.dst = f.day.Time()
 	}
-	disabled, err := daymath.AddDaysChecked(end, p.GraceDays)
-	if err != nil {
-		return Timeline{}, invalidWrap("timeline: disabled from", err)
-	}
-	deleted, err := daymath.AddDaysChecked(end, p.GraceDays+p.DisabledDays)
-	if err != nil {
-		return Timeline{}, invalidWrap("timeline: deleted on", err)
-	}
-	return Timeline{RenewFrom: renew, End: end, DisabledFrom: disabled, DeletedOn: deleted}, nil
+	return tl, nil
 }
 
 // Since returns the first day of state st: End for Expired, DisabledFrom for
@@ -283,4 +343,35 @@ func (tl Timeline) String() string {
 	b.WriteString("; deleted on ")
 	b.WriteString(dateString(tl.DeletedOn))
 	return b.String()
+}
+
+// ReplacementDeadline returns the last day a replacement key may be requested
+// for a key activated on day activated: activated + ReplacementWindowDays
+// (R12: "within 30 days of activation", the activation day being day 0 and
+// day 30 the last). It returns the zero time for an invalid policy or a date
+// outside the years proration.MinYear … proration.MaxYear.
+func (p Policy) ReplacementDeadline(activated time.Time) time.Time {
+	if p.Validate() != nil {
+		return time.Time{}
+	}
+	d := daymath.Of(activated) + daymath.Day(p.ReplacementWindowDays)
+	if !d.Valid() || !daymath.Of(activated).Valid() {
+		return time.Time{}
+	}
+	return d.Time()
+}
+
+// ReplacementAllowed reports whether a replacement key may still be requested
+// on day on for a key activated on day activated, when granted says whether a
+// replacement was already issued for it (R12: within ReplacementWindowDays of
+// activation, once). It is false before the activation day, after the
+// deadline, once a replacement was granted, and for invalid inputs. A true
+// result means the request may be made; Microsoft reviews it and may refuse.
+func (p Policy) ReplacementAllowed(activated, on time.Time, granted bool) bool {
+	from, to := daymath.Of(activated), daymath.Of(on)
+	if granted || p.Validate() != nil || !from.Valid() || !to.Valid() {
+		return false
+	}
+	d := to - from
+	return d >= 0 && d <= daymath.Day(p.ReplacementWindowDays)
 }

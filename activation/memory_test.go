@@ -70,9 +70,16 @@ func TestMemoryLedgerNilContext(t *testing.T) {
 	//lint:ignore SA1012 a nil context must be an error, not a panic
 	_, _, err := l.Claim(nil, rec)
 	require.ErrorIs(t, err, activation.ErrInvalid)
+	assert.EqualError(t, err, "activation: memory ledger: claim: invalid input: nil context")
 	//lint:ignore SA1012 a nil context must be an error, not a panic
 	_, _, err = l.Lookup(nil, rec.Fingerprint)
 	require.ErrorIs(t, err, activation.ErrInvalid)
+	assert.EqualError(t, err, "activation: memory ledger: lookup: invalid input: nil context")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err = l.Claim(ctx, rec)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.EqualError(t, err, "activation: memory ledger: claim: context canceled")
 	require.Equal(t, 0, l.Len())
 }
 
@@ -120,8 +127,7 @@ func fillEvery(t *testing.T, v reflect.Value, n *int, path string) {
 
 // TestMemoryLedgerKeepsEveryField checks that a Record comes back from Claim,
 // Lookup and Records exactly as it was given, with every field of Record and
-// Outcome set: MemoryLedger stores a compact copy, and a field added to
-// Outcome but not to that copy fails here.
+// Outcome set: a field of Record or Outcome a store drops fails here.
 func TestMemoryLedgerKeepsEveryField(t *testing.T) {
 	var rec activation.Record
 	n := 0
@@ -190,11 +196,11 @@ func TestMemoryLedgerTimes(t *testing.T) {
 	}
 }
 
-// TestMemoryLedgerManyBlocks claims records across several storage blocks,
-// from concurrent goroutines, and checks every record, Len and that Records
-// is in claim order.
+// TestMemoryLedgerManyBlocks claims thousands of records from concurrent
+// goroutines, and checks every record, Len and that Records is in claim
+// order.
 func TestMemoryLedgerManyBlocks(t *testing.T) {
-	const workers, each = 4, 700 // 2,800 records: six blocks
+	const workers, each = 4, 700 // 2,800 records
 	l := new(activation.MemoryLedger)
 	ctx := context.Background()
 	rec := func(n int) activation.Record {
@@ -262,10 +268,10 @@ func BenchmarkMemoryLedgerClaim(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/claim")
 }
 
-// TestMemoryLedgerCollidingFingerprints claims fingerprints made by hand so
-// that they all hash alike in the ledger's index (their four 64-bit words
-// XOR to the same value): each must still be found as itself, and a second
-// claim of any of them must find the first, across index growth.
+// TestMemoryLedgerCollidingFingerprints claims fingerprints made by hand that
+// differ in few bits (their four 64-bit words XOR to the same value): each
+// must still be found as itself, and a second claim of any of them must find
+// the first.
 func TestMemoryLedgerCollidingFingerprints(t *testing.T) {
 	const n = 300 // several index growths
 	fp := func(i int) token.Fingerprint {

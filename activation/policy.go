@@ -1,6 +1,7 @@
 package activation
 
 import (
+	"github.com/coterm/coterm/internal/enum"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -75,8 +76,9 @@ type Policy struct {
 const MaxPolicyDays = 3650
 
 // PartnerCenter returns the default policy: the current Partner Center rules
-// for cloud benefit keys (seeds/partner-center-cloud-services.md, lifecycle
-// from seeds/office365-open-renewal-faq-de.txt question 4):
+// for cloud benefit keys ("Cloud services"; the lifecycle from "Office 365:
+// Verlängerung in Open, wie?", question 4; see the package documentation,
+// "Rules and their sources"):
 //
 //	TermMonths 12 (R3), GraceDays 30, DisabledDays 90 (R8),
 //	EarlyRenewal false, RenewWindowDays 30, EarlyRenewAnchor RedemptionDay,
@@ -104,7 +106,7 @@ func PartnerCenter() Policy {
 }
 
 // Open2014 returns the 2014 Office 365 Open renewal rules
-// (seeds/office365-open-renewal-faq-de.txt, questions 1, 2 and 4): as
+// ("Office 365: Verlängerung in Open, wie?", questions 1, 2 and 4): as
 // [PartnerCenter], except that Renew is offered 30 days before the end date
 // with the redemption day as the new anchor (days before the end are lost),
 // and inside the 30-day grace the old end date stays the anchor (R9):
@@ -122,8 +124,8 @@ func Open2014() Policy {
 
 // DirectPurchase returns [PartnerCenter] with the expiry periods Microsoft
 // documents for subscriptions bought directly or through a partner: 30 days
-// Expired, 90 days Disabled (issue 4; Microsoft Learn, "What happens to my
-// data and access when my Microsoft 365 for business subscription ends?").
+// Expired, 90 days Disabled (Microsoft Learn, "What happens to my data and
+// access when my Microsoft 365 for business subscription ends?").
 func DirectPurchase() Policy {
 	p := PartnerCenter()
 	p.Name = "direct-purchase"
@@ -133,7 +135,7 @@ func DirectPurchase() Policy {
 
 // EnterpriseMultiYear returns [PartnerCenter] with the expiry periods of an
 // enterprise agreement with a multi-year term: 90 days Expired, 90 days
-// Disabled (issue 4; same Microsoft Learn page as [DirectPurchase]).
+// Disabled (the same Microsoft Learn page as [DirectPurchase]).
 func EnterpriseMultiYear() Policy {
 	p := PartnerCenter()
 	p.Name = "enterprise-multi-year"
@@ -142,8 +144,8 @@ func EnterpriseMultiYear() Policy {
 }
 
 // VolumeLicensing returns [PartnerCenter] with the expiry periods of volume
-// licensing: 90 days Expired, 60 days Disabled (issue 4; same Microsoft Learn
-// page as [DirectPurchase]).
+// licensing: 90 days Expired, 60 days Disabled (the same Microsoft Learn page
+// as [DirectPurchase]).
 func VolumeLicensing() Policy {
 	p := PartnerCenter()
 	p.Name = "volume-licensing"
@@ -186,3 +188,46 @@ func (p Policy) Validate() error {
 }
 
 func validDays(n int) bool { return n >= 0 && n <= MaxPolicyDays }
+
+// policyPresets lists the preset policies in the order [PolicyNames] gives
+// their names. Each preset's Policy.Name is its name.
+func policyPresets() [5]Policy {
+	return [...]Policy{PartnerCenter(), Open2014(), DirectPurchase(), EnterpriseMultiYear(), VolumeLicensing()}
+}
+
+// PolicyNames returns the names of the preset policies, in this order:
+// "partner-center" ([PartnerCenter], the default), "open-2014" ([Open2014]),
+// "direct-purchase" ([DirectPurchase]), "enterprise-multi-year"
+// ([EnterpriseMultiYear]) and "volume-licensing" ([VolumeLicensing]). Each is
+// the preset's Policy.Name and is accepted by [PolicyByName]. The slice is
+// new on every call; the caller may change it.
+func PolicyNames() []string {
+	presets := policyPresets()
+	names := make([]string, len(presets))
+	for i, p := range presets {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// policyText is the text form of the presets' names: value i is
+// policyPresets()[i-1].
+var policyText = enum.New[int]("Policy", "policy", invalidMsg,
+	[]string{"", "partner-center", "open-2014", "direct-purchase", "enterprise-multi-year", "volume-licensing"},
+	enum.Alias[int]{Name: "open2014", Value: 2})
+
+// PolicyByName returns the preset policy with the given name, for command
+// lines and configuration files, by the package's rule for names (see the
+// package documentation, "Names"): one of [PolicyNames], or the alias
+// "open2014" for "open-2014", in any ASCII case. For every preset p,
+// PolicyByName(p.Name) returns p.
+//
+// An unknown name is an error wrapping [ErrInvalid] that lists the valid
+// names and does not repeat the name given.
+func PolicyByName(name string) (Policy, error) {
+	i, err := policyText.Parse(name)
+	if err != nil {
+		return Policy{}, err
+	}
+	return policyPresets()[i-1], nil
+}

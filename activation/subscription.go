@@ -1,6 +1,7 @@
 package activation
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
@@ -83,8 +84,14 @@ func (s Subscription) toJSON() subscriptionJSON {
 }
 
 // UnmarshalJSON implements json.Unmarshaler: End must be "YYYY-MM-DD" or ""
-// (a zero End). The result is not validated; call [Subscription.Validate].
+// (a zero End). JSON null leaves s unchanged, as encoding/json does for
+// every type. The result is not validated; call [Subscription.Validate]. A
+// malformed end date is an error wrapping [ErrInvalid] that does not repeat
+// the text given.
 func (s *Subscription) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
 	var v subscriptionJSON
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
@@ -93,7 +100,7 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 	if v.End != "" {
 		var err error
 		if end, err = time.Parse(time.DateOnly, v.End); err != nil {
-			return invalid("subscription: end date %q is not YYYY-MM-DD", clip(v.End))
+			return invalid("subscription: end date (%s): want a date YYYY-MM-DD", text.Plural(int64(len(v.End)), "byte"))
 		}
 	}
 	*s = Subscription{Tenant: v.Tenant, Product: v.Product, Seats: v.Seats, End: end}

@@ -1,70 +1,19 @@
 package proration
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
+import "github.com/coterm/coterm/internal/enum"
+
+// The text forms of the enumerations [Rounding], [Convention] and
+// [SwitchRule]. They follow the module's one rule for names: String gives the
+// canonical name ("half-even") or "Rounding(7)" for a value that is not
+// defined; parsing accepts the whole string as a canonical name in any ASCII
+// case, nothing trimmed and no Unicode case folding; a refusal wraps
+// [ErrInput], lists the names and does not repeat its input; MarshalText
+// refuses a value that is not defined.
+var (
+	roundingText   = enum.New[Rounding]("Rounding", "rounding", inputMsg, []string{"half-even", "half-up", "down", "up"})
+	conventionText = enum.New[Convention]("Convention", "convention", inputMsg, []string{"calendar-months", "exact-seat-days"})
+	switchRuleText = enum.New[SwitchRule]("SwitchRule", "switch rule", inputMsg, []string{SwitchFirstMonth: "first-month", SwitchPenalty: "penalty"})
 )
 
-// enumText is the text form shared by the enumerations [Rounding],
-// [Convention] and [SwitchRule]: typ names the type in String's fallback
-// ("Rounding(7)", like time.Month), what names it in error messages, and
-// names[v] is the name of value v. An empty name marks a value that is not
-// defined, such as SwitchRule's zero value.
-type enumText struct {
-	typ, what string
-	names     []string
-}
-
-// valid reports whether v is a defined value.
-func (e *enumText) valid(v int) bool { return v >= 0 && v < len(e.names) && e.names[v] != "" }
-
-// string returns the name of v, or typ(v) for a value that is not defined.
-func (e *enumText) string(v int) string {
-	if e.valid(v) {
-		return e.names[v]
-	}
-	return e.typ + "(" + strconv.Itoa(v) + ")"
-}
-
-// parse returns the value named s, exactly (case-sensitive, no white space),
-// or 0 and an error wrapping [ErrInput] that lists the names.
-func (e *enumText) parse(s string) (int, error) {
-	for v, n := range e.names {
-		if n != "" && s == n {
-			return v, nil
-		}
-	}
-	return 0, fmt.Errorf("%w: unknown %s %q (want %s)", ErrInput, e.what, s, e.list())
-}
-
-// list returns the names as "a, b or c".
-func (e *enumText) list() string {
-	var defined []string
-	for _, n := range e.names {
-		if n != "" {
-			defined = append(defined, n)
-		}
-	}
-	last := len(defined) - 1
-	return strings.Join(defined[:last], ", ") + " or " + defined[last]
-}
-
-// marshal returns the name of v, or an error wrapping [ErrInput] for a value
-// that is not defined.
-func (e *enumText) marshal(v int) ([]byte, error) {
-	if !e.valid(v) {
-		return nil, inputErr("%s %s not defined", e.what, e.string(v))
-	}
-	return []byte(e.names[v]), nil
-}
-
-// unmarshal sets *p to the value named b, as parse; on error *p is unchanged.
-func (e *enumText) unmarshal(p *int, b []byte) error {
-	v, err := e.parse(string(b))
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
-}
+// inputMsg returns an error wrapping [ErrInput] with the message msg.
+func inputMsg(msg string) error { return inputErr("%s", msg) }

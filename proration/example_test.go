@@ -104,7 +104,7 @@ func ExampleParseRounding() {
 	fmt.Println(err)
 	// Output:
 	// half-up <nil>
-	// proration: invalid input: unknown rounding "nearest" (want half-even, half-up, down or up)
+	// proration: invalid input: unknown rounding (7 bytes): want half-even, half-up, down or up
 }
 
 func ExampleSwitchCost() {

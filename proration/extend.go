@@ -21,28 +21,26 @@ const (
 	ExactSeatDays
 )
 
-var conventionText = enumText{"Convention", "convention", []string{"calendar-months", "exact-seat-days"}}
-
 // String returns "calendar-months" or "exact-seat-days", or "Convention(N)".
-func (c Convention) String() string { return conventionText.string(int(c)) }
+func (c Convention) String() string { return conventionText.String(c) }
 
 // Valid reports whether c is one of the defined conventions.
-func (c Convention) Valid() bool { return conventionText.valid(int(c)) }
+func (c Convention) Valid() bool { return conventionText.Valid(c) }
 
 // ParseConvention parses the names [Convention.String] returns:
-// "calendar-months" or "exact-seat-days", exactly. Any other text is an error
-// wrapping [ErrInput].
+// "calendar-months" or "exact-seat-days", in any ASCII case, nothing trimmed.
+// Any other text is an error wrapping [ErrInput] that lists the names and
+// does not repeat the text.
 func ParseConvention(s string) (Convention, error) {
-	v, err := conventionText.parse(s)
-	return Convention(v), err
+	return conventionText.Parse(s)
 }
 
 // MarshalText implements [encoding.TextMarshaler]. It returns an error
 // wrapping [ErrInput] for an invalid c.
-func (c Convention) MarshalText() ([]byte, error) { return conventionText.marshal(int(c)) }
+func (c Convention) MarshalText() ([]byte, error) { return conventionText.MarshalText(c) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] by [ParseConvention].
-func (c *Convention) UnmarshalText(b []byte) error { return conventionText.unmarshal((*int)(c), b) }
+func (c *Convention) UnmarshalText(b []byte) error { return conventionText.UnmarshalText(c, b) }
 
 // The rules of [Extend] as constants.
 const (

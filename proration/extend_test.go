@@ -3,6 +3,7 @@ package proration
 import (
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -186,7 +187,9 @@ func TestConventionText(t *testing.T) {
 	_, err = ParseConvention("calendar")
 	assert.ErrorIs(t, err, ErrInput)
 	var c Convention
-	assert.Error(t, c.UnmarshalText([]byte("Calendar-Months")))
+	assert.Error(t, c.UnmarshalText([]byte("Calendar_Months")))
+	require.NoError(t, c.UnmarshalText([]byte("Exact-Seat-Days")), "any ASCII case")
+	assert.Equal(t, ExactSeatDays, c)
 }
 
 func FuzzParseConvention(f *testing.F) {
@@ -201,7 +204,7 @@ func FuzzParseConvention(f *testing.F) {
 			}
 			return
 		}
-		if !c.Valid() || c.String() != s {
+		if !c.Valid() || !strings.EqualFold(c.String(), s) || !isASCII(s) {
 			t.Fatalf("ParseConvention(%q) = %v, which prints as %q", s, c, c.String())
 		}
 		if back, err := ParseConvention(c.String()); err != nil || back != c {

@@ -62,28 +62,27 @@ const (
 	SwitchPenalty
 )
 
-var switchRuleText = enumText{"SwitchRule", "switch rule", []string{SwitchFirstMonth: "first-month", SwitchPenalty: "penalty"}}
-
 // String returns "first-month" or "penalty", or "SwitchRule(N)" for any other
 // value, including the zero value.
-func (r SwitchRule) String() string { return switchRuleText.string(int(r)) }
+func (r SwitchRule) String() string { return switchRuleText.String(r) }
 
 // Valid reports whether r is [SwitchFirstMonth] or [SwitchPenalty].
-func (r SwitchRule) Valid() bool { return switchRuleText.valid(int(r)) }
+func (r SwitchRule) Valid() bool { return switchRuleText.Valid(r) }
 
 // ParseSwitchRule parses the names [SwitchRule.String] returns for valid
-// rules, exactly. Any other text is an error wrapping [ErrInput].
+// rules, "first-month" or "penalty", in any ASCII case, nothing trimmed. Any
+// other text is an error wrapping [ErrInput] that lists the names and does
+// not repeat the text.
 func ParseSwitchRule(s string) (SwitchRule, error) {
-	v, err := switchRuleText.parse(s)
-	return SwitchRule(v), err
+	return switchRuleText.Parse(s)
 }
 
 // MarshalText implements [encoding.TextMarshaler]. It returns an error
 // wrapping [ErrInput] for an invalid r.
-func (r SwitchRule) MarshalText() ([]byte, error) { return switchRuleText.marshal(int(r)) }
+func (r SwitchRule) MarshalText() ([]byte, error) { return switchRuleText.MarshalText(r) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] by [ParseSwitchRule].
-func (r *SwitchRule) UnmarshalText(b []byte) error { return switchRuleText.unmarshal((*int)(r), b) }
+func (r *SwitchRule) UnmarshalText(b []byte) error { return switchRuleText.UnmarshalText(r, b) }
 
 // SwitchInput is the input of [SwitchCost]. Every rule is a field whose zero
 // value selects the documented default.

@@ -181,7 +181,9 @@ func TestSwitchRuleText(t *testing.T) {
 	_, err := SwitchRule(0).MarshalText()
 	assert.ErrorIs(t, err, ErrInput)
 	var r SwitchRule
-	assert.ErrorIs(t, r.UnmarshalText([]byte("Penalty")), ErrInput)
+	assert.ErrorIs(t, r.UnmarshalText([]byte("Penalty ")), ErrInput)
+	require.NoError(t, r.UnmarshalText([]byte("Penalty")), "any ASCII case")
+	assert.Equal(t, SwitchPenalty, r)
 }
 
 func FuzzParseSwitchRule(f *testing.F) {
@@ -193,7 +195,7 @@ func FuzzParseSwitchRule(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !r.Valid() || r.String() != s {
+		if !r.Valid() || !strings.EqualFold(r.String(), s) || !isASCII(s) {
 			t.Fatalf("ParseSwitchRule(%q) = %v", s, r)
 		}
 		if back, err := ParseSwitchRule(r.String()); err != nil || back != r {

@@ -14,26 +14,25 @@ const (
 	Up                       // away from zero; for non-negative values, ceiling
 )
 
-var roundingText = enumText{"Rounding", "rounding", []string{"half-even", "half-up", "down", "up"}}
-
 // String returns "half-even", "half-up", "down" or "up", or "Rounding(N)"
 // for a value outside the enumeration.
-func (r Rounding) String() string { return roundingText.string(int(r)) }
+func (r Rounding) String() string { return roundingText.String(r) }
 
 // Valid reports whether r is one of the defined roundings.
-func (r Rounding) Valid() bool { return roundingText.valid(int(r)) }
+func (r Rounding) Valid() bool { return roundingText.Valid(r) }
 
 // ParseRounding parses the names [Rounding.String] returns: "half-even",
-// "half-up", "down" or "up", exactly (case-sensitive, no white space).
-// Any other text is an error wrapping [ErrInput].
+// "half-up", "down" or "up", in any ASCII case, nothing trimmed (the module's
+// rule for names, see the package documentation). Any other text is an
+// error wrapping [ErrInput] that lists the names and does not repeat the
+// text.
 func ParseRounding(s string) (Rounding, error) {
-	v, err := roundingText.parse(s)
-	return Rounding(v), err
+	return roundingText.Parse(s)
 }
 
 // MarshalText implements [encoding.TextMarshaler]. It returns an error
 // wrapping [ErrInput] for an invalid r.
-func (r Rounding) MarshalText() ([]byte, error) { return roundingText.marshal(int(r)) }
+func (r Rounding) MarshalText() ([]byte, error) { return roundingText.MarshalText(r) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] by [ParseRounding].
-func (r *Rounding) UnmarshalText(b []byte) error { return roundingText.unmarshal((*int)(r), b) }
+func (r *Rounding) UnmarshalText(b []byte) error { return roundingText.UnmarshalText(r, b) }

@@ -2,6 +2,7 @@ package proration
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -29,7 +30,13 @@ func TestRoundingText(t *testing.T) {
 	assert.Equal(t, "Rounding(-1)", Rounding(-1).String())
 	_, err := Rounding(4).MarshalText()
 	assert.ErrorIs(t, err, ErrInput)
-	for _, bad := range []string{"", "Half-Even", "halfeven", "half-even ", "nearest", "Rounding(0)"} {
+	// The module's one rule for names: any ASCII case, nothing else.
+	for in, want := range map[string]Rounding{"Half-Even": HalfEven, "UP": Up, "Down": Down} {
+		got, err := ParseRounding(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "halfeven", "half-even ", "nearest", "Rounding(0)", "half_even", "\u017fup"} {
 		_, err := ParseRounding(bad)
 		assert.ErrorIs(t, err, ErrInput, "%q", bad)
 	}
@@ -50,7 +57,7 @@ func FuzzParseRounding(f *testing.F) {
 			}
 			return
 		}
-		if !r.Valid() || r.String() != s {
+		if !r.Valid() || !strings.EqualFold(r.String(), s) || !isASCII(s) {
 			t.Fatalf("ParseRounding(%q) = %v, which prints as %q", s, r, r.String())
 		}
 		back, err := ParseRounding(r.String())

@@ -9,8 +9,8 @@
 // Apply returned, and re-applying it gives the same Outcome. Every function
 // is pure (the day is a parameter, nothing reads the clock), holds no
 // package state and never panics; arithmetic is on integers, and dates are
-// calendar dates as in package activation. Rule ids (R1 … R13) refer to the
-// table in the project's DESIGN.md.
+// calendar dates as in package activation. Rule ids (R1 … R13) are those of
+// package activation's documentation, "Rules and their sources".
 //
 // # Seat-days: what a plan decides
 //
@@ -86,8 +86,6 @@
 // one whose every prefix ends latest for its keys and seats, and of those
 // the first in the order of the keys in the pool, then of the operations
 // (add licenses, extend end date, activate) — step by step from the first.
-// 8 distinct keys take about 10 ms on 2 busy cores (BenchmarkPlan8: some
-// 32,000 calls of Apply), 9 about three times as long.
 //
 // Above that, the structured search uses the seat-day structure. Keys are
 // sorted by seats; every distinct sum of added seats is enumerated in
@@ -109,11 +107,6 @@
 // 3 + 2 days per key against the exhaustive search for up to 9 keys
 // (measured over 300 random pools each: at most 8, 9 and 10 days for 7, 8
 // and 9 keys).
-//
-// Cost on 2 cores (BenchmarkPlan16, BenchmarkPlan20; varied seats, so most
-// subsets have distinct sums): ReachEnd and ReachSeats well under 1 ms for 16
-// and 20 keys; the full trade-off, which redeems one plan per end date,
-// about 7 ms for 16 keys and 10 ms for 20.
 //
 // # The worked example
 //
@@ -158,9 +151,8 @@
 // # Use rights (R13)
 //
 // Program use rights end with the program (enrolment) year, even when the
-// subscription runs longer (iur-office365-activation; the benefit's
-// expiration date can differ from the subscription end date,
-// partner-center-cloud-services). [CheckUseRights] compares a subscription's
+// subscription runs longer ("Office 365 IUR"; the benefit's expiration date
+// can differ from the subscription end date, "Cloud services"). [CheckUseRights] compares a subscription's
 // end with the program year's end — both first days without — and reports
 // the days it runs beyond its use rights or the days it lapses before them,
 // with those the grace covers; [UseRights.Finding] is what a compliance
@@ -168,7 +160,10 @@
 //
 // # Errors
 //
-// Invalid input wraps activation.ErrInvalid. A day — the day of a plan or a
+// Messages start with "plan:", once; an error of package activation or
+// token that plan passes on keeps its sentinels and types for errors.Is and
+// errors.As, with its own package prefix replaced by plan's context ("plan:
+// invalid input: key 2: …"). Invalid input wraps activation.ErrInvalid. A day — the day of a plan or a
 // question, a goal's end date, a program end — is taken as its calendar date
 // in its own location and must lie in the years proration supports (the
 // error then also wraps proration.ErrDateRange) and differ from the zero
@@ -179,4 +174,21 @@
 // subscription's state refuses is an *activation.NotAllowedError; more than
 // MaxKeys keys is [ErrTooManyKeys]; an unreachable goal is an
 // [*InfeasibleError] ([ErrInfeasible]). No message contains a key in clear.
+//
+// # Names
+//
+// [GoalKind] and [Finding] follow package activation's rule for names:
+// canonical lower-case names ("most-seats", "runs-beyond") written by String
+// and MarshalText, parsed by [ParseGoalKind] and [ParseFinding] in any ASCII
+// case and nothing else, never echoing a refused text.
+//
+// # Performance
+//
+// Up to [ExhaustiveKeys] keys the exhaustive search costs about 10 ms for 8
+// distinct keys on 2 busy cores (BenchmarkPlan8: some 32,000 calls of
+// Apply), 9 about three times as long. The structured search
+// (BenchmarkPlan16, BenchmarkPlan20; varied seats, so most subsets have
+// distinct sums) answers ReachEnd and ReachSeats well under 1 ms for 16 and
+// 20 keys; the full trade-off, which redeems one plan per end date, takes
+// about 7 ms for 16 keys and 10 ms for 20.
 package plan

@@ -8,9 +8,32 @@ import (
 	"github.com/coterm/coterm/activation/internal/text"
 )
 
-// invalid returns an error wrapping activation.ErrInvalid.
+// invalid returns an error wrapping activation.ErrInvalid whose message is
+// "plan: invalid input: " and the formatted text.
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("plan: %w: %s", activation.ErrInvalid, fmt.Sprintf(format, args...))
+	return invalidMsg(fmt.Sprintf(format, args...))
+}
+
+// invalidMsg is invalid with a message that is not a format.
+func invalidMsg(msg string) error {
+	return &text.Error{Msg: "plan: invalid input: " + msg, Kind: activation.ErrInvalid}
+}
+
+// seatLimit returns an error wrapping activation.ErrSeatLimit whose message
+// is "plan: seat limit exceeded: " and the formatted text.
+func seatLimit(format string, args ...any) error {
+	return &text.Error{Msg: "plan: seat limit exceeded: " + fmt.Sprintf(format, args...), Kind: activation.ErrSeatLimit}
+}
+
+// wrap returns err with the context what ("key 1"), or none if what is "":
+// "plan: key 1: " and err's message without its package prefix, so that the
+// message names one package. It wraps err.
+func wrap(what string, err error) error {
+	msg := "plan"
+	if what != "" {
+		msg += ": " + what
+	}
+	return &text.Error{Msg: msg, Err: err}
 }
 
 // dateString returns d as YYYY-MM-DD, or "(none)" for the zero time.

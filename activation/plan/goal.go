@@ -1,11 +1,11 @@
 package plan
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/internal/daymath"
+	"github.com/coterm/coterm/internal/enum"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -25,18 +25,28 @@ const (
 	TradeOff
 )
 
+var goalKindText = enum.New[GoalKind]("GoalKind", "goal", invalidMsg,
+	[]string{"", "most-seats", "latest-end", "trade-off"})
+
 // String returns "most-seats", "latest-end" or "trade-off", or "GoalKind(N)".
-func (k GoalKind) String() string {
-	switch k {
-	case MostSeats:
-		return "most-seats"
-	case LatestEnd:
-		return "latest-end"
-	case TradeOff:
-		return "trade-off"
-	}
-	return fmt.Sprintf("GoalKind(%d)", int(k))
-}
+func (k GoalKind) String() string { return goalKindText.String(k) }
+
+// Valid reports whether k is one of the goals.
+func (k GoalKind) Valid() bool { return goalKindText.Valid(k) }
+
+// ParseGoalKind parses the names [GoalKind.String] returns, in any ASCII
+// case, nothing trimmed (the module's rule for names, see the package
+// documentation of activation). Any other text is an error wrapping
+// activation.ErrInvalid that lists the names and does not repeat the text.
+func ParseGoalKind(s string) (GoalKind, error) { return goalKindText.Parse(s) }
+
+// MarshalText implements [encoding.TextMarshaler]. A kind that is not valid
+// is an error wrapping activation.ErrInvalid.
+func (k GoalKind) MarshalText() ([]byte, error) { return goalKindText.MarshalText(k) }
+
+// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseGoalKind];
+// on error k is unchanged.
+func (k *GoalKind) UnmarshalText(b []byte) error { return goalKindText.UnmarshalText(k, b) }
 
 // Goal is what a plan should achieve. Build one with [ReachEnd], [ReachSeats]
 // or [AllTradeOffs]; the zero Goal is invalid.

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/coterm/coterm/activation"
@@ -27,10 +26,10 @@ type question struct {
 // ask validates the common inputs of the inverse questions.
 func ask(p activation.Policy, s activation.Subscription, at time.Time) (question, error) {
 	if err := p.Validate(); err != nil {
-		return question{}, fmt.Errorf("plan: %w", err)
+		return question{}, wrap("", err)
 	}
 	if err := s.Validate(); err != nil {
-		return question{}, fmt.Errorf("plan: %w", err)
+		return question{}, wrap("", err)
 	}
 	if s.IsNone() {
 		return question{}, invalid("the subscription has no term; only Activate applies (R7)")
@@ -41,7 +40,7 @@ func ask(p activation.Policy, s activation.Subscription, at time.Time) (question
 	}
 	k, err := token.ParseKey(hypotheticalKey)
 	if err != nil { // cannot happen, hypotheticalKey is a valid key; reported, not ignored
-		return question{}, fmt.Errorf("plan: hypothetical key: %w", err)
+		return question{}, wrap("hypothetical key", err)
 	}
 	return question{p: p, s: s, at: at, key: k}, nil
 }
@@ -178,11 +177,11 @@ func (q question) headroom() (Headroom, error) {
 		// The largest key would end after 9999-12-31: MaxEnd stays zero.
 		h.AddLimit, err = daymath.AddMonthsChecked(q.at, q.p.TermMonths)
 		if err != nil {
-			return Headroom{}, fmt.Errorf("plan: headroom: %w", err)
+			return Headroom{}, wrap("headroom", err)
 		}
 		return h, nil
 	case err != nil:
-		return Headroom{}, fmt.Errorf("plan: headroom: %w", err)
+		return Headroom{}, wrap("headroom", err)
 	}
 	h.MaxEnd = o.After.End
 	h.AddLimit = daymath.AddDays(o.At, o.TermDays)
@@ -231,7 +230,7 @@ func AddKeyFor(p activation.Policy, s activation.Subscription, at, target time.T
 	ans := AddAnswer{Target: target}
 	most := activation.MaxSeats - s.Seats
 	if most < 1 {
-		return AddAnswer{}, fmt.Errorf("plan: %w: %d seats leave no room for a key", activation.ErrSeatLimit, s.Seats)
+		return AddAnswer{}, seatLimit("%d seats leave no room for a key", s.Seats)
 	}
 	endOf := func(c int) (activation.Outcome, error) {
 		return p.Apply(s, q.hypothetical(c), activation.AddSeats, q.at)
@@ -242,7 +241,7 @@ func AddKeyFor(p activation.Policy, s activation.Subscription, at, target time.T
 	}
 	one, err := endOf(1)
 	if err != nil {
-		return AddAnswer{}, fmt.Errorf("plan: add licenses: %w", err)
+		return AddAnswer{}, wrap("add licenses", err)
 	}
 	ans.Limit = daymath.AddDays(one.At, one.TermDays)
 	lo1, hiM := reaches(1), reaches(most)
@@ -326,7 +325,7 @@ func Renewal(p activation.Policy, s activation.Subscription, at time.Time) (Rene
 	}
 	tl, err := p.Timeline(s)
 	if err != nil {
-		return RenewalAnswer{}, fmt.Errorf("plan: %w", err)
+		return RenewalAnswer{}, wrap("", err)
 	}
 	t := q.hypothetical(s.Seats)
 	var ans RenewalAnswer
@@ -336,7 +335,7 @@ func Renewal(p activation.Policy, s activation.Subscription, at time.Time) (Rene
 			if errors.Is(err, activation.ErrNotAllowed) {
 				continue
 			}
-			return RenewalAnswer{}, fmt.Errorf("plan: renewal: %w", err)
+			return RenewalAnswer{}, wrap("renewal", err)
 		}
 		if ans.Opens.IsZero() {
 			ans.Opens = d

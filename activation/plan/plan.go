@@ -164,10 +164,10 @@ type planner struct {
 // prepare validates the inputs of Plan.
 func prepare(p activation.Policy, s activation.Subscription, keys []token.Token, at time.Time) (*planner, error) {
 	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+		return nil, wrap("", err)
 	}
 	if err := s.Validate(); err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+		return nil, wrap("", err)
 	}
 	at, err := checkedDate("day", at)
 	if err != nil {
@@ -186,7 +186,7 @@ func prepare(p activation.Policy, s activation.Subscription, keys []token.Token,
 	classes := make(map[class]int, len(keys))
 	for i, t := range keys {
 		if err := t.Validate(); err != nil {
-			return nil, fmt.Errorf("plan: key %d: %w: %w", i+1, activation.ErrInvalid, err)
+			return nil, &text.Error{Msg: fmt.Sprintf("plan: invalid input: key %d", i+1), Kind: activation.ErrInvalid, Err: err}
 		}
 		if j, dup := seen[t.Key]; dup {
 			return nil, invalid("keys %d and %d are the same key, which is redeemed once (R2)", j+1, i+1)
@@ -197,7 +197,7 @@ func prepare(p activation.Policy, s activation.Subscription, keys []token.Token,
 		}
 		if t.Product != product {
 			if s.Product != "" {
-				return nil, fmt.Errorf("plan: key %d: %w", i+1, &activation.ProductMismatchError{Subscription: s.Product, Token: t.Product})
+				return nil, wrap(fmt.Sprintf("key %d", i+1), &activation.ProductMismatchError{Subscription: s.Product, Token: t.Product})
 			}
 			return nil, invalid("keys for two products, %q and %q", product, t.Product)
 		}
@@ -234,7 +234,7 @@ func prepare(p activation.Policy, s activation.Subscription, keys []token.Token,
 func checkedDate(what string, t time.Time) (time.Time, error) {
 	d, err := daymath.DateChecked(t)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("plan: %w: %s: %w", activation.ErrInvalid, what, err)
+		return time.Time{}, &text.Error{Msg: "plan: invalid input: " + what, Kind: activation.ErrInvalid, Err: err}
 	}
 	if d.IsZero() {
 		return time.Time{}, invalid("%s is the zero date 0001-01-01", what)

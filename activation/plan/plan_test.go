@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The worked example of issue 6: 100 seats ending in 3 months (2027-03-01),
+// The worked example of the package documentation: 100 seats ending in 3 months (2027-03-01),
 // keys of 25, 25, 50 and 100 seats redeemed on 2026-12-01, a program year
 // ending in 15 months (2028-03-01). Plans pinned under PartnerCenter (R4, R5,
 // R6 with calendar months and half-even rounding).

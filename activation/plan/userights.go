@@ -7,6 +7,7 @@ import (
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/internal/daymath"
+	"github.com/coterm/coterm/internal/enum"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -27,18 +28,27 @@ const (
 	Lapses
 )
 
+var findingText = enum.New[Finding]("Finding", "finding", invalidMsg,
+	[]string{"", "aligned", "runs-beyond", "lapses"})
+
 // String returns "aligned", "runs-beyond" or "lapses", or "Finding(N)".
-func (f Finding) String() string {
-	switch f {
-	case Aligned:
-		return "aligned"
-	case RunsBeyond:
-		return "runs-beyond"
-	case Lapses:
-		return "lapses"
-	}
-	return fmt.Sprintf("Finding(%d)", int(f))
-}
+func (f Finding) String() string { return findingText.String(f) }
+
+// Valid reports whether f is one of the findings.
+func (f Finding) Valid() bool { return findingText.Valid(f) }
+
+// ParseFinding parses the names [Finding.String] returns, in any ASCII case,
+// nothing trimmed. Any other text is an error wrapping activation.ErrInvalid
+// that lists the names and does not repeat the text.
+func ParseFinding(s string) (Finding, error) { return findingText.Parse(s) }
+
+// MarshalText implements [encoding.TextMarshaler]. A finding that is not
+// valid is an error wrapping activation.ErrInvalid.
+func (f Finding) MarshalText() ([]byte, error) { return findingText.MarshalText(f) }
+
+// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseFinding]; on
+// error f is unchanged.
+func (f *Finding) UnmarshalText(b []byte) error { return findingText.UnmarshalText(f, b) }
 
 // UseRights compares a subscription's end date with the end of its program
 // (enrolment) year, the end of its use rights (R13). Both dates are first
@@ -94,10 +104,10 @@ func (u UseRights) String() string {
 // a term.
 func CheckUseRights(p activation.Policy, s activation.Subscription, programEnd time.Time) (UseRights, error) {
 	if err := p.Validate(); err != nil {
-		return UseRights{}, fmt.Errorf("plan: %w", err)
+		return UseRights{}, wrap("", err)
 	}
 	if err := s.Validate(); err != nil {
-		return UseRights{}, fmt.Errorf("plan: %w", err)
+		return UseRights{}, wrap("", err)
 	}
 	if s.IsNone() {
 		return UseRights{}, invalid("the subscription has no term")

@@ -10,8 +10,9 @@
 // golden-file test pins it, see testdata/scenarios.golden; regenerate it with
 // go test ./examples/scenarios -update).
 //
-// The report shows, each line citing its rule id (R4…R9 of DESIGN.md) and the
-// library's own explanation (activation.Outcome.Explain):
+// The report shows, each line citing its rule id (R4…R9, the rules table of
+// package activation's documentation and of README.md) and the library's own
+// explanation (activation.Outcome.Explain):
 //
 //   - the four licensing scenarios of extend end date: 100 active seats and a
 //     25-seat key give +3 months, 100 + 100 give +12 months, 5 + 10 give +24
@@ -159,7 +160,7 @@ func scenarios(r *report) error {
 	}
 
 	r.printf("coterm scenarios — every number below is computed by the library and explained by it.\n")
-	r.printf("Rule ids refer to DESIGN.md. Keys are fake and printed masked. Policy %s unless noted.\n", pc.Name)
+	r.printf("Rule ids (R4…) are those of the rules table in README.md and go doc activation. Keys are fake and printed masked. Policy %s unless noted.\n", pc.Name)
 	r.printf("Subscription: tenant %s, product %s, %d seats, end date %s (the first day without service).\n",
 		sub.Tenant, sub.Product, sub.Seats, sub.End.Format(time.DateOnly))
 

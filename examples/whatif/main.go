@@ -554,8 +554,8 @@ func goalFlag(goal, target string, until time.Time) (plan.Goal, error) {
 		}
 		goal = "most-seats"
 	}
-	kind, ok := goalKinds[goal]
-	if !ok {
+	kind, err := plan.ParseGoalKind(goal)
+	if err != nil {
 		return plan.Goal{}, usagef("-goal: unknown goal, want most-seats, latest-end or trade-off")
 	}
 	if target != "" && kind != plan.LatestEnd {
@@ -579,14 +579,6 @@ func goalFlag(goal, target string, until time.Time) (plan.Goal, error) {
 	default:
 		return plan.AllTradeOffs(), nil
 	}
-}
-
-// goalKinds parses -goal. The plan package has no parser for goal kinds, so
-// the names are listed here, as GoalKind.String spells them.
-var goalKinds = map[string]plan.GoalKind{
-	"most-seats": plan.MostSeats,
-	"latest-end": plan.LatestEnd,
-	"trade-off":  plan.TradeOff,
 }
 
 // count parses a seat count min … token.MaxSeats.

@@ -68,7 +68,7 @@ func TestFlagErrors(t *testing.T) {
 		{"garbage -on", base("-on", "tomorrow"), "-on"},
 		{"bad -policy", base("-policy", "microsoft"), "-policy"},
 		{"bad -rounding", base("-rounding", "banker"), "-rounding"},
-		{"bad -rounding case", base("-rounding", "HALF-UP"), "-rounding"},
+		{"bad -rounding separator", base("-rounding", "half_up"), "-rounding"}, // any ASCII case is a name (the one rule for names); another separator is not
 		{"bad -convention", base("-convention", "months"), "-convention"},
 		{"bad -term", base("-term", "37"), "-term"},
 		{"zero -term", base("-term", "0"), "-term"},

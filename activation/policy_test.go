@@ -72,7 +72,7 @@ func TestPolicyByName(t *testing.T) {
 		assert.Lessf(t, len(msg), 300, "%s: the error quotes at most 40 bytes of the input", name)
 	}
 	_, err := activation.PolicyByName("nope")
-	assert.EqualError(t, err, `activation: invalid input: unknown policy "nope" (want partner-center, open-2014, direct-purchase, enterprise-multi-year, volume-licensing)`)
+	assert.EqualError(t, err, `activation: invalid input: unknown policy (4 bytes): want partner-center, open-2014, direct-purchase, enterprise-multi-year or volume-licensing (also open2014)`)
 }
 
 // FuzzPolicyByName checks the parser on arbitrary input: it never panics; an
@@ -144,4 +144,35 @@ func ExamplePolicyByName() {
 	// partner-center, open-2014, direct-purchase, enterprise-multi-year, volume-licensing
 	// open-2014 early renewal: true grace renews from: old-end
 	// true
+}
+
+// TestPolicyValidateLimits: every day count accepts 0 … MaxPolicyDays and
+// refuses one beyond either end, naming the field; a grace renewal anchored
+// on the old end date needs a grace under one term (R9).
+func TestPolicyValidateLimits(t *testing.T) {
+	fields := map[string]func(p *activation.Policy) *int{
+		"GraceDays":             func(p *activation.Policy) *int { return &p.GraceDays },
+		"DisabledDays":          func(p *activation.Policy) *int { return &p.DisabledDays },
+		"RenewWindowDays":       func(p *activation.Policy) *int { return &p.RenewWindowDays },
+		"ReplacementWindowDays": func(p *activation.Policy) *int { return &p.ReplacementWindowDays },
+	}
+	for name, field := range fields {
+		for _, n := range []int{0, activation.MaxPolicyDays} {
+			p := activation.PartnerCenter()
+			*field(&p) = n
+			require.NoError(t, p.Validate(), "%s %d", name, n)
+		}
+		for _, n := range []int{-1, activation.MaxPolicyDays + 1} {
+			p := activation.PartnerCenter()
+			*field(&p) = n
+			err := p.Validate()
+			require.ErrorIs(t, err, activation.ErrInvalid, "%s %d", name, n)
+			assert.Contains(t, err.Error(), fmt.Sprintf("policy: %s %d outside 0…%d", name, n, activation.MaxPolicyDays))
+		}
+	}
+	p := activation.Open2014()
+	p.GraceDays = 28 * p.TermMonths
+	assert.EqualError(t, p.Validate(), "activation: invalid input: policy: GraceDays 336 with GraceRenewAnchor old-end must be under one term (336 days)")
+	p.GraceDays--
+	assert.NoError(t, p.Validate())
 }

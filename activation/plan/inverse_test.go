@@ -45,3 +45,22 @@ func TestExtendKeyForHeadroomPastRange(t *testing.T) {
 	assert.True(t, h.MaxEnd.IsZero())
 	assert.Equal(t, day(9998, 6, 1), h.AddLimit)
 }
+
+// TestInverseLimits: the edges users meet: a key of exactly the cap (3 × the
+// active seats, +36 months, R6) is allowed and its Outcome given; a
+// subscription one seat below the seat limit still has room for a key.
+func TestInverseLimits(t *testing.T) {
+	p, at := activation.PartnerCenter(), day(2026, 12, 1)
+	s := sub(100, day(2027, 3, 1))
+	ans, err := ExtendKeyFor(p, s, at, day(2030, 3, 1)) // +36 months: exactly 300 seats
+	require.NoError(t, err)
+	assert.Equal(t, 300, ans.Seats)
+	assert.True(t, ans.Allowed, "C = 3A is allowed (R6)")
+	assert.Equal(t, day(2030, 3, 1), ans.Outcome.After.End)
+
+	_, err = AddKeyFor(p, sub(activation.MaxSeats-1, day(2027, 3, 1)), at, day(2027, 6, 1))
+	assert.NotErrorIs(t, err, activation.ErrSeatLimit, "one seat of room is room")
+	_, err = AddKeyFor(p, sub(activation.MaxSeats, day(2027, 3, 1)), at, day(2027, 6, 1))
+	assert.ErrorIs(t, err, activation.ErrSeatLimit)
+	assert.EqualError(t, err, "plan: seat limit exceeded: 1000000000 seats leave no room for a key")
+}
