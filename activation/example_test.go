@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation"
-	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
@@ -107,7 +106,7 @@ func ExamplePolicy_State() {
 	s := activation.Subscription{Tenant: "contoso", Product: "O365-E3", Seats: 10,
 		End: time.Date(2027, time.January, 31, 0, 0, 0, 0, time.UTC)}
 	for _, day := range []int{-1, 0, 29, 30, 119, 120} {
-		at := daymath.AddDays(s.End, day)
+		at := s.End.AddDate(0, 0, day) // days, on a date at 00:00 UTC
 		fmt.Println(at.Format(time.DateOnly), p.State(s, at))
 	}
 	fmt.Println(p.State(activation.Subscription{Tenant: "contoso"}, s.End))

@@ -174,6 +174,11 @@ func TestExtendErrors(t *testing.T) { // the checks proration.Extend makes befor
 			assert.Equal(t, proration.Extension{}, got)
 		})
 	}
+	// Into the last supported year, and no further.
+	e9998, _ := daymath.FromCivil(9998, 6, 30)
+	last, _, _, _, err := daymath.Extend(8, 8, 12, daymath.HalfEven, false, e9998, 365)
+	require.NoError(t, err)
+	assert.Equal(t, "9999-06-30", last.String())
 	for _, exact := range []bool{false, true} {
 		newEnd, num, den, w, err := daymath.Extend(8, 1, 12, daymath.HalfEven, exact, daymath.MaxDay, 365)
 		assert.ErrorIs(t, err, daymath.ErrDateRange)

@@ -361,6 +361,14 @@ func TestCivilRoundTrip(t *testing.T) { // the day numbers agree with package ti
 		assert.Equal(t, y, yearOfDay(z))
 	}
 	// The signed year outside the range agrees with package time too.
+	// The last day of each 400-year era (a Feb 29) and the day after it,
+	// where the era arithmetic turns over.
+	for _, y := range []int{-400, 0, 10000, 10400} {
+		for _, d := range []time.Time{time.Date(y, 2, 29, 0, 0, 0, 0, time.UTC), time.Date(y, 3, 1, 0, 0, 0, 0, time.UTC)} {
+			z := dayNum(d.Unix() / secondsPerDay)
+			assert.Equal(t, int64(y), yearOfDay(z), "yearOfDay(%s)", d.Format(time.DateOnly))
+		}
+	}
 	for _, z := range []dayNum{minDay - 1, minDay - 400*366, maxDay + 1, maxDay + 400*366, -1e13, 1e13} {
 		assert.Equal(t, int64(time.Unix(z*secondsPerDay, 0).UTC().Year()), yearOfDay(z), "yearOfDay(%d)", z)
 	}

@@ -126,6 +126,10 @@ func TestPropDivPosIsDiv(t *testing.T) { // the unsigned division of the formula
 			t.Fatalf("%d.DivPos(%d, %d) = %d, Div %d", r, num, den, got, want)
 		}
 	})
+	// At the edge of the 32-bit path.
+	for _, c := range [][3]int64{{1 << 32, 1 << 32, 1}, {0, 1 << 32, 0}, {1<<32 - 1, 1<<32 - 1, 1}, {1 << 32, 3, 1431655765}} {
+		assert.Equal(t, c[2], HalfEven.DivPos(c[0], c[1]), "DivPos(%d, %d)", c[0], c[1])
+	}
 }
 
 func TestPropGCD(t *testing.T) { // against Euclid's algorithm
