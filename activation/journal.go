@@ -2,6 +2,7 @@ package activation
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -92,6 +93,19 @@ type Journal interface {
 	// has no upper bound.
 	Heads(ctx context.Context, from, to time.Time) ([]Record, error)
 }
+
+// ErrGap is wrapped by the error of a [Journal.Append] whose record would
+// leave a gap in its subscription's history: Seq is more than 1 and no record
+// holds Seq − 1. Every Journal refuses such a record and stores nothing. A
+// [Book] never asks for one on a head it read; it may on a head it remembered
+// (see [Book]), and then reads the head and computes again.
+var ErrGap = errors.New("activation: journal: record would leave a gap in the history")
+
+// ErrBrokenStore is wrapped by the error a [Book] or a [Redeemer] returns when
+// its Journal or Ledger answered against its contract: a record for another
+// key or place than asked, or a history whose Seq is not 1, 2, 3, … . Nothing
+// was recorded by the call that reports it.
+var ErrBrokenStore = errors.New("activation: store broke its contract")
 
 // Taken says which unique key of a [Journal] an Append found taken.
 type Taken int
