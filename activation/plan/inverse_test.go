@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/token"
 )
 
 // TestExtendKeyForNearYear9999: probing a key whose end would pass
@@ -63,4 +64,25 @@ func TestInverseLimits(t *testing.T) {
 	_, err = AddKeyFor(p, sub(activation.MaxSeats, day(2027, 3, 1)), at, day(2027, 6, 1))
 	assert.ErrorIs(t, err, activation.ErrSeatLimit)
 	assert.EqualError(t, err, "plan: seat limit exceeded: 1000000000 seats leave no room for a key")
+}
+
+// TestAddKeyForFallingEnd: with more than a term remaining, adding moves the
+// end date earlier, the more seats the earlier (R4): the keys that still
+// reach a target are 1 … Max, Max reaches it and Max + 1 falls short.
+func TestAddKeyForFallingEnd(t *testing.T) {
+	p, at := activation.PartnerCenter(), day(2026, 12, 1)
+	s := sub(100, day(2028, 12, 1)) // two years left, a key's term is one
+	target := day(2028, 6, 1)
+	ans, err := AddKeyFor(p, s, at, target)
+	require.NoError(t, err)
+	require.True(t, ans.Reachable())
+	assert.Equal(t, 1, ans.Min)
+	require.Greater(t, ans.Max, 1)
+	reach := func(seats int) bool {
+		o, err := p.Apply(s, token.Token{Key: keyN(1), Product: product, Seats: seats}, activation.AddSeats, at)
+		require.NoError(t, err)
+		return !o.After.End.Before(target)
+	}
+	assert.True(t, reach(ans.Max), "Max reaches the target")
+	assert.False(t, reach(ans.Max+1), "Max + 1 falls short")
 }
