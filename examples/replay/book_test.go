@@ -86,6 +86,35 @@ func TestOutOfOrder(t *testing.T) {
 	assert.Contains(t, out, "contoso/M365: 100 seats until 2028-01-01")
 }
 
+// TestUnchangedImportIsLastRow: an import that changes nothing is still the
+// subscription's last row; a later row dated before it is rejected, though
+// the book recorded nothing on that day.
+func TestUnchangedImportIsLastRow(t *testing.T) {
+	in := "date,tenant,product,key,seats,operation,end\n" +
+		"2026-01-01,contoso,M365,,10,import,2027-01-01\n" +
+		"2026-06-01,contoso,M365,,10,import,2027-01-01\n" +
+		"2026-03-01,contoso,M365,FAKE0-KEY00-NOT00-REAL0-UI001,5,add,\n"
+	out, _, err := replayArgs(t, in, "-")
+	assert.Equal(t, 1, exitCode(err), out)
+	assert.Contains(t, out, "line 3: import unchanged 2026-06-01")
+	assert.Contains(t, out, "line 4: REJECTED: date: 2026-03-01 is before this subscription's last row (line 3, 2026-06-01)")
+	assert.Contains(t, out, "contoso/M365: 10 seats until 2027-01-01")
+}
+
+// TestFilePastedTwice: a file pasted twice after itself is harmless: every
+// row of the second copy, imports included, is a replay counted once,
+// though other rows of the subscription lie between the two copies.
+func TestFilePastedTwice(t *testing.T) {
+	rows := "2026-01-15,contoso,M365,,100,import,2027-01-15\n" +
+		"2026-03-01,contoso,M365,FAKE0-KEY00-NOT00-REAL0-PT001,25,add,\n"
+	out, _, err := replayArgs(t, "date,tenant,product,key,seats,operation,end\n"+rows+rows, "-")
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "line 4: replayed 2026-01-15 import: contoso/M365 125 seats until 2027-01-24")
+	assert.Contains(t, out, "line 5: replayed 2026-03-01 add-seats key XXXXX-XXXXX-XXXXX-XXXXX-PT001")
+	assert.Contains(t, out, "summary: 4 rows, 1 applied, 2 replayed, 1 imported")
+	assert.Contains(t, out, "contoso/M365: 125 seats until 2027-01-24")
+}
+
 // TestImportRows: an import starts tracking a subscription and corrects it;
 // a six-column file cannot import; an import row has no key.
 func TestImportRows(t *testing.T) {

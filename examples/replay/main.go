@@ -31,11 +31,14 @@
 // REJECTED with its line number and the reason, and skipped: a malformed
 // field, a key already redeemed, an operation the rules refuse (state,
 // extension cap, product), a row dated before the last row of its
-// subscription (the rows of a subscription must be in date order), a tenant
+// subscription (the rows of a subscription must be in date order; an import
+// that changed nothing counts as a row), a tenant
 // or product the book refuses (a control character, a product key in the
 // tenant column…). A rejection names the column and what was expected,
 // never the field. An identical duplicate row is a replay: it answers as the
-// first and is counted once. No output line holds a key in clear (keys are
+// first and is counted once, wherever it lies (an import row is identical
+// when its date, tenant, product, seats and end are), so a file pasted twice
+// is harmless. No output line holds a key in clear (keys are
 // printed masked, XXXXX-XXXXX-XXXXX-XXXXX-EEEE5) or a raw control character.
 //
 // With -tenant T -product P: that subscription's every move, oldest first,
@@ -342,6 +345,10 @@ func (rp *replayer) row(res *history.Result) {
 	o := &res.Outcome
 	row := &res.Row
 	switch {
+	case res.Replayed:
+		b = append(b, ": replayed "...)
+		b = appendDate(b, row.At)
+		b = append(b, " import"...)
 	case res.Unchanged:
 		b = append(b, ": import unchanged "...)
 		b = appendDate(b, row.At)
