@@ -75,6 +75,10 @@
 //	2  bad usage: an unknown flag, a missing or bad value (one line on standard error)
 //	3  the input cannot be read at all: a missing file, a bad header (then no summary)
 //
+// go run reports any status other than 0 as its own exit status 1 (and
+// prints "exit status N"): a script that acts on the status builds the
+// program first, go build -o replay ./examples/replay, and runs ./replay.
+//
 // The book lives in memory in a compact journal (each record in its binary
 // encoding): a million rows take about 2.5 s of CPU and 420 MB in quiet mode
 // (BenchmarkReplay; /usr/bin/time on a generated file).

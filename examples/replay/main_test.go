@@ -388,3 +388,11 @@ func replayString(t interface {
 	require.NoError(t, o.Flush())
 	return rp
 }
+
+// TestDocsBuildForStatus: go run turns every status into 1, so the docs tell
+// scripts to build the program to see the exit status of the table.
+func TestDocsBuildForStatus(t *testing.T) {
+	for _, name := range []string{"main.go", "../../README.md"} {
+		assert.Contains(t, mustRead(t, name), "go build -o replay ./examples/replay", name)
+	}
+}

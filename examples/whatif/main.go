@@ -101,6 +101,10 @@
 //	   naming the flag; the value is never echoed)
 //	3  the input cannot be read at all: a missing -book file, a bad header
 //
+// go run reports any status other than 0 as its own exit status 1 (and
+// prints "exit status N"): a script that acts on the status builds the
+// program first, go build -o whatif ./examples/whatif, and runs ./whatif.
+//
 // No output line holds a product key in clear or a raw control character.
 package main
 

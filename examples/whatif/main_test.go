@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -489,4 +490,14 @@ func TestPlanJSON(t *testing.T) {
 	assert.Equal(t, "runs-beyond", pl.UseRights.Finding)
 	assert.Contains(t, pl.Explanation, "Result: 175 seats until 2028-03-15")
 	assert.NotContains(t, stdout, "WHAT0")
+}
+
+// TestDocsBuildForStatus: go run turns every status into 1, so the docs tell
+// scripts to build the program to see the exit status of the table.
+func TestDocsBuildForStatus(t *testing.T) {
+	for _, name := range []string{"main.go", "../../README.md"} {
+		b, err := os.ReadFile(name)
+		require.NoError(t, err)
+		assert.Contains(t, string(b), "go build -o whatif ./examples/whatif", name)
+	}
 }
