@@ -71,7 +71,9 @@
 // Exit status (the same for whatif):
 //
 //	0  done: every row applied or replayed; a question answered
-//	1  a negative answer: some rows rejected; a goal no plan reaches
+//	1  a negative answer: some rows rejected; a goal no plan reaches; a
+//	   subscription not in the book (-tenant, -product; names compare
+//	   exactly, spaces and case included)
 //	2  bad usage: an unknown flag, a missing or bad value (one line on standard error)
 //	3  the input cannot be read at all: a missing file, a bad header (then no summary)
 //

@@ -96,7 +96,9 @@
 // Exit status (the same for replay):
 //
 //	0  done: a question answered (a refused option is an answer too)
-//	1  a negative answer: a goal no plan reaches; an end date no key reaches
+//	1  a negative answer: a goal no plan reaches; an end date no key reaches;
+//	   a subscription not in the book (-tenant, -product; names compare
+//	   exactly, spaces and case included)
 //	2  bad usage: an unknown flag, a missing or bad value (one line on standard error
 //	   naming the flag; the value is never echoed)
 //	3  the input cannot be read at all: a missing -book file, a bad header
@@ -313,7 +315,7 @@ func parse(args []string, stderr io.Writer, now func() time.Time) (config, error
 		if err := cli.CheckName(*tenant); err != nil {
 			return cfg, usagef("-tenant: %v", err)
 		}
-		cfg.book, cfg.tenant = *book, strings.TrimSpace(*tenant) // as the history file's fields are
+		cfg.book, cfg.tenant = *book, *tenant // byte for byte, as the book compares names
 	} else {
 		if *tenant != "" {
 			return cfg, usagef("-tenant: only with -book (the history to look the subscription up in)")
@@ -451,7 +453,6 @@ func finish(cfg *config, product, on string, now func() time.Time) error {
 	if err := needProduct(product); err != nil {
 		return err
 	}
-	product = strings.TrimSpace(product) // as the history file's fields are
 	cfg.sub.Product, cfg.sub.Tenant, cfg.tok.Product = product, cfg.tenant, product
 	if on == "" {
 		y, m, d := now().Date()
@@ -495,7 +496,7 @@ func fromBook(cfg *config) error {
 		return err
 	}
 	if len(recs) == 0 {
-		return usagef("-tenant, -product: the book has no such subscription (names compare exactly, case included)")
+		return cli.Negativef("-tenant, -product: no such subscription in the book (tenants and products compare exactly, case included)")
 	}
 	cfg.sub = activation.Subscription{Tenant: cfg.tenant, Product: cfg.sub.Product}
 	for i, r := range recs {
