@@ -26,7 +26,10 @@
 // # What it prints
 //
 // Without -tenant or -due: each row's result, then every subscription's
-// state on the last day of the file. A subscription the book does not track
+// state on the last day of the file. The summary counts the rows applied
+// (redemptions), replayed (identical duplicates), imported (import rows
+// recorded), unchanged (import rows equal to the book's state, which record
+// nothing) and rejected. A subscription the book does not track
 // starts with none (only activate applies, R7). A row that is not applied is
 // REJECTED with its line number and the reason, and skipped: a malformed
 // field, a key already redeemed, an operation the rules refuse (state,
@@ -192,7 +195,7 @@ func runTo(args []string, stdin io.Reader, out, errOut *cli.Output) error {
 	}
 	if rp.ld.Counts.Rejected > 0 {
 		if cfg.tenant != "" || cfg.due {
-			fmt.Fprintf(errOut, "replay: %d rows rejected; run without -tenant and -due to see them\n", rp.ld.Counts.Rejected)
+			fmt.Fprintf(errOut, "replay: %s rejected; run without -tenant and -due to see them\n", cli.Plural(rp.ld.Counts.Rejected, "row"))
 		}
 		return cli.ErrNegative
 	}
@@ -384,7 +387,11 @@ func (rp *replayer) row(res *history.Result) {
 	b = append(b, row.Product...)
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, int64(after.Seats), 10)
-	b = append(b, " seats until "...)
+	if after.Seats == 1 {
+		b = append(b, " seat until "...)
+	} else {
+		b = append(b, " seats until "...)
+	}
 	b = appendDate(b, after.End)
 	b = append(b, ", "...)
 	b = append(b, rp.cfg.policy.State(after, row.At).String()...)
@@ -412,8 +419,8 @@ func appendDate(b []byte, t time.Time) []byte {
 func (rp *replayer) summary(ctx context.Context) {
 	c := rp.ld.Counts
 	subs := rp.ld.Subs()
-	fmt.Fprintf(rp.out, "\nsummary: %d rows, %d applied, %d replayed, %d imported, %d rejected; %d subscriptions",
-		c.Rows, c.Applied, c.Replayed, c.Imported+c.Unchanged, c.Rejected, len(subs))
+	fmt.Fprintf(rp.out, "\nsummary: %s, %d applied, %d replayed, %d imported, %d unchanged, %d rejected; %s",
+		cli.Plural(c.Rows, "row"), c.Applied, c.Replayed, c.Imported, c.Unchanged, c.Rejected, cli.Plural(len(subs), "subscription"))
 	if len(subs) == 0 {
 		fmt.Fprintln(rp.out)
 		return
@@ -426,7 +433,7 @@ func (rp *replayer) summary(ctx context.Context) {
 		return
 	}
 	for _, s := range all {
-		fmt.Fprintf(rp.out, "  %s/%s: %d seats until %s, %s\n", s.Tenant, s.Product, s.Seats,
+		fmt.Fprintf(rp.out, "  %s/%s: %s until %s, %s\n", s.Tenant, s.Product, cli.Plural(s.Seats, "seat"),
 			s.End.Format(time.DateOnly), rp.cfg.policy.State(s, last))
 	}
 }
@@ -443,7 +450,7 @@ func (rp *replayer) explain(ctx context.Context) error {
 		fmt.Fprintf(rp.out, "%s: no such subscription in the file (tenants and products compare exactly, case included)\n", name)
 		return cli.ErrNegative
 	}
-	fmt.Fprintf(rp.out, "%s: %d records, oldest first\n", name, len(recs))
+	fmt.Fprintf(rp.out, "%s: %s, oldest first\n", name, cli.Plural(len(recs), "record"))
 	for _, r := range recs {
 		o := r.Outcome
 		op := o.Op.String()
@@ -522,7 +529,7 @@ func state(s activation.Subscription) string {
 	if s.IsNone() {
 		return "none"
 	}
-	return strconv.Itoa(s.Seats) + " seats until " + s.End.Format(time.DateOnly)
+	return cli.Plural(s.Seats, "seat") + " until " + s.End.Format(time.DateOnly)
 }
 
 // worklist prints the lifecycle dates from -due's FROM to TO, by date.
@@ -536,8 +543,8 @@ func (rp *replayer) worklist(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(rp.out, "Due from %s to %s (both included): %d dates, by date\n", cfg.from.Format(time.DateOnly),
-		cfg.to.Format(time.DateOnly), len(ds))
+	fmt.Fprintf(rp.out, "Due from %s to %s (both included): %s, by date\n", cfg.from.Format(time.DateOnly),
+		cfg.to.Format(time.DateOnly), cli.Plural(len(ds), "date"))
 	for _, d := range ds {
 		what := map[activation.State]string{
 			activation.Expired:  "expires (grace begins, fully functional)",
@@ -549,7 +556,7 @@ func (rp *replayer) worklist(ctx context.Context) error {
 		}
 		seats := ""
 		if s := rp.ld.Find(d.Tenant, d.Product); s != nil {
-			seats = fmt.Sprintf(" (%d seats)", s.State.Seats)
+			seats = " (" + cli.Plural(s.State.Seats, "seat") + ")"
 		}
 		fmt.Fprintf(rp.out, "%s  %s/%s%s %s\n", d.Date.Format(time.DateOnly), d.Tenant, d.Product, seats, what)
 	}

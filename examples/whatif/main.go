@@ -489,7 +489,7 @@ func fromBook(cfg *config) error {
 		}
 	}
 	if n := ld.Counts.Rejected; n > 0 {
-		cfg.notes = append(cfg.notes, fmt.Sprintf("the book has %d rejected rows; replay it to see them", n))
+		cfg.notes = append(cfg.notes, fmt.Sprintf("the book has %s; replay it to see them", cli.Plural(n, "rejected row")))
 	}
 	recs, err := book.History(ctx, cfg.tenant, cfg.sub.Product)
 	if err != nil {
@@ -975,18 +975,18 @@ func (res result) writeText(w io.Writer) error {
 	if sub.IsNone() {
 		fmt.Fprintf(&b, "Subscription: none yet (%s); state on %s: %s\n", name, res.On, res.State)
 	} else {
-		fmt.Fprintf(&b, "Subscription: %d seats of %s, end date %s; state on %s: %s\n",
-			sub.Seats, name, sub.End.Format(time.DateOnly), res.On, res.State)
+		fmt.Fprintf(&b, "Subscription: %s of %s, end date %s; state on %s: %s\n",
+			cli.Plural(sub.Seats, "seat"), name, sub.End.Format(time.DateOnly), res.On, res.State)
 	}
 	if bk := res.Book; bk != nil {
 		switch {
 		case bk.Records == 0:
 			fmt.Fprintf(&b, "From the book: no record on or before %s", res.On)
 		default:
-			fmt.Fprintf(&b, "From the book: %d records on or before %s, the last %s", bk.Records, res.On, bk.Last)
+			fmt.Fprintf(&b, "From the book: %s on or before %s, the last %s", cli.Plural(bk.Records, "record"), res.On, bk.Last)
 		}
 		if bk.Later > 0 {
-			fmt.Fprintf(&b, "; %d later records not used", bk.Later)
+			fmt.Fprintf(&b, "; %s not used", cli.Plural(bk.Later, "later record"))
 		}
 		b.WriteString("\n")
 	}
@@ -998,13 +998,13 @@ func (res result) writeText(w io.Writer) error {
 		for i, k := range pr.Keys {
 			keys[i] = fmt.Sprintf("%s %d", k.Key[len(k.Key)-5:], k.Seats)
 		}
-		fmt.Fprintf(&b, "Keys: %d stand-ins (seats), %d months each, all redeemed on %s: %s\n", len(pr.Keys), res.KeyTerm, res.On, strings.Join(keys, ", "))
+		fmt.Fprintf(&b, "Keys: %s (seats), %d months each, all redeemed on %s: %s\n", cli.Plural(len(pr.Keys), "stand-in"), res.KeyTerm, res.On, strings.Join(keys, ", "))
 	default:
 		key := "(no -key given)"
 		if res.Key != "" {
 			key = res.Key
 		}
-		fmt.Fprintf(&b, "Key: %s, %d seats, %d months\n", key, res.KeySeats, res.KeyTerm)
+		fmt.Fprintf(&b, "Key: %s, %s, %d months\n", key, cli.Plural(res.KeySeats, "seat"), res.KeyTerm)
 	}
 	fmt.Fprintf(&b, "Policy: %s (rounding %s, convention %s)\n", res.Policy, res.Rounding, res.Convention)
 	if tl := res.Timeline; tl != nil {
@@ -1067,16 +1067,16 @@ func (pr *planResult) writeText(b *strings.Builder) {
 		b.WriteString("The nearest feasible plan follows; it does not reach the goal.\n\n")
 	}
 	if len(pr.Front) > 0 {
-		fmt.Fprintf(b, "Trade-off: %d plans no other plan beats on both seats and end date, most seats first:\n", len(pr.Front))
+		fmt.Fprintf(b, "Trade-off: %s no other plan beats on both seats and end date, most seats first:\n", cli.Plural(len(pr.Front), "plan"))
 		for _, f := range pr.Front {
-			fmt.Fprintf(b, "  %d seats until %s", f.Seats, f.End)
+			fmt.Fprintf(b, "  %s until %s", cli.Plural(f.Seats, "seat"), f.End)
 			if f.UseRights != nil {
 				fmt.Fprintf(b, ": %s", f.UseRights.Summary)
 			}
 			b.WriteString("\n")
 		}
 	} else {
-		fmt.Fprintf(b, "Final: %d seats until %s\n", pr.Final.Seats, pr.Final.End.Format(time.DateOnly))
+		fmt.Fprintf(b, "Final: %s until %s\n", cli.Plural(pr.Final.Seats, "seat"), pr.Final.End.Format(time.DateOnly))
 		if u := pr.UseRights; u != nil {
 			fmt.Fprintf(b, "Use rights: %s\n", u.Summary)
 		}
@@ -1222,7 +1222,7 @@ func (r *renewalResult) writeText(b *strings.Builder, on string) {
 	}
 	fmt.Fprintf(b, "No days lost from %s (new end %s) to %s (new end %s).\n", r.First, r.EndIfFirst, r.Last, r.EndIfLast)
 	if r.LostIfEarlier > 0 {
-		fmt.Fprintf(b, "Renewing on %s instead loses %d days.\n", r.Opens, r.LostIfEarlier)
+		fmt.Fprintf(b, "Renewing on %s instead loses %s.\n", r.Opens, cli.Plural(r.LostIfEarlier, "day"))
 	}
 }
 
@@ -1311,7 +1311,7 @@ func frontSVG(cfg config, res result) (string, error) {
 		return "", usagef("-svg: no order of the keys is accepted: no plan to draw")
 	}
 	ch := picture.FrontChart{
-		Title:      fmt.Sprintf("Plans for %d keys on %s: seats against end date", len(cfg.pool), res.On),
+		Title:      fmt.Sprintf("Plans for %s on %s: seats against end date", cli.Plural(len(cfg.pool), "key"), res.On),
 		Points:     pts,
 		ProgramEnd: cfg.until,
 	}

@@ -501,3 +501,17 @@ func TestDocsBuildForStatus(t *testing.T) {
 		assert.Contains(t, string(b), "go build -o whatif ./examples/whatif", name)
 	}
 }
+
+// TestPlurals: one of a thing is singular.
+func TestPlurals(t *testing.T) {
+	dir := t.TempDir()
+	svg := dir + "/plan.svg"
+	stdout, _, err := whatif(t, "-seats", "1", "-end", "2027-03-01", "-product", "M365-E3", "-on", "2026-12-01",
+		"-keys", "1", "-until", "2028-03-01", "-svg", svg)
+	require.NoError(t, err, stdout)
+	assert.Contains(t, stdout, "Subscription: 1 seat of")
+	assert.Contains(t, stdout, "Keys: 1 stand-in (seats)")
+	b, err := os.ReadFile(svg)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "Plans for 1 key on")
+}
