@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"io"
@@ -242,5 +243,28 @@ func TestJSONCamelCase(t *testing.T) {
 		var v any
 		require.NoError(t, json.Unmarshal([]byte(stdout), &v), stdout)
 		walk(v)
+	}
+}
+
+// TestTableColumns: a refused row between the header and an allowed row
+// leaves the columns aligned under the header.
+func TestTableColumns(t *testing.T) {
+	var out, errw bytes.Buffer // not squashed: the columns are the point
+	err := runAt([]string{"-book", bookFile, "-tenant", "contoso", "-product", "M365-E3", "-key-seats", "25", "-on", "2026-01-01"}, &out, &errw, fixedNow)
+	require.NoError(t, err)
+	stdout := out.String()
+	var header, row string
+	for _, l := range strings.Split(stdout, "\n") {
+		switch {
+		case strings.HasPrefix(l, "OPTION"):
+			header = l
+		case strings.HasPrefix(l, "activate "):
+			row = l
+		}
+	}
+	require.NotEmpty(t, header, stdout)
+	require.NotEmpty(t, row, stdout)
+	for col, cell := range map[string]string{"SEATS": "25", "NEW END": "2027-01-01", "END MOVES": "+365", "SEAT-DAYS": "9,125"} {
+		assert.Equal(t, strings.Index(header, col), strings.Index(row, cell), "%s under %s:\n%s\n%s", cell, col, header, row)
 	}
 }

@@ -120,8 +120,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/plan"
@@ -1026,11 +1026,13 @@ func (res result) writeText(w io.Writer) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "OPTION\tSEATS\tNEW END\tEND MOVES (DAYS)\tSEAT-DAYS BEFORE → AFTER")
+	// The columns are as wide as the header and the allowed rows; a refused
+	// row is its option and one reason, wherever it lies (text/tabwriter
+	// would end the columns at it).
+	rows := [][]string{{"OPTION", "SEATS", "NEW END", "END MOVES (DAYS)", "SEAT-DAYS BEFORE → AFTER"}}
 	for _, o := range res.Options {
 		if !o.Allowed {
-			fmt.Fprintf(tw, "%s\trefused: %s\n", o.Op, o.Short)
+			rows = append(rows, []string{o.Op, "refused: " + o.Short})
 			continue
 		}
 		out := o.Outcome
@@ -1038,12 +1040,10 @@ func (res result) writeText(w io.Writer) error {
 		if out.DaysLost > 0 {
 			days += fmt.Sprintf(" (%d lost)", out.DaysLost)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s → %s\n", o.Op, group(int64(out.After.Seats)), out.After.End.Format(time.DateOnly), days,
-			group(out.SeatDaysBefore), group(out.SeatDaysAfter))
+		rows = append(rows, []string{o.Op, group(int64(out.After.Seats)), out.After.End.Format(time.DateOnly), days,
+			group(out.SeatDaysBefore) + " → " + group(out.SeatDaysAfter)})
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	writeTable(&b, rows)
 	b.WriteString("\n")
 	for _, o := range res.Options {
 		if o.Allowed {
@@ -1083,6 +1083,30 @@ func (pr *planResult) writeText(b *strings.Builder) {
 	}
 	b.WriteString("\n")
 	b.WriteString(pr.Explain)
+}
+
+// writeTable writes rows in columns two spaces apart, each as wide as its
+// widest cell; the last cell of a row shorter than the first (the header)
+// runs on over the columns it lacks.
+func writeTable(b *strings.Builder, rows [][]string) {
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(r)-1 && len(r) < len(width) {
+				break // runs on
+			}
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", max(width[i]-utf8.RuneCountInString(c), 0)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
 }
 
 func signed(n int) string {
