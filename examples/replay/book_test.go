@@ -109,7 +109,7 @@ func TestFilePastedTwice(t *testing.T) {
 		"2026-03-01,contoso,M365,FAKE0-KEY00-NOT00-REAL0-PT001,25,add,\n"
 	out, _, err := replayArgs(t, "date,tenant,product,key,seats,operation,end\n"+rows+rows, "-")
 	require.NoError(t, err, out)
-	assert.Contains(t, out, "line 4: replayed 2026-01-15 import: contoso/M365 125 seats until 2027-01-24")
+	assert.Contains(t, out, "line 4: replayed 2026-01-15 import: contoso/M365 100 seats until 2027-01-15, active (an identical earlier row: counted once)")
 	assert.Contains(t, out, "line 5: replayed 2026-03-01 add-seats key XXXXX-XXXXX-XXXXX-XXXXX-PT001")
 	assert.Contains(t, out, "summary: 4 rows, 1 applied, 2 replayed, 1 imported")
 	assert.Contains(t, out, "contoso/M365: 125 seats until 2027-01-24")

@@ -125,7 +125,9 @@ func (l *Loader) apply(ctx context.Context, row Row) Result {
 				// between the two copies (a file pasted twice).
 				l.Counts.Replayed++
 				res.Replayed, res.Sub = true, sub
-				res.Outcome = activation.Outcome{Op: activation.Import, At: row.At, Before: sub.State, After: sub.State, Replayed: true}
+				// It answers as the first copy: the state it imported.
+				imported := activation.Subscription{Tenant: sub.Tenant, Product: sub.Product, Seats: row.Seats, End: row.End}
+				res.Outcome = activation.Outcome{Op: activation.Import, At: row.At, After: imported, Replayed: true}
 				l.seen(row.At)
 				return res
 			}
