@@ -42,7 +42,7 @@ func TestBookSample(t *testing.T) {
 		"line 10: imported 2026-11-02: contoso/M365-E3 130 seats until 2027-09-01",
 		"line 13: REJECTED: end: only import rows give an end date",
 		"line 15: import unchanged 2027-02-02: northwind/Visio 10 seats until 2027-03-15",
-		"summary: 14 rows, 5 applied, 1 replayed, 5 imported, 3 rejected; 4 subscriptions on 2027-02-02:",
+		"summary: 14 rows, 5 applied, 1 replayed, 4 imported, 1 unchanged, 3 rejected; 4 subscriptions on 2027-02-02:",
 		"  contoso/M365-E3: 130 seats until 2027-09-01, active",
 	} {
 		assert.Contains(t, out, want)
@@ -66,7 +66,7 @@ func TestSpreadsheetFile(t *testing.T) {
 	out, stderr, err := replayArgs(t, in, "-")
 	require.NoError(t, err, stderr)
 	assert.Contains(t, out, "line 3: applied 2026-04-01 add-seats key XXXXX-XXXXX-XXXXX-XXXXX-SS002: contoso, ltd/M365-E3 110 seats")
-	assert.Contains(t, out, "summary: 2 rows, 2 applied, 0 replayed, 0 imported, 0 rejected")
+	assert.Contains(t, out, "summary: 2 rows, 2 applied, 0 replayed, 0 imported, 0 unchanged, 0 rejected")
 }
 
 // TestOutOfOrder: an add dated before an extend of the same subscription no
@@ -84,6 +84,35 @@ func TestOutOfOrder(t *testing.T) {
 	assert.Contains(t, out, "line 5: applied 2026-01-01 activate")
 	assert.Contains(t, out, "line 6: replayed 2026-06-01 extend-end", "an identical duplicate replays")
 	assert.Contains(t, out, "contoso/M365: 100 seats until 2028-01-01")
+}
+
+// TestUnchangedImportIsLastRow: an import that changes nothing is still the
+// subscription's last row; a later row dated before it is rejected, though
+// the book recorded nothing on that day.
+func TestUnchangedImportIsLastRow(t *testing.T) {
+	in := "date,tenant,product,key,seats,operation,end\n" +
+		"2026-01-01,contoso,M365,,10,import,2027-01-01\n" +
+		"2026-06-01,contoso,M365,,10,import,2027-01-01\n" +
+		"2026-03-01,contoso,M365,FAKE0-KEY00-NOT00-REAL0-UI001,5,add,\n"
+	out, _, err := replayArgs(t, in, "-")
+	assert.Equal(t, 1, exitCode(err), out)
+	assert.Contains(t, out, "line 3: import unchanged 2026-06-01")
+	assert.Contains(t, out, "line 4: REJECTED: date: 2026-03-01 is before this subscription's last row (line 3, 2026-06-01)")
+	assert.Contains(t, out, "contoso/M365: 10 seats until 2027-01-01")
+}
+
+// TestFilePastedTwice: a file pasted twice after itself is harmless: every
+// row of the second copy, imports included, is a replay counted once,
+// though other rows of the subscription lie between the two copies.
+func TestFilePastedTwice(t *testing.T) {
+	rows := "2026-01-15,contoso,M365,,100,import,2027-01-15\n" +
+		"2026-03-01,contoso,M365,FAKE0-KEY00-NOT00-REAL0-PT001,25,add,\n"
+	out, _, err := replayArgs(t, "date,tenant,product,key,seats,operation,end\n"+rows+rows, "-")
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "line 4: replayed 2026-01-15 import: contoso/M365 100 seats until 2027-01-15, active (an identical earlier row: counted once)")
+	assert.Contains(t, out, "line 5: replayed 2026-03-01 add-seats key XXXXX-XXXXX-XXXXX-XXXXX-PT001")
+	assert.Contains(t, out, "summary: 4 rows, 1 applied, 2 replayed, 1 imported")
+	assert.Contains(t, out, "contoso/M365: 125 seats until 2027-01-24")
 }
 
 // TestImportRows: an import starts tracking a subscription and corrects it;
@@ -221,4 +250,23 @@ func TestSVG(t *testing.T) {
 	assert.Equal(t, 3, exitCode(err))
 	assert.Contains(t, stderr, "-svg: cannot create the file")
 	assert.NotContains(t, stderr, "FAKE0")
+}
+
+// TestPlurals: one of a thing is singular, in every count the program
+// prints.
+func TestPlurals(t *testing.T) {
+	in := "date,tenant,product,key,seats,operation\n" +
+		"2026-01-01,contoso,M365,FAKE0-KEY00-NOT00-REAL0-PL001,1,activate\n"
+	out, _, err := replayArgs(t, in, "-")
+	require.NoError(t, err)
+	assert.Contains(t, out, "contoso/M365 1 seat until 2027-01-01")
+	assert.Contains(t, out, "summary: 1 row, 1 applied, 0 replayed, 0 imported, 0 unchanged, 0 rejected; 1 subscription on 2026-01-01:")
+	assert.Contains(t, out, "  contoso/M365: 1 seat until 2027-01-01")
+	out, _, err = replayArgs(t, in, "-tenant", "contoso", "-product", "M365", "-")
+	require.NoError(t, err)
+	assert.Contains(t, out, "contoso/M365: 1 record, oldest first")
+	out, _, err = replayArgs(t, in, "-due", "2027-01-01..2027-01-01", "-")
+	require.NoError(t, err)
+	assert.Contains(t, out, "(both included): 1 date, by date")
+	assert.Contains(t, out, "contoso/M365 (1 seat) expires")
 }

@@ -51,7 +51,7 @@ func TestSample(t *testing.T) {
 		"line 21: REJECTED: malformed CSV",
 		"line 24: REJECTED: extend-end: activation: extend-end not allowed: subscription deleted", // R8
 		"line 25: applied 2028-06-01 activate",
-		"summary: 24 rows, 10 applied, 0 replayed, 0 imported, 14 rejected; 3 subscriptions on 2028-06-01:",
+		"summary: 24 rows, 10 applied, 0 replayed, 0 imported, 0 unchanged, 14 rejected; 3 subscriptions on 2028-06-01:",
 		"  contoso/M365-E3: 125 seats until 2028-07-20, active",
 		"  contoso/Visio: 5 seats until 2031-01-15, active",
 		"  fabrikam/M365-E3: 60 seats until 2029-06-01, active",
@@ -387,4 +387,12 @@ func replayString(t interface {
 	require.NoError(t, rp.replay(context.Background(), rd))
 	require.NoError(t, o.Flush())
 	return rp
+}
+
+// TestDocsBuildForStatus: go run turns every status into 1, so the docs tell
+// scripts to build the program to see the exit status of the table.
+func TestDocsBuildForStatus(t *testing.T) {
+	for _, name := range []string{"main.go", "../../README.md"} {
+		assert.Contains(t, mustRead(t, name), "go build -o replay ./examples/replay", name)
+	}
 }

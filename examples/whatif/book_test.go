@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"io"
@@ -75,7 +76,9 @@ func TestBookErrors(t *testing.T) {
 		"no -tenant":           {[]string{"-book", bookFile, "-product", "M365-E3", "-key-seats", "5"}, 2, "-tenant"},
 		"no -product":          {[]string{"-book", bookFile, "-tenant", "contoso", "-key-seats", "5"}, 2, "-product"},
 		"with -seats":          {bookArgs("-seats", "5", "-key-seats", "5"), 2, "-book"},
-		"unknown subscription": {[]string{"-book", bookFile, "-tenant", "Contoso", "-product", "M365-E3", "-key-seats", "5"}, 2, "-tenant"},
+		"unknown subscription": {[]string{"-book", bookFile, "-tenant", "Contoso", "-product", "M365-E3", "-key-seats", "5"}, 1, "-tenant"},
+		"tenant with a space":  {[]string{"-book", bookFile, "-tenant", "contoso ", "-product", "M365-E3", "-key-seats", "5"}, 1, "-tenant"},
+		"product with a space": {[]string{"-book", bookFile, "-tenant", "contoso", "-product", " M365-E3", "-key-seats", "5"}, 1, "-tenant"},
 		"-tenant without book": {base("-tenant", "contoso"), 2, "-tenant"},
 		"missing file":         {[]string{"-book", "testdata/FAKE0-KEY00-NOT00-REAL0-BK001", "-tenant", "t", "-product", "p", "-key-seats", "5"}, 3, "-book"},
 		"bad header":           {[]string{"-book", "main.go", "-tenant", "t", "-product", "p", "-key-seats", "5"}, 3, "-book"},
@@ -240,5 +243,28 @@ func TestJSONCamelCase(t *testing.T) {
 		var v any
 		require.NoError(t, json.Unmarshal([]byte(stdout), &v), stdout)
 		walk(v)
+	}
+}
+
+// TestTableColumns: a refused row between the header and an allowed row
+// leaves the columns aligned under the header.
+func TestTableColumns(t *testing.T) {
+	var out, errw bytes.Buffer // not squashed: the columns are the point
+	err := runAt([]string{"-book", bookFile, "-tenant", "contoso", "-product", "M365-E3", "-key-seats", "25", "-on", "2026-01-01"}, &out, &errw, fixedNow)
+	require.NoError(t, err)
+	stdout := out.String()
+	var header, row string
+	for _, l := range strings.Split(stdout, "\n") {
+		switch {
+		case strings.HasPrefix(l, "OPTION"):
+			header = l
+		case strings.HasPrefix(l, "activate "):
+			row = l
+		}
+	}
+	require.NotEmpty(t, header, stdout)
+	require.NotEmpty(t, row, stdout)
+	for col, cell := range map[string]string{"SEATS": "25", "NEW END": "2027-01-01", "END MOVES": "+365", "SEAT-DAYS": "9,125"} {
+		assert.Equal(t, strings.Index(header, col), strings.Index(row, cell), "%s under %s:\n%s\n%s", cell, col, header, row)
 	}
 }

@@ -96,10 +96,16 @@
 // Exit status (the same for replay):
 //
 //	0  done: a question answered (a refused option is an answer too)
-//	1  a negative answer: a goal no plan reaches; an end date no key reaches
+//	1  a negative answer: a goal no plan reaches; an end date no key reaches;
+//	   a subscription not in the book (-tenant, -product; names compare
+//	   exactly, spaces and case included)
 //	2  bad usage: an unknown flag, a missing or bad value (one line on standard error
 //	   naming the flag; the value is never echoed)
 //	3  the input cannot be read at all: a missing -book file, a bad header
+//
+// go run reports any status other than 0 as its own exit status 1 (and
+// prints "exit status N"): a script that acts on the status builds the
+// program first, go build -o whatif ./examples/whatif, and runs ./whatif.
 //
 // No output line holds a product key in clear or a raw control character.
 package main
@@ -114,8 +120,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/plan"
@@ -309,7 +315,7 @@ func parse(args []string, stderr io.Writer, now func() time.Time) (config, error
 		if err := cli.CheckName(*tenant); err != nil {
 			return cfg, usagef("-tenant: %v", err)
 		}
-		cfg.book, cfg.tenant = *book, strings.TrimSpace(*tenant) // as the history file's fields are
+		cfg.book, cfg.tenant = *book, *tenant // byte for byte, as the book compares names
 	} else {
 		if *tenant != "" {
 			return cfg, usagef("-tenant: only with -book (the history to look the subscription up in)")
@@ -447,7 +453,6 @@ func finish(cfg *config, product, on string, now func() time.Time) error {
 	if err := needProduct(product); err != nil {
 		return err
 	}
-	product = strings.TrimSpace(product) // as the history file's fields are
 	cfg.sub.Product, cfg.sub.Tenant, cfg.tok.Product = product, cfg.tenant, product
 	if on == "" {
 		y, m, d := now().Date()
@@ -484,14 +489,14 @@ func fromBook(cfg *config) error {
 		}
 	}
 	if n := ld.Counts.Rejected; n > 0 {
-		cfg.notes = append(cfg.notes, fmt.Sprintf("the book has %d rejected rows; replay it to see them", n))
+		cfg.notes = append(cfg.notes, fmt.Sprintf("the book has %s; replay it to see them", cli.Plural(n, "rejected row")))
 	}
 	recs, err := book.History(ctx, cfg.tenant, cfg.sub.Product)
 	if err != nil {
 		return err
 	}
 	if len(recs) == 0 {
-		return usagef("-tenant, -product: the book has no such subscription (names compare exactly, case included)")
+		return cli.Negativef("-tenant, -product: no such subscription in the book (tenants and products compare exactly, case included)")
 	}
 	cfg.sub = activation.Subscription{Tenant: cfg.tenant, Product: cfg.sub.Product}
 	for i, r := range recs {
@@ -970,18 +975,18 @@ func (res result) writeText(w io.Writer) error {
 	if sub.IsNone() {
 		fmt.Fprintf(&b, "Subscription: none yet (%s); state on %s: %s\n", name, res.On, res.State)
 	} else {
-		fmt.Fprintf(&b, "Subscription: %d seats of %s, end date %s; state on %s: %s\n",
-			sub.Seats, name, sub.End.Format(time.DateOnly), res.On, res.State)
+		fmt.Fprintf(&b, "Subscription: %s of %s, end date %s; state on %s: %s\n",
+			cli.Plural(sub.Seats, "seat"), name, sub.End.Format(time.DateOnly), res.On, res.State)
 	}
 	if bk := res.Book; bk != nil {
 		switch {
 		case bk.Records == 0:
 			fmt.Fprintf(&b, "From the book: no record on or before %s", res.On)
 		default:
-			fmt.Fprintf(&b, "From the book: %d records on or before %s, the last %s", bk.Records, res.On, bk.Last)
+			fmt.Fprintf(&b, "From the book: %s on or before %s, the last %s", cli.Plural(bk.Records, "record"), res.On, bk.Last)
 		}
 		if bk.Later > 0 {
-			fmt.Fprintf(&b, "; %d later records not used", bk.Later)
+			fmt.Fprintf(&b, "; %s not used", cli.Plural(bk.Later, "later record"))
 		}
 		b.WriteString("\n")
 	}
@@ -993,13 +998,13 @@ func (res result) writeText(w io.Writer) error {
 		for i, k := range pr.Keys {
 			keys[i] = fmt.Sprintf("%s %d", k.Key[len(k.Key)-5:], k.Seats)
 		}
-		fmt.Fprintf(&b, "Keys: %d stand-ins (seats), %d months each, all redeemed on %s: %s\n", len(pr.Keys), res.KeyTerm, res.On, strings.Join(keys, ", "))
+		fmt.Fprintf(&b, "Keys: %s (seats), %d months each, all redeemed on %s: %s\n", cli.Plural(len(pr.Keys), "stand-in"), res.KeyTerm, res.On, strings.Join(keys, ", "))
 	default:
 		key := "(no -key given)"
 		if res.Key != "" {
 			key = res.Key
 		}
-		fmt.Fprintf(&b, "Key: %s, %d seats, %d months\n", key, res.KeySeats, res.KeyTerm)
+		fmt.Fprintf(&b, "Key: %s, %s, %d months\n", key, cli.Plural(res.KeySeats, "seat"), res.KeyTerm)
 	}
 	fmt.Fprintf(&b, "Policy: %s (rounding %s, convention %s)\n", res.Policy, res.Rounding, res.Convention)
 	if tl := res.Timeline; tl != nil {
@@ -1021,11 +1026,13 @@ func (res result) writeText(w io.Writer) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "OPTION\tSEATS\tNEW END\tEND MOVES (DAYS)\tSEAT-DAYS BEFORE → AFTER")
+	// The columns are as wide as the header and the allowed rows; a refused
+	// row is its option and one reason, wherever it lies (text/tabwriter
+	// would end the columns at it).
+	rows := [][]string{{"OPTION", "SEATS", "NEW END", "END MOVES (DAYS)", "SEAT-DAYS BEFORE → AFTER"}}
 	for _, o := range res.Options {
 		if !o.Allowed {
-			fmt.Fprintf(tw, "%s\trefused: %s\n", o.Op, o.Short)
+			rows = append(rows, []string{o.Op, "refused: " + o.Short})
 			continue
 		}
 		out := o.Outcome
@@ -1033,12 +1040,10 @@ func (res result) writeText(w io.Writer) error {
 		if out.DaysLost > 0 {
 			days += fmt.Sprintf(" (%d lost)", out.DaysLost)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s → %s\n", o.Op, group(int64(out.After.Seats)), out.After.End.Format(time.DateOnly), days,
-			group(out.SeatDaysBefore), group(out.SeatDaysAfter))
+		rows = append(rows, []string{o.Op, group(int64(out.After.Seats)), out.After.End.Format(time.DateOnly), days,
+			group(out.SeatDaysBefore) + " → " + group(out.SeatDaysAfter)})
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	writeTable(&b, rows)
 	b.WriteString("\n")
 	for _, o := range res.Options {
 		if o.Allowed {
@@ -1062,22 +1067,46 @@ func (pr *planResult) writeText(b *strings.Builder) {
 		b.WriteString("The nearest feasible plan follows; it does not reach the goal.\n\n")
 	}
 	if len(pr.Front) > 0 {
-		fmt.Fprintf(b, "Trade-off: %d plans no other plan beats on both seats and end date, most seats first:\n", len(pr.Front))
+		fmt.Fprintf(b, "Trade-off: %s no other plan beats on both seats and end date, most seats first:\n", cli.Plural(len(pr.Front), "plan"))
 		for _, f := range pr.Front {
-			fmt.Fprintf(b, "  %d seats until %s", f.Seats, f.End)
+			fmt.Fprintf(b, "  %s until %s", cli.Plural(f.Seats, "seat"), f.End)
 			if f.UseRights != nil {
 				fmt.Fprintf(b, ": %s", f.UseRights.Summary)
 			}
 			b.WriteString("\n")
 		}
 	} else {
-		fmt.Fprintf(b, "Final: %d seats until %s\n", pr.Final.Seats, pr.Final.End.Format(time.DateOnly))
+		fmt.Fprintf(b, "Final: %s until %s\n", cli.Plural(pr.Final.Seats, "seat"), pr.Final.End.Format(time.DateOnly))
 		if u := pr.UseRights; u != nil {
 			fmt.Fprintf(b, "Use rights: %s\n", u.Summary)
 		}
 	}
 	b.WriteString("\n")
 	b.WriteString(pr.Explain)
+}
+
+// writeTable writes rows in columns two spaces apart, each as wide as its
+// widest cell; the last cell of a row shorter than the first (the header)
+// runs on over the columns it lacks.
+func writeTable(b *strings.Builder, rows [][]string) {
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(r)-1 && len(r) < len(width) {
+				break // runs on
+			}
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", max(width[i]-utf8.RuneCountInString(c), 0)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
 }
 
 func signed(n int) string {
@@ -1217,7 +1246,7 @@ func (r *renewalResult) writeText(b *strings.Builder, on string) {
 	}
 	fmt.Fprintf(b, "No days lost from %s (new end %s) to %s (new end %s).\n", r.First, r.EndIfFirst, r.Last, r.EndIfLast)
 	if r.LostIfEarlier > 0 {
-		fmt.Fprintf(b, "Renewing on %s instead loses %d days.\n", r.Opens, r.LostIfEarlier)
+		fmt.Fprintf(b, "Renewing on %s instead loses %s.\n", r.Opens, cli.Plural(r.LostIfEarlier, "day"))
 	}
 }
 
@@ -1306,7 +1335,7 @@ func frontSVG(cfg config, res result) (string, error) {
 		return "", usagef("-svg: no order of the keys is accepted: no plan to draw")
 	}
 	ch := picture.FrontChart{
-		Title:      fmt.Sprintf("Plans for %d keys on %s: seats against end date", len(cfg.pool), res.On),
+		Title:      fmt.Sprintf("Plans for %s on %s: seats against end date", cli.Plural(len(cfg.pool), "key"), res.On),
 		Points:     pts,
 		ProgramEnd: cfg.until,
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -489,4 +490,28 @@ func TestPlanJSON(t *testing.T) {
 	assert.Equal(t, "runs-beyond", pl.UseRights.Finding)
 	assert.Contains(t, pl.Explanation, "Result: 175 seats until 2028-03-15")
 	assert.NotContains(t, stdout, "WHAT0")
+}
+
+// TestDocsBuildForStatus: go run turns every status into 1, so the docs tell
+// scripts to build the program to see the exit status of the table.
+func TestDocsBuildForStatus(t *testing.T) {
+	for _, name := range []string{"main.go", "../../README.md"} {
+		b, err := os.ReadFile(name)
+		require.NoError(t, err)
+		assert.Contains(t, string(b), "go build -o whatif ./examples/whatif", name)
+	}
+}
+
+// TestPlurals: one of a thing is singular.
+func TestPlurals(t *testing.T) {
+	dir := t.TempDir()
+	svg := dir + "/plan.svg"
+	stdout, _, err := whatif(t, "-seats", "1", "-end", "2027-03-01", "-product", "M365-E3", "-on", "2026-12-01",
+		"-keys", "1", "-until", "2028-03-01", "-svg", svg)
+	require.NoError(t, err, stdout)
+	assert.Contains(t, stdout, "Subscription: 1 seat of")
+	assert.Contains(t, stdout, "Keys: 1 stand-in (seats)")
+	b, err := os.ReadFile(svg)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "Plans for 1 key on")
 }

@@ -8,7 +8,8 @@
 // Both programs document and use the same table:
 //
 //	0  done: every row applied or replayed; a question answered
-//	1  a negative answer: some rows rejected; a goal no plan reaches
+//	1  a negative answer: some rows rejected; a goal no plan reaches; a subscription not
+//	   in the book
 //	2  bad usage: an unknown flag, a bad or missing value (one line on stderr)
 //	3  the input cannot be read at all: a missing file, a bad header (no summary)
 //
@@ -29,7 +30,7 @@ import (
 // The exit statuses of both programs.
 const (
 	ExitOK         = 0 // done, or a question answered
-	ExitNegative   = 1 // a negative answer: rows rejected, a goal no plan reaches
+	ExitNegative   = 1 // a negative answer: rows rejected, a goal no plan reaches, no such subscription
 	ExitUsage      = 2 // bad usage
 	ExitUnreadable = 3 // the input cannot be read at all
 )
@@ -37,7 +38,8 @@ const (
 // ExitTable is the exit-status table as both programs' usage texts print it.
 const ExitTable = `Exit status:
   0  done: every row applied or replayed; a question answered
-  1  a negative answer: some rows rejected; a goal no plan reaches
+  1  a negative answer: some rows rejected; a goal no plan reaches; a subscription not
+     in the book
   2  bad usage: an unknown flag, a missing or bad value (one line on standard error)
   3  the input cannot be read at all: a missing file, a bad header (then no summary)
 `
@@ -60,6 +62,12 @@ func Usagef(format string, args ...any) error {
 // status 3).
 func Unreadablef(format string, args ...any) error {
 	return &Error{Code: ExitUnreadable, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Negativef returns a negative answer (exit status 1) whose message the
+// program prints on standard error: a subscription not in the book.
+func Negativef(format string, args ...any) error {
+	return &Error{Code: ExitNegative, Msg: fmt.Sprintf(format, args...)}
 }
 
 // ErrNegative is a negative answer (exit status 1): rows were rejected, or a

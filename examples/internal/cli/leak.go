@@ -9,9 +9,9 @@ import (
 
 // KeysIn returns every product key spelled anywhere in s, in any accepted
 // spelling (any case, groups separated by a hyphen, a space or nothing),
-// as canonical forms "AAAA1-BBBB2-CCCC3-DDDD4-EEEE5", except masked ones
-// (three or more of five groups XXXXX), which show no more than a masked key: tests
-// look for them in a program's output.
+// as canonical forms "AAAA1-BBBB2-CCCC3-DDDD4-EEEE5", except those spelled
+// exactly as a masked key ("XXXXX-XXXXX-XXXXX-XXXXX-EEEE5"): tests look for
+// them in a program's output. Keys found overlapping are all returned.
 func KeysIn(s string) []string {
 	var keys []string
 	for i := 0; i+25 <= len(s); i++ {

@@ -100,56 +100,53 @@ func ContainsKey[T ~string | ~[]byte](s T) bool {
 	return false
 }
 
-// masked reports whether the key spelled in s[i:end] (as keyAt found it)
-// is masked: at least three of its five groups are XXXXX (any case). The
-// masked form of a key has four; text beside it can make a spelling with
-// three ("XXXXX-XXXXX-XXXXX-EEEE5 seats"), which shows no more of a key
-// than the masked form.
+// maskedPrefix is what the masked form of a key shows of its first four
+// groups.
+const maskedPrefix = "XXXXX-XXXXX-XXXXX-XXXXX-"
+
+// masked reports whether the key spelled in s[i:end] (as keyAt found it) is
+// exactly the masked form of a key, "XXXXX-XXXXX-XXXXX-XXXXX-EEEE5": only
+// its last group shown. Any other spelling, a real key with some groups
+// XXXXX included, is a key.
 func masked[T ~string | ~[]byte](s T, i, end int) bool {
-	xs, j := 0, i
-	for g := 0; g < 5 && j < end; g++ {
-		if g > 0 && (s[j] == '-' || s[j] == ' ') {
-			j++
-		}
-		all := true
-		for k := j; k < j+5; k++ {
-			if s[k] != 'X' && s[k] != 'x' {
-				all = false
-			}
-		}
-		if all {
-			xs++
-		}
-		j += 5
-	}
-	return xs >= 3
+	return end-i == len(maskedPrefix)+5 && string(s[i:i+len(maskedPrefix)]) == maskedPrefix
 }
 
-// Redact replaces, in place, every letter and digit of every product key in
-// b that is not masked with X, so that what is left holds no key: the
-// masked form a program prints ("XXXXX-XXXXX-XXXXX-XXXXX-EEEE5") stays.
+// Redact replaces, in place, with X every letter and digit of every
+// product key in b, in any spelling token.ParseKey accepts, that is not
+// exactly a masked key ("XXXXX-XXXXX-XXXXX-XXXXX-EEEE5", which stays as it
+// is). Keys found overlapping are all redacted, each decided on b as it was:
+// what is left shows of any key at most one group, as its masked form does.
 func Redact(b []byte) {
 	if !ContainsKey(b) {
 		return
 	}
-	for i := 0; i+25 <= len(b); {
+	type span struct{ from, to int }
+	var keep, redact []span
+	for i := 0; i+25 <= len(b); i++ {
 		if !isAlnum(b[i]) {
-			i++
 			continue
 		}
 		end, ok := keyAt(b, i)
 		switch {
 		case !ok:
-			i++
 		case masked(b, i, end):
-			i = end // a masked key is one word: text after it starts anew
+			keep = append(keep, span{i, end})
 		default:
-			for j := i; j < end; j++ {
-				if isAlnum(b[j]) {
-					b[j] = 'X'
+			redact = append(redact, span{i, end})
+		}
+	}
+	for _, r := range redact {
+	next:
+		for j := r.from; j < r.to; j++ {
+			for _, k := range keep {
+				if k.from <= j && j < k.to {
+					continue next
 				}
 			}
-			i++
+			if isAlnum(b[j]) {
+				b[j] = 'X'
+			}
 		}
 	}
 }

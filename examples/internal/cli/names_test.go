@@ -41,8 +41,10 @@ func TestKeysInAndLeaks(t *testing.T) {
 	keys := KeysIn(in)
 	require.Contains(t, keys, clearKey)
 	for _, k := range keys {
-		assert.Less(t, strings.Count(k, "XXXXX"), 3, "masked keys are not secrets: %s", k)
+		assert.False(t, strings.HasPrefix(k, "XXXXX-XXXXX-XXXXX-XXXXX-"), "masked keys are not secrets: %s", k)
 	}
+	// A real key with three groups XXXXX is a key.
+	assert.Equal(t, []string{"XXXXX-XXXXX-XXXXX-ABCDE-FGHIJ"}, KeysIn("x XXXXX-XXXXX-XXXXX-ABCDE-FGHIJ y"))
 	keys = []string{clearKey}
 	for _, out := range []string{clearKey, strings.ReplaceAll(clearKey, "-", ""), strings.ReplaceAll(clearKey, "-", " "),
 		"x fake0-key00 not00real0-abcde y"} {
@@ -51,16 +53,37 @@ func TestKeysInAndLeaks(t *testing.T) {
 	assert.Empty(t, Leaks("XXXXX-XXXXX-XXXXX-XXXXX-ABCDE FAKE0", keys))
 }
 
+// TestRedactMasksAllButTheMaskedForm: every spelling token.ParseKey accepts
+// is redacted unless it is exactly the masked form of a key; a real key with
+// three or four groups XXXXX is a key, and what is left of keys found
+// overlapping a masked form shows at most one group of any of them.
+func TestRedactMasksAllButTheMaskedForm(t *testing.T) {
+	for in, want := range map[string]string{
+		"XXXXX-XXXXX-XXXXX-XXXXX-ABCDE":       "XXXXX-XXXXX-XXXXX-XXXXX-ABCDE",
+		"XXXXX-XXXXX-XXXXX-ABCDE-FGHIJ":       "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX",
+		"ABCDE-XXXXX-XXXXX-XXXXX-XXXXX":       "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX",
+		"xxxxx-xxxxx-xxxxx-xxxxx-abcde":       "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX",
+		"XXXXX XXXXX XXXXX XXXXX ABCDE":       "XXXXX XXXXX XXXXX XXXXX XXXXX",
+		"XXXXXXXXXXXXXXXXXXXXABCDE":           "XXXXXXXXXXXXXXXXXXXXXXXXX",
+		"XXXXX-XXXXX-XXXXX-XXXXX-ABCDE-FGHIJ": "XXXXX-XXXXX-XXXXX-XXXXX-ABCDE-XXXXX",
+		"FGHIJ-XXXXX-XXXXX-XXXXX-XXXXX-ABCDE": "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-ABCDE",
+	} {
+		b := []byte(in)
+		Redact(b)
+		assert.Equal(t, want, string(b), in)
+	}
+}
+
 func TestRedactAndControl(t *testing.T) {
 	var buf bytes.Buffer
 	o := NewOutput(&buf)
 	o.WriteString("tenant acme " + clearKey + "Z1234 and \x1b[31mred\u202e\tend\n")
-	o.WriteString("masked XXXXX-XXXXX-XXXXX-XXXXX-ABCDE stays, with words after it\n")
+	o.WriteString("a masked key XXXXX-XXXXX-XXXXX-XXXXX-ABCDE: stays, with words after it\n")
 	o.WriteString("no newline at the end " + strings.ToLower(clearKey))
 	require.NoError(t, o.Flush())
 	out := buf.String()
 	assert.Empty(t, Leaks(out, KeysIn(clearKey+"Z1234")), out)
-	assert.Contains(t, out, "masked XXXXX-XXXXX-XXXXX-XXXXX-ABCDE stays, with words after it\n")
+	assert.Contains(t, out, "a masked key XXXXX-XXXXX-XXXXX-XXXXX-ABCDE: stays, with words after it\n")
 	assert.NotContains(t, out, "\x1b")
 	assert.NotContains(t, out, "\u202e")
 	assert.NotContains(t, out, "\t")

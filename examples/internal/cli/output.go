@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -132,4 +133,13 @@ func clean(dst, line []byte) []byte {
 		}
 	}
 	return dst
+}
+
+// Plural writes n things: "1 record", "2 records"; thing is the singular
+// and takes an s.
+func Plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }

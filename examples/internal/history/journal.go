@@ -3,6 +3,7 @@ package history
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -26,15 +27,58 @@ import (
 // a gap. It is not a Ledger. The zero value is ready to use.
 type CompactJournal struct {
 	mu     sync.Mutex
-	blocks [][]byte                     // encoded records, each preceded by its length (uvarint)
-	byKey  map[token.Fingerprint]recRef // the record of each spent key
-	subs   map[subKey]*compactHistory   // each subscription's records
+	blocks [][]byte // encoded records, each preceded by its length (uvarint)
+	// The record of each spent key, by the first 8 bytes of its
+	// fingerprint (a SHA-256: a small key and a fast map for a million
+	// keys); a key whose prefix another key has already is in more.
+	byKey map[uint64]recRef
+	more  map[token.Fingerprint]recRef
+	subs  map[subKey]*compactHistory // each subscription's records
+}
+
+func prefix(fp *token.Fingerprint) uint64 { return binary.LittleEndian.Uint64(fp[:8]) }
+
+// spent returns the record of the key fp, if spent. j.mu must be held.
+func (j *CompactJournal) spent(fp *token.Fingerprint) (activation.Record, bool, error) {
+	ref, ok := j.byKey[prefix(fp)]
+	if !ok {
+		return activation.Record{}, false, nil
+	}
+	rec, err := j.decode(ref)
+	if err != nil {
+		return activation.Record{}, false, err
+	}
+	if rec.Fingerprint == *fp {
+		return rec, true, nil
+	}
+	if ref, ok = j.more[*fp]; !ok {
+		return activation.Record{}, false, nil
+	}
+	rec, err = j.decode(ref)
+	return rec, err == nil, err
+}
+
+// index records that the key fp is spent in the record at ref, which spent
+// has not found. j.mu must be held.
+func (j *CompactJournal) index(fp *token.Fingerprint, ref recRef) {
+	if j.byKey == nil {
+		j.byKey = make(map[uint64]recRef)
+	}
+	p := prefix(fp)
+	if _, taken := j.byKey[p]; !taken {
+		j.byKey[p] = ref
+		return
+	}
+	if j.more == nil {
+		j.more = make(map[token.Fingerprint]recRef)
+	}
+	j.more[*fp] = ref
 }
 
 // NewCompactJournal returns an empty CompactJournal with room for about
 // records keys without growing its index (0: no hint).
 func NewCompactJournal(records int) *CompactJournal {
-	return &CompactJournal{byKey: make(map[token.Fingerprint]recRef, max(records, 0))}
+	return &CompactJournal{byKey: make(map[uint64]recRef, max(records, 0))}
 }
 
 // recRef is a record's place: block index << 32 | offset.
@@ -61,9 +105,12 @@ func (j *CompactJournal) Append(ctx context.Context, rec activation.Record) (act
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if !rec.Fingerprint.IsZero() {
-		if ref, ok := j.byKey[rec.Fingerprint]; ok {
-			stored, err := j.decode(ref)
-			return stored, activation.KeyTaken, err
+		stored, ok, err := j.spent(&rec.Fingerprint)
+		if err != nil {
+			return activation.Record{}, activation.NothingTaken, err
+		}
+		if ok {
+			return stored, activation.KeyTaken, nil
 		}
 	}
 	h := j.subs[k]
@@ -95,10 +142,7 @@ func (j *CompactJournal) Append(ctx context.Context, rec activation.Record) (act
 	h.refs = append(h.refs, ref)
 	h.head = rec
 	if !rec.Fingerprint.IsZero() {
-		if j.byKey == nil {
-			j.byKey = make(map[token.Fingerprint]recRef)
-		}
-		j.byKey[rec.Fingerprint] = ref
+		j.index(&rec.Fingerprint, ref)
 	}
 	return rec, activation.NothingTaken, nil
 }
@@ -153,12 +197,7 @@ func (j *CompactJournal) Lookup(ctx context.Context, fp token.Fingerprint) (acti
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	ref, ok := j.byKey[fp]
-	if !ok {
-		return activation.Record{}, false, nil
-	}
-	rec, err := j.decode(ref)
-	return rec, err == nil, err
+	return j.spent(&fp)
 }
 
 // Head implements activation.Journal.

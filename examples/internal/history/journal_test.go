@@ -130,3 +130,38 @@ func TestCompactJournalConformance(t *testing.T) {
 		return j, j
 	})
 }
+
+// TestCompactJournalPrefixCollision: keys whose fingerprints share the
+// first 8 bytes (the index's key) are told apart.
+func TestCompactJournalPrefixCollision(t *testing.T) {
+	ctx := context.Background()
+	var j CompactJournal
+	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var fps [3]token.Fingerprint
+	for i := range fps {
+		fps[i][0], fps[i][31] = 7, byte(i+1) // one prefix, three keys
+	}
+	for i, tenant := range []string{"contoso", "fabrikam"} {
+		rec := activation.Record{Seq: 1, Fingerprint: fps[i], Outcome: activation.Outcome{
+			Op: activation.Activate, Applied: activation.Activate, At: day,
+			After: activation.Subscription{Tenant: tenant, Product: "M365", Seats: 10 + i, End: day.AddDate(1, 0, 0)}}}
+		_, taken, err := j.Append(ctx, rec)
+		require.NoError(t, err)
+		require.Equal(t, activation.NothingTaken, taken, tenant)
+	}
+	for i, tenant := range []string{"contoso", "fabrikam"} {
+		rec, ok, err := j.Lookup(ctx, fps[i])
+		require.NoError(t, err)
+		require.True(t, ok, tenant)
+		require.Equal(t, tenant, rec.Outcome.After.Tenant)
+		require.Equal(t, fps[i], rec.Fingerprint)
+	}
+	_, ok, err := j.Lookup(ctx, fps[2])
+	require.NoError(t, err)
+	require.False(t, ok, "a third key with the same prefix is not spent")
+	stored, taken, err := j.Append(ctx, activation.Record{Seq: 1, Fingerprint: fps[1], Outcome: activation.Outcome{
+		After: activation.Subscription{Tenant: "northwind", Product: "M365", Seats: 1, End: day}}})
+	require.NoError(t, err)
+	require.Equal(t, activation.KeyTaken, taken)
+	require.Equal(t, "fabrikam", stored.Outcome.After.Tenant)
+}

@@ -15,8 +15,25 @@ import (
 type Sub struct {
 	Tenant, Product string
 	State           activation.Subscription // after its last applied row
-	Last            time.Time               // the day of its last applied row
+	Last            time.Time               // the day of its last row applied or imported (unchanged included)
 	LastLine        int                     // that row's line
+	imports         map[importKey]struct{}  // every import row recorded or unchanged
+}
+
+// importKey is an import row's content: an identical row is a replay.
+type importKey struct {
+	at, end int64 // Unix seconds
+	seats   int
+}
+
+func importOf(row *Row) importKey { return importKey{row.At.Unix(), row.End.Unix(), row.Seats} }
+
+// noteImport records an import row of sub, recorded or unchanged.
+func (sub *Sub) noteImport(row *Row) {
+	if sub.imports == nil {
+		sub.imports = make(map[importKey]struct{})
+	}
+	sub.imports[importOf(row)] = struct{}{}
 }
 
 type subKey struct{ tenant, product string }
@@ -29,8 +46,10 @@ type Result struct {
 	// row); for an import, Before and After.
 	Outcome activation.Outcome
 	// Imported: an import row was recorded; Unchanged: it equalled the
-	// book's state and recorded nothing.
-	Imported, Unchanged bool
+	// book's state and recorded nothing; Replayed: it is identical to an
+	// earlier import row of the subscription (same date, seats and end) and
+	// was counted once.
+	Imported, Unchanged, Replayed bool
 	// Reject is why the row was rejected, empty for a row applied,
 	// replayed or imported. It names the column or the rule, never a field.
 	Reject string
@@ -100,6 +119,19 @@ func (l *Loader) apply(ctx context.Context, row Row) Result {
 	}
 	early := sub != nil && row.At.Before(sub.Last)
 	if row.Import {
+		if sub != nil {
+			if _, dup := sub.imports[importOf(&row)]; dup {
+				// An identical earlier import: a replay, whatever lies
+				// between the two copies (a file pasted twice).
+				l.Counts.Replayed++
+				res.Replayed, res.Sub = true, sub
+				// It answers as the first copy: the state it imported.
+				imported := activation.Subscription{Tenant: sub.Tenant, Product: sub.Product, Seats: row.Seats, End: row.End}
+				res.Outcome = activation.Outcome{Op: activation.Import, At: row.At, After: imported, Replayed: true}
+				l.seen(row.At)
+				return res
+			}
+		}
 		if early {
 			res.Reject = orderReason(row, sub)
 			return res
@@ -109,6 +141,20 @@ func (l *Loader) apply(ctx context.Context, row Row) Result {
 	tenant, product := row.Tenant, row.Product
 	if sub != nil {
 		tenant, product = sub.Tenant, sub.Product // our copies, not substrings of the line
+	}
+	if early {
+		// The book refuses a row dated before the subscription's last
+		// record, but an unchanged import recorded nothing: only a key
+		// already spent may go on, to be answered as a replay or refused.
+		_, spent, err := l.Book.Lookup(ctx, row.Key)
+		if err != nil {
+			res.Reject = row.Op.String() + ": " + err.Error()
+			return res
+		}
+		if !spent {
+			res.Reject = orderReason(row, sub)
+			return res
+		}
 	}
 	o, err := l.Book.Redeem(ctx, tenant, product, token.Token{Key: row.Key, Product: product, Seats: row.Seats}, row.Op, row.At)
 	if err != nil {
@@ -143,6 +189,8 @@ func (l *Loader) importRow(ctx context.Context, row Row, sub *Sub, res Result) R
 		l.Counts.Unchanged++
 		res.Unchanged, res.Sub = true, sub
 		res.Outcome = activation.Outcome{Op: activation.Import, At: row.At, Before: before, After: before}
+		sub.Last, sub.LastLine = row.At, row.Line // the subscription's last row, though it recorded nothing
+		sub.noteImport(&row)
 		l.seen(row.At)
 		return res
 	}
@@ -154,6 +202,7 @@ func (l *Loader) importRow(ctx context.Context, row Row, sub *Sub, res Result) R
 	res.Imported = true
 	res.Outcome = activation.Outcome{Op: activation.Import, At: row.At, Before: before, After: s}
 	res.Sub = l.update(sub, row, s)
+	res.Sub.noteImport(&row)
 	return res
 }
 

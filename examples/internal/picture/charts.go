@@ -87,17 +87,16 @@ func subscription(ch SubscriptionChart) (*canvas, error) {
 		c.band(xa, s.DisabledFrom, s.DeletedOn, until, colReadOnly, "read-only: disabled")
 		c.band(xa, s.DeletedOn, hi, until, colDeleted, "deleted")
 	}
-	fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-dasharray="2 4"/>`+"\n",
-		xa.px(lo), ya.px(lo), xa.px(hi), ya.px(hi), colDiagonal)
+	c.line(xa.px(lo), ya.px(lo), xa.px(hi), ya.px(hi), `stroke="`+colDiagonal+`" stroke-dasharray="2 4"`)
 	if !ch.ProgramEnd.IsZero() {
 		y := ya.px(ch.ProgramEnd)
-		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2" stroke-dasharray="8 4"/>`+"\n",
-			plotLeft, y, plotRight, y, colProgram)
+		c.line(plotLeft, y, plotRight, y, `stroke="`+colProgram+`" stroke-width="2" stroke-dasharray="8 4"`)
 	}
 
 	// The steps: the end date in force from each record to the next; the
 	// last one runs until its end date meets the day.
 	var path []byte
+	px, py := 0, 0 // the path's pen
 	for i, s := range steps {
 		if s.End.IsZero() {
 			continue
@@ -112,10 +111,14 @@ func subscription(ch SubscriptionChart) (*canvas, error) {
 		y := ya.px(s.End)
 		if len(path) == 0 || steps[i-1].End.IsZero() {
 			path = fmt.Appendf(path, "M%d %d", xa.px(s.At), y)
+			px = xa.px(s.At)
 		} else {
 			path = fmt.Appendf(path, " V%d", y)
+			c.lines = append(c.lines, seg{px, py, px, y})
 		}
 		path = fmt.Appendf(path, " H%d", xa.px(to))
+		c.lines = append(c.lines, seg{px, y, xa.px(to), y})
+		px, py = xa.px(to), y
 	}
 	if len(path) > 0 {
 		fmt.Fprintf(&c.b, `<path d="%s" fill="none" stroke="%s" stroke-width="2.5"/>`+"\n", path, colStep)
@@ -125,7 +128,7 @@ func subscription(ch SubscriptionChart) (*canvas, error) {
 		what := "no subscription"
 		if !s.End.IsZero() {
 			y = ya.px(s.End)
-			what = strconv.Itoa(s.Seats) + " seats until " + dateString(s.End)
+			what = plural(s.Seats, "seat") + " until " + dateString(s.End)
 		}
 		fmt.Fprintf(&c.b, `<circle cx="%d" cy="%d" r="4" fill="%s"><title>%s</title></circle>`+"\n",
 			x, y, colStep, esc(dateString(s.At)+": "+s.Label+" → "+what))
@@ -153,7 +156,7 @@ func subscription(ch SubscriptionChart) (*canvas, error) {
 		text := s.Label + ": none"
 		if !s.End.IsZero() {
 			y = ya.px(s.End)
-			text = strconv.Itoa(s.Seats) + " seats, " + s.Label
+			text = plural(s.Seats, "seat") + ", " + s.Label
 		}
 		if c.label(xa.px(s.At), y, text, `fill="#1a1a1a"`) {
 			shown++
@@ -267,14 +270,15 @@ func front(ch FrontChart) (*canvas, error) {
 	c.yDates(ya, "end date (first day without service)")
 	if !ch.ProgramEnd.IsZero() {
 		y := ya.px(ch.ProgramEnd)
-		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2" stroke-dasharray="8 4"/>`+"\n",
-			plotLeft, y, plotRight, y, colProgram)
+		c.line(plotLeft, y, plotRight, y, `stroke="`+colProgram+`" stroke-width="2" stroke-dasharray="8 4"`)
 	}
 	var path []byte
 	for i, p := range pts {
 		cmd := "L"
 		if i == 0 {
 			cmd = "M"
+		} else {
+			c.lines = append(c.lines, seg{sa.px(pts[i-1].Seats), ya.px(pts[i-1].End), sa.px(p.Seats), ya.px(p.End)})
 		}
 		path = fmt.Appendf(path, "%s%d %d ", cmd, sa.px(p.Seats), ya.px(p.End))
 	}
@@ -282,7 +286,7 @@ func front(ch FrontChart) (*canvas, error) {
 	if ch.Start.Seats > 0 {
 		x, y := sa.px(ch.Start.Seats), ya.px(ch.Start.End)
 		fmt.Fprintf(&c.b, `<rect x="%d" y="%d" width="10" height="10" fill="%s"><title>%s</title></rect>`+"\n",
-			x-5, y-5, colDiagonal, esc("today: "+strconv.Itoa(ch.Start.Seats)+" seats until "+dateString(ch.Start.End)))
+			x-5, y-5, colDiagonal, esc("today: "+plural(ch.Start.Seats, "seat")+" until "+dateString(ch.Start.End)))
 	}
 	for _, p := range pts {
 		r, col := 5, colStep
@@ -290,7 +294,7 @@ func front(ch FrontChart) (*canvas, error) {
 			r, col = 8, colChosen
 		}
 		fmt.Fprintf(&c.b, `<circle cx="%d" cy="%d" r="%d" fill="%s"><title>%s</title></circle>`+"\n",
-			sa.px(p.Seats), ya.px(p.End), r, col, esc(strconv.Itoa(p.Seats)+" seats until "+dateString(p.End)+": "+p.Plan))
+			sa.px(p.Seats), ya.px(p.End), r, col, esc(plural(p.Seats, "seat")+" until "+dateString(p.End)+": "+p.Plan))
 		c.reserve(sa.px(p.Seats), ya.px(p.End), r+1)
 	}
 	if ch.Start.Seats > 0 {
@@ -301,11 +305,11 @@ func front(ch FrontChart) (*canvas, error) {
 		c.label(plotRight-12-textWidth(text), ya.px(ch.ProgramEnd), text, `fill="`+colProgram+`"`)
 	}
 	if ch.Start.Seats > 0 {
-		c.label(sa.px(ch.Start.Seats), ya.px(ch.Start.End), "today: "+strconv.Itoa(ch.Start.Seats)+" seats until "+dateString(ch.Start.End), `fill="#444444"`)
+		c.label(sa.px(ch.Start.Seats), ya.px(ch.Start.End), "today: "+plural(ch.Start.Seats, "seat")+" until "+dateString(ch.Start.End), `fill="#444444"`)
 	}
 	shown := 0
 	for _, p := range pts {
-		text := strconv.Itoa(p.Seats) + " seats until " + dateString(p.End)
+		text := plural(p.Seats, "seat") + " until " + dateString(p.End)
 		if p.Chosen {
 			text = "chosen: " + text
 		}
@@ -314,11 +318,21 @@ func front(ch FrontChart) (*canvas, error) {
 		}
 	}
 	c.frame()
-	items := []legendItem{
-		{dotSwatch(colStep, 5), "a plan no other plan beats on both seats and end date"},
-		{dotSwatch(colChosen, 7), "the plan chosen for the goal"},
-		{boxSwatch(colDiagonal), "today's subscription, before any key"},
-		{lineSwatch(colStep, "4 3", 2), "the front: more seats cost end date"},
+	// The legend names only what is drawn: no chosen plan when no plan
+	// reaches the goal, no other plan when the chosen one is all, no
+	// today's point for a subscription not yet there.
+	var items []legendItem
+	if slices.ContainsFunc(pts, func(p Point) bool { return !p.Chosen }) {
+		items = append(items, legendItem{dotSwatch(colStep, 5), "a plan no other plan beats on both seats and end date"})
+	}
+	if slices.ContainsFunc(pts, func(p Point) bool { return p.Chosen }) {
+		items = append(items, legendItem{dotSwatch(colChosen, 7), "the plan chosen for the goal"})
+	}
+	if ch.Start.Seats > 0 {
+		items = append(items, legendItem{boxSwatch(colDiagonal), "today's subscription, before any key"})
+	}
+	if len(pts) > 1 {
+		items = append(items, legendItem{lineSwatch(colStep, "4 3", 2), "the front: more seats cost end date"})
 	}
 	if !ch.ProgramEnd.IsZero() {
 		items = append(items, legendItem{lineSwatch(colProgram, "8 4", 2), "the program year's end: use rights end (R13)"})

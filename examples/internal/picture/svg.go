@@ -5,7 +5,7 @@
 //
 // Coordinates are whole pixels computed with integer arithmetic; text is
 // XML-escaped. Labels are placed greedily where they overlap no other label
-// and stay inside the plot; a label that finds no room is left out (its
+// or point, cross no line of the plot and stay inside the plot; a label that finds no room is left out (its
 // point keeps a tooltip), and the legend says how many are shown. Date axes
 // tick on the first day of a month, every 1, 2, 3, 6 or 12 months or
 // every few years, whichever gives at most about eight ticks.
@@ -51,6 +51,47 @@ const (
 type canvas struct {
 	b      strings.Builder
 	placed []rect // labels placed so far
+	lines  []seg  // the lines drawn in the plot, which labels keep off
+}
+
+// seg is a straight line from (x0, y0) to (x1, y1).
+type seg struct{ x0, y0, x1, y1 int }
+
+// crosses reports whether the segment s touches the rectangle r (its
+// inside or its border).
+func (s seg) crosses(r rect) bool {
+	if max(s.x0, s.x1) < r.x0 || min(s.x0, s.x1) > r.x1 || max(s.y0, s.y1) < r.y0 || min(s.y0, s.y1) > r.y1 {
+		return false // the bounding boxes are apart
+	}
+	// The segment's line separates the rectangle's corners unless all four
+	// lie strictly on one side of it.
+	side := func(x, y int) int64 {
+		return int64(s.x1-s.x0)*int64(y-s.y0) - int64(s.y1-s.y0)*int64(x-s.x0)
+	}
+	a, b, c, d := side(r.x0, r.y0), side(r.x1, r.y0), side(r.x0, r.y1), side(r.x1, r.y1)
+	return !(a > 0 && b > 0 && c > 0 && d > 0 || a < 0 && b < 0 && c < 0 && d < 0)
+}
+
+// line draws a line in the plot with the given attributes and keeps labels
+// off it.
+func (c *canvas) line(x0, y0, x1, y1 int, attrs string) {
+	fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" %s/>`+"\n", x0, y0, x1, y1, attrs)
+	c.lines = append(c.lines, seg{x0, y0, x1, y1})
+}
+
+// free reports whether r overlaps no label or point placed and no line.
+func (c *canvas) free(r rect) bool {
+	for _, p := range c.placed {
+		if r.overlaps(p) {
+			return false
+		}
+	}
+	for _, l := range c.lines {
+		if l.crosses(r) {
+			return false
+		}
+	}
+	return true
 }
 
 type rect struct {
@@ -99,25 +140,19 @@ func (c *canvas) reserve(x, y, r int) {
 }
 
 // label places s near the point (x, y): above right, below right, above
-// left, below left, farther above or below, whichever overlaps no label
-// placed before and stays inside the plot. It reports whether it found
-// room.
+// left, below left, farther above or below, centred above or below, whichever overlaps no label or
+// point placed before, crosses no line drawn before and stays inside the
+// plot. It reports whether it found room.
 func (c *canvas) label(x, y int, s, attrs string) bool {
 	w := textWidth(s)
 	type cand struct{ dx, dy int } // the label's left end and baseline, from the point
-	for _, d := range []cand{{9, -8}, {9, 18}, {-9 - w, -8}, {-9 - w, 18}, {9, -24}, {9, 34}, {-9 - w, -24}, {-9 - w, 34}} {
+	for _, d := range []cand{{9, -8}, {9, 18}, {-9 - w, -8}, {-9 - w, 18}, {9, -24}, {9, 34}, {-9 - w, -24}, {-9 - w, 34},
+		{-w / 2, -10}, {-w / 2, 22}, {-w / 2, -26}, {-w / 2, 38}} {
 		r := rect{x + d.dx - 3, y + d.dy - fontSize - 1, x + d.dx + w + 3, y + d.dy + 5, true}
 		if r.x0 < plotLeft || r.x1 > plotRight || r.y0 < plotTop || r.y1 > plotBottom {
 			continue
 		}
-		free := true
-		for _, p := range c.placed {
-			if r.overlaps(p) {
-				free = false
-				break
-			}
-		}
-		if !free {
+		if !c.free(r) {
 			continue
 		}
 		c.placed = append(c.placed, r)

@@ -59,6 +59,33 @@ func manySteps(n int) []Step {
 	return steps
 }
 
+// frontChart is a front of nine plans with one chosen, today's subscription
+// and the program year's end.
+func frontChart() FrontChart {
+	ends := []string{"2027-09-01", "2027-09-27", "2027-10-27", "2027-12-02", "2028-01-18", "2028-03-15", "2028-06-01", "2028-09-20", "2029-03-01"}
+	var pts []Point
+	for i, e := range ends {
+		pts = append(pts, Point{Seats: 300 - 25*i, End: day(e), Plan: fmt.Sprintf("plan %d", i+1), Chosen: i == 5})
+	}
+	return FrontChart{Title: "Plans for 4 keys on 2026-12-01: seats against end date", Start: Point{Seats: 100, End: day("2027-03-01")},
+		Points: pts, ProgramEnd: day("2028-03-01")}
+}
+
+// TestLegendNamesWhatIsDrawn: no "chosen" entry when no plan reaches the
+// goal.
+func TestLegendNamesWhatIsDrawn(t *testing.T) {
+	ch := frontChart()
+	svg, err := Front(ch)
+	require.NoError(t, err)
+	assert.Contains(t, svg, "the plan chosen for the goal")
+	for i := range ch.Points {
+		ch.Points[i].Chosen = false
+	}
+	svg, err = Front(ch)
+	require.NoError(t, err)
+	assert.NotContains(t, svg, "the plan chosen for the goal")
+}
+
 func goldenCases() map[string]func() (string, error) {
 	return map[string]func() (string, error){
 		"one-step": func() (string, error) {
@@ -79,15 +106,7 @@ func goldenCases() map[string]func() (string, error) {
 		"200-steps": func() (string, error) {
 			return Subscription(SubscriptionChart{Title: "fabrikam / Visio", Steps: manySteps(200), ProgramEnd: day("2030-06-30")})
 		},
-		"front": func() (string, error) {
-			ends := []string{"2027-09-01", "2027-09-27", "2027-10-27", "2027-12-02", "2028-01-18", "2028-03-15", "2028-06-01", "2028-09-20", "2029-03-01"}
-			var pts []Point
-			for i, e := range ends {
-				pts = append(pts, Point{Seats: 300 - 25*i, End: day(e), Plan: fmt.Sprintf("plan %d", i+1), Chosen: i == 5})
-			}
-			return Front(FrontChart{Title: "Plans for 4 keys on 2026-12-01: seats against end date", Start: Point{Seats: 100, End: day("2027-03-01")},
-				Points: pts, ProgramEnd: day("2028-03-01")})
-		},
+		"front": func() (string, error) { return Front(frontChart()) },
 		"front-one": func() (string, error) {
 			return Front(FrontChart{Title: "one plan", Points: []Point{{Seats: 25, End: day("2027-12-01"), Chosen: true}}})
 		},
@@ -141,9 +160,10 @@ func wellFormed(t *testing.T, doc string) {
 	assert.Equal(t, 0, depth)
 }
 
-// TestLabelsDoNotOverlap: at 1, 5 and 200 records no two labels overlap and
-// every label stays inside the plot; at 200 the legend says how many are
-// shown.
+// TestLabelsDoNotOverlap: at 1, 5 and 200 records no two labels overlap, no
+// line of the plot (steps, the program year's end, the front) crosses a
+// label, and every label stays inside the plot; at 200 the legend says how
+// many are shown.
 func TestLabelsDoNotOverlap(t *testing.T) {
 	check := func(t *testing.T, c *canvas) {
 		t.Helper()
@@ -157,12 +177,32 @@ func TestLabelsDoNotOverlap(t *testing.T) {
 			for j, b := range c.placed {
 				require.False(t, i != j && a.overlaps(b), "label %d overlaps %d (a label, a point or the title)", i, j)
 			}
+			for j, l := range c.lines {
+				require.False(t, l.crosses(a), "label %d is crossed by line %d %v", i, j, l)
+			}
 		}
 		assert.Positive(t, labels, "some label is shown")
 	}
 	for _, n := range []int{1, 5, 200} {
-		c, err := subscription(SubscriptionChart{Title: "t / p", Steps: manySteps(n), ProgramEnd: day("2027-06-01")})
-		require.NoError(t, err)
+		for _, program := range []string{"2027-06-01", "2030-06-30"} {
+			c, err := subscription(SubscriptionChart{Title: "t / p", Steps: manySteps(n), ProgramEnd: day(program)})
+			require.NoError(t, err)
+			check(t, c)
+		}
+	}
+	for name, draw := range map[string]func() (*canvas, error){
+		"history": func() (*canvas, error) {
+			return subscription(SubscriptionChart{Title: "t / p", Steps: []Step{
+				step("2026-03-01", 100, "2027-03-01", "import"),
+				step("2026-12-01", 125, "2027-04-25", "add-seats"),
+				step("2026-12-01", 125, "2027-07-08", "extend-end"),
+				step("2027-09-20", 125, "2028-09-20", "renew as activate"),
+			}, ProgramEnd: day("2028-03-01")})
+		},
+		"front": func() (*canvas, error) { return front(frontChart()) },
+	} {
+		c, err := draw()
+		require.NoError(t, err, name)
 		check(t, c)
 	}
 	var pts []Point
