@@ -88,7 +88,7 @@ type ProductMismatchError struct {
 
 // Error implements error.
 func (e *ProductMismatchError) Error() string {
-	return fmt.Sprintf("activation: product mismatch: key for %q, subscription for %q", e.Token, e.Subscription)
+	return "activation: product mismatch: key for " + text.Name(e.Token) + ", subscription for " + text.Name(e.Subscription)
 }
 
 // Is reports whether target is [ErrProductMismatch].

@@ -48,3 +48,22 @@ func TestErrorTypesHaveSentinels(t *testing.T) {
 	assert.NotErrorIs(t, &NotAllowedError{}, ErrInvalid)
 	assert.NotErrorIs(t, &ProductMismatchError{}, ErrNotAllowed)
 }
+
+// TestProductMismatchMasksKeyNames: a product name that is a product key (in
+// any spelling ParseKey accepts) comes back masked from every path that
+// reports a product mismatch.
+func TestProductMismatchMasksKeyNames(t *testing.T) {
+	const name = "Q7RZK-M4XPA-J9CDV-T2WHN-B6G3F"
+	for _, spelling := range []string{name, strings.ToLower(name), strings.ReplaceAll(name, "-", "")} {
+		msg := (&ProductMismatchError{Subscription: spelling, Token: "b"}).Error()
+		msg += (&ProductMismatchError{Subscription: "a", Token: spelling}).Error()
+		assert.NotContains(t, strings.ToUpper(msg), "Q7RZK")
+		assert.NotContains(t, strings.ToUpper(msg), "M4XPA")
+	}
+	sub := Subscription{Tenant: "contoso", Product: name, Seats: 10, End: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)}
+	key := token.MustParseKey("AAAAA-BBBBB-CCCCC-DDDDD-EEEE1")
+	_, err := PartnerCenter().Apply(sub, token.Token{Key: key, Product: "O365-E3", Seats: 1}, AddSeats, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	require.ErrorIs(t, err, ErrProductMismatch)
+	assert.NotContains(t, err.Error(), "Q7RZK")
+	assert.Contains(t, err.Error(), `"O365-E3"`)
+}
