@@ -68,9 +68,11 @@ import (
 // A Book remembers the last head it read or appended per subscription and
 // computes a redemption on it first, so that a redemption usually costs one
 // call to the Journal. A remembered head is only a guess: if another Book
-// moved the subscription on, the Append finds its place taken and the
-// redemption is computed again on the head read from the Journal; a refusal
-// is never answered from a remembered head. Use a Book through a pointer and
+// moved the subscription on, the Append finds its place taken (or a gap,
+// [ErrGap]) and the redemption is computed again on the head read from the
+// Journal; a refusal is never answered from a remembered head. ErrGap on a
+// head read from the Journal is the store's error. A Book's Journal must not
+// be replaced after first use. Use a Book through a pointer and
 // do not copy it after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
@@ -82,8 +84,12 @@ type Book struct {
 	// Clock, if not nil, gives the wall-clock time recorded as
 	// Record.RecordedAt (for tests); nil means time.Now.
 	Clock func() time.Time
-	// Retries, if not nil, counts the times a redemption or import found
-	// its place taken and was computed again on a newer head.
+	// Retries, if not nil, counts every recomputation after an Append
+	// failed to store: one for each Append of a redemption or import that
+	// found its place taken (on a head read from the Journal or remembered),
+	// and one for each Append on a remembered head refused with [ErrGap].
+	// A redemption first refused on a remembered head and then decided on
+	// the head read from the Journal is not counted (no Append was made).
 	Retries *atomic.Int64
 
 	// cache holds the last head this Book saw per subscription (see
@@ -279,14 +285,17 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		if err := ctx.Err(); err != nil {
 			return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, err)
 		}
-		// The first attempt computes on the head this Book saw last, if
-		// any: one round trip when nobody else moved the subscription.
+		// Compute on the head this Book saw last, if any: one round trip
+		// when nobody else moved the subscription.
 		head, ok := b.cache.get(tenant, product)
 		cached := ok
 		if !cached {
 			var err error
 			if head, ok, err = b.head(ctx, tenant, product); err != nil {
 				return Outcome{}, err
+			}
+			if ok {
+				b.cache.put(&head)
 			}
 		}
 		rec, err := b.compute(&head, ok, tenant, product, want, t, op, at)
@@ -301,6 +310,11 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		if err != nil {
 			b.cache.forget(tenant, product)
+			if cached && errors.Is(err, ErrGap) {
+				// The remembered head is not the Journal's: read it.
+				b.retried()
+				continue
+			}
 			return Outcome{}, fmt.Errorf("activation: book: redeem %v: journal: %w", t.Key, err)
 		}
 		switch {
@@ -313,10 +327,7 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 			return b.answer(t, id, &stored)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.cache.forget(tenant, product)
-			if cached {
-				continue // the guess was stale; not a lost race
-			}
-			if want != anySeq {
+			if !cached && want != anySeq {
 				return b.refused(ctx, fp, id, t, changed(want, t))
 			}
 			b.retried()

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/token"
 )
@@ -22,9 +23,9 @@ import (
 // It keeps nothing across restarts. It stores records as they are given
 // (a time keeps its instant and location), but refuses, as every durable
 // store does through [Record.MarshalBinary], a record that holds a product
-// key. It refuses an Append that would
-// leave a gap in a history (Seq more than one past the head): a Book never
-// makes one.
+// key. It refuses an Append that would leave a gap in a history (Seq more
+// than one past the head) with an error wrapping [ErrGap], as every Journal
+// must.
 //
 // The zero value is an empty journal ready to use; [NewMemoryJournal] returns
 // one too. A MemoryJournal is safe for concurrent use and must not be copied
@@ -66,7 +67,7 @@ func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, 
 		return *h[rec.Seq-1], PlaceTaken, nil
 	}
 	if rec.Seq != int64(len(h))+1 {
-		return Record{}, NothingTaken, invalid("memory journal: append: Seq %d leaves a gap after %d", rec.Seq, len(h))
+		return Record{}, NothingTaken, &text.Error{Msg: fmt.Sprintf("activation: memory journal: append: Seq %d would leave a gap after %d", rec.Seq, len(h)), Kind: ErrGap}
 	}
 	if j.subs == nil {
 		j.subs = make(map[subKey][]*Record)

@@ -1,7 +1,10 @@
 package activation_test
 
 import (
+	"context"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/ledgertest"
@@ -41,4 +44,13 @@ func TestMemoryLedgerShared(t *testing.T) {
 		l := activation.NewMemoryLedger()
 		return l, l
 	})
+}
+
+// TestMemoryJournalGapIsNotBadInput: a gap is the store's inconsistency
+// (ErrGap), not the caller's bad input (ErrInvalid).
+func TestMemoryJournalGapIsNotBadInput(t *testing.T) {
+	rec := activation.Record{Seq: 2, Outcome: activation.Outcome{After: activation.Subscription{Tenant: "t", Product: "p"}}}
+	_, _, err := activation.NewMemoryJournal().Append(context.Background(), rec)
+	require.ErrorIs(t, err, activation.ErrGap)
+	require.NotErrorIs(t, err, activation.ErrInvalid)
 }
