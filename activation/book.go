@@ -545,7 +545,16 @@ func (b *Book) check(ctx context.Context, what string) error {
 	if err := b.Policy.Validate(); err != nil {
 		return fmt.Errorf("activation: book: %s: %w", what, err)
 	}
-	return nil
+	return checkPolicyName(&b.Policy)
+}
+
+// checkPolicyName refuses a Policy whose Name, recorded with every record,
+// fails the name rules of [checkName] (an empty Name is allowed).
+func checkPolicyName(p *Policy) error {
+	if p.Name == "" {
+		return nil
+	}
+	return checkName("policy name", p.Name)
 }
 
 // head returns the head of (tenant, product) with its dates in UTC.
@@ -624,31 +633,31 @@ func checkNames(tenant, product string) error {
 	return checkName("product", product)
 }
 
-// checkName checks a tenant or product name for a Book. The error never
-// echoes the name.
+// checkName checks a tenant, product or policy name that a Book or a
+// Redeemer records. The error never echoes the name.
 func checkName(what, s string) error {
 	switch {
 	case s == "":
-		return invalid("book: %s is empty", what)
+		return invalid("%s is empty", what)
 	case len(s) > MaxNameLen:
-		return invalid("book: %s has %d bytes, want at most %d", what, len(s), MaxNameLen)
+		return invalid("%s has %d bytes, want at most %d", what, len(s), MaxNameLen)
 	}
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
-				return invalid("book: %s is not valid UTF-8 (byte %d)", what, i)
+				return invalid("%s is not valid UTF-8 (byte %d)", what, i)
 			}
 		}
 		// ASCII has no Cf, Zl or Zp: its Cc are below space and DEL.
 		if r < 0x20 || r == 0x7f || r >= utf8.RuneSelf && unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
-			return invalid("book: %s has the control, format or separator character %U at byte %d", what, r, i)
+			return invalid("%s has the control, format or separator character %U at byte %d", what, r, i)
 		}
 		i += size
 	}
 	if isKey(s) {
-		return invalid("book: %s is a product key; a key is never stored in clear", what)
+		return invalid("%s is a product key; a key is never stored in clear", what)
 	}
 	return nil
 }
