@@ -133,8 +133,9 @@ const historyPage = 1000
 // anySeq is the expected Seq of a Redeem that accepts any head.
 const anySeq = -1
 
-// errJournalBroken reports a Journal that broke its contract.
-var errJournalBroken = errors.New("activation: book: journal returned a record that does not answer the request")
+// notTheRequest says what a Journal broke when it returned a record that does
+// not answer the request.
+const notTheRequest = "the journal returned a record that does not answer the request"
 
 // Import records a subscription as it stands elsewhere (the admin portal) on
 // day at: it starts tracking it, or records a correction of one already
@@ -165,7 +166,7 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("activation: book: import: %w", err)
+			return wrapErr("activation: book: import", err)
 		}
 		head, ok, err := b.head(ctx, s.Tenant, s.Product)
 		if err != nil {
@@ -192,12 +193,12 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 		switch {
 		case err != nil:
 			b.cache.forget(s.Tenant, s.Product)
-			return fmt.Errorf("activation: book: import: journal: %w", err)
+			return wrapErr("activation: book: import: journal", err)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.retried()
 			continue
 		case taken != NothingTaken:
-			return fmt.Errorf("activation: book: import: %w", errJournalBroken)
+			return brokenStore("activation: book: import", notTheRequest)
 		}
 		b.cache.put(&rec)
 		return nil
@@ -237,7 +238,7 @@ func (b *Book) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	}
 	heads, err := b.Journal.Heads(ctx, time.Time{}, time.Time{})
 	if err != nil {
-		return nil, fmt.Errorf("activation: book: subscriptions: journal: %w", err)
+		return nil, wrapErr("activation: book: subscriptions: journal", err)
 	}
 	out := make([]Subscription, len(heads))
 	for i := range heads {
@@ -283,7 +284,7 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 	id := bookRequestID(fp, tenant, product, t, op, at)
 	for {
 		if err := ctx.Err(); err != nil {
-			return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, err)
+			return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String(), err)
 		}
 		// Compute on the head this Book saw last, if any: one round trip
 		// when nobody else moved the subscription.
@@ -315,7 +316,7 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 				b.retried()
 				continue
 			}
-			return Outcome{}, fmt.Errorf("activation: book: redeem %v: journal: %w", t.Key, err)
+			return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String()+": journal", err)
 		}
 		switch {
 		case taken == NothingTaken:
@@ -333,7 +334,7 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 			b.retried()
 			continue
 		}
-		return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, errJournalBroken)
+		return Outcome{}, brokenStore("activation: book: redeem "+t.Key.String(), notTheRequest)
 	}
 }
 
@@ -372,11 +373,11 @@ func (b *Book) refused(ctx context.Context, fp token.Fingerprint, id RequestID, 
 	stored, ok, err := b.Journal.Lookup(ctx, fp)
 	switch {
 	case err != nil:
-		return Outcome{}, fmt.Errorf("activation: book: redeem %v: journal lookup: %w", t.Key, err)
+		return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String()+": journal lookup", err)
 	case !ok:
 		return Outcome{}, why
 	case stored.Fingerprint != fp:
-		return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, errJournalBroken)
+		return Outcome{}, brokenStore("activation: book: redeem "+t.Key.String(), notTheRequest)
 	}
 	return b.answer(t, id, &stored)
 }
@@ -414,11 +415,11 @@ func (b *Book) History(ctx context.Context, tenant, product string) ([]Record, e
 	for {
 		page, err := b.Journal.History(ctx, tenant, product, int64(len(out)), historyPage)
 		if err != nil {
-			return nil, fmt.Errorf("activation: book: history: journal: %w", err)
+			return nil, wrapErr("activation: book: history: journal", err)
 		}
 		for i := range page {
 			if page[i].Seq != int64(len(out)+i)+1 {
-				return nil, fmt.Errorf("activation: book: history: %w", errJournalBroken)
+				return nil, brokenStore("activation: book: history", "the journal returned a history whose Seq is not 1, 2, 3, …")
 			}
 			page[i] = recordUTC(page[i])
 		}
@@ -447,9 +448,9 @@ func (b *Book) Lookup(ctx context.Context, k token.Key) (Record, bool, error) {
 	rec, ok, err := b.Journal.Lookup(ctx, fp)
 	switch {
 	case err != nil:
-		return Record{}, false, fmt.Errorf("activation: book: lookup %v: journal: %w", k, err)
+		return Record{}, false, wrapErr("activation: book: lookup "+k.String()+": journal", err)
 	case ok && rec.Fingerprint != fp:
-		return Record{}, false, fmt.Errorf("activation: book: lookup %v: %w", k, errJournalBroken)
+		return Record{}, false, brokenStore("activation: book: lookup "+k.String(), notTheRequest)
 	}
 	return recordUTC(rec), ok, nil
 }
@@ -502,7 +503,7 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 	}
 	heads, err := b.Journal.Heads(ctx, lower, to)
 	if err != nil {
-		return nil, fmt.Errorf("activation: book: due: journal: %w", err)
+		return nil, wrapErr("activation: book: due: journal", err)
 	}
 	var out []Deadline
 	for _, h := range heads {
@@ -543,7 +544,7 @@ func (b *Book) check(ctx context.Context, what string) error {
 		return invalid("book: %s: nil context", what)
 	}
 	if err := b.Policy.Validate(); err != nil {
-		return fmt.Errorf("activation: book: %s: %w", what, err)
+		return wrapErr("activation: book: "+what, err)
 	}
 	return checkPolicyName(&b.Policy)
 }
@@ -562,11 +563,11 @@ func (b *Book) head(ctx context.Context, tenant, product string) (Record, bool, 
 	head, ok, err := b.Journal.Head(ctx, tenant, product)
 	switch {
 	case err != nil:
-		return Record{}, false, fmt.Errorf("activation: book: journal head: %w", err)
+		return Record{}, false, wrapErr("activation: book: journal head", err)
 	case !ok:
 		return Record{}, false, nil
 	case head.Seq < 1 || head.Outcome.After.Tenant != tenant || head.Outcome.After.Product != product:
-		return Record{}, false, errJournalBroken
+		return Record{}, false, brokenStore("activation: book: journal head", notTheRequest)
 	}
 	return recordUTC(head), true, nil
 }

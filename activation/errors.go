@@ -111,3 +111,16 @@ func invalidMsg(msg string) error {
 func invalidWrap(what string, err error) error {
 	return &text.Error{Msg: "activation: invalid input: " + what, Kind: ErrInvalid, Err: err}
 }
+
+// wrapErr returns an error whose message is msg, which starts with the
+// package prefix and says what failed, then err's message without its own
+// package prefix (see [text.Error]); errors.Is finds err.
+func wrapErr(msg string, err error) error {
+	return &text.Error{Msg: msg, Err: err}
+}
+
+// brokenStore returns an error wrapping [ErrBrokenStore]: msg, then what the
+// store returned against its contract.
+func brokenStore(msg, what string) error {
+	return &text.Error{Msg: msg + ": store broke its contract: " + what, Kind: ErrBrokenStore}
+}
