@@ -83,3 +83,21 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+// TestSubscriptionJSONErrorsInPackageForm: encoding/json's own errors (which
+// name the unexported subscriptionJSON and carry no prefix) come back in the
+// package's form, wrapping ErrInvalid, without the input.
+func TestSubscriptionJSONErrorsInPackageForm(t *testing.T) {
+	for name, in := range map[string]string{
+		"malformed":     `{"seats":`,
+		"wrong type":    `{"seats":"AAAA1-BBBB2-CCCC3-DDDD4-EEEE5"}`,
+		"not an object": `"AAAA1-BBBB2-CCCC3-DDDD4-EEEE5"`,
+	} {
+		var s Subscription
+		err := s.UnmarshalJSON([]byte(in))
+		require.ErrorIs(t, err, ErrInvalid, name)
+		assert.True(t, strings.HasPrefix(err.Error(), "activation: invalid input: subscription JSON: "), "%s: %s", name, err)
+		assert.NotContains(t, err.Error(), "subscriptionJSON", name)
+		assert.NotContains(t, err.Error(), "AAAA1", name)
+	}
+}

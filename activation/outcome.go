@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"time"
 
 	"github.com/coterm/coterm/proration"
@@ -221,11 +222,7 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 	}
 	var v outcomeJSON
 	if err := json.Unmarshal(b, &v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return invalid("outcome JSON: field %q: want %s", te.Field, te.Type)
-		}
-		return invalid("outcome JSON: malformed")
+		return jsonError("outcome JSON", err)
 	}
 	var out Outcome
 	var err error
@@ -308,4 +305,28 @@ func (v subscriptionJSON) fromJSON(field string) (Subscription, error) {
 		return Subscription{}, err
 	}
 	return Subscription{Tenant: v.Tenant, Product: v.Product, Seats: v.Seats, End: end}, nil
+}
+
+// jsonError turns an error of encoding/json into the package's form: what
+// ("outcome JSON"), the field and the type it wants, wrapping [ErrInvalid],
+// without the decoder's own words (which name unexported types) or any of
+// the input.
+func jsonError(what string, err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || te.Type == nil {
+		return invalid("%s: malformed", what)
+	}
+	want := "a " + te.Type.Kind().String()
+	switch te.Type.Kind() {
+	case reflect.Struct:
+		want = "an object"
+	case reflect.Int, reflect.Int64:
+		want = "an integer"
+	case reflect.Bool:
+		want = "true or false"
+	}
+	if te.Field == "" {
+		return invalid("%s: want %s", what, want)
+	}
+	return invalid("%s: field %q: want %s", what, te.Field, want)
 }
