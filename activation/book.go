@@ -1,8 +1,10 @@
 package activation
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -105,6 +107,58 @@ type Deadline struct {
 	Date            time.Time
 }
 
+// deadlineJSON is the JSON form of a Deadline.
+type deadlineJSON struct {
+	Tenant  string `json:"tenant"`
+	Product string `json:"product"`
+	State   State  `json:"state"`
+	Date    string `json:"date"`
+}
+
+// MarshalJSON implements [json.Marshaler]: {"tenant", "product", "state",
+// "date"}, the state by name and the date as "YYYY-MM-DD". A State that is
+// not valid, or a date outside the years 1…9999, is an error wrapping
+// [ErrInvalid].
+func (d Deadline) MarshalJSON() ([]byte, error) {
+	if y := d.Date.Year(); !d.Date.IsZero() && (y < 1 || y > 9999) {
+		return nil, invalid("deadline JSON: date: year outside 1…9999")
+	}
+	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: d.State, Date: dateString(d.Date)})
+}
+
+// UnmarshalJSON implements [json.Unmarshaler]: it reads what
+// [Deadline.MarshalJSON] writes; the date comes back at 00:00 UTC. null
+// leaves d unchanged. Errors wrap [ErrInvalid] and never quote the input.
+func (d *Deadline) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
+	var v struct {
+		Tenant  string `json:"tenant"`
+		Product string `json:"product"`
+		State   string `json:"state"`
+		Date    string `json:"date"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return jsonError("deadline JSON", err)
+	}
+	out := Deadline{Tenant: v.Tenant, Product: v.Product}
+	if v.State != "" {
+		st, err := ParseState(v.State)
+		if err != nil {
+			return invalid("deadline JSON: state: want %s or \"\"", stateText.List())
+		}
+		out.State = st
+	}
+	date, err := parseJSONDate("deadline JSON: date", v.Date)
+	if err != nil {
+		return err
+	}
+	out.Date = date
+	*d = out
+	return nil
+}
+
 // Preview is a subscription's current state in a [Book] and every option of
 // a key on it, as [Book.Preview] computed them.
 type Preview struct {
@@ -118,6 +172,34 @@ type Preview struct {
 	Seq int64
 	// Options lists the four operations as [Policy.Options] does.
 	Options []Option
+}
+
+// MarshalJSON implements [json.Marshaler]: {"subscription", "seq",
+// "options"}, each option as {"op", "outcome"} when it is allowed or
+// {"op", "error"} (the error's message, which never holds a key in clear)
+// when it is not. It is an output form: a Preview has no UnmarshalJSON, as
+// an error's type does not survive JSON.
+func (p Preview) MarshalJSON() ([]byte, error) {
+	type optionJSON struct {
+		Op      Operation `json:"op"`
+		Outcome *Outcome  `json:"outcome,omitempty"`
+		Error   string    `json:"error,omitempty"`
+	}
+	v := struct {
+		Subscription Subscription `json:"subscription"`
+		Seq          int64        `json:"seq"`
+		Options      []optionJSON `json:"options"`
+	}{Subscription: p.Subscription, Seq: p.Seq, Options: make([]optionJSON, len(p.Options))}
+	for i := range p.Options {
+		o := &p.Options[i]
+		v.Options[i].Op = o.Op
+		if o.Err != nil {
+			v.Options[i].Error = o.Err.Error()
+		} else {
+			v.Options[i].Outcome = &o.Outcome
+		}
+	}
+	return json.Marshal(v)
 }
 
 // ErrChanged: [Book.RedeemIfUnchanged] found the subscription changed since

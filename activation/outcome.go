@@ -107,7 +107,7 @@ type outcomeJSON struct {
 }
 
 type tokenJSON struct {
-	Key        string `json:"key"` // masked: XXXXX-XXXXX-XXXXX-XXXXX-EEEE5
+	Key        string `json:"key"` // masked: XXXXX-XXXXX-XXXXX-XXXXX-EEEE5; "" for the zero key
 	Product    string `json:"product"`
 	Seats      int    `json:"seats"`
 	TermMonths int    `json:"termMonths"`
@@ -122,8 +122,8 @@ type monthsJSON struct {
 // MarshalJSON implements json.Marshaler. Dates are "YYYY-MM-DD" ("" for
 // the zero time), enums are their names ("" for the zero value, which means
 // unknown; Op and Applied may be "import"), the key is masked (only its last
-// group shows), and the explanation is included, with the months of an
-// extension as a decimal. An enum outside its type's values is an error
+// group shows; "" for the zero key of an import), and the explanation is
+// included, with the months of an extension as a decimal. An enum outside its type's values is an error
 // wrapping [ErrInvalid], never "Operation(7)"; so is a date outside the
 // years 1…9999, which "YYYY-MM-DD" cannot hold. [Outcome.UnmarshalJSON]
 // reads back everything MarshalJSON writes.
@@ -139,8 +139,8 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 	v := outcomeJSON{
 		At: dateString(o.At),
 		Token: tokenJSON{
-			Key: o.Token.Key.String(), Product: o.Token.Product,
-			Seats: o.Token.Seats, TermMonths: o.Token.TermMonths,
+			Product: o.Token.Product,
+			Seats:   o.Token.Seats, TermMonths: o.Token.TermMonths,
 		},
 		Before:         o.Before.toJSON(),
 		After:          o.After.toJSON(),
@@ -156,6 +156,9 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 		CapFactor:      o.CapFactor,
 		Replayed:       o.Replayed,
 		Explanation:    o.Explain(),
+	}
+	if !o.Token.Key.IsZero() {
+		v.Token.Key = o.Token.Key.String() // masked; "" for the zero key of an import
 	}
 	var err error
 	if v.Op, err = jsonOp("op", o.Op); err != nil {
@@ -190,16 +193,17 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v)
 }
 
-// jsonOp returns the JSON name of op: "" for the zero value, "import", or
-// one of the four operations; any other value is an error.
+// jsonOp returns the JSON name of op: "" for the zero value, or its name
+// (one of the four operations, or "import"); any other value is an error.
 func jsonOp(field string, op Operation) (string, error) {
-	switch {
-	case op == 0:
+	if op == 0 {
 		return "", nil
-	case op == Import || op.Valid():
-		return op.String(), nil
 	}
-	return "", invalid("outcome JSON: %s %s", field, op)
+	name, err := recordOpText.MarshalText(op)
+	if err != nil {
+		return "", invalid("outcome JSON: %s %s", field, op)
+	}
+	return string(name), nil
 }
 
 // UnmarshalJSON implements json.Unmarshaler: it reads what
@@ -232,7 +236,7 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 	if out.Applied, err = parseJSONOp("applied", v.Applied); err != nil {
 		return err
 	}
-	if out.At, err = parseJSONDate("at", v.At); err != nil {
+	if out.At, err = parseJSONDate("outcome JSON: at", v.At); err != nil {
 		return err
 	}
 	out.Token = token.Token{Product: v.Token.Product, Seats: v.Token.Seats, TermMonths: v.Token.TermMonths}
@@ -273,16 +277,17 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// parseJSONOp reads what jsonOp writes.
+// parseJSONOp reads what jsonOp writes: "" for the zero value, or a name
+// under the rule of every enum (any ASCII case, the aliases).
 func parseJSONOp(field, s string) (Operation, error) {
-	if op, ok := jsonOpNames()[s]; ok {
-		return op, nil
+	if s == "" {
+		return 0, nil
 	}
-	return 0, invalid("outcome JSON: %s: want add-seats, extend-end, renew, activate, import or \"\"", field)
-}
-
-func jsonOpNames() map[string]Operation {
-	return map[string]Operation{"": 0, "add-seats": AddSeats, "extend-end": ExtendEnd, "renew": Renew, "activate": Activate, "import": Import}
+	op, err := recordOpText.Parse(s)
+	if err != nil {
+		return 0, invalid("outcome JSON: %s: want %s or \"\"", field, recordOpText.List())
+	}
+	return op, nil
 }
 
 // parseJSONDate reads what dateString writes: "YYYY-MM-DD", or "" for the
@@ -293,14 +298,14 @@ func parseJSONDate(field, s string) (time.Time, error) {
 	}
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return time.Time{}, invalid("outcome JSON: %s: want a date YYYY-MM-DD", field)
+		return time.Time{}, invalid("%s: want a date YYYY-MM-DD", field)
 	}
 	return d, nil
 }
 
 // fromJSON is Subscription.UnmarshalJSON on the decoded fields.
 func (v subscriptionJSON) fromJSON(field string) (Subscription, error) {
-	end, err := parseJSONDate(field+".end", v.End)
+	end, err := parseJSONDate("outcome JSON: "+field+".end", v.End)
 	if err != nil {
 		return Subscription{}, err
 	}

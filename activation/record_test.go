@@ -393,3 +393,74 @@ func TestOutcomeJSONRoundTripProperty(t *testing.T) {
 		require.Equal(t, o, got, "%s", b)
 	})
 }
+
+// TestRecordDeadlinePreviewJSONCamelCase: Record, Deadline and Preview write
+// the project's one JSON style, camelCase, with the fingerprint and request as
+// lower-case hex strings and dates as YYYY-MM-DD; Record and Deadline read it
+// back.
+func TestRecordDeadlinePreviewJSONCamelCase(t *testing.T) {
+	o := appliedOutcomes(t)[0]
+	k := o.Token.Key
+	o.Token.Key = token.Key{}
+	rec := activation.Record{
+		Fingerprint: k.Fingerprint(), Outcome: o, Seq: 7, KeyTail: k.Last5(), Policy: "partner-center",
+		RecordedAt: time.Date(2026, 12, 1, 9, 30, 0, 5, time.UTC),
+	}
+	for i := range rec.Request {
+		rec.Request[i] = byte(0xa0 + i%16)
+	}
+	b, err := json.Marshal(rec)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	for _, f := range []string{"fingerprint", "request", "outcome", "seq", "keyTail", "policy", "recordedAt"} {
+		require.Contains(t, m, f, "%s", b)
+	}
+	require.Equal(t, k.Fingerprint().String(), m["fingerprint"])
+	require.Equal(t, rec.Request.String(), m["request"])
+	require.Regexp(t, `^[0-9a-f]{64}$`, m["request"])
+	var got activation.Record
+	require.NoError(t, json.Unmarshal(b, &got))
+	require.Equal(t, rec, got)
+	var bad activation.RequestID
+	require.ErrorIs(t, bad.UnmarshalText([]byte("zz")), activation.ErrInvalid)
+	require.ErrorIs(t, bad.UnmarshalText([]byte(strings.Repeat("g", 64))), activation.ErrInvalid)
+
+	d := activation.Deadline{Tenant: "t", Product: "p", State: activation.Disabled, Date: time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC)}
+	b, err = json.Marshal(d)
+	require.NoError(t, err)
+	require.JSONEq(t, `{"tenant":"t","product":"p","state":"disabled","date":"2027-03-31"}`, string(b))
+	var gotD activation.Deadline
+	require.NoError(t, json.Unmarshal(b, &gotD))
+	require.Equal(t, d, gotD)
+	_, err = json.Marshal(activation.Deadline{State: 9})
+	require.ErrorIs(t, err, activation.ErrInvalid)
+
+	p := activation.Preview{Subscription: o.Before, Seq: 3, Options: activation.PartnerCenter().Options(o.Before, token.Token{Key: k, Product: o.Token.Product, Seats: 25}, o.At)}
+	b, err = json.Marshal(p)
+	require.NoError(t, err)
+	require.NotContains(t, string(b), k.Reveal())
+	require.NoError(t, json.Unmarshal(b, &m))
+	require.Contains(t, m, "subscription")
+	require.EqualValues(t, 3, m["seq"])
+	opts := m["options"].([]any)
+	require.Len(t, opts, 4)
+	first := opts[0].(map[string]any)
+	require.Equal(t, "add-seats", first["op"])
+	require.Contains(t, first, "outcome")
+	require.Contains(t, string(b), `"error":"activation: renew not allowed`)
+}
+
+// TestOutcomeJSONZeroKeyAndOpCase: an import's zero key writes "key": "",
+// and "op" is read under the rule of every enum (any case, the aliases).
+func TestOutcomeJSONZeroKeyAndOpCase(t *testing.T) {
+	imp := activation.Outcome{Op: activation.Import, Applied: activation.Import}
+	b, err := json.Marshal(imp)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"key":""`)
+	var o activation.Outcome
+	for in, want := range map[string]activation.Operation{"Add-Seats": activation.AddSeats, "add-licenses": activation.AddSeats, "IMPORT": activation.Import, "extend-end-date": activation.ExtendEnd} {
+		require.NoError(t, json.Unmarshal([]byte(`{"op":"`+in+`"}`), &o), in)
+		require.Equal(t, want, o.Op, in)
+	}
+}
