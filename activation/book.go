@@ -242,7 +242,7 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 	if !s.IsNone() {
 		s.End = end.Time()
 	}
-	day, err := checkDay(at)
+	day, err := dayOf("import day", at)
 	if err != nil {
 		return err
 	}
@@ -576,10 +576,12 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 		return nil, err
 	}
 	p := &b.Policy
-	span := p.GraceDays + p.DisabledDays
+	// A subscription has a date in [from, to) only if its end is on or
+	// after from less the days from its end to its deletion.
+	span := boundsOf(p, 0).deleted
 	lower := time.Time{}
 	if !from.IsZero() {
-		if f := daymath.Of(from) - daymath.Day(span); f > daymath.MinDay && f.Valid() {
+		if f := daymath.Of(from) - span; f > daymath.MinDay && f.Valid() {
 			lower = f.Time()
 		}
 	}
@@ -593,19 +595,20 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 		if s.IsNone() {
 			continue
 		}
-		end := daymath.Of(s.End)
+		bd := boundsOf(p, daymath.Of(s.End))
 		add := func(st State, d daymath.Day) {
 			if d.Valid() && (from.IsZero() || d >= daymath.Of(from)) && (to.IsZero() || d < daymath.Of(to)) {
 				out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time()})
 			}
 		}
-		if p.GraceDays > 0 {
-			add(Expired, end)
+		// A state the policy gives no days has no date.
+		if bd.disabled > bd.end {
+			add(Expired, bd.end)
 		}
-		if p.DisabledDays > 0 {
-			add(Disabled, end+daymath.Day(p.GraceDays))
+		if bd.deleted > bd.disabled {
+			add(Disabled, bd.disabled)
 		}
-		add(Deleted, end+daymath.Day(span))
+		add(Deleted, bd.deleted)
 	}
 	slices.SortFunc(out, func(a, b Deadline) int {
 		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Tenant, b.Tenant),
@@ -676,16 +679,28 @@ func (b *Book) retried() {
 	}
 }
 
-// checkDay returns the Day of at, or the error Apply gives for it.
-func checkDay(at time.Time) (daymath.Day, error) {
+// dayOf returns the Day of at, or an error wrapping [ErrInvalid] that names
+// what: at is outside the supported years, or is the zero date 0001-01-01,
+// which means "no date". The rule is usableDay and badDay, which Apply
+// (through prepare) shares.
+func dayOf(what string, at time.Time) (daymath.Day, error) {
 	day := daymath.Of(at)
-	if !day.Valid() {
-		return 0, invalidWrap("day", day.Check())
-	}
-	if day == daymath.MinDay {
-		return 0, invalid("day is the zero date 0001-01-01")
+	if !usableDay(day) {
+		return 0, badDay(what, day)
 	}
 	return day, nil
+}
+
+// usableDay reports whether day is a day Apply and the Book accept: valid,
+// and not the zero date 0001-01-01.
+func usableDay(day daymath.Day) bool { return day.Valid() && day != daymath.MinDay }
+
+// badDay is the error for a day that is not usableDay, named what.
+func badDay(what string, day daymath.Day) error {
+	if !day.Valid() {
+		return invalidWrap(what, day.Check())
+	}
+	return invalid("%s is the zero date 0001-01-01", what)
 }
 
 // checkOrder refuses a day before the head's.

@@ -503,3 +503,31 @@ func TestBookHistoryPages(t *testing.T) {
 	requireChain(t, h)
 	require.Equal(t, n, h[n-1].Outcome.After.Seats)
 }
+
+// TestBookDueStatesWithoutDays: a state the policy gives no days has no
+// date (R8): GraceDays 0 lists no Expired date, DisabledDays 0 no Disabled.
+func TestBookDueStatesWithoutDays(t *testing.T) {
+	ctx := context.Background()
+	for name, tc := range map[string]struct {
+		grace, disabled int
+		want            []activation.Deadline
+	}{
+		"GraceDays 0": {0, 90, []activation.Deadline{
+			{Tenant: bkTenant, Product: bkProduct, State: activation.Disabled, Date: bkDate(2026, 3, 1)},
+			{Tenant: bkTenant, Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 5, 30)},
+		}},
+		"DisabledDays 0": {30, 0, []activation.Deadline{
+			{Tenant: bkTenant, Product: bkProduct, State: activation.Expired, Date: bkDate(2026, 3, 1)},
+			{Tenant: bkTenant, Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 3, 31)},
+		}},
+	} {
+		p := activation.PartnerCenter()
+		p.GraceDays, p.DisabledDays = tc.grace, tc.disabled
+		require.NoError(t, p.Validate(), name)
+		b := &activation.Book{Policy: p, Journal: activation.NewMemoryJournal()}
+		require.NoError(t, b.Import(ctx, bkSub(5, bkDate(2026, 3, 1)), bkDate(2026, 1, 1)), name)
+		due, err := b.Due(ctx, bkDate(2026, 1, 1), bkDate(2027, 1, 1))
+		require.NoError(t, err, name)
+		require.Equal(t, tc.want, due, name)
+	}
+}
