@@ -46,7 +46,8 @@ func TestOutcomeJSON(t *testing.T) {
 }
 
 // TestOutcomeJSONNoClearKey: no Outcome JSON, error or explanation ever
-// contains a key in clear (R1, DESIGN "no message ever contains an unmasked key").
+// contains a key in clear (R1, the key format of *Partner Network FAQ*; a
+// key is a secret, so no message ever contains it unmasked).
 func TestOutcomeJSONNoClearKey(t *testing.T) {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	rapid.Check(t, func(t *rapid.T) {
