@@ -78,7 +78,9 @@ import (
 // do not copy it after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
-	// Name is recorded with every record.
+	// Name is recorded with every record: it must be empty or pass the rules
+	// of a tenant's name (see Bad input), or every call is an error wrapping
+	// [ErrInvalid].
 	Policy Policy
 	// Journal stores the records. It must not be nil.
 	Journal Journal

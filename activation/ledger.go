@@ -120,6 +120,12 @@ type Ledger interface {
 // store never keeps keys: [Record.MarshalBinary] refuses one) and
 // Outcome.Replayed is false. A record made by [Book.Import] has the zero
 // Fingerprint and Request, Outcome.Op [Import] and an empty KeyTail.
+//
+// Its JSON form is camelCase, as everywhere in the module: "fingerprint" and
+// "request" as 64 lower-case hexadecimal digits, "outcome" as
+// [Outcome.MarshalJSON] writes it, "seq", "keyTail", "policy" and
+// "recordedAt" (RFC 3339). Read back, it is the same Record, but for the
+// Outcome's explanation and key, which JSON does not hold.
 type Record struct {
 	Fingerprint token.Fingerprint `json:"fingerprint"` // the key's; zero for an import
 	Request     RequestID         `json:"request"`     // the identity of the request that made the record (a Redeemer's NewRequestID or a Book's own); zero for an import

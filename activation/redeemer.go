@@ -40,7 +40,10 @@ type Redeemer struct {
 // request afterwards never spends the key twice (see [Ledger]).
 //
 // A nil Redeemer, a nil Ledger, a nil ctx or a zero Key is an error wrapping
-// [ErrInvalid], never a panic.
+// [ErrInvalid], never a panic. So is a name the record would hold that fails
+// a [Book]'s name rules (see Book's "Bad input"): s.Tenant (unless empty),
+// s.Product, t.Product, or Policy.Name (unless empty); the error does not
+// echo it.
 func (r *Redeemer) Redeem(ctx context.Context, s Subscription, t token.Token, op Operation, at time.Time) (Outcome, error) {
 	switch {
 	case r == nil:
