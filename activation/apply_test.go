@@ -26,8 +26,8 @@ func mkSub(seats int, end time.Time) Subscription {
 	return Subscription{Tenant: "contoso", Product: "O365-E3", Seats: seats, End: end}
 }
 
-// TestLicensingScenarios covers the four licensing scenarios of
-// seeds/partner-center-cloud-services.md (R5, R6) and the DESIGN example.
+// TestLicensingScenarios covers the four licensing scenarios of *Cloud
+// services* (R5, R6) and a worked example of R5 with a fractional month.
 func TestLicensingScenarios(t *testing.T) {
 	at, end := mkDate(2026, 6, 15), mkDate(2027, 3, 15)
 	tests := []struct {
@@ -66,7 +66,8 @@ func TestLicensingScenarios(t *testing.T) {
 	}
 }
 
-// TestExtendFractionalMonth is the DESIGN example of R5: E = 2027-01-31,
+// TestExtendFractionalMonth is a worked example of R5 with a fractional
+// month: E = 2027-01-31,
 // A = 8, C = 1: m = 1.5, Ew = 2027-02-28, + 0.5 × 31 = 15.5 → 16 → 2027-03-16.
 func TestExtendFractionalMonth(t *testing.T) {
 	o, err := PartnerCenter().Apply(mkSub(8, mkDate(2027, 1, 31)), mkToken(1), ExtendEnd, mkDate(2026, 12, 1))

@@ -1,8 +1,10 @@
 package activation
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -68,13 +70,17 @@ import (
 // A Book remembers the last head it read or appended per subscription and
 // computes a redemption on it first, so that a redemption usually costs one
 // call to the Journal. A remembered head is only a guess: if another Book
-// moved the subscription on, the Append finds its place taken and the
-// redemption is computed again on the head read from the Journal; a refusal
-// is never answered from a remembered head. Use a Book through a pointer and
+// moved the subscription on, the Append finds its place taken (or a gap,
+// [ErrGap]) and the redemption is computed again on the head read from the
+// Journal; a refusal is never answered from a remembered head. ErrGap on a
+// head read from the Journal is the store's error. A Book's Journal must not
+// be replaced after first use. Use a Book through a pointer and
 // do not copy it after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
-	// Name is recorded with every record.
+	// Name is recorded with every record: it must be empty or pass the rules
+	// of a tenant's name (see Bad input), or every call is an error wrapping
+	// [ErrInvalid].
 	Policy Policy
 	// Journal stores the records. It must not be nil.
 	Journal Journal
@@ -82,8 +88,12 @@ type Book struct {
 	// Clock, if not nil, gives the wall-clock time recorded as
 	// Record.RecordedAt (for tests); nil means time.Now.
 	Clock func() time.Time
-	// Retries, if not nil, counts the times a redemption or import found
-	// its place taken and was computed again on a newer head.
+	// Retries, if not nil, counts every recomputation after an Append
+	// failed to store: one for each Append of a redemption or import that
+	// found its place taken (on a head read from the Journal or remembered),
+	// and one for each Append on a remembered head refused with [ErrGap].
+	// A redemption first refused on a remembered head and then decided on
+	// the head read from the Journal is not counted (no Append was made).
 	Retries *atomic.Int64
 
 	// cache holds the last head this Book saw per subscription (see
@@ -97,6 +107,58 @@ type Deadline struct {
 	Tenant, Product string
 	State           State
 	Date            time.Time
+}
+
+// deadlineJSON is the JSON form of a Deadline.
+type deadlineJSON struct {
+	Tenant  string `json:"tenant"`
+	Product string `json:"product"`
+	State   State  `json:"state"`
+	Date    string `json:"date"`
+}
+
+// MarshalJSON implements [json.Marshaler]: {"tenant", "product", "state",
+// "date"}, the state by name and the date as "YYYY-MM-DD". A State that is
+// not valid, or a date outside the years 1…9999, is an error wrapping
+// [ErrInvalid].
+func (d Deadline) MarshalJSON() ([]byte, error) {
+	if y := d.Date.Year(); !d.Date.IsZero() && (y < 1 || y > 9999) {
+		return nil, invalid("deadline JSON: date: year outside 1…9999")
+	}
+	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: d.State, Date: dateString(d.Date)})
+}
+
+// UnmarshalJSON implements [json.Unmarshaler]: it reads what
+// [Deadline.MarshalJSON] writes; the date comes back at 00:00 UTC. null
+// leaves d unchanged. Errors wrap [ErrInvalid] and never quote the input.
+func (d *Deadline) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
+	var v struct {
+		Tenant  string `json:"tenant"`
+		Product string `json:"product"`
+		State   string `json:"state"`
+		Date    string `json:"date"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return jsonError("deadline JSON", err)
+	}
+	out := Deadline{Tenant: v.Tenant, Product: v.Product}
+	if v.State != "" {
+		st, err := ParseState(v.State)
+		if err != nil {
+			return invalid("deadline JSON: state: want %s or \"\"", stateText.List())
+		}
+		out.State = st
+	}
+	date, err := parseJSONDate("deadline JSON: date", v.Date)
+	if err != nil {
+		return err
+	}
+	out.Date = date
+	*d = out
+	return nil
 }
 
 // Preview is a subscription's current state in a [Book] and every option of
@@ -114,6 +176,34 @@ type Preview struct {
 	Options []Option
 }
 
+// MarshalJSON implements [json.Marshaler]: {"subscription", "seq",
+// "options"}, each option as {"op", "outcome"} when it is allowed or
+// {"op", "error"} (the error's message, which never holds a key in clear)
+// when it is not. It is an output form: a Preview has no UnmarshalJSON, as
+// an error's type does not survive JSON.
+func (p Preview) MarshalJSON() ([]byte, error) {
+	type optionJSON struct {
+		Op      Operation `json:"op"`
+		Outcome *Outcome  `json:"outcome,omitempty"`
+		Error   string    `json:"error,omitempty"`
+	}
+	v := struct {
+		Subscription Subscription `json:"subscription"`
+		Seq          int64        `json:"seq"`
+		Options      []optionJSON `json:"options"`
+	}{Subscription: p.Subscription, Seq: p.Seq, Options: make([]optionJSON, len(p.Options))}
+	for i := range p.Options {
+		o := &p.Options[i]
+		v.Options[i].Op = o.Op
+		if o.Err != nil {
+			v.Options[i].Error = o.Err.Error()
+		} else {
+			v.Options[i].Outcome = &o.Outcome
+		}
+	}
+	return json.Marshal(v)
+}
+
 // ErrChanged: [Book.RedeemIfUnchanged] found the subscription changed since
 // the preview it names. Nothing was recorded; the key is not spent.
 var ErrChanged = errors.New("activation: subscription changed since the preview")
@@ -127,8 +217,9 @@ const historyPage = 1000
 // anySeq is the expected Seq of a Redeem that accepts any head.
 const anySeq = -1
 
-// errJournalBroken reports a Journal that broke its contract.
-var errJournalBroken = errors.New("activation: book: journal returned a record that does not answer the request")
+// notTheRequest says what a Journal broke when it returned a record that does
+// not answer the request.
+const notTheRequest = "the journal returned a record that does not answer the request"
 
 // Import records a subscription as it stands elsewhere (the admin portal) on
 // day at: it starts tracking it, or records a correction of one already
@@ -153,13 +244,13 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 	if !s.IsNone() {
 		s.End = end.Time()
 	}
-	day, err := checkDay(at)
+	day, err := dayOf("import day", at)
 	if err != nil {
 		return err
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("activation: book: import: %w", err)
+			return wrapErr("activation: book: import", err)
 		}
 		head, ok, err := b.head(ctx, s.Tenant, s.Product)
 		if err != nil {
@@ -186,12 +277,12 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 		switch {
 		case err != nil:
 			b.cache.forget(s.Tenant, s.Product)
-			return fmt.Errorf("activation: book: import: journal: %w", err)
+			return wrapErr("activation: book: import: journal", err)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.retried()
 			continue
 		case taken != NothingTaken:
-			return fmt.Errorf("activation: book: import: %w", errJournalBroken)
+			return brokenStore("activation: book: import", notTheRequest)
 		}
 		b.cache.put(&rec)
 		return nil
@@ -231,7 +322,7 @@ func (b *Book) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	}
 	heads, err := b.Journal.Heads(ctx, time.Time{}, time.Time{})
 	if err != nil {
-		return nil, fmt.Errorf("activation: book: subscriptions: journal: %w", err)
+		return nil, wrapErr("activation: book: subscriptions: journal", err)
 	}
 	out := make([]Subscription, len(heads))
 	for i := range heads {
@@ -277,16 +368,19 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 	id := bookRequestID(fp, tenant, product, t, op, at)
 	for {
 		if err := ctx.Err(); err != nil {
-			return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, err)
+			return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String(), err)
 		}
-		// The first attempt computes on the head this Book saw last, if
-		// any: one round trip when nobody else moved the subscription.
+		// Compute on the head this Book saw last, if any: one round trip
+		// when nobody else moved the subscription.
 		head, ok := b.cache.get(tenant, product)
 		cached := ok
 		if !cached {
 			var err error
 			if head, ok, err = b.head(ctx, tenant, product); err != nil {
 				return Outcome{}, err
+			}
+			if ok {
+				b.cache.put(&head)
 			}
 		}
 		rec, err := b.compute(&head, ok, tenant, product, want, t, op, at)
@@ -301,7 +395,12 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		if err != nil {
 			b.cache.forget(tenant, product)
-			return Outcome{}, fmt.Errorf("activation: book: redeem %v: journal: %w", t.Key, err)
+			if cached && errors.Is(err, ErrGap) {
+				// The remembered head is not the Journal's: read it.
+				b.retried()
+				continue
+			}
+			return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String()+": journal", err)
 		}
 		switch {
 		case taken == NothingTaken:
@@ -313,16 +412,13 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 			return b.answer(t, id, &stored)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.cache.forget(tenant, product)
-			if cached {
-				continue // the guess was stale; not a lost race
-			}
-			if want != anySeq {
+			if !cached && want != anySeq {
 				return b.refused(ctx, fp, id, t, changed(want, t))
 			}
 			b.retried()
 			continue
 		}
-		return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, errJournalBroken)
+		return Outcome{}, brokenStore("activation: book: redeem "+t.Key.String(), notTheRequest)
 	}
 }
 
@@ -361,11 +457,11 @@ func (b *Book) refused(ctx context.Context, fp token.Fingerprint, id RequestID, 
 	stored, ok, err := b.Journal.Lookup(ctx, fp)
 	switch {
 	case err != nil:
-		return Outcome{}, fmt.Errorf("activation: book: redeem %v: journal lookup: %w", t.Key, err)
+		return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String()+": journal lookup", err)
 	case !ok:
 		return Outcome{}, why
 	case stored.Fingerprint != fp:
-		return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, errJournalBroken)
+		return Outcome{}, brokenStore("activation: book: redeem "+t.Key.String(), notTheRequest)
 	}
 	return b.answer(t, id, &stored)
 }
@@ -403,11 +499,11 @@ func (b *Book) History(ctx context.Context, tenant, product string) ([]Record, e
 	for {
 		page, err := b.Journal.History(ctx, tenant, product, int64(len(out)), historyPage)
 		if err != nil {
-			return nil, fmt.Errorf("activation: book: history: journal: %w", err)
+			return nil, wrapErr("activation: book: history: journal", err)
 		}
 		for i := range page {
 			if page[i].Seq != int64(len(out)+i)+1 {
-				return nil, fmt.Errorf("activation: book: history: %w", errJournalBroken)
+				return nil, brokenStore("activation: book: history", "the journal returned a history whose Seq is not 1, 2, 3, …")
 			}
 			page[i] = recordUTC(page[i])
 		}
@@ -436,9 +532,9 @@ func (b *Book) Lookup(ctx context.Context, k token.Key) (Record, bool, error) {
 	rec, ok, err := b.Journal.Lookup(ctx, fp)
 	switch {
 	case err != nil:
-		return Record{}, false, fmt.Errorf("activation: book: lookup %v: journal: %w", k, err)
+		return Record{}, false, wrapErr("activation: book: lookup "+k.String()+": journal", err)
 	case ok && rec.Fingerprint != fp:
-		return Record{}, false, fmt.Errorf("activation: book: lookup %v: %w", k, errJournalBroken)
+		return Record{}, false, brokenStore("activation: book: lookup "+k.String(), notTheRequest)
 	}
 	return recordUTC(rec), ok, nil
 }
@@ -482,16 +578,18 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 		return nil, err
 	}
 	p := &b.Policy
-	span := p.GraceDays + p.DisabledDays
+	// A subscription has a date in [from, to) only if its end is on or
+	// after from less the days from its end to its deletion.
+	span := boundsOf(p, 0).deleted
 	lower := time.Time{}
 	if !from.IsZero() {
-		if f := daymath.Of(from) - daymath.Day(span); f > daymath.MinDay && f.Valid() {
+		if f := daymath.Of(from) - span; f > daymath.MinDay && f.Valid() {
 			lower = f.Time()
 		}
 	}
 	heads, err := b.Journal.Heads(ctx, lower, to)
 	if err != nil {
-		return nil, fmt.Errorf("activation: book: due: journal: %w", err)
+		return nil, wrapErr("activation: book: due: journal", err)
 	}
 	var out []Deadline
 	for _, h := range heads {
@@ -499,19 +597,20 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 		if s.IsNone() {
 			continue
 		}
-		end := daymath.Of(s.End)
+		bd := boundsOf(p, daymath.Of(s.End))
 		add := func(st State, d daymath.Day) {
 			if d.Valid() && (from.IsZero() || d >= daymath.Of(from)) && (to.IsZero() || d < daymath.Of(to)) {
 				out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time()})
 			}
 		}
-		if p.GraceDays > 0 {
-			add(Expired, end)
+		// A state the policy gives no days has no date.
+		if bd.disabled > bd.end {
+			add(Expired, bd.end)
 		}
-		if p.DisabledDays > 0 {
-			add(Disabled, end+daymath.Day(p.GraceDays))
+		if bd.deleted > bd.disabled {
+			add(Disabled, bd.disabled)
 		}
-		add(Deleted, end+daymath.Day(span))
+		add(Deleted, bd.deleted)
 	}
 	slices.SortFunc(out, func(a, b Deadline) int {
 		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Tenant, b.Tenant),
@@ -532,9 +631,18 @@ func (b *Book) check(ctx context.Context, what string) error {
 		return invalid("book: %s: nil context", what)
 	}
 	if err := b.Policy.Validate(); err != nil {
-		return fmt.Errorf("activation: book: %s: %w", what, err)
+		return wrapErr("activation: book: "+what, err)
 	}
-	return nil
+	return checkPolicyName(&b.Policy)
+}
+
+// checkPolicyName refuses a Policy whose Name, recorded with every record,
+// fails the name rules of [checkName] (an empty Name is allowed).
+func checkPolicyName(p *Policy) error {
+	if p.Name == "" {
+		return nil
+	}
+	return checkName("policy name", p.Name)
 }
 
 // head returns the head of (tenant, product) with its dates in UTC.
@@ -542,11 +650,11 @@ func (b *Book) head(ctx context.Context, tenant, product string) (Record, bool, 
 	head, ok, err := b.Journal.Head(ctx, tenant, product)
 	switch {
 	case err != nil:
-		return Record{}, false, fmt.Errorf("activation: book: journal head: %w", err)
+		return Record{}, false, wrapErr("activation: book: journal head", err)
 	case !ok:
 		return Record{}, false, nil
 	case head.Seq < 1 || head.Outcome.After.Tenant != tenant || head.Outcome.After.Product != product:
-		return Record{}, false, errJournalBroken
+		return Record{}, false, brokenStore("activation: book: journal head", notTheRequest)
 	}
 	return recordUTC(head), true, nil
 }
@@ -573,16 +681,28 @@ func (b *Book) retried() {
 	}
 }
 
-// checkDay returns the Day of at, or the error Apply gives for it.
-func checkDay(at time.Time) (daymath.Day, error) {
+// dayOf returns the Day of at, or an error wrapping [ErrInvalid] that names
+// what: at is outside the supported years, or is the zero date 0001-01-01,
+// which means "no date". The rule is usableDay and badDay, which Apply
+// (through prepare) shares.
+func dayOf(what string, at time.Time) (daymath.Day, error) {
 	day := daymath.Of(at)
-	if !day.Valid() {
-		return 0, invalidWrap("day", day.Check())
-	}
-	if day == daymath.MinDay {
-		return 0, invalid("day is the zero date 0001-01-01")
+	if !usableDay(day) {
+		return 0, badDay(what, day)
 	}
 	return day, nil
+}
+
+// usableDay reports whether day is a day Apply and the Book accept: valid,
+// and not the zero date 0001-01-01.
+func usableDay(day daymath.Day) bool { return day.Valid() && day != daymath.MinDay }
+
+// badDay is the error for a day that is not usableDay, named what.
+func badDay(what string, day daymath.Day) error {
+	if !day.Valid() {
+		return invalidWrap(what, day.Check())
+	}
+	return invalid("%s is the zero date 0001-01-01", what)
 }
 
 // checkOrder refuses a day before the head's.
@@ -613,31 +733,31 @@ func checkNames(tenant, product string) error {
 	return checkName("product", product)
 }
 
-// checkName checks a tenant or product name for a Book. The error never
-// echoes the name.
+// checkName checks a tenant, product or policy name that a Book or a
+// Redeemer records. The error never echoes the name.
 func checkName(what, s string) error {
 	switch {
 	case s == "":
-		return invalid("book: %s is empty", what)
+		return invalid("%s is empty", what)
 	case len(s) > MaxNameLen:
-		return invalid("book: %s has %d bytes, want at most %d", what, len(s), MaxNameLen)
+		return invalid("%s has %d bytes, want at most %d", what, len(s), MaxNameLen)
 	}
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
-				return invalid("book: %s is not valid UTF-8 (byte %d)", what, i)
+				return invalid("%s is not valid UTF-8 (byte %d)", what, i)
 			}
 		}
 		// ASCII has no Cf, Zl or Zp: its Cc are below space and DEL.
 		if r < 0x20 || r == 0x7f || r >= utf8.RuneSelf && unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
-			return invalid("book: %s has the control, format or separator character %U at byte %d", what, r, i)
+			return invalid("%s has the control, format or separator character %U at byte %d", what, r, i)
 		}
 		i += size
 	}
 	if isKey(s) {
-		return invalid("book: %s is a product key; a key is never stored in clear", what)
+		return invalid("%s is a product key; a key is never stored in clear", what)
 	}
 	return nil
 }

@@ -46,7 +46,8 @@ func TestOutcomeJSON(t *testing.T) {
 }
 
 // TestOutcomeJSONNoClearKey: no Outcome JSON, error or explanation ever
-// contains a key in clear (R1, DESIGN "no message ever contains an unmasked key").
+// contains a key in clear (R1, the key format of *Partner Network FAQ*; a
+// key is a secret, so no message ever contains it unmasked).
 func TestOutcomeJSONNoClearKey(t *testing.T) {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	rapid.Check(t, func(t *rapid.T) {
@@ -82,4 +83,22 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// TestSubscriptionJSONErrorsInPackageForm: encoding/json's own errors (which
+// name the unexported subscriptionJSON and carry no prefix) come back in the
+// package's form, wrapping ErrInvalid, without the input.
+func TestSubscriptionJSONErrorsInPackageForm(t *testing.T) {
+	for name, in := range map[string]string{
+		"malformed":     `{"seats":`,
+		"wrong type":    `{"seats":"AAAA1-BBBB2-CCCC3-DDDD4-EEEE5"}`,
+		"not an object": `"AAAA1-BBBB2-CCCC3-DDDD4-EEEE5"`,
+	} {
+		var s Subscription
+		err := s.UnmarshalJSON([]byte(in))
+		require.ErrorIs(t, err, ErrInvalid, name)
+		assert.True(t, strings.HasPrefix(err.Error(), "activation: invalid input: subscription JSON: "), "%s: %s", name, err)
+		assert.NotContains(t, err.Error(), "subscriptionJSON", name)
+		assert.NotContains(t, err.Error(), "AAAA1", name)
+	}
 }

@@ -120,22 +120,28 @@ type Ledger interface {
 // store never keeps keys: [Record.MarshalBinary] refuses one) and
 // Outcome.Replayed is false. A record made by [Book.Import] has the zero
 // Fingerprint and Request, Outcome.Op [Import] and an empty KeyTail.
+//
+// Its JSON form is camelCase, as everywhere in the module: "fingerprint" and
+// "request" as 64 lower-case hexadecimal digits, "outcome" as
+// [Outcome.MarshalJSON] writes it, "seq", "keyTail", "policy" and
+// "recordedAt" (RFC 3339). Read back, it is the same Record, but for the
+// Outcome's explanation and key, which JSON does not hold.
 type Record struct {
-	Fingerprint token.Fingerprint // the key's; zero for an import
-	Request     RequestID         // the identity of the request that made the record (a Redeemer's NewRequestID or a Book's own); zero for an import
-	Outcome     Outcome           // the result, with Token.Key zero and Replayed false
+	Fingerprint token.Fingerprint `json:"fingerprint"` // the key's; zero for an import
+	Request     RequestID         `json:"request"`     // the identity of the request that made the record (a Redeemer's NewRequestID or a Book's own); zero for an import
+	Outcome     Outcome           `json:"outcome"`     // the result, with Token.Key zero and Replayed false
 
 	// Seq is the record's place in its subscription's history in a
 	// [Journal]: 1, 2, 3, … ; 0 for a record a [Ledger] claimed outside a
 	// [Book].
-	Seq int64
+	Seq int64 `json:"seq"`
 	// KeyTail is the key's last five characters, as its masked form shows
 	// them ("EEEE5"): what a customer can quote. Empty for an import.
-	KeyTail string
+	KeyTail string `json:"keyTail"`
 	// Policy is the name of the policy the Outcome was computed under.
-	Policy string
+	Policy string `json:"policy"`
 	// RecordedAt is when the record was made (wall-clock time, UTC).
-	RecordedAt time.Time
+	RecordedAt time.Time `json:"recordedAt"`
 }
 
 // RequestID identifies a redemption request: the SHA-256 of a canonical,
@@ -182,6 +188,30 @@ func newRequestID(fp token.Fingerprint, s Subscription, t token.Token, op Operat
 
 // String returns the RequestID in lower-case hexadecimal.
 func (id RequestID) String() string { return hex.EncodeToString(id[:]) }
+
+// MarshalText implements [encoding.TextMarshaler] with [RequestID.String]:
+// 64 lower-case hexadecimal digits.
+func (id RequestID) MarshalText() ([]byte, error) {
+	out := make([]byte, 2*len(id))
+	hex.Encode(out, id[:])
+	return out, nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: it reads what
+// MarshalText writes (hexadecimal digits in either case). Anything else is an
+// error wrapping [ErrInvalid] that does not quote the input; id is then
+// unchanged.
+func (id *RequestID) UnmarshalText(b []byte) error {
+	var v RequestID
+	if len(b) != 2*len(v) {
+		return invalid("request ID: %d bytes, want %d hexadecimal digits", len(b), 2*len(v))
+	}
+	if _, err := hex.Decode(v[:], b); err != nil {
+		return invalid("request ID: want %d hexadecimal digits", 2*len(v))
+	}
+	*id = v
+	return nil
+}
 
 // IsZero reports whether id is the zero RequestID, which no request has.
 func (id RequestID) IsZero() bool { return id == RequestID{} }

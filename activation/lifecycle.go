@@ -41,11 +41,8 @@ func prepare(p *Policy, s *Subscription, at time.Time) (request, error) {
 		return request{}, err
 	}
 	day := daymath.Of(at)
-	if !day.Valid() {
-		return request{}, invalidWrap("redemption day", day.Check())
-	}
-	if day == daymath.MinDay {
-		return request{}, invalid("redemption day is the zero date 0001-01-01")
+	if !usableDay(day) {
+		return request{}, badDay("redemption day", day)
 	}
 	r := request{end: end, day: day}
 	if end == 0 { // validateSubscription's answer for None

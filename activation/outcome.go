@@ -1,8 +1,10 @@
 package activation
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"time"
 
 	"github.com/coterm/coterm/proration"
@@ -105,7 +107,7 @@ type outcomeJSON struct {
 }
 
 type tokenJSON struct {
-	Key        string `json:"key"` // masked: XXXXX-XXXXX-XXXXX-XXXXX-EEEE5
+	Key        string `json:"key"` // masked: XXXXX-XXXXX-XXXXX-XXXXX-EEEE5; "" for the zero key
 	Product    string `json:"product"`
 	Seats      int    `json:"seats"`
 	TermMonths int    `json:"termMonths"`
@@ -120,16 +122,25 @@ type monthsJSON struct {
 // MarshalJSON implements json.Marshaler. Dates are "YYYY-MM-DD" ("" for
 // the zero time), enums are their names ("" for the zero value, which means
 // unknown; Op and Applied may be "import"), the key is masked (only its last
-// group shows), and the explanation is included, with the months of an
-// extension as a decimal. An enum outside its type's values is an error
-// wrapping [ErrInvalid], never "Operation(7)". [Outcome.UnmarshalJSON] reads
-// it back.
+// group shows; "" for the zero key of an import), and the explanation is
+// included, with the months of an extension as a decimal. An enum outside its type's values is an error
+// wrapping [ErrInvalid], never "Operation(7)"; so is a date outside the
+// years 1…9999, which "YYYY-MM-DD" cannot hold. [Outcome.UnmarshalJSON]
+// reads back everything MarshalJSON writes.
 func (o Outcome) MarshalJSON() ([]byte, error) {
+	for _, d := range [...]struct {
+		field string
+		t     time.Time
+	}{{"at", o.At}, {"before.end", o.Before.End}, {"after.end", o.After.End}} {
+		if y := d.t.Year(); !d.t.IsZero() && (y < 1 || y > 9999) {
+			return nil, invalid("outcome JSON: %s: year outside 1…9999", d.field)
+		}
+	}
 	v := outcomeJSON{
 		At: dateString(o.At),
 		Token: tokenJSON{
-			Key: o.Token.Key.String(), Product: o.Token.Product,
-			Seats: o.Token.Seats, TermMonths: o.Token.TermMonths,
+			Product: o.Token.Product,
+			Seats:   o.Token.Seats, TermMonths: o.Token.TermMonths,
 		},
 		Before:         o.Before.toJSON(),
 		After:          o.After.toJSON(),
@@ -145,6 +156,9 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 		CapFactor:      o.CapFactor,
 		Replayed:       o.Replayed,
 		Explanation:    o.Explain(),
+	}
+	if !o.Token.Key.IsZero() {
+		v.Token.Key = o.Token.Key.String() // masked; "" for the zero key of an import
 	}
 	var err error
 	if v.Op, err = jsonOp("op", o.Op); err != nil {
@@ -179,22 +193,24 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v)
 }
 
-// jsonOp returns the JSON name of op: "" for the zero value, "import", or
-// one of the four operations; any other value is an error.
+// jsonOp returns the JSON name of op: "" for the zero value, or its name
+// (one of the four operations, or "import"); any other value is an error.
 func jsonOp(field string, op Operation) (string, error) {
-	switch {
-	case op == 0:
+	if op == 0 {
 		return "", nil
-	case op == Import || op.Valid():
-		return op.String(), nil
 	}
-	return "", invalid("outcome JSON: %s %s", field, op)
+	name, err := recordOpText.MarshalText(op)
+	if err != nil {
+		return "", invalid("outcome JSON: %s %s", field, op)
+	}
+	return string(name), nil
 }
 
 // UnmarshalJSON implements json.Unmarshaler: it reads what
 // [Outcome.MarshalJSON] writes. Dates are "YYYY-MM-DD" or "" (the zero time)
 // and come back at 00:00 UTC; enums are their names, or "" for the zero
-// value. The derived fields — "explanation" and the "decimal" of "months" —
+// value (a missing field is its zero value, so "{}" is the zero Outcome;
+// null leaves o unchanged). The derived fields — "explanation" and the "decimal" of "months" —
 // are ignored, as are unknown fields; the exact months are read from "num"
 // and "den".
 //
@@ -205,13 +221,12 @@ func jsonOp(field string, op Operation) (string, error) {
 //
 // Errors wrap [ErrInvalid], name the field and never quote the input.
 func (o *Outcome) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil // encoding/json's convention: null leaves the value alone
+	}
 	var v outcomeJSON
 	if err := json.Unmarshal(b, &v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return invalid("outcome JSON: field %q: want %s", te.Field, te.Type)
-		}
-		return invalid("outcome JSON: malformed")
+		return jsonError("outcome JSON", err)
 	}
 	var out Outcome
 	var err error
@@ -221,7 +236,7 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 	if out.Applied, err = parseJSONOp("applied", v.Applied); err != nil {
 		return err
 	}
-	if out.At, err = parseJSONDate("at", v.At); err != nil {
+	if out.At, err = parseJSONDate("outcome JSON: at", v.At); err != nil {
 		return err
 	}
 	out.Token = token.Token{Product: v.Token.Product, Seats: v.Token.Seats, TermMonths: v.Token.TermMonths}
@@ -242,11 +257,15 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 		out.MonthsNum, out.MonthsDen = v.Months.Num, v.Months.Den
 	}
 	out.DaysAdded, out.DaysLost = v.DaysAdded, v.DaysLost
-	if out.Rounding, err = proration.ParseRounding(v.Rounding); err != nil {
-		return invalid("outcome JSON: rounding: want half-even, half-up, down or up")
+	if v.Rounding != "" {
+		if out.Rounding, err = proration.ParseRounding(v.Rounding); err != nil {
+			return invalid("outcome JSON: rounding: want half-even, half-up, down, up or \"\"")
+		}
 	}
-	if out.Convention, err = proration.ParseConvention(v.Convention); err != nil {
-		return invalid("outcome JSON: convention: want calendar-months or exact-seat-days")
+	if v.Convention != "" {
+		if out.Convention, err = proration.ParseConvention(v.Convention); err != nil {
+			return invalid("outcome JSON: convention: want calendar-months, exact-seat-days or \"\"")
+		}
 	}
 	if v.Anchor != "" {
 		if out.Anchor, err = ParseAnchor(v.Anchor); err != nil {
@@ -258,16 +277,17 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// parseJSONOp reads what jsonOp writes.
+// parseJSONOp reads what jsonOp writes: "" for the zero value, or a name
+// under the rule of every enum (any ASCII case, the aliases).
 func parseJSONOp(field, s string) (Operation, error) {
-	if op, ok := jsonOpNames()[s]; ok {
-		return op, nil
+	if s == "" {
+		return 0, nil
 	}
-	return 0, invalid("outcome JSON: %s: want add-seats, extend-end, renew, activate, import or \"\"", field)
-}
-
-func jsonOpNames() map[string]Operation {
-	return map[string]Operation{"": 0, "add-seats": AddSeats, "extend-end": ExtendEnd, "renew": Renew, "activate": Activate, "import": Import}
+	op, err := recordOpText.Parse(s)
+	if err != nil {
+		return 0, invalid("outcome JSON: %s: want %s or \"\"", field, recordOpText.List())
+	}
+	return op, nil
 }
 
 // parseJSONDate reads what dateString writes: "YYYY-MM-DD", or "" for the
@@ -278,16 +298,40 @@ func parseJSONDate(field, s string) (time.Time, error) {
 	}
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return time.Time{}, invalid("outcome JSON: %s: want a date YYYY-MM-DD", field)
+		return time.Time{}, invalid("%s: want a date YYYY-MM-DD", field)
 	}
 	return d, nil
 }
 
 // fromJSON is Subscription.UnmarshalJSON on the decoded fields.
 func (v subscriptionJSON) fromJSON(field string) (Subscription, error) {
-	end, err := parseJSONDate(field+".end", v.End)
+	end, err := parseJSONDate("outcome JSON: "+field+".end", v.End)
 	if err != nil {
 		return Subscription{}, err
 	}
 	return Subscription{Tenant: v.Tenant, Product: v.Product, Seats: v.Seats, End: end}, nil
+}
+
+// jsonError turns an error of encoding/json into the package's form: what
+// ("outcome JSON"), the field and the type it wants, wrapping [ErrInvalid],
+// without the decoder's own words (which name unexported types) or any of
+// the input.
+func jsonError(what string, err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || te.Type == nil {
+		return invalid("%s: malformed", what)
+	}
+	want := "a " + te.Type.Kind().String()
+	switch te.Type.Kind() {
+	case reflect.Struct:
+		want = "an object"
+	case reflect.Int, reflect.Int64:
+		want = "an integer"
+	case reflect.Bool:
+		want = "true or false"
+	}
+	if te.Field == "" {
+		return invalid("%s: want %s", what, want)
+	}
+	return invalid("%s: field %q: want %s", what, te.Field, want)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/proration"
@@ -322,5 +323,144 @@ func fillAll(t *testing.T, v reflect.Value, n *int, path string) {
 		v.SetBool(true)
 	default:
 		t.Fatalf("%s: fillAll does not know %s", path, v.Type())
+	}
+}
+
+// TestOutcomeJSONNullAndEmpty: null leaves the value unchanged
+// (encoding/json's convention) and {} is the zero Outcome (a missing field
+// is its zero value).
+func TestOutcomeJSONNullAndEmpty(t *testing.T) {
+	o := appliedOutcomes(t)[0]
+	o.Token.Key = token.Key{}
+	got := o
+	require.NoError(t, json.Unmarshal([]byte(`null`), &got))
+	require.Equal(t, o, got, "null changed the value")
+	require.NoError(t, got.UnmarshalJSON([]byte(` null `)))
+	require.Equal(t, o, got, "null changed the value")
+	require.NoError(t, json.Unmarshal([]byte(`{}`), &got))
+	require.Equal(t, activation.Outcome{}, got)
+	var p *activation.Outcome
+	require.NoError(t, json.Unmarshal([]byte(`null`), &p))
+	require.Nil(t, p)
+}
+
+// TestOutcomeJSONRoundTripProperty: whatever MarshalJSON writes,
+// UnmarshalJSON reads back (the key aside, which is masked); what it cannot
+// write — a date outside the years 1…9999 — is an error wrapping ErrInvalid.
+func TestOutcomeJSONRoundTripProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		date := func(label string) time.Time {
+			if rapid.Bool().Draw(t, label+"Zero") {
+				return time.Time{}
+			}
+			y := rapid.OneOf(rapid.IntRange(-3, 3), rapid.IntRange(9997, 10003), rapid.IntRange(1, 9999)).Draw(t, label+"Year")
+			return time.Date(y, time.Month(rapid.IntRange(1, 12).Draw(t, label+"Month")), rapid.IntRange(1, 28).Draw(t, label+"Day"), 0, 0, 0, 0, time.UTC)
+		}
+		name := rapid.StringMatching(`[a-z0-9 -]{0,12}`)
+		sub := func(label string) activation.Subscription {
+			return activation.Subscription{Tenant: name.Draw(t, label+"Tenant"), Product: name.Draw(t, label+"Product"),
+				Seats: rapid.IntRange(0, activation.MaxSeats).Draw(t, label+"Seats"), End: date(label + "End")}
+		}
+		op := rapid.SampledFrom([]activation.Operation{0, activation.AddSeats, activation.ExtendEnd, activation.Renew, activation.Activate, activation.Import})
+		o := activation.Outcome{
+			Op: op.Draw(t, "op"), Applied: op.Draw(t, "applied"), At: date("at"),
+			Token:       token.Token{Product: name.Draw(t, "keyProduct"), Seats: rapid.Int().Draw(t, "keySeats"), TermMonths: rapid.Int().Draw(t, "keyTerm")},
+			Before:      sub("before"),
+			After:       sub("after"),
+			StateBefore: rapid.SampledFrom([]activation.State{0, activation.Active, activation.Expired, activation.Disabled, activation.Deleted, activation.None}).Draw(t, "state"),
+			Remaining:   rapid.Int().Draw(t, "remaining"), TermDays: rapid.Int().Draw(t, "termDays"),
+			NewRemaining: rapid.Int().Draw(t, "newRemaining"), TermMonths: rapid.Int().Draw(t, "termMonths"),
+			SeatDaysBefore: rapid.Int64().Draw(t, "sdb"), SeatDaysAfter: rapid.Int64().Draw(t, "sda"), Residue: rapid.Int64().Draw(t, "residue"),
+			MonthsNum: rapid.Int64().Draw(t, "num"), MonthsDen: rapid.Int64().Draw(t, "den"),
+			DaysAdded: rapid.Int().Draw(t, "added"), DaysLost: rapid.Int().Draw(t, "lost"),
+			Rounding:   rapid.SampledFrom([]proration.Rounding{proration.HalfEven, proration.HalfUp, proration.Down, proration.Up}).Draw(t, "rounding"),
+			Convention: rapid.SampledFrom([]proration.Convention{proration.CalendarMonths, proration.ExactSeatDays}).Draw(t, "convention"),
+			Anchor:     rapid.SampledFrom([]activation.Anchor{0, activation.RedemptionDay, activation.OldEnd}).Draw(t, "anchor"),
+			CapFactor:  rapid.Int().Draw(t, "cap"), Replayed: rapid.Bool().Draw(t, "replayed"),
+		}
+		b, err := json.Marshal(o)
+		outside := false
+		for _, d := range []time.Time{o.At, o.Before.End, o.After.End} {
+			outside = outside || !d.IsZero() && (d.Year() < 1 || d.Year() > 9999)
+		}
+		if outside {
+			require.ErrorIs(t, err, activation.ErrInvalid)
+			return
+		}
+		require.NoError(t, err)
+		var got activation.Outcome
+		require.NoError(t, json.Unmarshal(b, &got), "%s", b)
+		require.Equal(t, o, got, "%s", b)
+	})
+}
+
+// TestRecordDeadlinePreviewJSONCamelCase: Record, Deadline and Preview write
+// the project's one JSON style, camelCase, with the fingerprint and request as
+// lower-case hex strings and dates as YYYY-MM-DD; Record and Deadline read it
+// back.
+func TestRecordDeadlinePreviewJSONCamelCase(t *testing.T) {
+	o := appliedOutcomes(t)[0]
+	k := o.Token.Key
+	o.Token.Key = token.Key{}
+	rec := activation.Record{
+		Fingerprint: k.Fingerprint(), Outcome: o, Seq: 7, KeyTail: k.Last5(), Policy: "partner-center",
+		RecordedAt: time.Date(2026, 12, 1, 9, 30, 0, 5, time.UTC),
+	}
+	for i := range rec.Request {
+		rec.Request[i] = byte(0xa0 + i%16)
+	}
+	b, err := json.Marshal(rec)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	for _, f := range []string{"fingerprint", "request", "outcome", "seq", "keyTail", "policy", "recordedAt"} {
+		require.Contains(t, m, f, "%s", b)
+	}
+	require.Equal(t, k.Fingerprint().String(), m["fingerprint"])
+	require.Equal(t, rec.Request.String(), m["request"])
+	require.Regexp(t, `^[0-9a-f]{64}$`, m["request"])
+	var got activation.Record
+	require.NoError(t, json.Unmarshal(b, &got))
+	require.Equal(t, rec, got)
+	var bad activation.RequestID
+	require.ErrorIs(t, bad.UnmarshalText([]byte("zz")), activation.ErrInvalid)
+	require.ErrorIs(t, bad.UnmarshalText([]byte(strings.Repeat("g", 64))), activation.ErrInvalid)
+
+	d := activation.Deadline{Tenant: "t", Product: "p", State: activation.Disabled, Date: time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC)}
+	b, err = json.Marshal(d)
+	require.NoError(t, err)
+	require.JSONEq(t, `{"tenant":"t","product":"p","state":"disabled","date":"2027-03-31"}`, string(b))
+	var gotD activation.Deadline
+	require.NoError(t, json.Unmarshal(b, &gotD))
+	require.Equal(t, d, gotD)
+	_, err = json.Marshal(activation.Deadline{State: 9})
+	require.ErrorIs(t, err, activation.ErrInvalid)
+
+	p := activation.Preview{Subscription: o.Before, Seq: 3, Options: activation.PartnerCenter().Options(o.Before, token.Token{Key: k, Product: o.Token.Product, Seats: 25}, o.At)}
+	b, err = json.Marshal(p)
+	require.NoError(t, err)
+	require.NotContains(t, string(b), k.Reveal())
+	require.NoError(t, json.Unmarshal(b, &m))
+	require.Contains(t, m, "subscription")
+	require.EqualValues(t, 3, m["seq"])
+	opts := m["options"].([]any)
+	require.Len(t, opts, 4)
+	first := opts[0].(map[string]any)
+	require.Equal(t, "add-seats", first["op"])
+	require.Contains(t, first, "outcome")
+	require.Contains(t, string(b), `"error":"activation: renew not allowed`)
+}
+
+// TestOutcomeJSONZeroKeyAndOpCase: an import's zero key writes "key": "",
+// and "op" is read under the rule of every enum (any case, the aliases).
+func TestOutcomeJSONZeroKeyAndOpCase(t *testing.T) {
+	imp := activation.Outcome{Op: activation.Import, Applied: activation.Import}
+	b, err := json.Marshal(imp)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"key":""`)
+	var o activation.Outcome
+	for in, want := range map[string]activation.Operation{"Add-Seats": activation.AddSeats, "add-licenses": activation.AddSeats, "IMPORT": activation.Import, "extend-end-date": activation.ExtendEnd} {
+		require.NoError(t, json.Unmarshal([]byte(`{"op":"`+in+`"}`), &o), in)
+		require.Equal(t, want, o.Op, in)
 	}
 }

@@ -94,7 +94,7 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 	}
 	var v subscriptionJSON
 	if err := json.Unmarshal(b, &v); err != nil {
-		return err
+		return jsonError("subscription JSON", err)
 	}
 	var end time.Time
 	if v.End != "" {

@@ -33,11 +33,15 @@ type OpenJournal func(t *testing.T) (first, second activation.Journal)
 //     History in pages, Heads in a date range ordered by tenant and product;
 //     records returned as given (times as the same instants), from the year 1
 //     to 9999, MaxSeats, 256-byte and odd Unicode names;
+//   - Append refuses a record that would leave a gap with an error wrapping
+//     [activation.ErrGap], storing nothing;
 //   - a done context records nothing;
 //   - [Racers] goroutines redeeming distinct keys on one subscription (the
 //     history stays a chain and the seats add up), as many identical
 //     requests (one applies, the others replay), one key raced by as many
 //     tenants (one wins): each through one handle, and spread over both;
+//     and [Racers] goroutines sharing two Books, one per handle, whose
+//     remembered heads go stale, with imports mixed in;
 //   - a store that is also an [activation.Ledger] has one set of spent keys:
 //     a key claimed through a Redeemer cannot be redeemed through a Book, and
 //     the other way round (skipped for a store that is not a Ledger);
@@ -53,6 +57,7 @@ func RunJournal(t *testing.T, open OpenJournal) {
 	}{
 		{"AppendLookupHead", one(testJournalAppend)},
 		{"AppendDoneContext", one(testJournalDoneContext)},
+		{"AppendRefusesGap", one(testJournalAppendGap)},
 		{"HistoryPages", one(testJournalHistoryPages)},
 		{"Heads", one(testJournalHeads)},
 		{"RoundTripExtremes", one(testJournalExtremes)},
@@ -65,6 +70,7 @@ func RunJournal(t *testing.T, open OpenJournal) {
 		{"RaceIdenticalRequests", oneAndTwo(testBookRaceIdentical)},
 		{"RaceOneKeyManyTenants", oneAndTwo(testBookRaceOneKey)},
 		{"RaceImportsAndRedemptions", oneAndTwo(testBookRaceImports)},
+		{"RaceSharedBooks", one(testBookRaceSharedBooks)},
 		{"LedgerAndJournalShareKeys", one(testLedgerAndJournal)},
 		{"StoreFailsBeforeCommit", one(testBookFailBefore)},
 		{"StoreFailsAfterCommit", one(testBookFailAfter)},
@@ -251,6 +257,34 @@ func testJournalAppend(t *testing.T, j, _ activation.Journal) {
 	_, ok, err = j.Lookup(ctx, k2.Fingerprint())
 	require.NoError(t, err)
 	require.False(t, ok, "Append at Seq 0 recorded the key")
+}
+
+// testJournalAppendGap: Append refuses a record that would leave a gap (Seq
+// more than 1 and no record at Seq − 1) with an error wrapping
+// activation.ErrGap, storing nothing: neither the place nor the key.
+func testJournalAppendGap(t *testing.T, j, _ activation.Journal) {
+	ctx := context.Background()
+	k1, k2 := key(t, "JG", 1), key(t, "JG", 2)
+	_, _, err := j.Append(ctx, place(firstTenant, 2, k1, 5))
+	require.ErrorIs(t, err, activation.ErrGap, "Append at Seq 2 of an empty history")
+	_, ok, err := j.Head(ctx, firstTenant, product)
+	require.NoError(t, err)
+	require.False(t, ok, "an Append refused for a gap stored its record")
+	_, ok, err = j.Lookup(ctx, k1.Fingerprint())
+	require.NoError(t, err)
+	require.False(t, ok, "an Append refused for a gap recorded its key")
+
+	_, taken, err := j.Append(ctx, place(firstTenant, 1, token.Key{}, 5))
+	require.NoError(t, err)
+	require.Equal(t, activation.NothingTaken, taken)
+	_, _, err = j.Append(ctx, place(firstTenant, 3, k2, 6))
+	require.ErrorIs(t, err, activation.ErrGap, "Append at Seq 3 after Seq 1")
+	_, _, err = j.Append(ctx, place(firstTenant, 3, token.Key{}, 6))
+	require.ErrorIs(t, err, activation.ErrGap, "an import at Seq 3 after Seq 1")
+	require.Len(t, history(t, j, firstTenant), 1, "an Append refused for a gap stored its record")
+	_, ok, err = j.Lookup(ctx, k2.Fingerprint())
+	require.NoError(t, err)
+	require.False(t, ok, "an Append refused for a gap recorded its key")
 }
 
 func testJournalDoneContext(t *testing.T, j, _ activation.Journal) {
@@ -583,6 +617,73 @@ func testBookRaceImports(t *testing.T, handles []activation.Journal) {
 	h := history(t, handles[0], firstTenant)
 	require.Equal(t, 1+Racers, len(h))
 	requireChain(t, h)
+}
+
+// testBookRaceSharedBooks: [Racers] goroutines share two Books, one on each
+// handle, so that each Book's remembered heads are raced and go stale (the
+// other Book moved the subscription on); imports are mixed in. Every call
+// succeeds, the history is a chain with one record per call, each key is
+// recorded once with the Outcome its racer got, and every redemption added
+// exactly its seats to the head it was appended after.
+func testBookRaceSharedBooks(t *testing.T, first, second activation.Journal) {
+	ctx := context.Background()
+	books := [2]*activation.Book{book(first), book(second)}
+	var retries [2]atomic.Int64
+	for i := range books {
+		books[i].Retries = &retries[i]
+	}
+	// Warm both Books' heads, then let the second move on: the first's is
+	// stale before the race starts.
+	require.NoError(t, books[0].Import(ctx, subscription(firstTenant), fixtureDay))
+	_, err := books[1].Redeem(ctx, firstTenant, product, tok(key(t, "SB", 999), 1), activation.AddSeats, fixtureDay)
+	require.NoError(t, err)
+	keys := make([]token.Key, Racers)
+	for i := range keys {
+		keys[i] = key(t, "SB", i)
+	}
+	isImport := func(i int) bool { return i%8 == 3 }
+	res := race(func(i int) (activation.Outcome, error) {
+		b := books[i%2]
+		if isImport(i) {
+			s := subscription(firstTenant)
+			s.Seats = 1_000_000 + 1000*i // never equal to the head: redemptions add fewer seats
+			return activation.Outcome{}, b.Import(ctx, s, fixtureDay)
+		}
+		return b.Redeem(ctx, firstTenant, product, tok(keys[i], 1+i%5), activation.AddSeats, fixtureDay)
+	})
+	imports := 0
+	for i, x := range res {
+		require.NoError(t, x.err, "racer %d", i)
+		if isImport(i) {
+			imports++
+			continue
+		}
+		require.False(t, x.o.Replayed, "racer %d", i)
+		rec, ok, err := first.Lookup(ctx, keys[i].Fingerprint())
+		require.NoError(t, err)
+		require.True(t, ok, "racer %d's key not recorded", i)
+		require.Equal(t, normal(x.o), normal(rec.Outcome), "racer %d got another Outcome than its record", i)
+	}
+	h := history(t, second, firstTenant)
+	require.Equal(t, 2+Racers, len(h), "records lost or doubled")
+	requireChain(t, h)
+	gotImports := 0
+	for _, rec := range h[2:] {
+		o := rec.Outcome
+		if o.Op == activation.Import {
+			gotImports++
+			continue
+		}
+		require.Equal(t, o.Before.Seats+o.Token.Seats, o.After.Seats, "record %d: seats do not add up", rec.Seq)
+	}
+	require.Equal(t, imports, gotImports, "imports lost or doubled")
+	for i := range books {
+		s, ok, err := books[i].Subscription(ctx, firstTenant, product)
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, h[len(h)-1].Outcome.After, s, "book %d reports another head than the Journal's", i)
+	}
+	t.Logf("retries: %d and %d", retries[0].Load(), retries[1].Load())
 }
 
 func testLedgerAndJournal(t *testing.T, first, second activation.Journal) {
