@@ -18,16 +18,28 @@ import (
 // The SQL a Store runs. Every statement runs on its own (autocommit), so no
 // pooled connection is held between two of them.
 const (
+	// sqlInsert inserts a record unless it would leave a gap in its
+	// history: a record with a place ($3) past 1 goes in only if its
+	// predecessor is there, checked in the same statement. A claim has no
+	// place (NULL) and so no predecessor.
 	sqlInsert = `INSERT INTO coterm_records (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
     seats_before, end_before, seats_after, end_after, policy, recorded_at, record)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15
+WHERE $3::bigint IS NULL OR $3 = 1 OR EXISTS (SELECT 1 FROM coterm_records p
+    WHERE p.tenant = $1 AND p.product = $2 AND p.seq = $3 - 1)
 ON CONFLICT DO NOTHING`
 
-	// sqlTaken reads, in a new statement and so a new snapshot, the record
-	// that made an insert do nothing: the key's first.
-	sqlTaken = `SELECT record, fingerprint = $1 FROM coterm_records
-WHERE fingerprint = $1 OR (tenant = $2 AND product = $3 AND seq = $4)
-ORDER BY fingerprint = $1 DESC NULLS LAST LIMIT 1`
+	// sqlTaken reads, in a new statement and so a new snapshot, why an
+	// insert did nothing: the record that holds its key (first) or its
+	// place, if any, and whether its place would leave a gap (no record
+	// holds the one before). It always returns one row.
+	sqlTaken = `SELECT t.record, t.same_key,
+    coalesce($4::bigint > 1, false) AND NOT EXISTS (SELECT 1 FROM coterm_records p
+        WHERE p.tenant = $2 AND p.product = $3 AND p.seq = $4 - 1)
+FROM (SELECT 1) one LEFT JOIN LATERAL (
+    SELECT record, fingerprint = $1 AS same_key FROM coterm_records
+    WHERE fingerprint = $1 OR (tenant = $2 AND product = $3 AND seq = $4)
+    ORDER BY fingerprint = $1 DESC NULLS LAST LIMIT 1) t ON true`
 
 	sqlLookup = `SELECT record FROM coterm_records WHERE fingerprint = $1`
 
@@ -49,14 +61,21 @@ ORDER BY r.tenant, r.product`
 
 // errPlaceTakenByClaim is the answer of Claim when the record's place is
 // taken by another key's record: a Ledger cannot say that.
+// errGap is the answer of Append when no record holds the Seq before the
+// record's: it would leave a gap in the history, and nothing was stored.
+var errGap = fmt.Errorf("pgledger: append: %w: no record holds the Seq before the record's; nothing was recorded", activation.ErrGap)
+
 var errPlaceTakenByClaim = errors.New("pgledger: claim: the record's place in its history is taken by another record")
 
 // Append implements [activation.Journal]: it inserts rec with INSERT … ON
 // CONFLICT DO NOTHING and, when that inserted nothing, reads the record that
 // holds rec's key (first) or place in a new statement, as [activation.Taken]
 // says. rec.Seq must be 1 or more; a record with the zero Fingerprint (an
-// import) guards no key (NULL). Serialization failures and deadlocks are
-// retried.
+// import) guards no key (NULL). A record with Seq more than 1 goes in only
+// if a record holds Seq − 1, checked by the insert itself: otherwise
+// nothing is stored and the error wraps [activation.ErrGap] (a taken key,
+// then a taken place, is the answer before a gap). Serialization failures
+// and deadlocks are retried.
 func (s *Store) Append(ctx context.Context, rec activation.Record) (activation.Record, activation.Taken, error) {
 	if rec.Seq < 1 {
 		return activation.Record{}, activation.NothingTaken, errors.New("pgledger: append: the record's Seq must be 1 or more")
@@ -66,7 +85,10 @@ func (s *Store) Append(ctx context.Context, rec activation.Record) (activation.R
 		return activation.Record{}, activation.NothingTaken, fmt.Errorf("pgledger: append: %w", err)
 	}
 	stored, taken, err := s.append(ctx, rec, args)
-	if err != nil {
+	switch {
+	case errors.Is(err, errGap):
+		return activation.Record{}, activation.NothingTaken, errGap
+	case err != nil:
 		return activation.Record{}, activation.NothingTaken, wrapWrite("append", err)
 	}
 	return stored, taken, nil
@@ -106,12 +128,18 @@ func (s *Store) append(ctx context.Context, rec activation.Record, args []any) (
 			}
 			var b []byte
 			var sameKey *bool
-			err = s.pool.QueryRow(ctx, sqlTaken, args[4], args[0], args[1], args[2]).Scan(&b, &sameKey)
-			if errors.Is(err, pgx.ErrNoRows) {
-				continue // what conflicted is gone: an insert that rolled back
-			}
+			var gap bool
+			err = s.pool.QueryRow(ctx, sqlTaken, args[4], args[0], args[1], args[2]).Scan(&b, &sameKey, &gap)
 			if err != nil {
 				return err
+			}
+			if b == nil {
+				if gap {
+					return errGap
+				}
+				// What conflicted is gone (an insert that rolled back), or
+				// the predecessor that was missing has been committed since.
+				continue
 			}
 			if stored, err = decode(b); err != nil {
 				return err
