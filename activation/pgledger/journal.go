@@ -211,15 +211,38 @@ func columnText(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
+// The years of the dates the date columns hold: [date] stores any other as
+// NULL. PostgreSQL's own range is wider (4713 BC to 5874897 AD).
+const (
+	minColumnYear = -4700
+	maxColumnYear = 5_000_000
+)
+
 // date returns t's calendar date in its own location, or NULL for the zero
-// time and dates PostgreSQL cannot hold.
+// time and dates outside the years minColumnYear … maxColumnYear.
 func date(t time.Time) pgtype.Date {
 	if t.IsZero() {
 		return pgtype.Date{}
 	}
 	y, m, d := t.Date()
-	if y < -4700 || y > 5_000_000 {
+	if y < minColumnYear || y > maxColumnYear {
 		return pgtype.Date{}
+	}
+	return pgtype.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), Valid: true}
+}
+
+// boundDate returns t's calendar date in its own location as a bound to
+// compare the date columns with, never NULL (which would compare with
+// nothing): a date before every date a column holds is the first of
+// minColumnYear, one after every such date the first of maxColumnYear + 1,
+// so that such a bound includes or excludes every date as t would.
+func boundDate(t time.Time) pgtype.Date {
+	y, m, d := t.Date()
+	switch {
+	case y < minColumnYear:
+		y, m, d = minColumnYear, time.January, 1
+	case y > maxColumnYear:
+		y, m, d = maxColumnYear+1, time.January, 1
 	}
 	return pgtype.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), Valid: true}
 }
@@ -288,10 +311,10 @@ func (s *Store) History(ctx context.Context, tenant, product string, afterSeq in
 func (s *Store) Heads(ctx context.Context, from, to time.Time) ([]activation.Record, error) {
 	var args []any
 	if !from.IsZero() {
-		args = append(args, date(from))
+		args = append(args, boundDate(from))
 	}
 	if !to.IsZero() {
-		args = append(args, date(to))
+		args = append(args, boundDate(to))
 	}
 	recs, err := s.many(ctx, headsSQL(!from.IsZero(), !to.IsZero()), args...)
 	return recs, wrap("heads", err)
