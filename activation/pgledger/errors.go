@@ -42,7 +42,8 @@ func retry(ctx context.Context, fn func() error) error {
 	unsent := 0
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return err
+			// Every attempt before this one did nothing or sent nothing.
+			return unsentError{err}
 		}
 		err := fn()
 		switch {
@@ -57,10 +58,18 @@ func retry(ctx context.Context, fn func() error) error {
 			return err
 		}
 		if err := sleep(ctx, backoff(attempt)); err != nil {
-			return err
+			return unsentError{err}
 		}
 	}
 }
+
+// unsentError is the error of a call whose context was done before it
+// sent a statement that could have done something: every attempt it made,
+// if any, did nothing.
+type unsentError struct{ err error }
+
+func (e unsentError) Error() string { return e.err.Error() }
+func (e unsentError) Unwrap() error { return e.err }
 
 // backoff returns a random pause, growing with the attempt, up to 50 ms.
 func backoff(attempt int) time.Duration {
@@ -101,7 +110,10 @@ func wrapWrite(op string, err error) error {
 	}
 	var pgErr *pgconn.PgError
 	var connErr *pgconn.ConnectError
+	var unsent unsentError
 	switch {
+	case errors.As(err, &unsent):
+		return fmt.Errorf("pgledger: %s: stopped before sending anything, nothing was recorded: %w", op, err)
 	case errors.As(err, &connErr):
 		return fmt.Errorf("pgledger: %s: cannot connect to the database, nothing was recorded: %w", op, err)
 	case errors.As(err, &pgErr):

@@ -248,3 +248,33 @@ func TestAppendRefusesGap(t *testing.T) {
 	require.Equal(t, activation.NothingTaken, taken)
 	require.Equal(t, 3, count())
 }
+
+// TestDoneContextSendsNothing: a write whose context is already done sends
+// nothing, records nothing, and says so (not "may or may not have been
+// made"); its error wraps the context's.
+func TestDoneContextSendsNothing(t *testing.T) {
+	needDB(t)
+	s := newStore(t)
+	k := testKey(t, "DONE0", 1)
+	rec := activation.Record{Fingerprint: k.Fingerprint(), Seq: 1, Outcome: activation.Outcome{After: testSubscription("contoso")}}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	expired, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel2()
+	for _, c := range []struct {
+		ctx  context.Context
+		want error
+	}{{cancelled, context.Canceled}, {expired, context.DeadlineExceeded}} {
+		_, _, err := s.Append(c.ctx, rec)
+		require.ErrorIs(t, err, c.want)
+		assert.Contains(t, err.Error(), "nothing was recorded")
+		assert.NotContains(t, err.Error(), "may or may not")
+		claim := rec
+		claim.Seq = 0
+		_, _, err = s.Claim(c.ctx, claim)
+		require.ErrorIs(t, err, c.want)
+		assert.Contains(t, err.Error(), "nothing was recorded")
+		assert.NotContains(t, err.Error(), "may or may not")
+	}
+	requireNoRows(t, s)
+}
