@@ -278,3 +278,24 @@ func TestDoneContextSendsNothing(t *testing.T) {
 	}
 	requireNoRows(t, s)
 }
+
+// TestOpenPoolSize: Open's pool has DefaultMaxConns connections unless the
+// URL sets pool_max_conns as a setting; the words "pool_max_conns" in a
+// password or an application_name set nothing.
+func TestOpenPoolSize(t *testing.T) {
+	needDB(t)
+	schema := freshSchema(t)
+	for _, c := range []struct {
+		extra map[string]string
+		want  int32
+	}{
+		{map[string]string{}, pgledger.DefaultMaxConns},
+		{map[string]string{"pool_max_conns": "3"}, 3},
+		{map[string]string{"password": "pool_max_conns=2"}, pgledger.DefaultMaxConns},
+		{map[string]string{"application_name": "pool_max_conns"}, pgledger.DefaultMaxConns},
+		{map[string]string{"application_name": "pool_max_conns", "pool_max_conns": "5"}, 5},
+	} {
+		s := openStore(t, schema, c.extra)
+		assert.Equal(t, c.want, s.Pool().Config().MaxConns, "%v", c.extra)
+	}
+}
