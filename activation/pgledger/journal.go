@@ -49,14 +49,16 @@ WHERE tenant = $1 AND product = $2 AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1
 	sqlHistory = `SELECT record FROM coterm_records
 WHERE tenant = $1 AND product = $2 AND seq > $3 ORDER BY seq LIMIT $4`
 
-	// sqlHeads finds the records whose end date is in range through the
-	// index coterm_records_due, and keeps those that are their
+	// sqlHeadsBranch finds the records whose end date meets a condition
+	// through the index coterm_records_due, and keeps those that are their
 	// subscription's head (no later record: one probe of the place key).
-	sqlHeads = `SELECT r.record FROM coterm_records r
+	// sqlHeads orders the union of one or two such branches (a condition
+	// with OR would read the whole index).
+	sqlHeadsBranch = `SELECT r.record, r.tenant, r.product FROM coterm_records r
 WHERE r.seq IS NOT NULL AND %s
 AND NOT EXISTS (SELECT 1 FROM coterm_records n
-    WHERE n.tenant = r.tenant AND n.product = r.product AND n.seq > r.seq)
-ORDER BY r.tenant, r.product`
+    WHERE n.tenant = r.tenant AND n.product = r.product AND n.seq > r.seq)`
+	sqlHeads = `SELECT h.record FROM (%s) h ORDER BY h.tenant, h.product`
 )
 
 // errPlaceTakenByClaim is the answer of Claim when the record's place is
@@ -320,21 +322,27 @@ func (s *Store) Heads(ctx context.Context, from, to time.Time) ([]activation.Rec
 	return recs, wrap("heads", err)
 }
 
-// headsSQL returns sqlHeads with a lower bound ($1), an upper bound ($1 or
-// $2), both or neither. A subscription with no term (NULL end) is below
-// every upper bound.
+// headsSQL returns the SQL of Heads with a lower bound ($1), an upper bound
+// ($1 or $2), both or neither. A subscription with no term (NULL end) is
+// below every upper bound: with an upper bound alone, it is found by a
+// branch of its own, so that each branch searches the index.
 func headsSQL(from, to bool) string {
-	var cond []string
-	if from {
-		cond = append(cond, "r.end_after >= $1")
+	var conds []string
+	switch {
+	case from && to:
+		conds = []string{"r.end_after >= $1 AND r.end_after < $2"}
+	case from:
+		conds = []string{"r.end_after >= $1"}
+	case to:
+		conds = []string{"r.end_after < $1", "r.end_after IS NULL"}
+	default:
+		conds = []string{"true"}
 	}
-	if to {
-		cond = append(cond, fmt.Sprintf("(r.end_after IS NULL OR r.end_after < $%d)", len(cond)+1))
+	branches := make([]string, len(conds))
+	for i, c := range conds {
+		branches[i] = fmt.Sprintf(sqlHeadsBranch, c)
 	}
-	if len(cond) == 0 {
-		cond = append(cond, "true")
-	}
-	return fmt.Sprintf(sqlHeads, strings.Join(cond, " AND "))
+	return fmt.Sprintf(sqlHeads, strings.Join(branches, "\nUNION ALL\n"))
 }
 
 // many reads every record that sql selects.
