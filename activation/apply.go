@@ -209,7 +209,7 @@ func anchoredOnEnd(oldEnd daymath.Day, term int) (daymath.Day, error) {
 func extendErr(err error) error {
 	var ce *proration.CapError
 	if errors.As(err, &ce) {
-		return fmt.Errorf("activation: extend end date: %w", err)
+		return &text.Error{Msg: "activation: extend end date", Err: err}
 	}
 	return invalidWrap("extend end date", err)
 }

@@ -68,9 +68,11 @@ import (
 // A Book remembers the last head it read or appended per subscription and
 // computes a redemption on it first, so that a redemption usually costs one
 // call to the Journal. A remembered head is only a guess: if another Book
-// moved the subscription on, the Append finds its place taken and the
-// redemption is computed again on the head read from the Journal; a refusal
-// is never answered from a remembered head. Use a Book through a pointer and
+// moved the subscription on, the Append finds its place taken (or a gap,
+// [ErrGap]) and the redemption is computed again on the head read from the
+// Journal; a refusal is never answered from a remembered head. ErrGap on a
+// head read from the Journal is the store's error. A Book's Journal must not
+// be replaced after first use. Use a Book through a pointer and
 // do not copy it after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
@@ -82,8 +84,12 @@ type Book struct {
 	// Clock, if not nil, gives the wall-clock time recorded as
 	// Record.RecordedAt (for tests); nil means time.Now.
 	Clock func() time.Time
-	// Retries, if not nil, counts the times a redemption or import found
-	// its place taken and was computed again on a newer head.
+	// Retries, if not nil, counts every recomputation after an Append
+	// failed to store: one for each Append of a redemption or import that
+	// found its place taken (on a head read from the Journal or remembered),
+	// and one for each Append on a remembered head refused with [ErrGap].
+	// A redemption first refused on a remembered head and then decided on
+	// the head read from the Journal is not counted (no Append was made).
 	Retries *atomic.Int64
 
 	// cache holds the last head this Book saw per subscription (see
@@ -127,8 +133,9 @@ const historyPage = 1000
 // anySeq is the expected Seq of a Redeem that accepts any head.
 const anySeq = -1
 
-// errJournalBroken reports a Journal that broke its contract.
-var errJournalBroken = errors.New("activation: book: journal returned a record that does not answer the request")
+// notTheRequest says what a Journal broke when it returned a record that does
+// not answer the request.
+const notTheRequest = "the journal returned a record that does not answer the request"
 
 // Import records a subscription as it stands elsewhere (the admin portal) on
 // day at: it starts tracking it, or records a correction of one already
@@ -159,7 +166,7 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("activation: book: import: %w", err)
+			return wrapErr("activation: book: import", err)
 		}
 		head, ok, err := b.head(ctx, s.Tenant, s.Product)
 		if err != nil {
@@ -186,12 +193,12 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 		switch {
 		case err != nil:
 			b.cache.forget(s.Tenant, s.Product)
-			return fmt.Errorf("activation: book: import: journal: %w", err)
+			return wrapErr("activation: book: import: journal", err)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.retried()
 			continue
 		case taken != NothingTaken:
-			return fmt.Errorf("activation: book: import: %w", errJournalBroken)
+			return brokenStore("activation: book: import", notTheRequest)
 		}
 		b.cache.put(&rec)
 		return nil
@@ -231,7 +238,7 @@ func (b *Book) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	}
 	heads, err := b.Journal.Heads(ctx, time.Time{}, time.Time{})
 	if err != nil {
-		return nil, fmt.Errorf("activation: book: subscriptions: journal: %w", err)
+		return nil, wrapErr("activation: book: subscriptions: journal", err)
 	}
 	out := make([]Subscription, len(heads))
 	for i := range heads {
@@ -277,16 +284,19 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 	id := bookRequestID(fp, tenant, product, t, op, at)
 	for {
 		if err := ctx.Err(); err != nil {
-			return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, err)
+			return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String(), err)
 		}
-		// The first attempt computes on the head this Book saw last, if
-		// any: one round trip when nobody else moved the subscription.
+		// Compute on the head this Book saw last, if any: one round trip
+		// when nobody else moved the subscription.
 		head, ok := b.cache.get(tenant, product)
 		cached := ok
 		if !cached {
 			var err error
 			if head, ok, err = b.head(ctx, tenant, product); err != nil {
 				return Outcome{}, err
+			}
+			if ok {
+				b.cache.put(&head)
 			}
 		}
 		rec, err := b.compute(&head, ok, tenant, product, want, t, op, at)
@@ -301,7 +311,12 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		if err != nil {
 			b.cache.forget(tenant, product)
-			return Outcome{}, fmt.Errorf("activation: book: redeem %v: journal: %w", t.Key, err)
+			if cached && errors.Is(err, ErrGap) {
+				// The remembered head is not the Journal's: read it.
+				b.retried()
+				continue
+			}
+			return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String()+": journal", err)
 		}
 		switch {
 		case taken == NothingTaken:
@@ -313,16 +328,13 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 			return b.answer(t, id, &stored)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.cache.forget(tenant, product)
-			if cached {
-				continue // the guess was stale; not a lost race
-			}
-			if want != anySeq {
+			if !cached && want != anySeq {
 				return b.refused(ctx, fp, id, t, changed(want, t))
 			}
 			b.retried()
 			continue
 		}
-		return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, errJournalBroken)
+		return Outcome{}, brokenStore("activation: book: redeem "+t.Key.String(), notTheRequest)
 	}
 }
 
@@ -361,11 +373,11 @@ func (b *Book) refused(ctx context.Context, fp token.Fingerprint, id RequestID, 
 	stored, ok, err := b.Journal.Lookup(ctx, fp)
 	switch {
 	case err != nil:
-		return Outcome{}, fmt.Errorf("activation: book: redeem %v: journal lookup: %w", t.Key, err)
+		return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String()+": journal lookup", err)
 	case !ok:
 		return Outcome{}, why
 	case stored.Fingerprint != fp:
-		return Outcome{}, fmt.Errorf("activation: book: redeem %v: %w", t.Key, errJournalBroken)
+		return Outcome{}, brokenStore("activation: book: redeem "+t.Key.String(), notTheRequest)
 	}
 	return b.answer(t, id, &stored)
 }
@@ -403,11 +415,11 @@ func (b *Book) History(ctx context.Context, tenant, product string) ([]Record, e
 	for {
 		page, err := b.Journal.History(ctx, tenant, product, int64(len(out)), historyPage)
 		if err != nil {
-			return nil, fmt.Errorf("activation: book: history: journal: %w", err)
+			return nil, wrapErr("activation: book: history: journal", err)
 		}
 		for i := range page {
 			if page[i].Seq != int64(len(out)+i)+1 {
-				return nil, fmt.Errorf("activation: book: history: %w", errJournalBroken)
+				return nil, brokenStore("activation: book: history", "the journal returned a history whose Seq is not 1, 2, 3, …")
 			}
 			page[i] = recordUTC(page[i])
 		}
@@ -436,9 +448,9 @@ func (b *Book) Lookup(ctx context.Context, k token.Key) (Record, bool, error) {
 	rec, ok, err := b.Journal.Lookup(ctx, fp)
 	switch {
 	case err != nil:
-		return Record{}, false, fmt.Errorf("activation: book: lookup %v: journal: %w", k, err)
+		return Record{}, false, wrapErr("activation: book: lookup "+k.String()+": journal", err)
 	case ok && rec.Fingerprint != fp:
-		return Record{}, false, fmt.Errorf("activation: book: lookup %v: %w", k, errJournalBroken)
+		return Record{}, false, brokenStore("activation: book: lookup "+k.String(), notTheRequest)
 	}
 	return recordUTC(rec), ok, nil
 }
@@ -491,7 +503,7 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 	}
 	heads, err := b.Journal.Heads(ctx, lower, to)
 	if err != nil {
-		return nil, fmt.Errorf("activation: book: due: journal: %w", err)
+		return nil, wrapErr("activation: book: due: journal", err)
 	}
 	var out []Deadline
 	for _, h := range heads {
@@ -532,9 +544,18 @@ func (b *Book) check(ctx context.Context, what string) error {
 		return invalid("book: %s: nil context", what)
 	}
 	if err := b.Policy.Validate(); err != nil {
-		return fmt.Errorf("activation: book: %s: %w", what, err)
+		return wrapErr("activation: book: "+what, err)
 	}
-	return nil
+	return checkPolicyName(&b.Policy)
+}
+
+// checkPolicyName refuses a Policy whose Name, recorded with every record,
+// fails the name rules of [checkName] (an empty Name is allowed).
+func checkPolicyName(p *Policy) error {
+	if p.Name == "" {
+		return nil
+	}
+	return checkName("policy name", p.Name)
 }
 
 // head returns the head of (tenant, product) with its dates in UTC.
@@ -542,11 +563,11 @@ func (b *Book) head(ctx context.Context, tenant, product string) (Record, bool, 
 	head, ok, err := b.Journal.Head(ctx, tenant, product)
 	switch {
 	case err != nil:
-		return Record{}, false, fmt.Errorf("activation: book: journal head: %w", err)
+		return Record{}, false, wrapErr("activation: book: journal head", err)
 	case !ok:
 		return Record{}, false, nil
 	case head.Seq < 1 || head.Outcome.After.Tenant != tenant || head.Outcome.After.Product != product:
-		return Record{}, false, errJournalBroken
+		return Record{}, false, brokenStore("activation: book: journal head", notTheRequest)
 	}
 	return recordUTC(head), true, nil
 }
@@ -613,31 +634,31 @@ func checkNames(tenant, product string) error {
 	return checkName("product", product)
 }
 
-// checkName checks a tenant or product name for a Book. The error never
-// echoes the name.
+// checkName checks a tenant, product or policy name that a Book or a
+// Redeemer records. The error never echoes the name.
 func checkName(what, s string) error {
 	switch {
 	case s == "":
-		return invalid("book: %s is empty", what)
+		return invalid("%s is empty", what)
 	case len(s) > MaxNameLen:
-		return invalid("book: %s has %d bytes, want at most %d", what, len(s), MaxNameLen)
+		return invalid("%s has %d bytes, want at most %d", what, len(s), MaxNameLen)
 	}
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
-				return invalid("book: %s is not valid UTF-8 (byte %d)", what, i)
+				return invalid("%s is not valid UTF-8 (byte %d)", what, i)
 			}
 		}
 		// ASCII has no Cf, Zl or Zp: its Cc are below space and DEL.
 		if r < 0x20 || r == 0x7f || r >= utf8.RuneSelf && unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
-			return invalid("book: %s has the control, format or separator character %U at byte %d", what, r, i)
+			return invalid("%s has the control, format or separator character %U at byte %d", what, r, i)
 		}
 		i += size
 	}
 	if isKey(s) {
-		return invalid("book: %s is a product key; a key is never stored in clear", what)
+		return invalid("%s is a product key; a key is never stored in clear", what)
 	}
 	return nil
 }

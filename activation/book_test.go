@@ -288,15 +288,24 @@ func TestBookBadInput(t *testing.T) {
 			require.NoError(t, b.Import(ctx, bkSub(100, bkDate(2027, 1, 1)), bkDate(2026, 6, 1)))
 			calls := map[string]error{}
 			_, calls["Redeem tenant"] = b.Redeem(ctx, bad, bkProduct, bkTok(t, 2, 5), activation.AddSeats, bkDate(2026, 6, 15))
+			// The subscription's product alone: the key's product is good,
+			// so only the product check can refuse it.
+			_, calls["Redeem product"] = b.Redeem(ctx, bkTenant, bad, bkTok(t, 2, 5), activation.AddSeats, bkDate(2026, 6, 15))
 			tk := bkTok(t, 2, 5)
 			tk.Product = bad
-			_, calls["Redeem product"] = b.Redeem(ctx, bkTenant, bad, tk, activation.AddSeats, bkDate(2026, 6, 15))
+			_, calls["Redeem product and token product"] = b.Redeem(ctx, bkTenant, bad, tk, activation.AddSeats, bkDate(2026, 6, 15))
 			_, calls["Redeem token product"] = b.Redeem(ctx, bkTenant, bkProduct, tk, activation.AddSeats, bkDate(2026, 6, 15))
 			calls["Import tenant"] = b.Import(ctx, activation.Subscription{Tenant: bad, Product: bkProduct, Seats: 1, End: bkDate(2027, 1, 1)}, bkDate(2026, 6, 15))
 			calls["Import product"] = b.Import(ctx, activation.Subscription{Tenant: bkTenant, Product: bad, Seats: 1, End: bkDate(2027, 1, 1)}, bkDate(2026, 6, 15))
 			_, _, calls["Subscription"] = b.Subscription(ctx, bad, bkProduct)
 			_, calls["History"] = b.History(ctx, bkTenant, bad)
 			_, calls["Preview"] = b.Preview(ctx, bad, bkProduct, bkTok(t, 2, 5), bkDate(2026, 6, 15))
+			if bad != "" { // an empty policy name is allowed
+				named := &activation.Book{Policy: b.Policy, Journal: b.Journal}
+				named.Policy.Name = bad
+				_, calls["Redeem, policy name"] = named.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 2, 5), activation.AddSeats, bkDate(2026, 6, 15))
+				calls["Import, policy name"] = named.Import(ctx, bkSub(120, bkDate(2027, 1, 1)), bkDate(2026, 6, 15))
+			}
 			for call, err := range calls {
 				require.ErrorIs(t, err, activation.ErrInvalid, call)
 				if bad != "" {

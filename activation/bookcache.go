@@ -12,8 +12,9 @@ const maxCachedHeads = 1 << 14
 // Append) instead of two (Head, then Append).
 //
 // A cached head is only ever a guess: the Journal's unique place decides.
-// A stale head makes the Append find its place taken, and the redemption is
-// then computed again on a head read from the Journal. A refusal, or a
+// A stale head makes the Append find its place taken (or, on a Journal that
+// has less than the head remembered, refuse a gap with [ErrGap]), and the
+// redemption is then computed again on a head read from the Journal. A refusal, or a
 // preview's Seq that does not match, is never answered from the cache: it is
 // checked again on a head read from the Journal. Reads that report state
 // ([Book.Subscription], [Book.History], [Book.Preview]) never use the cache.

@@ -88,7 +88,7 @@ type ProductMismatchError struct {
 
 // Error implements error.
 func (e *ProductMismatchError) Error() string {
-	return fmt.Sprintf("activation: product mismatch: key for %q, subscription for %q", e.Token, e.Subscription)
+	return "activation: product mismatch: key for " + text.Name(e.Token) + ", subscription for " + text.Name(e.Subscription)
 }
 
 // Is reports whether target is [ErrProductMismatch].
@@ -110,4 +110,17 @@ func invalidMsg(msg string) error {
 // message without its package prefix.
 func invalidWrap(what string, err error) error {
 	return &text.Error{Msg: "activation: invalid input: " + what, Kind: ErrInvalid, Err: err}
+}
+
+// wrapErr returns an error whose message is msg, which starts with the
+// package prefix and says what failed, then err's message without its own
+// package prefix (see [text.Error]); errors.Is finds err.
+func wrapErr(msg string, err error) error {
+	return &text.Error{Msg: msg, Err: err}
+}
+
+// brokenStore returns an error wrapping [ErrBrokenStore]: msg, then what the
+// store returned against its contract.
+func brokenStore(msg, what string) error {
+	return &text.Error{Msg: msg + ": store broke its contract: " + what, Kind: ErrBrokenStore}
 }

@@ -22,7 +22,11 @@ import (
 // Implementations must be safe for concurrent use by any number of Books in
 // any number of processes, must return records as they were given (times
 // may come back in another location but must be the same instants), and
-// must record nothing when the context is already done. The package
+// must record nothing when the context is already done. A Journal never loses
+// a record it acknowledged (an Append that returned NothingTaken): it is
+// there for every later call through every handle, or a Book's remembered
+// heads would be wrong. A Book's Journal must not be replaced after the
+// Book's first use (its remembered heads belong to that Journal). The package
 // [github.com/coterm/coterm/activation/ledgertest] is the conformance suite
 // every implementation must pass; [MemoryJournal] is the in-process
 // reference.
@@ -68,8 +72,12 @@ type Journal interface {
 	//     record.
 	//
 	// Of concurrent Appends that conflict, exactly one stores its record.
-	// rec.Seq must be 1 or more (an error otherwise); a Journal may refuse a
-	// Seq more than one past the head, which a Book never asks for.
+	// rec.Seq must be 1 or more (an error otherwise). Append MUST refuse a
+	// record that would leave a gap — Seq more than 1 and no record of its
+	// subscription at Seq − 1 — with an error wrapping [ErrGap], storing
+	// nothing (the key check comes first: a taken key still answers
+	// KeyTaken). A Book asks for such a place only on a head it
+	// remembered, and then reads the head and computes again.
 	Append(ctx context.Context, rec Record) (stored Record, taken Taken, err error)
 
 	// Lookup returns the record of the key whose fingerprint is fp, and

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/token"
 )
@@ -22,13 +23,14 @@ import (
 // It keeps nothing across restarts. It stores records as they are given
 // (a time keeps its instant and location), but refuses, as every durable
 // store does through [Record.MarshalBinary], a record that holds a product
-// key. It refuses an Append that would
-// leave a gap in a history (Seq more than one past the head): a Book never
-// makes one.
+// key. It refuses an Append that would leave a gap in a history (Seq more
+// than one past the head) with an error wrapping [ErrGap], as every Journal
+// must.
 //
 // The zero value is an empty journal ready to use; [NewMemoryJournal] returns
 // one too. A MemoryJournal is safe for concurrent use and must not be copied
-// after first use.
+// after first use. A nil *MemoryJournal answers every call with an error
+// wrapping [ErrInvalid].
 type MemoryJournal struct {
 	mu    sync.Mutex
 	byKey map[token.Fingerprint]*Record
@@ -38,6 +40,9 @@ type MemoryJournal struct {
 // errKeyInRecord refuses a record that holds a product key.
 var errKeyInRecord = invalid("memory journal: the record holds a product key; a store keeps its fingerprint only")
 
+// errNilJournal refuses a call on a nil *MemoryJournal.
+var errNilJournal = invalid("nil MemoryJournal")
+
 // subKey is a subscription's place in a [MemoryJournal].
 type subKey struct{ tenant, product string }
 
@@ -46,8 +51,11 @@ func NewMemoryJournal() *MemoryJournal { return &MemoryJournal{} }
 
 // Append implements [Journal].
 func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, error) {
+	if j == nil {
+		return Record{}, NothingTaken, errNilJournal
+	}
 	if err := ledgerCtxErr(ctx); err != nil {
-		return Record{}, NothingTaken, fmt.Errorf("activation: memory journal: append: %w", err)
+		return Record{}, NothingTaken, &text.Error{Msg: "activation: memory journal: append", Err: err}
 	}
 	if rec.Seq < 1 {
 		return Record{}, NothingTaken, invalid("memory journal: append: Seq %d, want 1 or more", rec.Seq)
@@ -66,7 +74,7 @@ func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, 
 		return *h[rec.Seq-1], PlaceTaken, nil
 	}
 	if rec.Seq != int64(len(h))+1 {
-		return Record{}, NothingTaken, invalid("memory journal: append: Seq %d leaves a gap after %d", rec.Seq, len(h))
+		return Record{}, NothingTaken, &text.Error{Msg: fmt.Sprintf("activation: memory journal: append: Seq %d would leave a gap after %d", rec.Seq, len(h)), Kind: ErrGap}
 	}
 	if j.subs == nil {
 		j.subs = make(map[subKey][]*Record)
@@ -91,8 +99,11 @@ func (j *MemoryJournal) key(rec *Record) {
 // any history, unless the fingerprint is recorded. rec.Seq must be 0 (a
 // Ledger claim has no place) and rec.Fingerprint must not be zero.
 func (j *MemoryJournal) Claim(ctx context.Context, rec Record) (Record, bool, error) {
+	if j == nil {
+		return Record{}, false, errNilJournal
+	}
 	if err := ledgerCtxErr(ctx); err != nil {
-		return Record{}, false, fmt.Errorf("activation: memory journal: claim: %w", err)
+		return Record{}, false, &text.Error{Msg: "activation: memory journal: claim", Err: err}
 	}
 	switch {
 	case rec.Seq != 0:
@@ -113,8 +124,11 @@ func (j *MemoryJournal) Claim(ctx context.Context, rec Record) (Record, bool, er
 
 // Lookup implements [Journal] and [Ledger].
 func (j *MemoryJournal) Lookup(ctx context.Context, fp token.Fingerprint) (Record, bool, error) {
+	if j == nil {
+		return Record{}, false, errNilJournal
+	}
 	if err := ledgerCtxErr(ctx); err != nil {
-		return Record{}, false, fmt.Errorf("activation: memory journal: lookup: %w", err)
+		return Record{}, false, &text.Error{Msg: "activation: memory journal: lookup", Err: err}
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -126,8 +140,11 @@ func (j *MemoryJournal) Lookup(ctx context.Context, fp token.Fingerprint) (Recor
 
 // Head implements [Journal].
 func (j *MemoryJournal) Head(ctx context.Context, tenant, product string) (Record, bool, error) {
+	if j == nil {
+		return Record{}, false, errNilJournal
+	}
 	if err := ledgerCtxErr(ctx); err != nil {
-		return Record{}, false, fmt.Errorf("activation: memory journal: head: %w", err)
+		return Record{}, false, &text.Error{Msg: "activation: memory journal: head", Err: err}
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -140,8 +157,11 @@ func (j *MemoryJournal) Head(ctx context.Context, tenant, product string) (Recor
 
 // History implements [Journal].
 func (j *MemoryJournal) History(ctx context.Context, tenant, product string, afterSeq int64, limit int) ([]Record, error) {
+	if j == nil {
+		return nil, errNilJournal
+	}
 	if err := ledgerCtxErr(ctx); err != nil {
-		return nil, fmt.Errorf("activation: memory journal: history: %w", err)
+		return nil, &text.Error{Msg: "activation: memory journal: history", Err: err}
 	}
 	if limit < 1 {
 		return nil, invalid("memory journal: history: limit %d, want 1 or more", limit)
@@ -150,7 +170,7 @@ func (j *MemoryJournal) History(ctx context.Context, tenant, product string, aft
 	defer j.mu.Unlock()
 	h := j.subs[subKey{tenant, product}]
 	from := min(max(afterSeq, 0), int64(len(h)))
-	to := min(from+int64(limit), int64(len(h)))
+	to := from + min(int64(limit), int64(len(h))-from) // from+limit may overflow
 	out := make([]Record, to-from)
 	for i, rec := range h[from:to] {
 		out[i] = *rec
@@ -160,8 +180,11 @@ func (j *MemoryJournal) History(ctx context.Context, tenant, product string, aft
 
 // Heads implements [Journal].
 func (j *MemoryJournal) Heads(ctx context.Context, from, to time.Time) ([]Record, error) {
+	if j == nil {
+		return nil, errNilJournal
+	}
 	if err := ledgerCtxErr(ctx); err != nil {
-		return nil, fmt.Errorf("activation: memory journal: heads: %w", err)
+		return nil, &text.Error{Msg: "activation: memory journal: heads", Err: err}
 	}
 	j.mu.Lock()
 	var out []Record

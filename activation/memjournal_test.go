@@ -1,7 +1,12 @@
 package activation_test
 
 import (
+	"context"
+	"math"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/ledgertest"
@@ -41,4 +46,55 @@ func TestMemoryLedgerShared(t *testing.T) {
 		l := activation.NewMemoryLedger()
 		return l, l
 	})
+}
+
+// TestMemoryJournalGapIsNotBadInput: a gap is the store's inconsistency
+// (ErrGap), not the caller's bad input (ErrInvalid).
+func TestMemoryJournalGapIsNotBadInput(t *testing.T) {
+	rec := activation.Record{Seq: 2, Outcome: activation.Outcome{After: activation.Subscription{Tenant: "t", Product: "p"}}}
+	_, _, err := activation.NewMemoryJournal().Append(context.Background(), rec)
+	require.ErrorIs(t, err, activation.ErrGap)
+	require.NotErrorIs(t, err, activation.ErrInvalid)
+}
+
+// TestMemoryJournalHistoryHugeLimit: afterSeq + limit past math.MaxInt64 is
+// clamped, not an overflow (it panicked).
+func TestMemoryJournalHistoryHugeLimit(t *testing.T) {
+	ctx := context.Background()
+	b := &activation.Book{Policy: activation.PartnerCenter(), Journal: activation.NewMemoryJournal()}
+	require.NoError(t, b.Import(ctx, bkSub(100, bkDate(2027, 3, 1)), bkDate(2026, 12, 1)))
+	require.NoError(t, b.Import(ctx, bkSub(120, bkDate(2027, 3, 1)), bkDate(2026, 12, 1)))
+	for _, after := range []int64{0, 1, 2, math.MaxInt64} {
+		h, err := b.Journal.History(ctx, bkTenant, bkProduct, after, math.MaxInt)
+		require.NoError(t, err)
+		require.Len(t, h, int(max(0, 2-min(after, 2))), "after %d", after)
+	}
+}
+
+// TestNilMemoryStores: a nil *MemoryJournal or *MemoryLedger, directly or
+// inside a Book or a Redeemer, is an error wrapping ErrInvalid, never a panic.
+func TestNilMemoryStores(t *testing.T) {
+	ctx := context.Background()
+	var j *activation.MemoryJournal
+	errs := map[string]error{}
+	_, _, errs["Append"] = j.Append(ctx, activation.Record{Seq: 1})
+	_, _, errs["Claim"] = j.Claim(ctx, activation.Record{})
+	_, _, errs["Lookup"] = j.Lookup(ctx, bkKey(t, 1).Fingerprint())
+	_, _, errs["Head"] = j.Head(ctx, bkTenant, bkProduct)
+	_, errs["History"] = j.History(ctx, bkTenant, bkProduct, 0, 10)
+	_, errs["Heads"] = j.Heads(ctx, time.Time{}, time.Time{})
+	b := &activation.Book{Policy: activation.PartnerCenter(), Journal: j}
+	_, errs["Book.Redeem"] = b.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 1, 5), activation.Activate, bkDate(2026, 12, 1))
+	errs["Book.Import"] = b.Import(ctx, bkSub(100, bkDate(2027, 3, 1)), bkDate(2026, 12, 1))
+	_, errs["Book.Due"] = b.Due(ctx, time.Time{}, time.Time{})
+	var l *activation.MemoryLedger
+	_, _, errs["Ledger.Claim"] = l.Claim(ctx, activation.Record{})
+	_, _, errs["Ledger.Lookup"] = l.Lookup(ctx, bkKey(t, 1).Fingerprint())
+	r := &activation.Redeemer{Policy: activation.PartnerCenter(), Ledger: l}
+	_, errs["Redeemer.Redeem"] = r.Redeem(ctx, activation.Subscription{Tenant: bkTenant, Product: bkProduct}, bkTok(t, 1, 5), activation.Activate, bkDate(2026, 12, 1))
+	for call, err := range errs {
+		require.ErrorIs(t, err, activation.ErrInvalid, call)
+	}
+	require.Zero(t, l.Len())
+	require.Nil(t, l.Records())
 }

@@ -24,7 +24,8 @@ import (
 //
 // The zero value is an empty ledger ready to use; [NewMemoryLedger] returns
 // one too. A MemoryLedger is safe for concurrent use and must not be copied
-// after first use.
+// after first use. A nil *MemoryLedger answers Claim and Lookup with an error
+// wrapping [ErrInvalid].
 type MemoryLedger struct {
 	mu      sync.Mutex
 	byPrint map[token.Fingerprint]int // fingerprint → index in records
@@ -39,6 +40,9 @@ func NewMemoryLedger() *MemoryLedger { return &MemoryLedger{} }
 // rec. With a context that is already done it records nothing and returns
 // the context's error.
 func (l *MemoryLedger) Claim(ctx context.Context, rec Record) (Record, bool, error) {
+	if l == nil {
+		return Record{}, false, errNilLedger
+	}
 	if err := ledgerCtxErr(ctx); err != nil {
 		return Record{}, false, &text.Error{Msg: "activation: memory ledger: claim", Err: err}
 	}
@@ -58,6 +62,9 @@ func (l *MemoryLedger) Claim(ctx context.Context, rec Record) (Record, bool, err
 
 // Lookup implements [Ledger]: it returns the record stored for fp, if any.
 func (l *MemoryLedger) Lookup(ctx context.Context, fp token.Fingerprint) (Record, bool, error) {
+	if l == nil {
+		return Record{}, false, errNilLedger
+	}
 	if err := ledgerCtxErr(ctx); err != nil {
 		return Record{}, false, &text.Error{Msg: "activation: memory ledger: lookup", Err: err}
 	}
@@ -70,20 +77,31 @@ func (l *MemoryLedger) Lookup(ctx context.Context, fp token.Fingerprint) (Record
 	return l.records[i], true, nil
 }
 
-// Len returns the number of records: the number of keys redeemed.
+// Len returns the number of records: the number of keys redeemed (0 for a
+// nil MemoryLedger).
 func (l *MemoryLedger) Len() int {
+	if l == nil {
+		return 0
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.records)
 }
 
 // Records returns a copy of every record in the order they were claimed, for
-// replay and export tools. Changing the slice does not change the ledger.
+// replay and export tools (nil for a nil MemoryLedger). Changing the slice
+// does not change the ledger.
 func (l *MemoryLedger) Records() []Record {
+	if l == nil {
+		return nil
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]Record{}, l.records...)
 }
+
+// errNilLedger refuses a call on a nil *MemoryLedger.
+var errNilLedger = invalid("nil MemoryLedger")
 
 // withoutMonotonic returns rec with every time's monotonic clock reading
 // dropped, as a store that writes times out and reads them back does.

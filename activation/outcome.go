@@ -1,6 +1,7 @@
 package activation
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"time"
@@ -122,9 +123,18 @@ type monthsJSON struct {
 // unknown; Op and Applied may be "import"), the key is masked (only its last
 // group shows), and the explanation is included, with the months of an
 // extension as a decimal. An enum outside its type's values is an error
-// wrapping [ErrInvalid], never "Operation(7)". [Outcome.UnmarshalJSON] reads
-// it back.
+// wrapping [ErrInvalid], never "Operation(7)"; so is a date outside the
+// years 1…9999, which "YYYY-MM-DD" cannot hold. [Outcome.UnmarshalJSON]
+// reads back everything MarshalJSON writes.
 func (o Outcome) MarshalJSON() ([]byte, error) {
+	for _, d := range [...]struct {
+		field string
+		t     time.Time
+	}{{"at", o.At}, {"before.end", o.Before.End}, {"after.end", o.After.End}} {
+		if y := d.t.Year(); !d.t.IsZero() && (y < 1 || y > 9999) {
+			return nil, invalid("outcome JSON: %s: year outside 1…9999", d.field)
+		}
+	}
 	v := outcomeJSON{
 		At: dateString(o.At),
 		Token: tokenJSON{
@@ -194,7 +204,8 @@ func jsonOp(field string, op Operation) (string, error) {
 // UnmarshalJSON implements json.Unmarshaler: it reads what
 // [Outcome.MarshalJSON] writes. Dates are "YYYY-MM-DD" or "" (the zero time)
 // and come back at 00:00 UTC; enums are their names, or "" for the zero
-// value. The derived fields — "explanation" and the "decimal" of "months" —
+// value (a missing field is its zero value, so "{}" is the zero Outcome;
+// null leaves o unchanged). The derived fields — "explanation" and the "decimal" of "months" —
 // are ignored, as are unknown fields; the exact months are read from "num"
 // and "den".
 //
@@ -205,6 +216,9 @@ func jsonOp(field string, op Operation) (string, error) {
 //
 // Errors wrap [ErrInvalid], name the field and never quote the input.
 func (o *Outcome) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil // encoding/json's convention: null leaves the value alone
+	}
 	var v outcomeJSON
 	if err := json.Unmarshal(b, &v); err != nil {
 		var te *json.UnmarshalTypeError
@@ -242,11 +256,15 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 		out.MonthsNum, out.MonthsDen = v.Months.Num, v.Months.Den
 	}
 	out.DaysAdded, out.DaysLost = v.DaysAdded, v.DaysLost
-	if out.Rounding, err = proration.ParseRounding(v.Rounding); err != nil {
-		return invalid("outcome JSON: rounding: want half-even, half-up, down or up")
+	if v.Rounding != "" {
+		if out.Rounding, err = proration.ParseRounding(v.Rounding); err != nil {
+			return invalid("outcome JSON: rounding: want half-even, half-up, down, up or \"\"")
+		}
 	}
-	if out.Convention, err = proration.ParseConvention(v.Convention); err != nil {
-		return invalid("outcome JSON: convention: want calendar-months or exact-seat-days")
+	if v.Convention != "" {
+		if out.Convention, err = proration.ParseConvention(v.Convention); err != nil {
+			return invalid("outcome JSON: convention: want calendar-months, exact-seat-days or \"\"")
+		}
 	}
 	if v.Anchor != "" {
 		if out.Anchor, err = ParseAnchor(v.Anchor); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/proration"
@@ -323,4 +324,72 @@ func fillAll(t *testing.T, v reflect.Value, n *int, path string) {
 	default:
 		t.Fatalf("%s: fillAll does not know %s", path, v.Type())
 	}
+}
+
+// TestOutcomeJSONNullAndEmpty: null leaves the value unchanged
+// (encoding/json's convention) and {} is the zero Outcome (a missing field
+// is its zero value).
+func TestOutcomeJSONNullAndEmpty(t *testing.T) {
+	o := appliedOutcomes(t)[0]
+	o.Token.Key = token.Key{}
+	got := o
+	require.NoError(t, json.Unmarshal([]byte(`null`), &got))
+	require.Equal(t, o, got, "null changed the value")
+	require.NoError(t, got.UnmarshalJSON([]byte(` null `)))
+	require.Equal(t, o, got, "null changed the value")
+	require.NoError(t, json.Unmarshal([]byte(`{}`), &got))
+	require.Equal(t, activation.Outcome{}, got)
+	var p *activation.Outcome
+	require.NoError(t, json.Unmarshal([]byte(`null`), &p))
+	require.Nil(t, p)
+}
+
+// TestOutcomeJSONRoundTripProperty: whatever MarshalJSON writes,
+// UnmarshalJSON reads back (the key aside, which is masked); what it cannot
+// write — a date outside the years 1…9999 — is an error wrapping ErrInvalid.
+func TestOutcomeJSONRoundTripProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		date := func(label string) time.Time {
+			if rapid.Bool().Draw(t, label+"Zero") {
+				return time.Time{}
+			}
+			y := rapid.OneOf(rapid.IntRange(-3, 3), rapid.IntRange(9997, 10003), rapid.IntRange(1, 9999)).Draw(t, label+"Year")
+			return time.Date(y, time.Month(rapid.IntRange(1, 12).Draw(t, label+"Month")), rapid.IntRange(1, 28).Draw(t, label+"Day"), 0, 0, 0, 0, time.UTC)
+		}
+		name := rapid.StringMatching(`[a-z0-9 -]{0,12}`)
+		sub := func(label string) activation.Subscription {
+			return activation.Subscription{Tenant: name.Draw(t, label+"Tenant"), Product: name.Draw(t, label+"Product"),
+				Seats: rapid.IntRange(0, activation.MaxSeats).Draw(t, label+"Seats"), End: date(label + "End")}
+		}
+		op := rapid.SampledFrom([]activation.Operation{0, activation.AddSeats, activation.ExtendEnd, activation.Renew, activation.Activate, activation.Import})
+		o := activation.Outcome{
+			Op: op.Draw(t, "op"), Applied: op.Draw(t, "applied"), At: date("at"),
+			Token:       token.Token{Product: name.Draw(t, "keyProduct"), Seats: rapid.Int().Draw(t, "keySeats"), TermMonths: rapid.Int().Draw(t, "keyTerm")},
+			Before:      sub("before"),
+			After:       sub("after"),
+			StateBefore: rapid.SampledFrom([]activation.State{0, activation.Active, activation.Expired, activation.Disabled, activation.Deleted, activation.None}).Draw(t, "state"),
+			Remaining:   rapid.Int().Draw(t, "remaining"), TermDays: rapid.Int().Draw(t, "termDays"),
+			NewRemaining: rapid.Int().Draw(t, "newRemaining"), TermMonths: rapid.Int().Draw(t, "termMonths"),
+			SeatDaysBefore: rapid.Int64().Draw(t, "sdb"), SeatDaysAfter: rapid.Int64().Draw(t, "sda"), Residue: rapid.Int64().Draw(t, "residue"),
+			MonthsNum: rapid.Int64().Draw(t, "num"), MonthsDen: rapid.Int64().Draw(t, "den"),
+			DaysAdded: rapid.Int().Draw(t, "added"), DaysLost: rapid.Int().Draw(t, "lost"),
+			Rounding:   rapid.SampledFrom([]proration.Rounding{proration.HalfEven, proration.HalfUp, proration.Down, proration.Up}).Draw(t, "rounding"),
+			Convention: rapid.SampledFrom([]proration.Convention{proration.CalendarMonths, proration.ExactSeatDays}).Draw(t, "convention"),
+			Anchor:     rapid.SampledFrom([]activation.Anchor{0, activation.RedemptionDay, activation.OldEnd}).Draw(t, "anchor"),
+			CapFactor:  rapid.Int().Draw(t, "cap"), Replayed: rapid.Bool().Draw(t, "replayed"),
+		}
+		b, err := json.Marshal(o)
+		outside := false
+		for _, d := range []time.Time{o.At, o.Before.End, o.After.End} {
+			outside = outside || !d.IsZero() && (d.Year() < 1 || d.Year() > 9999)
+		}
+		if outside {
+			require.ErrorIs(t, err, activation.ErrInvalid)
+			return
+		}
+		require.NoError(t, err)
+		var got activation.Outcome
+		require.NoError(t, json.Unmarshal(b, &got), "%s", b)
+		require.Equal(t, o, got, "%s", b)
+	})
 }

@@ -2,7 +2,6 @@ package activation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -45,30 +44,33 @@ type Redeemer struct {
 func (r *Redeemer) Redeem(ctx context.Context, s Subscription, t token.Token, op Operation, at time.Time) (Outcome, error) {
 	switch {
 	case r == nil:
-		return Outcome{}, fmt.Errorf("%w: redeem: nil Redeemer", ErrInvalid)
+		return Outcome{}, invalid("redeem: nil Redeemer")
 	case r.Ledger == nil:
-		return Outcome{}, fmt.Errorf("%w: redeem: Redeemer has no Ledger", ErrInvalid)
+		return Outcome{}, invalid("redeem: Redeemer has no Ledger")
 	case ctx == nil:
-		return Outcome{}, fmt.Errorf("%w: redeem: nil context", ErrInvalid)
+		return Outcome{}, invalid("redeem: nil context")
 	case t.Key.IsZero():
-		return Outcome{}, fmt.Errorf("%w: redeem: zero key", ErrInvalid)
+		return Outcome{}, invalid("redeem: zero key")
+	}
+	if err := checkRecorded(&r.Policy, &s, &t); err != nil {
+		return Outcome{}, err
 	}
 	o, applyErr := r.Policy.Apply(s, t, op, at)
 	if applyErr != nil {
 		return r.refused(ctx, s, t, op, at, applyErr)
 	}
 	if err := ctx.Err(); err != nil {
-		return Outcome{}, fmt.Errorf("activation: redeem %v: %w", t.Key, err)
+		return Outcome{}, wrapErr("activation: redeem "+t.Key.String(), err)
 	}
 	fp := t.Key.Fingerprint()
 	rec := Record{Fingerprint: fp, Request: newRequestID(fp, s, t, op, at), Outcome: o}
 	rec.Outcome.Token.Key = token.Key{} // a ledger stores fingerprints, never keys
 	stored, inserted, err := r.Ledger.Claim(ctx, rec)
 	if err != nil {
-		return Outcome{}, fmt.Errorf("activation: redeem %v: ledger: %w", t.Key, err)
+		return Outcome{}, wrapErr("activation: redeem "+t.Key.String()+": ledger", err)
 	}
 	if stored.Fingerprint != rec.Fingerprint {
-		return Outcome{}, fmt.Errorf("activation: redeem %v: %w", t.Key, errLedgerWrongRecord)
+		return Outcome{}, brokenStore("activation: redeem "+t.Key.String(), anotherKey)
 	}
 	return r.answer(t, o, rec.Request, stored, inserted)
 }
@@ -85,8 +87,9 @@ func (o Outcome) inUTC() Outcome {
 	return o
 }
 
-// errLedgerWrongRecord reports a Ledger that broke its contract.
-var errLedgerWrongRecord = errors.New("activation: ledger returned the record of another key")
+// anotherKey says what a Ledger broke when it returned the record of
+// another key.
+const anotherKey = "the ledger returned the record of another key"
 
 // answer turns the record a claim or lookup found into Redeem's result.
 func (r *Redeemer) answer(t token.Token, o Outcome, req RequestID, stored Record, inserted bool) (Outcome, error) {
@@ -113,7 +116,7 @@ func (r *Redeemer) answer(t token.Token, o Outcome, req RequestID, stored Record
 func (r *Redeemer) refused(ctx context.Context, s Subscription, t token.Token, op Operation, at time.Time, applyErr error) (Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		// The lookup cannot run, so the answer is unknown: not the refusal.
-		return Outcome{}, fmt.Errorf("activation: redeem %v: %w", t.Key, err)
+		return Outcome{}, wrapErr("activation: redeem "+t.Key.String(), err)
 	}
 	fp := t.Key.Fingerprint()
 	stored, ok, err := r.Ledger.Lookup(ctx, fp)
@@ -122,11 +125,30 @@ func (r *Redeemer) refused(ctx context.Context, s Subscription, t token.Token, o
 		// The answer depends on the lookup: if the key is recorded, this
 		// may be a replay. The error is the store's (retryable), never the
 		// refusal, which may not be the answer.
-		return Outcome{}, fmt.Errorf("activation: redeem %v: ledger lookup: %w", t.Key, err)
+		return Outcome{}, wrapErr("activation: redeem "+t.Key.String()+": ledger lookup", err)
 	case !ok:
 		return Outcome{}, applyErr
 	case stored.Fingerprint != fp:
-		return Outcome{}, fmt.Errorf("activation: redeem %v: %w", t.Key, errLedgerWrongRecord)
+		return Outcome{}, brokenStore("activation: redeem "+t.Key.String(), anotherKey)
 	}
 	return r.answer(t, Outcome{}, newRequestID(fp, s, t, op, at), stored, false)
+}
+
+// checkRecorded refuses the names a Redeemer would record that fail a Book's
+// name rules ([checkName]): the subscription's tenant (if not empty) and
+// product, the key's product and the policy's name (if not empty). A name
+// that is a product key would otherwise be stored in clear.
+func checkRecorded(p *Policy, s *Subscription, t *token.Token) error {
+	if s.Tenant != "" {
+		if err := checkName("tenant", s.Tenant); err != nil {
+			return err
+		}
+	}
+	if err := checkName("product", s.Product); err != nil {
+		return err
+	}
+	if err := checkName("the key's product", t.Product); err != nil {
+		return err
+	}
+	return checkPolicyName(p)
 }

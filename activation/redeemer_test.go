@@ -304,3 +304,44 @@ func TestRedeemReplayKeepsDates(t *testing.T) {
 	assert.Equal(t, "2027-07-31", again.After.End.Format(time.DateOnly))
 	assert.Equal(t, first.Explain(), again.Explain())
 }
+
+// TestRedeemBadNames: a Redeemer records the subscription's tenant and
+// product, the key's product and the policy's name; a name that fails a
+// Book's rules (a product key, a control character, …) is refused with
+// ErrInvalid, records nothing and is not echoed.
+func TestRedeemBadNames(t *testing.T) {
+	s, tk, at := redeemFixture(t)
+	ctx := context.Background()
+	name := "Q7RZK-M4XPA-J9CDV-T2WHN-B6G3F"
+	for _, bad := range []string{name, strings.ToLower(name), "ten\x00ant", "a\nb", strings.Repeat("x", 257), "\xff"} {
+		l := activation.NewMemoryLedger()
+		r := &activation.Redeemer{Policy: activation.PartnerCenter(), Ledger: l}
+		calls := map[string]error{}
+		bs := s
+		bs.Tenant = bad
+		_, calls["tenant"] = r.Redeem(ctx, bs, tk, activation.AddSeats, at)
+		bs = s
+		bs.Product = bad
+		_, calls["product"] = r.Redeem(ctx, bs, tk, activation.AddSeats, at)
+		bs.Product, bs.Seats, bs.End = bad, 0, time.Time{}
+		btk := tk
+		btk.Product = bad
+		_, calls["product of none, and the key's"] = r.Redeem(ctx, bs, btk, activation.Activate, at)
+		np := *r
+		np.Policy.Name = bad
+		_, calls["policy name"] = np.Redeem(ctx, s, tk, activation.AddSeats, at)
+		for call, err := range calls {
+			require.ErrorIs(t, err, activation.ErrInvalid, call)
+			assert.NotContains(t, strings.ToUpper(err.Error()), "Q7RZK", call)
+			assert.NotContains(t, err.Error(), bad, call)
+		}
+		_, ok, err := l.Lookup(ctx, tk.Key.Fingerprint())
+		require.NoError(t, err)
+		require.False(t, ok, "a refused name spent the key")
+	}
+	// An empty tenant is allowed, as before.
+	r := &activation.Redeemer{Policy: activation.PartnerCenter(), Ledger: activation.NewMemoryLedger()}
+	s.Tenant = ""
+	_, err := r.Redeem(ctx, s, tk, activation.AddSeats, at)
+	require.NoError(t, err)
+}

@@ -33,6 +33,8 @@ type OpenJournal func(t *testing.T) (first, second activation.Journal)
 //     History in pages, Heads in a date range ordered by tenant and product;
 //     records returned as given (times as the same instants), from the year 1
 //     to 9999, MaxSeats, 256-byte and odd Unicode names;
+//   - Append refuses a record that would leave a gap with an error wrapping
+//     [activation.ErrGap], storing nothing;
 //   - a done context records nothing;
 //   - [Racers] goroutines redeeming distinct keys on one subscription (the
 //     history stays a chain and the seats add up), as many identical
@@ -53,6 +55,7 @@ func RunJournal(t *testing.T, open OpenJournal) {
 	}{
 		{"AppendLookupHead", one(testJournalAppend)},
 		{"AppendDoneContext", one(testJournalDoneContext)},
+		{"AppendRefusesGap", one(testJournalAppendGap)},
 		{"HistoryPages", one(testJournalHistoryPages)},
 		{"Heads", one(testJournalHeads)},
 		{"RoundTripExtremes", one(testJournalExtremes)},
@@ -251,6 +254,34 @@ func testJournalAppend(t *testing.T, j, _ activation.Journal) {
 	_, ok, err = j.Lookup(ctx, k2.Fingerprint())
 	require.NoError(t, err)
 	require.False(t, ok, "Append at Seq 0 recorded the key")
+}
+
+// testJournalAppendGap: Append refuses a record that would leave a gap (Seq
+// more than 1 and no record at Seq − 1) with an error wrapping
+// activation.ErrGap, storing nothing: neither the place nor the key.
+func testJournalAppendGap(t *testing.T, j, _ activation.Journal) {
+	ctx := context.Background()
+	k1, k2 := key(t, "JG", 1), key(t, "JG", 2)
+	_, _, err := j.Append(ctx, place(firstTenant, 2, k1, 5))
+	require.ErrorIs(t, err, activation.ErrGap, "Append at Seq 2 of an empty history")
+	_, ok, err := j.Head(ctx, firstTenant, product)
+	require.NoError(t, err)
+	require.False(t, ok, "an Append refused for a gap stored its record")
+	_, ok, err = j.Lookup(ctx, k1.Fingerprint())
+	require.NoError(t, err)
+	require.False(t, ok, "an Append refused for a gap recorded its key")
+
+	_, taken, err := j.Append(ctx, place(firstTenant, 1, token.Key{}, 5))
+	require.NoError(t, err)
+	require.Equal(t, activation.NothingTaken, taken)
+	_, _, err = j.Append(ctx, place(firstTenant, 3, k2, 6))
+	require.ErrorIs(t, err, activation.ErrGap, "Append at Seq 3 after Seq 1")
+	_, _, err = j.Append(ctx, place(firstTenant, 3, token.Key{}, 6))
+	require.ErrorIs(t, err, activation.ErrGap, "an import at Seq 3 after Seq 1")
+	require.Len(t, history(t, j, firstTenant), 1, "an Append refused for a gap stored its record")
+	_, ok, err = j.Lookup(ctx, k2.Fingerprint())
+	require.NoError(t, err)
+	require.False(t, ok, "an Append refused for a gap recorded its key")
 }
 
 func testJournalDoneContext(t *testing.T, j, _ activation.Journal) {

@@ -199,7 +199,7 @@ func prepare(p activation.Policy, s activation.Subscription, keys []token.Token,
 			if s.Product != "" {
 				return nil, wrap(fmt.Sprintf("key %d", i+1), &activation.ProductMismatchError{Subscription: s.Product, Token: t.Product})
 			}
-			return nil, invalid("keys for two products, %q and %q", product, t.Product)
+			return nil, invalid("keys for two products, %s and %s", text.Name(product), text.Name(t.Product))
 		}
 		term := t.TermMonths
 		if term == 0 {

@@ -251,3 +251,15 @@ func TestGoalString(t *testing.T) {
 	assert.Equal(t, "trade-off", TradeOff.String())
 	assert.Equal(t, "GoalKind(7)", GoalKind(7).String())
 }
+
+// TestPlanMasksKeyProductNames: keys for two products, one of them named
+// like a product key: the error masks it.
+func TestPlanMasksKeyProductNames(t *testing.T) {
+	const name = "Q7RZK-M4XPA-J9CDV-T2WHN-B6G3F"
+	keys := pool(25, 25)
+	keys[1].Product = name
+	_, err := Plan(activation.PartnerCenter(), activation.Subscription{}, keys, day(2026, 12, 1), AllTradeOffs())
+	require.ErrorIs(t, err, activation.ErrInvalid)
+	assert.NotContains(t, err.Error(), "Q7RZK")
+	assert.Contains(t, err.Error(), "two products")
+}

@@ -79,7 +79,7 @@ func (j *CompactJournal) Append(ctx context.Context, rec activation.Record) (act
 		return stored, activation.PlaceTaken, err
 	}
 	if rec.Seq != n+1 {
-		return activation.Record{}, activation.NothingTaken, fmt.Errorf("%w: append: Seq %d leaves a gap after %d: %w", errCompact, rec.Seq, n, activation.ErrInvalid)
+		return activation.Record{}, activation.NothingTaken, fmt.Errorf("%w: append: Seq %d after %d: %w", errCompact, rec.Seq, n, activation.ErrGap)
 	}
 	ref, err := j.store(&rec)
 	if err != nil {
