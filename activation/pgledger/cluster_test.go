@@ -235,8 +235,47 @@ func removeStale(tmp string) {
 		if err != nil || alive(owner) || postmasterAlive(filepath.Join(dir, "data")) {
 			continue
 		}
+		removeShm(filepath.Join(dir, "data"))
 		os.RemoveAll(dir)
 	}
+}
+
+// shmID returns the System V shared memory segment and the postmaster
+// process id that the postmaster.pid of data names.
+func shmID(data string) (id, postmaster string, ok bool) {
+	b, err := os.ReadFile(filepath.Join(data, "postmaster.pid"))
+	if err != nil {
+		return "", "", false
+	}
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 7 {
+		return "", "", false
+	}
+	f := strings.Fields(lines[6]) // the key and the id
+	if len(f) != 2 {
+		return "", "", false
+	}
+	return f[1], strings.TrimSpace(lines[0]), true
+}
+
+// removeShm removes the small System V shared memory segment that a
+// killed postmaster of data leaves (PostgreSQL removes it only when it
+// shuts down itself), if that postmaster made it and nothing is attached
+// to it, with ipcs and ipcrm when they are installed.
+func removeShm(data string) {
+	id, pid, ok := shmID(data)
+	if !ok {
+		return
+	}
+	out, err := exec.Command("ipcs", "-m", "-i", id).Output() // "not found" goes to stderr
+	if err != nil {
+		return
+	}
+	fields := " " + strings.Join(strings.Fields(string(out)), " ") + " "
+	if !strings.Contains(fields, " cpid="+pid+" ") || !strings.Contains(fields, " nattch=0 ") {
+		return // another program's segment, or in use
+	}
+	_ = exec.Command("ipcrm", "-m", id).Run()
 }
 
 // postmasterAlive reports whether the postmaster.pid of data names a
@@ -328,9 +367,15 @@ func TestClusterDiesWithTests(t *testing.T) {
 	require.Eventually(t, func() bool { return len(processesIn(data)) == 0 }, time.Minute, 50*time.Millisecond,
 		"server processes outlived the test process: %v", processesIn(data))
 	require.DirExists(t, dir)
+	shm, _, ok := shmID(data)
+	require.True(t, ok, "no shared memory segment in postmaster.pid")
 
 	removeStale(filepath.Dir(dir))
 	require.NoDirExists(t, dir, "the next run did not remove the dead run's cluster")
+	if _, err := exec.LookPath("ipcs"); err == nil {
+		out, _ := exec.Command("ipcs", "-m", "-i", shm).Output() // "not found" on stderr, and exit status 0
+		require.NotContains(t, string(out), "shmid="+shm, "the dead postmaster's shared memory segment is left")
+	}
 }
 
 // processesIn returns the live processes whose working directory is dir
