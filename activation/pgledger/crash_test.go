@@ -33,10 +33,11 @@ func (a *attempt) redeem(ctx context.Context, store *pgledger.Store) (activation
 	return r.Redeem(ctx, testSubscription(a.tenant), a.tk, activation.AddSeats, testDay)
 }
 
-// TestServerKilled kills the server (pg_ctl -m immediate stop) while Books
-// and Redeemers redeem keys, and restarts it: every redemption a caller was
-// told about is recorded and replays; every one that failed converges on
-// retry to exactly one record; every history is an intact chain.
+// TestServerKilled kills the server (SIGQUIT to the postmaster, what pg_ctl
+// -m immediate stop sends) while Books and Redeemers redeem keys, and
+// restarts it: every redemption a caller was told about is recorded and
+// replays; every one that failed converges on retry to exactly one record;
+// every history is an intact chain.
 func TestServerKilled(t *testing.T) {
 	needCluster(t)
 	ctx := context.Background()

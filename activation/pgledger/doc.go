@@ -65,11 +65,14 @@
 // Every call is one or two autocommit statements; no call holds a pooled
 // connection between them or across a caller's loop.
 //
-//   - Append and Claim: INSERT … ON CONFLICT DO NOTHING. If it inserted
-//     nothing, a second statement — a new snapshot, which sees the row that
-//     a concurrent transaction committed while the insert waited for it —
-//     reads the record holding the key (first) or the place. A single
-//     statement (a CTE) would not see that row.
+//   - Append and Claim: INSERT … SELECT … WHERE seq = 1 OR EXISTS (the
+//     record at seq − 1) ON CONFLICT DO NOTHING: a record that would leave a
+//     gap in its history is not inserted. If it inserted nothing, a second
+//     statement — a new snapshot, which sees the row that a concurrent
+//     transaction committed while the insert waited for it — reads the
+//     record holding the key (first) or the place; if neither exists and
+//     seq − 1 is still missing, Append's error wraps activation.ErrGap. A
+//     single statement (a CTE) would not see that row.
 //   - Lookup: the row of a fingerprint. Head: the highest seq of (tenant,
 //     product), one probe of the place key. History: one page, seq > after
 //     ORDER BY seq LIMIT n.

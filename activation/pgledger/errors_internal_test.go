@@ -67,9 +67,40 @@ func TestRetry(t *testing.T) {
 // error still unwraps to the original.
 func TestRedact(t *testing.T) {
 	inner := errors.New("failed for user=coterm password=hunter22 at host (hunter22)")
-	err := redact(inner, "hunter22")
+	err := redact(inner, "", "hunter22")
 	assert.NotContains(t, err.Error(), "hunter22")
 	assert.ErrorIs(t, err, inner)
-	assert.Equal(t, inner, redact(inner, ""))
-	assert.Nil(t, redact(nil, "hunter22"))
+	assert.Equal(t, inner, redact(inner, "", ""))
+	assert.Nil(t, redact(nil, "", "hunter22"))
+}
+
+// TestRedactShortPasswords: a short password leaves the message where it
+// stands apart from the words around it, and nowhere else (a message is not
+// garbled by removing every "e"); a long one leaves it everywhere; the
+// password as a URL spells it (percent encoded) leaves it too.
+func TestRedactShortPasswords(t *testing.T) {
+	const msg = "pgledger: open: cannot connect to the database: failed to connect to `user=coterm database=coterm`: context canceled"
+	for _, pw := range []string{"e", "a", "co", "te", "nn", "_", "xxxxx"} {
+		t.Run(pw, func(t *testing.T) {
+			inner := errors.New(msg)
+			assert.Equal(t, msg, redact(inner, "postgres://coterm:"+pw+"@db/coterm", pw).Error(), "garbled by %q", pw)
+
+			echoed := errors.New("password=" + pw + " at :" + pw + "@db '" + pw + "' (" + pw + ")")
+			got := redact(echoed, "host=db password="+pw, pw).Error()
+			assert.Equal(t, "password=xxxxx at :xxxxx@db 'xxxxx' (xxxxx)", got)
+			assert.ErrorIs(t, redact(echoed, "", pw), echoed)
+		})
+	}
+	for _, pw := range []string{"p", "ab", "é", "1"} {
+		got := redact(errors.New("x "+pw+"\n"+pw), "", pw).Error()
+		assert.Equal(t, "x xxxxx\nxxxxx", got, "password %q", pw)
+	}
+
+	long := errors.New("wordhunter22word and hunter22")
+	assert.Equal(t, "wordxxxxxword and xxxxx", redact(long, "", "hunter22").Error())
+
+	// The URL spells "p@ss w" as p%40ss%20w: both forms leave the message.
+	enc := errors.New("saw p%40ss%20w and p@ss w; query q%3Dx and q=x")
+	got := redact(enc, "postgres://coterm:p%40ss%20w@db/coterm?sslpassword=q%3Dx", "p@ss w").Error()
+	assert.Equal(t, "saw xxxxx and xxxxx; query xxxxx and q=x", got)
 }

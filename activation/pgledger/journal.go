@@ -18,16 +18,28 @@ import (
 // The SQL a Store runs. Every statement runs on its own (autocommit), so no
 // pooled connection is held between two of them.
 const (
+	// sqlInsert inserts a record unless it would leave a gap in its
+	// history: a record with a place ($3) past 1 goes in only if its
+	// predecessor is there, checked in the same statement. A claim has no
+	// place (NULL) and so no predecessor.
 	sqlInsert = `INSERT INTO coterm_records (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
     seats_before, end_before, seats_after, end_after, policy, recorded_at, record)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15
+WHERE $3::bigint IS NULL OR $3 = 1 OR EXISTS (SELECT 1 FROM coterm_records p
+    WHERE p.tenant = $1 AND p.product = $2 AND p.seq = $3 - 1)
 ON CONFLICT DO NOTHING`
 
-	// sqlTaken reads, in a new statement and so a new snapshot, the record
-	// that made an insert do nothing: the key's first.
-	sqlTaken = `SELECT record, fingerprint = $1 FROM coterm_records
-WHERE fingerprint = $1 OR (tenant = $2 AND product = $3 AND seq = $4)
-ORDER BY fingerprint = $1 DESC NULLS LAST LIMIT 1`
+	// sqlTaken reads, in a new statement and so a new snapshot, why an
+	// insert did nothing: the record that holds its key (first) or its
+	// place, if any, and whether its place would leave a gap (no record
+	// holds the one before). It always returns one row.
+	sqlTaken = `SELECT t.record, t.same_key,
+    coalesce($4::bigint > 1, false) AND NOT EXISTS (SELECT 1 FROM coterm_records p
+        WHERE p.tenant = $2 AND p.product = $3 AND p.seq = $4 - 1)
+FROM (SELECT 1) one LEFT JOIN LATERAL (
+    SELECT record, fingerprint = $1 AS same_key FROM coterm_records
+    WHERE fingerprint = $1 OR (tenant = $2 AND product = $3 AND seq = $4)
+    ORDER BY fingerprint = $1 DESC NULLS LAST LIMIT 1) t ON true`
 
 	sqlLookup = `SELECT record FROM coterm_records WHERE fingerprint = $1`
 
@@ -37,26 +49,35 @@ WHERE tenant = $1 AND product = $2 AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1
 	sqlHistory = `SELECT record FROM coterm_records
 WHERE tenant = $1 AND product = $2 AND seq > $3 ORDER BY seq LIMIT $4`
 
-	// sqlHeads finds the records whose end date is in range through the
-	// index coterm_records_due, and keeps those that are their
+	// sqlHeadsBranch finds the records whose end date meets a condition
+	// through the index coterm_records_due, and keeps those that are their
 	// subscription's head (no later record: one probe of the place key).
-	sqlHeads = `SELECT r.record FROM coterm_records r
+	// sqlHeads orders the union of one or two such branches (a condition
+	// with OR would read the whole index).
+	sqlHeadsBranch = `SELECT r.record, r.tenant, r.product FROM coterm_records r
 WHERE r.seq IS NOT NULL AND %s
 AND NOT EXISTS (SELECT 1 FROM coterm_records n
-    WHERE n.tenant = r.tenant AND n.product = r.product AND n.seq > r.seq)
-ORDER BY r.tenant, r.product`
+    WHERE n.tenant = r.tenant AND n.product = r.product AND n.seq > r.seq)`
+	sqlHeads = `SELECT h.record FROM (%s) h ORDER BY h.tenant, h.product`
 )
 
 // errPlaceTakenByClaim is the answer of Claim when the record's place is
 // taken by another key's record: a Ledger cannot say that.
+// errGap is the answer of Append when no record holds the Seq before the
+// record's: it would leave a gap in the history, and nothing was stored.
+var errGap = fmt.Errorf("pgledger: append: %w: no record holds the Seq before the record's; nothing was recorded", activation.ErrGap)
+
 var errPlaceTakenByClaim = errors.New("pgledger: claim: the record's place in its history is taken by another record")
 
 // Append implements [activation.Journal]: it inserts rec with INSERT … ON
 // CONFLICT DO NOTHING and, when that inserted nothing, reads the record that
 // holds rec's key (first) or place in a new statement, as [activation.Taken]
 // says. rec.Seq must be 1 or more; a record with the zero Fingerprint (an
-// import) guards no key (NULL). Serialization failures and deadlocks are
-// retried.
+// import) guards no key (NULL). A record with Seq more than 1 goes in only
+// if a record holds Seq − 1, checked by the insert itself: otherwise
+// nothing is stored and the error wraps [activation.ErrGap] (a taken key,
+// then a taken place, is the answer before a gap). Serialization failures
+// and deadlocks are retried.
 func (s *Store) Append(ctx context.Context, rec activation.Record) (activation.Record, activation.Taken, error) {
 	if rec.Seq < 1 {
 		return activation.Record{}, activation.NothingTaken, errors.New("pgledger: append: the record's Seq must be 1 or more")
@@ -66,7 +87,10 @@ func (s *Store) Append(ctx context.Context, rec activation.Record) (activation.R
 		return activation.Record{}, activation.NothingTaken, fmt.Errorf("pgledger: append: %w", err)
 	}
 	stored, taken, err := s.append(ctx, rec, args)
-	if err != nil {
+	switch {
+	case errors.Is(err, errGap):
+		return activation.Record{}, activation.NothingTaken, errGap
+	case err != nil:
 		return activation.Record{}, activation.NothingTaken, wrapWrite("append", err)
 	}
 	return stored, taken, nil
@@ -106,12 +130,18 @@ func (s *Store) append(ctx context.Context, rec activation.Record, args []any) (
 			}
 			var b []byte
 			var sameKey *bool
-			err = s.pool.QueryRow(ctx, sqlTaken, args[4], args[0], args[1], args[2]).Scan(&b, &sameKey)
-			if errors.Is(err, pgx.ErrNoRows) {
-				continue // what conflicted is gone: an insert that rolled back
-			}
+			var gap bool
+			err = s.pool.QueryRow(ctx, sqlTaken, args[4], args[0], args[1], args[2]).Scan(&b, &sameKey, &gap)
 			if err != nil {
 				return err
+			}
+			if b == nil {
+				if gap {
+					return errGap
+				}
+				// What conflicted is gone (an insert that rolled back), or
+				// the predecessor that was missing has been committed since.
+				continue
 			}
 			if stored, err = decode(b); err != nil {
 				return err
@@ -183,15 +213,38 @@ func columnText(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
+// The years of the dates the date columns hold: [date] stores any other as
+// NULL. PostgreSQL's own range is wider (4713 BC to 5874897 AD).
+const (
+	minColumnYear = -4700
+	maxColumnYear = 5_000_000
+)
+
 // date returns t's calendar date in its own location, or NULL for the zero
-// time and dates PostgreSQL cannot hold.
+// time and dates outside the years minColumnYear … maxColumnYear.
 func date(t time.Time) pgtype.Date {
 	if t.IsZero() {
 		return pgtype.Date{}
 	}
 	y, m, d := t.Date()
-	if y < -4700 || y > 5_000_000 {
+	if y < minColumnYear || y > maxColumnYear {
 		return pgtype.Date{}
+	}
+	return pgtype.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), Valid: true}
+}
+
+// boundDate returns t's calendar date in its own location as a bound to
+// compare the date columns with, never NULL (which would compare with
+// nothing): a date before every date a column holds is the first of
+// minColumnYear, one after every such date the first of maxColumnYear + 1,
+// so that such a bound includes or excludes every date as t would.
+func boundDate(t time.Time) pgtype.Date {
+	y, m, d := t.Date()
+	switch {
+	case y < minColumnYear:
+		y, m, d = minColumnYear, time.January, 1
+	case y > maxColumnYear:
+		y, m, d = maxColumnYear+1, time.January, 1
 	}
 	return pgtype.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), Valid: true}
 }
@@ -260,30 +313,36 @@ func (s *Store) History(ctx context.Context, tenant, product string, afterSeq in
 func (s *Store) Heads(ctx context.Context, from, to time.Time) ([]activation.Record, error) {
 	var args []any
 	if !from.IsZero() {
-		args = append(args, date(from))
+		args = append(args, boundDate(from))
 	}
 	if !to.IsZero() {
-		args = append(args, date(to))
+		args = append(args, boundDate(to))
 	}
 	recs, err := s.many(ctx, headsSQL(!from.IsZero(), !to.IsZero()), args...)
 	return recs, wrap("heads", err)
 }
 
-// headsSQL returns sqlHeads with a lower bound ($1), an upper bound ($1 or
-// $2), both or neither. A subscription with no term (NULL end) is below
-// every upper bound.
+// headsSQL returns the SQL of Heads with a lower bound ($1), an upper bound
+// ($1 or $2), both or neither. A subscription with no term (NULL end) is
+// below every upper bound: with an upper bound alone, it is found by a
+// branch of its own, so that each branch searches the index.
 func headsSQL(from, to bool) string {
-	var cond []string
-	if from {
-		cond = append(cond, "r.end_after >= $1")
+	var conds []string
+	switch {
+	case from && to:
+		conds = []string{"r.end_after >= $1 AND r.end_after < $2"}
+	case from:
+		conds = []string{"r.end_after >= $1"}
+	case to:
+		conds = []string{"r.end_after < $1", "r.end_after IS NULL"}
+	default:
+		conds = []string{"true"}
 	}
-	if to {
-		cond = append(cond, fmt.Sprintf("(r.end_after IS NULL OR r.end_after < $%d)", len(cond)+1))
+	branches := make([]string, len(conds))
+	for i, c := range conds {
+		branches[i] = fmt.Sprintf(sqlHeadsBranch, c)
 	}
-	if len(cond) == 0 {
-		cond = append(cond, "true")
-	}
-	return fmt.Sprintf(sqlHeads, strings.Join(cond, " AND "))
+	return fmt.Sprintf(sqlHeads, strings.Join(branches, "\nUNION ALL\n"))
 }
 
 // many reads every record that sql selects.

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -42,6 +41,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(workerEnv) != "" {
 		os.Exit(workerMain())
 	}
+	if os.Getenv(orphanEnv) != "" {
+		os.Exit(orphanMain())
+	}
 	code := m.Run()
 	if owned != nil {
 		owned.remove()
@@ -68,7 +70,7 @@ func startServer() {
 	owned, adminURL = c, c.url()
 }
 
-// serverBinDir returns the directory of initdb and pg_ctl, or "".
+// serverBinDir returns the directory of initdb and postgres, or "".
 func serverBinDir() string {
 	var dirs []string
 	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
@@ -78,7 +80,7 @@ func serverBinDir() string {
 	sort.Slice(found, func(i, j int) bool { return pgVersion(found[i]) > pgVersion(found[j]) })
 	dirs = append(dirs, found...)
 	for _, d := range dirs {
-		if isFile(filepath.Join(d, "initdb")) && isFile(filepath.Join(d, "pg_ctl")) {
+		if isFile(filepath.Join(d, "initdb")) && isFile(filepath.Join(d, "postgres")) {
 			return d
 		}
 	}
@@ -93,106 +95,6 @@ func pgVersion(bindir string) int {
 func isFile(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && !fi.IsDir()
-}
-
-// cluster is a PostgreSQL cluster the tests own, in a temporary directory,
-// reachable only through the unix socket in that directory.
-type cluster struct {
-	bindir, dir, data string
-}
-
-const clusterPort = 5432 // only names the socket file: the cluster listens on no TCP port
-
-func startCluster(bindir string) (*cluster, error) {
-	dir, err := os.MkdirTemp("", "pgledger-test-")
-	if err != nil {
-		return nil, err
-	}
-	c := &cluster{bindir: bindir, dir: dir, data: filepath.Join(dir, "data")}
-	if os.Geteuid() == 0 {
-		// initdb refuses to run as root: the cluster belongs to postgres.
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("running as root needs the postgres user: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-	}
-	if out, err := c.pg("initdb", "-D", c.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
-	}
-	conf := fmt.Sprintf("\nlisten_addresses = ''\nunix_socket_directories = '%s'\nport = %d\nmax_connections = 300\nfsync = on\n", dir, clusterPort)
-	f, err := os.OpenFile(filepath.Join(c.data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
-	if err == nil {
-		_, err = f.WriteString(conf)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	if err := c.start(); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	return c, nil
-}
-
-// pg runs one of the server programs, as postgres when the tests run as root.
-func (c *cluster) pg(prog string, args ...string) ([]byte, error) {
-	path := filepath.Join(c.bindir, prog)
-	var cmd *exec.Cmd
-	if os.Geteuid() == 0 {
-		cmd = exec.Command("runuser", append([]string{"-u", "postgres", "--", path}, args...)...)
-	} else {
-		cmd = exec.Command(path, args...)
-	}
-	return cmd.CombinedOutput()
-}
-
-// start starts the server and waits until it accepts connections. The
-// postmaster writes to a log file, never to the test's output (which would
-// keep go test waiting for it).
-func (c *cluster) start() error {
-	out, err := c.pg("pg_ctl", "-D", c.data, "-l", filepath.Join(c.dir, "logfile"), "-w", "-t", "120", "start")
-	if err != nil {
-		log, _ := os.ReadFile(filepath.Join(c.dir, "logfile"))
-		return fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, log)
-	}
-	return nil
-}
-
-// stop stops the server; mode "immediate" kills it as a crash would.
-func (c *cluster) stop(mode string) error {
-	out, err := c.pg("pg_ctl", "-D", c.data, "-m", mode, "-w", "-t", "120", "stop")
-	if err != nil {
-		return fmt.Errorf("pg_ctl stop -m %s: %w\n%s", mode, err, out)
-	}
-	return nil
-}
-
-func (c *cluster) remove() {
-	if err := c.stop("fast"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-	}
-	os.RemoveAll(c.dir)
-}
-
-// socket is the path of the server's unix socket.
-func (c *cluster) socket() string {
-	return filepath.Join(c.dir, fmt.Sprintf(".s.PGSQL.%d", clusterPort))
-}
-
-func (c *cluster) url() string {
-	return fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable", c.dir, clusterPort)
 }
 
 // needDB starts the server if need be; it skips t when there is none

@@ -3,8 +3,8 @@ package pgledger
 import (
 	"context"
 	"errors"
-	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/coterm/coterm/activation"
@@ -49,18 +49,30 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		// password: say only what was expected.
 		return nil, errors.New("pgledger: open: the database URL is not a valid PostgreSQL URL or connection string")
 	}
-	if !strings.Contains(url, "pool_max_conns") {
+	if !setsMaxConns(url) {
 		cfg.MaxConns = DefaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, redact(wrap("open", err), cfg.ConnConfig.Password)
+		return nil, redact(wrap("open", err), url, cfg.ConnConfig.Password)
 	}
 	if err := runMigrations(ctx, pool); err != nil {
 		pool.Close()
-		return nil, redact(wrap("open", err), cfg.ConnConfig.Password)
+		return nil, redact(wrap("open", err), url, cfg.ConnConfig.Password)
 	}
 	return &Store{pool: pool, ownsPool: true}, nil
+}
+
+// setsMaxConns reports whether url sets pool_max_conns: whether pgx, which
+// keeps the settings it does not know for pgxpool, finds it among them (not
+// merely in the text, where a password or an application_name may hold it).
+func setsMaxConns(url string) bool {
+	cc, err := pgx.ParseConfig(url)
+	if err != nil {
+		return false
+	}
+	_, ok := cc.RuntimeParams["pool_max_conns"]
+	return ok
 }
 
 // New returns a Store over the caller's pool, for a program that configures
@@ -73,7 +85,7 @@ func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
 		return nil, errors.New("pgledger: new: nil pool")
 	}
 	if err := checkSchema(ctx, pool); err != nil {
-		return nil, redact(err, pool.Config().ConnConfig.Password)
+		return nil, redact(err, pool.Config().ConnString(), pool.Config().ConnConfig.Password)
 	}
 	return &Store{pool: pool}, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/ledgertest"
 	"github.com/coterm/coterm/activation/pgledger"
+	"github.com/coterm/coterm/token"
 )
 
 // TestLedgerSerializable runs the Ledger suite with every transaction
@@ -192,4 +193,109 @@ func TestRecordsWithoutKeyOrPlace(t *testing.T) {
 	_, ok, err := s.Lookup(ctx, k2.Fingerprint())
 	require.NoError(t, err)
 	require.False(t, ok)
+}
+
+// TestAppendRefusesGap: a record with Seq past 1 whose predecessor is not
+// there is refused with an error wrapping activation.ErrGap, and nothing is
+// stored, not even its key; a taken key, then a taken place, is the answer
+// before a gap.
+func TestAppendRefusesGap(t *testing.T) {
+	needDB(t)
+	ctx := context.Background()
+	s := newStore(t)
+	after := testSubscription("contoso")
+	k1, k2, k3 := testKey(t, "GAPKY", 1), testKey(t, "GAPKY", 2), testKey(t, "GAPKY", 3)
+	at := func(k token.Key, seq int64) activation.Record {
+		return activation.Record{Fingerprint: k.Fingerprint(), Seq: seq, Outcome: activation.Outcome{After: after}}
+	}
+	count := func() int {
+		var n int
+		require.NoError(t, s.Pool().QueryRow(ctx, `SELECT count(*) FROM coterm_records`).Scan(&n))
+		return n
+	}
+
+	_, _, err := s.Append(ctx, at(k2, 2))
+	require.ErrorIs(t, err, activation.ErrGap, "Seq 2 on an empty history")
+	require.Zero(t, count())
+	_, _, err = s.Append(ctx, activation.Record{Seq: 2, Outcome: activation.Outcome{After: after}})
+	require.ErrorIs(t, err, activation.ErrGap, "an import at Seq 2 on an empty history")
+	require.Zero(t, count())
+
+	_, taken, err := s.Append(ctx, at(k1, 1))
+	require.NoError(t, err)
+	require.Equal(t, activation.NothingTaken, taken)
+	_, _, err = s.Append(ctx, at(k3, 3))
+	require.ErrorIs(t, err, activation.ErrGap, "Seq 3 after Seq 1")
+	_, ok, err := s.Lookup(ctx, k3.Fingerprint())
+	require.NoError(t, err)
+	require.False(t, ok, "the refused record's key is spent")
+	require.Equal(t, 1, count())
+
+	stored, taken, err := s.Append(ctx, at(k1, 3))
+	require.NoError(t, err, "a taken key is the answer before a gap")
+	require.Equal(t, activation.KeyTaken, taken)
+	require.Equal(t, int64(1), stored.Seq)
+
+	_, taken, err = s.Append(ctx, at(k2, 2))
+	require.NoError(t, err)
+	require.Equal(t, activation.NothingTaken, taken)
+	stored, taken, err = s.Append(ctx, at(k3, 2))
+	require.NoError(t, err)
+	require.Equal(t, activation.PlaceTaken, taken)
+	require.Equal(t, k2.Fingerprint(), stored.Fingerprint)
+	_, taken, err = s.Append(ctx, at(k3, 3))
+	require.NoError(t, err, "Seq 3 once Seq 2 is there")
+	require.Equal(t, activation.NothingTaken, taken)
+	require.Equal(t, 3, count())
+}
+
+// TestDoneContextSendsNothing: a write whose context is already done sends
+// nothing, records nothing, and says so (not "may or may not have been
+// made"); its error wraps the context's.
+func TestDoneContextSendsNothing(t *testing.T) {
+	needDB(t)
+	s := newStore(t)
+	k := testKey(t, "DONE0", 1)
+	rec := activation.Record{Fingerprint: k.Fingerprint(), Seq: 1, Outcome: activation.Outcome{After: testSubscription("contoso")}}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	expired, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel2()
+	for _, c := range []struct {
+		ctx  context.Context
+		want error
+	}{{cancelled, context.Canceled}, {expired, context.DeadlineExceeded}} {
+		_, _, err := s.Append(c.ctx, rec)
+		require.ErrorIs(t, err, c.want)
+		assert.Contains(t, err.Error(), "nothing was recorded")
+		assert.NotContains(t, err.Error(), "may or may not")
+		claim := rec
+		claim.Seq = 0
+		_, _, err = s.Claim(c.ctx, claim)
+		require.ErrorIs(t, err, c.want)
+		assert.Contains(t, err.Error(), "nothing was recorded")
+		assert.NotContains(t, err.Error(), "may or may not")
+	}
+	requireNoRows(t, s)
+}
+
+// TestOpenPoolSize: Open's pool has DefaultMaxConns connections unless the
+// URL sets pool_max_conns as a setting; the words "pool_max_conns" in a
+// password or an application_name set nothing.
+func TestOpenPoolSize(t *testing.T) {
+	needDB(t)
+	schema := freshSchema(t)
+	for _, c := range []struct {
+		extra map[string]string
+		want  int32
+	}{
+		{map[string]string{}, pgledger.DefaultMaxConns},
+		{map[string]string{"pool_max_conns": "3"}, 3},
+		{map[string]string{"password": "pool_max_conns=2"}, pgledger.DefaultMaxConns},
+		{map[string]string{"application_name": "pool_max_conns"}, pgledger.DefaultMaxConns},
+		{map[string]string{"application_name": "pool_max_conns", "pool_max_conns": "5"}, 5},
+	} {
+		s := openStore(t, schema, c.extra)
+		assert.Equal(t, c.want, s.Pool().Config().MaxConns, "%v", c.extra)
+	}
 }
