@@ -91,7 +91,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -137,20 +136,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 // goes through a cli.Output, which lets no key in clear and no control
 // character through.
 func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	out, errOut := cli.NewOutput(stdout), cli.NewOutput(stderr)
-	err := runTo(args, stdin, out, errOut)
-	var ce *cli.Error
-	if err != nil && !(errors.As(err, &ce) && (ce == cli.ErrNegative || ce == cli.ErrHelp)) {
-		fmt.Fprintf(errOut, "replay: %s\n", err.Error())
-	}
-	if ferr := out.Flush(); ferr != nil && err == nil {
-		err = ferr
-	}
-	errOut.Flush()
-	if err == cli.ErrHelp {
-		return nil
-	}
-	return err
+	return cli.Run("replay", stdout, stderr, func(out, errOut *cli.Output) error {
+		return runTo(args, stdin, out, errOut)
+	})
 }
 
 func runTo(args []string, stdin io.Reader, out, errOut *cli.Output) error {
@@ -162,7 +150,7 @@ func runTo(args []string, stdin io.Reader, out, errOut *cli.Output) error {
 	if cfg.file != "-" {
 		f, err := os.Open(cfg.file)
 		if err != nil {
-			return cli.Unreadablef("cannot open the history file: %s", reason(err))
+			return cli.Unreadablef("cannot open the history file: %s", cli.Reason(err))
 		}
 		defer f.Close()
 		in = f
@@ -200,17 +188,6 @@ func runTo(args []string, stdin io.Reader, out, errOut *cli.Output) error {
 		return cli.ErrNegative
 	}
 	return nil
-}
-
-// reason is an error's last part: never a file name, which may be a key.
-func reason(err error) string {
-	for {
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok || u.Unwrap() == nil {
-			return err.Error()
-		}
-		err = u.Unwrap()
-	}
 }
 
 const usageText = `usage: replay [flags] history.csv
@@ -477,52 +454,13 @@ func (rp *replayer) explain(ctx context.Context) error {
 	if cfg.svg == "" {
 		return nil
 	}
-	return writeSVG(cfg.svg, func() (string, error) {
-		return picture.Subscription(picture.SubscriptionChart{
-			Title: cfg.tenant + " / " + cfg.product, Steps: Steps(rp.cfg.policy, recs), ProgramEnd: cfg.until,
-		})
+	svg, err := picture.Subscription(picture.SubscriptionChart{
+		Title: cfg.tenant + " / " + cfg.product, Steps: picture.StepsOf(rp.cfg.policy, recs), ProgramEnd: cfg.until,
 	})
-}
-
-// Steps turns a history into the picture's steps.
-func Steps(p activation.Policy, recs []activation.Record) []picture.Step {
-	steps := make([]picture.Step, 0, len(recs))
-	for _, r := range recs {
-		o := r.Outcome
-		label := o.Op.String()
-		if o.Op != activation.Import && o.Applied != o.Op {
-			label += " as " + o.Applied.String()
-		}
-		st := picture.Step{At: o.At, Seats: o.After.Seats, Label: label}
-		if tl, err := p.Timeline(o.After); err == nil {
-			st.End, st.DisabledFrom, st.DeletedOn = tl.End, tl.DisabledFrom, tl.DeletedOn
-		}
-		steps = append(steps, st)
-	}
-	return steps
-}
-
-// writeSVG writes the picture draw returns to the file name, through a
-// cli.Output. The error never names the file (the name may be a key).
-func writeSVG(name string, draw func() (string, error)) error {
-	svg, err := draw()
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(name)
-	if err != nil {
-		return cli.Unreadablef("-svg: cannot create the file: %s", reason(err))
-	}
-	o := cli.NewOutput(f)
-	o.WriteString(svg)
-	err = o.Flush()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return cli.Unreadablef("-svg: cannot write the file: %s", reason(err))
-	}
-	return nil
+	return cli.WriteFile("-svg", cfg.svg, svg)
 }
 
 func state(s activation.Subscription) string {

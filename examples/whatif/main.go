@@ -180,20 +180,9 @@ type config struct {
 // runAt is run with the clock as a parameter, for tests. Everything it
 // writes goes through a cli.Output: no key in clear, no control character.
 func runAt(args []string, stdout, stderr io.Writer, now func() time.Time) error {
-	out, errOut := cli.NewOutput(stdout), cli.NewOutput(stderr)
-	err := answer(args, out, errOut, now)
-	var ce *cli.Error
-	if err != nil && !(errors.As(err, &ce) && (ce == cli.ErrNegative || ce == cli.ErrHelp)) {
-		fmt.Fprintf(errOut, "whatif: %s\n", err.Error())
-	}
-	if ferr := out.Flush(); ferr != nil && err == nil {
-		err = ferr
-	}
-	errOut.Flush()
-	if err == cli.ErrHelp {
-		return nil
-	}
-	return err
+	return cli.Run("whatif", stdout, stderr, func(out, errOut *cli.Output) error {
+		return answer(args, out, errOut, now)
+	})
 }
 
 func answer(args []string, out, errOut *cli.Output, now func() time.Time) error {
@@ -469,7 +458,7 @@ func finish(cfg *config, product, on string, now func() time.Time) error {
 func fromBook(cfg *config) error {
 	f, err := os.Open(cfg.book)
 	if err != nil {
-		return cli.Unreadablef("-book: cannot open the history file: %s", lastReason(err))
+		return cli.Unreadablef("-book: cannot open the history file: %s", cli.Reason(err))
 	}
 	defer f.Close()
 	rd, err := history.NewReader(f)
@@ -508,18 +497,6 @@ func fromBook(cfg *config) error {
 		cfg.sub = r.Outcome.After
 	}
 	return nil
-}
-
-// lastReason is an error's innermost message: never a file name, which may
-// be a key.
-func lastReason(err error) string {
-	for {
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok || u.Unwrap() == nil {
-			return err.Error()
-		}
-		err = u.Unwrap()
-	}
 }
 
 // pool parses -keys: 1 … plan.MaxKeys seat counts, comma-separated. Each
@@ -1266,45 +1243,14 @@ func drawSVG(cfg config, res result) error {
 		}
 		svg, err = picture.Subscription(picture.SubscriptionChart{
 			Title:      cfg.tenant + " / " + cfg.sub.Product,
-			Steps:      steps(cfg.policy, cfg.hist),
+			Steps:      picture.StepsOf(cfg.policy, cfg.hist),
 			ProgramEnd: cfg.until,
 		})
 	}
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(cfg.svg)
-	if err != nil {
-		return cli.Unreadablef("-svg: cannot create the file: %s", lastReason(err))
-	}
-	o := cli.NewOutput(f)
-	o.WriteString(svg)
-	err = o.Flush()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return cli.Unreadablef("-svg: cannot write the file: %s", lastReason(err))
-	}
-	return nil
-}
-
-// steps turns records into the picture's steps.
-func steps(p activation.Policy, recs []activation.Record) []picture.Step {
-	out := make([]picture.Step, 0, len(recs))
-	for _, r := range recs {
-		o := r.Outcome
-		label := o.Op.String()
-		if o.Op != activation.Import && o.Applied != o.Op {
-			label += " as " + o.Applied.String()
-		}
-		st := picture.Step{At: o.At, Seats: o.After.Seats, Label: label}
-		if tl, err := p.Timeline(o.After); err == nil {
-			st.End, st.DisabledFrom, st.DeletedOn = tl.End, tl.DisabledFrom, tl.DeletedOn
-		}
-		out = append(out, st)
-	}
-	return out
+	return cli.WriteFile("-svg", cfg.svg, svg)
 }
 
 // frontSVG draws the trade-off of the pool: the front of -goal trade-off, or,
