@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/token"
@@ -41,8 +40,7 @@ type FailingLedger struct {
 	CommitLate int
 	Err        error
 
-	mu   sync.Mutex
-	late []activation.Record // claims to make later
+	injector
 }
 
 // Claim implements [activation.Ledger].
@@ -51,10 +49,10 @@ func (f *FailingLedger) Claim(ctx context.Context, rec activation.Record) (activ
 		return activation.Record{}, false, errNoInner
 	}
 	if f.take(&f.FailBefore) {
-		return activation.Record{}, false, fmt.Errorf("ledgertest: claim failed before commit: %w", f.err())
+		return activation.Record{}, false, fmt.Errorf("ledgertest: claim failed before commit: %w", injected(f.Err))
 	}
-	if f.holdBack(rec) {
-		return activation.Record{}, false, fmt.Errorf("ledgertest: claim timed out, commits later: %w", f.err())
+	if f.holdBack(&f.CommitLate, rec) {
+		return activation.Record{}, false, fmt.Errorf("ledgertest: claim timed out, commits later: %w", injected(f.Err))
 	}
 	stored, inserted, err := f.Inner.Claim(ctx, rec)
 	defer f.Flush()
@@ -62,7 +60,7 @@ func (f *FailingLedger) Claim(ctx context.Context, rec activation.Record) (activ
 		return stored, inserted, err
 	}
 	if f.take(&f.FailAfter) {
-		return activation.Record{}, false, fmt.Errorf("ledgertest: claim failed after commit: %w", f.err())
+		return activation.Record{}, false, fmt.Errorf("ledgertest: claim failed after commit: %w", injected(f.Err))
 	}
 	return stored, inserted, nil
 }
@@ -73,39 +71,20 @@ func (f *FailingLedger) Lookup(ctx context.Context, fp token.Fingerprint) (activ
 		return activation.Record{}, false, errNoInner
 	}
 	if f.take(&f.FailLookup) {
-		return activation.Record{}, false, fmt.Errorf("ledgertest: lookup failed: %w", f.err())
+		return activation.Record{}, false, fmt.Errorf("ledgertest: lookup failed: %w", injected(f.Err))
 	}
 	defer f.Flush()
 	return f.Inner.Lookup(ctx, fp)
-}
-
-// holdBack takes one CommitLate and keeps rec for later, if one is left.
-func (f *FailingLedger) holdBack(rec activation.Record) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.CommitLate <= 0 {
-		return false
-	}
-	f.CommitLate--
-	f.late = append(f.late, rec)
-	return true
 }
 
 // Flush makes the claims that CommitLate held back, now, and returns the
 // first error of Inner. Every call that reaches Inner flushes after it
 // returns.
 func (f *FailingLedger) Flush() error {
-	f.mu.Lock()
-	late := f.late
-	f.late = nil
-	f.mu.Unlock()
-	var first error
-	for _, rec := range late {
-		if _, _, err := f.Inner.Claim(context.Background(), rec); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
+	return f.flush(func(rec activation.Record) error {
+		_, _, err := f.Inner.Claim(context.Background(), rec)
+		return err
+	})
 }
 
 // Remaining returns how many failures of each kind are still to be injected.
@@ -113,22 +92,4 @@ func (f *FailingLedger) Remaining() (before, after, lookup int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.FailBefore, f.FailAfter, f.FailLookup
-}
-
-// take decrements *n and reports true if it was positive.
-func (f *FailingLedger) take(n *int) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if *n <= 0 {
-		return false
-	}
-	*n--
-	return true
-}
-
-func (f *FailingLedger) err() error {
-	if f.Err != nil {
-		return f.Err
-	}
-	return ErrInjected
 }

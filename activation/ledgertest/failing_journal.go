@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/coterm/coterm/activation"
@@ -42,8 +41,7 @@ type FailingJournal struct {
 	FailHead   int
 	Err        error
 
-	mu   sync.Mutex
-	late []activation.Record
+	injector
 }
 
 // Append implements [activation.Journal].
@@ -52,10 +50,10 @@ func (f *FailingJournal) Append(ctx context.Context, rec activation.Record) (act
 		return activation.Record{}, 0, errNoInnerJournal
 	}
 	if f.take(&f.FailBefore) {
-		return activation.Record{}, 0, fmt.Errorf("ledgertest: append failed before commit: %w", f.err())
+		return activation.Record{}, 0, fmt.Errorf("ledgertest: append failed before commit: %w", injected(f.Err))
 	}
-	if f.holdBack(rec) {
-		return activation.Record{}, 0, fmt.Errorf("ledgertest: append timed out, commits later: %w", f.err())
+	if f.holdBack(&f.CommitLate, rec) {
+		return activation.Record{}, 0, fmt.Errorf("ledgertest: append timed out, commits later: %w", injected(f.Err))
 	}
 	defer f.Flush()
 	stored, taken, err := f.Inner.Append(ctx, rec)
@@ -63,7 +61,7 @@ func (f *FailingJournal) Append(ctx context.Context, rec activation.Record) (act
 		return stored, taken, err
 	}
 	if f.take(&f.FailAfter) {
-		return activation.Record{}, 0, fmt.Errorf("ledgertest: append failed after commit: %w", f.err())
+		return activation.Record{}, 0, fmt.Errorf("ledgertest: append failed after commit: %w", injected(f.Err))
 	}
 	return stored, taken, nil
 }
@@ -74,7 +72,7 @@ func (f *FailingJournal) Lookup(ctx context.Context, fp token.Fingerprint) (acti
 		return activation.Record{}, false, errNoInnerJournal
 	}
 	if f.take(&f.FailLookup) {
-		return activation.Record{}, false, fmt.Errorf("ledgertest: lookup failed: %w", f.err())
+		return activation.Record{}, false, fmt.Errorf("ledgertest: lookup failed: %w", injected(f.Err))
 	}
 	defer f.Flush()
 	return f.Inner.Lookup(ctx, fp)
@@ -86,7 +84,7 @@ func (f *FailingJournal) Head(ctx context.Context, tenant, product string) (acti
 		return activation.Record{}, false, errNoInnerJournal
 	}
 	if f.take(&f.FailHead) {
-		return activation.Record{}, false, fmt.Errorf("ledgertest: head failed: %w", f.err())
+		return activation.Record{}, false, fmt.Errorf("ledgertest: head failed: %w", injected(f.Err))
 	}
 	defer f.Flush()
 	return f.Inner.Head(ctx, tenant, product)
@@ -126,17 +124,10 @@ func (f *FailingJournal) Claim(ctx context.Context, rec activation.Record) (acti
 // returns (dropping Flush's error: the held-back caller was told of a
 // failure already).
 func (f *FailingJournal) Flush() error {
-	f.mu.Lock()
-	late := f.late
-	f.late = nil
-	f.mu.Unlock()
-	var first error
-	for _, rec := range late {
-		if _, _, err := f.Inner.Append(context.Background(), rec); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
+	return f.flush(func(rec activation.Record) error {
+		_, _, err := f.Inner.Append(context.Background(), rec)
+		return err
+	})
 }
 
 // Remaining returns how many failures of each kind are still to be injected.
@@ -144,32 +135,4 @@ func (f *FailingJournal) Remaining() (before, after, late, lookup, head int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.FailBefore, f.FailAfter, f.CommitLate, f.FailLookup, f.FailHead
-}
-
-func (f *FailingJournal) holdBack(rec activation.Record) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.CommitLate <= 0 {
-		return false
-	}
-	f.CommitLate--
-	f.late = append(f.late, rec)
-	return true
-}
-
-func (f *FailingJournal) take(n *int) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if *n <= 0 {
-		return false
-	}
-	*n--
-	return true
-}
-
-func (f *FailingJournal) err() error {
-	if f.Err != nil {
-		return f.Err
-	}
-	return ErrInjected
 }

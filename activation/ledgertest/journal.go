@@ -550,18 +550,7 @@ func testBookRaceIdentical(t *testing.T, handles []activation.Journal) {
 	res := race(func(i int) (activation.Outcome, error) {
 		return book(handle(handles, i)).Redeem(context.Background(), firstTenant, product, tk, activation.ExtendEnd, fixtureDay)
 	})
-	applied := -1
-	for i, x := range res {
-		require.NoError(t, x.err, "racer %d", i)
-		if !x.o.Replayed {
-			require.Equal(t, -1, applied, "racers %d and %d both applied the key", applied, i)
-			applied = i
-		}
-	}
-	require.NotEqual(t, -1, applied, "every racer replayed, none applied")
-	for i, x := range res {
-		require.Equal(t, normal(res[applied].o), normal(x.o), "racer %d", i)
-	}
+	requireOneApplied(t, res)
 	h := history(t, handles[0], firstTenant)
 	require.Equal(t, 2, len(h))
 	requireChain(t, h)
@@ -576,17 +565,7 @@ func testBookRaceOneKey(t *testing.T, handles []activation.Journal) {
 	res := race(func(i int) (activation.Outcome, error) {
 		return book(handle(handles, i)).Redeem(context.Background(), tenant(i), product, tk, activation.AddSeats, fixtureDay)
 	})
-	winner := -1
-	for i, x := range res {
-		if x.err == nil {
-			require.Equal(t, -1, winner, "tenants %d and %d both redeemed the key", winner, i)
-			require.False(t, x.o.Replayed)
-			winner = i
-			continue
-		}
-		require.ErrorIs(t, x.err, activation.ErrAlreadyRedeemed, "racer %d", i)
-	}
-	require.NotEqual(t, -1, winner, "no tenant redeemed the key")
+	winner := requireOneWinner(t, res, true)
 	for i := range Racers {
 		h := history(t, handles[0], tenant(i))
 		if i == winner {

@@ -490,33 +490,33 @@ func race(req func(i int) (activation.Outcome, error)) []result {
 	return res
 }
 
-func testRaceOneKey(t *testing.T, l activation.Ledger) {
-	r := redeemer(l)
-	tk := tok(key(t, "R1", 1), 25)
-	tenant := func(i int) string { return fmt.Sprintf("tenant-%02d", i) }
-	res := race(func(i int) (activation.Outcome, error) {
-		return r.Redeem(context.Background(), subscription(tenant(i)), tk, activation.AddSeats, fixtureDay)
-	})
+// requireOneWinner requires that exactly one racer of res succeeded and
+// every other one was refused with [activation.ErrAlreadyRedeemed], and
+// returns the winner. With fresh, the winner must have applied the key, not
+// replayed it.
+func requireOneWinner(t *testing.T, res []result, fresh bool) int {
+	t.Helper()
 	winner := -1
 	for i, x := range res {
 		if x.err == nil {
 			require.Equal(t, -1, winner, "tenants %d and %d both redeemed the key", winner, i)
-			require.False(t, x.o.Replayed)
+			if fresh {
+				require.False(t, x.o.Replayed)
+			}
 			winner = i
 			continue
 		}
 		require.ErrorIs(t, x.err, activation.ErrAlreadyRedeemed, "racer %d", i)
 	}
 	require.NotEqual(t, -1, winner, "no tenant redeemed the key")
-	requireRecorded(t, l, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
+	return winner
 }
 
-func testRaceIdentical(t *testing.T, l activation.Ledger) {
-	r := redeemer(l)
-	s, tk := subscription(firstTenant), tok(key(t, "RI", 1), 25)
-	res := race(func(int) (activation.Outcome, error) {
-		return r.Redeem(context.Background(), s, tk, activation.ExtendEnd, fixtureDay)
-	})
+// requireOneApplied requires that every racer of res succeeded, exactly one
+// of them applied the key and the others replayed the same Outcome, and
+// returns the one that applied it.
+func requireOneApplied(t *testing.T, res []result) int {
+	t.Helper()
 	applied := -1
 	for i, x := range res {
 		require.NoError(t, x.err, "racer %d", i)
@@ -529,6 +529,27 @@ func testRaceIdentical(t *testing.T, l activation.Ledger) {
 	for i, x := range res {
 		require.Equal(t, normal(res[applied].o), normal(x.o), "racer %d's Outcome differs from the applied one", i)
 	}
+	return applied
+}
+
+func testRaceOneKey(t *testing.T, l activation.Ledger) {
+	r := redeemer(l)
+	tk := tok(key(t, "R1", 1), 25)
+	tenant := func(i int) string { return fmt.Sprintf("tenant-%02d", i) }
+	res := race(func(i int) (activation.Outcome, error) {
+		return r.Redeem(context.Background(), subscription(tenant(i)), tk, activation.AddSeats, fixtureDay)
+	})
+	winner := requireOneWinner(t, res, true)
+	requireRecorded(t, l, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
+}
+
+func testRaceIdentical(t *testing.T, l activation.Ledger) {
+	r := redeemer(l)
+	s, tk := subscription(firstTenant), tok(key(t, "RI", 1), 25)
+	res := race(func(int) (activation.Outcome, error) {
+		return r.Redeem(context.Background(), s, tk, activation.ExtendEnd, fixtureDay)
+	})
+	applied := requireOneApplied(t, res)
 	requireRecorded(t, l, s, tk, activation.ExtendEnd, fixtureDay, res[applied].o)
 }
 
@@ -718,16 +739,7 @@ func testSharedRaceOneKey(t *testing.T, first, second activation.Ledger) {
 	res := race(func(i int) (activation.Outcome, error) {
 		return redeemer(ls[i%2]).Redeem(context.Background(), subscription(tenant(i)), tk, activation.AddSeats, fixtureDay)
 	})
-	winner := -1
-	for i, x := range res {
-		if x.err == nil {
-			require.Equal(t, -1, winner, "tenants %d and %d both redeemed the key", winner, i)
-			winner = i
-			continue
-		}
-		require.ErrorIs(t, x.err, activation.ErrAlreadyRedeemed, "racer %d", i)
-	}
-	require.NotEqual(t, -1, winner, "no tenant redeemed the key")
+	winner := requireOneWinner(t, res, false)
 	requireRecorded(t, first, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
 	requireRecorded(t, second, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
 }
@@ -738,18 +750,7 @@ func testSharedRaceIdentical(t *testing.T, first, second activation.Ledger) {
 	res := race(func(i int) (activation.Outcome, error) {
 		return redeemer(ls[i%2]).Redeem(context.Background(), s, tk, activation.ExtendEnd, fixtureDay)
 	})
-	applied := -1
-	for i, x := range res {
-		require.NoError(t, x.err, "racer %d", i)
-		if !x.o.Replayed {
-			require.Equal(t, -1, applied, "racers %d and %d both applied the key", applied, i)
-			applied = i
-		}
-	}
-	require.NotEqual(t, -1, applied, "every racer replayed, none applied")
-	for i, x := range res {
-		require.Equal(t, normal(res[applied].o), normal(x.o), "racer %d", i)
-	}
+	requireOneApplied(t, res)
 }
 
 func testSharedCommitLate(t *testing.T, first, second activation.Ledger) {
