@@ -1,7 +1,9 @@
 // Package cli holds what the example programs whatif and replay share: one
 // table of exit statuses, command-line parsing that never echoes what was
 // typed, strict dates, names of tenants and products, and an output writer
-// that never lets a product key or a control character through.
+// that never lets a product key or a control character through ([Run] wraps
+// a program's standard output and error in one each, [WriteFile] a file's
+// content).
 //
 // # Exit status
 //

@@ -35,11 +35,7 @@ type SubscriptionChart struct {
 // (grace, read-only, deleted; R8); and the program year's end (R13) when
 // given.
 func Subscription(ch SubscriptionChart) (string, error) {
-	c, err := subscription(ch)
-	if err != nil {
-		return "", err
-	}
-	return c.end(), nil
+	return drawn(subscription(ch))
 }
 
 func subscription(ch SubscriptionChart) (*canvas, error) {
@@ -224,11 +220,7 @@ type FrontChart struct {
 // end date, seats across and end date up, today's subscription, and the
 // program year's end (R13) when given.
 func Front(ch FrontChart) (string, error) {
-	c, err := front(ch)
-	if err != nil {
-		return "", err
-	}
-	return c.end(), nil
+	return drawn(front(ch))
 }
 
 func front(ch FrontChart) (*canvas, error) {
@@ -405,4 +397,13 @@ func plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return strconv.Itoa(n) + " " + thing + "s"
+}
+
+// drawn is the SVG document of the canvas a chart drew, or the chart's
+// error.
+func drawn(c *canvas, err error) (string, error) {
+	if err != nil {
+		return "", err
+	}
+	return c.end(), nil
 }
