@@ -1,10 +1,6 @@
 package proration
 
-import (
-	"time"
-
-	"github.com/coterm/coterm/internal/daymath"
-)
+import "github.com/coterm/coterm/internal/daymath"
 
 // The tests reach the date helpers and the integer rounding of the core,
 // which proration uses but does not export, under these names.
@@ -22,8 +18,3 @@ const (
 
 // div is r's integer division, as the formulas round.
 func div(r Rounding, num, den int64) int64 { return daymath.Rounding(r).Div(num, den) }
-
-// daysIn is the length of month m of year y, by package time.
-func daysIn(y int64, m int) int {
-	return time.Date(int(y), time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}

@@ -5,87 +5,33 @@ import (
 	"fmt"
 	"testing"
 	"time"
-	_ "time/tzdata" // the zones below, independent of the host
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
+
+	"github.com/coterm/coterm/internal/datetest"
 )
 
-// date returns y-m-d at 00:00 UTC.
-func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-
-// ymd formats t's date in its own location.
-func ymd(t time.Time) string { return t.Format(time.DateOnly) }
-
-// zoneNames are the real zones the tests use: DST with half-hour shifts
-// (Lord_Howe), DST at 02:00 (New_York), the extremes +14 h and −12 h, and
-// zones whose offset changed by a whole day (Apia skipped 2011-12-30).
-var zoneNames = []string{
-	"UTC", "America/New_York", "Australia/Lord_Howe", "Pacific/Kiritimati",
-	"Etc/GMT+12", "Etc/GMT-14", "Pacific/Apia", "Asia/Kathmandu", "Europe/Berlin",
-	"America/St_Johns", "Pacific/Chatham", "Africa/Casablanca",
-}
-
-func loadZones(t testing.TB) []*time.Location {
-	t.Helper()
-	locs := make([]*time.Location, 0, len(zoneNames)+4)
-	for _, n := range zoneNames {
-		loc, err := time.LoadLocation(n)
-		require.NoError(t, err, n)
-		locs = append(locs, loc)
-	}
-	return append(locs,
-		time.FixedZone("+14", 14*3600), time.FixedZone("-14", -14*3600),
-		time.FixedZone("+13:45", 13*3600+45*60), time.FixedZone("-12", -12*3600))
-}
-
-// refAddMonths is AddMonths the plain way: year/month arithmetic through
-// time.Date normalisation of the first of the month, then the clamp.
-func refAddMonths(d time.Time, n int) time.Time {
-	y, m, day := d.Date()
-	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
-	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	return time.Date(first.Year(), first.Month(), min(day, last), 0, 0, 0, 0, time.UTC)
-}
+// The calendar test data shared with the other package of date arithmetic
+// (internal/datetest).
+var (
+	date         = datetest.Date
+	ymd          = datetest.YMD
+	loadZones    = datetest.LoadZones
+	refAddMonths = datetest.RefAddMonths
+	drawDate     = datetest.DrawDate
+	drawZoned    = datetest.DrawZoned
+)
 
 func TestAddMonthsMonthEnds(t *testing.T) { // R3 and "12 months" open point: clamp to the month's last day
-	tests := []struct {
-		name string
-		d    time.Time
-		n    int
-		want time.Time
-	}{
-		{"Jan 31 + 1 = Feb 28", date(2027, 1, 31), 1, date(2027, 2, 28)},
-		{"Jan 31 + 1 = Feb 29 in a leap year", date(2028, 1, 31), 1, date(2028, 2, 29)},
-		{"Feb 29 + 12 = Feb 28", date(2028, 2, 29), 12, date(2029, 2, 28)},
-		{"Feb 29 + 48 = Feb 29", date(2028, 2, 29), 48, date(2032, 2, 29)},
-		{"Feb 29 - 12 = Feb 28", date(2028, 2, 29), -12, date(2027, 2, 28)},
-		{"Mar 31 - 1 = Feb 28", date(2027, 3, 31), -1, date(2027, 2, 28)},
-		{"Mar 31 - 1 = Feb 29 in a leap year", date(2028, 3, 31), -1, date(2028, 2, 29)},
-		{"Aug 31 + 1 = Sep 30", date(2026, 8, 31), 1, date(2026, 9, 30)},
-		{"Oct 31 + 1 = Nov 30", date(2026, 10, 31), 1, date(2026, 11, 30)},
-		{"Dec 31 + 2 = Feb 28", date(2026, 12, 31), 2, date(2027, 2, 28)},
-		{"Jan 30 + 1 = Feb 28", date(2027, 1, 30), 1, date(2027, 2, 28)},
-		{"Jan 15 + 1 = Feb 15", date(2027, 1, 15), 1, date(2027, 2, 15)},
-		{"2100 is not leap", date(2100, 1, 31), 1, date(2100, 2, 28)},
-		{"2000 is leap", date(2000, 1, 31), 1, date(2000, 2, 29)},
-		{"+0", date(2026, 5, 17), 0, date(2026, 5, 17)},
-		{"+12 keeps the day", date(2026, 5, 17), 12, date(2027, 5, 17)},
-		{"-13 crosses the year", date(2026, 1, 31), -13, date(2024, 12, 31)},
-		{"year 1 Jan 1", date(1, 1, 1), 0, date(1, 1, 1)},
-		{"into year 1", date(2, 3, 31), -13, date(1, 2, 28)},
-		{"to the last day", date(9999, 1, 31), 11, date(9999, 12, 31)},
-		{"from year 1 to 9999", date(1, 1, 31), 9998*12 + 11, date(9999, 12, 31)},
-		{"from year 9999 to 1", date(9999, 12, 31), -(9998*12 + 11), date(1, 1, 31)},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := AddMonthsChecked(tc.d, tc.n)
+	for _, tc := range datetest.MonthEnds {
+		t.Run(tc.Name, func(t *testing.T) {
+			got, err := AddMonthsChecked(tc.D, tc.N)
 			require.NoError(t, err)
-			assert.True(t, got.Equal(tc.want), "AddMonths(%s, %d) = %s, want %s", ymd(tc.d), tc.n, ymd(got), ymd(tc.want))
+			assert.True(t, got.Equal(tc.Want), "AddMonths(%s, %d) = %s, want %s", ymd(tc.D), tc.N, ymd(got), ymd(tc.Want))
 			assert.Equal(t, time.UTC, got.Location())
-			assert.True(t, AddMonths(tc.d, tc.n).Equal(tc.want))
+			assert.True(t, AddMonths(tc.D, tc.N).Equal(tc.Want))
 		})
 	}
 }
@@ -148,29 +94,14 @@ func TestDSTDays(t *testing.T) { // open point "Dates": no result depends on zon
 	require.NoError(t, err)
 	lh, err := time.LoadLocation("Australia/Lord_Howe")
 	require.NoError(t, err)
-	tests := []struct {
-		name     string
-		from, to time.Time
-		days     int
-	}{
-		// 2026-03-08 has 23 hours in New York, 2026-11-01 has 25.
-		{"New York spring forward", time.Date(2026, 3, 8, 0, 0, 0, 0, ny), time.Date(2026, 3, 9, 0, 0, 0, 0, ny), 1},
-		{"New York fall back", time.Date(2026, 11, 1, 0, 0, 0, 0, ny), time.Date(2026, 11, 2, 0, 0, 0, 0, ny), 1},
-		{"New York late evening to early morning", time.Date(2026, 3, 7, 23, 59, 0, 0, ny), time.Date(2026, 3, 9, 0, 1, 0, 0, ny), 2},
-		{"New York across both", time.Date(2026, 3, 1, 12, 0, 0, 0, ny), time.Date(2026, 11, 30, 12, 0, 0, 0, ny), 274},
-		// Lord Howe shifts by 30 minutes: 2026-04-05 has 24.5 hours, 2026-10-04 has 23.5.
-		{"Lord Howe fall back 30 min", time.Date(2026, 4, 5, 0, 0, 0, 0, lh), time.Date(2026, 4, 6, 0, 0, 0, 0, lh), 1},
-		{"Lord Howe spring forward 30 min", time.Date(2026, 10, 4, 0, 0, 0, 0, lh), time.Date(2026, 10, 5, 0, 0, 0, 0, lh), 1},
-		{"Lord Howe midnight vs UTC", time.Date(2026, 10, 4, 23, 59, 0, 0, lh), time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC), 0},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.days, Days(tc.from, tc.to), "Days(%s, %s)", tc.from, tc.to)
-			assert.Equal(t, -tc.days, Days(tc.to, tc.from))
-			y, m, d := tc.from.Date()
-			assert.Equal(t, date(y, m, d), Date(tc.from))
-			y, m, d = tc.to.Date()
-			assert.Equal(t, date(y, m, d).AddDate(0, 1, 0).Day(), AddMonths(tc.to, 1).Day())
+	for _, tc := range datetest.DSTDays(t) {
+		t.Run(tc.Name, func(t *testing.T) {
+			assert.Equal(t, tc.Days, Days(tc.From, tc.To), "Days(%s, %s)", tc.From, tc.To)
+			assert.Equal(t, -tc.Days, Days(tc.To, tc.From))
+			y, m, d := tc.From.Date()
+			assert.Equal(t, date(y, m, d), Date(tc.From))
+			y, m, d = tc.To.Date()
+			assert.Equal(t, date(y, m, d).AddDate(0, 1, 0).Day(), AddMonths(tc.To, 1).Day())
 		})
 	}
 	// Months across a DST change are whole calendar months at 00:00 UTC.
@@ -211,25 +142,6 @@ func TestExtremeZones(t *testing.T) { // ±14 h: the date is the one on the loca
 	// Year 1 and year 9999 at the extremes of the offsets.
 	assert.Equal(t, date(1, 1, 1), Date(time.Date(1, 1, 1, 0, 0, 0, 0, plus14)))
 	assert.Equal(t, date(9999, 12, 31), Date(time.Date(9999, 12, 31, 23, 59, 59, 0, minus14)))
-}
-
-// drawDate draws a calendar date in years lo … hi.
-func drawDate(t *rapid.T, lo, hi int, label string) time.Time {
-	y := rapid.IntRange(lo, hi).Draw(t, label+" year")
-	m := time.Month(rapid.IntRange(1, 12).Draw(t, label+" month"))
-	d := rapid.IntRange(1, daysIn(int64(y), int(m))).Draw(t, label+" day")
-	return date(y, m, d)
-}
-
-// drawZoned draws a date in years lo … hi and expresses it at a random time
-// of day in a random zone, returning the instant and its local date at 00:00 UTC.
-func drawZoned(t *rapid.T, locs []*time.Location, lo, hi int, label string) (time.Time, time.Time) {
-	d := drawDate(t, lo, hi, label)
-	loc := rapid.SampledFrom(locs).Draw(t, label+" zone")
-	sec := rapid.IntRange(0, 86399).Draw(t, label+" second of day")
-	z := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, sec, 0, loc)
-	y, m, dd := z.Date() // a DST gap may move the wall clock, never the day here
-	return z, date(y, m, dd)
 }
 
 func TestPropDayOfMatchesDate(t *testing.T) { // zone invariance: dayOf agrees with t.Date() in every zone
@@ -273,36 +185,7 @@ func TestPropZoneInvariance(t *testing.T) { // open point "Dates": same dates in
 }
 
 func TestPropAddMonthsArithmetic(t *testing.T) { // R3: day = min(day(d), last day of target month)
-	rapid.Check(t, func(t *rapid.T) {
-		d := drawDate(t, 1900, 2200, "d")
-		n := rapid.IntRange(-1200, 1200).Draw(t, "months")
-		got := AddMonths(d, n)
-		want := refAddMonths(d, n)
-		if !got.Equal(want) {
-			t.Fatalf("AddMonths(%s, %d) = %s, want %s", ymd(d), n, ymd(got), ymd(want))
-		}
-		// The target month is exactly n months on, the day clamped.
-		months := (got.Year()*12 + int(got.Month())) - (d.Year()*12 + int(d.Month()))
-		if months != n {
-			t.Fatalf("AddMonths(%s, %d) = %s is %d months on", ymd(d), n, ymd(got), months)
-		}
-		if want := min(d.Day(), daysIn(int64(got.Year()), int(got.Month()))); got.Day() != want {
-			t.Fatalf("AddMonths(%s, %d) = %s, want day %d", ymd(d), n, ymd(got), want)
-		}
-		// Round trip: back to d's month, with the day clamped by the target month.
-		back := AddMonths(got, -n)
-		if back.Year() != d.Year() || back.Month() != d.Month() || back.Day() != got.Day() {
-			t.Fatalf("AddMonths(AddMonths(%s, %d), %d) = %s", ymd(d), n, -n, ymd(back))
-		}
-		if d.Day() <= daysIn(int64(got.Year()), int(got.Month())) && !back.Equal(d) {
-			t.Fatalf("no clamp, yet AddMonths(AddMonths(%s, %d), %d) = %s", ymd(d), n, -n, ymd(back))
-		}
-		// Anchored: n months in one step equals the anchor-based steps, not chained ones.
-		k := rapid.IntRange(0, 24).Draw(t, "split")
-		if !AddMonths(d, n).Equal(refAddMonths(d, k+(n-k))) {
-			t.Fatalf("anchor")
-		}
-	})
+	rapid.Check(t, func(t *rapid.T) { datetest.CheckAddMonths(t, AddMonths) })
 }
 
 func TestPropAddMonthsFullRange(t *testing.T) { // MinYear…MaxYear: checked arithmetic agrees with the reference or errors
