@@ -23,6 +23,9 @@ var (
 	drawZoned    = datetest.DrawZoned
 )
 
+// calendar is this package's date arithmetic, for the checks of datetest.
+var calendar = datetest.Calendar{Date: dateOf, Days: Days, AddMonths: AddMonths}
+
 func TestAddMonthsMonthEnds(t *testing.T) { // R3 and "12 months" open point: clamp to the month's last day
 	for _, tc := range datetest.MonthEnds {
 		t.Run(tc.Name, func(t *testing.T) {
@@ -36,69 +39,15 @@ func TestAddMonthsMonthEnds(t *testing.T) { // R3 and "12 months" open point: cl
 }
 
 func TestAddMonthsAnchorStability(t *testing.T) { // style: months anchored on the original date
-	jan31 := date(2027, 1, 31)
-	want := []int{28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31}
-	for i := 1; i <= 12; i++ {
-		got := AddMonths(jan31, i)
-		assert.Equal(t, want[i-1], got.Day(), "AddMonths(%s, %d) = %s", ymd(jan31), i, ymd(got))
-	}
-	assert.Equal(t, date(2027, 12, 31), AddMonths(jan31, 11))
-	assert.Equal(t, date(2028, 1, 31), AddMonths(jan31, 12))
+	datetest.AnchorStability(t, calendar)
 }
 
 func TestDSTDays(t *testing.T) { // open point "Dates": no result depends on zone or DST
-	ny, err := time.LoadLocation("America/New_York")
-	require.NoError(t, err)
-	lh, err := time.LoadLocation("Australia/Lord_Howe")
-	require.NoError(t, err)
-	for _, tc := range datetest.DSTDays(t) {
-		t.Run(tc.Name, func(t *testing.T) {
-			assert.Equal(t, tc.Days, Days(tc.From, tc.To), "Days(%s, %s)", tc.From, tc.To)
-			assert.Equal(t, -tc.Days, Days(tc.To, tc.From))
-			y, m, d := tc.From.Date()
-			assert.Equal(t, date(y, m, d), dateOf(tc.From))
-			y, m, d = tc.To.Date()
-			assert.Equal(t, date(y, m, d).AddDate(0, 1, 0).Day(), AddMonths(tc.To, 1).Day())
-		})
-	}
-	// Months across a DST change are whole calendar months at 00:00 UTC.
-	got := AddMonths(time.Date(2026, 2, 8, 0, 30, 0, 0, ny), 1)
-	assert.Equal(t, date(2026, 3, 8), got)
-	got = AddMonths(time.Date(2026, 9, 4, 23, 45, 0, 0, lh), 1)
-	assert.Equal(t, date(2026, 10, 4), got)
+	datetest.DSTDays(t, calendar)
 }
 
 func TestExtremeZones(t *testing.T) { // ±14 h: the date is the one on the local calendar
-	plus14 := time.FixedZone("+14", 14*3600)
-	minus14 := time.FixedZone("-14", -14*3600)
-	kiri, err := time.LoadLocation("Pacific/Kiritimati")
-	require.NoError(t, err)
-	gmt12, err := time.LoadLocation("Etc/GMT+12") // UTC−12
-	require.NoError(t, err)
-	instant := time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC)
-	tests := []struct {
-		loc  *time.Location
-		want time.Time
-	}{
-		{plus14, date(2027, 1, 1)},
-		{kiri, date(2027, 1, 1)},
-		{minus14, date(2026, 12, 30)},
-		{gmt12, date(2026, 12, 31)},
-		{time.UTC, date(2026, 12, 31)},
-	}
-	for _, tc := range tests {
-		t.Run(tc.loc.String(), func(t *testing.T) {
-			local := instant.In(tc.loc)
-			assert.Equal(t, tc.want, dateOf(local), "Date(%s)", local)
-			assert.Equal(t, Days(tc.want, local), 0)
-			assert.Equal(t, AddMonths(tc.want, 2), AddMonths(local, 2))
-		})
-	}
-	// The same instant is two days apart on the calendars of +14 h and −14 h.
-	assert.Equal(t, 2, Days(instant.In(minus14), instant.In(plus14)))
-	// Year 1 and year 9999 at the extremes of the offsets.
-	assert.Equal(t, date(1, 1, 1), dateOf(time.Date(1, 1, 1, 0, 0, 0, 0, plus14)))
-	assert.Equal(t, date(9999, 12, 31), dateOf(time.Date(9999, 12, 31, 23, 59, 59, 0, minus14)))
+	datetest.ExtremeZones(t, calendar)
 }
 
 func TestPropZoneInvariance(t *testing.T) { // open point "Dates": same dates in any location, same results

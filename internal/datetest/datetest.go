@@ -1,8 +1,9 @@
 // Package datetest holds the calendar test data that the date arithmetic of
 // internal/daymath and of package proration are both held against: the
 // month-end table (R3), the days across DST changes, the zones, a plain
-// reference for adding months, and the rapid draws of dates. It is imported
-// by tests only.
+// reference for adding months, the rapid draws of dates, and the checks
+// both packages run on their own functions ([Calendar]). It is imported by
+// tests only.
 //
 // Nothing here calls the code under test: the reference and the number of
 // days in a month come from package time.
@@ -103,9 +104,9 @@ type DSTCase struct {
 	Days     int
 }
 
-// DSTDays are days of 23, 24.5, 23.5 and 25 hours (the open point
+// DSTCases are days of 23, 24.5, 23.5 and 25 hours (the open point
 // "Dates": no result depends on zone or DST), in New York and Lord Howe.
-func DSTDays(t testing.TB) []DSTCase {
+func DSTCases(t testing.TB) []DSTCase {
 	t.Helper()
 	ny, err := time.LoadLocation("America/New_York")
 	require.NoError(t, err)
