@@ -2,7 +2,6 @@ package activation_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -32,7 +31,7 @@ func utcRecord(r activation.Record) activation.Record {
 func TestRecordBinaryKeepsEveryField(t *testing.T) {
 	var rec activation.Record
 	n := 0
-	fillAll(t, reflect.ValueOf(&rec).Elem(), &n, "Record")
+	fillEvery(t, reflect.ValueOf(&rec).Elem(), &n, "Record", nil)
 	rec.Outcome.Token.Key = token.Key{} // never encoded
 	for _, f := range reflect.VisibleFields(reflect.TypeFor[activation.Record]()) {
 		if f.Name != "Outcome" {
@@ -282,48 +281,6 @@ func TestImportText(t *testing.T) {
 	require.Error(t, err, "ParseOperation parses the key operations only")
 	_, err = activation.Operation(6).MarshalText()
 	require.ErrorIs(t, err, activation.ErrInvalid)
-}
-
-// fillAll sets every field of the value v points to, recursively, to a
-// distinct non-zero value drawn from *n (times in distinct zones), so that
-// an encoding that drops or swaps a field is caught. A field of a type it
-// does not know fails the test: teach it the type, and the encoding the
-// field.
-func fillAll(t *testing.T, v reflect.Value, n *int, path string) {
-	t.Helper()
-	*n++
-	switch v.Type() {
-	case reflect.TypeFor[time.Time]():
-		zone := time.FixedZone(fmt.Sprintf("Z%d", *n), (*n%24)*3600)
-		v.Set(reflect.ValueOf(time.Date(2000+*n, time.Month(1+*n%12), 1+*n%28, *n%24, *n%60, *n%60, *n, zone)))
-		return
-	case reflect.TypeFor[token.Key]():
-		return // never encoded
-	}
-	switch v.Kind() {
-	case reflect.Struct:
-		for i := range v.NumField() {
-			f := v.Type().Field(i)
-			if !f.IsExported() {
-				t.Fatalf("%s.%s: unexported field of %s: fillAll cannot set it", path, f.Name, v.Type())
-			}
-			fillAll(t, v.Field(i), n, path+"."+f.Name)
-		}
-	case reflect.Array:
-		for i := range v.Len() {
-			fillAll(t, v.Index(i), n, fmt.Sprintf("%s[%d]", path, i))
-		}
-	case reflect.String:
-		v.SetString(fmt.Sprintf("s%d", *n))
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		v.SetInt(int64(*n) * 1_000_003)
-	case reflect.Uint8:
-		v.SetUint(uint64(*n % 256))
-	case reflect.Bool:
-		v.SetBool(true)
-	default:
-		t.Fatalf("%s: fillAll does not know %s", path, v.Type())
-	}
 }
 
 // TestOutcomeJSONNullAndEmpty: null leaves the value unchanged
