@@ -3,10 +3,7 @@ package proration
 import (
 	"errors"
 	"testing"
-	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
 	"github.com/coterm/coterm/internal/datetest"
@@ -24,18 +21,10 @@ var (
 )
 
 // calendar is this package's date arithmetic, for the checks of datetest.
-var calendar = datetest.Calendar{Date: dateOf, Days: Days, AddMonths: AddMonths}
+var calendar = datetest.Calendar{Date: dateOf, Days: Days, AddMonths: AddMonths, AddMonthsChecked: addMonthsChecked}
 
 func TestAddMonthsMonthEnds(t *testing.T) { // R3 and "12 months" open point: clamp to the month's last day
-	for _, tc := range datetest.MonthEnds {
-		t.Run(tc.Name, func(t *testing.T) {
-			got, err := addMonthsChecked(tc.D, tc.N)
-			require.NoError(t, err)
-			assert.True(t, got.Equal(tc.Want), "AddMonths(%s, %d) = %s, want %s", ymd(tc.D), tc.N, ymd(got), ymd(tc.Want))
-			assert.Equal(t, time.UTC, got.Location())
-			assert.True(t, AddMonths(tc.D, tc.N).Equal(tc.Want))
-		})
-	}
+	datetest.MonthEndsCheck(t, calendar)
 }
 
 func TestAddMonthsAnchorStability(t *testing.T) { // style: months anchored on the original date

@@ -9,12 +9,28 @@ import (
 )
 
 // Calendar is the date arithmetic under test: a package's own Date (the
-// calendar date of an instant in its location, at 00:00 UTC), Days and
-// AddMonths.
+// calendar date of an instant in its location, at 00:00 UTC), Days,
+// AddMonths and its checked form.
 type Calendar struct {
-	Date      func(time.Time) time.Time
-	Days      func(from, to time.Time) int
-	AddMonths func(time.Time, int) time.Time
+	Date             func(time.Time) time.Time
+	Days             func(from, to time.Time) int
+	AddMonths        func(time.Time, int) time.Time
+	AddMonthsChecked func(time.Time, int) (time.Time, error)
+}
+
+// MonthEndsCheck checks [MonthEnds] (R3 and the "12 months" open point:
+// clamp to the month's last day) on both forms of AddMonths, each result at
+// 00:00 UTC.
+func MonthEndsCheck(t *testing.T, c Calendar) {
+	for _, tc := range MonthEnds {
+		t.Run(tc.Name, func(t *testing.T) {
+			got, err := c.AddMonthsChecked(tc.D, tc.N)
+			require.NoError(t, err)
+			assert.True(t, got.Equal(tc.Want), "AddMonths(%s, %d) = %s, want %s", YMD(tc.D), tc.N, YMD(got), YMD(tc.Want))
+			assert.Equal(t, time.UTC, got.Location())
+			assert.True(t, c.AddMonths(tc.D, tc.N).Equal(tc.Want))
+		})
+	}
 }
 
 // AnchorStability checks that months are anchored on the original date:
