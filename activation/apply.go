@@ -53,8 +53,49 @@ func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operatio
 
 // checkAll runs the checks Apply makes before the transition table, in
 // Apply's order, each once: the policy, the subscription and the day (the
-// request), the token (its term in months), and the product.
+// request), the token (its term in months), and the product. The common
+// case, where every input is plainly valid, takes [checkPlain]; anything
+// else, and every error, takes [checkEach].
 func checkAll(p *Policy, s *Subscription, t *token.Token, at time.Time) (request, int, error) {
+	if r, term, ok := checkPlain(p, s, t, at); ok {
+		return r, term, nil
+	}
+	return checkEach(p, s, t, at)
+}
+
+// checkPlain is checkAll for inputs that are plainly valid, in a few
+// combined range checks and without an error path: a policy
+// [Policy.plainlyValid] accepts, a subscription with seats and a product, a
+// token of that product with a key, seats and a term in range, and both
+// dates strictly after 0001-01-01 and on or before 9999-12-31. It reports
+// false, and nothing else, when any of this does not hold; whatever it
+// accepts, checkEach accepts with the same results (a property test pins
+// this).
+func checkPlain(p *Policy, s *Subscription, t *token.Token, at time.Time) (request, int, bool) {
+	if !p.plainlyValid() ||
+		uint(s.Seats-1) >= MaxSeats || s.Product == "" || t.Product != s.Product ||
+		t.Key.IsZero() || !plainName(t.Product) ||
+		uint(t.Seats-1) >= MaxSeats || uint(t.TermMonths) > token.MaxTermMonths {
+		return request{}, 0, false
+	}
+	end, day := daymath.Of(s.End), daymath.Of(at)
+	if !end.ValidAfterMin() || !day.ValidAfterMin() {
+		return request{}, 0, false
+	}
+	term := t.TermMonths
+	if term == 0 {
+		term = p.TermMonths
+	}
+	return request{end: end, day: day, state: boundsOf(p, end).state(day)}, term, true
+}
+
+// plainName reports whether the non-empty name starts with a printable ASCII
+// character other than a space, so that it is not empty after
+// strings.TrimSpace (what token.Token.Validate requires of a product).
+func plainName(name string) bool { return name[0]-'!' < '~'-'!'+1 }
+
+// checkEach is checkAll, one check after the other, each with its error.
+func checkEach(p *Policy, s *Subscription, t *token.Token, at time.Time) (request, int, error) {
 	if err := p.Validate(); err != nil {
 		return request{}, 0, err
 	}

@@ -89,6 +89,11 @@ func FromCivil(y int, m time.Month, d int) (Day, error) {
 // Valid reports whether d is a date of the years [MinYear] … [MaxYear].
 func (d Day) Valid() bool { return d >= MinDay && d <= MaxDay }
 
+// ValidAfterMin reports whether d is valid and after [MinDay]: a date of the
+// years [MinYear] … [MaxYear] other than 0001-01-01, the zero time's date. It
+// is one unsigned comparison.
+func (d Day) ValidAfterMin() bool { return uint64(d-MinDay-1) < uint64(MaxDay-MinDay) }
+
 // Check returns nil for a valid d and otherwise an error wrapping
 // [ErrDateRange] that names d's year when it is representable.
 func (d Day) Check() error {
