@@ -116,6 +116,9 @@ func checkEach(p *Policy, s *Subscription, t *token.Token, at time.Time) (reques
 // keyTermEnd returns the end of the key's term from the redemption day,
 // AddMonths(at, term) (R3), or the error every operation then fails with.
 func keyTermEnd(r *request, term int) (daymath.Day, error) {
+	if keyEnd, ok := r.day.AddTerm(term); ok { // r.day is valid, term 1 … 36
+		return keyEnd, nil
+	}
 	keyEnd, err := r.day.AddMonths(term)
 	if err != nil {
 		return 0, invalidWrap("key term", err)
