@@ -47,3 +47,52 @@ func TestAddTermAgrees(t *testing.T) {
 		}
 	})
 }
+
+// TestGCD32Agrees: gcd32 is GCD for 0 < u, v < 2³², powers of two and equal
+// arguments included.
+func TestGCD32Agrees(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		u := rapid.OneOf(rapid.Uint32Range(1, math.MaxUint32), rapid.Uint32Range(1, 64),
+			rapid.Custom(func(t *rapid.T) uint32 { return 1 << rapid.IntRange(0, 31).Draw(t, "shift") })).Draw(t, "u")
+		v := rapid.OneOf(rapid.Uint32Range(1, math.MaxUint32), rapid.Just(u), rapid.Uint32Range(1, 64),
+			rapid.Custom(func(t *rapid.T) uint32 { return u * rapid.Uint32Range(1, 8).Draw(t, "factor") })).Draw(t, "v")
+		if v == 0 {
+			v = 1
+		}
+		if got, want := int64(gcd32(u, v)), GCD(int64(u), int64(v)); got != want {
+			t.Fatalf("gcd32(%d, %d) = %d, want %d", u, v, got, want)
+		}
+	})
+}
+
+// gcdPairs are the pairs of Extend's lowest terms on the shared benchmark:
+// f = 12·C mod A and A for A up to 100,000.
+func gcdPairs() (p [1024][2]uint32) {
+	x := uint64(88172645463325252)
+	for i := range p {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		a := uint32(2 + x%99999)
+		p[i] = [2]uint32{1 + uint32(x>>32)%(a-1), a}
+	}
+	return p
+}
+
+var sinkGCD int64
+
+func BenchmarkGCD(b *testing.B) {
+	ps := gcdPairs()
+	b.Run("binary", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			p := ps[i&1023]
+			sinkGCD += GCD(int64(p[0]), int64(p[1]))
+		}
+	})
+	b.Run("gcd32", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			p := ps[i&1023]
+			sinkGCD += int64(gcd32(p[0], p[1]))
+		}
+	})
+}

@@ -62,7 +62,7 @@ func Extend(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) 
 		return newEnd, w, 1, w, nil
 	}
 	den, f := a, f0
-	if g := uint32(GCD(f0, a)); g != 1 { // 0 < f0 < a < 2³²
+	if g := gcd32(uint32(f0), uint32(a)); g != 1 { // 0 < f0 < a < 2³²
 		den, f = int64(uint32(a)/g), int64(uint32(f0)/g)
 	}
 	return newEnd, w*den + f, den, w, nil
@@ -88,4 +88,24 @@ func GCD(a, b int64) int64 {
 		v -= u
 	}
 	return int64(u << shift)
+}
+
+// gcd32 is [GCD] for 0 < u, v < 2³², by Brent's variant of the binary GCD:
+// both stay odd, the smaller replaces one and the odd part of their
+// difference the other, so the loop has no unpredictable branch (min and the
+// absolute value compile to conditional moves) and the shift count is taken
+// from the signed difference while its absolute value is formed.
+func gcd32(u, v uint32) uint32 {
+	shift := bits.TrailingZeros32(u | v)
+	u >>= bits.TrailingZeros32(u)
+	v >>= bits.TrailingZeros32(v)
+	for u != v {
+		d := int64(v) - int64(u)
+		u = min(u, v)
+		if d < 0 {
+			d = -d
+		}
+		v = uint32(uint64(d) >> (bits.TrailingZeros64(uint64(d)) & 63))
+	}
+	return u << (shift & 31)
 }
