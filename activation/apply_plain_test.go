@@ -70,7 +70,16 @@ func drawNearValid(t *rapid.T) (Policy, Subscription, token.Token, time.Time) {
 	if rapid.IntRange(0, 4).Draw(t, "other product") == 0 {
 		tk.Product = rapid.SampledFrom(products).Draw(t, "key product")
 	}
-	return p, s, tk, day("at")
+	at := day("at")
+	if rapid.Bool().Draw(t, "plain") { // what checkPlain accepts, about half the time
+		p = drawPreset(t)
+		s.Product, s.Seats = "O365-E3", rapid.IntRange(1, MaxSeats).Draw(t, "plain seats")
+		s.End = time.Unix(rapid.Int64Range(-62135596800+86400, 253402214400).Draw(t, "plain end"), 0).UTC()
+		at = time.Unix(rapid.Int64Range(-62135596800+86400, 253402214400).Draw(t, "plain at"), 0).UTC()
+		tk = token.Token{Key: token.MustParseKey(testKey), Product: s.Product,
+			Seats: rapid.IntRange(1, MaxSeats).Draw(t, "plain key seats"), TermMonths: rapid.IntRange(0, token.MaxTermMonths).Draw(t, "plain term")}
+	}
+	return p, s, tk, at
 }
 
 // TestCheckPlainAgreesWithCheckEach: whatever the fast path of Apply's checks
