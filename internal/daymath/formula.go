@@ -93,19 +93,20 @@ func GCD(a, b int64) int64 {
 // gcd32 is [GCD] for 0 < u, v < 2³², by Brent's variant of the binary GCD:
 // both stay odd, the smaller replaces one and the odd part of their
 // difference the other, so the loop has no unpredictable branch (min and the
-// absolute value compile to conditional moves) and the shift count is taken
-// from the signed difference while its absolute value is formed.
+// absolute difference compile to conditional moves). The OR with 2³² tells
+// the compiler the count is of a non-zero value, and the masks that the
+// shifts are in range, so neither needs a guard.
 func gcd32(u, v uint32) uint32 {
-	shift := bits.TrailingZeros32(u | v)
-	u >>= bits.TrailingZeros32(u)
-	v >>= bits.TrailingZeros32(v)
+	shift := bits.TrailingZeros64(uint64(u|v) | 1<<32)
+	u >>= bits.TrailingZeros64(uint64(u)|1<<32) & 31
+	v >>= bits.TrailingZeros64(uint64(v)|1<<32) & 31
 	for u != v {
-		d := int64(v) - int64(u)
-		u = min(u, v)
-		if d < 0 {
-			d = -d
+		x := v - u
+		if v < u {
+			x = u - v
 		}
-		v = uint32(uint64(d) >> (bits.TrailingZeros64(uint64(d)) & 63))
+		u = min(u, v)
+		v = x >> (bits.TrailingZeros64(uint64(x)|1<<32) & 31)
 	}
 	return u << (shift & 31)
 }
