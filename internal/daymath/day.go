@@ -52,8 +52,8 @@ const secondsPerDay = 86400
 // [MinYear] … [MaxYear] gives an invalid Day; Of never overflows, even for a
 // [time.FixedZone] of an absurd offset (the Day is then just out of range).
 //
-// A time in UTC from 0001-01-01 on takes one unsigned division by a constant
-// (inlined); any other time takes ofZoned.
+// A time in UTC from 0001-01-01 on takes one unsigned division by a
+// constant; any other time takes ofZoned.
 func Of(t time.Time) Day {
 	if t.Location() == time.UTC { // no zone lookup
 		if u := uint64(t.Unix() + ofShift); u < 1<<62 {
