@@ -31,12 +31,32 @@ func (p Policy) Apply(s Subscription, t token.Token, op Operation, at time.Time)
 }
 
 // applyTo is Apply: it fills *o, which the caller has zeroed, and leaves it
-// zero on error (apply writes it only after its last error return).
+// zero on error (apply writes it only after its last error return). Plainly
+// valid input ([checkPlain]) goes straight to the transition table and the
+// arithmetic; anything else takes applyEach, whose checks give each error.
 func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operation, at time.Time) error {
+	r, term, plain := checkPlain(p, s, t, at)
+	if !plain || !op.Valid() {
+		return applyEach(o, p, s, t, op, at)
+	}
+	eff, ok := allowed(p, &r, op)
+	if !ok {
+		return refusal(p, &r, op)
+	}
+	keyEnd, ok := r.day.AddTerm(term) // r.day is valid, term 1 … 36
+	if !ok {
+		_, err := keyTermEnd(&r, term)
+		return err
+	}
+	return apply(o, p, s, &r, t, op, eff, term, keyEnd) // writes *o only on success
+}
+
+// applyEach is applyTo with the checks one by one, in Apply's order.
+func applyEach(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operation, at time.Time) error {
 	if !op.Valid() {
 		return invalid("operation %s", op)
 	}
-	r, term, err := checkAll(p, s, t, at)
+	r, term, err := checkEach(p, s, t, at)
 	if err != nil {
 		return err
 	}
@@ -53,8 +73,49 @@ func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operatio
 
 // checkAll runs the checks Apply makes before the transition table, in
 // Apply's order, each once: the policy, the subscription and the day (the
-// request), the token (its term in months), and the product.
+// request), the token (its term in months), and the product. The common
+// case, where every input is plainly valid, takes [checkPlain]; anything
+// else, and every error, takes [checkEach].
 func checkAll(p *Policy, s *Subscription, t *token.Token, at time.Time) (request, int, error) {
+	if r, term, ok := checkPlain(p, s, t, at); ok {
+		return r, term, nil
+	}
+	return checkEach(p, s, t, at)
+}
+
+// checkPlain is checkAll for inputs that are plainly valid, in a few
+// combined range checks and without an error path: a policy
+// [Policy.plainlyValid] accepts, a subscription with seats and a product, a
+// token of that product with a key, seats and a term in range, and both
+// dates strictly after 0001-01-01 and on or before 9999-12-31. It reports
+// false, and nothing else, when any of this does not hold; whatever it
+// accepts, checkEach accepts with the same results (a property test pins
+// this).
+func checkPlain(p *Policy, s *Subscription, t *token.Token, at time.Time) (request, int, bool) {
+	if !p.plainlyValid() ||
+		uint(s.Seats-1) >= MaxSeats || s.Product == "" || t.Product != s.Product ||
+		t.Key.IsZero() || !plainName(t.Product) ||
+		uint(t.Seats-1) >= MaxSeats || uint(t.TermMonths) > token.MaxTermMonths {
+		return request{}, 0, false
+	}
+	end, day := daymath.Of(s.End), daymath.Of(at)
+	if !end.ValidAfterMin() || !day.ValidAfterMin() {
+		return request{}, 0, false
+	}
+	term := t.TermMonths
+	if term == 0 {
+		term = p.TermMonths
+	}
+	return request{end: end, day: day, state: boundsOf(p, end).state(day)}, term, true
+}
+
+// plainName reports whether the non-empty name starts with a printable ASCII
+// character other than a space, so that it is not empty after
+// strings.TrimSpace (what token.Token.Validate requires of a product).
+func plainName(name string) bool { return name[0]-'!' < '~'-'!'+1 }
+
+// checkEach is checkAll, one check after the other, each with its error.
+func checkEach(p *Policy, s *Subscription, t *token.Token, at time.Time) (request, int, error) {
 	if err := p.Validate(); err != nil {
 		return request{}, 0, err
 	}
@@ -75,6 +136,9 @@ func checkAll(p *Policy, s *Subscription, t *token.Token, at time.Time) (request
 // keyTermEnd returns the end of the key's term from the redemption day,
 // AddMonths(at, term) (R3), or the error every operation then fails with.
 func keyTermEnd(r *request, term int) (daymath.Day, error) {
+	if keyEnd, ok := r.day.AddTerm(term); ok { // r.day is valid, term 1 … 36
+		return keyEnd, nil
+	}
 	keyEnd, err := r.day.AddMonths(term)
 	if err != nil {
 		return 0, invalidWrap("key term", err)

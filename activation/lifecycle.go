@@ -122,42 +122,56 @@ type cell struct {
 
 // transition looks op up in state st in THE transition table: which
 // operation is allowed in which state, under which policy condition, and what
-// it then does (R4–R9). It is the only place these rules live; a function so
-// that no package-level variable exists. st and op must be valid (State 0 and
-// Operation 0 give the never-allowed zero cell).
+// it then does (R4–R9). It is the only place these rules live. The table is
+// written as nested switches, one row per state and one cell per operation,
+// which compile to a few comparisons (no table is built on each call, and no
+// package-level variable exists); a cell not written is the never-allowed
+// zero cell, as is any st or op outside the enumerations.
 func transition(st State, op Operation) cell {
-	// 60 bytes built by a few constant stores, of which one cell is read:
-	// cheaper than returning the whole array and indexing the copy.
-	table := [][numOps + 1]cell{
-		Active: {
-			AddSeats:  {always, blend},
-			ExtendEnd: {always, extend},
-			Renew:     {inRenewWindow, renewEarly}, // PartnerCenter: wait for expiry
-			Activate:  {never, 0},
-		},
-		Expired: {
-			AddSeats:  {ifAddWhenInactive, blend},
-			ExtendEnd: {ifExtendWhenInactive, extend}, // R7: not offered
-			Renew:     {keyOutlastsDay, renewGrace},
-			Activate:  {always, activateNew},
-		},
-		Disabled: {
-			AddSeats:  {ifAddWhenInactive, blend},
-			ExtendEnd: {ifExtendWhenInactive, extend},
-			Renew:     {always, activateNew}, // past the grace: activation anew (R7)
-			Activate:  {always, activateNew},
-		},
-		Deleted: {
-			Activate: {always, activateNew}, // a new subscription (R7)
-		},
-		None: {
-			Activate: {always, activateNew},
-		},
+	switch st {
+	case Active:
+		switch op {
+		case AddSeats:
+			return cell{always, blend}
+		case ExtendEnd:
+			return cell{always, extend}
+		case Renew:
+			return cell{inRenewWindow, renewEarly} // PartnerCenter: wait for expiry
+		case Activate:
+			return cell{never, 0}
+		}
+	case Expired:
+		switch op {
+		case AddSeats:
+			return cell{ifAddWhenInactive, blend}
+		case ExtendEnd:
+			return cell{ifExtendWhenInactive, extend} // R7: not offered
+		case Renew:
+			return cell{keyOutlastsDay, renewGrace}
+		case Activate:
+			return cell{always, activateNew}
+		}
+	case Disabled:
+		switch op {
+		case AddSeats:
+			return cell{ifAddWhenInactive, blend}
+		case ExtendEnd:
+			return cell{ifExtendWhenInactive, extend}
+		case Renew:
+			return cell{always, activateNew} // past the grace: activation anew (R7)
+		case Activate:
+			return cell{always, activateNew}
+		}
+	case Deleted:
+		if op == Activate {
+			return cell{always, activateNew} // a new subscription (R7)
+		}
+	case None:
+		if op == Activate {
+			return cell{always, activateNew}
+		}
 	}
-	if st < 0 || int(st) >= len(table) || op < 0 || op > numOps {
-		return cell{}
-	}
-	return table[st][op]
+	return cell{}
 }
 
 // allowed looks op up in the transition table for request r, without a key:

@@ -163,3 +163,20 @@ func TestTransitionAnyInput(t *testing.T) {
 	assert.Equal(t, cell{always, activateNew}, transition(None, Activate))
 	assert.Equal(t, cell{always, blend}, transition(Active, AddSeats))
 }
+
+// TestTransitionTable pins every cell of the transition table (R4–R9): the
+// rules of the package documentation, "Lifecycle", state by state.
+func TestTransitionTable(t *testing.T) {
+	want := map[State][4]cell{ // AddSeats, ExtendEnd, Renew, Activate
+		Active:   {{always, blend}, {always, extend}, {inRenewWindow, renewEarly}, {}},
+		Expired:  {{ifAddWhenInactive, blend}, {ifExtendWhenInactive, extend}, {keyOutlastsDay, renewGrace}, {always, activateNew}},
+		Disabled: {{ifAddWhenInactive, blend}, {ifExtendWhenInactive, extend}, {always, activateNew}, {always, activateNew}},
+		Deleted:  {{}, {}, {}, {always, activateNew}},
+		None:     {{}, {}, {}, {always, activateNew}},
+	}
+	for st, row := range want {
+		for i, op := range []Operation{AddSeats, ExtendEnd, Renew, Activate} {
+			assert.Equal(t, row[i], transition(st, op), "transition(%v, %v)", st, op)
+		}
+	}
+}

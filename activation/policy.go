@@ -187,6 +187,23 @@ func (p Policy) Validate() error {
 	return nil
 }
 
+// plainlyValid reports whether p is valid by a few combined range checks:
+// what Validate checks, except that it asks every day count to be under
+// 2,048 (a policy of longer periods takes Validate). When it reports true,
+// Validate returns nil (a property test pins this).
+func (p *Policy) plainlyValid() bool {
+	return uint(p.TermMonths-1) < proration.MaxTermMonths &&
+		uint(p.GraceDays|p.DisabledDays|p.RenewWindowDays|p.ReplacementWindowDays) < 2048 &&
+		uint(p.CapFactor-1) < proration.MaxCapFactor &&
+		uint(p.Rounding) <= uint(proration.Up) && uint(p.Convention) <= uint(proration.ExactSeatDays) &&
+		uint(p.EarlyRenewAnchor-RedemptionDay) <= uint(OldEnd-RedemptionDay) &&
+		uint(p.GraceRenewAnchor-RedemptionDay) <= uint(OldEnd-RedemptionDay) &&
+		(p.GraceRenewAnchor != OldEnd || p.GraceDays < 28*p.TermMonths)
+}
+
+// plainlyValid asks less than Validate allows: this fails to compile if not.
+const _ = uint(MaxPolicyDays - 2047)
+
 func validDays(n int) bool { return n >= 0 && n <= MaxPolicyDays }
 
 // policyPresets lists the preset policies in the order [PolicyNames] gives

@@ -51,9 +51,30 @@ const secondsPerDay = 86400
 // location, whatever the hour, zone or DST. A date outside the years
 // [MinYear] … [MaxYear] gives an invalid Day; Of never overflows, even for a
 // [time.FixedZone] of an absurd offset (the Day is then just out of range).
+//
+// A time in UTC from 0001-01-01 on takes one unsigned division by a
+// constant; any other time takes ofZoned.
 func Of(t time.Time) Day {
-	sec := t.Unix()
 	if t.Location() == time.UTC { // no zone lookup
+		if u := uint64(t.Unix() + ofShift); u < 1<<62 {
+			return Day(u/secondsPerDay) - ofShiftDays
+		}
+	}
+	return ofZoned(t)
+}
+
+// ofShift moves the Unix seconds of every date from 0001-01-01 on to a
+// non-negative number: 5 eras of 400 years, 2,000 years before 1970. A sum
+// that overflows or stays negative is ≥ 2⁶² as a uint64.
+const (
+	ofShift     = 5 * 146097 * secondsPerDay
+	ofShiftDays = 5*146097 - unixDay
+)
+
+// ofZoned is Of for any time: in its location's offset, with floor division.
+func ofZoned(t time.Time) Day {
+	sec := t.Unix()
+	if t.Location() == time.UTC {
 		return Day(floorDiv(sec, secondsPerDay) + unixDay)
 	}
 	_, off := t.Zone()
@@ -88,6 +109,11 @@ func FromCivil(y int, m time.Month, d int) (Day, error) {
 
 // Valid reports whether d is a date of the years [MinYear] … [MaxYear].
 func (d Day) Valid() bool { return d >= MinDay && d <= MaxDay }
+
+// ValidAfterMin reports whether d is valid and after [MinDay]: a date of the
+// years [MinYear] … [MaxYear] other than 0001-01-01, the zero time's date. It
+// is one unsigned comparison.
+func (d Day) ValidAfterMin() bool { return uint64(d-MinDay-1) < uint64(MaxDay-MinDay) }
 
 // Check returns nil for a valid d and otherwise an error wrapping
 // [ErrDateRange] that names d's year when it is representable.
@@ -155,6 +181,16 @@ func (d Day) AddMonths(n int) (Day, error) {
 		return 0, yearErr(ny)
 	}
 	return fromCivil(ny, nm, min(dd, daysIn(ny, nm))), nil
+}
+
+// AddTerm is [Day.AddMonths] for a caller that has checked d (valid) and n
+// (0 … 1,200, a term), without those checks and without an error: ok is
+// false, and the Day meaningless, when the result lies past [MaxYear]. For
+// any other d or n the result is meaningless, but AddTerm never panics.
+func (d Day) AddTerm(n int) (end Day, ok bool) {
+	y, m, dd := civil(d)
+	ny, nm, nd := addMonthsUp(y, m, dd, n)
+	return fromCivil(ny, nm, nd), ny <= MaxYear
 }
 
 // AddDays returns the date n days after d (before d for negative n). If d is

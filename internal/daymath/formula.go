@@ -62,7 +62,7 @@ func Extend(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) 
 		return newEnd, w, 1, w, nil
 	}
 	den, f := a, f0
-	if g := uint32(GCD(f0, a)); g != 1 { // 0 < f0 < a < 2³²
+	if g := gcd32(uint32(f0), uint32(a)); g != 1 { // 0 < f0 < a < 2³²
 		den, f = int64(uint32(a)/g), int64(uint32(f0)/g)
 	}
 	return newEnd, w*den + f, den, w, nil
@@ -88,4 +88,25 @@ func GCD(a, b int64) int64 {
 		v -= u
 	}
 	return int64(u << shift)
+}
+
+// gcd32 is [GCD] for 0 < u, v < 2³², by Brent's variant of the binary GCD:
+// both stay odd, the smaller replaces one and the odd part of their
+// difference the other, so the loop has no unpredictable branch (min and the
+// absolute difference compile to conditional moves). The OR with 2³² tells
+// the compiler the count is of a non-zero value, and the masks that the
+// shifts are in range, so neither needs a guard.
+func gcd32(u, v uint32) uint32 {
+	shift := bits.TrailingZeros64(uint64(u|v) | 1<<32)
+	u >>= bits.TrailingZeros64(uint64(u)|1<<32) & 31
+	v >>= bits.TrailingZeros64(uint64(v)|1<<32) & 31
+	for u != v {
+		x := v - u
+		if v < u {
+			x = u - v
+		}
+		u = min(u, v)
+		v = x >> (bits.TrailingZeros64(uint64(x)|1<<32) & 31)
+	}
+	return u << (shift & 31)
 }

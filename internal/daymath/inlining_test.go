@@ -20,6 +20,11 @@ func TestInlining(t *testing.T) {
 	want := map[string][]string{
 		mod + "activation": {
 			"Policy.Apply", // a wrapper: the arguments and the Outcome stay in the caller's frame
+			// checkPlain's parts: Apply's usual input is checked without a call
+			"(*Policy).plainlyValid",
+			"plainName",
+			"boundsOf",
+			"bounds.state",
 		},
 		mod + "proration": {
 			"Extend", // likewise for the input and the Extension
@@ -31,6 +36,7 @@ func TestInlining(t *testing.T) {
 			"Day.Sub",
 			"Day.Time",
 			"Day.Valid",
+			"Day.ValidAfterMin",
 			"OverCap",
 			"Rounding.divPos64",
 			"Rounding.up",
@@ -38,6 +44,7 @@ func TestInlining(t *testing.T) {
 			"daysIn",
 			"floorDiv",
 			"fromCivil",
+			"gcd32",
 			"isLeap",
 		},
 	}
