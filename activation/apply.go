@@ -39,9 +39,9 @@ func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operatio
 	if !plain || !op.Valid() {
 		return applyEach(o, p, s, t, op, at)
 	}
-	eff, ok := allowed(p, &r, op)
+	eff, ok := allowedFor(p, &r, op, term)
 	if !ok {
-		return refusal(p, &r, op)
+		return refusalFor(p, &r, op, term)
 	}
 	keyEnd, ok := r.day.AddTerm(term) // r.day is valid, term 1 … 36
 	if !ok {
@@ -60,9 +60,9 @@ func applyEach(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operat
 	if err != nil {
 		return err
 	}
-	eff, ok := allowed(p, &r, op)
+	eff, ok := allowedFor(p, &r, op, term)
 	if !ok {
-		return refusal(p, &r, op)
+		return refusalFor(p, &r, op, term)
 	}
 	keyEnd, err := keyTermEnd(&r, term)
 	if err != nil {
@@ -216,13 +216,6 @@ func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, o
 		if anchor == OldEnd {
 			if newEnd, err = anchoredOnEnd(r.end, term); err != nil {
 				return err
-			}
-			// Policy.Validate keeps the grace under the policy's term, but a
-			// key may carry a shorter term of its own: a renewal must still
-			// end after the day it is redeemed, or the key buys nothing.
-			if newEnd <= r.day {
-				return &NotAllowedError{Op: op, State: r.state, Since: r.end.Time(),
-					Reason: fmt.Sprintf("a %d-month key anchored on the old end date would end on %s, not after the redemption day (R9)", term, newEnd)}
 			}
 		} else {
 			applied = Activate

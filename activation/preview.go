@@ -30,7 +30,7 @@ func (p Policy) Preview(s Subscription, t token.Token, at time.Time) ([]Outcome,
 	var effs [numOps]effect
 	n := 0
 	for _, op := range Operations() {
-		if eff, ok := allowed(&p, &r, op); ok {
+		if eff, ok := allowedFor(&p, &r, op, term); ok {
 			effs[op-1] = eff
 			n++
 		}
@@ -75,9 +75,9 @@ func (p Policy) Options(s Subscription, t token.Token, at time.Time) []Option {
 			out[i].Err = err
 			continue
 		}
-		eff, ok := allowed(&p, &r, op)
+		eff, ok := allowedFor(&p, &r, op, term)
 		if !ok {
-			out[i].Err = refusal(&p, &r, op)
+			out[i].Err = refusalFor(&p, &r, op, term)
 			continue
 		}
 		keyEnd, kerr := keyTermEnd(&r, term)
