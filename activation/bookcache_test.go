@@ -3,6 +3,7 @@ package activation_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -235,4 +236,42 @@ func TestBookHistoryChecksSeq(t *testing.T) {
 		_, err := b.History(ctx, bkTenant, bkProduct)
 		require.ErrorIs(t, err, activation.ErrBrokenStore, name)
 	}
+}
+
+// A tenant or product that is a product key is refused in every spelling
+// token.ParseKey accepts, so that no key is ever stored in clear: hyphens
+// (29 characters), spaces, no separators, lower case, surrounding spaces.
+func TestBookRefusesEveryKeySpellingAsAName(t *testing.T) {
+	ctx := context.Background()
+	b := &activation.Book{Policy: activation.PartnerCenter(), Journal: activation.NewMemoryJournal()}
+	for _, name := range []string{
+		"Q7RZK-M4XPA-2B9CD-7FGHJ-3KLMN",
+		"Q7RZK M4XPA 2B9CD 7FGHJ 3KLMN",
+		"Q7RZKM4XPA2B9CD7FGHJ3KLMN",
+		"q7rzk-m4xpa-2b9cd-7fghj-3klmn",
+		"  Q7RZK-M4XPA-2B9CD-7FGHJ-3KLMN ",
+	} {
+		err := b.Import(ctx, activation.Subscription{Tenant: name, Product: bkProduct, Seats: 5, End: bkDate(2027, 3, 1)}, bkDate(2026, 12, 1))
+		require.ErrorIs(t, err, activation.ErrInvalid, "tenant %q", name)
+		require.NotContains(t, strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(err.Error())), "Q7RZKM4XPA2B9CD7FGHJ3KLMN")
+		err = b.Import(ctx, activation.Subscription{Tenant: bkTenant, Product: name, Seats: 5, End: bkDate(2027, 3, 1)}, bkDate(2026, 12, 1))
+		require.ErrorIs(t, err, activation.ErrInvalid, "product %q", name)
+	}
+	subs, err := b.Subscriptions(ctx)
+	require.NoError(t, err)
+	require.Empty(t, subs, "nothing recorded")
+}
+
+// Seq 0 is the preview of a subscription the book does not track yet: a
+// redemption "if unchanged" from there activates it (R7).
+func TestBookRedeemIfUnchangedFromNone(t *testing.T) {
+	ctx := context.Background()
+	b := &activation.Book{Policy: activation.PartnerCenter(), Journal: activation.NewMemoryJournal()}
+	p, err := b.Preview(ctx, bkTenant, bkProduct, bkTok(t, 1, 10), bkDate(2026, 12, 1))
+	require.NoError(t, err)
+	require.Zero(t, p.Seq)
+	o, err := b.RedeemIfUnchanged(ctx, bkTenant, bkProduct, p.Seq, bkTok(t, 1, 10), activation.Activate, bkDate(2026, 12, 1))
+	require.NoError(t, err)
+	require.Equal(t, 10, o.After.Seats)
+	require.Equal(t, bkDate(2027, 12, 1), o.After.End, "R3: 12 months from the redemption day")
 }
