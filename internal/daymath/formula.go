@@ -61,10 +61,8 @@ func Extend(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) 
 	if f0 == 0 {
 		return newEnd, w, 1, w, nil
 	}
-	den, f := a, f0
-	if g := gcd32(uint32(f0), uint32(a)); g != 1 { // 0 < f0 < a < 2³²
-		den, f = int64(uint32(a)/g), int64(uint32(f0)/g)
-	}
+	g := gcd32(uint32(f0), uint32(a)) // 0 < f0 < a < 2³²
+	den, f := int64(uint32(a)/g), int64(uint32(f0)/g)
 	return newEnd, w*den + f, den, w, nil
 }
 
@@ -101,12 +99,13 @@ func gcd32(u, v uint32) uint32 {
 	u >>= bits.TrailingZeros64(uint64(u)|1<<32) & 31
 	v >>= bits.TrailingZeros64(uint64(v)|1<<32) & 31
 	for u != v {
-		x := v - u
+		d := v - u
+		z := bits.TrailingZeros64(uint64(d)|1<<32) & 31 // v − u and u − v have the same trailing zeros: the count need not wait for the choice
 		if v < u {
-			x = u - v
+			d = u - v
 		}
 		u = min(u, v)
-		v = x >> (bits.TrailingZeros64(uint64(x)|1<<32) & 31)
+		v = d >> z
 	}
 	return u << (shift & 31)
 }

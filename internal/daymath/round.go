@@ -81,17 +81,30 @@ func (r Rounding) divPos64(num, den uint64) int64 {
 }
 
 // up returns 1 if the quotient q with remainder 0 ≤ rem < den is to be
-// rounded up under r, and 0 otherwise.
+// rounded up under r, and 0 otherwise. Which half rem lies in is computed
+// without a branch (the comparisons compile to SETcc): it is as good as
+// random, so a branch on it is mispredicted half of the time.
 func (r Rounding) up(q, rem, den uint64) int64 {
-	switch {
-	case rem == 0 || r == Down:
-		return 0
-	case r == Up:
-		return 1
-	case rem > den-rem || (rem == den-rem && (r == HalfUp || q&1 != 0)):
-		return 1
+	var gt, eq uint64
+	h := den - rem
+	if rem > h {
+		gt = 1
 	}
-	return 0
+	if rem == h {
+		eq = 1
+	}
+	switch r {
+	case Down:
+		return 0
+	case Up:
+		if rem != 0 {
+			return 1
+		}
+		return 0
+	case HalfUp:
+		return int64(gt | eq)
+	}
+	return int64(gt | eq&q)
 }
 
 func uabs(x int64) uint64 {
