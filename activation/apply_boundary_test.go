@@ -64,7 +64,9 @@ func TestCheckPlainBoundaries(t *testing.T) {
 		{"cap factor 0", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.CapFactor = 0 }},
 		{"cap factor 1", true, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.CapFactor = 1 }},
 		{"cap factor 100", true, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.CapFactor = proration.MaxCapFactor }},
-		{"cap factor 101", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.CapFactor = proration.MaxCapFactor + 1 }},
+		{"cap factor 101", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) {
+			p.CapFactor = proration.MaxCapFactor + 1
+		}},
 		{"grace days -1", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.GraceDays = -1 }},
 		{"grace days 0", true, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.GraceDays = 0 }},
 		{"disabled days 2047", true, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.DisabledDays = 2047 }},
@@ -76,7 +78,9 @@ func TestCheckPlainBoundaries(t *testing.T) {
 		{"rounding past up", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.Rounding = proration.Up + 1 }},
 		{"rounding -1", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.Rounding = -1 }},
 		{"exact seat-days", true, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.Convention = proration.ExactSeatDays }},
-		{"convention past last", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.Convention = proration.ExactSeatDays + 1 }},
+		{"convention past last", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) {
+			p.Convention = proration.ExactSeatDays + 1
+		}},
 		{"convention -1", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.Convention = -1 }},
 		{"early anchor 0", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.EarlyRenewAnchor = 0 }},
 		{"early anchor old end", true, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.EarlyRenewAnchor = OldEnd }},
@@ -107,10 +111,14 @@ func TestCheckPlainBoundaries(t *testing.T) {
 		{"key term -1", false, false, func(_ *Policy, _ *Subscription, tk *token.Token, _ *time.Time) { tk.TermMonths = -1 }},
 		{"key term 0 (the policy's)", true, true, func(_ *Policy, _ *Subscription, tk *token.Token, _ *time.Time) { tk.TermMonths = 0 }},
 		{"key term 36", true, true, func(_ *Policy, _ *Subscription, tk *token.Token, _ *time.Time) { tk.TermMonths = token.MaxTermMonths }},
-		{"key term 37", false, false, func(_ *Policy, _ *Subscription, tk *token.Token, _ *time.Time) { tk.TermMonths = token.MaxTermMonths + 1 }},
+		{"key term 37", false, false, func(_ *Policy, _ *Subscription, tk *token.Token, _ *time.Time) {
+			tk.TermMonths = token.MaxTermMonths + 1
+		}},
 
 		{"end 0001-01-01", false, false, func(_ *Policy, s *Subscription, _ *token.Token, _ *time.Time) { s.End = mkDate(1, 1, 1) }},
-		{"end 0001-01-01 at noon", false, false, func(_ *Policy, s *Subscription, _ *token.Token, _ *time.Time) { s.End = mkDate(1, 1, 1).Add(12 * time.Hour) }},
+		{"end 0001-01-01 at noon", false, false, func(_ *Policy, s *Subscription, _ *token.Token, _ *time.Time) {
+			s.End = mkDate(1, 1, 1).Add(12 * time.Hour)
+		}},
 		{"day 0001-01-01", false, false, func(_ *Policy, _ *Subscription, _ *token.Token, at *time.Time) { *at = mkDate(1, 1, 1) }},
 		{"end 0001-01-02", true, true, func(_ *Policy, s *Subscription, _ *token.Token, _ *time.Time) { s.End = mkDate(1, 1, 2) }},
 		{"end 9999-12-31", true, true, func(_ *Policy, s *Subscription, _ *token.Token, _ *time.Time) { s.End = mkDate(9999, 12, 31) }},
