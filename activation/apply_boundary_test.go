@@ -71,6 +71,13 @@ func TestCheckPlainBoundaries(t *testing.T) {
 		{"grace days 0", true, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.GraceDays = 0 }},
 		{"disabled days 2047", true, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.DisabledDays = 2047 }},
 		{"disabled days 2048", false, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.DisabledDays = 2048 }},
+		{"only day count 2048", false, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) {
+			p.GraceDays, p.DisabledDays, p.RenewWindowDays, p.ReplacementWindowDays = 0, 2048, 0, 0
+		}},
+		{"every day count 2047", true, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) {
+			p.GraceRenewAnchor = RedemptionDay
+			p.GraceDays, p.DisabledDays, p.RenewWindowDays, p.ReplacementWindowDays = 2047, 2047, 2047, 2047
+		}},
 		{"renew window max", false, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.RenewWindowDays = MaxPolicyDays }},
 		{"renew window over max", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.RenewWindowDays = MaxPolicyDays + 1 }},
 		{"replacement window -1", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.ReplacementWindowDays = -1 }},
