@@ -62,3 +62,49 @@ func TestBookNameFirstNonASCII(t *testing.T) {
 		require.NoError(t, b.Import(ctx, activation.Subscription{Tenant: good, Product: bkProduct, Seats: 1, End: bkDate(2027, 1, 1)}, bkDate(2026, 6, 15)), "%q", good)
 	}
 }
+
+// headsSpy records the range a Book asks Journal.Heads for.
+type headsSpy struct {
+	*activation.MemoryJournal
+	from, to []time.Time
+}
+
+func (s *headsSpy) Heads(ctx context.Context, from, to time.Time) ([]activation.Record, error) {
+	s.from, s.to = append(s.from, from), append(s.to, to)
+	return s.MemoryJournal.Heads(ctx, from, to)
+}
+
+// TestBookDueAsksOnlyForHeadsThatCanBeDue: Due asks its Journal only for the
+// subscriptions whose end date can still give a date in [from, to) — an end
+// on or after from less the days from an end date to its deletion (R8:
+// GraceDays + DisabledDays, 120 under PartnerCenter) — so that a store with
+// many subscriptions reads its index range, not every head. Near the first
+// day of the calendar, and for a zero from, there is no lower bound.
+func TestBookDueAsksOnlyForHeadsThatCanBeDue(t *testing.T) {
+	ctx := context.Background()
+	spy := &headsSpy{MemoryJournal: activation.NewMemoryJournal()}
+	b := &activation.Book{Policy: activation.PartnerCenter(), Journal: spy}
+	require.NoError(t, b.Import(ctx, bkSub(5, bkDate(2025, 11, 2)), bkDate(2025, 1, 1)))
+	tests := []struct {
+		from, to, wantFrom time.Time
+	}{
+		{bkDate(2026, 3, 2), bkDate(2026, 6, 30), bkDate(2025, 11, 2)},
+		{bkDate(2026, 3, 2), time.Time{}, bkDate(2025, 11, 2)},
+		{time.Time{}, bkDate(2026, 6, 30), time.Time{}},
+		{bkDate(1, 1, 2), bkDate(2026, 6, 30), time.Time{}},
+		{bkDate(1, 5, 2), bkDate(2026, 6, 30), bkDate(1, 1, 2)},
+	}
+	for _, tt := range tests {
+		spy.from, spy.to = nil, nil
+		due, err := b.Due(ctx, tt.from, tt.to)
+		require.NoError(t, err)
+		require.Len(t, spy.from, 1)
+		assert.True(t, spy.from[0].Equal(tt.wantFrom), "Due(%s, %s) asked for heads from %s, want %s", tt.from, tt.to, spy.from[0], tt.wantFrom)
+		assert.True(t, spy.to[0].Equal(tt.to), "Due(%s, %s) asked for heads to %s", tt.from, tt.to, spy.to[0])
+		if tt.from.Equal(bkDate(2026, 3, 2)) {
+			// The subscription ending on the lowest end asked for is
+			// deleted on the first day of the range.
+			require.Equal(t, []activation.Deadline{{Tenant: bkTenant, Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 3, 2)}}, due)
+		}
+	}
+}
