@@ -6,16 +6,13 @@ import "strconv"
 // right: 18125 → "18,125", -1000 → "-1,000", 999 → "999". It handles every
 // int64, math.MinInt64 included.
 func Group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	sign := ""
+	var digits [20]byte // math.MinInt64 has a sign and 19 digits
+	s := strconv.AppendInt(digits[:0], n, 10)
+	var buf [26]byte // the longest result, "-9,223,372,036,854,775,808"
+	b := buf[:0]
 	if n < 0 {
-		sign, s = "-", s[1:]
+		b, s = append(b, '-'), s[1:]
 	}
-	if len(s) <= 3 {
-		return sign + s
-	}
-	b := make([]byte, 0, len(sign)+len(s)+(len(s)-1)/3)
-	b = append(b, sign...)
 	first := len(s) % 3
 	if first == 0 {
 		first = 3

@@ -2,7 +2,11 @@ package text
 
 import (
 	"math"
+	"strconv"
+	"strings"
 	"testing"
+
+	"pgregory.net/rapid"
 )
 
 func TestGroup(t *testing.T) {
@@ -56,4 +60,27 @@ func TestPlural(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGroupProperty: for every int64, Group is FormatInt with a comma
+// before each group of three digits from the right: removing the commas
+// gives FormatInt back, the first group has 1 to 3 digits and every other
+// group exactly 3.
+func TestGroupProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.OneOf(rapid.Int64(), rapid.Int64Range(-100_000, 100_000)).Draw(t, "n")
+		got := Group(n)
+		if want := strconv.FormatInt(n, 10); strings.ReplaceAll(got, ",", "") != want {
+			t.Fatalf("Group(%d) = %q: digits differ from %q", n, got, want)
+		}
+		groups := strings.Split(strings.TrimPrefix(got, "-"), ",")
+		if len(groups[0]) < 1 || len(groups[0]) > 3 {
+			t.Fatalf("Group(%d) = %q: first group %q", n, got, groups[0])
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				t.Fatalf("Group(%d) = %q: group %q", n, got, g)
+			}
+		}
+	})
 }
