@@ -159,6 +159,16 @@ type planner struct {
 	worth  int64     // Σ C × T
 	// oneOrder: the structured search tries one order of the extensions
 	oneOrder bool
+	// applies counts the redemptions the search made through Policy.Apply:
+	// its work, which the tests pin on seeded pools.
+	applies int
+}
+
+// apply redeems t as op on s on the plan's day through Policy.Apply, and
+// counts the redemption in c.applies.
+func (c *planner) apply(s activation.Subscription, t token.Token, op activation.Operation) (activation.Outcome, error) {
+	c.applies++
+	return c.p.Apply(s, t, op, c.at)
 }
 
 // prepare validates the inputs of Plan.

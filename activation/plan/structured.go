@@ -66,7 +66,7 @@ func (c *planner) spaces() []*space {
 			continue
 		}
 		tried |= 1 << k.class
-		o, err := c.p.Apply(c.s, k.tok, activation.Activate, c.at)
+		o, err := c.apply(c.s, k.tok, activation.Activate)
 		if err != nil {
 			continue
 		}
@@ -258,7 +258,7 @@ func (c *planner) evaluate(sp *space, mask uint32) (evaluated, bool) {
 		if mask&(1<<i) == 0 {
 			continue
 		}
-		o, err := c.p.Apply(sub, k.tok, activation.AddSeats, c.at)
+		o, err := c.apply(sub, k.tok, activation.AddSeats)
 		if err != nil {
 			return evaluated{}, false
 		}
@@ -288,7 +288,7 @@ func (c *planner) extend(sp *space, sub activation.Subscription, mask uint32, re
 		if mask&(1<<i) != 0 {
 			continue
 		}
-		o, err := c.p.Apply(sub, sp.keys[i].tok, activation.ExtendEnd, c.at)
+		o, err := c.apply(sub, sp.keys[i].tok, activation.ExtendEnd)
 		if err != nil {
 			return evaluated{}, false
 		}
@@ -315,7 +315,7 @@ func (c *planner) build(e evaluated) (evaluated, bool) {
 	sub := sp.base
 	redeem := func(i int, op activation.Operation) bool {
 		k := sp.keys[i]
-		o, err := c.p.Apply(sub, k.tok, op, c.at)
+		o, err := c.apply(sub, k.tok, op)
 		if err != nil {
 			return false
 		}

@@ -29,14 +29,21 @@ func TestStructuredGolden(t *testing.T) {
 	checkGolden(t, "structured.golden", planGolden(rand.New(rand.NewPCG(2026, 12)), 24, 9, 20))
 }
 
-// planGolden plans pools drawn from rng — count pools of minKeys … maxKeys
-// keys, every fourth of interchangeable sizes, every sixth starting from no
-// subscription — for three goals and for targets the first two reach
-// exactly, and writes the answers one per line.
-func planGolden(rng *rand.Rand, count, minKeys, maxKeys int) string {
-	var b strings.Builder
-	p := activation.PartnerCenter()
+// goldenPool is a planning problem of the golden files: the subscription,
+// the keys and the three goals asked of it.
+type goldenPool struct {
+	s     activation.Subscription
+	keys  []token.Token
+	seats []int
+	goals []Goal
+}
+
+// goldenPools draws count pools from rng — of minKeys … maxKeys keys, every
+// fourth of interchangeable sizes, every sixth starting from no subscription
+// — each with a ReachEnd, a ReachSeats and the AllTradeOffs goal.
+func goldenPools(rng *rand.Rand, count, minKeys, maxKeys int) []goldenPool {
 	at := day(2026, 12, 1)
+	out := make([]goldenPool, count)
 	for i := range count {
 		n := minKeys + rng.IntN(maxKeys-minKeys+1)
 		seats := make([]int, n)
@@ -56,12 +63,25 @@ func planGolden(rng *rand.Rand, count, minKeys, maxKeys int) string {
 		for j := range keys {
 			keys[j] = token.Token{Key: keyN(j + 1), Product: product, Seats: seats[j], TermMonths: []int{0, 0, 0, 6, 24}[rng.IntN(5)]}
 		}
-		fmt.Fprintf(&b, "pool %02d: %d seats until %s; keys %v\n", i, s.Seats, dateString(s.End), seats)
-		goals := []Goal{
+		out[i] = goldenPool{s: s, keys: keys, seats: seats, goals: []Goal{
 			ReachEnd(at.AddDate(1+rng.IntN(3), rng.IntN(12), 0)),
 			ReachSeats(s.Seats + rng.IntN(1+sum(seats))),
 			AllTradeOffs(),
-		}
+		}}
+	}
+	return out
+}
+
+// planGolden plans the pools goldenPools draws from rng for their three
+// goals and for targets the first two reach exactly, and writes the answers
+// one per line.
+func planGolden(rng *rand.Rand, count, minKeys, maxKeys int) string {
+	var b strings.Builder
+	p := activation.PartnerCenter()
+	at := day(2026, 12, 1)
+	for i, gp := range goldenPools(rng, count, minKeys, maxKeys) {
+		s, keys, goals := gp.s, gp.keys, gp.goals
+		fmt.Fprintf(&b, "pool %02d: %d seats until %s; keys %v\n", i, s.Seats, dateString(s.End), gp.seats)
 		for gi := 0; gi < len(goals); gi++ {
 			g := goals[gi]
 			r, err := Plan(p, s, keys, at, g)
