@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -54,15 +55,25 @@ func TestSearchEffort(t *testing.T) {
 	down.Name, down.Rounding = "down", proration.Down
 	for i, gp := range goldenPools(rand.New(rand.NewPCG(2026, 12)), 24, 9, 20) {
 		for _, p := range []activation.Policy{pc, exact, down} {
-			for _, g := range gp.goals {
+			// the pool's goals, targets they reach exactly, and a goal of
+			// each kind no plan reaches
+			goals := append(gp.goals, ReachEnd(at.AddDate(30, 0, 0)), ReachSeats(gp.s.Seats+sum(gp.seats)+1))
+			for gi := 0; gi < len(goals); gi++ {
+				g := goals[gi]
 				c, err := prepare(p, gp.s, gp.keys, at)
 				require.NoError(t, err)
 				r, err := c.choose(g, c.structured(g), false)
 				answer := golden(r)
-				if err != nil {
+				var inf *InfeasibleError
+				switch {
+				case errors.As(err, &inf):
+					answer = "infeasible; nearest " + golden(inf.Nearest)
+				case err != nil:
 					answer = err.Error()
+				case gi < 2:
+					goals = append(goals, ReachEnd(r.Final.End), ReachSeats(r.Final.Seats))
 				}
-				fmt.Fprintf(&b, "structured pool %02d %s %s: %d redemptions: %s\n", i, p.Name, g, c.applies, answer)
+				fmt.Fprintf(&b, "structured pool %02d %s %s: %d redemptions, %d refined: %s\n", i, p.Name, g, c.applies, c.refines, answer)
 			}
 		}
 	}

@@ -159,9 +159,10 @@ type planner struct {
 	worth  int64     // Σ C × T
 	// oneOrder: the structured search tries one order of the extensions
 	oneOrder bool
-	// applies counts the redemptions the search made through Policy.Apply:
-	// its work, which the tests pin on seeded pools.
-	applies int
+	// applies counts the redemptions the search made through Policy.Apply,
+	// and refines the candidates the structured search estimated closely
+	// ([planner.refined]): its work, which the tests pin on seeded pools.
+	applies, refines int
 }
 
 // apply redeems t as op on s on the plan's day through Policy.Apply, and

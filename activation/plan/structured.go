@@ -192,8 +192,8 @@ func (c *planner) scan(sp *space, goal Goal) []evaluated {
 			if c.refined(sp, i)+c.refinedSlack() < best {
 				continue
 			}
-			if e, ok := eval(i); ok && e.end > best {
-				best = e.end
+			if e, ok := eval(i); ok {
+				best = max(best, e.end)
 			}
 		}
 	}
@@ -351,6 +351,7 @@ func (c *planner) build(e evaluated) (evaluated, bool) {
 // months in total, Σ C × term ÷ seats. It falls back to the estimate when
 // the totals leave the ranges proration accepts, and under exact seat-days.
 func (c *planner) refined(sp *space, i int) int64 {
+	c.refines++
 	est := sp.estimate(i)
 	if c.p.Convention != proration.CalendarMonths {
 		return est
