@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/coterm/coterm/activation"
@@ -153,4 +154,49 @@ func golden(r Result) string {
 		fmt.Fprintf(&b, " %s%d", op, s.Outcome.Token.Seats)
 	}
 	return b.String()
+}
+
+// TestStructuredSeatLimit: the structured search at the seat limit
+// (activation.MaxSeats). Adding every key to land exactly on the limit is
+// a plan; with no room for any key, every key extends, and a seat goal
+// above the seats is infeasible with that plan, the one with the most
+// seats, as the nearest.
+func TestStructuredSeatLimit(t *testing.T) {
+	p, at := activation.PartnerCenter(), day(2026, 12, 1)
+	seats := make([]int, ExhaustiveKeys+1)
+	for i := range seats {
+		seats[i] = 100
+	}
+	room := 100 * len(seats)
+	r, err := Plan(p, sub(activation.MaxSeats-room, day(2027, 3, 1)), pool(seats...), at, ReachSeats(activation.MaxSeats))
+	require.NoError(t, err)
+	assert.Equal(t, activation.MaxSeats, r.Final.Seats, "every key added, to the limit")
+
+	s := sub(activation.MaxSeats-10, day(2027, 3, 1))
+	_, err = Plan(p, s, pool(seats...), at, ReachSeats(activation.MaxSeats-5))
+	var inf *InfeasibleError
+	require.ErrorAs(t, err, &inf)
+	require.Len(t, inf.Nearest.Steps, len(seats))
+	for _, st := range inf.Nearest.Steps {
+		assert.Equal(t, activation.ExtendEnd, st.Op, "no room to add a key")
+	}
+	assert.Equal(t, s.Seats, inf.Nearest.Final.Seats)
+}
+
+// TestStructuredTradeOffEndingTomorrow: a subscription of nearly the seat
+// limit ending the day after the plan, and keys of a seat: every plan ends
+// one day after the plan's day (W ÷ seats rounds to 1), and the trade-off
+// still lists one, the one with the most seats.
+func TestStructuredTradeOffEndingTomorrow(t *testing.T) {
+	p, at := activation.PartnerCenter(), day(2026, 12, 1)
+	seats := make([]int, ExhaustiveKeys+1)
+	for i := range seats {
+		seats[i] = 1
+	}
+	s := sub(activation.MaxSeats-len(seats), day(2026, 12, 2))
+	r, err := Plan(p, s, pool(seats...), at, AllTradeOffs())
+	require.NoError(t, err)
+	require.Len(t, r.Front, 1)
+	assert.Equal(t, activation.MaxSeats, r.Final.Seats)
+	assert.Equal(t, day(2026, 12, 2), r.Final.End)
 }
