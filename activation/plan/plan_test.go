@@ -284,3 +284,19 @@ func TestPlanNoOrderAccepted(t *testing.T) {
 		assert.EqualError(t, err, "plan: goal infeasible: no plan reaches the latest end date with at least 1,000,000,000 seats; no order of the keys is accepted", "%d keys", n)
 	}
 }
+
+// TestPlanDateErrors: a day outside the supported years, and a key whose
+// term would end after 9999-12-31, are invalid input; the message names the
+// input (the day, or the key by its position) and never the key.
+func TestPlanDateErrors(t *testing.T) {
+	p := activation.PartnerCenter()
+	_, err := Plan(p, sub(100, day(2027, 3, 1)), pool(25), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), ReachSeats(100))
+	assert.ErrorIs(t, err, activation.ErrInvalid)
+	assert.True(t, strings.HasPrefix(err.Error(), "plan: invalid input: day: "), err.Error())
+
+	keys := pool(25, 50)
+	keys[1].TermMonths = 24
+	_, err = Plan(p, sub(100, day(9999, 3, 1)), keys, day(9998, 6, 1), ReachSeats(100))
+	assert.ErrorIs(t, err, activation.ErrInvalid)
+	assert.EqualError(t, err, "plan: invalid input: key 2: term past the supported years")
+}
