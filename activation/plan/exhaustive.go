@@ -103,7 +103,8 @@ func (c *planner) exhaustive() []evaluated {
 					continue
 				}
 				for _, op := range ops {
-					out, err := c.apply(par.sub, key.tok, op)
+					c.applies++
+					out, err := c.p.Apply(par.sub, key.tok, op, c.at)
 					if err != nil {
 						continue
 					}
@@ -169,7 +170,8 @@ func (c *planner) walk(layers [][]node, e evaluated) (evaluated, bool) {
 	sub := c.s
 	for _, nd := range path {
 		k := c.keys[nd.key]
-		out, err := c.apply(sub, k.tok, nd.op)
+		c.applies++
+		out, err := c.p.Apply(sub, k.tok, nd.op, c.at)
 		if err != nil || out.After != nd.sub { // cannot happen: the search applied this very step
 			return evaluated{}, false
 		}

@@ -66,7 +66,8 @@ func (c *planner) spaces() []*space {
 			continue
 		}
 		tried |= 1 << k.class
-		o, err := c.apply(c.s, k.tok, activation.Activate)
+		c.applies++
+		o, err := c.p.Apply(c.s, k.tok, activation.Activate, c.at)
 		if err != nil {
 			continue
 		}
@@ -261,7 +262,8 @@ func (c *planner) evaluate(sp *space, mask uint32) (evaluated, bool) {
 		if mask&(1<<i) == 0 {
 			continue
 		}
-		o, err := c.apply(sub, k.tok, activation.AddSeats)
+		c.applies++
+		o, err := c.p.Apply(sub, k.tok, activation.AddSeats, c.at)
 		if err != nil {
 			return evaluated{}, false
 		}
@@ -291,7 +293,8 @@ func (c *planner) extend(sp *space, sub activation.Subscription, mask uint32, re
 		if mask&(1<<i) != 0 {
 			continue
 		}
-		o, err := c.apply(sub, sp.keys[i].tok, activation.ExtendEnd)
+		c.applies++
+		o, err := c.p.Apply(sub, sp.keys[i].tok, activation.ExtendEnd, c.at)
 		if err != nil {
 			return evaluated{}, false
 		}
@@ -318,7 +321,8 @@ func (c *planner) build(e evaluated) (evaluated, bool) {
 	sub := sp.base
 	redeem := func(i int, op activation.Operation) bool {
 		k := sp.keys[i]
-		o, err := c.apply(sub, k.tok, op)
+		c.applies++
+		o, err := c.p.Apply(sub, k.tok, op, c.at)
 		if err != nil {
 			return false
 		}
