@@ -21,7 +21,7 @@ type node struct {
 	sub    activation.Subscription
 	used   uint32 // bit i: keys[i] redeemed; of interchangeable keys, always the first ones
 	end    int64  // Days(at, sub.End)
-	parent int32  // index in the previous layer; -1 for the root
+	parent int32  // index in the previous layer; none for the root, which walk never reaches
 	key    int8   // index of the key redeemed last
 	op     activation.Operation
 	seq    int32 // the order in which the kept path was generated: the tie-break
@@ -74,7 +74,7 @@ func (c *planner) exhaustive() []evaluated {
 	all := plannedOps()
 
 	layers := make([][]node, n+1)
-	layers[0] = []node{{sub: c.s, end: c.daysTo(c.s), parent: -1, key: -1}}
+	layers[0] = []node{{sub: c.s, end: c.daysTo(c.s)}}
 	order := []int32{0}              // the current layer in the order of its paths
 	packed := make(map[uint64]int32) // Active nodes under dominance
 	exact := make(map[nodeKey]int32) // the others
@@ -103,6 +103,7 @@ func (c *planner) exhaustive() []evaluated {
 					continue
 				}
 				for _, op := range ops {
+					c.applies++
 					out, err := c.p.Apply(par.sub, key.tok, op, c.at)
 					if err != nil {
 						continue
@@ -169,6 +170,7 @@ func (c *planner) walk(layers [][]node, e evaluated) (evaluated, bool) {
 	sub := c.s
 	for _, nd := range path {
 		k := c.keys[nd.key]
+		c.applies++
 		out, err := c.p.Apply(sub, k.tok, nd.op, c.at)
 		if err != nil || out.After != nd.sub { // cannot happen: the search applied this very step
 			return evaluated{}, false

@@ -60,7 +60,8 @@ func (r Result) Explain() string {
 	return b.String()
 }
 
-// why returns the reasons behind the plan's shape.
+// why returns the reasons behind the plan's shape; r has steps ([Result.Explain]
+// says "No plan." otherwise).
 func (r Result) why() string {
 	var b strings.Builder
 	b.WriteString("Why: a redemption neither adds nor loses time (R4: \"no time is added or lost\"; R5: an extension spreads the key's seat-days over the active seats), ")
@@ -73,7 +74,7 @@ func (r Result) why() string {
 	} else if r.hasBoth() {
 		b.WriteString(" Here every add comes before every extension.")
 	}
-	if r.Start.IsNone() || (len(r.Steps) > 0 && r.Steps[0].Op == activation.Activate) {
+	if r.Start.IsNone() || r.Steps[0].Op == activation.Activate {
 		b.WriteString(" The subscription was not active on the day, so the first key activates it anew (R7); the days of the old term do not carry over.")
 	}
 	b.WriteString(" Every key is redeemed: a key is single-use (R2) and the plan spends the pool.\n")

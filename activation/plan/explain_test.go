@@ -75,3 +75,24 @@ func TestReachSeatsLimits(t *testing.T) {
 	assert.ErrorIs(t, err, activation.ErrInvalid)
 	assert.True(t, strings.HasPrefix(err.Error(), "plan: invalid input: goal: "), err.Error())
 }
+
+// TestExplainActivation: a plan on a subscription past its end date starts
+// by activating it anew (R7), and the explanation says so, as it does for
+// no subscription at all; a plan on an Active subscription does not.
+func TestExplainActivation(t *testing.T) {
+	const anew = "the first key activates it anew (R7); the days of the old term do not carry over."
+	p, at := activation.PartnerCenter(), day(2026, 12, 1)
+	for name, s := range map[string]activation.Subscription{
+		"expired":  sub(100, day(2026, 11, 20)),
+		"disabled": sub(100, day(2026, 9, 1)),
+		"none":     {Product: product},
+	} {
+		r, err := Plan(p, s, pool(25, 50), at, ReachSeats(75))
+		require.NoError(t, err, name)
+		require.Equal(t, activation.Activate, r.Steps[0].Op, name)
+		assert.Contains(t, r.Explain(), anew, name)
+	}
+	r, err := Plan(p, sub(100, day(2027, 3, 1)), pool(25, 50), at, ReachSeats(175))
+	require.NoError(t, err)
+	assert.NotContains(t, r.Explain(), anew, "active")
+}

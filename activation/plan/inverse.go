@@ -316,8 +316,9 @@ type RenewalAnswer struct {
 // starts later still. So under both presets the last loss-free day is the
 // last day of the grace, End + GraceDays − 1, and the first is End (Open2014
 // loses End − d days before it; PartnerCenter refuses Renew before it).
-// Every day is classified with p.Apply, scanning from at to the day the
-// subscription is deleted.
+// Every day is classified with p.Apply, scanning from at to the day before
+// the subscription is deleted: from that day on only Activate is offered
+// (R7, R8), never Renew.
 func Renewal(p activation.Policy, s activation.Subscription, at time.Time) (RenewalAnswer, error) {
 	q, err := ask(p, s, at)
 	if err != nil {
@@ -329,7 +330,7 @@ func Renewal(p activation.Policy, s activation.Subscription, at time.Time) (Rene
 	}
 	t := q.hypothetical(s.Seats)
 	var ans RenewalAnswer
-	for d := q.at; !d.IsZero() && proration.Days(d, tl.DeletedOn) >= 0; d = daymath.AddDays(d, 1) {
+	for d := q.at; d.Before(tl.DeletedOn); d = daymath.AddDays(d, 1) {
 		o, err := p.Apply(s, t, activation.Renew, d)
 		if err != nil {
 			if errors.Is(err, activation.ErrNotAllowed) {

@@ -159,6 +159,11 @@ type planner struct {
 	worth  int64     // Σ C × T
 	// oneOrder: the structured search tries one order of the extensions
 	oneOrder bool
+	// applies counts the redemptions the search made through Policy.Apply
+	// (counted at each call, which Go inlines), and refines the candidates
+	// the structured search estimated closely ([planner.refined]): its
+	// work, which the tests pin on seeded pools.
+	applies, refines int
 }
 
 // prepare validates the inputs of Plan.

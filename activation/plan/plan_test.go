@@ -263,3 +263,40 @@ func TestPlanMasksKeyProductNames(t *testing.T) {
 	assert.NotContains(t, err.Error(), "Q7RZK")
 	assert.Contains(t, err.Error(), "two products")
 }
+
+// TestPlanNoOrderAccepted: when Policy.Apply refuses every key in every
+// operation — the subscription has the seat limit, so no key can be added,
+// and it ends in the last supported month, so every extension would end
+// after 9999-12-31 — there is no plan, and the error says that no order of
+// the keys is accepted rather than naming a nearest plan. Both searches.
+func TestPlanNoOrderAccepted(t *testing.T) {
+	p, at := activation.PartnerCenter(), day(9998, 6, 1)
+	s := sub(activation.MaxSeats, day(9999, 12, 1))
+	for _, n := range []int{2, ExhaustiveKeys + 1} {
+		seats := make([]int, n)
+		for i := range seats {
+			seats[i] = 100_000_000 + i // 1.2 months or more on 10^9 seats
+		}
+		_, err := Plan(p, s, pool(seats...), at, ReachSeats(activation.MaxSeats))
+		var inf *InfeasibleError
+		require.ErrorAs(t, err, &inf, "%d keys", n)
+		assert.Empty(t, inf.Nearest.Steps, "%d keys", n)
+		assert.EqualError(t, err, "plan: goal infeasible: no plan reaches the latest end date with at least 1,000,000,000 seats; no order of the keys is accepted", "%d keys", n)
+	}
+}
+
+// TestPlanDateErrors: a day outside the supported years, and a key whose
+// term would end after 9999-12-31, are invalid input; the message names the
+// input (the day, or the key by its position) and never the key.
+func TestPlanDateErrors(t *testing.T) {
+	p := activation.PartnerCenter()
+	_, err := Plan(p, sub(100, day(2027, 3, 1)), pool(25), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), ReachSeats(100))
+	assert.ErrorIs(t, err, activation.ErrInvalid)
+	assert.True(t, strings.HasPrefix(err.Error(), "plan: invalid input: day: "), err.Error())
+
+	keys := pool(25, 50)
+	keys[1].TermMonths = 24
+	_, err = Plan(p, sub(100, day(9999, 3, 1)), keys, day(9998, 6, 1), ReachSeats(100))
+	assert.ErrorIs(t, err, activation.ErrInvalid)
+	assert.EqualError(t, err, "plan: invalid input: key 2: term past the supported years")
+}

@@ -66,6 +66,7 @@ func (c *planner) spaces() []*space {
 			continue
 		}
 		tried |= 1 << k.class
+		c.applies++
 		o, err := c.p.Apply(c.s, k.tok, activation.Activate, c.at)
 		if err != nil {
 			continue
@@ -98,19 +99,22 @@ func (sp *space) enumerate() {
 	next, nmasks := make([]int64, 0, n), make([]uint32, 0, n)
 	for i, k := range sp.keys {
 		c, bit := k.seats, uint32(1)<<i
-		next, nmasks = next[:0], nmasks[:0]
+		// The first sum is 0, of no key, in every round; the rest merge
+		// sums[1:] with sums + c. A key has at least one seat, so
+		// sums[x] < sums[y] + c for x ≤ y: the second run ends last.
+		next, nmasks = append(next[:0], 0), append(nmasks[:0], 0)
 		l := len(sums)
-		for x, y := 0, 0; x < l || y < l; {
+		for x, y := 1, 0; y < l; {
 			var s int64
 			var m uint32
-			if y >= l || (x < l && sums[x] <= sums[y]+c) {
+			if x < l && sums[x] <= sums[y]+c {
 				s, m = sums[x], masks[x]
 				x++
 			} else {
 				s, m = sums[y]+c, masks[y]|bit
 				y++
 			}
-			if last := len(next) - 1; last >= 0 && next[last] == s {
+			if last := len(next) - 1; next[last] == s {
 				if firstMissing(m) > firstMissing(nmasks[last]) {
 					nmasks[last] = m
 				}
@@ -192,8 +196,8 @@ func (c *planner) scan(sp *space, goal Goal) []evaluated {
 			if c.refined(sp, i)+c.refinedSlack() < best {
 				continue
 			}
-			if e, ok := eval(i); ok && e.end > best {
-				best = e.end
+			if e, ok := eval(i); ok {
+				best = max(best, e.end)
 			}
 		}
 	}
@@ -258,6 +262,7 @@ func (c *planner) evaluate(sp *space, mask uint32) (evaluated, bool) {
 		if mask&(1<<i) == 0 {
 			continue
 		}
+		c.applies++
 		o, err := c.p.Apply(sub, k.tok, activation.AddSeats, c.at)
 		if err != nil {
 			return evaluated{}, false
@@ -288,6 +293,7 @@ func (c *planner) extend(sp *space, sub activation.Subscription, mask uint32, re
 		if mask&(1<<i) != 0 {
 			continue
 		}
+		c.applies++
 		o, err := c.p.Apply(sub, sp.keys[i].tok, activation.ExtendEnd, c.at)
 		if err != nil {
 			return evaluated{}, false
@@ -315,6 +321,7 @@ func (c *planner) build(e evaluated) (evaluated, bool) {
 	sub := sp.base
 	redeem := func(i int, op activation.Operation) bool {
 		k := sp.keys[i]
+		c.applies++
 		o, err := c.p.Apply(sub, k.tok, op, c.at)
 		if err != nil {
 			return false
@@ -349,8 +356,11 @@ func (c *planner) build(e evaluated) (evaluated, bool) {
 // end date of the canonical plan of sums[i] under calendar months (R5): the
 // adds as one blend (R4), then the extensions as one extension by their
 // months in total, Σ C × term ÷ seats. It falls back to the estimate when
-// the totals leave the ranges proration accepts, and under exact seat-days.
+// proration refuses the totals (more than MaxSeats, or more months than
+// MaxCapFactor × the seats, or past the supported years), and under exact
+// seat-days.
 func (c *planner) refined(sp *space, i int) int64 {
+	c.refines++
 	est := sp.estimate(i)
 	if c.p.Convention != proration.CalendarMonths {
 		return est
@@ -368,9 +378,6 @@ func (c *planner) refined(sp *space, i int) int64 {
 	r := daymath.Rounding(c.p.Rounding).Div(w, seats)
 	if months == 0 {
 		return r
-	}
-	if months > int64(proration.MaxCapFactor)*seats || seats > proration.MaxSeats || months > proration.MaxSeats {
-		return est
 	}
 	x, err := proration.Extend(proration.ExtendInput{
 		End: daymath.AddDays(c.at, int(r)), At: c.at, Seats: int(seats), KeySeats: int(months), TermMonths: 1,

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/coterm/coterm/activation"
@@ -29,14 +30,21 @@ func TestStructuredGolden(t *testing.T) {
 	checkGolden(t, "structured.golden", planGolden(rand.New(rand.NewPCG(2026, 12)), 24, 9, 20))
 }
 
-// planGolden plans pools drawn from rng — count pools of minKeys … maxKeys
-// keys, every fourth of interchangeable sizes, every sixth starting from no
-// subscription — for three goals and for targets the first two reach
-// exactly, and writes the answers one per line.
-func planGolden(rng *rand.Rand, count, minKeys, maxKeys int) string {
-	var b strings.Builder
-	p := activation.PartnerCenter()
+// goldenPool is a planning problem of the golden files: the subscription,
+// the keys and the three goals asked of it.
+type goldenPool struct {
+	s     activation.Subscription
+	keys  []token.Token
+	seats []int
+	goals []Goal
+}
+
+// goldenPools draws count pools from rng — of minKeys … maxKeys keys, every
+// fourth of interchangeable sizes, every sixth starting from no subscription
+// — each with a ReachEnd, a ReachSeats and the AllTradeOffs goal.
+func goldenPools(rng *rand.Rand, count, minKeys, maxKeys int) []goldenPool {
 	at := day(2026, 12, 1)
+	out := make([]goldenPool, count)
 	for i := range count {
 		n := minKeys + rng.IntN(maxKeys-minKeys+1)
 		seats := make([]int, n)
@@ -56,12 +64,25 @@ func planGolden(rng *rand.Rand, count, minKeys, maxKeys int) string {
 		for j := range keys {
 			keys[j] = token.Token{Key: keyN(j + 1), Product: product, Seats: seats[j], TermMonths: []int{0, 0, 0, 6, 24}[rng.IntN(5)]}
 		}
-		fmt.Fprintf(&b, "pool %02d: %d seats until %s; keys %v\n", i, s.Seats, dateString(s.End), seats)
-		goals := []Goal{
+		out[i] = goldenPool{s: s, keys: keys, seats: seats, goals: []Goal{
 			ReachEnd(at.AddDate(1+rng.IntN(3), rng.IntN(12), 0)),
 			ReachSeats(s.Seats + rng.IntN(1+sum(seats))),
 			AllTradeOffs(),
-		}
+		}}
+	}
+	return out
+}
+
+// planGolden plans the pools goldenPools draws from rng for their three
+// goals and for targets the first two reach exactly, and writes the answers
+// one per line.
+func planGolden(rng *rand.Rand, count, minKeys, maxKeys int) string {
+	var b strings.Builder
+	p := activation.PartnerCenter()
+	at := day(2026, 12, 1)
+	for i, gp := range goldenPools(rng, count, minKeys, maxKeys) {
+		s, keys, goals := gp.s, gp.keys, gp.goals
+		fmt.Fprintf(&b, "pool %02d: %d seats until %s; keys %v\n", i, s.Seats, dateString(s.End), gp.seats)
 		for gi := 0; gi < len(goals); gi++ {
 			g := goals[gi]
 			r, err := Plan(p, s, keys, at, g)
@@ -133,4 +154,49 @@ func golden(r Result) string {
 		fmt.Fprintf(&b, " %s%d", op, s.Outcome.Token.Seats)
 	}
 	return b.String()
+}
+
+// TestStructuredSeatLimit: the structured search at the seat limit
+// (activation.MaxSeats). Adding every key to land exactly on the limit is
+// a plan; with no room for any key, every key extends, and a seat goal
+// above the seats is infeasible with that plan, the one with the most
+// seats, as the nearest.
+func TestStructuredSeatLimit(t *testing.T) {
+	p, at := activation.PartnerCenter(), day(2026, 12, 1)
+	seats := make([]int, ExhaustiveKeys+1)
+	for i := range seats {
+		seats[i] = 100
+	}
+	room := 100 * len(seats)
+	r, err := Plan(p, sub(activation.MaxSeats-room, day(2027, 3, 1)), pool(seats...), at, ReachSeats(activation.MaxSeats))
+	require.NoError(t, err)
+	assert.Equal(t, activation.MaxSeats, r.Final.Seats, "every key added, to the limit")
+
+	s := sub(activation.MaxSeats-10, day(2027, 3, 1))
+	_, err = Plan(p, s, pool(seats...), at, ReachSeats(activation.MaxSeats-5))
+	var inf *InfeasibleError
+	require.ErrorAs(t, err, &inf)
+	require.Len(t, inf.Nearest.Steps, len(seats))
+	for _, st := range inf.Nearest.Steps {
+		assert.Equal(t, activation.ExtendEnd, st.Op, "no room to add a key")
+	}
+	assert.Equal(t, s.Seats, inf.Nearest.Final.Seats)
+}
+
+// TestStructuredTradeOffEndingTomorrow: a subscription of nearly the seat
+// limit ending the day after the plan, and keys of a seat: every plan ends
+// one day after the plan's day (W ÷ seats rounds to 1), and the trade-off
+// still lists one, the one with the most seats.
+func TestStructuredTradeOffEndingTomorrow(t *testing.T) {
+	p, at := activation.PartnerCenter(), day(2026, 12, 1)
+	seats := make([]int, ExhaustiveKeys+1)
+	for i := range seats {
+		seats[i] = 1
+	}
+	s := sub(activation.MaxSeats-len(seats), day(2026, 12, 2))
+	r, err := Plan(p, s, pool(seats...), at, AllTradeOffs())
+	require.NoError(t, err)
+	require.Len(t, r.Front, 1)
+	assert.Equal(t, activation.MaxSeats, r.Final.Seats)
+	assert.Equal(t, day(2026, 12, 2), r.Final.End)
 }

@@ -118,11 +118,7 @@ func CheckUseRights(p activation.Policy, s activation.Subscription, programEnd t
 	}
 	u := UseRights{End: daymath.Date(s.End), ProgramEnd: programEnd}
 	d := proration.Days(u.ProgramEnd, u.End)
-	if d > 0 {
-		u.Beyond = d
-	} else {
-		u.Lapse = -d
-		u.LapseInGrace = min(u.Lapse, p.GraceDays)
-	}
+	u.Beyond, u.Lapse = max(d, 0), max(-d, 0)
+	u.LapseInGrace = min(u.Lapse, p.GraceDays)
 	return u, nil
 }
