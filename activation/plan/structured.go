@@ -356,9 +356,9 @@ func (c *planner) build(e evaluated) (evaluated, bool) {
 // end date of the canonical plan of sums[i] under calendar months (R5): the
 // adds as one blend (R4), then the extensions as one extension by their
 // months in total, Σ C × term ÷ seats. It falls back to the estimate when
-// proration refuses the totals (more than MaxSeats, or more months than
-// MaxCapFactor × the seats, or past the supported years), and under exact
-// seat-days.
+// the totals leave what proration accepts (more than MaxSeats, or more months
+// than MaxCapFactor × the seats, or past the supported years), and under
+// exact seat-days.
 func (c *planner) refined(sp *space, i int) int64 {
 	c.refines++
 	est := sp.estimate(i)
@@ -378,6 +378,11 @@ func (c *planner) refined(sp *space, i int) int64 {
 	r := daymath.Rounding(c.p.Rounding).Div(w, seats)
 	if months == 0 {
 		return r
+	}
+	if seats > proration.MaxSeats || months > proration.MaxSeats {
+		// proration refuses these too, but int would wrap them first on a
+		// 32-bit platform into totals it accepts.
+		return est
 	}
 	x, err := proration.Extend(proration.ExtendInput{
 		End: daymath.AddDays(c.at, int(r)), At: c.at, Seats: int(seats), KeySeats: int(months), TermMonths: 1,
