@@ -61,8 +61,10 @@ func Extend(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) 
 	if f0 == 0 {
 		return newEnd, w, 1, w, nil
 	}
-	g := gcd32(uint32(f0), uint32(a)) // 0 < f0 < a < 2³²
-	den, f := int64(uint32(a)/g), int64(uint32(f0)/g)
+	den, f := a, f0
+	if g := gcd32(uint32(f0), uint32(a)); g != 1 { // 0 < f0 < a < 2³²
+		den, f = int64(uint32(a)/g), int64(uint32(f0)/g)
+	}
 	return newEnd, w*den + f, den, w, nil
 }
 

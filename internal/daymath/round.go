@@ -81,30 +81,25 @@ func (r Rounding) divPos64(num, den uint64) int64 {
 }
 
 // up returns 1 if the quotient q with remainder 0 ≤ rem < den is to be
-// rounded up under r, and 0 otherwise. Which half rem lies in is computed
-// without a branch (the comparisons compile to SETcc): it is as good as
-// random, so a branch on it is mispredicted half of the time.
+// rounded up under r, and 0 otherwise. Each rounding is one comparison x > y,
+// and its result is taken without a branch (SETcc): which half rem lies in is
+// as good as random, so a branch on it would be mispredicted half of the
+// time. 2·rem + 1 cannot overflow: rem < den ≤ 2⁶³.
 func (r Rounding) up(q, rem, den uint64) int64 {
-	var gt, eq uint64
-	h := den - rem
-	if rem > h {
-		gt = 1
-	}
-	if rem == h {
-		eq = 1
-	}
+	x, y := 2*rem+q&1, den // HalfEven, and any undefined value: 2·rem > den, or = den and q odd
 	switch r {
 	case Down:
 		return 0
-	case Up:
-		if rem != 0 {
-			return 1
-		}
-		return 0
-	case HalfUp:
-		return int64(gt | eq)
+	case Up: // any remainder
+		x, y = rem, 0
+	case HalfUp: // 2·rem ≥ den
+		x = 2*rem + 1
 	}
-	return int64(gt | eq&q)
+	var u int64
+	if x > y {
+		u = 1
+	}
+	return u
 }
 
 func uabs(x int64) uint64 {
