@@ -190,3 +190,31 @@ func TestExtendErrors(t *testing.T) { // the checks proration.Extend makes befor
 	want, _ := daymath.FromCivil(2027, 3, 16)
 	assert.Equal(t, [4]int64{int64(want), 3, 2, 1}, [4]int64{int64(newEnd), num, den, w})
 }
+
+// TestExtendFractionAtMonthEnds: the fraction of a month is counted in the
+// days from Ew to Ew1, the next month's clamped day (R5), also where the end
+// date is the 31st and the next month is shorter, and across December.
+func TestExtendFractionAtMonthEnds(t *testing.T) {
+	for _, tc := range []struct {
+		end     string
+		a, c    int64 // c × 12 ÷ a months
+		wantEnd string
+	}{
+		{"2027-01-31", 24, 1, "2027-02-14"}, // ½ of the 28 days to 2027-02-28
+		{"2028-01-31", 24, 1, "2028-02-14"}, // ½ of the 29 days to 2028-02-29: 14.5, to the even 14
+		{"2027-03-31", 24, 1, "2027-04-15"}, // ½ of the 30 days to 2027-04-30
+		{"2027-10-31", 24, 1, "2027-11-15"}, // ½ of the 30 days to 2027-11-30
+		{"2027-12-31", 24, 1, "2028-01-16"}, // ½ of the 31 days to 2028-01-31: 15.5, to the even 16
+		{"2027-11-30", 24, 1, "2027-12-15"}, // ½ of the 30 days to 2027-12-30
+		{"2027-08-31", 8, 1, "2027-10-16"},  // 1½: Ew = 2027-09-30 (clamped), ½ of the 31 days to 2027-10-31
+	} {
+		end, err := time.Parse(time.DateOnly, tc.end)
+		require.NoError(t, err)
+		wantEnd, m := refExtend(end, tc.a, tc.c, 12)
+		newEnd, num, den, _, err := daymath.Extend(tc.a, tc.c, 12, daymath.HalfEven, false, daymath.Of(end), 365)
+		require.NoError(t, err)
+		assert.Equal(t, tc.wantEnd, newEnd.String(), "extend %s by %d/%d months", tc.end, num, den)
+		assert.Equal(t, wantEnd.Format(time.DateOnly), newEnd.String(), "the reference")
+		assert.Equal(t, [2]int64{m.Num().Int64(), m.Denom().Int64()}, [2]int64{num, den})
+	}
+}
