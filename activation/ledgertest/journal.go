@@ -119,6 +119,10 @@ func oneAndTwo(run func(t *testing.T, handles []activation.Journal)) func(t *tes
 // recordedAt is the clock of the suite's Books.
 var recordedAt = time.Date(2026, time.June, 15, 9, 30, 0, 123, time.UTC)
 
+// largeDays is a day count past 32 bits, as a variable: a constant would not
+// compile where int has 32 bits (there it is 0).
+var largeDays int64 = 1 << 40
+
 func book(j activation.Journal) *activation.Book {
 	return &activation.Book{Policy: activation.PartnerCenter(), Journal: j, Clock: func() time.Time { return recordedAt }}
 }
@@ -392,7 +396,7 @@ func testJournalExtremes(t *testing.T, j, _ activation.Journal) {
 				After:       activation.Subscription{Tenant: c.tenant, Product: c.product, Seats: c.seats, End: c.end},
 				StateBefore: activation.None, TermDays: 1, NewRemaining: 1, TermMonths: 36,
 				SeatDaysBefore: int64(c.seats), SeatDaysAfter: int64(c.seats), Residue: -1 << 62,
-				MonthsNum: 1<<63 - 1, MonthsDen: 3, DaysAdded: -5, DaysLost: 1 << 40, CapFactor: 100,
+				MonthsNum: 1<<63 - 1, MonthsDen: 3, DaysAdded: -5, DaysLost: int(largeDays), CapFactor: 100,
 			},
 		}
 		rec.Request[31] = 0xff
