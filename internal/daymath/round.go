@@ -26,19 +26,9 @@ func (r Rounding) Div(num, den int64) int64 {
 	if rem == 0 {
 		return q
 	}
-	// |rem| < |den| ≤ 2⁶³, so both magnitudes fit in a uint64.
-	ur, ud := uabs(rem), uabs(den)
-	away := false
-	switch r {
-	case Down:
-	case Up:
-		away = true
-	case HalfUp:
-		away = ur >= ud-ur
-	default: // HalfEven, and any undefined value
-		away = ur > ud-ur || (ur == ud-ur && q%2 != 0)
-	}
-	if !away {
+	// |rem| < |den| ≤ 2⁶³, so both magnitudes fit in a uint64; q's parity is
+	// that of its two's complement bits.
+	if r.up(uint64(q), uabs(rem), uabs(den)) == 0 {
 		return q
 	}
 	// rem ≠ 0 implies |den| ≥ 2, so |q| ≤ 2⁶² and q ± 1 cannot overflow.
