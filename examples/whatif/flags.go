@@ -73,17 +73,9 @@ func (in *inputs) addTerm(fs *flag.FlagSet) {
 func parseFlags(fs *flag.FlagSet, args []string, first int) error {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	failed := ""
 	done := 0 // the arguments the flags parsed so far have taken
 	fs.VisitAll(func(f *flag.Flag) {
-		name := f.Name
-		f.Value = watched{Value: f.Value, set: func(err error) {
-			if err != nil {
-				failed = "-" + name
-				return
-			}
-			done = len(args) - len(fs.Args())
-		}}
+		f.Value = watched{Value: f.Value, parsed: func() { done = len(args) - len(fs.Args()) }}
 	})
 	defer fs.VisitAll(func(f *flag.Flag) { f.Value = f.Value.(watched).Value })
 	err := fs.Parse(args)
@@ -92,23 +84,25 @@ func parseFlags(fs *flag.FlagSet, args []string, first int) error {
 		return nil
 	case errors.Is(err, flag.ErrHelp):
 		return cli.ErrHelp
-	case failed == "":
-		// No value was refused: the argument after the last flag parsed is
-		// a flag without its value, an unknown flag, or not a flag at all.
-		failed = culprit(fs, args[done], first+done)
 	}
-	return usagef("%s: unknown flag, or a missing or bad value (see %s -h)", failed, fs.Name())
+	// The argument after the last flag parsed is the culprit: a flag
+	// without its value or with a refused one, an unknown flag, or bad
+	// syntax.
+	return usagef("%s: unknown flag, or a missing or bad value (see %s -h)", culprit(args[done], first+done), fs.Name())
 }
 
-// watched is a flag's value that reports each Set.
+// watched is a flag's value that reports each value it accepts: the flag
+// package has then taken the flag's arguments.
 type watched struct {
 	flag.Value
-	set func(err error)
+	parsed func()
 }
 
 func (w watched) Set(s string) error {
 	err := w.Value.Set(s)
-	w.set(err)
+	if err == nil {
+		w.parsed()
+	}
 	return err
 }
 
@@ -122,12 +116,12 @@ func (w watched) IsBoolFlag() bool {
 var plainName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_-]{0,23}$`)
 
 // culprit names the argument s at position pos that the flag package
-// refused: "-name" for a flag of fs or a plain short name, otherwise
-// "argument pos".
-func culprit(fs *flag.FlagSet, s string, pos int) string {
+// refused: "-name" for a plain short name (every flag's name is one),
+// otherwise "argument pos".
+func culprit(s string, pos int) string {
 	name := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "-")
 	name, _, _ = strings.Cut(name, "=")
-	if fs.Lookup(name) != nil || plainName.MatchString(name) {
+	if plainName.MatchString(name) {
 		return "-" + name
 	}
 	return "argument " + strconv.Itoa(pos)
