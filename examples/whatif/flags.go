@@ -135,8 +135,38 @@ func noArgs(fs *flag.FlagSet) error {
 	return nil
 }
 
-// subject reads the policy and the subscription: numbers (-seats, -end) or
-// a book (-book, -tenant), which answer reads later (fromBook).
+// shared reads the shared flags but -product and -on (finish reads them
+// last), and -term: the policy, the output, the keys' term, and the subscription, by numbers (-seats,
+// -end) or from a book (-book, -tenant) that answer reads later (fromBook).
+// history says that -svg draws the subscription's history, which needs
+// -book, and -until is a line in it; otherwise the command reads -until.
+func (in *inputs) shared(cfg *config, history bool) error {
+	if err := in.subject(cfg); err != nil {
+		return err
+	}
+	var err error
+	if cfg.tok.TermMonths, err = in.termMonths(); err != nil {
+		return err
+	}
+	if !history {
+		cfg.svg = in.svg
+		return nil
+	}
+	if in.svg != "" && in.book == "" {
+		return usagef("-svg: needs -book, the subscription's history to draw")
+	}
+	if in.until != "" && (in.book == "" || in.svg == "") {
+		return usagef("-until: only with -book and -svg (a line in the picture)")
+	}
+	cfg.svg = in.svg
+	if in.until == "" {
+		return nil
+	}
+	cfg.until, err = date("-until", in.until)
+	return err
+}
+
+// subject reads the policy, the output and the subscription.
 func (in *inputs) subject(cfg *config) error {
 	p, err := activation.PolicyByName(in.policy)
 	if err != nil {
@@ -193,7 +223,8 @@ func (in *inputs) subject(cfg *config) error {
 	return err
 }
 
-// termMonths reads -term: 0 (the policy's term) when not given.
+// termMonths reads -term: 0 (the policy's term) when not given or not a
+// flag of the command.
 func (in *inputs) termMonths() (int, error) {
 	if in.term == "" {
 		return 0, nil
@@ -203,24 +234,6 @@ func (in *inputs) termMonths() (int, error) {
 		return 0, usagef("-term: not a number of months 1 … %d", token.MaxTermMonths)
 	}
 	return m, nil
-}
-
-// history reads -svg and -until for a picture of the subscription's
-// history, which needs -book.
-func (in *inputs) history(cfg *config) error {
-	if in.svg != "" && in.book == "" {
-		return usagef("-svg: needs -book, the subscription's history to draw")
-	}
-	if in.until != "" && (in.book == "" || in.svg == "") {
-		return usagef("-until: only with -book and -svg (a line in the picture)")
-	}
-	cfg.svg = in.svg
-	if in.until == "" {
-		return nil
-	}
-	var err error
-	cfg.until, err = date("-until", in.until)
-	return err
 }
 
 // needProduct checks -product: required, never invented.

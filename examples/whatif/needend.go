@@ -37,10 +37,7 @@ policy's term. An end date no key reaches is a negative answer (exit 1).`,
 // the deprecated -need-end (in.reachFlag).
 func buildNeedEnd(in *inputs, now func() time.Time) (config, error) {
 	cfg := config{asked: in.reachFlag}
-	if err := in.subject(&cfg); err != nil {
-		return cfg, err
-	}
-	if err := in.history(&cfg); err != nil {
+	if err := in.shared(&cfg, true); err != nil {
 		return cfg, err
 	}
 	if in.reach == "" {

@@ -43,14 +43,7 @@ func (in *inputs) addKey(fs *flag.FlagSet) {
 // buildOptions reads the flags of options.
 func buildOptions(in *inputs, now func() time.Time) (config, error) {
 	var cfg config
-	if err := in.subject(&cfg); err != nil {
-		return cfg, err
-	}
-	term, err := in.termMonths()
-	if err != nil {
-		return cfg, err
-	}
-	if err := in.history(&cfg); err != nil {
+	if err := in.shared(&cfg, true); err != nil {
 		return cfg, err
 	}
 	if in.keySeats == "" {
@@ -60,7 +53,7 @@ func buildOptions(in *inputs, now func() time.Time) (config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	cfg.tok = token.Token{Seats: ks, TermMonths: term}
+	cfg.tok.Seats = ks
 	if in.key != "" {
 		k, err := token.ParseKey(in.key)
 		if err != nil {

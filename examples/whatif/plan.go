@@ -46,21 +46,17 @@ func (in *inputs) addPool(fs *flag.FlagSet) {
 // buildPlan reads the flags of plan.
 func buildPlan(in *inputs, now func() time.Time) (config, error) {
 	var cfg config
-	if err := in.subject(&cfg); err != nil {
+	if err := in.shared(&cfg, false); err != nil {
 		return cfg, err
 	}
-	term, err := in.termMonths()
-	if err != nil {
-		return cfg, err
-	}
-	cfg.svg = in.svg
 	if in.keys == "" {
 		return cfg, usagef("-keys: missing: give the seats of the keys, comma-separated, e.g. 25,25,50,100")
 	}
 	if err := needProduct(in.product); err != nil {
 		return cfg, err
 	}
-	if cfg.pool, err = pool(in.keys, in.product, term); err != nil {
+	var err error
+	if cfg.pool, err = pool(in.keys, in.product, cfg.tok.TermMonths); err != nil {
 		return cfg, err
 	}
 	if in.until != "" {

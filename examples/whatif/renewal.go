@@ -32,10 +32,7 @@ opens. Keys have the policy's term.`,
 // buildRenewal reads the flags of renewal.
 func buildRenewal(in *inputs, now func() time.Time) (config, error) {
 	cfg := config{asked: in.renewalAskedAs}
-	if err := in.subject(&cfg); err != nil {
-		return cfg, err
-	}
-	if err := in.history(&cfg); err != nil {
+	if err := in.shared(&cfg, true); err != nil {
 		return cfg, err
 	}
 	return cfg, in.finish(&cfg, now)
