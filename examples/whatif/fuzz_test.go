@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/coterm/coterm/examples/internal/clitest"
@@ -9,11 +10,32 @@ import (
 
 // FuzzArgs runs whatif on arbitrary argument lists (one argument a line)
 // and checks that no key typed anywhere in them appears in its output, in
-// any accepted spelling, and no control character either.
+// any accepted spelling, and no control character either. The seeds are
+// the deprecated spellings, each command with the same arguments, and each
+// command's valid arguments with a key pasted into one of its flags.
 func FuzzArgs(f *testing.F) {
-	for _, s := range clitest.ArgSeeds("../replay/testdata/book.csv") {
+	seeds := clitest.ArgSeeds("../replay/testdata/book.csv")
+	for _, s := range seeds {
 		f.Add(s)
 	}
+	key := "FAKE0-KEY00-NOT00-REAL0-FZ002"
+	for name, flags := range commandFlags {
+		for _, s := range seeds {
+			f.Add(name + "\n" + s)
+		}
+		valid := name + "\n" + strings.Join(validArgs[name], "\n")
+		f.Add(valid)
+		f.Add(valid + "\n" + key)
+		f.Add(valid + "\n-bogus-" + key)
+		f.Add(valid + "\n-h")
+		for _, fl := range flags {
+			f.Add(valid + "\n-" + fl + "=" + key)
+			f.Add(valid + "\n-" + fl + "\n" + strings.ToLower(key))
+		}
+		f.Add("help\n" + name)
+	}
+	f.Add(key + "\n-seats\n1")
+	f.Add("help\n" + key)
 	f.Fuzz(func(t *testing.T, in string) {
 		clitest.CheckArgs(t, in, func(args []string) (string, string, error) {
 			var out, errw bytes.Buffer
