@@ -1,0 +1,109 @@
+package entitlement
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/coterm/coterm/activation/internal/text"
+)
+
+// The sentinel errors. Every error of bad input is an [*InputError] that
+// wraps [ErrInvalid] and, where one fits, one of the more specific
+// sentinels, so callers branch with [errors.Is]. No message quotes a name or
+// a text the caller gave (it could hold a product key): it names the field,
+// by its place in the input, and says why.
+var (
+	// ErrInvalid: an input is malformed or out of range: a quantity of zero
+	// or less, a date outside the years 1 … 9999, an empty or unusable name,
+	// an enumeration value that is not defined, an incoherent policy.
+	ErrInvalid = errors.New("entitlement: invalid input")
+
+	// ErrUnknown: an input names a location, pool, product, licence or
+	// program year that the organisation does not declare.
+	ErrUnknown = errors.New("entitlement: unknown name")
+
+	// ErrCountry: a country is not an officially assigned ISO 3166-1 alpha-2
+	// code.
+	ErrCountry = errors.New("entitlement: not a country code")
+
+	// ErrDuplicate: a name that must be unique is declared twice: a
+	// location, a pool, a product or licence in two pools, a tenant's
+	// placement, a token's fingerprint.
+	ErrDuplicate = errors.New("entitlement: declared twice")
+
+	// ErrNotAssociated: a location is not associated with the
+	// headquarters, or the organisation has no headquarters or two (R17:
+	// licences are shared only within one organisation).
+	ErrNotAssociated = errors.New("entitlement: not associated with the headquarters")
+
+	// ErrOverlap: a program year ends before it starts, or overlaps another
+	// year of the same membership at the same location.
+	ErrOverlap = errors.New("entitlement: program years overlap")
+
+	// ErrToolkit: an Additional Benefit Toolkit grant at the headquarters or
+	// for a membership that is not a competency (R18).
+	ErrToolkit = errors.New("entitlement: toolkit not allowed here")
+)
+
+// InputError is the error of a bad input. Field is the input's place, such
+// as "grants[3].quantity" or "locations[2].years[0]"; Reason says what is
+// wrong; Kind is the specific sentinel (or [ErrInvalid]); Err, if not nil,
+// is the cause reported by another package.
+type InputError struct {
+	Field  string
+	Reason string
+	Kind   error
+	Err    error
+}
+
+// Error returns "entitlement: <field>: <reason>", then the cause without its
+// package prefix.
+func (e *InputError) Error() string {
+	msg := "entitlement: " + e.Field + ": " + e.Reason
+	if e.Err != nil {
+		msg += ": " + text.TrimPackage(e.Err.Error())
+	}
+	return msg
+}
+
+// Unwrap returns [ErrInvalid], Kind if it is another sentinel, and Err if
+// there is one.
+func (e *InputError) Unwrap() []error {
+	errs := []error{ErrInvalid}
+	if e.Kind != nil && e.Kind != ErrInvalid {
+		errs = append(errs, e.Kind)
+	}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
+	}
+	return errs
+}
+
+// bad returns an *InputError of kind for field.
+func bad(kind error, field, format string, args ...any) error {
+	return &InputError{Field: field, Reason: fmt.Sprintf(format, args...), Kind: kind}
+}
+
+// badWrap returns an *InputError of kind for field with the cause err.
+func badWrap(kind error, field, reason string, err error) error {
+	return &InputError{Field: field, Reason: reason, Kind: kind, Err: err}
+}
+
+// countryErr is the error of a text that is not a country code.
+func countryErr(format string, args ...any) error {
+	return bad(ErrCountry, "country", format, args...)
+}
+
+// invalidMsg is the error of the enumerations' parsers.
+func invalidMsg(msg string) error { return &InputError{Field: "text", Reason: msg, Kind: ErrInvalid} }
+
+// field formats a field path: field("grants", 3, "pool") = "grants[3].pool".
+func field(list string, i int, name string) string {
+	if name == "" {
+		return fmt.Sprintf("%s[%d]", list, i)
+	}
+	return fmt.Sprintf("%s[%d].%s", list, i, name)
+}
+
+// fieldf formats a field path.
+func fieldf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
