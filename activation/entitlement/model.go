@@ -24,6 +24,14 @@ type Membership struct {
 	Competency string
 }
 
+// String returns "action-pack" or "competency " and the competency's name.
+func (m Membership) String() string {
+	if m.Program == Competency {
+		return "competency " + m.Competency
+	}
+	return m.Program.String()
+}
+
 // Year is one program year of a membership at a location: the Action Pack
 // subscription's year or the competency's enrolment year (R20). End is the
 // first day without use rights, like a subscription's end date; the year

@@ -48,6 +48,7 @@ const (
 	fabrikam = "online fabrikam O365-E3"
 	munich   = "on-premises Office Professional Plus + CALs at Munich"
 	paris    = "on-premises Office Professional Plus + CALs at Paris"
+	seattle  = "on-premises Office Professional Plus + CALs at Seattle"
 )
 
 // The documented scenarios of the rules R14 to R17, each a table row: the
@@ -86,6 +87,19 @@ func TestRulesPool(t *testing.T) {
 			recs: Records{Grants: []Grant{grant("Seattle", gold, Core, 200)},
 				Online: []Online{online("contoso", e3, 60), online("fabrikam", e3, 40)}},
 			want: []want{{issue: OverWorldMax, limit: 90, used: 100, excess: 10, short: []string{contoso, fabrikam}}}},
+		{name: "R15 maximums that cost something only together", at: "2026-08-01",
+			// Without maximums 2 of the 3 are covered; the US maximum alone
+			// or the German one alone still lets 2 be covered, both
+			// together only 1.
+			org: func(o *Organisation) {
+				o.Pools[0].CountryMax = 1
+				o.Pools[0].Countries = []Limit{{Country: de, Max: 0}}
+			},
+			recs: Records{Grants: []Grant{grant("Munich", gold, Core, 2)}, Deployments: []Deployment{deploy("Seattle", 2), deploy("Munich", 1)}},
+			want: []want{
+				{issue: OverEntitlement, limit: 2, used: 3, excess: 1, never: []string{munich, seattle}},
+				{issue: OverMaxJointly, used: 3, excess: 1, never: []string{munich, seattle}},
+			}},
 		{name: "R15 demonstration and training licences are not bound to the maximums", at: "2026-08-01",
 			org: func(o *Organisation) { o.Pools[0].Countries = []Limit{{Country: de, Max: 50}} },
 			recs: Records{Grants: []Grant{grant("Seattle", gold, Core, 50), grant("Munich", gold, Demonstration, 50)},
