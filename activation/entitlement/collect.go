@@ -80,7 +80,7 @@ func collect(ctx context.Context, g *org, src Source, d daymath.Day) (*state, er
 	}
 	for k, n := range st.levels {
 		if n < 0 {
-			return nil, bad(ErrInvalid, "deployments", "more of pools[%d].onPremises[%d] removed than deployed at locations[%d] by %s",
+			return nil, bad(ErrInvalid, top("deployments"), "more of pools[%d].onPremises[%d] removed than deployed at locations[%d] by %s",
 				k.pool, k.lic, k.loc, d)
 		}
 	}
@@ -95,7 +95,7 @@ func collect(ctx context.Context, g *org, src Source, d daymath.Day) (*state, er
 			return nil, err
 		}
 		if seen[r.fp] {
-			return nil, bad(ErrDuplicate, field("tokens", i, "fingerprint"), "a token already issued")
+			return nil, bad(ErrDuplicate, item("tokens", i).at("fingerprint"), "a token already issued")
 		}
 		i++
 		seen[r.fp] = true

@@ -3,6 +3,7 @@ package entitlement
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/coterm/coterm/activation/internal/text"
 )
@@ -79,31 +80,57 @@ func (e *InputError) Unwrap() []error {
 	return errs
 }
 
-// bad returns an *InputError of kind for field.
-func bad(kind error, field, format string, args ...any) error {
-	return &InputError{Field: field, Reason: fmt.Sprintf(format, args...), Kind: kind}
+// path is the place of a field in the input, "grants[3].pool": a list, an
+// index (-1 for none) and a field name. It is formatted only when an error
+// names it, so that validating a record costs no formatting.
+type path struct {
+	list string
+	i    int
+	name string
 }
 
-// badWrap returns an *InputError of kind for field with the cause err.
-func badWrap(kind error, field, reason string, err error) error {
-	return &InputError{Field: field, Reason: reason, Kind: kind, Err: err}
+// top is the path of a top-level input, such as "at".
+func top(name string) path { return path{list: name, i: -1} }
+
+// item is the path of the i-th element of list.
+func item(list string, i int) path { return path{list: list, i: i} }
+
+// at returns the path of field name inside p.
+func (p path) at(name string) path {
+	if p.name != "" {
+		name = p.name + "." + name
+	}
+	p.name = name
+	return p
+}
+
+// String formats p.
+func (p path) String() string {
+	s := p.list
+	if p.i >= 0 {
+		s += "[" + strconv.Itoa(p.i) + "]"
+	}
+	if p.name != "" {
+		s += "." + p.name
+	}
+	return s
+}
+
+// bad returns an *InputError of kind for the field at f.
+func bad(kind error, f path, format string, args ...any) error {
+	return &InputError{Field: f.String(), Reason: fmt.Sprintf(format, args...), Kind: kind}
+}
+
+// badWrap returns an *InputError of kind for the field at f with the cause
+// err.
+func badWrap(kind error, f path, reason string, err error) error {
+	return &InputError{Field: f.String(), Reason: reason, Kind: kind, Err: err}
 }
 
 // countryErr is the error of a text that is not a country code.
 func countryErr(format string, args ...any) error {
-	return bad(ErrCountry, "country", format, args...)
+	return bad(ErrCountry, top("country"), format, args...)
 }
 
 // invalidMsg is the error of the enumerations' parsers.
 func invalidMsg(msg string) error { return &InputError{Field: "text", Reason: msg, Kind: ErrInvalid} }
-
-// field formats a field path: field("grants", 3, "pool") = "grants[3].pool".
-func field(list string, i int, name string) string {
-	if name == "" {
-		return fmt.Sprintf("%s[%d]", list, i)
-	}
-	return fmt.Sprintf("%s[%d].%s", list, i, name)
-}
-
-// fieldf formats a field path.
-func fieldf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/stretchr/testify/require"
 )
 
@@ -101,3 +102,5 @@ func issues(fs []Finding) []Issue {
 	}
 	return out
 }
+
+func dayOfTest(s string) daymath.Day { return daymath.Of(day(s)) }

@@ -12,7 +12,7 @@ import (
 // licence, tenant, competency): not empty, at most MaxNameLen bytes, valid
 // UTF-8, no character of Unicode category Cc, Cf, Zl or Zp, and not a product
 // key. The error names field and never the name.
-func checkName(field, s string) error {
+func checkName(field path, s string) error {
 	if s == "" {
 		return bad(ErrInvalid, field, "empty")
 	}
@@ -20,7 +20,7 @@ func checkName(field, s string) error {
 }
 
 // checkText is checkName for a text that may be empty (a reason).
-func checkText(field, s string) error {
+func checkText(field path, s string) error {
 	if len(s) > MaxNameLen {
 		return bad(ErrInvalid, field, "%d bytes, want at most %d", len(s), MaxNameLen)
 	}

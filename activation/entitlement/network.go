@@ -43,43 +43,57 @@ type opts struct {
 	caps    capMode
 	country int     // the country of onlyCountry
 	apShare int     // ≥ 0: this country's uses may draw on every Action Pack line (R16)
-	extra   []line  // lines added: the last lines of lapsed years (R20)
 	demand  []int64 // nil: the problem's
+}
+
+// groupKey names a group of lines that no use can tell apart: the bound
+// or the unbound lines of the competencies (country -1: any use may draw
+// on them, R17), or of the Action Pack in one country (R16).
+type groupKey struct {
+	country int
+	bound   bool
+}
+
+// group is one node of the network for the lines of a groupKey.
+type group struct {
+	key   groupKey
+	node  int
+	lines []int // indices in problem.lines, in order
 }
 
 // network is the flow network of a pool:
 //
 //	source → country c (capacity: the uses located in c)
-//	  c → c′ (capacity: c's maximum) → bound lines: an Action Pack line of c's
-//	    own country, or the hub of bound competency lines → line
-//	    → world (capacity: the line's quantity) → sink (the worldwide maximum)
-//	  c → unbound lines: an Action Pack line of c's own country, or the hub of
-//	    unbound competency lines → line → sink (capacity: the line's quantity)
+//	  c → c′ (capacity: c's maximum) → a group of bound lines → world
+//	    (capacity: the group's quantity) → sink (the worldwide maximum)
+//	  c → a group of unbound lines → sink (capacity: the group's quantity)
 //
-// An integral flow is an assignment of quantities of uses to lines that the
-// sharing rules allow (R16, R17), within each line's quantity (R14) and
-// each maximum, counted where the use is (R15), and every such assignment
-// is a flow: the maximum flow is the most use any assignment covers.
+// where c reaches the groups of the competencies and those of the Action
+// Pack in c. An integral flow is an assignment of quantities of uses to
+// lines that the sharing rules allow (R16, R17), within each line's
+// quantity (R14) and each maximum, counted where the use is (R15): the
+// lines of a group are interchangeable, so a group's flow splits among
+// them in any way their quantities allow. And every such assignment is a
+// flow. So the maximum flow is the most use any assignment covers.
 type network struct {
-	g                        graph
-	s, t, world, hubB, hubF  int
-	cin, cout                []int // per country
-	src, capE, toHubB, toHub []int // per country: source edge, maximum edge, edges to the hubs
-	worldE                   int
-	lines                    []line
-	lineE                    []int  // per line: line → world or sink
-	fromHub                  []int  // per line: hub → line, -1 for an Action Pack line
-	direct                   []draw // country → Action Pack line edges
+	g           graph
+	s, t, world int
+	cin, cout   []int // per country
+	src, capE   []int // per country: the source edge, the maximum's edge
+	worldE      int
+	groups      []group
+	byKey       map[groupKey]int
+	draws       []draw // country → group edges
 }
 
-// draw is an edge from a country to a line.
-type draw struct{ country, line, e int }
+// draw is an edge from a country to a group.
+type draw struct{ country, group, e int }
 
-// build makes p's network under o into n, reusing its storage.
+// build makes p's network under op into n, reusing its storage.
 func (n *network) build(o *org, p *problem, op opts) {
 	g := &n.g
-	g.reset(5)
-	n.s, n.t, n.world, n.hubB, n.hubF = 0, 1, 2, 3, 4
+	g.reset(3)
+	n.s, n.t, n.world = 0, 1, 2
 	demand := op.demand
 	if demand == nil {
 		demand = p.demand
@@ -87,7 +101,6 @@ func (n *network) build(o *org, p *problem, op opts) {
 	nc := len(p.countries)
 	n.cin, n.cout = resize(n.cin, nc), resize(n.cout, nc)
 	n.src, n.capE = resize(n.src, nc), resize(n.capE, nc)
-	n.toHubB, n.toHub = resize(n.toHubB, nc), resize(n.toHub, nc)
 	for c := range nc {
 		n.cin[c], n.cout[c] = g.node(), g.node()
 		n.src[c] = g.edge(n.s, n.cin[c], demand[c])
@@ -96,32 +109,47 @@ func (n *network) build(o *org, p *problem, op opts) {
 			m = o.countryMax(p.pool, p.countries[c])
 		}
 		n.capE[c] = g.edge(n.cin[c], n.cout[c], m)
-		n.toHubB[c] = g.edge(n.cout[c], n.hubB, inf)
-		n.toHub[c] = g.edge(n.cin[c], n.hubF, inf)
 	}
 	wm := inf
 	if op.caps == allCaps || op.caps == onlyWorld {
 		wm = o.pools[p.pool].worldM
 	}
 	n.worldE = g.edge(n.world, n.t, wm)
-	n.lines = append(append(n.lines[:0], p.lines...), op.extra...)
-	n.lineE, n.fromHub, n.direct = n.lineE[:0], n.fromHub[:0], n.direct[:0]
-	for i, l := range n.lines {
-		v := g.node()
-		bound := l.key.kind.Bound()
-		from, out, hub := n.cout, n.world, n.hubB
-		if !bound {
-			from, out, hub = n.cin, n.t, n.hubF
+	n.groups = n.groups[:0]
+	if n.byKey == nil {
+		n.byKey = map[groupKey]int{}
+	}
+	clear(n.byKey)
+	for i, l := range p.lines {
+		k := groupKey{country: -1, bound: l.key.kind.Bound()}
+		if l.key.m.Program == ActionPack {
+			k.country = l.country
 		}
-		n.lineE = append(n.lineE, g.edge(v, out, l.qty))
-		if l.key.m.Program == Competency {
-			n.fromHub = append(n.fromHub, g.edge(hub, v, inf))
-			continue
+		gi, ok := n.byKey[k]
+		if !ok {
+			gi = len(n.groups)
+			n.byKey[k] = gi
+			n.groups = append(n.groups, group{key: k})
 		}
-		n.fromHub = append(n.fromHub, -1)
-		n.direct = append(n.direct, draw{l.country, i, g.edge(from[l.country], v, inf)})
-		if c := op.apShare; c >= 0 && c != l.country {
-			n.direct = append(n.direct, draw{c, i, g.edge(from[c], v, inf)})
+		n.groups[gi].lines = append(n.groups[gi].lines, i)
+	}
+	n.draws = n.draws[:0]
+	for gi := range n.groups {
+		gr := &n.groups[gi]
+		gr.node = g.node()
+		var q int64
+		for _, i := range gr.lines {
+			q += p.lines[i].qty
+		}
+		from, out := n.cout, n.world
+		if !gr.key.bound {
+			from, out = n.cin, n.t
+		}
+		g.edge(gr.node, out, q)
+		for c := range nc {
+			if gr.key.country < 0 || gr.key.country == c || op.apShare == c {
+				n.draws = append(n.draws, draw{c, gi, g.edge(from[c], gr.node, inf)})
+			}
 		}
 	}
 }
@@ -141,41 +169,29 @@ func (n *network) solve(o *org, p *problem, op opts) int64 {
 }
 
 // split returns, for each country, the quantities of each line its uses
-// draw in the flow n holds: the direct edges, and the flow through each hub
-// matched, in order, to the lines the hub feeds. Any such matching is a
-// decomposition of the flow, since a hub bounds nothing.
-func (n *network) split(nc int) [][]lineDraw {
-	out := make([][]lineDraw, nc)
-	for _, d := range n.direct {
-		if f := n.g.flow(d.e); f > 0 {
-			out[d.country] = append(out[d.country], lineDraw{d.line, f})
+// draw in the flow n holds: each group's flow, country by country in the
+// order of the draws, matched in order to the group's lines up to their
+// quantities. Any such matching is a decomposition of the flow, since the
+// lines of a group are interchangeable.
+func (n *network) split(p *problem) [][]lineDraw {
+	out := make([][]lineDraw, len(p.countries))
+	for gi, gr := range n.groups {
+		li, left := 0, int64(0)
+		if len(gr.lines) > 0 {
+			left = p.lines[gr.lines[0]].qty
 		}
-	}
-	for _, bound := range []bool{true, false} {
-		in := n.toHub
-		if bound {
-			in = n.toHubB
-		}
-		c, left := 0, int64(0)
-		for i, e := range n.fromHub {
-			if e < 0 || n.lines[i].key.kind.Bound() != bound {
+		for _, d := range n.draws {
+			if d.group != gi {
 				continue
 			}
-			for f := n.g.flow(e); f > 0; {
-				for left == 0 && c < nc {
-					left = n.g.flow(in[c])
-					if left == 0 {
-						c++
-					}
-				}
-				if c == nc { // cannot happen: flow is conserved at the hub
-					break
-				}
+			for f := n.g.flow(d.e); f > 0 && li < len(gr.lines); {
 				k := min(f, left)
-				out[c] = append(out[c], lineDraw{i, k})
+				out[d.country] = append(out[d.country], lineDraw{gr.lines[li], k})
 				f, left = f-k, left-k
 				if left == 0 {
-					c++
+					if li++; li < len(gr.lines) {
+						left = p.lines[gr.lines[li]].qty
+					}
 				}
 			}
 		}
@@ -183,7 +199,7 @@ func (n *network) split(nc int) [][]lineDraw {
 	return out
 }
 
-// lineDraw is a quantity drawn on a line (an index in network.lines).
+// lineDraw is a quantity drawn on a line (an index in problem.lines).
 type lineDraw struct {
 	line int
 	qty  int64

@@ -1,6 +1,7 @@
 package entitlement
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -106,7 +107,7 @@ func (o *org) rightsEnd(l int, m Membership, d daymath.Day) (daymath.Day, bool) 
 // newOrg validates o.
 func newOrg(o Organisation) (*org, error) {
 	if err := o.Policy.Validate(); err != nil {
-		return nil, badWrap(ErrInvalid, "policy", "not valid", err)
+		return nil, badWrap(ErrInvalid, top("policy"), "not valid", err)
 	}
 	g := &org{
 		locByName: map[string]int{}, poolByName: map[string]int{},
@@ -131,22 +132,22 @@ func newOrg(o Organisation) (*org, error) {
 
 func (g *org) addLocations(ls []Location) error {
 	if len(ls) == 0 {
-		return bad(ErrNotAssociated, "locations", "none: the organisation needs its headquarters")
+		return bad(ErrNotAssociated, top("locations"), "none: the organisation needs its headquarters")
 	}
 	g.hq = -1
 	for i, l := range ls {
-		if err := checkName(field("locations", i, "name"), l.Name); err != nil {
+		if err := checkName(item("locations", i).at("name"), l.Name); err != nil {
 			return err
 		}
 		if _, dup := g.locByName[l.Name]; dup {
-			return bad(ErrDuplicate, field("locations", i, "name"), "a second location of that name")
+			return bad(ErrDuplicate, item("locations", i).at("name"), "a second location of that name")
 		}
 		if !l.Country.Valid() {
-			return bad(ErrCountry, field("locations", i, "country"), "not an officially assigned ISO 3166-1 alpha-2 code")
+			return bad(ErrCountry, item("locations", i).at("country"), "not an officially assigned ISO 3166-1 alpha-2 code")
 		}
 		if l.Headquarters == "" {
 			if g.hq >= 0 {
-				return bad(ErrNotAssociated, field("locations", i, "headquarters"), "a second headquarters: one organisation has one (R17)")
+				return bad(ErrNotAssociated, item("locations", i).at("headquarters"), "a second headquarters: one organisation has one (R17)")
 			}
 			g.hq = i
 		}
@@ -154,14 +155,14 @@ func (g *org) addLocations(ls []Location) error {
 		g.locs = append(g.locs, loc{name: l.Name, country: l.Country, hq: l.Headquarters == ""})
 	}
 	if g.hq < 0 {
-		return bad(ErrNotAssociated, "locations", "no headquarters (a location with an empty Headquarters)")
+		return bad(ErrNotAssociated, top("locations"), "no headquarters (a location with an empty Headquarters)")
 	}
 	for i, l := range ls {
 		if i != g.hq && l.Headquarters != ls[g.hq].Name {
-			return bad(ErrNotAssociated, field("locations", i, "headquarters"), "not the name of the organisation's headquarters (R17)")
+			return bad(ErrNotAssociated, item("locations", i).at("headquarters"), "not the name of the organisation's headquarters (R17)")
 		}
 		for j, y := range l.Years {
-			if err := g.addYear(i, fieldf("locations[%d].years[%d]", i, j), y); err != nil {
+			if err := g.addYear(i, item(fmt.Sprintf("locations[%d].years", i), j), y); err != nil {
 				return err
 			}
 		}
@@ -170,22 +171,22 @@ func (g *org) addLocations(ls []Location) error {
 		slices.SortFunc(ys, func(a, b span) int { return int(a.start - b.start) })
 		for j := 1; j < len(ys); j++ {
 			if ys[j].start < ys[j-1].end {
-				return bad(ErrOverlap, fieldf("locations[%d].years", k.loc), "two years of one membership overlap")
+				return bad(ErrOverlap, top(fmt.Sprintf("locations[%d].years", k.loc)), "two years of one membership overlap")
 			}
 		}
 	}
 	return nil
 }
 
-func (g *org) addYear(l int, f string, y Year) error {
-	if err := checkMembership(f+".membership", y.Membership); err != nil {
+func (g *org) addYear(l int, f path, y Year) error {
+	if err := checkMembership(f, y.Membership); err != nil {
 		return err
 	}
-	start, err := dayOf(f+".start", y.Start)
+	start, err := dayOf(f.at("start"), y.Start)
 	if err != nil {
 		return err
 	}
-	end, err := dayOf(f+".end", y.End)
+	end, err := dayOf(f.at("end"), y.End)
 	if err != nil {
 		return err
 	}
@@ -197,44 +198,45 @@ func (g *org) addYear(l int, f string, y Year) error {
 	return nil
 }
 
-func checkMembership(f string, m Membership) error {
+// checkMembership checks the membership of the record at f.
+func checkMembership(f path, m Membership) error {
 	switch m.Program {
 	case ActionPack:
 		if m.Competency != "" {
-			return bad(ErrInvalid, f+".competency", "set for the Action Pack")
+			return bad(ErrInvalid, f.at("membership.competency"), "set for the Action Pack")
 		}
 		return nil
 	case Competency:
-		return checkName(f+".competency", m.Competency)
+		return checkName(f.at("membership.competency"), m.Competency)
 	}
-	return bad(ErrInvalid, f+".program", "not a defined program")
+	return bad(ErrInvalid, f.at("membership.program"), "not a defined program")
 }
 
 func (g *org) addPools(ps []Pool, others []Product) error {
 	for i, p := range ps {
-		f := field("pools", i, "")
-		if err := checkName(f+".name", p.Name); err != nil {
+		f := item("pools", i)
+		if err := checkName(f.at("name"), p.Name); err != nil {
 			return err
 		}
 		if _, dup := g.poolByName[p.Name]; dup {
-			return bad(ErrDuplicate, f+".name", "a second pool of that name")
+			return bad(ErrDuplicate, f.at("name"), "a second pool of that name")
 		}
-		if err := checkMax(f+".countryMax", p.CountryMax, 1); err != nil {
+		if err := checkMax(f.at("countryMax"), p.CountryMax, 1); err != nil {
 			return err
 		}
-		if err := checkMax(f+".worldMax", p.WorldMax, 1); err != nil {
+		if err := checkMax(f.at("worldMax"), p.WorldMax, 1); err != nil {
 			return err
 		}
 		q := pool{name: p.Name, countryM: int64(p.CountryMax), worldM: int64(p.WorldMax), over: map[Country]int64{}}
 		for j, lim := range p.Countries {
-			fl := fieldf("%s.countries[%d]", f, j)
+			fl := item(fmt.Sprintf("pools[%d].countries", i), j)
 			if !lim.Country.Valid() {
-				return bad(ErrCountry, fl+".country", "not an officially assigned ISO 3166-1 alpha-2 code")
+				return bad(ErrCountry, fl.at("country"), "not an officially assigned ISO 3166-1 alpha-2 code")
 			}
 			if _, dup := q.over[lim.Country]; dup {
-				return bad(ErrDuplicate, fl+".country", "a second maximum for that country")
+				return bad(ErrDuplicate, fl.at("country"), "a second maximum for that country")
 			}
-			if err := checkMax(fl+".max", lim.Max, 0); err != nil {
+			if err := checkMax(fl.at("max"), lim.Max, 0); err != nil {
 				return err
 			}
 			q.over[lim.Country] = int64(lim.Max)
@@ -242,12 +244,12 @@ func (g *org) addPools(ps []Pool, others []Product) error {
 		g.poolByName[p.Name] = i
 		g.pools = append(g.pools, q)
 		for j, pr := range p.Online {
-			if err := g.addProduct(fieldf("%s.online[%d]", f, j), pr, i); err != nil {
+			if err := g.addProduct(item(fmt.Sprintf("pools[%d].online", i), j), pr, i); err != nil {
 				return err
 			}
 		}
 		for j, lic := range p.OnPremises {
-			fl := fieldf("%s.onPremises[%d]", f, j)
+			fl := item(fmt.Sprintf("pools[%d].onPremises", i), j)
 			if err := checkName(fl, lic); err != nil {
 				return err
 			}
@@ -260,28 +262,28 @@ func (g *org) addPools(ps []Pool, others []Product) error {
 		}
 	}
 	for j, pr := range others {
-		if err := g.addProduct(field("otherProducts", j, ""), pr, -1); err != nil {
+		if err := g.addProduct(item("otherProducts", j), pr, -1); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (g *org) addProduct(f string, p Product, pool int) error {
-	if err := checkName(f+".name", p.Name); err != nil {
+func (g *org) addProduct(f path, p Product, pool int) error {
+	if err := checkName(f.at("name"), p.Name); err != nil {
 		return err
 	}
 	if !p.SKU.Valid() {
-		return bad(ErrInvalid, f+".sku", "not a defined SKU class")
+		return bad(ErrInvalid, f.at("sku"), "not a defined SKU class")
 	}
 	if _, dup := g.products[p.Name]; dup {
-		return bad(ErrDuplicate, f+".name", "a product already declared (a product draws on one pool)")
+		return bad(ErrDuplicate, f.at("name"), "a product already declared (a product draws on one pool)")
 	}
 	g.products[p.Name] = product{pool: pool, sku: p.SKU}
 	return nil
 }
 
-func checkMax(f string, n, least int) error {
+func checkMax(f path, n, least int) error {
 	if n < least || n > MaxQuantity {
 		return bad(ErrInvalid, f, "outside %d … %d", least, MaxQuantity)
 	}
@@ -290,13 +292,13 @@ func checkMax(f string, n, least int) error {
 
 func (g *org) addPlacements(ps []Placement) error {
 	for i, p := range ps {
-		f := field("placements", i, "")
-		if err := checkName(f+".tenant", p.Tenant); err != nil {
+		f := item("placements", i)
+		if err := checkName(f.at("tenant"), p.Tenant); err != nil {
 			return err
 		}
 		l, ok := g.locByName[p.Location]
 		if !ok {
-			return bad(ErrUnknown, f+".location", "no location of that name")
+			return bad(ErrUnknown, f.at("location"), "no location of that name")
 		}
 		if p.Product == "" {
 			if _, dup := g.placeTenant[p.Tenant]; dup {
@@ -306,7 +308,7 @@ func (g *org) addPlacements(ps []Placement) error {
 			continue
 		}
 		if _, ok := g.products[p.Product]; !ok {
-			return bad(ErrUnknown, f+".product", "not a declared product")
+			return bad(ErrUnknown, f.at("product"), "not a declared product")
 		}
 		k := subKey{p.Tenant, p.Product}
 		if _, dup := g.placeExact[k]; dup {
@@ -329,7 +331,7 @@ func (g *org) placement(k subKey) int {
 }
 
 // dayOf converts a required date.
-func dayOf(f string, t time.Time) (daymath.Day, error) {
+func dayOf(f path, t time.Time) (daymath.Day, error) {
 	if t.IsZero() {
 		return 0, bad(ErrInvalid, f, "missing")
 	}
@@ -341,7 +343,7 @@ func dayOf(f string, t time.Time) (daymath.Day, error) {
 }
 
 // optDayOf converts an optional date: 0 for the zero time.
-func optDayOf(f string, t time.Time) (daymath.Day, error) {
+func optDayOf(f path, t time.Time) (daymath.Day, error) {
 	if t.IsZero() {
 		return 0, nil
 	}

@@ -21,7 +21,7 @@ type Partner struct {
 // input"); the records are validated by every call that reads them.
 func New(o Organisation, src Source) (*Partner, error) {
 	if src == nil {
-		return nil, bad(ErrInvalid, "source", "nil")
+		return nil, bad(ErrInvalid, top("source"), "nil")
 	}
 	o = o.clone()
 	g, err := newOrg(o)
@@ -39,7 +39,7 @@ func New(o Organisation, src Source) (*Partner, error) {
 // grant lines, each draw naming its program year. A record that is not
 // valid is an [*InputError]; an error of the Source is returned wrapped.
 func (p *Partner) Position(ctx context.Context, at time.Time) (Position, error) {
-	d, err := dayOf("at", at)
+	d, err := dayOf(top("at"), at)
 	if err != nil {
 		return Position{}, err
 	}

@@ -19,7 +19,7 @@ import (
 // record that is not valid is an [*InputError]; an error of the Source is
 // returned wrapped.
 func (pt *Partner) Check(ctx context.Context, at time.Time) ([]Finding, error) {
-	d, err := dayOf("at", at)
+	d, err := dayOf(top("at"), at)
 	if err != nil {
 		return nil, err
 	}

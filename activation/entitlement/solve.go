@@ -41,7 +41,7 @@ func (s *solver) solve(g *org, p *problem) solution {
 	}
 	sol.draws = make([][]lineDraw, len(p.uses))
 	sol.drawn = make([]int64, len(p.lines))
-	split := n.split(nc)
+	split := n.split(p)
 	for i := range p.uses {
 		u := &p.uses[i]
 		need := u.qty

@@ -55,7 +55,7 @@ func (p *Partner) WhatIf(ctx context.Context, at time.Time, sc Scenario) (Positi
 	for i, y := range sc.Years {
 		l, ok := p.org.locByName[y.Location]
 		if !ok {
-			return Position{}, nil, bad(ErrUnknown, field("scenario.years", i, "location"), "no location of that name")
+			return Position{}, nil, bad(ErrUnknown, item("scenario.years", i).at("location"), "no location of that name")
 		}
 		o.Locations[l].Years = append(o.Locations[l].Years, y.Year)
 	}
@@ -92,29 +92,29 @@ func (p *Partner) WhatIf(ctx context.Context, at time.Time, sc Scenario) (Positi
 
 // move turns the i-th move into its two records.
 func (p *Partner) move(ctx context.Context, i int, m Move) (Online, Deployment, error) {
-	f := field("scenario.moves", i, "")
+	f := item("scenario.moves", i)
 	g := p.org
-	if err := checkName(f+".tenant", m.Tenant); err != nil {
+	if err := checkName(f.at("tenant"), m.Tenant); err != nil {
 		return Online{}, Deployment{}, err
 	}
 	if _, ok := g.locByName[m.Location]; !ok {
-		return Online{}, Deployment{}, bad(ErrUnknown, f+".location", "no location of that name")
+		return Online{}, Deployment{}, bad(ErrUnknown, f.at("location"), "no location of that name")
 	}
 	prod, ok := g.products[m.Product]
 	if !ok {
-		return Online{}, Deployment{}, bad(ErrUnknown, f+".product", "not a declared product")
+		return Online{}, Deployment{}, bad(ErrUnknown, f.at("product"), "not a declared product")
 	}
 	pool, ok := g.licences[m.Licence]
 	if !ok {
-		return Online{}, Deployment{}, bad(ErrUnknown, f+".licence", "not a licence of any pool")
+		return Online{}, Deployment{}, bad(ErrUnknown, f.at("licence"), "not a licence of any pool")
 	}
 	if prod.pool != pool {
 		return Online{}, Deployment{}, bad(ErrInvalid, f, "the product and the licence draw on different pools")
 	}
 	if m.Users < 1 || m.Users > MaxQuantity {
-		return Online{}, Deployment{}, bad(ErrInvalid, f+".users", "outside 1 … %d", MaxQuantity)
+		return Online{}, Deployment{}, bad(ErrInvalid, f.at("users"), "outside 1 … %d", MaxQuantity)
 	}
-	d, err := dayOf(f+".day", m.Day)
+	d, err := dayOf(f.at("day"), m.Day)
 	if err != nil {
 		return Online{}, Deployment{}, err
 	}
@@ -129,12 +129,12 @@ func (p *Partner) move(ctx context.Context, i int, m Move) (Online, Deployment, 
 	case m.ToOnline && s.IsNone():
 		return Online{}, Deployment{}, bad(ErrInvalid, f, "the subscription has no term on that day to move users to")
 	case m.ToOnline && s.Seats+m.Users > activation.MaxSeats:
-		return Online{}, Deployment{}, bad(ErrInvalid, f+".users", "more seats than a subscription holds")
+		return Online{}, Deployment{}, bad(ErrInvalid, f.at("users"), "more seats than a subscription holds")
 	case m.ToOnline:
 		s.Seats += m.Users
 		dep.Change, dep.Reason = Remove, "what-if: users moved to online"
 	case s.Seats < m.Users:
-		return Online{}, Deployment{}, bad(ErrInvalid, f+".users", "more users than the subscription's seats on that day")
+		return Online{}, Deployment{}, bad(ErrInvalid, f.at("users"), "more users than the subscription's seats on that day")
 	case s.Seats == m.Users:
 		s = activation.Subscription{Tenant: m.Tenant, Product: m.Product}
 	default:
