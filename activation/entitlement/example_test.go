@@ -155,3 +155,15 @@ func ExamplePartner_WhatIf() {
 	// moved: 70 online + 30 on-premises, excess 0
 	// R14 over-entitlement excess 10
 }
+
+// ParseCountry takes ISO 3166-1 alpha-2 codes in any case, and only the
+// officially assigned ones.
+func ExampleParseCountry() {
+	c, err := entitlement.ParseCountry("de")
+	fmt.Println(c, err)
+	_, err = entitlement.ParseCountry("UK")
+	fmt.Println(err)
+	// Output:
+	// DE <nil>
+	// entitlement: country: not an officially assigned ISO 3166-1 alpha-2 code
+}
