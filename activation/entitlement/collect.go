@@ -3,6 +3,7 @@ package entitlement
 import (
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 
 	"github.com/coterm/coterm/internal/daymath"
@@ -26,57 +27,71 @@ func readErr(what string, err error) error {
 	return fmt.Errorf("entitlement: reading %s: %w", what, err)
 }
 
+// readAll reads a stream of records of one kind: it validates each with
+// check and gives it, with its place, to do. It stops at the first error:
+// of the Source (wrapped), of check or of do.
+func readAll[T, R any](seq iter.Seq2[T, error], what string, check func(int, T) (R, error), do func(int, R) error) error {
+	i := 0
+	for x, err := range seq {
+		if err != nil {
+			return readErr(what, err)
+		}
+		r, err := check(i, x)
+		if err != nil {
+			return err
+		}
+		if do != nil {
+			if err := do(i, r); err != nil {
+				return err
+			}
+		}
+		i++
+	}
+	return nil
+}
+
+// keepLatest keeps in m the latest state of r's subscription on or before
+// day d: the one with the latest day, of those the last read.
+func keepLatest(m map[subKey]onlineRec, r onlineRec, d daymath.Day) {
+	if r.from > d {
+		return
+	}
+	if old, ok := m[r.key]; !ok || old.from <= r.from {
+		m[r.key] = r
+	}
+}
+
 // collect reads src for day d, validating every record against g.
 func collect(ctx context.Context, g *org, src Source, d daymath.Day) (*state, error) {
 	st := &state{
 		day: d, subs: map[subKey]onlineRec{}, levels: map[depKey]int64{},
 		lines: map[lineKey]int64{}, total: map[lineKey]int64{},
 	}
-	i := 0
-	for x, err := range src.Grants(ctx) {
-		if err != nil {
-			return nil, readErr("grants", err)
-		}
-		r, err := g.grant(i, x)
-		if err != nil {
-			return nil, err
-		}
-		i++
+	err := readAll(src.Grants(ctx), "grants", g.grant, func(_ int, r grantRec) error {
 		st.total[r.key] += r.qty
 		if r.year.contains(d) && r.day <= d {
 			st.lines[r.key] += r.qty
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	i = 0
-	for x, err := range src.Online(ctx) {
-		if err != nil {
-			return nil, readErr("online subscriptions", err)
-		}
-		r, err := g.online(i, x)
-		if err != nil {
-			return nil, err
-		}
-		i++
-		if r.from > d {
-			continue
-		}
-		if old, ok := st.subs[r.key]; !ok || old.from <= r.from {
-			st.subs[r.key] = r
-		}
+	err = readAll(src.Online(ctx), "online subscriptions", g.online, func(_ int, r onlineRec) error {
+		keepLatest(st.subs, r, d)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	i = 0
-	for x, err := range src.Deployments(ctx) {
-		if err != nil {
-			return nil, readErr("deployments", err)
-		}
-		r, err := g.deployment(i, x)
-		if err != nil {
-			return nil, err
-		}
-		i++
+	err = readAll(src.Deployments(ctx), "deployments", g.deployment, func(_ int, r depRec) error {
 		if r.day <= d {
 			st.levels[r.key] += r.delta
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for k, n := range st.levels {
 		if n < 0 {
@@ -84,22 +99,17 @@ func collect(ctx context.Context, g *org, src Source, d daymath.Day) (*state, er
 				k.pool, k.lic, k.loc, d)
 		}
 	}
-	i = 0
 	seen := map[token.Fingerprint]bool{}
-	for x, err := range src.Tokens(ctx) {
-		if err != nil {
-			return nil, readErr("tokens", err)
-		}
-		r, err := g.token(i, x)
-		if err != nil {
-			return nil, err
-		}
+	err = readAll(src.Tokens(ctx), "tokens", g.token, func(i int, r tokRec) error {
 		if seen[r.fp] {
-			return nil, bad(ErrDuplicate, item("tokens", i).at("fingerprint"), "a token already issued")
+			return bad(ErrDuplicate, item("tokens", i).at("fingerprint"), "a token already issued")
 		}
-		i++
 		seen[r.fp] = true
 		st.tokens = append(st.tokens, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return st, nil
 }

@@ -1,6 +1,8 @@
 package entitlement
 
 import (
+	"time"
+
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/token"
@@ -54,46 +56,40 @@ type tokRec struct {
 	redeemed   daymath.Day // 0: not redeemed
 }
 
-// yearRef checks the location, membership and year start that a grant or a
-// token names.
-func (g *org) yearRef(f path, location string, m Membership, start daymath.Day) (int, span, error) {
+// lineOfYear checks the location, membership, program year (its start)
+// and pool that a grant or a token names, and returns its line (kind 0)
+// and the year.
+func (g *org) lineOfYear(f path, location string, m Membership, start time.Time, pool string) (lineKey, span, error) {
+	d, err := dayOf(f.at("year"), start)
+	if err != nil {
+		return lineKey{}, span{}, err
+	}
 	l, ok := g.locByName[location]
 	if !ok {
-		return 0, span{}, bad(ErrUnknown, f.at("location"), "no location of that name")
+		return lineKey{}, span{}, bad(ErrUnknown, f.at("location"), "no location of that name")
 	}
 	if err := checkMembership(f, m); err != nil {
-		return 0, span{}, err
+		return lineKey{}, span{}, err
 	}
-	y, ok := g.yearOf(l, m, start)
+	y, ok := g.yearOf(l, m, d)
 	if !ok {
-		return 0, span{}, bad(ErrUnknown, f.at("year"), "no program year of that membership at that location starts on that day")
+		return lineKey{}, span{}, bad(ErrUnknown, f.at("year"), "no program year of that membership at that location starts on that day")
 	}
-	return l, y, nil
-}
-
-func (g *org) poolRef(f path, name string) (int, error) {
-	p, ok := g.poolByName[name]
+	p, ok := g.poolByName[pool]
 	if !ok {
-		return 0, bad(ErrUnknown, f.at("pool"), "no pool of that name")
+		return lineKey{}, span{}, bad(ErrUnknown, f.at("pool"), "no pool of that name")
 	}
-	return p, nil
+	return lineKey{loc: l, m: m, year: y.start, pool: p}, y, nil
 }
 
 // grant validates the i-th grant.
 func (g *org) grant(i int, x Grant) (grantRec, error) {
 	f := item("grants", i)
-	start, err := dayOf(f.at("year"), x.Year)
+	k, y, err := g.lineOfYear(f, x.Location, x.Membership, x.Year, x.Pool)
 	if err != nil {
 		return grantRec{}, err
 	}
-	l, y, err := g.yearRef(f, x.Location, x.Membership, start)
-	if err != nil {
-		return grantRec{}, err
-	}
-	p, err := g.poolRef(f, x.Pool)
-	if err != nil {
-		return grantRec{}, err
-	}
+	l := k.loc
 	switch {
 	case !x.Kind.Valid():
 		return grantRec{}, bad(ErrInvalid, f.at("kind"), "not a defined kind")
@@ -113,7 +109,8 @@ func (g *org) grant(i int, x Grant) (grantRec, error) {
 			return grantRec{}, bad(ErrInvalid, f.at("day"), "outside its program year")
 		}
 	}
-	return grantRec{key: lineKey{l, x.Membership, y.start, p, x.Kind}, qty: int64(x.Quantity), day: day, year: y}, nil
+	k.kind = x.Kind
+	return grantRec{key: k, qty: int64(x.Quantity), day: day, year: y}, nil
 }
 
 // online validates the i-th online state.
@@ -178,19 +175,11 @@ func (g *org) token(i int, x IssuedToken) (tokRec, error) {
 	if x.Fingerprint.IsZero() {
 		return tokRec{}, bad(ErrInvalid, f.at("fingerprint"), "zero")
 	}
-	start, err := dayOf(f.at("year"), x.Year)
+	k, y, err := g.lineOfYear(f, x.Location, x.Membership, x.Year, x.Pool)
 	if err != nil {
 		return tokRec{}, err
 	}
-	l, y, err := g.yearRef(f, x.Location, x.Membership, start)
-	if err != nil {
-		return tokRec{}, err
-	}
-	p, err := g.poolRef(f, x.Pool)
-	if err != nil {
-		return tokRec{}, err
-	}
-	t := tokRec{fp: x.Fingerprint, key: lineKey{loc: l, m: x.Membership, year: y.start, pool: p}, year: y}
+	t := tokRec{fp: x.Fingerprint, key: k, year: y}
 	if t.activateBy, err = optDayOf(f.at("activateBy"), x.ActivateBy); err != nil {
 		return tokRec{}, err
 	}

@@ -2,6 +2,7 @@ package entitlement
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -122,61 +123,42 @@ func (pt *Partner) changeDays(ctx context.Context, at daymath.Day) ([]daymath.Da
 			add(y.end)
 		}
 	}
-	i := 0
-	for x, err := range pt.src.Grants(ctx) {
-		if err != nil {
-			return nil, readErr("grants", err)
-		}
-		r, err := g.grant(i, x)
-		if err != nil {
-			return nil, err
-		}
-		i++
+	err := readAll(pt.src.Grants(ctx), "grants", g.grant, func(_ int, r grantRec) error {
 		add(r.day)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	i = 0
-	for x, err := range pt.src.Online(ctx) {
-		if err != nil {
-			return nil, readErr("online subscriptions", err)
-		}
-		r, err := g.online(i, x)
-		if err != nil {
-			return nil, err
-		}
-		i++
+	err = readAll(pt.src.Online(ctx), "online subscriptions", g.online, func(_ int, r onlineRec) error {
 		add(r.from)
-		if !r.sub.IsNone() {
-			end, err := g.service.ServiceEnds(r.sub)
-			if err != nil {
-				return nil, err
-			}
-			add(daymath.Of(end))
+		if r.sub.IsNone() {
+			return nil
 		}
+		end, err := g.service.ServiceEnds(r.sub)
+		if err != nil {
+			return fmt.Errorf("entitlement: service of an online subscription: %w", err)
+		}
+		add(daymath.Of(end))
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	i = 0
-	for x, err := range pt.src.Deployments(ctx) {
-		if err != nil {
-			return nil, readErr("deployments", err)
-		}
-		r, err := g.deployment(i, x)
-		if err != nil {
-			return nil, err
-		}
-		i++
+	err = readAll(pt.src.Deployments(ctx), "deployments", g.deployment, func(_ int, r depRec) error {
 		add(r.day)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	i = 0
-	for x, err := range pt.src.Tokens(ctx) {
-		if err != nil {
-			return nil, readErr("tokens", err)
-		}
-		r, err := g.token(i, x)
-		if err != nil {
-			return nil, err
-		}
-		i++
+	err = readAll(pt.src.Tokens(ctx), "tokens", g.token, func(_ int, r tokRec) error {
 		add(r.activateBy)
 		add(r.redeemed)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	days := make([]daymath.Day, 0, len(set))
 	for d := range set {

@@ -156,24 +156,14 @@ func onlineOn(ctx context.Context, g *org, src Source, days []daymath.Day) (map[
 	for _, d := range days {
 		out[d] = map[subKey]onlineRec{}
 	}
-	i := 0
-	for x, err := range src.Online(ctx) {
-		if err != nil {
-			return nil, readErr("online subscriptions", err)
-		}
-		r, err := g.online(i, x)
-		if err != nil {
-			return nil, err
-		}
-		i++
+	err := readAll(src.Online(ctx), "online subscriptions", g.online, func(_ int, r onlineRec) error {
 		for d, m := range out {
-			if r.from > d {
-				continue
-			}
-			if old, ok := m[r.key]; !ok || old.from <= r.from {
-				m[r.key] = r
-			}
+			keepLatest(m, r, d)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

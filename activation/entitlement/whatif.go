@@ -76,7 +76,7 @@ func (p *Partner) WhatIf(ctx context.Context, at time.Time, sc Scenario) (Positi
 		extra.Deployments = append(extra.Deployments, dep)
 		q.src = overlay{p.src, memSource{extra}}
 	}
-	if err := q.validateExtra(extra); err != nil {
+	if err := q.validateExtra(ctx, extra); err != nil {
 		return Position{}, nil, err
 	}
 	pos, err := q.Position(ctx, at)
@@ -145,32 +145,26 @@ func (p *Partner) move(ctx context.Context, i int, m Move) (Online, Deployment, 
 
 // validateExtra checks the scenario's records, naming them under
 // "scenario".
-func (p *Partner) validateExtra(r Records) error {
-	for i, x := range r.Grants {
-		if _, err := p.org.grant(i, x); err != nil {
-			return scenarioErr(err)
-		}
+func (p *Partner) validateExtra(ctx context.Context, r Records) error {
+	g := p.org
+	err := readAll(each(ctx, r.Grants), "grants", g.grant, nil)
+	if err == nil {
+		err = readAll(each(ctx, r.Online), "online subscriptions", g.online, nil)
 	}
-	for i, x := range r.Online {
-		if _, err := p.org.online(i, x); err != nil {
-			return scenarioErr(err)
-		}
+	if err == nil {
+		err = readAll(each(ctx, r.Deployments), "deployments", g.deployment, nil)
 	}
-	for i, x := range r.Deployments {
-		if _, err := p.org.deployment(i, x); err != nil {
-			return scenarioErr(err)
-		}
+	if err == nil {
+		err = readAll(each(ctx, r.Tokens), "tokens", g.token, nil)
 	}
-	for i, x := range r.Tokens {
-		if _, err := p.org.token(i, x); err != nil {
-			return scenarioErr(err)
-		}
-	}
-	return nil
+	return scenarioErr(err)
 }
 
 // scenarioErr names a bad input of a scenario under "scenario".
 func scenarioErr(err error) error {
+	if err == nil {
+		return nil
+	}
 	var in *InputError
 	if errors.As(err, &in) {
 		c := *in
