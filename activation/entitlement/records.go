@@ -76,9 +76,16 @@ type IssuedToken struct {
 // anew; a Source may be read many times, by several goroutines at once.
 // [Records.Source] is the Source held in memory.
 type Source interface {
+	// Grants yields every grant, in any order.
 	Grants(ctx context.Context) iter.Seq2[Grant, error]
+	// Online yields every state of every online subscription; the states
+	// of one subscription in the order they were recorded, so that of two
+	// states from one day the later read is the one that holds.
 	Online(ctx context.Context) iter.Seq2[Online, error]
+	// Deployments yields every on-premises change, in any order.
 	Deployments(ctx context.Context) iter.Seq2[Deployment, error]
+	// Tokens yields every issued token, each once, with its redemption
+	// day as recorded now.
 	Tokens(ctx context.Context) iter.Seq2[IssuedToken, error]
 }
 
