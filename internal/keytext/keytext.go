@@ -1,0 +1,84 @@
+package keytext
+
+import "strconv"
+
+// Placeholder is what [Quote] gives for a name that could be read as a key.
+// It is not quoted, so that it cannot be taken for a quoted name.
+const Placeholder = "(a name that could be read as a key)"
+
+// IsKey reports whether s, as a whole, could be read as a product key (rule
+// 1): after folding, trimming and labels, five groups of five ASCII letters
+// or digits, with or without a digit. Every spelling [token.ParseKey]
+// accepts is one.
+func IsKey(s string) bool {
+	return enough(s) && whole(s)
+}
+
+// Holds reports whether s could be read as a product key or holds one: s is
+// a key as a whole ([IsKey], rule 1), or it holds a key-shaped run with a
+// digit or a masked run (rule 2). It is what a name check
+// refuses.
+func Holds(s string) bool {
+	if !enough(s) {
+		return false
+	}
+	if found, _ := scan(s, findHeld, nil, nil); found {
+		return true
+	}
+	return whole(s)
+}
+
+// Redact writes, in place, X over every ASCII letter and digit and a
+// fullwidth X over every fullwidth one, of every key-shaped run in b, with
+// or without a digit, except the masked runs (see Masked runs in the package documentation), which stay as they
+// are (rule 3). Runs that overlap are all redacted, each decided on b as it
+// was. Every other byte, invalid UTF-8 included, is left as it is, and the
+// length of b does not change. It is what the programs' output filter does.
+func Redact(b []byte) {
+	if enough(b) {
+		scan(b, redact, b, nil)
+	}
+}
+
+// Mask returns s with every key-shaped run redacted as [Redact] does. It
+// returns s itself, without allocating, when there is nothing to redact.
+func Mask(s string) string {
+	if !enough(s) {
+		return s
+	}
+	if found, _ := scan(s, findMasked, nil, nil); !found {
+		return s
+	}
+	b := []byte(s)
+	scan(b, redact, b, nil)
+	return string(b)
+}
+
+// Runs returns the canonical form, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE" in upper
+// case, of every key-shaped run in s that is not masked, with
+// or without a digit, in the order in which they end; runs that overlap are
+// all returned. It is for tests that look for keys in a program's output:
+// its result is made of clear keys.
+func Runs(s string) []string {
+	if !enough(s) {
+		return nil
+	}
+	_, keys := scan(s, collect, nil, nil)
+	return keys
+}
+
+// Quote returns s quoted as strconv.Quote does, for a message, unless s
+// could be read as a key ([Holds]) or its quoted form could (an escape
+// such as \u00a0 adds letters and digits): then it returns [Placeholder].
+// Its result starts and ends with a character that ends every run, so the
+// message around it cannot join it into one.
+func Quote(s string) string {
+	if Holds(s) {
+		return Placeholder
+	}
+	q := strconv.Quote(s)
+	if Holds(q) {
+		return Placeholder
+	}
+	return q
+}

@@ -1,0 +1,237 @@
+package keytext
+
+import "github.com/coterm/coterm/token"
+
+// Layout of a key (R1), as token defines it.
+const (
+	keyLen   = token.KeyLen   // letters and digits in a key
+	groupLen = token.GroupLen // letters and digits in a group
+)
+
+// maskedXs is the number of X in a masked run: a key-shaped run of which at
+// least 20 characters are X or x (ASCII or fullwidth), so that it shows at
+// most one group, as the masked form XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 that the
+// library prints does (see [token.Key.String]).
+const maskedXs = keyLen - groupLen
+
+// ringLen is the size of the ring of the last letters and digits read: a
+// power of two that holds a run.
+const ringLen = 32
+
+// entry is one letter or digit of the text being scanned.
+type entry struct {
+	off      int  // its first byte
+	c        byte // the character folded to ASCII, upper case
+	digit    bool // it is a digit
+	x        bool // it is X or x
+	wide     bool // it is a fullwidth form, three bytes
+	sepAfter bool // a separator run follows it, before the next letter or digit
+	mark     bool // it belongs to a run to redact
+	keep     bool // it belongs to a masked run
+}
+
+// window follows the last keyLen letters and digits of a segment (a part of
+// the text without a character of class other) and the 24 gaps between
+// them, and tells in constant time whether they form a key-shaped run: the
+// gaps that hold a separator run are all at the ends of groups.
+type window struct {
+	ring     [ringLen]entry
+	n        int           // letters and digits in the segment so far
+	flushed  int           // ring entries below this index are written
+	marked   int           // entries below this index are marked (when their run is to redact)
+	kept     int           // likewise for keep
+	pending  bool          // a separator run follows the last letter or digit
+	seps     [groupLen]int // separator gaps in the window, by gap index mod 5
+	sepTotal int           // separator gaps in the window
+	digits   int           // digits in the window
+	xs       int           // X and x in the window
+}
+
+// add appends a letter or digit to the segment and reports whether it ends
+// a key-shaped run, whose entries are then n-keyLen … n-1.
+func (w *window) add(e entry) bool {
+	n := w.n
+	if n > 0 {
+		w.ring[(n-1)%ringLen].sepAfter = w.pending
+		if w.pending {
+			w.seps[(n-1)%groupLen]++
+			w.sepTotal++
+		}
+	}
+	if n >= keyLen { // entry n-keyLen and the gap after it leave the window
+		old := &w.ring[(n-keyLen)%ringLen]
+		if old.sepAfter {
+			w.seps[(n-keyLen)%groupLen]--
+			w.sepTotal--
+		}
+		if old.digit {
+			w.digits--
+		}
+		if old.x {
+			w.xs--
+		}
+	}
+	w.ring[n%ringLen] = e
+	if e.digit {
+		w.digits++
+	}
+	if e.x {
+		w.xs++
+	}
+	w.n, w.pending = n+1, false
+	// The run starts at s = n-24; a separator may follow entry g only when
+	// g-s ≡ 4 (mod 5), that is g ≡ n (mod 5).
+	return n >= keyLen-1 && w.sepTotal == w.seps[n%groupLen]
+}
+
+// setMark marks the entries of the run that ends at entry w.n-1 as to
+// redact; setKeep marks them as part of a masked run, never redacted.
+func (w *window) setMark() {
+	for j := max(w.n-keyLen, w.marked); j < w.n; j++ {
+		w.ring[j%ringLen].mark = true
+	}
+	w.marked = w.n
+}
+
+func (w *window) setKeep() {
+	for j := max(w.n-keyLen, w.kept); j < w.n; j++ {
+		w.ring[j%ringLen].keep = true
+	}
+	w.kept = w.n
+}
+
+// flush writes X over every entry below upto marked and not kept. An entry
+// is flushed only once no run that holds it is left to decide, so every
+// decision is taken on the text as it was.
+func (w *window) flush(out []byte, upto int) {
+	for j := w.flushed; j < upto; j++ {
+		e := &w.ring[j%ringLen]
+		switch {
+		case !e.mark || e.keep:
+		case e.wide: // fullwidth X, three bytes like the form it replaces
+			out[e.off], out[e.off+1], out[e.off+2] = 0xEF, 0xBC, 0xB8
+		default:
+			out[e.off] = 'X'
+		}
+	}
+	w.flushed = upto
+}
+
+// reset starts a new segment.
+func (w *window) reset() {
+	w.n, w.flushed, w.marked, w.kept, w.pending = 0, 0, 0, 0, false
+	w.seps, w.sepTotal, w.digits, w.xs = [groupLen]int{}, 0, 0, 0
+}
+
+// mode is what scan does with the runs it finds.
+type mode uint8
+
+const (
+	findHeld   mode = iota // stop at the first run that holds a digit or is masked
+	findMasked             // stop at the first run that is not masked
+	redact                 // write X over the letters and digits of every run that is not masked
+	collect                // append the canonical form of every run that is not masked
+)
+
+// scan reads s once, from the first byte to the last, and does with every
+// key-shaped run what m says. It reports whether it stopped at a run
+// (findHeld, findMasked). For redact, out is s itself, as a byte slice;
+// for collect, the canonical forms are appended to keys.
+func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
+	var w window
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		var cl class
+		if r < 0x80 {
+			cl = asciiClass[r]
+		} else {
+			r, size = decode(s, i)
+			cl = classOf(r)
+		}
+		switch cl {
+		case letter, digit:
+			c := byte(fold(r))
+			if cl == letter {
+				c &^= 'a' - 'A'
+			}
+			if w.add(entry{off: i, c: c, digit: cl == digit, x: c == 'X', wide: size > 1}) {
+				masked := w.xs >= maskedXs
+				switch {
+				case m == findHeld && (masked || w.digits > 0), m == findMasked && !masked:
+					return true, keys
+				case m == redact && masked:
+					w.setKeep()
+				case m == redact:
+					w.setMark()
+				case m == collect && !masked:
+					keys = append(keys, w.canonical())
+				}
+			}
+			if m == redact && w.n >= keyLen {
+				w.flush(out, w.n-keyLen+1)
+			}
+		case sep:
+			w.pending = w.n > 0
+		case ignore:
+		default:
+			if m == redact {
+				w.flush(out, w.n)
+			}
+			w.reset()
+		}
+		i += size
+	}
+	if m == redact {
+		w.flush(out, w.n)
+	}
+	return false, keys
+}
+
+// canonical returns the run that ends at entry w.n-1 as
+// "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE".
+func (w *window) canonical() string {
+	var b [keyLen + keyLen/groupLen - 1]byte
+	k := 0
+	for j := w.n - keyLen; j < w.n; j++ {
+		if k > 0 && (j-(w.n-keyLen))%groupLen == 0 {
+			b[k] = '-'
+			k++
+		}
+		b[k] = w.ring[j%ringLen].c
+		k++
+	}
+	return string(b[:])
+}
+
+// enough reports whether s holds at least keyLen letters and digits, ASCII
+// or fullwidth: a text with fewer holds no run. It looks at bytes only, so
+// that most names are answered in a few nanoseconds.
+func enough[T text](s T) bool {
+	if len(s) < keyLen {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x80 {
+			if asciiClass[c]-letter <= digit-letter {
+				if n++; n == keyLen {
+					return true
+				}
+			}
+			continue
+		}
+		// U+FF10–FF19 is EF BC 90–99, U+FF21–FF3A is EF BC A1–BA,
+		// U+FF41–FF5A is EF BD 81–9A.
+		if c == 0xEF && i+2 < len(s) {
+			c1, c2 := s[i+1], s[i+2]
+			if c1 == 0xBC && (0x90 <= c2 && c2 <= 0x99 || 0xA1 <= c2 && c2 <= 0xBA) || c1 == 0xBD && 0x81 <= c2 && c2 <= 0x9A {
+				if n++; n == keyLen {
+					return true
+				}
+				i += 2
+			}
+		}
+	}
+	return false
+}
