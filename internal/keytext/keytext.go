@@ -46,7 +46,7 @@ func Mask(s string) string {
 	if !enough(s) {
 		return s
 	}
-	if found, _ := scan(s, findMasked, nil, nil); !found {
+	if found, _ := scan(s, findSecret, nil, nil); !found {
 		return s
 	}
 	b := []byte(s)

@@ -6,6 +6,7 @@ import "github.com/coterm/coterm/token"
 const (
 	keyLen   = token.KeyLen   // letters and digits in a key
 	groupLen = token.GroupLen // letters and digits in a group
+	groups   = token.Groups   // groups in a key
 )
 
 // maskedXs is the number of X in a masked run: a key-shaped run of which at
@@ -20,50 +21,56 @@ const ringLen = 32
 
 // entry is one letter or digit of the text being scanned.
 type entry struct {
-	off      int  // its first byte
-	c        byte // the character folded to ASCII, upper case
-	digit    bool // it is a digit
-	x        bool // it is X or x
-	wide     bool // it is a fullwidth form, three bytes
-	sepAfter bool // a separator run follows it, before the next letter or digit
-	mark     bool // it belongs to a run to redact
-	keep     bool // it belongs to a masked run
+	off   int  // its first byte
+	c     byte // the character folded to ASCII, upper case
+	digit bool // it is a digit
+	x     bool // it is X or x
+	wide  bool // it is a fullwidth form, three bytes
+	after gap  // what separates it from the next letter or digit
+	mark  bool // it belongs to a run to redact
+	keep  bool // it belongs to a masked run
 }
+
+// gap is what lies between two letters or digits of a segment.
+type gap uint8
+
+const (
+	joined    gap = iota // nothing
+	invisible            // invisible characters only
+	separated            // a separator run, with or without invisible characters
+)
 
 // window follows the last keyLen letters and digits of a segment (a part of
 // the text without a character of class other) and the 24 gaps between
-// them, and tells in constant time whether they form a key-shaped run: the
-// gaps that hold a separator run are all at the ends of groups.
+// them, and tells in constant time whether they form a key-shaped run (the
+// gaps that hold a separator are all at the ends of groups) and whether
+// the run is regular (the four ends of groups are all joined, or all hold a
+// separator or an invisible character).
 type window struct {
 	ring     [ringLen]entry
 	n        int           // letters and digits in the segment so far
 	flushed  int           // ring entries below this index are written
 	marked   int           // entries below this index are marked (when their run is to redact)
 	kept     int           // likewise for keep
-	pending  bool          // a separator run follows the last letter or digit
-	seps     [groupLen]int // separator gaps in the window, by gap index mod 5
-	sepTotal int           // separator gaps in the window
+	pending  gap           // what follows the last letter or digit so far
+	seps     [groupLen]int // separated gaps in the window, by gap index mod 5
+	sepTotal int           // separated gaps in the window
+	marks    [groupLen]int // gaps not joined in the window, by gap index mod 5
 	digits   int           // digits in the window
 	xs       int           // X and x in the window
 }
 
 // add appends a letter or digit to the segment and reports whether it ends
-// a key-shaped run, whose entries are then n-keyLen … n-1.
+// a key-shaped run, whose entries are then w.n-keyLen … w.n-1.
 func (w *window) add(e entry) bool {
 	n := w.n
 	if n > 0 {
-		w.ring[(n-1)%ringLen].sepAfter = w.pending
-		if w.pending {
-			w.seps[(n-1)%groupLen]++
-			w.sepTotal++
-		}
+		w.ring[(n-1)%ringLen].after = w.pending
+		w.count(n-1, w.pending, 1)
 	}
 	if n >= keyLen { // entry n-keyLen and the gap after it leave the window
 		old := &w.ring[(n-keyLen)%ringLen]
-		if old.sepAfter {
-			w.seps[(n-keyLen)%groupLen]--
-			w.sepTotal--
-		}
+		w.count(n-keyLen, old.after, -1)
 		if old.digit {
 			w.digits--
 		}
@@ -78,10 +85,28 @@ func (w *window) add(e entry) bool {
 	if e.x {
 		w.xs++
 	}
-	w.n, w.pending = n+1, false
+	w.n, w.pending = n+1, joined
 	// The run starts at s = n-24; a separator may follow entry g only when
 	// g-s ≡ 4 (mod 5), that is g ≡ n (mod 5).
 	return n >= keyLen-1 && w.sepTotal == w.seps[n%groupLen]
+}
+
+// count adds d to the counters of gap g, of kind k.
+func (w *window) count(g int, k gap, d int) {
+	if k == joined {
+		return
+	}
+	w.marks[g%groupLen] += d
+	if k == separated {
+		w.seps[g%groupLen] += d
+		w.sepTotal += d
+	}
+}
+
+// regular reports whether the run that add has just found is regular.
+func (w *window) regular() bool {
+	m := w.marks[(w.n-1)%groupLen]
+	return m == 0 || m == groups-1
 }
 
 // setMark marks the entries of the run that ends at entry w.n-1 as to
@@ -119,8 +144,8 @@ func (w *window) flush(out []byte, upto int) {
 
 // reset starts a new segment.
 func (w *window) reset() {
-	w.n, w.flushed, w.marked, w.kept, w.pending = 0, 0, 0, 0, false
-	w.seps, w.sepTotal, w.digits, w.xs = [groupLen]int{}, 0, 0, 0
+	w.n, w.flushed, w.marked, w.kept, w.pending = 0, 0, 0, 0, joined
+	w.seps, w.sepTotal, w.marks, w.digits, w.xs = [groupLen]int{}, 0, [groupLen]int{}, 0, 0
 }
 
 // mode is what scan does with the runs it finds.
@@ -128,10 +153,13 @@ type mode uint8
 
 const (
 	findHeld   mode = iota // stop at the first run that holds a digit or is masked
-	findMasked             // stop at the first run that is not masked
-	redact                 // write X over the letters and digits of every run that is not masked
-	collect                // append the canonical form of every run that is not masked
+	findSecret             // stop at the first secret run
+	redact                 // write X over the letters and digits of every secret run
+	collect                // append the canonical form of every secret run
 )
+
+// A secret run is a key-shaped run that is regular or holds a digit, and is
+// not masked: the runs that [Redact] redacts.
 
 // scan reads s once, from the first byte to the last, and does with every
 // key-shaped run what m says. It reports whether it stopped at a run
@@ -156,14 +184,15 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 			}
 			if w.add(entry{off: i, c: c, digit: cl == digit, x: c == 'X', wide: size > 1}) {
 				masked := w.xs >= maskedXs
+				secret := !masked && (w.digits > 0 || w.regular())
 				switch {
-				case m == findHeld && (masked || w.digits > 0), m == findMasked && !masked:
+				case m == findHeld && (masked || w.digits > 0), m == findSecret && secret:
 					return true, keys
 				case m == redact && masked:
 					w.setKeep()
-				case m == redact:
+				case m == redact && secret:
 					w.setMark()
-				case m == collect && !masked:
+				case m == collect && secret:
 					keys = append(keys, w.canonical())
 				}
 			}
@@ -171,8 +200,13 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 				w.flush(out, w.n-keyLen+1)
 			}
 		case sep:
-			w.pending = w.n > 0
+			if w.n > 0 {
+				w.pending = separated
+			}
 		case ignore:
+			if w.n > 0 && w.pending == joined {
+				w.pending = invisible
+			}
 		default:
 			if m == redact {
 				w.flush(out, w.n)

@@ -8,8 +8,7 @@ const MaxLabel = 48
 
 // whole reports whether s, as a whole, is a key (rule 1): trimmed at both
 // ends and stripped of leading labels, as many times as that changes it, it
-// is five groups of five letters or digits with a separator run or nothing
-// between groups.
+// is a regular key-shaped run.
 func whole(s string) bool {
 	a, b := 0, len(s)
 	for {
@@ -62,26 +61,31 @@ func label(s string, a, b int) int {
 	return a
 }
 
-// isCore reports whether t is five groups of five letters or digits with a
-// separator run or nothing between groups, and invisible characters
-// anywhere.
+// isCore reports whether t is a regular key-shaped run and nothing else:
+// five groups of five letters or digits, invisible characters anywhere, and
+// between every two groups a separator run, an invisible character or both,
+// or else nothing between any two groups.
 func isCore(t string) bool {
-	k, gap := 0, false // letters and digits so far; a separator run since the last
+	k, g, marks := 0, joined, 0 // letters and digits so far; the gap since the last; groups ends marked
 	for i := 0; i < len(t); {
 		r, size := decode(t, i)
 		i += size
 		switch classOf(r) {
 		case letter, digit:
-			if gap && k%groupLen != 0 || k == keyLen {
+			switch {
+			case k == keyLen, g == separated && k%groupLen != 0:
 				return false
+			case g != joined && k%groupLen == 0:
+				marks++
 			}
-			k, gap = k+1, false
+			k, g = k+1, joined
 		case sep:
-			gap = true
+			g = separated
 		case ignore:
+			g = max(g, invisible)
 		default:
 			return false
 		}
 	}
-	return k == keyLen && !gap
+	return k == keyLen && g == joined && (marks == 0 || marks == groups-1)
 }
