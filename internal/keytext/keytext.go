@@ -28,19 +28,25 @@ func Holds(s string) bool {
 	return whole(s)
 }
 
-// Redact writes, in place, X over every ASCII letter and digit and a
-// fullwidth X over every fullwidth one, of every key-shaped run in b, with
-// or without a digit, except the masked runs (see Masked runs in the package documentation), which stay as they
-// are (rule 3). Runs that overlap are all redacted, each decided on b as it
-// was. Every other byte, invalid UTF-8 included, is left as it is, and the
-// length of b does not change. It is what the programs' output filter does.
+// Redact writes, in place, X over every ASCII letter and digit, and a
+// fullwidth X over every fullwidth one, of every secret run in b (rule 3 in
+// the package documentation): every key-shaped run that is regular or holds
+// a digit and has fewer than 15 X. Runs that overlap are all redacted, each
+// decided on b as it was; no character of a masked run is redacted unless a
+// secret run would otherwise be left (see Masked runs in the package
+// documentation). Every other byte, invalid UTF-8 included, stays as it is,
+// and the length of b does not change. Afterwards, b holds no secret run.
+// It is what the programs' output filter does.
 func Redact(b []byte) {
-	if enough(b) {
-		scan(b, redact, b, nil)
+	if !enough(b) {
+		return
+	}
+	if again, _ := scan(b, redact, b, nil); again {
+		scan(b, redactAll, b, nil)
 	}
 }
 
-// Mask returns s with every key-shaped run redacted as [Redact] does. It
+// Mask returns s with every secret run redacted as [Redact] does. It
 // returns s itself, without allocating, when there is nothing to redact.
 func Mask(s string) string {
 	if !enough(s) {
@@ -50,15 +56,15 @@ func Mask(s string) string {
 		return s
 	}
 	b := []byte(s)
-	scan(b, redact, b, nil)
+	Redact(b)
 	return string(b)
 }
 
 // Runs returns the canonical form, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE" in upper
-// case, of every key-shaped run in s that is not masked, with
-// or without a digit, in the order in which they end; runs that overlap are
-// all returned. It is for tests that look for keys in a program's output:
-// its result is made of clear keys.
+// case, of every secret run in s (the runs [Redact] redacts), in the order
+// in which they end; runs that overlap are all returned. It is for tests
+// that look for keys in a program's output: its result is made of clear
+// keys.
 func Runs(s string) []string {
 	if !enough(s) {
 		return nil

@@ -9,11 +9,19 @@ const (
 	groups   = token.Groups   // groups in a key
 )
 
-// maskedXs is the number of X in a masked run: a key-shaped run of which at
-// least 20 characters are X or x (ASCII or fullwidth), so that it shows at
-// most one group, as the masked form XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 that the
-// library prints does (see [token.Key.String]).
-const maskedXs = keyLen - groupLen
+// The number of X or x (ASCII or fullwidth) that make a run masked or
+// spared (see Masked runs in the package documentation).
+const (
+	// maskedXs: a masked run shows at most one group, as the masked form
+	// XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 that the library prints does (see
+	// [token.Key.String]).
+	maskedXs = keyLen - groupLen
+	// sparedXs: a run with three groups' worth of X is not a key anyone
+	// holds (a random key has that many X with probability below 36⁻¹⁵);
+	// the output filter leaves it alone, so that the word after a masked
+	// key is not redacted.
+	sparedXs = keyLen - 2*groupLen
+)
 
 // ringLen is the size of the ring of the last letters and digits read: a
 // power of two that holds a run.
@@ -154,19 +162,25 @@ type mode uint8
 const (
 	findHeld   mode = iota // stop at the first run that holds a digit or is masked
 	findSecret             // stop at the first secret run
-	redact                 // write X over the letters and digits of every secret run
+	redact                 // write X over the letters and digits of every secret run, but not of masked runs
+	redactAll              // write X over the letters and digits of every secret run
 	collect                // append the canonical form of every secret run
 )
 
-// A secret run is a key-shaped run that is regular or holds a digit, and is
-// not masked: the runs that [Redact] redacts.
+// A secret run is a key-shaped run that is regular or holds a digit, and
+// has fewer than sparedXs X: the runs that [Redact] redacts.
 
 // scan reads s once, from the first byte to the last, and does with every
 // key-shaped run what m says. It reports whether it stopped at a run
-// (findHeld, findMasked). For redact, out is s itself, as a byte slice;
-// for collect, the canonical forms are appended to keys.
+// (findHeld, findSecret), or, for redact, whether it both kept a masked
+// run and redacted a secret one: only then can masked runs leave a secret
+// run that overlaps them with fewer than sparedXs X, and a second pass with
+// redactAll is needed (see [Redact]). For redact and redactAll,
+// out is s itself, as a byte slice; for collect, the canonical forms are
+// appended to keys.
 func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 	var w window
+	kept, marked := false, false
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
 		var cl class
@@ -184,19 +198,21 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 			}
 			if w.add(entry{off: i, c: c, digit: cl == digit, x: c == 'X', wide: size > 1}) {
 				masked := w.xs >= maskedXs
-				secret := !masked && (w.digits > 0 || w.regular())
+				secret := w.xs < sparedXs && (w.digits > 0 || w.regular())
 				switch {
 				case m == findHeld && (masked || w.digits > 0), m == findSecret && secret:
 					return true, keys
 				case m == redact && masked:
 					w.setKeep()
-				case m == redact && secret:
+					kept = true
+				case (m == redact || m == redactAll) && secret:
 					w.setMark()
+					marked = true
 				case m == collect && secret:
 					keys = append(keys, w.canonical())
 				}
 			}
-			if m == redact && w.n >= keyLen {
+			if (m == redact || m == redactAll) && w.n >= keyLen {
 				w.flush(out, w.n-keyLen+1)
 			}
 		case sep:
@@ -208,17 +224,17 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 				w.pending = invisible
 			}
 		default:
-			if m == redact {
+			if m == redact || m == redactAll {
 				w.flush(out, w.n)
 			}
 			w.reset()
 		}
 		i += size
 	}
-	if m == redact {
+	if m == redact || m == redactAll {
 		w.flush(out, w.n)
 	}
-	return false, keys
+	return kept && marked, keys
 }
 
 // canonical returns the run that ends at entry w.n-1 as
