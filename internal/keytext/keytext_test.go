@@ -145,12 +145,14 @@ func TestMaskedForm(t *testing.T) {
 func TestZeroAllocs(t *testing.T) {
 	line := []byte("2024-05-01 contoso/M365-E3 key AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2: activate 100 seats, Adams Baker Clark Davis Evans LLP")
 	for name, f := range map[string]func(){
-		"Holds ASCII":   func() { Holds("contoso") },
-		"Holds long":    func() { Holds("Adams Baker Clark Davis Evans LLP, Rechtsanwälte") },
-		"Holds Unicode": func() { Holds("ＡＢ３ＤＥ－ＦＧ５ＨＪ－ＫＬ７ＭＮ－ＰＱ９ＲＳ－ＴＵＶＷ２") },
-		"IsKey":         func() { IsKey("key: AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2.") },
-		"Redact":        func() { Redact(line) },
-		"Mask nothing":  func() { Mask("UnitedHealth Group Incorporated 2024") },
+		"Holds ASCII": func() { Holds("contoso") },
+		"Holds long":  func() { Holds("Adams Baker Clark Davis Evans LLP, Rechtsanwälte") },
+		"Holds Unicode": func() {
+			Holds("ＡＢ３ＤＥ－ＦＧ５ＨＪ－ＫＬ７ＭＮ－ＰＱ９ＲＳ－ＴＵＶＷ２")
+		},
+		"IsKey":        func() { IsKey("key: AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2.") },
+		"Redact":       func() { Redact(line) },
+		"Mask nothing": func() { Mask("UnitedHealth Group Incorporated 2024") },
 	} {
 		assert.Zero(t, testing.AllocsPerRun(100, f), name)
 	}
