@@ -19,8 +19,9 @@
 // is any run of separators, of one kind or mixed: "AB3DE - FG5HJ" has one.
 // Any other character ends every run.
 //
-// A run is regular when its four group ends are alike: all hold a
-// separator run or an invisible character, or none does. Every spelling
+// A run is regular unless a separator run lies at one of its group ends
+// and nothing at another (an end that holds only invisible characters goes
+// with either). Every spelling
 // ParseKey accepts is a regular run; "Brookfield Asset Management"
 // (Brook|field Asset Manag|ement) is a run that is not regular.
 //
@@ -100,7 +101,8 @@
 // U+2060, byte order mark U+FEFF…), the combining grapheme joiner U+034F,
 // the Mongolian variation selectors U+180B–U+180F and the variation
 // selectors U+FE00–U+FE0F and U+E0100–U+E01EF are invisible: inside a group
-// they are read as absent, and at a group end they count as a separator.
+// they are read as absent; at a group end, they count as a separator or as
+// nothing, whichever makes the run regular.
 //
 // # Trimming and labels
 //

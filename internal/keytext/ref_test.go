@@ -50,16 +50,20 @@ func refRuns(s string) []refRun {
 func refMatch(cs []refChar, i int) (refRun, bool) {
 	var b strings.Builder
 	var run refRun
-	ends := 0 // group ends holding a separator or an invisible character
+	sepEnds, joinedEnds := 0, 0
 	j := i
 	for g := range 5 {
 		if g > 0 {
-			k := j
+			k, hasSep := j, false
 			for j < len(cs) && (cs[j].cl == sep || cs[j].cl == ignore) {
+				hasSep = hasSep || cs[j].cl == sep
 				j++
 			}
-			if j > k {
-				ends++
+			switch {
+			case hasSep:
+				sepEnds++
+			case j == k:
+				joinedEnds++
 			}
 			b.WriteByte('-')
 		}
@@ -82,7 +86,7 @@ func refMatch(cs []refChar, i int) (refRun, bool) {
 		}
 	}
 	run.key = b.String()
-	run.regular = ends == 0 || ends == 4
+	run.regular = sepEnds == 0 || joinedEnds == 0
 	run.masked = run.xs >= 20
 	run.isSecret = run.xs < 15 && (run.digit || run.regular)
 	return run, true

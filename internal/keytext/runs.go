@@ -52,8 +52,7 @@ const (
 // the text without a character of class other) and the 24 gaps between
 // them, and tells in constant time whether they form a key-shaped run (the
 // gaps that hold a separator are all at the ends of groups) and whether
-// the run is regular (the four ends of groups are all joined, or all hold a
-// separator or an invisible character).
+// the run is regular.
 type window struct {
 	ring     [ringLen]entry
 	n        int           // letters and digits in the segment so far
@@ -111,10 +110,11 @@ func (w *window) count(g int, k gap, d int) {
 	}
 }
 
-// regular reports whether the run that add has just found is regular.
+// regular reports whether the run that add has just found is regular: no
+// group end is separated while another is joined.
 func (w *window) regular() bool {
-	m := w.marks[(w.n-1)%groupLen]
-	return m == 0 || m == groups-1
+	r := (w.n - 1) % groupLen // the residue of the group ends
+	return w.seps[r] == 0 || w.marks[r] == groups-1
 }
 
 // setMark marks the entries of the run that ends at entry w.n-1 as to

@@ -62,11 +62,12 @@ func label(s string, a, b int) int {
 }
 
 // isCore reports whether t is a regular key-shaped run and nothing else:
-// five groups of five letters or digits, invisible characters anywhere, and
-// between every two groups a separator run, an invisible character or both,
-// or else nothing between any two groups.
+// five groups of five letters or digits, invisible characters anywhere,
+// and between two groups a separator run or nothing, never a separator
+// run at one group end and nothing at another.
 func isCore(t string) bool {
-	k, g, marks := 0, joined, 0 // letters and digits so far; the gap since the last; groups ends marked
+	k, g := 0, joined // letters and digits so far; the gap since the last
+	sepEnds, joinedEnds := 0, 0
 	for i := 0; i < len(t); {
 		r, size := decode(t, i)
 		i += size
@@ -75,8 +76,10 @@ func isCore(t string) bool {
 			switch {
 			case k == keyLen, g == separated && k%groupLen != 0:
 				return false
-			case g != joined && k%groupLen == 0:
-				marks++
+			case k > 0 && k%groupLen == 0 && g == separated:
+				sepEnds++
+			case k > 0 && k%groupLen == 0 && g == joined:
+				joinedEnds++
 			}
 			k, g = k+1, joined
 		case sep:
@@ -87,5 +90,5 @@ func isCore(t string) bool {
 			return false
 		}
 	}
-	return k == keyLen && g == joined && (marks == 0 || marks == groups-1)
+	return k == keyLen && g == joined && (sepEnds == 0 || joinedEnds == 0)
 }
