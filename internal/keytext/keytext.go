@@ -11,7 +11,15 @@ const Placeholder = "(a name that could be read as a key)"
 // or digits, with or without a digit. Every spelling [token.ParseKey]
 // accepts is one.
 func IsKey(s string) bool {
-	return enough(s) && whole(s)
+	n, colon := census(s, false)
+	return n >= keyLen && mayBeWhole(n, colon) && whole(s)
+}
+
+// mayBeWhole reports whether a text with n letters and digits, with or
+// without a ':' or '=', may be a key as a whole: without a label, trimming
+// removes no letter or digit, so it must have exactly keyLen.
+func mayBeWhole(n int, colon bool) bool {
+	return colon || n == keyLen
 }
 
 // Holds reports whether s could be read as a product key or holds one: s is
@@ -25,7 +33,8 @@ func Holds(s string) bool {
 	if found, _ := scan(s, findHeld, nil, nil); found {
 		return true
 	}
-	return whole(s)
+	n, colon := census(s, false)
+	return mayBeWhole(n, colon) && whole(s)
 }
 
 // Redact writes, in place, X over every ASCII letter and digit, and a

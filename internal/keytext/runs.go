@@ -29,14 +29,14 @@ const ringLen = 32
 
 // entry is one letter or digit of the text being scanned.
 type entry struct {
-	off   int  // its first byte
-	c     byte // the character folded to ASCII, upper case
-	digit bool // it is a digit
-	x     bool // it is X or x
-	wide  bool // it is a fullwidth form, three bytes
-	after gap  // what separates it from the next letter or digit
-	mark  bool // it belongs to a run to redact
-	keep  bool // it belongs to a masked run
+	off   int   // its first byte
+	c     byte  // the character folded to ASCII, upper case
+	digit uint8 // 1 if it is a digit
+	x     uint8 // 1 if it is X or x
+	wide  bool  // it is a fullwidth form, three bytes
+	after gap   // what separates it from the next letter or digit
+	mark  bool  // it belongs to a run to redact
+	keep  bool  // it belongs to a masked run
 }
 
 // gap is what lies between two letters or digits of a segment.
@@ -56,6 +56,7 @@ const (
 type window struct {
 	ring     [ringLen]entry
 	n        int           // letters and digits in the segment so far
+	res      int           // n mod 5
 	flushed  int           // ring entries below this index are written
 	marked   int           // entries below this index are marked (when their run is to redact)
 	kept     int           // likewise for keep
@@ -70,50 +71,52 @@ type window struct {
 // add appends a letter or digit to the segment and reports whether it ends
 // a key-shaped run, whose entries are then w.n-keyLen … w.n-1.
 func (w *window) add(e entry) bool {
-	n := w.n
-	if n > 0 {
+	n, r := w.n, w.res
+	if n > 0 { // the gap after entry n-1, of residue r-1
 		w.ring[(n-1)%ringLen].after = w.pending
-		w.count(n-1, w.pending, 1)
+		if w.pending != joined {
+			p := r + groupLen - 1
+			if p >= groupLen {
+				p -= groupLen
+			}
+			w.marks[p]++
+			if w.pending == separated {
+				w.seps[p]++
+				w.sepTotal++
+			}
+		}
 	}
-	if n >= keyLen { // entry n-keyLen and the gap after it leave the window
+	if n >= keyLen { // entry n-keyLen and the gap after it, of residue r, leave the window
 		old := &w.ring[(n-keyLen)%ringLen]
-		w.count(n-keyLen, old.after, -1)
-		if old.digit {
-			w.digits--
+		if old.after != joined {
+			w.marks[r]--
+			if old.after == separated {
+				w.seps[r]--
+				w.sepTotal--
+			}
 		}
-		if old.x {
-			w.xs--
-		}
+		w.digits -= int(old.digit)
+		w.xs -= int(old.x)
 	}
 	w.ring[n%ringLen] = e
-	if e.digit {
-		w.digits++
-	}
-	if e.x {
-		w.xs++
-	}
+	w.digits += int(e.digit)
+	w.xs += int(e.x)
 	w.n, w.pending = n+1, joined
+	if w.res++; w.res == groupLen {
+		w.res = 0
+	}
 	// The run starts at s = n-24; a separator may follow entry g only when
 	// g-s ≡ 4 (mod 5), that is g ≡ n (mod 5).
-	return n >= keyLen-1 && w.sepTotal == w.seps[n%groupLen]
-}
-
-// count adds d to the counters of gap g, of kind k.
-func (w *window) count(g int, k gap, d int) {
-	if k == joined {
-		return
-	}
-	w.marks[g%groupLen] += d
-	if k == separated {
-		w.seps[g%groupLen] += d
-		w.sepTotal += d
-	}
+	return n >= keyLen-1 && w.sepTotal == w.seps[r]
 }
 
 // regular reports whether the run that add has just found is regular: no
 // group end is separated while another is joined.
 func (w *window) regular() bool {
-	r := (w.n - 1) % groupLen // the residue of the group ends
+	r := w.res + groupLen - 1 // the residue of the group ends, (w.n-1) mod 5
+	if r >= groupLen {
+		r -= groupLen
+	}
 	return w.seps[r] == 0 || w.marks[r] == groups-1
 }
 
@@ -152,7 +155,10 @@ func (w *window) flush(out []byte, upto int) {
 
 // reset starts a new segment.
 func (w *window) reset() {
-	w.n, w.flushed, w.marked, w.kept, w.pending = 0, 0, 0, 0, joined
+	if w.n == 0 {
+		return
+	}
+	w.n, w.res, w.flushed, w.marked, w.kept, w.pending = 0, 0, 0, 0, 0, joined
 	w.seps, w.sepTotal, w.marks, w.digits, w.xs = [groupLen]int{}, 0, [groupLen]int{}, 0, 0
 }
 
@@ -196,7 +202,13 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 			if cl == letter {
 				c &^= 'a' - 'A'
 			}
-			if w.add(entry{off: i, c: c, digit: cl == digit, x: c == 'X', wide: size > 1}) {
+			e := entry{off: i, c: c, wide: size > 1}
+			if cl == digit {
+				e.digit = 1
+			} else if c == 'X' {
+				e.x = 1
+			}
+			if w.add(e) {
 				masked := w.xs >= maskedXs
 				secret := w.xs < sparedXs && (w.digits > 0 || w.regular())
 				switch {
@@ -260,28 +272,43 @@ func enough[T text](s T) bool {
 	if len(s) < keyLen {
 		return false
 	}
-	n := 0
+	n, _ := census(s, true)
+	return n >= keyLen
+}
+
+// census returns the number of letters and digits in s, ASCII or
+// fullwidth, and whether s has a ':' or '=' (ASCII or fullwidth), which a
+// label ends with. With early, it stops counting at keyLen.
+func census[T text](s T, early bool) (n int, colon bool) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x80 {
-			if asciiClass[c]-letter <= digit-letter {
-				if n++; n == keyLen {
-					return true
+			switch {
+			case asciiClass[c]-letter <= digit-letter:
+				if n++; early && n == keyLen {
+					return n, colon
 				}
+			case c == ':' || c == '=':
+				colon = true
 			}
 			continue
 		}
 		// U+FF10–FF19 is EF BC 90–99, U+FF21–FF3A is EF BC A1–BA,
-		// U+FF41–FF5A is EF BD 81–9A.
+		// U+FF41–FF5A is EF BD 81–9A; U+FF1A ':' is EF BC 9A, U+FF1D '='
+		// is EF BC 9D.
 		if c == 0xEF && i+2 < len(s) {
 			c1, c2 := s[i+1], s[i+2]
-			if c1 == 0xBC && (0x90 <= c2 && c2 <= 0x99 || 0xA1 <= c2 && c2 <= 0xBA) || c1 == 0xBD && 0x81 <= c2 && c2 <= 0x9A {
-				if n++; n == keyLen {
-					return true
+			switch {
+			case c1 == 0xBC && (0x90 <= c2 && c2 <= 0x99 || 0xA1 <= c2 && c2 <= 0xBA) || c1 == 0xBD && 0x81 <= c2 && c2 <= 0x9A:
+				if n++; early && n == keyLen {
+					return n, colon
 				}
+				i += 2
+			case c1 == 0xBC && (c2 == 0x9A || c2 == 0x9D):
+				colon = true
 				i += 2
 			}
 		}
 	}
-	return false
+	return n, colon
 }
