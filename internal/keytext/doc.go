@@ -39,19 +39,19 @@
 //     "ＡＢ３ＤＥ－ＦＧ５ＨＪ－ＫＬ７ＭＮ－ＰＱ９ＲＳ－ＴＵＶＷ２".
 //  2. A text holds a key ([Holds]) when it is a key as a whole, or when
 //     anywhere in it a key-shaped run, regular or not, holds a digit, or
-//     is masked (see Masked runs). "Adams Baker Clark Davis Evans LLP"
+//     is in the masked form (see The masked form). "Adams Baker Clark Davis Evans LLP"
 //     holds none; "Tenant AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2 (old)" holds one.
 //     A name check refuses a name that holds a key; [Quote] quotes only a
 //     name that holds none.
 //  3. The output filter ([Redact], [Mask]) writes X over the letters and
 //     digits of every secret run: a key-shaped run that is regular or
-//     holds a digit, and is neither masked nor spared (see Masked runs). It
+//     holds a digit, and is not in the masked form (see The masked form). It
 //     cannot know where a name starts and ends in a line of output, so it
 //     does not spare a run of words without a digit, as rule 2 does, unless
 //     that run is not regular: "Adams Baker Clark Davis Evans LLP" passes a
 //     name check and is printed "XXXXX XXXXX XXXXX XXXXX XXXXX LLP". Every
 //     window of its output that ParseKey accepts, and every part of it that
-//     IsKey reads as a key, is a masked or spared run.
+//     IsKey reads as a key, shows at most five characters other than X.
 //
 // # Folded forms
 //
@@ -119,26 +119,24 @@
 //     "key:", "Product key =", "Lizenzschlüssel:", "Clé de produit :",
 //     "プロダクトキー：" and `"key":` (JSON) are labels.
 //
-// # Masked runs
+// # The masked form
 //
-// A run is masked when at least 20 of its letters are X or x (ASCII or
-// fullwidth): it shows at most one group, as the masked form
-// XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 that [token.Key.String] prints does. A run
-// with at least 15 X is spared: no key anyone holds has three groups' worth
-// of X (a random key has them with probability below 36⁻¹⁵).
+// A run is in the masked form when its bytes are exactly [MaskedPrefix],
+// "XXXXX-XXXXX-XXXXX-XXXXX-", and five ASCII letters or digits: what
+// [token.Key.String] prints. Any other spelling of it (lower case, spaces,
+// fullwidth) is not, and neither is a key with some groups XXXXX.
 //
-// The output filter leaves masked and spared runs as they are, and never
-// redacts a character of a masked run: the masked form it prints stays
-// readable, and so do "Tenant" before it ("enant XXXXX-XXXXX-XXXXX-XXXXX"
-// is a masked run) and "added" after it ("XXXXX-XXXXX-XXXXX-EEEE5 added"
-// is spared). Where masked runs would leave a secret run that overlaps them
-// with fewer than 15 X, that run is redacted in full. So after [Redact],
-// every secret run shows at most ten characters other than X, beside at
-// least three groups of X, and a key of the input shows at most five of
-// its characters, as its masked form does.
-//
-// A name check refuses a name that holds a masked run (rule 2): a name is
-// never a key, masked or not.
+// A name check refuses a name that holds a run in the masked form (rule
+// 2): a name is never a key, masked or not. The output filter leaves it as
+// it is, and redacts no character of it on behalf of another run that
+// overlaps it, so the last group stays readable. The other runs that
+// overlap it are redacted: "Tenant XXXXX-XXXXX-XXXXX-XXXXX-EEEE5" is
+// printed "TXXXXX XXXXX-XXXXX-XXXXX-XXXXX-EEEE5" ("enant XXXXX-XXXXX-XXXXX-
+// XXXXX" is a regular run); the programs put '(' or ':' after a key. Should
+// two runs in the masked form leave more than five characters of a secret
+// run that overlaps them, that run is redacted in full: after [Redact],
+// every secret run shows at most five characters other than X, as the
+// masked form does.
 //
 // # Error rates
 //

@@ -45,11 +45,11 @@ func ExampleHolds() {
 }
 
 func ExampleRedact() {
-	line := []byte("key ab3de—fg5hj—kl7mn—pq9rs—tuvw2: added; key XXXXX-XXXXX-XXXXX-XXXXX-TUVW2 added\n")
+	line := []byte("key ab3de—fg5hj—kl7mn—pq9rs—tuvw2: added; key XXXXX-XXXXX-XXXXX-XXXXX-TUVW2 (100 seats)\n")
 	keytext.Redact(line)
 	fmt.Print(string(line))
 	// Output:
-	// key XXXXX—XXXXX—XXXXX—XXXXX—XXXXX: added; key XXXXX-XXXXX-XXXXX-XXXXX-TUVW2 added
+	// key XXXXX—XXXXX—XXXXX—XXXXX—XXXXX: added; key XXXXX-XXXXX-XXXXX-XXXXX-TUVW2 (100 seats)
 }
 
 func ExampleMask() {

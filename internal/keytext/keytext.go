@@ -24,7 +24,7 @@ func mayBeWhole(n int, colon bool) bool {
 
 // Holds reports whether s could be read as a product key or holds one: s is
 // a key as a whole ([IsKey], rule 1), or it holds a key-shaped run with a
-// digit or a masked run (rule 2). It is what a name check
+// digit or a run in the masked form (rule 2). It is what a name check
 // refuses.
 func Holds(s string) bool {
 	if !enough(s) {
@@ -40,12 +40,13 @@ func Holds(s string) bool {
 // Redact writes, in place, X over every ASCII letter and digit, and a
 // fullwidth X over every fullwidth one, of every secret run in b (rule 3 in
 // the package documentation): every key-shaped run that is regular or holds
-// a digit and has fewer than 15 X. Runs that overlap are all redacted, each
-// decided on b as it was; no character of a masked run is redacted unless a
-// secret run would otherwise be left (see Masked runs in the package
-// documentation). Every other byte, invalid UTF-8 included, stays as it is,
-// and the length of b does not change. Afterwards, b holds no secret run.
-// It is what the programs' output filter does.
+// a digit, and is not in the masked form. Runs that overlap are all
+// redacted, each decided on b as it was; no character of a run in the
+// masked form is redacted, unless a secret run overlapping it would show
+// more than five characters. Every other byte, invalid UTF-8 included,
+// stays as it is, and the length of b does not change. Afterwards, every
+// secret run of b shows at most five characters other than X. It is what
+// the programs' output filter does.
 func Redact(b []byte) {
 	if !enough(b) {
 		return

@@ -12,16 +12,23 @@ import (
 
 // refChar is one character of a text, folded, with its class.
 type refChar struct {
-	r  rune
-	cl class
+	r        rune
+	cl       class
+	off, end int // its bytes in the text
 }
 
 // refChars returns the characters of s; an invalid byte is U+FFFD, of
 // class other.
 func refChars(s string) []refChar {
 	var cs []refChar
-	for _, r := range s {
-		cs = append(cs, refChar{fold(r), classRef(r)})
+	for i, r := range s {
+		cs = append(cs, refChar{r: fold(r), cl: classRef(r), off: i})
+	}
+	for i := range cs {
+		cs[i].end = len(s)
+		if i+1 < len(cs) {
+			cs[i].end = cs[i+1].off
+		}
 	}
 	return cs
 }
@@ -29,6 +36,7 @@ func refChars(s string) []refChar {
 // refRun is a key-shaped run.
 type refRun struct {
 	key              string // canonical form
+	end              int    // the end of its last character in the text
 	digit, regular   bool
 	xs               int
 	masked, isSecret bool
@@ -40,6 +48,9 @@ func refRuns(s string) []refRun {
 	var runs []refRun
 	for i := range cs {
 		if run, ok := refMatch(cs, i); ok {
+			span := s[cs[i].off:run.end]
+			run.masked = len(span) == len(MaskedPrefix)+5 && strings.HasPrefix(span, MaskedPrefix)
+			run.isSecret = !run.masked && (run.digit || run.regular)
 			runs = append(runs, run)
 		}
 	}
@@ -77,6 +88,7 @@ func refMatch(cs []refChar, i int) (refRun, bool) {
 				return refRun{}, false
 			}
 			ch := unicode.ToUpper(cs[j].r)
+			run.end = cs[j].end
 			b.WriteRune(ch)
 			run.digit = run.digit || cs[j].cl == digit
 			if ch == 'X' {
@@ -87,8 +99,6 @@ func refMatch(cs []refChar, i int) (refRun, bool) {
 	}
 	run.key = b.String()
 	run.regular = sepEnds == 0 || joinedEnds == 0
-	run.masked = run.xs >= 20
-	run.isSecret = run.xs < 15 && (run.digit || run.regular)
 	return run, true
 }
 
@@ -155,8 +165,14 @@ func refSecrets(s string) []string {
 	return keys
 }
 
-// refSecretsShown returns the secret runs of s: after Redact, there must be
-// none.
+// refSecretsShown returns the secret runs of s that show more than five
+// characters other than X: after Redact, there must be none.
 func refSecretsShown(s string) []string {
-	return refSecrets(s)
+	var shown []string
+	for _, run := range refRuns(s) {
+		if run.isSecret && run.xs < 20 {
+			shown = append(shown, run.key)
+		}
+	}
+	return shown
 }

@@ -9,19 +9,18 @@ const (
 	groups   = token.Groups   // groups in a key
 )
 
-// The number of X or x (ASCII or fullwidth) that make a run masked or
-// spared (see Masked runs in the package documentation).
-const (
-	// maskedXs: a masked run shows at most one group, as the masked form
-	// XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 that the library prints does (see
-	// [token.Key.String]).
-	maskedXs = keyLen - groupLen
-	// sparedXs: a run with three groups' worth of X is not a key anyone
-	// holds (a random key has that many X with probability below 36⁻¹⁵);
-	// the output filter leaves it alone, so that the word after a masked
-	// key is not redacted.
-	sparedXs = keyLen - 2*groupLen
-)
+// MaskedPrefix is what the library prints of a key's first four groups: a
+// key is printed as MaskedPrefix followed by its last group (see
+// [token.Key.String]). A run spelled exactly so, with an ASCII last group,
+// is the masked form (see The masked form in the package documentation).
+const MaskedPrefix = "XXXXX-XXXXX-XXXXX-XXXXX-"
+
+// maskedLen is the length in bytes of the masked form.
+const maskedLen = len(MaskedPrefix) + groupLen
+
+// shownMax is the most characters other than X or x that a secret run may
+// show after [Redact]: one group, as the masked form does.
+const shownMax = groupLen
 
 // ringLen is the size of the ring of the last letters and digits read: a
 // power of two that holds a run.
@@ -36,7 +35,7 @@ type entry struct {
 	wide  bool  // it is a fullwidth form, three bytes
 	after gap   // what separates it from the next letter or digit
 	mark  bool  // it belongs to a run to redact
-	keep  bool  // it belongs to a masked run
+	keep  bool  // it belongs to a run in the masked form
 }
 
 // gap is what lies between two letters or digits of a segment.
@@ -121,7 +120,8 @@ func (w *window) regular() bool {
 }
 
 // setMark marks the entries of the run that ends at entry w.n-1 as to
-// redact; setKeep marks them as part of a masked run, never redacted.
+// redact; setKeep marks them as part of a run in the masked form, which
+// redact leaves as it is.
 func (w *window) setMark() {
 	for j := max(w.n-keyLen, w.marked); j < w.n; j++ {
 		w.ring[j%ringLen].mark = true
@@ -166,22 +166,22 @@ func (w *window) reset() {
 type mode uint8
 
 const (
-	findHeld   mode = iota // stop at the first run that holds a digit or is masked
+	findHeld   mode = iota // stop at the first run that holds a digit or is in the masked form
 	findSecret             // stop at the first secret run
-	redact                 // write X over the letters and digits of every secret run, but not of masked runs
-	redactAll              // write X over the letters and digits of every secret run
+	redact                 // write X over every secret run, but not over runs in the masked form
+	redactAll              // write X over every secret run that shows more than shownMax characters
 	collect                // append the canonical form of every secret run
 )
 
-// A secret run is a key-shaped run that is regular or holds a digit, and
-// has fewer than sparedXs X: the runs that [Redact] redacts.
+// A secret run is a key-shaped run that is regular or holds a digit, and is
+// not in the masked form: the runs that [Redact] redacts.
 
 // scan reads s once, from the first byte to the last, and does with every
 // key-shaped run what m says. It reports whether it stopped at a run
-// (findHeld, findSecret), or, for redact, whether it both kept a masked
-// run and redacted a secret one: only then can masked runs leave a secret
-// run that overlaps them with fewer than sparedXs X, and a second pass with
-// redactAll is needed (see [Redact]). For redact and redactAll,
+// (findHeld, findSecret), or, for redact, whether it both kept a run in
+// the masked form and redacted a secret one: only then can runs in the
+// masked form leave a secret run that overlaps them showing more than
+// shownMax characters, and a second pass with redactAll is needed. For redact and redactAll,
 // out is s itself, as a byte slice; for collect, the canonical forms are
 // appended to keys.
 func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
@@ -209,15 +209,15 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 				e.x = 1
 			}
 			if w.add(e) {
-				masked := w.xs >= maskedXs
-				secret := w.xs < sparedXs && (w.digits > 0 || w.regular())
+				masked := isMasked(s, w.ring[(w.n-keyLen)%ringLen].off, i+size)
+				secret := !masked && (w.digits > 0 || w.regular())
 				switch {
 				case m == findHeld && (masked || w.digits > 0), m == findSecret && secret:
 					return true, keys
 				case m == redact && masked:
 					w.setKeep()
 					kept = true
-				case (m == redact || m == redactAll) && secret:
+				case m == redact && secret, m == redactAll && secret && w.xs < keyLen-shownMax:
 					w.setMark()
 					marked = true
 				case m == collect && secret:
@@ -247,6 +247,19 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 		w.flush(out, w.n)
 	}
 	return kept && marked, keys
+}
+
+// isMasked reports whether s[from:to] is a run in the masked form.
+func isMasked[T text](s T, from, to int) bool {
+	if to-from != maskedLen {
+		return false
+	}
+	for k := range len(MaskedPrefix) {
+		if s[from+k] != MaskedPrefix[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // canonical returns the run that ends at entry w.n-1 as
