@@ -132,11 +132,10 @@
 // overlaps it, so the last group stays readable. The other runs that
 // overlap it are redacted: "Tenant XXXXX-XXXXX-XXXXX-XXXXX-EEEE5" is
 // printed "TXXXXX XXXXX-XXXXX-XXXXX-XXXXX-EEEE5" ("enant XXXXX-XXXXX-XXXXX-
-// XXXXX" is a regular run); the programs put '(' or ':' after a key. Should
-// two runs in the masked form leave more than five characters of a secret
-// run that overlaps them, that run is redacted in full: after [Redact],
-// every secret run shows at most five characters other than X, as the
-// masked form does.
+// XXXXX" is a regular run); the programs put '(' or ':' after a key. A
+// secret run keeps at most one last group of a run in the masked form, so
+// after [Redact] every secret run shows at most five characters other than
+// X, as the masked form does.
 //
 // # Error rates
 //

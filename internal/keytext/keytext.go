@@ -42,8 +42,7 @@ func Holds(s string) bool {
 // the package documentation): every key-shaped run that is regular or holds
 // a digit, and is not in the masked form. Runs that overlap are all
 // redacted, each decided on b as it was; no character of a run in the
-// masked form is redacted, unless a secret run overlapping it would show
-// more than five characters. Every other byte, invalid UTF-8 included,
+// masked form is redacted. Every other byte, invalid UTF-8 included,
 // stays as it is, and the length of b does not change. Afterwards, every
 // secret run of b shows at most five characters other than X. It is what
 // the programs' output filter does.
@@ -51,9 +50,7 @@ func Redact(b []byte) {
 	if !enough(b) {
 		return
 	}
-	if again, _ := scan(b, redact, b, nil); again {
-		scan(b, redactAll, b, nil)
-	}
+	scan(b, redact, b, nil)
 }
 
 // Mask returns s with every secret run redacted as [Redact] does. It

@@ -234,6 +234,10 @@ func checkRedacted(t interface {
 	}
 }
 
+// shownMax is the most characters other than X or x that a secret run may
+// show after Redact: one group, as the masked form does.
+const shownMax = groupLen
+
 // countX counts X and x, ASCII and fullwidth, in s.
 func countX(s string) int {
 	n := 0

@@ -18,10 +18,6 @@ const MaskedPrefix = "XXXXX-XXXXX-XXXXX-XXXXX-"
 // maskedLen is the length in bytes of the masked form.
 const maskedLen = len(MaskedPrefix) + groupLen
 
-// shownMax is the most characters other than X or x that a secret run may
-// show after [Redact]: one group, as the masked form does.
-const shownMax = groupLen
-
 // ringLen is the size of the ring of the last letters and digits read: a
 // power of two that holds a run.
 const ringLen = 32
@@ -31,7 +27,6 @@ type entry struct {
 	off   int   // its first byte
 	c     byte  // the character folded to ASCII, upper case
 	digit uint8 // 1 if it is a digit
-	x     uint8 // 1 if it is X or x
 	wide  bool  // it is a fullwidth form, three bytes
 	after gap   // what separates it from the next letter or digit
 	mark  bool  // it belongs to a run to redact
@@ -64,7 +59,6 @@ type window struct {
 	sepTotal int           // separated gaps in the window
 	marks    [groupLen]int // gaps not joined in the window, by gap index mod 5
 	digits   int           // digits in the window
-	xs       int           // X and x in the window
 }
 
 // add appends a letter or digit to the segment and reports whether it ends
@@ -95,11 +89,9 @@ func (w *window) add(e entry) bool {
 			}
 		}
 		w.digits -= int(old.digit)
-		w.xs -= int(old.x)
 	}
 	w.ring[n%ringLen] = e
 	w.digits += int(e.digit)
-	w.xs += int(e.x)
 	w.n, w.pending = n+1, joined
 	if w.res++; w.res == groupLen {
 		w.res = 0
@@ -159,7 +151,7 @@ func (w *window) reset() {
 		return
 	}
 	w.n, w.res, w.flushed, w.marked, w.kept, w.pending = 0, 0, 0, 0, 0, joined
-	w.seps, w.sepTotal, w.marks, w.digits, w.xs = [groupLen]int{}, 0, [groupLen]int{}, 0, 0
+	w.seps, w.sepTotal, w.marks, w.digits = [groupLen]int{}, 0, [groupLen]int{}, 0
 }
 
 // mode is what scan does with the runs it finds.
@@ -169,7 +161,6 @@ const (
 	findHeld   mode = iota // stop at the first run that holds a digit or is in the masked form
 	findSecret             // stop at the first secret run
 	redact                 // write X over every secret run, but not over runs in the masked form
-	redactAll              // write X over every secret run that shows more than shownMax characters
 	collect                // append the canonical form of every secret run
 )
 
@@ -178,15 +169,17 @@ const (
 
 // scan reads s once, from the first byte to the last, and does with every
 // key-shaped run what m says. It reports whether it stopped at a run
-// (findHeld, findSecret), or, for redact, whether it both kept a run in
-// the masked form and redacted a secret one: only then can runs in the
-// masked form leave a secret run that overlaps them showing more than
-// shownMax characters, and a second pass with redactAll is needed. For redact and redactAll,
-// out is s itself, as a byte slice; for collect, the canonical forms are
-// appended to keys.
+// (findHeld, findSecret). For redact, out is s itself, as a byte slice;
+// for collect, the canonical forms are appended to keys.
+//
+// What redact leaves of a secret run is what runs in the masked form keep
+// of it, at most one of their last groups: the four groups XXXXX before a
+// last group are bytes of one spelling, so a run that holds characters of
+// two last groups would hold a group end inside the XXXXX of the second,
+// or the first last group would be XXXXX. So every secret run shows at most
+// five characters other than X afterwards (TestPropRedact holds this).
 func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 	var w window
-	kept, marked := false, false
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
 		var cl class
@@ -205,8 +198,6 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 			e := entry{off: i, c: c, wide: size > 1}
 			if cl == digit {
 				e.digit = 1
-			} else if c == 'X' {
-				e.x = 1
 			}
 			if w.add(e) {
 				masked := isMasked(s, w.ring[(w.n-keyLen)%ringLen].off, i+size)
@@ -216,15 +207,13 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 					return true, keys
 				case m == redact && masked:
 					w.setKeep()
-					kept = true
-				case m == redact && secret, m == redactAll && secret && w.xs < keyLen-shownMax:
+				case m == redact && secret:
 					w.setMark()
-					marked = true
 				case m == collect && secret:
 					keys = append(keys, w.canonical())
 				}
 			}
-			if (m == redact || m == redactAll) && w.n >= keyLen {
+			if m == redact && w.n >= keyLen {
 				w.flush(out, w.n-keyLen+1)
 			}
 		case sep:
@@ -236,17 +225,17 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 				w.pending = invisible
 			}
 		default:
-			if m == redact || m == redactAll {
+			if m == redact {
 				w.flush(out, w.n)
 			}
 			w.reset()
 		}
 		i += size
 	}
-	if m == redact || m == redactAll {
+	if m == redact {
 		w.flush(out, w.n)
 	}
-	return kept && marked, keys
+	return false, keys
 }
 
 // isMasked reports whether s[from:to] is a run in the masked form.
