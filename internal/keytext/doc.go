@@ -131,8 +131,9 @@
 // it is, and redacts no character of it on behalf of another run that
 // overlaps it, so the last group stays readable. The other runs that
 // overlap it are redacted: "Tenant XXXXX-XXXXX-XXXXX-XXXXX-EEEE5" is
-// printed "TXXXXX XXXXX-XXXXX-XXXXX-XXXXX-EEEE5" ("enant XXXXX-XXXXX-XXXXX-
-// XXXXX" is a regular run); the programs put '(' or ':' after a key. A
+// printed "TXXXXX XXXXX-XXXXX-XXXXX-XXXXX-EEEE5", since the letters "enant"
+// and the four groups XXXXX after them are a regular run; the programs put
+// '(' or ':' next to a key. A
 // secret run keeps at most one last group of a run in the masked form, so
 // after [Redact] every secret run shows at most five characters other than
 // X, as the masked form does.
