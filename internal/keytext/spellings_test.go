@@ -170,7 +170,7 @@ var spellings = []spelling{
 const runSpellings = 34
 
 // TestSpellings measures the misses of rule 1: every key in every
-// spelling is a key as a whole. The sample is 2,000 keys × 50 spellings;
+// spelling is a key as a whole. The sample is 1,000 keys × 50 spellings;
 // with COTERM_KEYTEXT_FULL=1, 10⁶ keys × 50 spellings.
 func TestSpellings(t *testing.T) {
 	if len(spellings) != 50 {
@@ -183,8 +183,8 @@ func TestSpellings(t *testing.T) {
 		}
 		names[sp.name] = true
 	}
-	n := sampleSize(2_000, 1_000_000)
-	full := n > 2_000
+	n := sampleSize(1_000, 1_000_000)
+	full := n > 1_000
 	rnd := rand.New(rand.NewPCG(1, 2))
 	misses := map[string]int{}
 	checked := 0
