@@ -8,11 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/token"
@@ -207,9 +204,6 @@ func (p Preview) MarshalJSON() ([]byte, error) {
 // ErrChanged: [Book.RedeemIfUnchanged] found the subscription changed since
 // the preview it names. Nothing was recorded; the key is not spent.
 var ErrChanged = errors.New("activation: subscription changed since the preview")
-
-// MaxNameLen is the largest tenant or product name a [Book] accepts, in bytes.
-const MaxNameLen = 256
 
 // historyPage is how many records History asks the Journal for at once.
 const historyPage = 1000
@@ -636,15 +630,6 @@ func (b *Book) check(ctx context.Context, what string) error {
 	return checkPolicyName(&b.Policy)
 }
 
-// checkPolicyName refuses a Policy whose Name, recorded with every record,
-// fails the name rules of [checkName] (an empty Name is allowed).
-func checkPolicyName(p *Policy) error {
-	if p.Name == "" {
-		return nil
-	}
-	return checkName("policy name", p.Name)
-}
-
 // head returns the head of (tenant, product) with its dates in UTC.
 func (b *Book) head(ctx context.Context, tenant, product string) (Record, bool, error) {
 	head, ok, err := b.Journal.Head(ctx, tenant, product)
@@ -679,103 +664,4 @@ func (b *Book) retried() {
 	if b.Retries != nil {
 		b.Retries.Add(1)
 	}
-}
-
-// dayOf returns the Day of at, or an error wrapping [ErrInvalid] that names
-// what: at is outside the supported years, or is the zero date 0001-01-01,
-// which means "no date". The rule is usableDay and badDay, which Apply
-// (through prepare) shares.
-func dayOf(what string, at time.Time) (daymath.Day, error) {
-	day := daymath.Of(at)
-	if !usableDay(day) {
-		return 0, badDay(what, day)
-	}
-	return day, nil
-}
-
-// usableDay reports whether day is a day Apply and the Book accept: valid,
-// and not the zero date 0001-01-01.
-func usableDay(day daymath.Day) bool { return day.Valid() && day != daymath.MinDay }
-
-// badDay is the error for a day that is not usableDay, named what.
-func badDay(what string, day daymath.Day) error {
-	if !day.Valid() {
-		return invalidWrap(what, day.Check())
-	}
-	return invalid("%s is the zero date 0001-01-01", what)
-}
-
-// checkOrder refuses a day before the head's.
-func checkOrder(day daymath.Day, head *Record) error {
-	if last := daymath.Of(head.Outcome.At); day < last {
-		return invalid("book: day %s is before the subscription's last record (%s)", day, last)
-	}
-	return nil
-}
-
-// checkRequest checks the names and the key of a redemption request.
-func checkRequest(tenant, product string, t *token.Token) error {
-	if err := checkNames(tenant, product); err != nil {
-		return err
-	}
-	if t.Key.IsZero() {
-		return invalid("book: zero key")
-	}
-	// A key for another product is refused by Apply, after the key was
-	// looked up; its name must be one a Book accepts, as the error names it.
-	return checkName("the key's product", t.Product)
-}
-
-func checkNames(tenant, product string) error {
-	if err := checkName("tenant", tenant); err != nil {
-		return err
-	}
-	return checkName("product", product)
-}
-
-// checkName checks a tenant, product or policy name that a Book or a
-// Redeemer records. The error never echoes the name.
-func checkName(what, s string) error {
-	switch {
-	case s == "":
-		return invalid("%s is empty", what)
-	case len(s) > MaxNameLen:
-		return invalid("%s has %d bytes, want at most %d", what, len(s), MaxNameLen)
-	}
-	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				return invalid("%s is not valid UTF-8 (byte %d)", what, i)
-			}
-		}
-		// ASCII has no Cf, Zl or Zp: its Cc are below space and DEL.
-		if r < 0x20 || r == 0x7f || r >= utf8.RuneSelf && unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
-			return invalid("%s has the control, format or separator character %U at byte %d", what, r, i)
-		}
-		i += size
-	}
-	if isKey(s) {
-		return invalid("%s is a product key; a key is never stored in clear", what)
-	}
-	return nil
-}
-
-// isKey reports whether token.ParseKey accepts s. Most names cannot be a key
-// (25 characters of A–Z, 0–9, with up to four separators, spaces around):
-// those are answered without building ParseKey's error.
-func isKey(s string) bool {
-	t := strings.Trim(s, " ")
-	if len(t) < token.KeyLen || len(t) > token.KeyLen+token.Groups-1 {
-		return false
-	}
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == ' ') {
-			return false
-		}
-	}
-	_, err := token.ParseKey(s)
-	return err == nil
 }

@@ -290,19 +290,6 @@ func parseJSONOp(field, s string) (Operation, error) {
 	return op, nil
 }
 
-// parseJSONDate reads what dateString writes: "YYYY-MM-DD", or "" for the
-// zero time.
-func parseJSONDate(field, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, invalid("%s: want a date YYYY-MM-DD", field)
-	}
-	return d, nil
-}
-
 // fromJSON is Subscription.UnmarshalJSON on the decoded fields.
 func (v subscriptionJSON) fromJSON(field string) (Subscription, error) {
 	end, err := parseJSONDate("outcome JSON: "+field+".end", v.End)

@@ -136,22 +136,3 @@ func (r *Redeemer) refused(ctx context.Context, s Subscription, t token.Token, o
 	}
 	return r.answer(t, Outcome{}, newRequestID(fp, s, t, op, at), stored, false)
 }
-
-// checkRecorded refuses the names a Redeemer would record that fail a Book's
-// name rules ([checkName]): the subscription's tenant (if not empty) and
-// product, the key's product and the policy's name (if not empty). A name
-// that is a product key would otherwise be stored in clear.
-func checkRecorded(p *Policy, s *Subscription, t *token.Token) error {
-	if s.Tenant != "" {
-		if err := checkName("tenant", s.Tenant); err != nil {
-			return err
-		}
-	}
-	if err := checkName("product", s.Product); err != nil {
-		return err
-	}
-	if err := checkName("the key's product", t.Product); err != nil {
-		return err
-	}
-	return checkPolicyName(p)
-}
