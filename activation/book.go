@@ -1,13 +1,9 @@
 package activation
 
 import (
-	"bytes"
-	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"sync/atomic"
 	"time"
 
@@ -98,109 +94,6 @@ type Book struct {
 	cache headCache
 }
 
-// Deadline is a lifecycle date (R8) of a subscription in a [Book]: State
-// begins on Date. State is Expired, Disabled or Deleted.
-type Deadline struct {
-	Tenant, Product string
-	State           State
-	Date            time.Time
-}
-
-// deadlineJSON is the JSON form of a Deadline.
-type deadlineJSON struct {
-	Tenant  string `json:"tenant"`
-	Product string `json:"product"`
-	State   State  `json:"state"`
-	Date    string `json:"date"`
-}
-
-// MarshalJSON implements [json.Marshaler]: {"tenant", "product", "state",
-// "date"}, the state by name and the date as "YYYY-MM-DD". A State that is
-// not valid, or a date outside the years 1…9999, is an error wrapping
-// [ErrInvalid].
-func (d Deadline) MarshalJSON() ([]byte, error) {
-	if y := d.Date.Year(); !d.Date.IsZero() && (y < 1 || y > 9999) {
-		return nil, invalid("deadline JSON: date: year outside 1…9999")
-	}
-	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: d.State, Date: dateString(d.Date)})
-}
-
-// UnmarshalJSON implements [json.Unmarshaler]: it reads what
-// [Deadline.MarshalJSON] writes; the date comes back at 00:00 UTC. null
-// leaves d unchanged. Errors wrap [ErrInvalid] and never quote the input.
-func (d *Deadline) UnmarshalJSON(b []byte) error {
-	if string(bytes.TrimSpace(b)) == "null" {
-		return nil
-	}
-	var v struct {
-		Tenant  string `json:"tenant"`
-		Product string `json:"product"`
-		State   string `json:"state"`
-		Date    string `json:"date"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return jsonError("deadline JSON", err)
-	}
-	out := Deadline{Tenant: v.Tenant, Product: v.Product}
-	if v.State != "" {
-		st, err := ParseState(v.State)
-		if err != nil {
-			return invalid("deadline JSON: state: want %s or \"\"", stateText.List())
-		}
-		out.State = st
-	}
-	date, err := parseJSONDate("deadline JSON: date", v.Date)
-	if err != nil {
-		return err
-	}
-	out.Date = date
-	*d = out
-	return nil
-}
-
-// Preview is a subscription's current state in a [Book] and every option of
-// a key on it, as [Book.Preview] computed them.
-type Preview struct {
-	// Subscription is the state the options were computed on: the head's
-	// After, or none (Seats 0, zero End) for a subscription the book does not
-	// track.
-	Subscription Subscription
-	// Seq is the head's Seq, 0 for a subscription the book does not track.
-	// [Book.RedeemIfUnchanged] with this Seq redeems only if the subscription
-	// has not changed since.
-	Seq int64
-	// Options lists the four operations as [Policy.Options] does.
-	Options []Option
-}
-
-// MarshalJSON implements [json.Marshaler]: {"subscription", "seq",
-// "options"}, each option as {"op", "outcome"} when it is allowed or
-// {"op", "error"} (the error's message, which never holds a key in clear)
-// when it is not. It is an output form: a Preview has no UnmarshalJSON, as
-// an error's type does not survive JSON.
-func (p Preview) MarshalJSON() ([]byte, error) {
-	type optionJSON struct {
-		Op      Operation `json:"op"`
-		Outcome *Outcome  `json:"outcome,omitempty"`
-		Error   string    `json:"error,omitempty"`
-	}
-	v := struct {
-		Subscription Subscription `json:"subscription"`
-		Seq          int64        `json:"seq"`
-		Options      []optionJSON `json:"options"`
-	}{Subscription: p.Subscription, Seq: p.Seq, Options: make([]optionJSON, len(p.Options))}
-	for i := range p.Options {
-		o := &p.Options[i]
-		v.Options[i].Op = o.Op
-		if o.Err != nil {
-			v.Options[i].Error = o.Err.Error()
-		} else {
-			v.Options[i].Outcome = &o.Outcome
-		}
-	}
-	return json.Marshal(v)
-}
-
 // ErrChanged: [Book.RedeemIfUnchanged] found the subscription changed since
 // the preview it names. Nothing was recorded; the key is not spent.
 var ErrChanged = errors.New("activation: subscription changed since the preview")
@@ -213,7 +106,7 @@ const anySeq = -1
 
 // notTheRequest says what a Journal broke when it returned a record that does
 // not answer the request.
-const notTheRequest = "the journal returned a record that does not answer the request"
+const notTheRequest = "it returned a record that does not answer the request"
 
 // Import records a subscription as it stands elsewhere (the admin portal) on
 // day at: it starts tracking it, or records a correction of one already
@@ -359,7 +252,8 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		return Outcome{}, err
 	}
 	fp := t.Key.Fingerprint()
-	id := bookRequestID(fp, tenant, product, t, op, at)
+	id := requestID(bookDomain, fp, tenant, product, nil, t, op, at)
+	where := "activation: book: redeem " + t.Key.String() + ": journal"
 	for {
 		if err := ctx.Err(); err != nil {
 			return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String(), err)
@@ -383,7 +277,7 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 				b.cache.forget(tenant, product)
 				continue
 			}
-			return b.refused(ctx, fp, id, t, err)
+			return refused(ctx, b.Journal, where, fp, id, t, err)
 		}
 		rec.Fingerprint, rec.Request = fp, id
 		stored, taken, err := b.Journal.Append(ctx, rec)
@@ -403,11 +297,11 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 			o.Token.Key = t.Key
 			return o, nil
 		case taken == KeyTaken && stored.Fingerprint == fp:
-			return b.answer(t, id, &stored)
+			return answer(t, id, &stored)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.cache.forget(tenant, product)
 			if !cached && want != anySeq {
-				return b.refused(ctx, fp, id, t, changed(want, t))
+				return refused(ctx, b.Journal, where, fp, id, t, changed(want, t))
 			}
 			b.retried()
 			continue
@@ -442,42 +336,6 @@ func (b *Book) compute(head *Record, ok bool, tenant, product string, want int64
 
 func changed(want int64, t *token.Token) error {
 	return fmt.Errorf("%w (previewed at record %d): %v not redeemed", ErrChanged, want, t.Key)
-}
-
-// refused answers a request that was refused: if the key is recorded it
-// answers as a request for a recorded key; otherwise it returns why. If the
-// lookup fails, the error is the store's, not the refusal.
-func (b *Book) refused(ctx context.Context, fp token.Fingerprint, id RequestID, t *token.Token, why error) (Outcome, error) {
-	stored, ok, err := b.Journal.Lookup(ctx, fp)
-	switch {
-	case err != nil:
-		return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String()+": journal lookup", err)
-	case !ok:
-		return Outcome{}, why
-	case stored.Fingerprint != fp:
-		return Outcome{}, brokenStore("activation: book: redeem "+t.Key.String(), notTheRequest)
-	}
-	return b.answer(t, id, &stored)
-}
-
-// answer turns the record of a spent key into a replay of the identical
-// request or ErrAlreadyRedeemed.
-func (b *Book) answer(t *token.Token, id RequestID, stored *Record) (Outcome, error) {
-	if stored.Request != id {
-		// Deliberately nothing from stored (R2).
-		return Outcome{}, fmt.Errorf("%w: %v", ErrAlreadyRedeemed, t.Key)
-	}
-	o := stored.Outcome.inUTC()
-	o.Token.Key = t.Key
-	o.Replayed = true
-	return o, nil
-}
-
-// samePlace reports whether stored is at rec's place, as a PlaceTaken answer
-// must be.
-func samePlace(stored, rec *Record) bool {
-	return stored.Seq == rec.Seq && stored.Outcome.After.Tenant == rec.Outcome.After.Tenant &&
-		stored.Outcome.After.Product == rec.Outcome.After.Product
 }
 
 // History returns every record of (tenant, product), oldest first, with
@@ -533,86 +391,6 @@ func (b *Book) Lookup(ctx context.Context, k token.Key) (Record, bool, error) {
 	return recordUTC(rec), ok, nil
 }
 
-// Preview returns the current state of (tenant, product), its head's Seq,
-// and every option of key t on it on day at (see [Policy.Options]). Pass the
-// Seq to [Book.RedeemIfUnchanged] to redeem only if nothing changed since.
-// It records nothing and does not look the key up.
-func (b *Book) Preview(ctx context.Context, tenant, product string, t token.Token, at time.Time) (Preview, error) {
-	if err := b.check(ctx, "preview"); err != nil {
-		return Preview{}, err
-	}
-	if err := checkRequest(tenant, product, &t); err != nil {
-		return Preview{}, err
-	}
-	head, ok, err := b.head(ctx, tenant, product)
-	if err != nil {
-		return Preview{}, err
-	}
-	p := Preview{Subscription: Subscription{Tenant: tenant, Product: product}}
-	if ok {
-		if day := daymath.Of(at); day.Valid() {
-			if err := checkOrder(day, &head); err != nil {
-				return Preview{}, err
-			}
-		}
-		p.Subscription, p.Seq = head.Outcome.After, head.Seq
-	}
-	p.Options = b.Policy.Options(p.Subscription, t, at)
-	return p, nil
-}
-
-// Due lists the lifecycle dates (R8) of every subscription in the book that
-// fall in [from, to): the day it expires (its end date), is disabled (after
-// the policy's GraceDays) and is deleted (after DisabledDays more), as of its
-// current state. A state the policy gives no days (GraceDays 0) has no date.
-// The list is ordered by date, then tenant, product and state. A zero from
-// has no lower bound, a zero to no upper bound.
-func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) {
-	if err := b.check(ctx, "due"); err != nil {
-		return nil, err
-	}
-	p := &b.Policy
-	// A subscription has a date in [from, to) only if its end is on or
-	// after from less the days from its end to its deletion.
-	span := boundsOf(p, 0).deleted
-	lower := time.Time{}
-	if !from.IsZero() {
-		if f := daymath.Of(from) - span; f > daymath.MinDay && f.Valid() {
-			lower = f.Time()
-		}
-	}
-	heads, err := b.Journal.Heads(ctx, lower, to)
-	if err != nil {
-		return nil, wrapErr("activation: book: due: journal", err)
-	}
-	var out []Deadline
-	for _, h := range heads {
-		s := recordUTC(h).Outcome.After
-		if s.IsNone() {
-			continue
-		}
-		bd := boundsOf(p, daymath.Of(s.End))
-		add := func(st State, d daymath.Day) {
-			if d.Valid() && (from.IsZero() || d >= daymath.Of(from)) && (to.IsZero() || d < daymath.Of(to)) {
-				out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time()})
-			}
-		}
-		// A state the policy gives no days has no date.
-		if bd.disabled > bd.end {
-			add(Expired, bd.end)
-		}
-		if bd.deleted > bd.disabled {
-			add(Disabled, bd.disabled)
-		}
-		add(Deleted, bd.deleted)
-	}
-	slices.SortFunc(out, func(a, b Deadline) int {
-		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Tenant, b.Tenant),
-			cmp.Compare(a.Product, b.Product), cmp.Compare(a.State, b.State))
-	})
-	return out, nil
-}
-
 // check refuses a nil Book, a Book without a Journal or with an invalid
 // Policy, and a nil context.
 func (b *Book) check(ctx context.Context, what string) error {
@@ -642,15 +420,6 @@ func (b *Book) head(ctx context.Context, tenant, product string) (Record, bool, 
 		return Record{}, false, brokenStore("activation: book: journal head", notTheRequest)
 	}
 	return recordUTC(head), true, nil
-}
-
-// recordUTC returns rec with its times as the same instants in UTC: a
-// Journal may return them in another location, and every date here is read
-// in its own location.
-func recordUTC(rec Record) Record {
-	rec.Outcome = rec.Outcome.inUTC()
-	rec.RecordedAt = rec.RecordedAt.UTC()
-	return rec
 }
 
 func (b *Book) now() time.Time {

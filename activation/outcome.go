@@ -7,9 +7,11 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/shopspring/decimal"
+
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
-	"github.com/shopspring/decimal"
 )
 
 // Outcome is the result of one redemption: the subscription before and after
@@ -321,4 +323,29 @@ func jsonError(what string, err error) error {
 		return invalid("%s: want %s", what, want)
 	}
 	return invalid("%s: field %q: want %s", what, te.Field, want)
+}
+
+// explainImport explains a record made by [Book.Import]: what was imported,
+// or what a correction changed.
+func (o Outcome) explainImport() string {
+	day := dateString(o.At)
+	switch {
+	case o.Before.IsNone() && o.After.IsNone():
+		return "Import on " + day + ": no subscription."
+	case o.Before.IsNone():
+		return "Import on " + day + ": " + text.Plural(int64(o.After.Seats), "seat") + ", end date " + dateString(o.After.End) + "."
+	case o.After.IsNone():
+		return "Correction on " + day + ": " + text.Plural(int64(o.Before.Seats), "seat") + " until " + dateString(o.Before.End) + " → no subscription."
+	}
+	msg := "Correction on " + day + ": "
+	if o.Before.Seats == o.After.Seats {
+		msg += text.Plural(int64(o.After.Seats), "seat") + " (unchanged)"
+	} else {
+		msg += "seats " + text.Group(int64(o.Before.Seats)) + " → " + text.Group(int64(o.After.Seats))
+	}
+	b, a := dateString(o.Before.End), dateString(o.After.End)
+	if a == b {
+		return msg + ", end date " + a + " (unchanged)."
+	}
+	return msg + ", end date " + b + " → " + a + "."
 }

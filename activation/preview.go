@@ -1,7 +1,11 @@
 package activation
 
 import (
+	"context"
+	"encoding/json"
 	"time"
+
+	"github.com/coterm/coterm/internal/daymath"
 
 	"github.com/coterm/coterm/token"
 )
@@ -89,4 +93,75 @@ func (p Policy) Options(s Subscription, t token.Token, at time.Time) []Option {
 		}
 	}
 	return out
+}
+
+// Preview is a subscription's current state in a [Book] and every option of
+// a key on it, as [Book.Preview] computed them.
+type Preview struct {
+	// Subscription is the state the options were computed on: the head's
+	// After, or none (Seats 0, zero End) for a subscription the book does not
+	// track.
+	Subscription Subscription
+	// Seq is the head's Seq, 0 for a subscription the book does not track.
+	// [Book.RedeemIfUnchanged] with this Seq redeems only if the subscription
+	// has not changed since.
+	Seq int64
+	// Options lists the four operations as [Policy.Options] does.
+	Options []Option
+}
+
+// MarshalJSON implements [json.Marshaler]: {"subscription", "seq",
+// "options"}, each option as {"op", "outcome"} when it is allowed or
+// {"op", "error"} (the error's message, which never holds a key in clear)
+// when it is not. It is an output form: a Preview has no UnmarshalJSON, as
+// an error's type does not survive JSON.
+func (p Preview) MarshalJSON() ([]byte, error) {
+	type optionJSON struct {
+		Op      Operation `json:"op"`
+		Outcome *Outcome  `json:"outcome,omitempty"`
+		Error   string    `json:"error,omitempty"`
+	}
+	v := struct {
+		Subscription Subscription `json:"subscription"`
+		Seq          int64        `json:"seq"`
+		Options      []optionJSON `json:"options"`
+	}{Subscription: p.Subscription, Seq: p.Seq, Options: make([]optionJSON, len(p.Options))}
+	for i := range p.Options {
+		o := &p.Options[i]
+		v.Options[i].Op = o.Op
+		if o.Err != nil {
+			v.Options[i].Error = o.Err.Error()
+		} else {
+			v.Options[i].Outcome = &o.Outcome
+		}
+	}
+	return json.Marshal(v)
+}
+
+// Preview returns the current state of (tenant, product), its head's Seq,
+// and every option of key t on it on day at (see [Policy.Options]). Pass the
+// Seq to [Book.RedeemIfUnchanged] to redeem only if nothing changed since.
+// It records nothing and does not look the key up.
+func (b *Book) Preview(ctx context.Context, tenant, product string, t token.Token, at time.Time) (Preview, error) {
+	if err := b.check(ctx, "preview"); err != nil {
+		return Preview{}, err
+	}
+	if err := checkRequest(tenant, product, &t); err != nil {
+		return Preview{}, err
+	}
+	head, ok, err := b.head(ctx, tenant, product)
+	if err != nil {
+		return Preview{}, err
+	}
+	p := Preview{Subscription: Subscription{Tenant: tenant, Product: product}}
+	if ok {
+		if day := daymath.Of(at); day.Valid() {
+			if err := checkOrder(day, &head); err != nil {
+				return Preview{}, err
+			}
+		}
+		p.Subscription, p.Seq = head.Outcome.After, head.Seq
+	}
+	p.Options = b.Policy.Options(p.Subscription, t, at)
+	return p, nil
 }
