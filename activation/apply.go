@@ -152,7 +152,7 @@ func keyTermEnd(r *request, term int) (daymath.Day, error) {
 // is checked twice.
 func keyTerm(p *Policy, t *token.Token) (int, error) {
 	if err := t.Validate(); err != nil {
-		return 0, invalidWrap("token", err)
+		return 0, invalidWrap("", err) // "token: invalid token: …" names its subject
 	}
 	if t.TermMonths == 0 {
 		return p.TermMonths, nil
@@ -266,7 +266,7 @@ func anchoredOnEnd(oldEnd daymath.Day, term int) (daymath.Day, error) {
 func extendErr(err error) error {
 	var ce *proration.CapError
 	if errors.As(err, &ce) {
-		return &text.Error{Msg: "activation: extend end date", Err: err}
+		return &text.Error{Pkg: pkg, Msg: "extend end date", Err: err}
 	}
 	return invalidWrap("extend end date", err)
 }

@@ -137,7 +137,7 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return wrapErr("activation: book: import", err)
+			return wrapErr("book: import", err)
 		}
 		head, ok, err := b.head(ctx, s.Tenant, s.Product)
 		if err != nil {
@@ -164,12 +164,12 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 		switch {
 		case err != nil:
 			b.cache.forget(s.Tenant, s.Product)
-			return wrapErr("activation: book: import: journal", err)
+			return wrapErr("book: import: journal", err)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.retried()
 			continue
 		case taken != NothingTaken:
-			return brokenStore("activation: book: import", notTheRequest)
+			return brokenStore("book: import", notTheRequest)
 		}
 		b.cache.put(&rec)
 		return nil
@@ -209,7 +209,7 @@ func (b *Book) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	}
 	heads, err := b.Journal.Heads(ctx, time.Time{}, time.Time{})
 	if err != nil {
-		return nil, wrapErr("activation: book: subscriptions: journal", err)
+		return nil, wrapErr("book: subscriptions: journal", err)
 	}
 	out := make([]Subscription, len(heads))
 	for i := range heads {
@@ -253,10 +253,10 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 	}
 	fp := t.Key.Fingerprint()
 	id := requestID(bookDomain, fp, tenant, product, nil, t, op, at)
-	where := "activation: book: redeem " + t.Key.String() + ": journal"
+	where := "book: redeem " + t.Key.String() + ": journal"
 	for {
 		if err := ctx.Err(); err != nil {
-			return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String(), err)
+			return Outcome{}, wrapErr("book: redeem "+t.Key.String(), err)
 		}
 		// Compute on the head this Book saw last, if any: one round trip
 		// when nobody else moved the subscription.
@@ -288,7 +288,7 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 				b.retried()
 				continue
 			}
-			return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String()+": journal", err)
+			return Outcome{}, wrapErr("book: redeem "+t.Key.String()+": journal", err)
 		}
 		switch {
 		case taken == NothingTaken:
@@ -306,7 +306,7 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 			b.retried()
 			continue
 		}
-		return Outcome{}, brokenStore("activation: book: redeem "+t.Key.String(), notTheRequest)
+		return Outcome{}, brokenStore("book: redeem "+t.Key.String(), notTheRequest)
 	}
 }
 
@@ -351,11 +351,11 @@ func (b *Book) History(ctx context.Context, tenant, product string) ([]Record, e
 	for {
 		page, err := b.Journal.History(ctx, tenant, product, int64(len(out)), historyPage)
 		if err != nil {
-			return nil, wrapErr("activation: book: history: journal", err)
+			return nil, wrapErr("book: history: journal", err)
 		}
 		for i := range page {
 			if page[i].Seq != int64(len(out)+i)+1 {
-				return nil, brokenStore("activation: book: history", "the journal returned a history whose Seq is not 1, 2, 3, …")
+				return nil, brokenStore("book: history", "the journal returned a history whose Seq is not 1, 2, 3, …")
 			}
 			page[i] = recordUTC(page[i])
 		}
@@ -384,9 +384,9 @@ func (b *Book) Lookup(ctx context.Context, k token.Key) (Record, bool, error) {
 	rec, ok, err := b.Journal.Lookup(ctx, fp)
 	switch {
 	case err != nil:
-		return Record{}, false, wrapErr("activation: book: lookup "+k.String()+": journal", err)
+		return Record{}, false, wrapErr("book: lookup "+k.String()+": journal", err)
 	case ok && rec.Fingerprint != fp:
-		return Record{}, false, brokenStore("activation: book: lookup "+k.String(), notTheRequest)
+		return Record{}, false, brokenStore("book: lookup "+k.String(), notTheRequest)
 	}
 	return recordUTC(rec), ok, nil
 }
@@ -403,7 +403,7 @@ func (b *Book) check(ctx context.Context, what string) error {
 		return invalid("book: %s: nil context", what)
 	}
 	if err := b.Policy.Validate(); err != nil {
-		return wrapErr("activation: book: "+what, err)
+		return wrapErr("book: "+what, err)
 	}
 	return checkPolicyName(&b.Policy)
 }
@@ -413,11 +413,11 @@ func (b *Book) head(ctx context.Context, tenant, product string) (Record, bool, 
 	head, ok, err := b.Journal.Head(ctx, tenant, product)
 	switch {
 	case err != nil:
-		return Record{}, false, wrapErr("activation: book: journal head", err)
+		return Record{}, false, wrapErr("book: journal head", err)
 	case !ok:
 		return Record{}, false, nil
 	case head.Seq < 1 || head.Outcome.After.Tenant != tenant || head.Outcome.After.Product != product:
-		return Record{}, false, brokenStore("activation: book: journal head", notTheRequest)
+		return Record{}, false, brokenStore("book: journal head", notTheRequest)
 	}
 	return recordUTC(head), true, nil
 }

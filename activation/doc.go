@@ -232,10 +232,12 @@
 // Redeemer or a Book, [ErrAlreadyRedeemed] (and [ErrChanged] from
 // [Book.RedeemIfUnchanged]). An error of a store is returned wrapped, never
 // as a refusal. A refused Apply returns the zero Outcome.
-// A message names one package, once, at its start ("activation: invalid
-// input: token: …"); wrapping an error of another package adds context and
-// drops that package's prefix, and the wrapped error stays reachable with
-// [errors.Is] and [errors.As]. No error message and no JSON ever contains a
+// A message starts with the name of the package that made it, once; a wrap
+// within the library's own errors adds context, never a second name, and an
+// error of another package (proration, token, a store) keeps its own name
+// after that context ("activation: invalid input: redemption day:
+// proration: date out of range: …"); it stays reachable with [errors.Is]
+// and [errors.As]. No error message and no JSON ever contains a
 // key in clear: token.Key prints masked, and [Outcome.MarshalJSON] writes the
 // masked form.
 //

@@ -93,7 +93,7 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 	}
 	heads, err := b.Journal.Heads(ctx, lower, to)
 	if err != nil {
-		return nil, wrapErr("activation: book: due: journal", err)
+		return nil, wrapErr("book: due: journal", err)
 	}
 	var out []Deadline
 	for _, h := range heads {

@@ -64,7 +64,7 @@ func (r *Redeemer) Redeem(ctx context.Context, s Subscription, t token.Token, op
 	if err := checkRecorded(&r.Policy, &s, &t); err != nil {
 		return Outcome{}, err
 	}
-	where := "activation: redeem " + t.Key.String() + ": ledger"
+	where := "redeem " + t.Key.String() + ": ledger"
 	fp := t.Key.Fingerprint()
 	id := requestID(redeemerDomain, fp, s.Tenant, s.Product, &s, &t, op, at)
 	o, err := r.Policy.Apply(s, t, op, at)

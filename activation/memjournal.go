@@ -69,9 +69,9 @@ func (j *MemoryJournal) start(ctx context.Context, call string) error {
 	case j == nil:
 		return errNilJournal
 	case ctx == nil:
-		return &text.Error{Msg: "activation: memory journal: " + call, Err: invalidMsg("nil context")}
+		return &text.Error{Pkg: pkg, Msg: "memory journal: " + call, Err: invalidMsg("nil context")}
 	case ctx.Err() != nil:
-		return &text.Error{Msg: "activation: memory journal: " + call, Err: ctx.Err()}
+		return &text.Error{Pkg: pkg, Msg: "memory journal: " + call, Err: ctx.Err()}
 	}
 	j.mu.Lock()
 	return nil
@@ -129,7 +129,7 @@ func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, 
 		}
 		j.subs[subKey{h.tenant, h.product}] = h
 	case h == nil || rec.Seq != int64(len(h.seqs))+1:
-		return Record{}, NothingTaken, &text.Error{Msg: fmt.Sprintf("activation: memory journal: append: Seq %d would leave a gap", rec.Seq), Kind: ErrGap}
+		return Record{}, NothingTaken, &text.Error{Pkg: pkg, Msg: fmt.Sprintf("memory journal: append: Seq %d would leave a gap", rec.Seq), Kind: ErrGap}
 	}
 	// The names are stored once per subscription (a million records of a
 	// thousand subscriptions hold a thousand copies, not three million).
