@@ -466,7 +466,7 @@ func fromBook(cfg *config) error {
 		return cli.Unreadablef("-book: %v", err)
 	}
 	ctx := context.Background()
-	book := &activation.Book{Policy: cfg.policy, Journal: &history.CompactJournal{}}
+	book := &activation.Book{Policy: cfg.policy, Journal: activation.NewMemoryJournal()}
 	ld := history.NewLoader(book)
 	for {
 		_, err := ld.Next(ctx, rd)
