@@ -36,7 +36,7 @@ func (p Policy) Apply(s Subscription, t token.Token, op Operation, at time.Time)
 // arithmetic; anything else takes applyEach, whose checks give each error.
 func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operation, at time.Time) error {
 	r, term, plain := checkPlain(p, s, t, at)
-	if !plain || !op.Valid() {
+	if !plain || !op.valid() {
 		return applyEach(o, p, s, t, op, at)
 	}
 	eff, ok := allowedFor(p, &r, op, term)
@@ -53,7 +53,7 @@ func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operatio
 
 // applyEach is applyTo with the checks one by one, in Apply's order.
 func applyEach(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operation, at time.Time) error {
-	if !op.Valid() {
+	if !op.valid() {
 		return invalid("operation %s", op)
 	}
 	r, term, err := checkEach(p, s, t, at)

@@ -11,64 +11,28 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-// Book keeps every tenant's subscriptions and their history in a [Journal]:
-// exactly once per key, with no lost update, for any number of Books in any
-// number of processes sharing one Journal.
+// Book keeps every tenant's subscriptions and their history in a [Journal],
+// exactly once per key (R2) and with no lost update, for any number of Books
+// in any number of processes sharing one Journal.
 //
-// # Histories
+// A subscription, named by (tenant, product), has a history of records with
+// Seq 1, 2, 3, …, each Outcome's Before the previous record's After: its
+// redemptions ([Book.Redeem]) and imports ([Book.Import]). The current state
+// is the last record's After, the head.
 //
-// Each subscription, named by (tenant, product), has a history: records with
-// Seq 1, 2, 3, …, each holding an [Outcome] whose Before is the previous
-// record's After (none for the first). Redemptions ([Book.Redeem]) and
-// imports ([Book.Import], Operation [Import]) are both records, so the
-// history explains every change of seats and end date. The current state is
-// the last record's After (the head).
-//
-// # Exactly once, no lost update
-//
-// Redeem reads the head, computes the redemption on it with Policy, and
-// appends the record at Seq = head's Seq + 1. The Journal stores it only if
-// that place is free and the key's fingerprint is new. If the place is taken
-// (another redemption or import came first), Redeem reads the new head,
-// recomputes and tries again, for as long as ctx allows. If the key is taken,
-// the request answers as one for a recorded key.
-//
-// A request for a recorded key answers before any other check (the day
-// order, a preview's Seq, the policy): the identical request — same key,
-// tenant, product, the token's product, seats and term, operation and day,
-// but not the state before — replays the recorded Outcome with Replayed set,
-// even after other keys moved the subscription on; any other request is
-// [ErrAlreadyRedeemed], whose message says nothing about the first. A refused
-// redemption and bad input record nothing and do not spend the key.
-//
-// # Failures of the store
-//
-// A Journal error is returned wrapped (errors.Is finds it), never as a
-// refusal: when an answer depends on a store call that failed, the error is
-// the store's. The store may have committed before failing; retrying the
-// identical request then replays the recorded Outcome, so retries converge
-// on exactly one applied record.
-//
-// # Bad input
-//
-// Tenants and products are compared byte for byte and must be 1 … 256 bytes
-// of valid UTF-8 without characters of the Unicode categories Cc, Cf, Zl or
-// Zp, and must not themselves be a product key (the error does not echo
-// them). A day before the subscription's last record, a key for another
-// product, a zero key, a nil Journal or context are errors too. All wrap
-// [ErrInvalid] (or [ErrProductMismatch]) and change nothing.
-//
-// # One round trip
-//
-// A Book remembers the last head it read or appended per subscription and
-// computes a redemption on it first, so that a redemption usually costs one
-// call to the Journal. A remembered head is only a guess: if another Book
-// moved the subscription on, the Append finds its place taken (or a gap,
-// [ErrGap]) and the redemption is computed again on the head read from the
-// Journal; a refusal is never answered from a remembered head. ErrGap on a
-// head read from the Journal is the store's error. A Book's Journal must not
-// be replaced after first use. Use a Book through a pointer and
-// do not copy it after first use.
+// Redeem computes on the head with Policy and appends at the head's Seq + 1;
+// if another record took that place first, it reads the new head, computes
+// again and retries for as long as ctx allows. A request for a spent key
+// answers before every other check: the identical request (key, tenant,
+// product, the token's product, seats and term, operation and day; not the
+// state before) replays the recorded Outcome, any other is
+// [ErrAlreadyRedeemed]. A refusal records nothing. A store error is returned
+// wrapped, never as a refusal; the store may have committed, and retrying
+// the identical request then replays, so retries converge on one record.
+// Names must pass [CheckName] and compare byte for byte. A Book remembers the
+// last head it saw per subscription and computes on it first (one round
+// trip); a stale one costs a retry, never an answer. Use a Book through a
+// pointer, do not copy it, and do not replace its Journal after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
 	// Name is recorded with every record: it must be empty or pass the rules

@@ -78,9 +78,6 @@ func (o Outcome) Months(scale int32) decimal.Decimal {
 	return proration.HalfEven.DivDecimal(decimal.NewFromInt(o.MonthsNum), decimal.NewFromInt(o.MonthsDen), scale)
 }
 
-// KeySeats returns the key's seats, C.
-func (o Outcome) KeySeats() int { return o.Token.Seats }
-
 // outcomeJSON is the JSON form of an Outcome.
 type outcomeJSON struct {
 	Op             string           `json:"op"`
@@ -170,13 +167,13 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	switch {
-	case o.StateBefore != 0 && !o.StateBefore.Valid():
+	case o.StateBefore != 0 && !o.StateBefore.valid():
 		return nil, invalid("outcome JSON: stateBefore %s", o.StateBefore)
 	case !o.Rounding.Valid():
 		return nil, invalid("outcome JSON: rounding %s", o.Rounding)
 	case !o.Convention.Valid():
 		return nil, invalid("outcome JSON: convention %s", o.Convention)
-	case o.Anchor != 0 && !o.Anchor.Valid():
+	case o.Anchor != 0 && !o.Anchor.valid():
 		return nil, invalid("outcome JSON: anchor %s", o.Anchor)
 	}
 	if o.StateBefore != 0 {
@@ -270,7 +267,7 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 		}
 	}
 	if v.Anchor != "" {
-		if out.Anchor, err = ParseAnchor(v.Anchor); err != nil {
+		if out.Anchor, err = anchorText.Parse(v.Anchor); err != nil {
 			return invalid("outcome JSON: anchor: want redemption-day, old-end or nothing")
 		}
 	}

@@ -10,15 +10,13 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-// Operations returns the four operations in the stable order Preview and
-// Options list them: AddSeats, ExtendEnd, Renew, Activate.
-func Operations() [4]Operation {
-	return [4]Operation{AddSeats, ExtendEnd, Renew, Activate}
-}
+// operations are the four operations in the stable order Preview and Options
+// list them.
+var operations = [4]Operation{AddSeats, ExtendEnd, Renew, Activate}
 
 // Preview returns, side by side, the Outcome of every operation [Policy.Apply]
-// would accept for key t on subscription s on day at, in the order of
-// [Operations]. An operation Apply refuses (not allowed in the state, over the
+// would accept for key t on subscription s on day at, in the order
+// AddSeats, ExtendEnd, Renew, Activate. An operation Apply refuses (not allowed in the state, over the
 // cap, over the seat limit) is left out; [Policy.Options] lists those with
 // their reason. Preview fails only for inputs no operation could accept
 // (invalid policy, subscription, token or day: [ErrInvalid]; another
@@ -33,7 +31,7 @@ func (p Policy) Preview(s Subscription, t token.Token, at time.Time) ([]Outcome,
 	// errors of refused operations; each Outcome is computed in place.
 	var effs [numOps]effect
 	n := 0
-	for _, op := range Operations() {
+	for _, op := range operations {
 		if eff, ok := allowedFor(&p, &r, op, term); ok {
 			effs[op-1] = eff
 			n++
@@ -45,7 +43,7 @@ func (p Policy) Preview(s Subscription, t token.Token, at time.Time) ([]Outcome,
 		return out[:0], nil
 	}
 	n = 0
-	for _, op := range Operations() {
+	for _, op := range operations {
 		if effs[op-1] != 0 && apply(&out[n], &p, &s, &r, &t, op, effs[op-1], term, keyEnd) == nil {
 			n++
 		}
@@ -61,10 +59,8 @@ type Option struct {
 	Err     error   // nil when the operation is allowed
 }
 
-// Allowed reports whether the operation is allowed (Err is nil).
-func (o Option) Allowed() bool { return o.Err == nil }
-
-// Options returns the four operations in the order of [Operations], each with
+// Options returns the four operations in the order AddSeats, ExtendEnd, Renew,
+// Activate, each with
 // its Outcome or the error Apply returns for it: refused options keep their
 // reason ([*NotAllowedError] with the state and the date it began, a cap
 // error with the largest key accepted, …). Options never fails as a whole;
@@ -73,7 +69,7 @@ func (p Policy) Options(s Subscription, t token.Token, at time.Time) []Option {
 	out := make([]Option, numOps)
 	// Apply's steps, with the common checks made once for the four rows.
 	r, term, err := checkAll(&p, &s, &t, at)
-	for i, op := range Operations() {
+	for i, op := range operations {
 		out[i].Op = op
 		if err != nil {
 			out[i].Err = err
