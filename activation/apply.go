@@ -152,7 +152,7 @@ func keyTermEnd(r *request, term int) (daymath.Day, error) {
 // is checked twice.
 func keyTerm(p *Policy, t *token.Token) (int, error) {
 	if err := t.Validate(); err != nil {
-		return 0, invalidWrap("", err) // "token: invalid token: …" names its subject
+		return 0, invalidCause(err)
 	}
 	if t.TermMonths == 0 {
 		return p.TermMonths, nil

@@ -209,31 +209,21 @@ func (b *Book) RedeemIfUnchanged(ctx context.Context, tenant, product string, se
 }
 
 func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (Outcome, error) {
+	fp := t.Key.Fingerprint()
+	id := requestID(bookDomain, fp, tenant, product, nil, t, op, at)
 	if err := b.check(ctx, "redeem"); err != nil {
 		return Outcome{}, err
 	}
 	if err := checkRequest(tenant, product, t); err != nil {
 		return Outcome{}, err
 	}
-	fp := t.Key.Fingerprint()
-	id := requestID(bookDomain, fp, tenant, product, nil, t, op, at)
-	where := "book: redeem " + t.Key.String() + ": journal"
 	for {
 		if err := ctx.Err(); err != nil {
 			return Outcome{}, wrapErr("book: redeem "+t.Key.String(), err)
 		}
-		// Compute on the head this Book saw last, if any: one round trip
-		// when nobody else moved the subscription.
-		head, ok := b.cache.get(tenant, product)
-		cached := ok
-		if !cached {
-			var err error
-			if head, ok, err = b.head(ctx, tenant, product); err != nil {
-				return Outcome{}, err
-			}
-			if ok {
-				b.cache.put(&head)
-			}
+		head, ok, cached, err := b.current(ctx, tenant, product)
+		if err != nil {
+			return Outcome{}, err
 		}
 		rec, err := b.compute(&head, ok, tenant, product, want, t, op, at)
 		if err != nil {
@@ -241,18 +231,17 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 				b.cache.forget(tenant, product)
 				continue
 			}
-			return refused(ctx, b.Journal, where, fp, id, t, err)
+			return refused(ctx, b.Journal, redeemWhere(t), fp, id, t, err)
 		}
 		rec.Fingerprint, rec.Request = fp, id
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		if err != nil {
 			b.cache.forget(tenant, product)
 			if cached && errors.Is(err, ErrGap) {
-				// The remembered head is not the Journal's: read it.
-				b.retried()
+				b.retried() // the remembered head is not the Journal's: read it
 				continue
 			}
-			return Outcome{}, wrapErr("book: redeem "+t.Key.String()+": journal", err)
+			return Outcome{}, wrapErr(redeemWhere(t), err)
 		}
 		switch {
 		case taken == NothingTaken:
@@ -265,7 +254,7 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.cache.forget(tenant, product)
 			if !cached && want != anySeq {
-				return refused(ctx, b.Journal, where, fp, id, t, changed(want, t))
+				return refused(ctx, b.Journal, redeemWhere(t), fp, id, t, changed(want, t))
 			}
 			b.retried()
 			continue
@@ -274,29 +263,8 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 	}
 }
 
-// compute makes the record of redeeming t on head (ok false: none), or
-// returns why not: the subscription changed since want, the day is before the
-// head's, or Policy.Apply refuses.
-func (b *Book) compute(head *Record, ok bool, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (Record, error) {
-	if want != anySeq && want != head.Seq {
-		return Record{}, changed(want, t)
-	}
-	s := Subscription{Tenant: tenant, Product: product}
-	if ok {
-		if day := daymath.Of(at); day.Valid() {
-			if err := checkOrder(day, head); err != nil {
-				return Record{}, err
-			}
-		}
-		s = head.Outcome.After
-	}
-	o, err := b.Policy.Apply(s, *t, op, at)
-	if err != nil {
-		return Record{}, err
-	}
-	o.Token.Key = token.Key{} // a journal stores fingerprints, never keys
-	return Record{Outcome: o, Seq: head.Seq + 1, KeyTail: t.Key.Last5(), Policy: b.Policy.Name, RecordedAt: b.now()}, nil
-}
+// redeemWhere names a redemption of t's key and its store, for an error.
+func redeemWhere(t *token.Token) string { return "book: redeem " + t.Key.String() + ": journal" }
 
 func changed(want int64, t *token.Token) error {
 	return fmt.Errorf("%w (previewed at record %d): %v not redeemed", ErrChanged, want, t.Key)
@@ -370,20 +338,6 @@ func (b *Book) check(ctx context.Context, what string) error {
 		return wrapErr("book: "+what, err)
 	}
 	return checkPolicyName(&b.Policy)
-}
-
-// head returns the head of (tenant, product) with its dates in UTC.
-func (b *Book) head(ctx context.Context, tenant, product string) (Record, bool, error) {
-	head, ok, err := b.Journal.Head(ctx, tenant, product)
-	switch {
-	case err != nil:
-		return Record{}, false, wrapErr("book: journal head", err)
-	case !ok:
-		return Record{}, false, nil
-	case head.Seq < 1 || head.Outcome.After.Tenant != tenant || head.Outcome.After.Product != product:
-		return Record{}, false, brokenStore("book: journal head", notTheRequest)
-	}
-	return recordUTC(head), true, nil
 }
 
 func (b *Book) now() time.Time {

@@ -110,13 +110,15 @@ func invalidMsg(msg string) error {
 
 // invalidWrap wraps both ErrInvalid and err (for example
 // proration.ErrDateRange): "activation: invalid input: what: " and err's
-// message; no what for a cause that names its subject itself.
+// message.
 func invalidWrap(what string, err error) error {
-	msg := "invalid input"
-	if what != "" {
-		msg += ": " + what
-	}
-	return &text.Error{Pkg: pkg, Msg: msg, Kind: ErrInvalid, Err: err}
+	return &text.Error{Pkg: pkg, Msg: "invalid input: " + what, Kind: ErrInvalid, Err: err}
+}
+
+// invalidCause wraps both ErrInvalid and err, a cause that names its subject
+// itself ("token: invalid token: …").
+func invalidCause(err error) error {
+	return &text.Error{Pkg: pkg, Msg: "invalid input", Kind: ErrInvalid, Err: err}
 }
 
 // wrapErr returns an error whose message is the package's name, msg (what
