@@ -73,14 +73,10 @@ const anySeq = -1
 const notTheRequest = "it returned a record that does not answer the request"
 
 // Import records a subscription as it stands elsewhere (the admin portal) on
-// day at: it starts tracking it, or records a correction of one already
-// tracked. No key is involved. The record's Op is [Import], its Before the
-// head's After (none for the first), its After s with End as a date at
-// 00:00 UTC. An import equal to the head — or a none subscription for one
-// the book does not track — records nothing.
-//
-// s must be valid ([Subscription.Validate]) with a tenant and product a Book
-// accepts; at must not be before the subscription's last record.
+// day at, to start tracking it or correct it: a record with Op [Import], its
+// Before the head's After, its After s (End as a date at 00:00 UTC). An
+// import equal to the head records nothing. s must be valid, its names pass
+// [CheckName], and at must not be before the subscription's last record.
 func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 	if err := b.check(ctx, "import"); err != nil {
 		return err
@@ -182,17 +178,11 @@ func (b *Book) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	return out, nil
 }
 
-// Redeem applies the key to the current state of (tenant, product) and
-// records it, exactly once. A subscription the book does not track starts
-// from none (only Activate applies, R7). See [Book] for what answers a
-// request for a recorded key, the retries after a lost race, and store
-// failures.
-//
-// On success the Outcome is the new one (Replayed false) or the recorded one
-// of this identical request (Replayed true); its Token.Key is t.Key. A refusal
-// ([ErrNotAllowed], [ErrExtensionCap], [ErrProductMismatch], [ErrSeatLimit],
-// [ErrInvalid] for bad input or a day before the last record) records
-// nothing.
+// Redeem applies the key to the current state of (tenant, product), none if
+// untracked (only Activate applies, R7), and records it exactly once (see
+// [Book]). The Outcome is new, or the identical request's (Replayed); its
+// Token.Key is t.Key. A refusal, or a day before the last record
+// ([ErrInvalid]), records nothing.
 func (b *Book) Redeem(ctx context.Context, tenant, product string, t token.Token, op Operation, at time.Time) (Outcome, error) {
 	return b.redeem(ctx, tenant, product, anySeq, &t, op, at)
 }

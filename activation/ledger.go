@@ -32,24 +32,14 @@ type Redeemer struct {
 	Ledger Ledger // must not be nil
 }
 
-// Redeem redeems t against s with op on day at, at most once per key. It
-// applies the key with Policy.Apply, then claims the record under the key's
-// fingerprint and the request's identity ([NewRequestID]):
-//
-//   - the claim inserted: the Outcome is Apply's (Replayed false);
-//   - the identical request (same key, tenant, state before, token,
-//     operation and day) was recorded: its Outcome, Replayed true;
-//   - any other request for a spent key: [ErrAlreadyRedeemed], which says
-//     nothing of the first redemption and names the key masked only.
-//
-// A redemption Apply refuses records nothing; if its key is spent, it
-// answers as a request for a spent key does. A store error is returned
-// wrapped, and the store may have committed: retrying the identical request
-// (the same state before, not one re-read since) then replays, so retries
-// never spend a key twice or lose one. A done ctx records nothing. A nil
-// Redeemer, Ledger or ctx, a zero Key, or a recorded name that fails
-// [CheckName] (s.Tenant unless empty, s.Product, t.Product, Policy.Name
-// unless empty) is an error wrapping [ErrInvalid], never a panic.
+// Redeem applies t to s with op on day at and claims the record under the
+// key's fingerprint and [NewRequestID]: Apply's Outcome if the claim
+// inserted; the recorded Outcome (Replayed) for the identical request (same
+// key, tenant, state before, token, operation and day); [ErrAlreadyRedeemed]
+// for any other. A refusal records nothing. After a store error, retrying the
+// identical request never spends a key twice or loses one. Bad input (nil
+// Redeemer, Ledger or ctx, a zero Key, a recorded name [CheckName] refuses)
+// wraps [ErrInvalid].
 func (r *Redeemer) Redeem(ctx context.Context, s Subscription, t token.Token, op Operation, at time.Time) (Outcome, error) {
 	switch {
 	case r == nil:

@@ -13,18 +13,15 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-// MemoryJournal is the in-process reference [Journal] and [Ledger], written
-// to be read at a glance: a mutex, every record in the order stored, a map
-// from key fingerprint to its record (one set of spent keys for the Books
-// and Redeemers sharing it), and for each subscription the records of its
-// history (element i holds Seq i+1). It keeps nothing across restarts and
-// stores records as given, but for a time's monotonic clock reading, which
-// no stored time keeps. It refuses what every durable store refuses: a
-// record that holds a product key, an Append below Seq 1 or past a gap
-// ([ErrGap]), a Claim with a place (Seq not 0) or without a fingerprint.
-// The zero value is ready to use. It is safe for concurrent use and must not
-// be copied after first use; a nil *MemoryJournal answers with an error
-// wrapping [ErrInvalid].
+// MemoryJournal is the in-process reference [Journal] and [Ledger]: a mutex,
+// every record in the order stored, a map from key fingerprint to its record
+// (one set of spent keys for the Books and Redeemers sharing it), and each
+// subscription's records in Seq order. It stores records as given, without
+// monotonic clock readings, and refuses what durable stores refuse: a record
+// holding a product key, an Append below Seq 1 or past a gap ([ErrGap]), a
+// Claim with a place (Seq not 0) or no fingerprint. The zero value is ready
+// to use; it is safe for concurrent use and must not be copied after first
+// use. A nil *MemoryJournal answers with an error wrapping [ErrInvalid].
 type MemoryJournal struct {
 	mu      sync.Mutex
 	records []*[memBlock]Record       // every record in the order stored

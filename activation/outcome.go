@@ -206,19 +206,11 @@ func jsonOp(field string, op Operation) (string, error) {
 }
 
 // UnmarshalJSON implements json.Unmarshaler: it reads what
-// [Outcome.MarshalJSON] writes. Dates are "YYYY-MM-DD" or "" (the zero time)
-// and come back at 00:00 UTC; enums are their names, or "" for the zero
-// value (a missing field is its zero value, so "{}" is the zero Outcome;
-// null leaves o unchanged). The derived fields — "explanation" and the "decimal" of "months" —
-// are ignored, as are unknown fields; the exact months are read from "num"
-// and "den".
-//
-// The key cannot be read back: the JSON holds only its masked form, so
-// Token.Key is always the zero Key after UnmarshalJSON, whatever "key" holds
-// (it is not parsed, so it is never echoed in an error either). Look the key
-// up by its fingerprint where the clear key is known.
-//
-// Errors wrap [ErrInvalid], name the field and never quote the input.
+// [Outcome.MarshalJSON] writes (dates back at 00:00 UTC; "" is a zero value,
+// a missing field too; null leaves o unchanged). Derived and unknown fields
+// are ignored; Token.Key stays the zero Key, as the JSON holds only its
+// masked form, which is never parsed. Errors wrap [ErrInvalid], name the
+// field and never quote the input.
 func (o *Outcome) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil // encoding/json's convention: null leaves the value alone

@@ -61,14 +61,11 @@ const (
 	bookDomain     = "coterm/activation.Book.Redeem/v1"
 )
 
-// NewRequestID returns the [RequestID] of redeeming t against s with op on day
-// at, as a [Redeemer] records it. It hashes, each as a length-prefixed field:
-// the key's fingerprint, the tenant, the subscription's product, its seats
-// and end date before, the token's product, seats and term in months as
-// given (0 stays 0: what it means depends on the policy), the operation's
-// number, and the day. Dates are the year, month and day in their own
-// location, written YYYY-MM-DD, so the time of day and the time zone do not
-// change the identity of a request. It accepts any input and never fails.
+// NewRequestID returns the [RequestID] a [Redeemer] records for redeeming t
+// against s with op on day at: a hash of the key's fingerprint, s's tenant,
+// product, seats and end date, t's product, seats and term as given, op and
+// the day, dates as their calendar dates (time of day and zone do not count).
+// It accepts any input and never fails.
 func NewRequestID(s Subscription, t token.Token, op Operation, at time.Time) RequestID {
 	return requestID(redeemerDomain, t.Key.Fingerprint(), s.Tenant, s.Product, &s, &t, op, at)
 }
@@ -161,18 +158,11 @@ const recordVersion = 1
 var ErrRecordEncoding = errors.New("activation: record: bad encoding")
 
 // MarshalBinary implements [encoding.BinaryMarshaler]: the lossless encoding
-// of r that stores keep (a bytea column, a file). It never contains a product
-// key: a Record whose Outcome.Token.Key is not the zero Key is an error
-// wrapping [ErrInvalid] (records hold the key's fingerprint and KeyTail
-// only).
-//
-// The encoding is version 1: the byte 1, then every field of Record and of
-// its Outcome in declaration order — the fingerprint and the request as 32
-// bytes each, integers and enums as varints, strings as a length and their
-// bytes, times as Unix seconds and nanoseconds (the instant; the location is
-// not kept: [Record.UnmarshalBinary] returns times in UTC), booleans as one
-// byte 0 or 1. Every value of every field is encoded, including invalid enums
-// and out-of-range numbers: the encoding keeps, it does not judge.
+// stores keep, version 1: the byte 1, then every field of Record and its
+// Outcome in declaration order (32 bytes for the fingerprint and the request,
+// varints, strings as a length and bytes, times as the instant in Unix
+// seconds and nanoseconds, booleans as 0 or 1), every value as it is. A
+// Record that holds a product key is an error wrapping [ErrInvalid].
 func (r Record) MarshalBinary() ([]byte, error) {
 	if !r.Outcome.Token.Key.IsZero() {
 		return nil, invalid("record: holds a product key; a record keeps its fingerprint only")
