@@ -36,7 +36,7 @@ func (p Policy) Apply(s Subscription, t token.Token, op Operation, at time.Time)
 // arithmetic; anything else takes applyEach, whose checks give each error.
 func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operation, at time.Time) error {
 	r, term, plain := checkPlain(p, s, t, at)
-	if !plain || !op.Valid() {
+	if !plain || !op.valid() {
 		return applyEach(o, p, s, t, op, at)
 	}
 	eff, ok := allowedFor(p, &r, op, term)
@@ -53,7 +53,7 @@ func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operatio
 
 // applyEach is applyTo with the checks one by one, in Apply's order.
 func applyEach(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operation, at time.Time) error {
-	if !op.Valid() {
+	if !op.valid() {
 		return invalid("operation %s", op)
 	}
 	r, term, err := checkEach(p, s, t, at)
@@ -152,7 +152,7 @@ func keyTermEnd(r *request, term int) (daymath.Day, error) {
 // is checked twice.
 func keyTerm(p *Policy, t *token.Token) (int, error) {
 	if err := t.Validate(); err != nil {
-		return 0, invalidWrap("token", err)
+		return 0, invalidCause(err)
 	}
 	if t.TermMonths == 0 {
 		return p.TermMonths, nil
@@ -266,7 +266,7 @@ func anchoredOnEnd(oldEnd daymath.Day, term int) (daymath.Day, error) {
 func extendErr(err error) error {
 	var ce *proration.CapError
 	if errors.As(err, &ce) {
-		return &text.Error{Msg: "activation: extend end date", Err: err}
+		return &text.Error{Pkg: pkg, Msg: "extend end date", Err: err}
 	}
 	return invalidWrap("extend end date", err)
 }

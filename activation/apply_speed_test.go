@@ -78,7 +78,7 @@ func TestPropPreviewAgreesWithApply(t *testing.T) {
 func TestPropApplyDays(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p, s, tk, at := drawPreviewInput(t)
-		for _, op := range Operations() {
+		for _, op := range operations {
 			o, err := p.Apply(s, tk, op, at)
 			if err != nil {
 				continue

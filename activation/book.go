@@ -1,81 +1,38 @@
 package activation
 
 import (
-	"bytes"
-	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/token"
 )
 
-// Book keeps every tenant's subscriptions and their history in a [Journal]:
-// exactly once per key, with no lost update, for any number of Books in any
-// number of processes sharing one Journal.
+// Book keeps every tenant's subscriptions and their history in a [Journal],
+// exactly once per key (R2) and with no lost update, for any number of Books
+// in any number of processes sharing one Journal.
 //
-// # Histories
+// A subscription, named by (tenant, product), has a history of records with
+// Seq 1, 2, 3, …, each Outcome's Before the previous record's After: its
+// redemptions ([Book.Redeem]) and imports ([Book.Import]). The current state
+// is the last record's After, the head.
 //
-// Each subscription, named by (tenant, product), has a history: records with
-// Seq 1, 2, 3, …, each holding an [Outcome] whose Before is the previous
-// record's After (none for the first). Redemptions ([Book.Redeem]) and
-// imports ([Book.Import], Operation [Import]) are both records, so the
-// history explains every change of seats and end date. The current state is
-// the last record's After (the head).
-//
-// # Exactly once, no lost update
-//
-// Redeem reads the head, computes the redemption on it with Policy, and
-// appends the record at Seq = head's Seq + 1. The Journal stores it only if
-// that place is free and the key's fingerprint is new. If the place is taken
-// (another redemption or import came first), Redeem reads the new head,
-// recomputes and tries again, for as long as ctx allows. If the key is taken,
-// the request answers as one for a recorded key.
-//
-// A request for a recorded key answers before any other check (the day
-// order, a preview's Seq, the policy): the identical request — same key,
-// tenant, product, the token's product, seats and term, operation and day,
-// but not the state before — replays the recorded Outcome with Replayed set,
-// even after other keys moved the subscription on; any other request is
-// [ErrAlreadyRedeemed], whose message says nothing about the first. A refused
-// redemption and bad input record nothing and do not spend the key.
-//
-// # Failures of the store
-//
-// A Journal error is returned wrapped (errors.Is finds it), never as a
-// refusal: when an answer depends on a store call that failed, the error is
-// the store's. The store may have committed before failing; retrying the
-// identical request then replays the recorded Outcome, so retries converge
-// on exactly one applied record.
-//
-// # Bad input
-//
-// Tenants and products are compared byte for byte and must be 1 … 256 bytes
-// of valid UTF-8 without characters of the Unicode categories Cc, Cf, Zl or
-// Zp, and must not themselves be a product key (the error does not echo
-// them). A day before the subscription's last record, a key for another
-// product, a zero key, a nil Journal or context are errors too. All wrap
-// [ErrInvalid] (or [ErrProductMismatch]) and change nothing.
-//
-// # One round trip
-//
-// A Book remembers the last head it read or appended per subscription and
-// computes a redemption on it first, so that a redemption usually costs one
-// call to the Journal. A remembered head is only a guess: if another Book
-// moved the subscription on, the Append finds its place taken (or a gap,
-// [ErrGap]) and the redemption is computed again on the head read from the
-// Journal; a refusal is never answered from a remembered head. ErrGap on a
-// head read from the Journal is the store's error. A Book's Journal must not
-// be replaced after first use. Use a Book through a pointer and
-// do not copy it after first use.
+// Redeem computes on the head with Policy and appends at the head's Seq + 1;
+// if another record took that place first, it reads the new head, computes
+// again and retries for as long as ctx allows. A request for a spent key
+// answers before every other check: the identical request (key, tenant,
+// product, the token's product, seats and term, operation and day; not the
+// state before) replays the recorded Outcome, any other is
+// [ErrAlreadyRedeemed]. A refusal records nothing. A store error is returned
+// wrapped, never as a refusal; the store may have committed, and retrying
+// the identical request then replays, so retries converge on one record.
+// Names must pass [CheckName] and compare byte for byte. A Book remembers the
+// last head it saw per subscription and computes on it first (one round
+// trip); a stale one costs a retry, never an answer. Use a Book through a
+// pointer, do not copy it, and do not replace its Journal after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
 	// Name is recorded with every record: it must be empty or pass the rules
@@ -101,115 +58,9 @@ type Book struct {
 	cache headCache
 }
 
-// Deadline is a lifecycle date (R8) of a subscription in a [Book]: State
-// begins on Date. State is Expired, Disabled or Deleted.
-type Deadline struct {
-	Tenant, Product string
-	State           State
-	Date            time.Time
-}
-
-// deadlineJSON is the JSON form of a Deadline.
-type deadlineJSON struct {
-	Tenant  string `json:"tenant"`
-	Product string `json:"product"`
-	State   State  `json:"state"`
-	Date    string `json:"date"`
-}
-
-// MarshalJSON implements [json.Marshaler]: {"tenant", "product", "state",
-// "date"}, the state by name and the date as "YYYY-MM-DD". A State that is
-// not valid, or a date outside the years 1…9999, is an error wrapping
-// [ErrInvalid].
-func (d Deadline) MarshalJSON() ([]byte, error) {
-	if y := d.Date.Year(); !d.Date.IsZero() && (y < 1 || y > 9999) {
-		return nil, invalid("deadline JSON: date: year outside 1…9999")
-	}
-	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: d.State, Date: dateString(d.Date)})
-}
-
-// UnmarshalJSON implements [json.Unmarshaler]: it reads what
-// [Deadline.MarshalJSON] writes; the date comes back at 00:00 UTC. null
-// leaves d unchanged. Errors wrap [ErrInvalid] and never quote the input.
-func (d *Deadline) UnmarshalJSON(b []byte) error {
-	if string(bytes.TrimSpace(b)) == "null" {
-		return nil
-	}
-	var v struct {
-		Tenant  string `json:"tenant"`
-		Product string `json:"product"`
-		State   string `json:"state"`
-		Date    string `json:"date"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return jsonError("deadline JSON", err)
-	}
-	out := Deadline{Tenant: v.Tenant, Product: v.Product}
-	if v.State != "" {
-		st, err := ParseState(v.State)
-		if err != nil {
-			return invalid("deadline JSON: state: want %s or \"\"", stateText.List())
-		}
-		out.State = st
-	}
-	date, err := parseJSONDate("deadline JSON: date", v.Date)
-	if err != nil {
-		return err
-	}
-	out.Date = date
-	*d = out
-	return nil
-}
-
-// Preview is a subscription's current state in a [Book] and every option of
-// a key on it, as [Book.Preview] computed them.
-type Preview struct {
-	// Subscription is the state the options were computed on: the head's
-	// After, or none (Seats 0, zero End) for a subscription the book does not
-	// track.
-	Subscription Subscription
-	// Seq is the head's Seq, 0 for a subscription the book does not track.
-	// [Book.RedeemIfUnchanged] with this Seq redeems only if the subscription
-	// has not changed since.
-	Seq int64
-	// Options lists the four operations as [Policy.Options] does.
-	Options []Option
-}
-
-// MarshalJSON implements [json.Marshaler]: {"subscription", "seq",
-// "options"}, each option as {"op", "outcome"} when it is allowed or
-// {"op", "error"} (the error's message, which never holds a key in clear)
-// when it is not. It is an output form: a Preview has no UnmarshalJSON, as
-// an error's type does not survive JSON.
-func (p Preview) MarshalJSON() ([]byte, error) {
-	type optionJSON struct {
-		Op      Operation `json:"op"`
-		Outcome *Outcome  `json:"outcome,omitempty"`
-		Error   string    `json:"error,omitempty"`
-	}
-	v := struct {
-		Subscription Subscription `json:"subscription"`
-		Seq          int64        `json:"seq"`
-		Options      []optionJSON `json:"options"`
-	}{Subscription: p.Subscription, Seq: p.Seq, Options: make([]optionJSON, len(p.Options))}
-	for i := range p.Options {
-		o := &p.Options[i]
-		v.Options[i].Op = o.Op
-		if o.Err != nil {
-			v.Options[i].Error = o.Err.Error()
-		} else {
-			v.Options[i].Outcome = &o.Outcome
-		}
-	}
-	return json.Marshal(v)
-}
-
 // ErrChanged: [Book.RedeemIfUnchanged] found the subscription changed since
 // the preview it names. Nothing was recorded; the key is not spent.
 var ErrChanged = errors.New("activation: subscription changed since the preview")
-
-// MaxNameLen is the largest tenant or product name a [Book] accepts, in bytes.
-const MaxNameLen = 256
 
 // historyPage is how many records History asks the Journal for at once.
 const historyPage = 1000
@@ -219,17 +70,13 @@ const anySeq = -1
 
 // notTheRequest says what a Journal broke when it returned a record that does
 // not answer the request.
-const notTheRequest = "the journal returned a record that does not answer the request"
+const notTheRequest = "it returned a record that does not answer the request"
 
 // Import records a subscription as it stands elsewhere (the admin portal) on
-// day at: it starts tracking it, or records a correction of one already
-// tracked. No key is involved. The record's Op is [Import], its Before the
-// head's After (none for the first), its After s with End as a date at
-// 00:00 UTC. An import equal to the head — or a none subscription for one
-// the book does not track — records nothing.
-//
-// s must be valid ([Subscription.Validate]) with a tenant and product a Book
-// accepts; at must not be before the subscription's last record.
+// day at, to start tracking it or correct it: a record with Op [Import], its
+// Before the head's After, its After s (End as a date at 00:00 UTC). An
+// import equal to the head records nothing. s must be valid, its names pass
+// [CheckName], and at must not be before the subscription's last record.
 func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 	if err := b.check(ctx, "import"); err != nil {
 		return err
@@ -250,7 +97,7 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return wrapErr("activation: book: import", err)
+			return wrapErr("book: import", err)
 		}
 		head, ok, err := b.head(ctx, s.Tenant, s.Product)
 		if err != nil {
@@ -277,12 +124,12 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 		switch {
 		case err != nil:
 			b.cache.forget(s.Tenant, s.Product)
-			return wrapErr("activation: book: import: journal", err)
+			return wrapErr("book: import: journal", err)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.retried()
 			continue
 		case taken != NothingTaken:
-			return brokenStore("activation: book: import", notTheRequest)
+			return brokenStore("book: import", notTheRequest)
 		}
 		b.cache.put(&rec)
 		return nil
@@ -322,7 +169,7 @@ func (b *Book) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	}
 	heads, err := b.Journal.Heads(ctx, time.Time{}, time.Time{})
 	if err != nil {
-		return nil, wrapErr("activation: book: subscriptions: journal", err)
+		return nil, wrapErr("book: subscriptions: journal", err)
 	}
 	out := make([]Subscription, len(heads))
 	for i := range heads {
@@ -331,17 +178,11 @@ func (b *Book) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	return out, nil
 }
 
-// Redeem applies the key to the current state of (tenant, product) and
-// records it, exactly once. A subscription the book does not track starts
-// from none (only Activate applies, R7). See [Book] for what answers a
-// request for a recorded key, the retries after a lost race, and store
-// failures.
-//
-// On success the Outcome is the new one (Replayed false) or the recorded one
-// of this identical request (Replayed true); its Token.Key is t.Key. A refusal
-// ([ErrNotAllowed], [ErrExtensionCap], [ErrProductMismatch], [ErrSeatLimit],
-// [ErrInvalid] for bad input or a day before the last record) records
-// nothing.
+// Redeem applies the key to the current state of (tenant, product), none if
+// untracked (only Activate applies, R7), and records it exactly once (see
+// [Book]). The Outcome is new, or the identical request's (Replayed); its
+// Token.Key is t.Key. A refusal, or a day before the last record
+// ([ErrInvalid]), records nothing.
 func (b *Book) Redeem(ctx context.Context, tenant, product string, t token.Token, op Operation, at time.Time) (Outcome, error) {
 	return b.redeem(ctx, tenant, product, anySeq, &t, op, at)
 }
@@ -358,30 +199,21 @@ func (b *Book) RedeemIfUnchanged(ctx context.Context, tenant, product string, se
 }
 
 func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (Outcome, error) {
+	fp := t.Key.Fingerprint()
+	id := requestID(bookDomain, fp, tenant, product, nil, t, op, at)
 	if err := b.check(ctx, "redeem"); err != nil {
 		return Outcome{}, err
 	}
 	if err := checkRequest(tenant, product, t); err != nil {
 		return Outcome{}, err
 	}
-	fp := t.Key.Fingerprint()
-	id := bookRequestID(fp, tenant, product, t, op, at)
 	for {
 		if err := ctx.Err(); err != nil {
-			return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String(), err)
+			return Outcome{}, wrapErr("book: redeem "+t.Key.String(), err)
 		}
-		// Compute on the head this Book saw last, if any: one round trip
-		// when nobody else moved the subscription.
-		head, ok := b.cache.get(tenant, product)
-		cached := ok
-		if !cached {
-			var err error
-			if head, ok, err = b.head(ctx, tenant, product); err != nil {
-				return Outcome{}, err
-			}
-			if ok {
-				b.cache.put(&head)
-			}
+		head, ok, cached, err := b.current(ctx, tenant, product)
+		if err != nil {
+			return Outcome{}, err
 		}
 		rec, err := b.compute(&head, ok, tenant, product, want, t, op, at)
 		if err != nil {
@@ -389,18 +221,17 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 				b.cache.forget(tenant, product)
 				continue
 			}
-			return b.refused(ctx, fp, id, t, err)
+			return refused(ctx, b.Journal, redeemWhere(t), fp, id, t, err)
 		}
 		rec.Fingerprint, rec.Request = fp, id
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		if err != nil {
 			b.cache.forget(tenant, product)
 			if cached && errors.Is(err, ErrGap) {
-				// The remembered head is not the Journal's: read it.
-				b.retried()
+				b.retried() // the remembered head is not the Journal's: read it
 				continue
 			}
-			return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String()+": journal", err)
+			return Outcome{}, wrapErr(redeemWhere(t), err)
 		}
 		switch {
 		case taken == NothingTaken:
@@ -409,81 +240,24 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 			o.Token.Key = t.Key
 			return o, nil
 		case taken == KeyTaken && stored.Fingerprint == fp:
-			return b.answer(t, id, &stored)
+			return answer(t, id, &stored)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.cache.forget(tenant, product)
 			if !cached && want != anySeq {
-				return b.refused(ctx, fp, id, t, changed(want, t))
+				return refused(ctx, b.Journal, redeemWhere(t), fp, id, t, changed(want, t))
 			}
 			b.retried()
 			continue
 		}
-		return Outcome{}, brokenStore("activation: book: redeem "+t.Key.String(), notTheRequest)
+		return Outcome{}, brokenStore("book: redeem "+t.Key.String(), notTheRequest)
 	}
 }
 
-// compute makes the record of redeeming t on head (ok false: none), or
-// returns why not: the subscription changed since want, the day is before the
-// head's, or Policy.Apply refuses.
-func (b *Book) compute(head *Record, ok bool, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (Record, error) {
-	if want != anySeq && want != head.Seq {
-		return Record{}, changed(want, t)
-	}
-	s := Subscription{Tenant: tenant, Product: product}
-	if ok {
-		if day := daymath.Of(at); day.Valid() {
-			if err := checkOrder(day, head); err != nil {
-				return Record{}, err
-			}
-		}
-		s = head.Outcome.After
-	}
-	o, err := b.Policy.Apply(s, *t, op, at)
-	if err != nil {
-		return Record{}, err
-	}
-	o.Token.Key = token.Key{} // a journal stores fingerprints, never keys
-	return Record{Outcome: o, Seq: head.Seq + 1, KeyTail: t.Key.Last5(), Policy: b.Policy.Name, RecordedAt: b.now()}, nil
-}
+// redeemWhere names a redemption of t's key and its store, for an error.
+func redeemWhere(t *token.Token) string { return "book: redeem " + t.Key.String() + ": journal" }
 
 func changed(want int64, t *token.Token) error {
 	return fmt.Errorf("%w (previewed at record %d): %v not redeemed", ErrChanged, want, t.Key)
-}
-
-// refused answers a request that was refused: if the key is recorded it
-// answers as a request for a recorded key; otherwise it returns why. If the
-// lookup fails, the error is the store's, not the refusal.
-func (b *Book) refused(ctx context.Context, fp token.Fingerprint, id RequestID, t *token.Token, why error) (Outcome, error) {
-	stored, ok, err := b.Journal.Lookup(ctx, fp)
-	switch {
-	case err != nil:
-		return Outcome{}, wrapErr("activation: book: redeem "+t.Key.String()+": journal lookup", err)
-	case !ok:
-		return Outcome{}, why
-	case stored.Fingerprint != fp:
-		return Outcome{}, brokenStore("activation: book: redeem "+t.Key.String(), notTheRequest)
-	}
-	return b.answer(t, id, &stored)
-}
-
-// answer turns the record of a spent key into a replay of the identical
-// request or ErrAlreadyRedeemed.
-func (b *Book) answer(t *token.Token, id RequestID, stored *Record) (Outcome, error) {
-	if stored.Request != id {
-		// Deliberately nothing from stored (R2).
-		return Outcome{}, fmt.Errorf("%w: %v", ErrAlreadyRedeemed, t.Key)
-	}
-	o := stored.Outcome.inUTC()
-	o.Token.Key = t.Key
-	o.Replayed = true
-	return o, nil
-}
-
-// samePlace reports whether stored is at rec's place, as a PlaceTaken answer
-// must be.
-func samePlace(stored, rec *Record) bool {
-	return stored.Seq == rec.Seq && stored.Outcome.After.Tenant == rec.Outcome.After.Tenant &&
-		stored.Outcome.After.Product == rec.Outcome.After.Product
 }
 
 // History returns every record of (tenant, product), oldest first, with
@@ -499,11 +273,11 @@ func (b *Book) History(ctx context.Context, tenant, product string) ([]Record, e
 	for {
 		page, err := b.Journal.History(ctx, tenant, product, int64(len(out)), historyPage)
 		if err != nil {
-			return nil, wrapErr("activation: book: history: journal", err)
+			return nil, wrapErr("book: history: journal", err)
 		}
 		for i := range page {
 			if page[i].Seq != int64(len(out)+i)+1 {
-				return nil, brokenStore("activation: book: history", "the journal returned a history whose Seq is not 1, 2, 3, …")
+				return nil, brokenStore("book: history", "the journal returned a history whose Seq is not 1, 2, 3, …")
 			}
 			page[i] = recordUTC(page[i])
 		}
@@ -532,91 +306,11 @@ func (b *Book) Lookup(ctx context.Context, k token.Key) (Record, bool, error) {
 	rec, ok, err := b.Journal.Lookup(ctx, fp)
 	switch {
 	case err != nil:
-		return Record{}, false, wrapErr("activation: book: lookup "+k.String()+": journal", err)
+		return Record{}, false, wrapErr("book: lookup "+k.String()+": journal", err)
 	case ok && rec.Fingerprint != fp:
-		return Record{}, false, brokenStore("activation: book: lookup "+k.String(), notTheRequest)
+		return Record{}, false, brokenStore("book: lookup "+k.String(), notTheRequest)
 	}
 	return recordUTC(rec), ok, nil
-}
-
-// Preview returns the current state of (tenant, product), its head's Seq,
-// and every option of key t on it on day at (see [Policy.Options]). Pass the
-// Seq to [Book.RedeemIfUnchanged] to redeem only if nothing changed since.
-// It records nothing and does not look the key up.
-func (b *Book) Preview(ctx context.Context, tenant, product string, t token.Token, at time.Time) (Preview, error) {
-	if err := b.check(ctx, "preview"); err != nil {
-		return Preview{}, err
-	}
-	if err := checkRequest(tenant, product, &t); err != nil {
-		return Preview{}, err
-	}
-	head, ok, err := b.head(ctx, tenant, product)
-	if err != nil {
-		return Preview{}, err
-	}
-	p := Preview{Subscription: Subscription{Tenant: tenant, Product: product}}
-	if ok {
-		if day := daymath.Of(at); day.Valid() {
-			if err := checkOrder(day, &head); err != nil {
-				return Preview{}, err
-			}
-		}
-		p.Subscription, p.Seq = head.Outcome.After, head.Seq
-	}
-	p.Options = b.Policy.Options(p.Subscription, t, at)
-	return p, nil
-}
-
-// Due lists the lifecycle dates (R8) of every subscription in the book that
-// fall in [from, to): the day it expires (its end date), is disabled (after
-// the policy's GraceDays) and is deleted (after DisabledDays more), as of its
-// current state. A state the policy gives no days (GraceDays 0) has no date.
-// The list is ordered by date, then tenant, product and state. A zero from
-// has no lower bound, a zero to no upper bound.
-func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) {
-	if err := b.check(ctx, "due"); err != nil {
-		return nil, err
-	}
-	p := &b.Policy
-	// A subscription has a date in [from, to) only if its end is on or
-	// after from less the days from its end to its deletion.
-	span := boundsOf(p, 0).deleted
-	lower := time.Time{}
-	if !from.IsZero() {
-		if f := daymath.Of(from) - span; f > daymath.MinDay && f.Valid() {
-			lower = f.Time()
-		}
-	}
-	heads, err := b.Journal.Heads(ctx, lower, to)
-	if err != nil {
-		return nil, wrapErr("activation: book: due: journal", err)
-	}
-	var out []Deadline
-	for _, h := range heads {
-		s := recordUTC(h).Outcome.After
-		if s.IsNone() {
-			continue
-		}
-		bd := boundsOf(p, daymath.Of(s.End))
-		add := func(st State, d daymath.Day) {
-			if d.Valid() && (from.IsZero() || d >= daymath.Of(from)) && (to.IsZero() || d < daymath.Of(to)) {
-				out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time()})
-			}
-		}
-		// A state the policy gives no days has no date.
-		if bd.disabled > bd.end {
-			add(Expired, bd.end)
-		}
-		if bd.deleted > bd.disabled {
-			add(Disabled, bd.disabled)
-		}
-		add(Deleted, bd.deleted)
-	}
-	slices.SortFunc(out, func(a, b Deadline) int {
-		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Tenant, b.Tenant),
-			cmp.Compare(a.Product, b.Product), cmp.Compare(a.State, b.State))
-	})
-	return out, nil
 }
 
 // check refuses a nil Book, a Book without a Journal or with an invalid
@@ -631,41 +325,9 @@ func (b *Book) check(ctx context.Context, what string) error {
 		return invalid("book: %s: nil context", what)
 	}
 	if err := b.Policy.Validate(); err != nil {
-		return wrapErr("activation: book: "+what, err)
+		return wrapErr("book: "+what, err)
 	}
 	return checkPolicyName(&b.Policy)
-}
-
-// checkPolicyName refuses a Policy whose Name, recorded with every record,
-// fails the name rules of [checkName] (an empty Name is allowed).
-func checkPolicyName(p *Policy) error {
-	if p.Name == "" {
-		return nil
-	}
-	return checkName("policy name", p.Name)
-}
-
-// head returns the head of (tenant, product) with its dates in UTC.
-func (b *Book) head(ctx context.Context, tenant, product string) (Record, bool, error) {
-	head, ok, err := b.Journal.Head(ctx, tenant, product)
-	switch {
-	case err != nil:
-		return Record{}, false, wrapErr("activation: book: journal head", err)
-	case !ok:
-		return Record{}, false, nil
-	case head.Seq < 1 || head.Outcome.After.Tenant != tenant || head.Outcome.After.Product != product:
-		return Record{}, false, brokenStore("activation: book: journal head", notTheRequest)
-	}
-	return recordUTC(head), true, nil
-}
-
-// recordUTC returns rec with its times as the same instants in UTC: a
-// Journal may return them in another location, and every date here is read
-// in its own location.
-func recordUTC(rec Record) Record {
-	rec.Outcome = rec.Outcome.inUTC()
-	rec.RecordedAt = rec.RecordedAt.UTC()
-	return rec
 }
 
 func (b *Book) now() time.Time {
@@ -679,103 +341,4 @@ func (b *Book) retried() {
 	if b.Retries != nil {
 		b.Retries.Add(1)
 	}
-}
-
-// dayOf returns the Day of at, or an error wrapping [ErrInvalid] that names
-// what: at is outside the supported years, or is the zero date 0001-01-01,
-// which means "no date". The rule is usableDay and badDay, which Apply
-// (through prepare) shares.
-func dayOf(what string, at time.Time) (daymath.Day, error) {
-	day := daymath.Of(at)
-	if !usableDay(day) {
-		return 0, badDay(what, day)
-	}
-	return day, nil
-}
-
-// usableDay reports whether day is a day Apply and the Book accept: valid,
-// and not the zero date 0001-01-01.
-func usableDay(day daymath.Day) bool { return day.Valid() && day != daymath.MinDay }
-
-// badDay is the error for a day that is not usableDay, named what.
-func badDay(what string, day daymath.Day) error {
-	if !day.Valid() {
-		return invalidWrap(what, day.Check())
-	}
-	return invalid("%s is the zero date 0001-01-01", what)
-}
-
-// checkOrder refuses a day before the head's.
-func checkOrder(day daymath.Day, head *Record) error {
-	if last := daymath.Of(head.Outcome.At); day < last {
-		return invalid("book: day %s is before the subscription's last record (%s)", day, last)
-	}
-	return nil
-}
-
-// checkRequest checks the names and the key of a redemption request.
-func checkRequest(tenant, product string, t *token.Token) error {
-	if err := checkNames(tenant, product); err != nil {
-		return err
-	}
-	if t.Key.IsZero() {
-		return invalid("book: zero key")
-	}
-	// A key for another product is refused by Apply, after the key was
-	// looked up; its name must be one a Book accepts, as the error names it.
-	return checkName("the key's product", t.Product)
-}
-
-func checkNames(tenant, product string) error {
-	if err := checkName("tenant", tenant); err != nil {
-		return err
-	}
-	return checkName("product", product)
-}
-
-// checkName checks a tenant, product or policy name that a Book or a
-// Redeemer records. The error never echoes the name.
-func checkName(what, s string) error {
-	switch {
-	case s == "":
-		return invalid("%s is empty", what)
-	case len(s) > MaxNameLen:
-		return invalid("%s has %d bytes, want at most %d", what, len(s), MaxNameLen)
-	}
-	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				return invalid("%s is not valid UTF-8 (byte %d)", what, i)
-			}
-		}
-		// ASCII has no Cf, Zl or Zp: its Cc are below space and DEL.
-		if r < 0x20 || r == 0x7f || r >= utf8.RuneSelf && unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
-			return invalid("%s has the control, format or separator character %U at byte %d", what, r, i)
-		}
-		i += size
-	}
-	if isKey(s) {
-		return invalid("%s is a product key; a key is never stored in clear", what)
-	}
-	return nil
-}
-
-// isKey reports whether token.ParseKey accepts s. Most names cannot be a key
-// (25 characters of A–Z, 0–9, with up to four separators, spaces around):
-// those are answered without building ParseKey's error.
-func isKey(s string) bool {
-	t := strings.Trim(s, " ")
-	if len(t) < token.KeyLen || len(t) > token.KeyLen+token.Groups-1 {
-		return false
-	}
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == ' ') {
-			return false
-		}
-	}
-	_, err := token.ParseKey(s)
-	return err == nil
 }

@@ -215,7 +215,7 @@ func TestBookPreviewAndRedeemIfUnchanged(t *testing.T) {
 	require.Equal(t, int64(1), p.Seq)
 	require.Equal(t, bkSub(100, bkDate(2027, 1, 1)), p.Subscription)
 	require.Len(t, p.Options, 4)
-	require.True(t, p.Options[1].Allowed())
+	require.True(t, (p.Options[1].Err == nil))
 	require.Equal(t, bkDate(2027, 4, 1), p.Options[1].Outcome.After.End)
 
 	// Another key moves the subscription on: the previewed redemption fails

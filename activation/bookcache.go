@@ -1,6 +1,13 @@
 package activation
 
-import "sync"
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/coterm/coterm/internal/daymath"
+	"github.com/coterm/coterm/token"
+)
 
 // maxCachedHeads bounds a Book's head cache: past it, the cache forgets an
 // arbitrary entry for each new one, so a Book that serves millions of
@@ -20,7 +27,7 @@ const maxCachedHeads = 1 << 14
 // ([Book.Subscription], [Book.History], [Book.Preview]) never use the cache.
 type headCache struct {
 	mu    sync.Mutex
-	heads map[place]Record
+	heads map[place]*Record
 }
 
 type place struct{ tenant, product string }
@@ -28,31 +35,88 @@ type place struct{ tenant, product string }
 func (c *headCache) get(tenant, product string) (Record, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	rec, ok := c.heads[place{tenant, product}]
-	return rec, ok
+	if rec := c.heads[place{tenant, product}]; rec != nil {
+		return *rec, true
+	}
+	return Record{}, false
 }
 
 func (c *headCache) put(rec *Record) {
 	k := place{rec.Outcome.After.Tenant, rec.Outcome.After.Product}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old, ok := c.heads[k]; ok && old.Seq >= rec.Seq {
+	if old := c.heads[k]; old != nil {
+		if old.Seq < rec.Seq {
+			*old = *rec
+		}
 		return
 	}
 	if c.heads == nil {
-		c.heads = make(map[place]Record)
+		c.heads = make(map[place]*Record)
 	}
-	if _, ok := c.heads[k]; !ok && len(c.heads) >= maxCachedHeads {
+	if len(c.heads) >= maxCachedHeads {
 		for victim := range c.heads {
 			delete(c.heads, victim)
 			break
 		}
 	}
-	c.heads[k] = *rec
+	copied := *rec
+	c.heads[k] = &copied
 }
 
 func (c *headCache) forget(tenant, product string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.heads, place{tenant, product})
+}
+
+// current returns the head of (tenant, product) a redemption computes on:
+// the one this Book remembers (cached), or else the Journal's, remembered
+// from now on.
+func (b *Book) current(ctx context.Context, tenant, product string) (head Record, ok, cached bool, err error) {
+	if head, ok = b.cache.get(tenant, product); ok {
+		return head, true, true, nil
+	}
+	if head, ok, err = b.head(ctx, tenant, product); ok {
+		b.cache.put(&head)
+	}
+	return head, ok, false, err
+}
+
+// head returns the head of (tenant, product) with its dates in UTC.
+func (b *Book) head(ctx context.Context, tenant, product string) (Record, bool, error) {
+	head, ok, err := b.Journal.Head(ctx, tenant, product)
+	switch {
+	case err != nil:
+		return Record{}, false, wrapErr("book: journal head", err)
+	case !ok:
+		return Record{}, false, nil
+	case head.Seq < 1 || head.Outcome.After.Tenant != tenant || head.Outcome.After.Product != product:
+		return Record{}, false, brokenStore("book: journal head", notTheRequest)
+	}
+	return recordUTC(head), true, nil
+}
+
+// compute makes the record of redeeming t on head (ok false: none), or
+// returns why not: the subscription changed since want, Policy.Apply
+// refuses, or the day is before the head's.
+func (b *Book) compute(head *Record, ok bool, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (Record, error) {
+	if want != anySeq && want != head.Seq {
+		return Record{}, changed(want, t)
+	}
+	s := Subscription{Tenant: tenant, Product: product}
+	if ok {
+		s = head.Outcome.After
+	}
+	o, err := b.Policy.Apply(s, *t, op, at)
+	if err != nil {
+		return Record{}, err
+	}
+	if day := daymath.Of(at); ok && day.Valid() {
+		if err := checkOrder(day, head); err != nil {
+			return Record{}, err
+		}
+	}
+	o.Token.Key = token.Key{} // a journal stores fingerprints, never keys
+	return Record{Outcome: o, Seq: head.Seq + 1, KeyTail: t.Key.Last5(), Policy: b.Policy.Name, RecordedAt: b.now()}, nil
 }

@@ -167,38 +167,15 @@
 //     ReplacementWindowDays (30) days after it, once; see
 //     [Policy.ReplacementAllowed].
 //
-// # Exactly once (R2)
+// # Storing redemptions
 //
-// A key can be redeemed only once. [Policy.Apply] only computes; a [Redeemer]
-// records. Redeem computes the Outcome, then makes one atomic insert-if-absent
-// into a [Ledger] under the key's fingerprint, never the key itself. Of any
-// number of concurrent redemptions of one key, exactly one applies. Retrying the
-// identical request (same key, tenant, subscription state, token, operation and
-// day; see [NewRequestID]) returns the recorded Outcome with Replayed set and
-// records nothing new, so a caller whose store failed after its commit recovers
-// by retrying. Any other request for a recorded key fails with
-// [ErrAlreadyRedeemed], which reveals nothing about the first redemption. A
-// refused redemption or a cancelled context records nothing: the key is not
-// spent. [MemoryLedger] is the in-process reference; a SQL table with a unique
-// key on the fingerprint implements Ledger, and the package
-// [github.com/coterm/coterm/activation/ledgertest] is the conformance suite
-// every implementation must pass.
-//
-// # The book
-//
-// A Redeemer leaves the subscription to its caller. A [Book] keeps it: every
-// tenant's subscriptions and their history, in a [Journal] shared by any
-// number of Books in any number of processes. [Book.Redeem] computes on the
-// current state and appends the record at the next place of the
-// subscription's history, so two keys redeemed at once both count (no lost
-// update); [Book.Import] records a subscription as the admin portal shows it,
-// or a correction; [Book.History] explains every change; [Book.Due] lists the
-// lifecycle dates (R8) a partner must act on; [Book.Preview] and
-// [Book.RedeemIfUnchanged] redeem only what was shown. The Book's request
-// identity leaves out the state before, so the identical request replays even
-// after other keys moved the subscription on, and a retry after a store error
-// needs no state from the caller. [MemoryJournal] is the in-process reference
-// and is also a Ledger, with one set of spent keys for both.
+// [Policy.Apply] only computes. A [Redeemer] spends a key exactly once (R2)
+// in a [Ledger]; a [Book] keeps every subscription's history in a [Journal],
+// exactly once per key and with no lost update. Both answer a request for a
+// spent key alike: the identical request replays the recorded Outcome, any
+// other is [ErrAlreadyRedeemed]. [MemoryJournal] is the in-process store of
+// both (a [MemoryLedger] is one), package pgledger the PostgreSQL one, and
+// package ledgertest the conformance suite every store passes.
 //
 // # Names
 //
@@ -232,10 +209,12 @@
 // Redeemer or a Book, [ErrAlreadyRedeemed] (and [ErrChanged] from
 // [Book.RedeemIfUnchanged]). An error of a store is returned wrapped, never
 // as a refusal. A refused Apply returns the zero Outcome.
-// A message names one package, once, at its start ("activation: invalid
-// input: token: …"); wrapping an error of another package adds context and
-// drops that package's prefix, and the wrapped error stays reachable with
-// [errors.Is] and [errors.As]. No error message and no JSON ever contains a
+// A message starts with the name of the package that made it, once; a wrap
+// within the library's own errors adds context, never a second name, and an
+// error of another package (proration, token, a store) keeps its own name
+// after that context ("activation: invalid input: redemption day:
+// proration: date out of range: …"); it stays reachable with [errors.Is]
+// and [errors.As]. No error message and no JSON ever contains a
 // key in clear: token.Key prints masked, and [Outcome.MarshalJSON] writes the
 // masked form.
 //
@@ -243,9 +222,6 @@
 //
 // [Policy.Apply] computes in integer days on the stack and allocates nothing
 // for add licenses and extend end date (a test holds it to zero allocations);
-// [Policy.Preview] allocates only the slice it returns. Benchmarks:
-// BenchmarkApply, BenchmarkPreview, BenchmarkExplain and BenchmarkRedeem,
-// with BenchmarkApplyDecimal timing the same computation written with
-// shopspring/decimal and time.Time for comparison. [MemoryLedger] is a map
-// and a slice behind one mutex: a reference, not a store for millions of keys.
+// [Policy.Preview] allocates only the slice it returns. BenchmarkApplyDecimal
+// times the same computation written with shopspring/decimal and time.Time.
 package activation

@@ -50,8 +50,8 @@ var (
 // or "Operation(N)" for any other value.
 func (op Operation) String() string { return recordOpText.String(op) }
 
-// Valid reports whether op is one of the four operations.
-func (op Operation) Valid() bool { return op >= AddSeats && op <= Activate }
+// valid reports whether op is one of the four operations.
+func (op Operation) valid() bool { return op >= AddSeats && op <= Activate }
 
 // ParseOperation parses an operation name by the package's one rule for
 // names (see the package documentation, "Names"): "add-seats" (also "add",
@@ -97,8 +97,8 @@ var stateText = enum.New[State]("State", "state", invalidMsg,
 // "State(N)" for any other value.
 func (st State) String() string { return stateText.String(st) }
 
-// Valid reports whether st is one of the five states.
-func (st State) Valid() bool { return st >= Active && st <= None }
+// valid reports whether st is one of the five states.
+func (st State) valid() bool { return st >= Active && st <= None }
 
 // ParseState parses the names [State.String] returns, in any ASCII case (the
 // package's rule for names). Any other text is an error wrapping
@@ -133,18 +133,14 @@ var anchorText = enum.New[Anchor]("Anchor", "anchor", invalidMsg,
 // String returns "redemption-day" or "old-end", or "Anchor(N)".
 func (a Anchor) String() string { return anchorText.String(a) }
 
-// Valid reports whether a is one of the anchors.
-func (a Anchor) Valid() bool { return a == RedemptionDay || a == OldEnd }
-
-// ParseAnchor parses the names [Anchor.String] returns, in any ASCII case
-// (the package's rule for names). Any other text is an error wrapping
-// [ErrInvalid] that lists the names and does not repeat the text.
-func ParseAnchor(s string) (Anchor, error) { return anchorText.Parse(s) }
+// valid reports whether a is one of the anchors.
+func (a Anchor) valid() bool { return a == RedemptionDay || a == OldEnd }
 
 // MarshalText implements [encoding.TextMarshaler]. An anchor that is not
 // valid is an error wrapping [ErrInvalid].
 func (a Anchor) MarshalText() ([]byte, error) { return anchorText.MarshalText(a) }
 
-// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseAnchor]; on
+// UnmarshalText implements [encoding.TextUnmarshaler]: a name [Anchor.String]
+// returns, in any ASCII case; on
 // error a is unchanged.
 func (a *Anchor) UnmarshalText(b []byte) error { return anchorText.UnmarshalText(a, b) }

@@ -23,9 +23,9 @@ func TestEnumStrings(t *testing.T) {
 	assert.Equal(t, "old-end", OldEnd.String())
 	assert.Equal(t, "Anchor(0)", Anchor(0).String())
 	// Zero values are unknown (STYLE: never a real state).
-	assert.False(t, Operation(0).Valid())
-	assert.False(t, State(0).Valid())
-	assert.False(t, Anchor(0).Valid())
+	assert.False(t, Operation(0).valid())
+	assert.False(t, State(0).valid())
+	assert.False(t, Anchor(0).valid())
 }
 
 func TestParseOperation(t *testing.T) {
@@ -68,10 +68,10 @@ func TestParseState(t *testing.T) {
 		_, err := ParseState(s)
 		assert.ErrorIs(t, err, ErrInvalid, s)
 	}
-	a, err := ParseAnchor("Redemption-Day")
+	a, err := anchorText.Parse("Redemption-Day")
 	require.NoError(t, err)
 	assert.Equal(t, RedemptionDay, a)
-	_, err = ParseAnchor("end")
+	_, err = anchorText.Parse("end")
 	assert.ErrorIs(t, err, ErrInvalid)
 }
 
@@ -112,7 +112,7 @@ func FuzzParseOperation(f *testing.F) {
 			}
 			return
 		}
-		if !op.Valid() {
+		if !op.valid() {
 			t.Fatalf("ParseOperation(%q) = %v, not a valid operation", s, op)
 		}
 		again, err := ParseOperation(op.String())
@@ -142,7 +142,7 @@ func FuzzParseState(f *testing.F) {
 			}
 			return
 		}
-		if !st.Valid() {
+		if !st.valid() {
 			t.Fatalf("ParseState(%q) = %v, not a valid state", s, st)
 		}
 		again, err := ParseState(st.String())
@@ -167,15 +167,15 @@ func FuzzParseAnchor(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		a, err := ParseAnchor(s)
+		a, err := anchorText.Parse(s)
 		if err != nil {
 			if a != 0 {
-				t.Fatalf("ParseAnchor(%q) = %v with error", s, a)
+				t.Fatalf("anchorText.Parse(%q) = %v with error", s, a)
 			}
 			return
 		}
-		if !a.Valid() {
-			t.Fatalf("ParseAnchor(%q) = %v, not a valid anchor", s, a)
+		if !a.valid() {
+			t.Fatalf("anchorText.Parse(%q) = %v, not a valid anchor", s, a)
 		}
 		b, err := a.MarshalText()
 		if err != nil {
@@ -211,7 +211,7 @@ func TestParsersNeverEcho(t *testing.T) {
 	parsers := map[string]func(string) error{
 		"ParseOperation": func(s string) error { _, err := ParseOperation(s); return err },
 		"ParseState":     func(s string) error { _, err := ParseState(s); return err },
-		"ParseAnchor":    func(s string) error { _, err := ParseAnchor(s); return err },
+		"ParseAnchor":    func(s string) error { _, err := anchorText.Parse(s); return err },
 		"PolicyByName":   func(s string) error { _, err := PolicyByName(s); return err },
 		"Operation.UnmarshalText": func(s string) error {
 			var op Operation

@@ -94,6 +94,9 @@ func (e *ProductMismatchError) Error() string {
 // Is reports whether target is [ErrProductMismatch].
 func (e *ProductMismatchError) Is(target error) bool { return target == ErrProductMismatch }
 
+// pkg is the name every error of this package starts with (see [text.Error]).
+const pkg = "activation"
+
 // invalid returns an error wrapping [ErrInvalid] whose message is
 // "activation: invalid input: " and the formatted text.
 func invalid(format string, args ...any) error {
@@ -102,25 +105,30 @@ func invalid(format string, args ...any) error {
 
 // invalidMsg is invalid with a message that is not a format.
 func invalidMsg(msg string) error {
-	return &text.Error{Msg: "activation: invalid input: " + msg, Kind: ErrInvalid}
+	return &text.Error{Pkg: pkg, Msg: "invalid input: " + msg, Kind: ErrInvalid}
 }
 
 // invalidWrap wraps both ErrInvalid and err (for example
 // proration.ErrDateRange): "activation: invalid input: what: " and err's
-// message without its package prefix.
+// message.
 func invalidWrap(what string, err error) error {
-	return &text.Error{Msg: "activation: invalid input: " + what, Kind: ErrInvalid, Err: err}
+	return &text.Error{Pkg: pkg, Msg: "invalid input: " + what, Kind: ErrInvalid, Err: err}
 }
 
-// wrapErr returns an error whose message is msg, which starts with the
-// package prefix and says what failed, then err's message without its own
-// package prefix (see [text.Error]); errors.Is finds err.
+// invalidCause wraps both ErrInvalid and err, a cause that names its subject
+// itself ("token: invalid token: …").
+func invalidCause(err error) error {
+	return &text.Error{Pkg: pkg, Msg: "invalid input", Kind: ErrInvalid, Err: err}
+}
+
+// wrapErr returns an error whose message is the package's name, msg (what
+// failed) and err's message; errors.Is finds err.
 func wrapErr(msg string, err error) error {
-	return &text.Error{Msg: msg, Err: err}
+	return &text.Error{Pkg: pkg, Msg: msg, Err: err}
 }
 
 // brokenStore returns an error wrapping [ErrBrokenStore]: msg, then what the
 // store returned against its contract.
 func brokenStore(msg, what string) error {
-	return &text.Error{Msg: msg + ": store broke its contract: " + what, Kind: ErrBrokenStore}
+	return &text.Error{Pkg: pkg, Msg: msg + ": store broke its contract: " + what, Kind: ErrBrokenStore}
 }

@@ -130,7 +130,7 @@ func ExampleBook_RedeemIfUnchanged() {
 		panic(err)
 	}
 	for _, opt := range p.Options {
-		if opt.Allowed() {
+		if opt.Err == nil {
 			fmt.Println(opt.Op, "→", opt.Outcome.After.Seats, "seats until", opt.Outcome.After.End.Format(time.DateOnly))
 		}
 	}

@@ -20,7 +20,7 @@ func Example_preview() {
 	at := time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
 
 	for _, opt := range p.Options(s, t, at) {
-		if !opt.Allowed() {
+		if !(opt.Err == nil) {
 			fmt.Printf("%-10s refused\n", opt.Op)
 			continue
 		}

@@ -69,7 +69,7 @@ func ExamplePolicy_Preview() {
 		fmt.Printf("%s → %d seats until %s\n", o.Op, o.After.Seats, o.After.End.Format(time.DateOnly))
 	}
 	for _, opt := range activation.PartnerCenter().Options(s, t, at) {
-		if !opt.Allowed() {
+		if !(opt.Err == nil) {
 			fmt.Printf("%s refused: %v\n", opt.Op, opt.Err)
 		}
 	}

@@ -27,7 +27,7 @@ func (o Outcome) Explain() string {
 	if o.Op == Import {
 		return o.explainImport()
 	}
-	if !o.Op.Valid() || !o.Applied.Valid() {
+	if !o.Op.valid() || !o.Applied.valid() {
 		return "no redemption"
 	}
 	var b strings.Builder

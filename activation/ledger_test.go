@@ -96,7 +96,7 @@ func TestNewRequestIDDistinct(t *testing.T) {
 		prev, dup := seen[id]
 		require.False(t, dup, "%s: same RequestID as %s", name, prev)
 		seen[id] = name
-		require.False(t, id.IsZero(), "%s: zero RequestID", name)
+		require.NotEqual(t, activation.RequestID{}, id, "%s: zero RequestID", name)
 	}
 }
 

@@ -261,7 +261,7 @@ func (p Policy) CheckOperation(s Subscription, op Operation, at time.Time) error
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	if !op.Valid() {
+	if !op.valid() {
 		return invalid("operation %s", op)
 	}
 	r, err := prepare(&p, &s, at)

@@ -41,7 +41,7 @@ func TestPropOneLifecycle(t *testing.T) {
 		if st != want {
 			t.Fatalf("State on %s = %s; the timeline %s gives %s", day.Format(time.DateOnly), st, tl, want)
 		}
-		for _, op := range Operations() {
+		for _, op := range operations {
 			err := p.CheckOperation(s, op, at)
 			var na *NotAllowedError
 			if errors.As(err, &na) && !na.Since.Equal(tl.Since(st)) {
@@ -74,7 +74,7 @@ func TestPropTableDecidesRefusals(t *testing.T) {
 		if err != nil {
 			return
 		}
-		for _, op := range Operations() {
+		for _, op := range operations {
 			_, applyErr := p.Apply(s, tk, op, at)
 			_, ok := allowedFor(&p, &r, op, term)
 			if ok {
@@ -152,7 +152,7 @@ func TestTransitionAnyInput(t *testing.T) {
 		for op := Operation(-2); op <= Activate+2; op++ {
 			var c cell
 			require.NotPanics(t, func() { c = transition(st, op) }, "transition(%v, %v)", st, op)
-			if !st.Valid() || !op.Valid() {
+			if !st.valid() || !op.valid() {
 				assert.Equal(t, cell{}, c, "transition(%v, %v)", st, op)
 			}
 		}

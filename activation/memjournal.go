@@ -13,28 +13,45 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-// MemoryJournal is the in-process reference [Journal]: a mutex, a map from key
-// fingerprint to record, and a map from (tenant, product) to its history, a
-// slice whose element i holds Seq i+1. Each record is stored once, as a
-// value no caller can reach; both maps point to it. It is also a [Ledger] over the same
-// map of fingerprints, so a [Redeemer] and a [Book] sharing one MemoryJournal
-// share one set of spent keys.
-//
-// It keeps nothing across restarts. It stores records as they are given
-// (a time keeps its instant and location), but refuses, as every durable
-// store does through [Record.MarshalBinary], a record that holds a product
-// key. It refuses an Append that would leave a gap in a history (Seq more
-// than one past the head) with an error wrapping [ErrGap], as every Journal
-// must.
-//
-// The zero value is an empty journal ready to use; [NewMemoryJournal] returns
-// one too. A MemoryJournal is safe for concurrent use and must not be copied
-// after first use. A nil *MemoryJournal answers every call with an error
-// wrapping [ErrInvalid].
+// MemoryJournal is the in-process reference [Journal] and [Ledger]: a mutex,
+// every record in the order stored, a map from key fingerprint to its record
+// (one set of spent keys for the Books and Redeemers sharing it), and each
+// subscription's records in Seq order. It stores records as given, without
+// monotonic clock readings, and refuses what durable stores refuse: a record
+// holding a product key, an Append below Seq 1 or past a gap ([ErrGap]), a
+// Claim with a place (Seq not 0) or no fingerprint. The zero value is ready
+// to use; it is safe for concurrent use and must not be copied after first
+// use. A nil *MemoryJournal answers with an error wrapping [ErrInvalid].
 type MemoryJournal struct {
-	mu    sync.Mutex
-	byKey map[token.Fingerprint]*Record
-	subs  map[subKey][]*Record // element i has Seq i+1
+	mu      sync.Mutex
+	records []*[memBlock]Record       // every record in the order stored
+	n       int                       // how many records are stored
+	byKey   map[token.Fingerprint]int // fingerprint → index of its record
+	subs    map[subKey]*memHistory
+}
+
+// MemoryLedger is the name a [Redeemer]'s in-process Ledger had: it is the
+// [MemoryJournal].
+type MemoryLedger = MemoryJournal
+
+// NewMemoryJournal returns an empty [MemoryJournal].
+func NewMemoryJournal() *MemoryJournal { return &MemoryJournal{} }
+
+// NewMemoryLedger returns an empty [MemoryJournal], for a [Redeemer].
+func NewMemoryLedger() *MemoryLedger { return &MemoryJournal{} }
+
+// memBlock is how many records a block of a MemoryJournal holds: records
+// never move once stored, and a million of them waste no slice growth.
+const memBlock = 128
+
+// subKey is a subscription's place in a [MemoryJournal].
+type subKey struct{ tenant, product string }
+
+// memHistory is one subscription: its names, stored once and shared by its
+// records, and the index of each of its records.
+type memHistory struct {
+	tenant, product string
+	seqs            []int // element i: the record with Seq i+1
 }
 
 // errKeyInRecord refuses a record that holds a product key.
@@ -43,68 +60,95 @@ var errKeyInRecord = invalid("memory journal: the record holds a product key; a 
 // errNilJournal refuses a call on a nil *MemoryJournal.
 var errNilJournal = invalid("nil MemoryJournal")
 
-// subKey is a subscription's place in a [MemoryJournal].
-type subKey struct{ tenant, product string }
+// start refuses a nil j or ctx and a done ctx, then locks j.
+func (j *MemoryJournal) start(ctx context.Context, call string) error {
+	switch {
+	case j == nil:
+		return errNilJournal
+	case ctx == nil:
+		return &text.Error{Pkg: pkg, Msg: "memory journal: " + call, Err: invalidMsg("nil context")}
+	case ctx.Err() != nil:
+		return &text.Error{Pkg: pkg, Msg: "memory journal: " + call, Err: ctx.Err()}
+	}
+	j.mu.Lock()
+	return nil
+}
 
-// NewMemoryJournal returns an empty [MemoryJournal].
-func NewMemoryJournal() *MemoryJournal { return &MemoryJournal{} }
+// at returns the record at index i. j.mu must be held.
+func (j *MemoryJournal) at(i int) *Record { return &j.records[i/memBlock][i%memBlock] }
+
+// store keeps rec as the next record, without a monotonic clock reading,
+// and returns its index. j.mu must be held.
+func (j *MemoryJournal) store(rec *Record) int {
+	if j.n%memBlock == 0 {
+		j.records = append(j.records, new([memBlock]Record))
+	}
+	i := j.n
+	r := j.at(i)
+	*r = *rec
+	o := &r.Outcome
+	o.At, o.Before.End, o.After.End = o.At.Round(0), o.Before.End.Round(0), o.After.End.Round(0)
+	r.RecordedAt = r.RecordedAt.Round(0)
+	j.n++
+	if !rec.Fingerprint.IsZero() {
+		if j.byKey == nil {
+			j.byKey = make(map[token.Fingerprint]int)
+		}
+		j.byKey[rec.Fingerprint] = i
+	}
+	return i
+}
 
 // Append implements [Journal].
 func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, error) {
-	if j == nil {
-		return Record{}, NothingTaken, errNilJournal
+	if err := j.start(ctx, "append"); err != nil {
+		return Record{}, NothingTaken, err
 	}
-	if err := ledgerCtxErr(ctx); err != nil {
-		return Record{}, NothingTaken, &text.Error{Msg: "activation: memory journal: append", Err: err}
-	}
-	if rec.Seq < 1 {
+	defer j.mu.Unlock()
+	switch {
+	case rec.Seq < 1:
 		return Record{}, NothingTaken, invalid("memory journal: append: Seq %d, want 1 or more", rec.Seq)
-	}
-	if !rec.Outcome.Token.Key.IsZero() {
+	case !rec.Outcome.Token.Key.IsZero():
 		return Record{}, NothingTaken, errKeyInRecord
 	}
-	k := subKey{rec.Outcome.After.Tenant, rec.Outcome.After.Product}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if stored, ok := j.byKey[rec.Fingerprint]; ok && !rec.Fingerprint.IsZero() {
-		return *stored, KeyTaken, nil
+	if i, ok := j.byKey[rec.Fingerprint]; ok && !rec.Fingerprint.IsZero() {
+		return *j.at(i), KeyTaken, nil
 	}
-	h := j.subs[k]
-	if rec.Seq <= int64(len(h)) {
-		return *h[rec.Seq-1], PlaceTaken, nil
+	o := &rec.Outcome
+	h := j.subs[subKey{o.After.Tenant, o.After.Product}]
+	switch {
+	case h != nil && rec.Seq <= int64(len(h.seqs)):
+		return *j.at(h.seqs[rec.Seq-1]), PlaceTaken, nil
+	case h == nil && rec.Seq == 1:
+		h = &memHistory{tenant: o.After.Tenant, product: o.After.Product}
+		if j.subs == nil {
+			j.subs = make(map[subKey]*memHistory)
+		}
+		j.subs[subKey{h.tenant, h.product}] = h
+	case h == nil || rec.Seq != int64(len(h.seqs))+1:
+		return Record{}, NothingTaken, &text.Error{Pkg: pkg, Msg: fmt.Sprintf("memory journal: append: Seq %d would leave a gap", rec.Seq), Kind: ErrGap}
 	}
-	if rec.Seq != int64(len(h))+1 {
-		return Record{}, NothingTaken, &text.Error{Msg: fmt.Sprintf("activation: memory journal: append: Seq %d would leave a gap after %d", rec.Seq, len(h)), Kind: ErrGap}
+	// The names are stored once per subscription (a million records of a
+	// thousand subscriptions hold a thousand copies, not three million).
+	o.After.Tenant, o.After.Product = h.tenant, h.product
+	if o.Before.Tenant == h.tenant && o.Before.Product == h.product {
+		o.Before.Tenant, o.Before.Product = h.tenant, h.product
 	}
-	if j.subs == nil {
-		j.subs = make(map[subKey][]*Record)
+	if o.Token.Product == h.product {
+		o.Token.Product = h.product
 	}
-	p := &rec
-	j.subs[k] = append(h, p)
-	if !rec.Fingerprint.IsZero() {
-		j.key(p)
-	}
-	return rec, NothingTaken, nil
+	h.seqs = append(h.seqs, j.store(&rec))
+	return *j.at(h.seqs[len(h.seqs)-1]), NothingTaken, nil
 }
 
-// key stores rec under its fingerprint. j.mu must be held.
-func (j *MemoryJournal) key(rec *Record) {
-	if j.byKey == nil {
-		j.byKey = make(map[token.Fingerprint]*Record)
-	}
-	j.byKey[rec.Fingerprint] = rec
-}
-
-// Claim implements [Ledger]: it records rec under its fingerprint, outside
-// any history, unless the fingerprint is recorded. rec.Seq must be 0 (a
-// Ledger claim has no place) and rec.Fingerprint must not be zero.
+// Claim implements [Ledger]: it stores rec under its fingerprint, outside
+// any history, unless the fingerprint is spent. rec.Seq must be 0 (a claim
+// has no place) and rec.Fingerprint must not be zero.
 func (j *MemoryJournal) Claim(ctx context.Context, rec Record) (Record, bool, error) {
-	if j == nil {
-		return Record{}, false, errNilJournal
+	if err := j.start(ctx, "claim"); err != nil {
+		return Record{}, false, err
 	}
-	if err := ledgerCtxErr(ctx); err != nil {
-		return Record{}, false, &text.Error{Msg: "activation: memory journal: claim", Err: err}
-	}
+	defer j.mu.Unlock()
 	switch {
 	case rec.Seq != 0:
 		return Record{}, false, invalid("memory journal: claim: Seq %d, want 0 (a claim has no place in a history)", rec.Seq)
@@ -113,83 +157,67 @@ func (j *MemoryJournal) Claim(ctx context.Context, rec Record) (Record, bool, er
 	case !rec.Outcome.Token.Key.IsZero():
 		return Record{}, false, errKeyInRecord
 	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if stored, ok := j.byKey[rec.Fingerprint]; ok {
-		return *stored, false, nil
+	if i, ok := j.byKey[rec.Fingerprint]; ok {
+		return *j.at(i), false, nil
 	}
-	j.key(&rec)
-	return rec, true, nil
+	return *j.at(j.store(&rec)), true, nil
 }
 
 // Lookup implements [Journal] and [Ledger].
 func (j *MemoryJournal) Lookup(ctx context.Context, fp token.Fingerprint) (Record, bool, error) {
-	if j == nil {
-		return Record{}, false, errNilJournal
+	if err := j.start(ctx, "lookup"); err != nil {
+		return Record{}, false, err
 	}
-	if err := ledgerCtxErr(ctx); err != nil {
-		return Record{}, false, &text.Error{Msg: "activation: memory journal: lookup", Err: err}
-	}
-	j.mu.Lock()
 	defer j.mu.Unlock()
-	if rec, ok := j.byKey[fp]; ok {
-		return *rec, true, nil
+	if i, ok := j.byKey[fp]; ok && !fp.IsZero() {
+		return *j.at(i), true, nil
 	}
 	return Record{}, false, nil
 }
 
 // Head implements [Journal].
 func (j *MemoryJournal) Head(ctx context.Context, tenant, product string) (Record, bool, error) {
-	if j == nil {
-		return Record{}, false, errNilJournal
+	if err := j.start(ctx, "head"); err != nil {
+		return Record{}, false, err
 	}
-	if err := ledgerCtxErr(ctx); err != nil {
-		return Record{}, false, &text.Error{Msg: "activation: memory journal: head", Err: err}
-	}
-	j.mu.Lock()
 	defer j.mu.Unlock()
 	h := j.subs[subKey{tenant, product}]
-	if len(h) == 0 {
+	if h == nil {
 		return Record{}, false, nil
 	}
-	return *h[len(h)-1], true, nil
+	return *j.at(h.seqs[len(h.seqs)-1]), true, nil
 }
 
 // History implements [Journal].
 func (j *MemoryJournal) History(ctx context.Context, tenant, product string, afterSeq int64, limit int) ([]Record, error) {
-	if j == nil {
-		return nil, errNilJournal
+	if err := j.start(ctx, "history"); err != nil {
+		return nil, err
 	}
-	if err := ledgerCtxErr(ctx); err != nil {
-		return nil, &text.Error{Msg: "activation: memory journal: history", Err: err}
-	}
+	defer j.mu.Unlock()
 	if limit < 1 {
 		return nil, invalid("memory journal: history: limit %d, want 1 or more", limit)
 	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	h := j.subs[subKey{tenant, product}]
-	from := min(max(afterSeq, 0), int64(len(h)))
-	to := from + min(int64(limit), int64(len(h))-from) // from+limit may overflow
+	var seqs []int
+	if h := j.subs[subKey{tenant, product}]; h != nil {
+		seqs = h.seqs
+	}
+	from := min(max(afterSeq, 0), int64(len(seqs)))
+	to := from + min(int64(limit), int64(len(seqs))-from) // from+limit may overflow
 	out := make([]Record, to-from)
-	for i, rec := range h[from:to] {
-		out[i] = *rec
+	for i, k := range seqs[from:to] {
+		out[i] = *j.at(k)
 	}
 	return out, nil
 }
 
 // Heads implements [Journal].
 func (j *MemoryJournal) Heads(ctx context.Context, from, to time.Time) ([]Record, error) {
-	if j == nil {
-		return nil, errNilJournal
+	if err := j.start(ctx, "heads"); err != nil {
+		return nil, err
 	}
-	if err := ledgerCtxErr(ctx); err != nil {
-		return nil, &text.Error{Msg: "activation: memory journal: heads", Err: err}
-	}
-	j.mu.Lock()
 	var out []Record
 	for _, h := range j.subs {
-		if head := h[len(h)-1]; endIn(head.Outcome.After.End, from, to) {
+		if head := j.at(h.seqs[len(h.seqs)-1]); endIn(head.Outcome.After.End, from, to) {
 			out = append(out, *head)
 		}
 	}
@@ -199,6 +227,32 @@ func (j *MemoryJournal) Heads(ctx context.Context, from, to time.Time) ([]Record
 			cmp.Compare(a.Outcome.After.Product, b.Outcome.After.Product))
 	})
 	return out, nil
+}
+
+// Len returns the number of records stored, claims and appends (0 for a
+// nil MemoryJournal).
+func (j *MemoryJournal) Len() int {
+	if j == nil {
+		return 0
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.n
+}
+
+// Records returns a copy of every record in the order stored (claimed or
+// appended), for replay and export tools (nil for a nil MemoryJournal).
+func (j *MemoryJournal) Records() []Record {
+	if j == nil {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := make([]Record, j.n)
+	for i := range out {
+		out[i] = *j.at(i)
+	}
+	return out
 }
 
 // endIn reports whether end, as a date, is in [from, to): a zero from has no

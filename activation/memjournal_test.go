@@ -2,7 +2,10 @@ package activation_test
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 	"math"
+	"runtime"
 	"testing"
 	"time"
 
@@ -10,6 +13,7 @@ import (
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/ledgertest"
+	"github.com/coterm/coterm/token"
 )
 
 // TestMemoryJournalConformance runs the Journal conformance suite on
@@ -97,4 +101,40 @@ func TestNilMemoryStores(t *testing.T) {
 	}
 	require.Zero(t, l.Len())
 	require.Nil(t, l.Records())
+}
+
+// BenchmarkMemoryJournalMillion appends a million records, a thousand per
+// subscription, as examples/replay does with a history file of a million
+// rows, and reports the heap in use with the journal alive (the goal: at
+// most 1 GB).
+func BenchmarkMemoryJournalMillion(b *testing.B) {
+	const n, subs = 1_000_000, 1000
+	ctx := context.Background()
+	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	tenants := make([]string, subs)
+	for i := range tenants {
+		tenants[i] = fmt.Sprintf("tenant%04d", i)
+	}
+	var inUse uint64
+	b.ReportAllocs()
+	for b.Loop() {
+		j := activation.NewMemoryJournal()
+		for i := range n {
+			s := i % subs
+			rec := activation.Record{Seq: int64(i/subs + 1), KeyTail: "AAAA1", Policy: "partner-center", RecordedAt: at}
+			binary.LittleEndian.PutUint64(rec.Fingerprint[:], uint64(i)+1)
+			rec.Outcome = activation.Outcome{Op: activation.AddSeats, Applied: activation.AddSeats, At: at,
+				Token:  token.Token{Product: "M365-E3", Seats: 1},
+				Before: activation.Subscription{Tenant: tenants[s], Product: "M365-E3", Seats: 100 + i/subs, End: at.AddDate(1, 0, 0)},
+				After:  activation.Subscription{Tenant: tenants[s], Product: "M365-E3", Seats: 101 + i/subs, End: at.AddDate(1, 0, 0)}}
+			if _, _, err := j.Append(ctx, rec); err != nil {
+				b.Fatal(err)
+			}
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms) // the journal is alive: what it takes
+		inUse = max(inUse, ms.HeapInuse)
+		runtime.KeepAlive(j)
+	}
+	b.ReportMetric(float64(inUse)/1e6, "MB-heap-in-use")
 }

@@ -7,9 +7,11 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/shopspring/decimal"
+
+	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
-	"github.com/shopspring/decimal"
 )
 
 // Outcome is the result of one redemption: the subscription before and after
@@ -75,9 +77,6 @@ func (o Outcome) Months(scale int32) decimal.Decimal {
 	}
 	return proration.HalfEven.DivDecimal(decimal.NewFromInt(o.MonthsNum), decimal.NewFromInt(o.MonthsDen), scale)
 }
-
-// KeySeats returns the key's seats, C.
-func (o Outcome) KeySeats() int { return o.Token.Seats }
 
 // outcomeJSON is the JSON form of an Outcome.
 type outcomeJSON struct {
@@ -168,13 +167,13 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	switch {
-	case o.StateBefore != 0 && !o.StateBefore.Valid():
+	case o.StateBefore != 0 && !o.StateBefore.valid():
 		return nil, invalid("outcome JSON: stateBefore %s", o.StateBefore)
 	case !o.Rounding.Valid():
 		return nil, invalid("outcome JSON: rounding %s", o.Rounding)
 	case !o.Convention.Valid():
 		return nil, invalid("outcome JSON: convention %s", o.Convention)
-	case o.Anchor != 0 && !o.Anchor.Valid():
+	case o.Anchor != 0 && !o.Anchor.valid():
 		return nil, invalid("outcome JSON: anchor %s", o.Anchor)
 	}
 	if o.StateBefore != 0 {
@@ -207,19 +206,11 @@ func jsonOp(field string, op Operation) (string, error) {
 }
 
 // UnmarshalJSON implements json.Unmarshaler: it reads what
-// [Outcome.MarshalJSON] writes. Dates are "YYYY-MM-DD" or "" (the zero time)
-// and come back at 00:00 UTC; enums are their names, or "" for the zero
-// value (a missing field is its zero value, so "{}" is the zero Outcome;
-// null leaves o unchanged). The derived fields — "explanation" and the "decimal" of "months" —
-// are ignored, as are unknown fields; the exact months are read from "num"
-// and "den".
-//
-// The key cannot be read back: the JSON holds only its masked form, so
-// Token.Key is always the zero Key after UnmarshalJSON, whatever "key" holds
-// (it is not parsed, so it is never echoed in an error either). Look the key
-// up by its fingerprint where the clear key is known.
-//
-// Errors wrap [ErrInvalid], name the field and never quote the input.
+// [Outcome.MarshalJSON] writes (dates back at 00:00 UTC; "" is a zero value,
+// a missing field too; null leaves o unchanged). Derived and unknown fields
+// are ignored; Token.Key stays the zero Key, as the JSON holds only its
+// masked form, which is never parsed. Errors wrap [ErrInvalid], name the
+// field and never quote the input.
 func (o *Outcome) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil // encoding/json's convention: null leaves the value alone
@@ -268,7 +259,7 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 		}
 	}
 	if v.Anchor != "" {
-		if out.Anchor, err = ParseAnchor(v.Anchor); err != nil {
+		if out.Anchor, err = anchorText.Parse(v.Anchor); err != nil {
 			return invalid("outcome JSON: anchor: want redemption-day, old-end or nothing")
 		}
 	}
@@ -288,19 +279,6 @@ func parseJSONOp(field, s string) (Operation, error) {
 		return 0, invalid("outcome JSON: %s: want %s or \"\"", field, recordOpText.List())
 	}
 	return op, nil
-}
-
-// parseJSONDate reads what dateString writes: "YYYY-MM-DD", or "" for the
-// zero time.
-func parseJSONDate(field, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, invalid("%s: want a date YYYY-MM-DD", field)
-	}
-	return d, nil
 }
 
 // fromJSON is Subscription.UnmarshalJSON on the decoded fields.
@@ -334,4 +312,29 @@ func jsonError(what string, err error) error {
 		return invalid("%s: want %s", what, want)
 	}
 	return invalid("%s: field %q: want %s", what, te.Field, want)
+}
+
+// explainImport explains a record made by [Book.Import]: what was imported,
+// or what a correction changed.
+func (o Outcome) explainImport() string {
+	day := dateString(o.At)
+	switch {
+	case o.Before.IsNone() && o.After.IsNone():
+		return "Import on " + day + ": no subscription."
+	case o.Before.IsNone():
+		return "Import on " + day + ": " + text.Plural(int64(o.After.Seats), "seat") + ", end date " + dateString(o.After.End) + "."
+	case o.After.IsNone():
+		return "Correction on " + day + ": " + text.Plural(int64(o.Before.Seats), "seat") + " until " + dateString(o.Before.End) + " → no subscription."
+	}
+	msg := "Correction on " + day + ": "
+	if o.Before.Seats == o.After.Seats {
+		msg += text.Plural(int64(o.After.Seats), "seat") + " (unchanged)"
+	} else {
+		msg += "seats " + text.Group(int64(o.Before.Seats)) + " → " + text.Group(int64(o.After.Seats))
+	}
+	b, a := dateString(o.Before.End), dateString(o.After.End)
+	if a == b {
+		return msg + ", end date " + a + " (unchanged)."
+	}
+	return msg + ", end date " + b + " → " + a + "."
 }

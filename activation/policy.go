@@ -177,9 +177,9 @@ func (p Policy) Validate() error {
 		return invalid("policy: Rounding %s", p.Rounding)
 	case !p.Convention.Valid():
 		return invalid("policy: Convention %s", p.Convention)
-	case !p.EarlyRenewAnchor.Valid():
+	case !p.EarlyRenewAnchor.valid():
 		return invalid("policy: EarlyRenewAnchor %s", p.EarlyRenewAnchor)
-	case !p.GraceRenewAnchor.Valid():
+	case !p.GraceRenewAnchor.valid():
 		return invalid("policy: GraceRenewAnchor %s", p.GraceRenewAnchor)
 	case p.GraceRenewAnchor == OldEnd && p.GraceDays >= 28*p.TermMonths:
 		return invalid("policy: GraceDays %d with GraceRenewAnchor old-end must be under one term (%d days)", p.GraceDays, 28*p.TermMonths)

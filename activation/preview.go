@@ -1,20 +1,22 @@
 package activation
 
 import (
+	"context"
+	"encoding/json"
 	"time"
+
+	"github.com/coterm/coterm/internal/daymath"
 
 	"github.com/coterm/coterm/token"
 )
 
-// Operations returns the four operations in the stable order Preview and
-// Options list them: AddSeats, ExtendEnd, Renew, Activate.
-func Operations() [4]Operation {
-	return [4]Operation{AddSeats, ExtendEnd, Renew, Activate}
-}
+// operations are the four operations in the stable order Preview and Options
+// list them.
+var operations = [4]Operation{AddSeats, ExtendEnd, Renew, Activate}
 
 // Preview returns, side by side, the Outcome of every operation [Policy.Apply]
-// would accept for key t on subscription s on day at, in the order of
-// [Operations]. An operation Apply refuses (not allowed in the state, over the
+// would accept for key t on subscription s on day at, in the order
+// AddSeats, ExtendEnd, Renew, Activate. An operation Apply refuses (not allowed in the state, over the
 // cap, over the seat limit) is left out; [Policy.Options] lists those with
 // their reason. Preview fails only for inputs no operation could accept
 // (invalid policy, subscription, token or day: [ErrInvalid]; another
@@ -29,7 +31,7 @@ func (p Policy) Preview(s Subscription, t token.Token, at time.Time) ([]Outcome,
 	// errors of refused operations; each Outcome is computed in place.
 	var effs [numOps]effect
 	n := 0
-	for _, op := range Operations() {
+	for _, op := range operations {
 		if eff, ok := allowedFor(&p, &r, op, term); ok {
 			effs[op-1] = eff
 			n++
@@ -41,7 +43,7 @@ func (p Policy) Preview(s Subscription, t token.Token, at time.Time) ([]Outcome,
 		return out[:0], nil
 	}
 	n = 0
-	for _, op := range Operations() {
+	for _, op := range operations {
 		if effs[op-1] != 0 && apply(&out[n], &p, &s, &r, &t, op, effs[op-1], term, keyEnd) == nil {
 			n++
 		}
@@ -57,10 +59,8 @@ type Option struct {
 	Err     error   // nil when the operation is allowed
 }
 
-// Allowed reports whether the operation is allowed (Err is nil).
-func (o Option) Allowed() bool { return o.Err == nil }
-
-// Options returns the four operations in the order of [Operations], each with
+// Options returns the four operations in the order AddSeats, ExtendEnd, Renew,
+// Activate, each with
 // its Outcome or the error Apply returns for it: refused options keep their
 // reason ([*NotAllowedError] with the state and the date it began, a cap
 // error with the largest key accepted, …). Options never fails as a whole;
@@ -69,7 +69,7 @@ func (p Policy) Options(s Subscription, t token.Token, at time.Time) []Option {
 	out := make([]Option, numOps)
 	// Apply's steps, with the common checks made once for the four rows.
 	r, term, err := checkAll(&p, &s, &t, at)
-	for i, op := range Operations() {
+	for i, op := range operations {
 		out[i].Op = op
 		if err != nil {
 			out[i].Err = err
@@ -89,4 +89,75 @@ func (p Policy) Options(s Subscription, t token.Token, at time.Time) []Option {
 		}
 	}
 	return out
+}
+
+// Preview is a subscription's current state in a [Book] and every option of
+// a key on it, as [Book.Preview] computed them.
+type Preview struct {
+	// Subscription is the state the options were computed on: the head's
+	// After, or none (Seats 0, zero End) for a subscription the book does not
+	// track.
+	Subscription Subscription
+	// Seq is the head's Seq, 0 for a subscription the book does not track.
+	// [Book.RedeemIfUnchanged] with this Seq redeems only if the subscription
+	// has not changed since.
+	Seq int64
+	// Options lists the four operations as [Policy.Options] does.
+	Options []Option
+}
+
+// MarshalJSON implements [json.Marshaler]: {"subscription", "seq",
+// "options"}, each option as {"op", "outcome"} when it is allowed or
+// {"op", "error"} (the error's message, which never holds a key in clear)
+// when it is not. It is an output form: a Preview has no UnmarshalJSON, as
+// an error's type does not survive JSON.
+func (p Preview) MarshalJSON() ([]byte, error) {
+	type optionJSON struct {
+		Op      Operation `json:"op"`
+		Outcome *Outcome  `json:"outcome,omitempty"`
+		Error   string    `json:"error,omitempty"`
+	}
+	v := struct {
+		Subscription Subscription `json:"subscription"`
+		Seq          int64        `json:"seq"`
+		Options      []optionJSON `json:"options"`
+	}{Subscription: p.Subscription, Seq: p.Seq, Options: make([]optionJSON, len(p.Options))}
+	for i := range p.Options {
+		o := &p.Options[i]
+		v.Options[i].Op = o.Op
+		if o.Err != nil {
+			v.Options[i].Error = o.Err.Error()
+		} else {
+			v.Options[i].Outcome = &o.Outcome
+		}
+	}
+	return json.Marshal(v)
+}
+
+// Preview returns the current state of (tenant, product), its head's Seq,
+// and every option of key t on it on day at (see [Policy.Options]). Pass the
+// Seq to [Book.RedeemIfUnchanged] to redeem only if nothing changed since.
+// It records nothing and does not look the key up.
+func (b *Book) Preview(ctx context.Context, tenant, product string, t token.Token, at time.Time) (Preview, error) {
+	if err := b.check(ctx, "preview"); err != nil {
+		return Preview{}, err
+	}
+	if err := checkRequest(tenant, product, &t); err != nil {
+		return Preview{}, err
+	}
+	head, ok, err := b.head(ctx, tenant, product)
+	if err != nil {
+		return Preview{}, err
+	}
+	p := Preview{Subscription: Subscription{Tenant: tenant, Product: product}}
+	if ok {
+		if day := daymath.Of(at); day.Valid() {
+			if err := checkOrder(day, &head); err != nil {
+				return Preview{}, err
+			}
+		}
+		p.Subscription, p.Seq = head.Outcome.After, head.Seq
+	}
+	p.Options = b.Policy.Options(p.Subscription, t, at)
+	return p, nil
 }

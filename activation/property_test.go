@@ -106,7 +106,7 @@ func TestApplyProperties(t *testing.T) {
 		p := drawPreset(t)
 		s := drawSubscription(t)
 		tk := mkToken(rapid.OneOf(rapid.IntRange(1, 4000), rapid.IntRange(1, MaxSeats)).Draw(t, "keySeats"))
-		ops := Operations()
+		ops := operations
 		op := rapid.SampledFrom(ops[:]).Draw(t, "op")
 		at := drawDay(t, "at")
 		o, err := p.Apply(s, tk, op, at)
@@ -165,7 +165,7 @@ func TestPreviewAgreesWithApply(t *testing.T) {
 		}
 		opts := p.Options(s, tk, at)
 		i := 0
-		for j, op := range Operations() {
+		for j, op := range operations {
 			o, err := p.Apply(s, tk, op, at)
 			if opts[j].Op != op || opts[j].Outcome != o || (opts[j].Err == nil) != (err == nil) {
 				t.Fatalf("Options[%d] disagrees with Apply(%s)", j, op)
@@ -192,7 +192,7 @@ func TestStateMovesForward(t *testing.T) {
 		d1 := drawDay(t, "d1")
 		d2 := daymath.AddDays(d1, rapid.IntRange(0, 400).Draw(t, "days passing"))
 		st1, st2 := p.State(s, d1), p.State(s, d2)
-		if !st1.Valid() || st2 < st1 {
+		if !st1.valid() || st2 < st1 {
 			t.Fatalf("state %s on %s, %s on %s", st1, dateString(d1), st2, dateString(d2))
 		}
 	})

@@ -2,14 +2,152 @@ package activation
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
-	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/proration"
+	"github.com/coterm/coterm/token"
 )
+
+// Record is one redemption or import as a [Ledger] or a [Journal] stores it:
+// the key's fingerprint, the identity of the request that made it, the
+// result, and where and how it was made. Outcome.Token.Key is the zero Key (a
+// store never keeps keys: [Record.MarshalBinary] refuses one) and
+// Outcome.Replayed is false. A record made by [Book.Import] has the zero
+// Fingerprint and Request, Outcome.Op [Import] and an empty KeyTail.
+//
+// Its JSON form is camelCase, as everywhere in the module: "fingerprint" and
+// "request" as 64 lower-case hexadecimal digits, "outcome" as
+// [Outcome.MarshalJSON] writes it, "seq", "keyTail", "policy" and
+// "recordedAt" (RFC 3339). Read back, it is the same Record, but for the
+// Outcome's explanation and key, which JSON does not hold.
+type Record struct {
+	Fingerprint token.Fingerprint `json:"fingerprint"` // the key's; zero for an import
+	Request     RequestID         `json:"request"`     // the identity of the request that made the record (a Redeemer's NewRequestID or a Book's own); zero for an import
+	Outcome     Outcome           `json:"outcome"`     // the result, with Token.Key zero and Replayed false
+
+	// Seq is the record's place in its subscription's history in a
+	// [Journal]: 1, 2, 3, … ; 0 for a record a [Ledger] claimed outside a
+	// [Book].
+	Seq int64 `json:"seq"`
+	// KeyTail is the key's last five characters, as its masked form shows
+	// them ("EEEE5"): what a customer can quote. Empty for an import.
+	KeyTail string `json:"keyTail"`
+	// Policy is the name of the policy the Outcome was computed under.
+	Policy string `json:"policy"`
+	// RecordedAt is when the record was made (wall-clock time, UTC).
+	RecordedAt time.Time `json:"recordedAt"`
+}
+
+// RequestID identifies a redemption request: the SHA-256 of a canonical,
+// length-prefixed encoding of everything the request consists of. Two
+// requests with the same RequestID are the identical request; a retry
+// replays the recorded [Outcome] (see [Ledger]). A RequestID reveals none of
+// its fields.
+type RequestID [32]byte
+
+// The domains that start the encodings hashed into request identities: they
+// keep a Redeemer's identities ([NewRequestID]) apart from a Book's and from
+// any other hash of the same fields. Change one whenever its encoding
+// changes: records made under another version then answer
+// [ErrAlreadyRedeemed] instead of replaying.
+const (
+	redeemerDomain = "coterm/activation.RequestID/v2"
+	bookDomain     = "coterm/activation.Book.Redeem/v1"
+)
+
+// NewRequestID returns the [RequestID] a [Redeemer] records for redeeming t
+// against s with op on day at: a hash of the key's fingerprint, s's tenant,
+// product, seats and end date, t's product, seats and term as given, op and
+// the day, dates as their calendar dates (time of day and zone do not count).
+// It accepts any input and never fails.
+func NewRequestID(s Subscription, t token.Token, op Operation, at time.Time) RequestID {
+	return requestID(redeemerDomain, t.Key.Fingerprint(), s.Tenant, s.Product, &s, &t, op, at)
+}
+
+// requestID is the one request identity: the SHA-256 of domain, then, each
+// length-prefixed, the key's fingerprint fp, the tenant, the product, the
+// seats and end date of before (only when not nil: a Redeemer's request
+// names the state it was computed on; a Book reads that state itself, and a
+// retry after a hidden commit finds its own record there), the token's
+// product, seats and term as given, the operation's number and the day.
+func requestID(domain string, fp token.Fingerprint, tenant, product string, before *Subscription, t *token.Token, op Operation, at time.Time) RequestID {
+	var buf [256]byte
+	b := append(buf[:0], domain...)
+	b = ridAppend(b, fp[:])
+	b = ridAppendString(b, tenant)
+	b = ridAppendString(b, product)
+	if before != nil {
+		b = ridAppendInt(b, int64(before.Seats))
+		b = ridAppendDate(b, before.End)
+	}
+	b = ridAppendString(b, t.Product)
+	b = ridAppendInt(b, int64(t.Seats))
+	b = ridAppendInt(b, int64(t.TermMonths)) // as given: what 0 means is the policy's
+	b = ridAppendInt(b, int64(op))
+	b = ridAppendDate(b, at)
+	return sha256.Sum256(b)
+}
+
+// String returns the RequestID in lower-case hexadecimal.
+func (id RequestID) String() string { return hex.EncodeToString(id[:]) }
+
+// MarshalText implements [encoding.TextMarshaler] with [RequestID.String]:
+// 64 lower-case hexadecimal digits.
+func (id RequestID) MarshalText() ([]byte, error) {
+	out := make([]byte, 2*len(id))
+	hex.Encode(out, id[:])
+	return out, nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: it reads what
+// MarshalText writes (hexadecimal digits in either case). Anything else is an
+// error wrapping [ErrInvalid] that does not quote the input; id is then
+// unchanged.
+func (id *RequestID) UnmarshalText(b []byte) error {
+	var v RequestID
+	if len(b) != 2*len(v) {
+		return invalid("request ID: %d bytes, want %d hexadecimal digits", len(b), 2*len(v))
+	}
+	if _, err := hex.Decode(v[:], b); err != nil {
+		return invalid("request ID: want %d hexadecimal digits", 2*len(v))
+	}
+	*id = v
+	return nil
+}
+
+func ridAppend(b, v []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(v)))
+	return append(b, v...)
+}
+
+func ridAppendString(b []byte, v string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(v)))
+	return append(b, v...)
+}
+
+func ridAppendInt(b []byte, v int64) []byte {
+	var num [20]byte
+	return ridAppend(b, strconv.AppendInt(num[:0], v, 10))
+}
+
+// ridAppendDate appends d's calendar date, in its own location, as
+// YYYY-MM-DD (years outside 0 … 9999 keep their sign and all their digits).
+func ridAppendDate(b []byte, d time.Time) []byte {
+	y, m, day := d.Date()
+	if y < 0 || y > 9999 {
+		var s [24]byte
+		return ridAppend(b, d.AppendFormat(s[:0], time.DateOnly))
+	}
+	// What AppendFormat(time.DateOnly) writes, without parsing the layout.
+	return append(b, 10, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10))
+}
 
 // recordVersion is the first byte of every Record encoding. Change it (and
 // keep reading the old one) whenever the encoding changes.
@@ -20,18 +158,11 @@ const recordVersion = 1
 var ErrRecordEncoding = errors.New("activation: record: bad encoding")
 
 // MarshalBinary implements [encoding.BinaryMarshaler]: the lossless encoding
-// of r that stores keep (a bytea column, a file). It never contains a product
-// key: a Record whose Outcome.Token.Key is not the zero Key is an error
-// wrapping [ErrInvalid] (records hold the key's fingerprint and KeyTail
-// only).
-//
-// The encoding is version 1: the byte 1, then every field of Record and of
-// its Outcome in declaration order — the fingerprint and the request as 32
-// bytes each, integers and enums as varints, strings as a length and their
-// bytes, times as Unix seconds and nanoseconds (the instant; the location is
-// not kept: [Record.UnmarshalBinary] returns times in UTC), booleans as one
-// byte 0 or 1. Every value of every field is encoded, including invalid enums
-// and out-of-range numbers: the encoding keeps, it does not judge.
+// stores keep, version 1: the byte 1, then every field of Record and its
+// Outcome in declaration order (32 bytes for the fingerprint and the request,
+// varints, strings as a length and bytes, times as the instant in Unix
+// seconds and nanoseconds, booleans as 0 or 1), every value as it is. A
+// Record that holds a product key is an error wrapping [ErrInvalid].
 func (r Record) MarshalBinary() ([]byte, error) {
 	if !r.Outcome.Token.Key.IsZero() {
 		return nil, invalid("record: holds a product key; a record keeps its fingerprint only")
@@ -250,29 +381,4 @@ func (d *binDecoder) bool() bool {
 		d.fail("boolean %d, want 0 or 1", v)
 	}
 	return v == 1
-}
-
-// explainImport explains a record made by [Book.Import]: what was imported,
-// or what a correction changed.
-func (o Outcome) explainImport() string {
-	day := dateString(o.At)
-	switch {
-	case o.Before.IsNone() && o.After.IsNone():
-		return "Import on " + day + ": no subscription."
-	case o.Before.IsNone():
-		return "Import on " + day + ": " + text.Plural(int64(o.After.Seats), "seat") + ", end date " + dateString(o.After.End) + "."
-	case o.After.IsNone():
-		return "Correction on " + day + ": " + text.Plural(int64(o.Before.Seats), "seat") + " until " + dateString(o.Before.End) + " → no subscription."
-	}
-	msg := "Correction on " + day + ": "
-	if o.Before.Seats == o.After.Seats {
-		msg += text.Plural(int64(o.After.Seats), "seat") + " (unchanged)"
-	} else {
-		msg += "seats " + text.Group(int64(o.Before.Seats)) + " → " + text.Group(int64(o.After.Seats))
-	}
-	b, a := dateString(o.Before.End), dateString(o.After.End)
-	if a == b {
-		return msg + ", end date " + a + " (unchanged)."
-	}
-	return msg + ", end date " + b + " → " + a + "."
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/coterm/coterm/activation/internal/text"
 )
 
 // The sentinel errors. Every error of bad input is an [*InputError] that
@@ -57,12 +56,12 @@ type InputError struct {
 	Err    error
 }
 
-// Error returns "entitlement: <field>: <reason>", then the cause without its
-// package prefix.
+// Error returns "entitlement: <field>: <reason>", then the cause's message
+// as it reads (a wrap adds context; it never cuts a name from the cause).
 func (e *InputError) Error() string {
 	msg := "entitlement: " + e.Field + ": " + e.Reason
 	if e.Err != nil {
-		msg += ": " + text.TrimPackage(e.Err.Error())
+		msg += ": " + e.Err.Error()
 	}
 	return msg
 }

@@ -16,24 +16,19 @@ func invalid(format string, args ...any) error {
 
 // invalidMsg is invalid with a message that is not a format.
 func invalidMsg(msg string) error {
-	return &text.Error{Msg: "plan: invalid input: " + msg, Kind: activation.ErrInvalid}
+	return &text.Error{Pkg: "plan", Msg: "invalid input: " + msg, Kind: activation.ErrInvalid}
 }
 
 // seatLimit returns an error wrapping activation.ErrSeatLimit whose message
 // is "plan: seat limit exceeded: " and the formatted text.
 func seatLimit(format string, args ...any) error {
-	return &text.Error{Msg: "plan: seat limit exceeded: " + fmt.Sprintf(format, args...), Kind: activation.ErrSeatLimit}
+	return &text.Error{Pkg: "plan", Msg: "seat limit exceeded: " + fmt.Sprintf(format, args...), Kind: activation.ErrSeatLimit}
 }
 
 // wrap returns err with the context what ("key 1"), or none if what is "":
-// "plan: key 1: " and err's message without its package prefix, so that the
-// message names one package. It wraps err.
+// "plan: key 1: " and err's message (see [text.Error]). It wraps err.
 func wrap(what string, err error) error {
-	msg := "plan"
-	if what != "" {
-		msg += ": " + what
-	}
-	return &text.Error{Msg: msg, Err: err}
+	return &text.Error{Pkg: "plan", Msg: what, Err: err}
 }
 
 // dateString returns d as YYYY-MM-DD, or "(none)" for the zero time.

@@ -87,8 +87,9 @@ func TestFindingText(t *testing.T) {
 	}
 }
 
-// TestErrorsNameOnePackage: an error of plan names one package, once, even
-// when it wraps an error of activation or token; each wrap adds context.
+// TestErrorsNameOnePackage: an error of plan names its package once; a wrap
+// of an error of activation adds context, never a second prefix; an error of
+// another package (token, or activation's typed errors) keeps its own name.
 func TestErrorsNameOnePackage(t *testing.T) {
 	keys := pool(25)
 	keys[0].Seats = 0
@@ -110,7 +111,7 @@ func TestErrorsNameOnePackage(t *testing.T) {
 	other[0].Product = "OTHER"
 	_, err = Plan(activation.PartnerCenter(), sub(100, day(2027, 3, 1)), other, day(2026, 12, 1), ReachSeats(100))
 	require.ErrorIs(t, err, activation.ErrProductMismatch)
-	assert.Equal(t, `plan: key 1: product mismatch: key for "OTHER", subscription for "O365-E3"`, err.Error())
+	assert.Equal(t, `plan: key 1: activation: product mismatch: key for "OTHER", subscription for "O365-E3"`, err.Error())
 
 	_, err = Plan(activation.PartnerCenter(), sub(100, day(2027, 3, 1)), nil, day(2026, 12, 1), ReachSeats(100))
 	assert.EqualError(t, err, "plan: invalid input: no keys")

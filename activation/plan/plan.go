@@ -191,7 +191,7 @@ func prepare(p activation.Policy, s activation.Subscription, keys []token.Token,
 	classes := make(map[class]int, len(keys))
 	for i, t := range keys {
 		if err := t.Validate(); err != nil {
-			return nil, &text.Error{Msg: fmt.Sprintf("plan: invalid input: key %d", i+1), Kind: activation.ErrInvalid, Err: err}
+			return nil, &text.Error{Pkg: "plan", Msg: fmt.Sprintf("invalid input: key %d", i+1), Kind: activation.ErrInvalid, Err: err}
 		}
 		if j, dup := seen[t.Key]; dup {
 			return nil, invalid("keys %d and %d are the same key, which is redeemed once (R2)", j+1, i+1)
@@ -239,7 +239,7 @@ func prepare(p activation.Policy, s activation.Subscription, keys []token.Token,
 func checkedDate(what string, t time.Time) (time.Time, error) {
 	d, err := daymath.DateChecked(t)
 	if err != nil {
-		return time.Time{}, &text.Error{Msg: "plan: invalid input: " + what, Kind: activation.ErrInvalid, Err: err}
+		return time.Time{}, &text.Error{Pkg: "plan", Msg: "invalid input: " + what, Kind: activation.ErrInvalid, Err: err}
 	}
 	if d.IsZero() {
 		return time.Time{}, invalid("%s is the zero date 0001-01-01", what)

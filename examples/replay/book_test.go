@@ -157,8 +157,8 @@ func TestBadNames(t *testing.T) {
 	out, _, err := replayArgs(t, in, "-")
 	assert.Equal(t, 1, exitCode(err))
 	for line, want := range map[int]string{
-		2: "tenant: holds a control or format character", 3: "tenant: holds a control or format character",
-		4: "tenant: holds a product key", 5: "tenant: holds a product key", 6: "product: longer than 256 bytes",
+		2: "tenant: has the control, format or separator character", 3: "tenant: has the control, format or separator character",
+		4: "tenant: holds a product key", 5: "tenant: holds a product key", 6: "product: has 300 bytes, want at most 256",
 		7: "key: token: parse key", 8: "date: not a date YYYY-MM-DD", 9: "seats: not a whole number", 10: "operation: unknown",
 	} {
 		assert.Contains(t, out, "line "+strconv.Itoa(line)+": REJECTED: "+want)

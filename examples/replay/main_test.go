@@ -332,7 +332,7 @@ func TestRowGenerator(t *testing.T) {
 }
 
 // BenchmarkReplay replays 1,000,000 generated rows per op (1,000 tenants,
-// output to io.Discard) into a Book on the compact journal, in quiet mode as
+// output to io.Discard) into a Book on a MemoryJournal, in quiet mode as
 // the performance goal states, and printing every row ("verbose"). The
 // generator's cost is included (about 0.05 s per op). Besides ns/op it
 // reports the CPU seconds per op and the heap in use with the whole book
@@ -349,7 +349,6 @@ func benchReplay(b *testing.B, quiet bool) {
 	for b.Loop() {
 		o := cli.NewOutput(io.Discard)
 		rp := newReplayer(config{policy: activation.PartnerCenter(), quiet: quiet}, o)
-		rp.book.Journal = history.NewCompactJournal(rows) // as run sizes it for a file of a million rows
 		rd, err := history.NewReader(newRowGenerator(rows, 1000))
 		if err != nil {
 			b.Fatal(err)

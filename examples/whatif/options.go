@@ -87,8 +87,8 @@ func computeOptions(cfg config) result {
 		res.Key = cfg.tok.Key.String()
 	}
 	for _, o := range p.Options(cfg.sub, cfg.tok, cfg.on) {
-		opt := option{Op: o.Op.String(), Allowed: o.Allowed()}
-		if o.Allowed() {
+		opt := option{Op: o.Op.String(), Allowed: o.Err == nil}
+		if o.Err == nil {
 			out := o.Outcome
 			if !cfg.keyGiven {
 				out.Token.Key = token.Key{} // the stand-in key is not the user's: marshal none

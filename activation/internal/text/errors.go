@@ -1,29 +1,44 @@
 package text
 
-import "strings"
-
-// Error is an error whose message names one package. Msg starts with the
-// package's prefix and says what failed ("activation: invalid input:
-// redemption day"); Err, if not nil, is the cause from another package, whose
-// message follows Msg without its own package prefix, so that a wrap adds
-// context and never a second prefix:
+// Error is an error of one package: Pkg is the package's name ("activation"),
+// Msg what failed, in that package's words and without its name ("invalid
+// input: redemption day"), Kind the sentinel the error also matches with
+// errors.Is (nil for none), and Err the cause (nil for none). Its message
+// names its package once:
 //
-//	activation: invalid input: redemption day: date out of range: …
+//	activation: invalid input: redemption day: proration: date out of range: …
+//	plan: key 1: product mismatch: key for "O365-E5", subscription for …
 //
-// rather than "…: redemption day: proration: date out of range: …".
-// Kind is the sentinel the error also matches with errors.Is (nil for none).
+// A cause that is an *Error adds its words without its package's name,
+// which it keeps apart: a wrap adds context, never a second name. Any other
+// cause (of token, proration, pgledger, the standard library) reads as it
+// reads, its own package's name included: no name is ever cut from a
+// message by matching it.
 type Error struct {
+	Pkg  string
 	Msg  string
 	Kind error
 	Err  error
 }
 
-// Error returns Msg, then ": " and Err's message without its package prefix.
-func (e *Error) Error() string {
-	if e.Err == nil {
+// Error returns Pkg, Msg and the cause's message, each after ": ".
+func (e *Error) Error() string { return e.Pkg + ": " + e.words() }
+
+// words is the message without the package's name.
+func (e *Error) words() string {
+	var cause string
+	switch c := e.Err.(type) {
+	case nil:
 		return e.Msg
+	case *Error:
+		cause = c.words()
+	default:
+		cause = c.Error()
 	}
-	return e.Msg + ": " + TrimPackage(e.Err.Error())
+	if e.Msg == "" {
+		return cause
+	}
+	return e.Msg + ": " + cause
 }
 
 // Unwrap returns Kind and Err, those that are not nil.
@@ -37,19 +52,4 @@ func (e *Error) Unwrap() []error {
 		return []error{e.Kind}
 	}
 	return []error{e.Kind, e.Err}
-}
-
-// packages are the prefixes TrimPackage removes: the packages of the module
-// whose errors are wrapped by another.
-var packages = [...]string{"activation: ", "proration: ", "token: ", "plan: "}
-
-// TrimPackage returns msg without a leading package prefix ("token: ",
-// "proration: ", "activation: " or "plan: "), removed once.
-func TrimPackage(msg string) string {
-	for _, p := range packages {
-		if rest, ok := strings.CutPrefix(msg, p); ok {
-			return rest
-		}
-	}
-	return msg
 }

@@ -2,56 +2,31 @@ package cli
 
 import (
 	"errors"
-	"unicode"
-	"unicode/utf8"
+	"strings"
+
+	"github.com/coterm/coterm/activation"
 )
 
-// MaxNameLen is the longest tenant or product name, in bytes.
-const MaxNameLen = 256
-
-// CheckName checks a tenant or product name as the book does, and more
-// strictly: not empty, at most [MaxNameLen] bytes, valid UTF-8, no
-// character of Unicode category Cc, Cf, Zl or Zp, and no product key
-// anywhere in it (the book refuses a name that is a key; a name that holds
-// one would print it in clear). The error says what is wrong, never what
-// was given.
+// CheckName checks a tenant or product name: the library's rule
+// ([activation.CheckName]: not empty, at most 256 bytes, valid UTF-8, no
+// character of Unicode category Cc, Cf, Zl or Zp, not a product key), and,
+// more strictly, no product key anywhere in it (a name that holds one would
+// print it in clear). The error says what is wrong, never what was given.
 func CheckName(s string) error {
-	switch {
-	case s == "":
-		return errors.New("empty")
-	case len(s) > MaxNameLen:
-		return errors.New("longer than 256 bytes")
-	case !utf8.ValidString(s):
-		return errors.New("not valid UTF-8")
-	case hasControl(s):
-		return errors.New("holds a control or format character")
-	case ContainsKey(s):
+	if err := activation.CheckName("name", s); err != nil {
+		return errors.New(strings.TrimPrefix(libraryReason(err), "name "))
+	}
+	if ContainsKey(s) {
 		return errors.New("holds a product key (a name is never a key)")
 	}
 	return nil
 }
 
-// hasControl reports whether s has a rune of category Cc, Cf, Zl or Zp.
-func hasControl(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == 0x7f {
-			return true
-		}
-		if c >= 0x80 {
-			for _, r := range s[i:] {
-				if isControl(r) {
-					return true
-				}
-			}
-			return false
-		}
-	}
-	return false
-}
-
-func isControl(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && (unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) || r == utf8.RuneError))
+// libraryReason returns the message of an error of package activation
+// without the words every such message for bad input starts with
+// ("activation: invalid input: "), for a line that names the field itself.
+func libraryReason(err error) string {
+	return strings.TrimPrefix(err.Error(), activation.ErrInvalid.Error()+": ")
 }
 
 func isAlnum(c byte) bool {

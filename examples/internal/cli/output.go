@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -142,4 +143,10 @@ func Plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return strconv.Itoa(n) + " " + thing + "s"
+}
+
+// isControl reports whether r must not reach a terminal: a rune of category
+// Cc, Cf, Zl or Zp, or the replacement for invalid UTF-8.
+func isControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && (unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) || r == utf8.RuneError))
 }

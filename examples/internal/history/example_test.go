@@ -21,7 +21,7 @@ func ExampleLoader() {
 		fmt.Println(err)
 		return
 	}
-	ld := history.NewLoader(&activation.Book{Policy: activation.PartnerCenter(), Journal: history.NewCompactJournal(0)})
+	ld := history.NewLoader(&activation.Book{Policy: activation.PartnerCenter(), Journal: activation.NewMemoryJournal()})
 	for {
 		res, err := ld.Next(context.Background(), rd)
 		if err == io.EOF {

@@ -23,8 +23,14 @@ func TestRidAppendDate(t *testing.T) {
 	})
 }
 
+// bookRequestID is the Book's request identity: requestID in the Book's
+// domain, without the state before.
+func bookRequestID(fp token.Fingerprint, tenant, product string, t *token.Token, op Operation, at time.Time) RequestID {
+	return requestID(bookDomain, fp, tenant, product, nil, t, op, at)
+}
+
 // TestBookRequestIDGolden pins the Book's request identity: records made by
-// one version must replay under the next (change bookRequestDomain when the
+// one version must replay under the next (change bookDomain when the
 // encoding changes on purpose).
 func TestBookRequestIDGolden(t *testing.T) {
 	k := token.MustParseKey("AAAA1-BBBB2-CCCC3-DDDD4-EEEE5")

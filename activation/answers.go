@@ -1,0 +1,78 @@
+package activation
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/coterm/coterm/token"
+)
+
+// anotherKey says what a store broke when it answered a request for one key
+// with the record of another.
+const anotherKey = "it returned the record of another key"
+
+// answer turns the record stored for t's key into the answer to the request
+// whose identity is id: the identical request replays the recorded Outcome
+// (Replayed set, t's key, dates in UTC); any other is [ErrAlreadyRedeemed],
+// which takes deliberately nothing from stored (R2). A Redeemer and a Book
+// answer every request for a spent key here.
+func answer(t *token.Token, id RequestID, stored *Record) (Outcome, error) {
+	if stored.Request != id {
+		return Outcome{}, fmt.Errorf("%w: %v", ErrAlreadyRedeemed, t.Key)
+	}
+	o := stored.Outcome.inUTC()
+	o.Token.Key = t.Key // the same fingerprint, so the same key
+	o.Replayed = true
+	return o, nil
+}
+
+// spentKeys is what refused asks: a Ledger's or a Journal's Lookup.
+type spentKeys interface {
+	Lookup(ctx context.Context, fp token.Fingerprint) (Record, bool, error)
+}
+
+// refused answers a request that was refused with why before anything was
+// stored: if t's key is spent, as a request for a spent key ([answer]), even
+// if the policy or the day would refuse it now; otherwise why. When the
+// lookup cannot run or fails, the answer is unknown: the error is the
+// store's (retryable), never why. where names the caller and its store.
+func refused(ctx context.Context, store spentKeys, where string, fp token.Fingerprint, id RequestID, t *token.Token, why error) (Outcome, error) {
+	if err := ctx.Err(); err != nil {
+		return Outcome{}, wrapErr(where, err)
+	}
+	stored, ok, err := store.Lookup(ctx, fp)
+	switch {
+	case err != nil:
+		return Outcome{}, wrapErr(where+" lookup", err)
+	case !ok:
+		return Outcome{}, why
+	case stored.Fingerprint != fp:
+		return Outcome{}, brokenStore(where, anotherKey)
+	}
+	return answer(t, id, &stored)
+}
+
+// inUTC returns o with its dates as the same instants in UTC: a store may
+// return times in another location, and every date here is read in its own
+// location (2027-07-31 00:00 UTC returned in New York would be read as
+// 2027-07-30).
+func (o Outcome) inUTC() Outcome {
+	o.At = o.At.UTC()
+	o.Before.End = o.Before.End.UTC()
+	o.After.End = o.After.End.UTC()
+	return o
+}
+
+// recordUTC returns rec with all its times as the same instants in UTC.
+func recordUTC(rec Record) Record {
+	rec.Outcome = rec.Outcome.inUTC()
+	rec.RecordedAt = rec.RecordedAt.UTC()
+	return rec
+}
+
+// samePlace reports whether stored is at rec's place, as a PlaceTaken answer
+// must be.
+func samePlace(stored, rec *Record) bool {
+	return stored.Seq == rec.Seq && stored.Outcome.After.Tenant == rec.Outcome.After.Tenant &&
+		stored.Outcome.After.Product == rec.Outcome.After.Product
+}

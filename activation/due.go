@@ -1,0 +1,124 @@
+package activation
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/coterm/coterm/internal/daymath"
+)
+
+// Deadline is a lifecycle date (R8) of a subscription in a [Book]: State
+// begins on Date. State is Expired, Disabled or Deleted.
+type Deadline struct {
+	Tenant, Product string
+	State           State
+	Date            time.Time
+}
+
+// deadlineJSON is the JSON form of a Deadline.
+type deadlineJSON struct {
+	Tenant  string `json:"tenant"`
+	Product string `json:"product"`
+	State   State  `json:"state"`
+	Date    string `json:"date"`
+}
+
+// MarshalJSON implements [json.Marshaler]: {"tenant", "product", "state",
+// "date"}, the state by name and the date as "YYYY-MM-DD". A State that is
+// not valid, or a date outside the years 1…9999, is an error wrapping
+// [ErrInvalid].
+func (d Deadline) MarshalJSON() ([]byte, error) {
+	if y := d.Date.Year(); !d.Date.IsZero() && (y < 1 || y > 9999) {
+		return nil, invalid("deadline JSON: date: year outside 1…9999")
+	}
+	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: d.State, Date: dateString(d.Date)})
+}
+
+// UnmarshalJSON implements [json.Unmarshaler]: it reads what
+// [Deadline.MarshalJSON] writes; the date comes back at 00:00 UTC. null
+// leaves d unchanged. Errors wrap [ErrInvalid] and never quote the input.
+func (d *Deadline) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
+	var v struct {
+		Tenant  string `json:"tenant"`
+		Product string `json:"product"`
+		State   string `json:"state"`
+		Date    string `json:"date"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return jsonError("deadline JSON", err)
+	}
+	out := Deadline{Tenant: v.Tenant, Product: v.Product}
+	if v.State != "" {
+		st, err := ParseState(v.State)
+		if err != nil {
+			return invalid("deadline JSON: state: want %s or \"\"", stateText.List())
+		}
+		out.State = st
+	}
+	date, err := parseJSONDate("deadline JSON: date", v.Date)
+	if err != nil {
+		return err
+	}
+	out.Date = date
+	*d = out
+	return nil
+}
+
+// Due lists the lifecycle dates (R8) of every subscription in the book that
+// fall in [from, to): the day it expires (its end date), is disabled (after
+// the policy's GraceDays) and is deleted (after DisabledDays more), as of its
+// current state. A state the policy gives no days (GraceDays 0) has no date.
+// The list is ordered by date, then tenant, product and state. A zero from
+// has no lower bound, a zero to no upper bound.
+func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) {
+	if err := b.check(ctx, "due"); err != nil {
+		return nil, err
+	}
+	p := &b.Policy
+	// A subscription has a date in [from, to) only if its end is on or
+	// after from less the days from its end to its deletion.
+	span := boundsOf(p, 0).deleted
+	lower := time.Time{}
+	if !from.IsZero() {
+		if f := daymath.Of(from) - span; f > daymath.MinDay && f.Valid() {
+			lower = f.Time()
+		}
+	}
+	heads, err := b.Journal.Heads(ctx, lower, to)
+	if err != nil {
+		return nil, wrapErr("book: due: journal", err)
+	}
+	var out []Deadline
+	for _, h := range heads {
+		s := recordUTC(h).Outcome.After
+		if s.IsNone() {
+			continue
+		}
+		bd := boundsOf(p, daymath.Of(s.End))
+		add := func(st State, d daymath.Day) {
+			if d.Valid() && (from.IsZero() || d >= daymath.Of(from)) && (to.IsZero() || d < daymath.Of(to)) {
+				out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time()})
+			}
+		}
+		// A state the policy gives no days has no date.
+		if bd.disabled > bd.end {
+			add(Expired, bd.end)
+		}
+		if bd.deleted > bd.disabled {
+			add(Disabled, bd.disabled)
+		}
+		add(Deleted, bd.deleted)
+	}
+	slices.SortFunc(out, func(a, b Deadline) int {
+		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Tenant, b.Tenant),
+			cmp.Compare(a.Product, b.Product), cmp.Compare(a.State, b.State))
+	})
+	return out, nil
+}
