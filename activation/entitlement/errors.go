@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-
 )
 
 // The sentinel errors. Every error of bad input is an [*InputError] that
