@@ -87,14 +87,15 @@ func TestSourceErrors(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 }
 
-// A cause from package activation is kept, its package prefix dropped.
+// A cause from package activation is kept as it reads, its package's name
+// included: a wrap adds context and cuts nothing.
 func TestInputErrorCause(t *testing.T) {
 	bad := online("contoso", e3, 1)
 	bad.Subscription.End = time.Time{}
 	_, err := partner(t, fixture(), Records{Online: []Online{bad}}).Position(bg, day("2026-08-01"))
 	require.ErrorIs(t, err, ErrInvalid)
 	require.ErrorIs(t, err, activation.ErrInvalid)
-	assert.Equal(t, "entitlement: online[0].subscription: not valid: invalid input: subscription: 1 seats without an end date", err.Error())
+	assert.Equal(t, "entitlement: online[0].subscription: not valid: activation: invalid input: subscription: 1 seats without an end date", err.Error())
 	assert.Equal(t, 1, strings.Count(err.Error(), "entitlement: "))
 }
 
