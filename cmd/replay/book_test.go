@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/coterm/coterm/examples/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/cli"
 )
 
 const bookSample = "testdata/book.csv"

@@ -29,14 +29,14 @@ func cmd(name string, extra ...string) []string {
 }
 
 // readmeExample returns README's example of the command name, the
-// arguments as typed after "go run ./examples/whatif", and the lines README
+// arguments as typed after "go run ./whatif", and the lines README
 // shows it printing (the code block after it), spaces squashed.
 func readmeExample(t *testing.T, name string) (args, shown []string) {
 	t.Helper()
 	b, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)
 	lines := strings.Split(string(b), "\n")
-	const run = "**`go run ./examples/whatif "
+	const run = "**`go run ./whatif "
 	for i, l := range lines {
 		if !strings.HasPrefix(l, run+name+" ") {
 			continue
@@ -63,7 +63,7 @@ func readmeExample(t *testing.T, name string) (args, shown []string) {
 func runReadme(t *testing.T, name string) {
 	args, shown := readmeExample(t, name)
 	require.NotEmpty(t, shown)
-	t.Chdir("../..")
+	t.Chdir("..")
 	stdout, _, err := whatif(t, args...)
 	require.NoError(t, err, "README's example of whatif %s", name)
 	for _, l := range shown {

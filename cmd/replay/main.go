@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	go run ./examples/replay [flags] history.csv
+//	go run ./replay [flags] history.csv
 //
 // The file is CSV with a header row, six fields per row and an optional
 // seventh, end:
@@ -82,7 +82,7 @@
 //
 // go run reports any status other than 0 as its own exit status 1 (and
 // prints "exit status N"): a script that acts on the status builds the
-// program first, go build -o replay ./examples/replay, and runs ./replay.
+// program first, go build -o replay ./replay, and runs ./replay.
 //
 // The book lives in memory in an activation.MemoryJournal: a million rows
 // take less than 1 GB of heap in use in quiet mode (BenchmarkReplay).
@@ -99,9 +99,9 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation"
-	"github.com/coterm/coterm/examples/internal/cli"
-	"github.com/coterm/coterm/examples/internal/history"
-	"github.com/coterm/coterm/examples/internal/picture"
+	"github.com/coterm/coterm/cmd/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/history"
+	"github.com/coterm/coterm/cmd/internal/picture"
 )
 
 func main() {

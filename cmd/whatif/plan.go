@@ -9,8 +9,8 @@ import (
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/plan"
-	"github.com/coterm/coterm/examples/internal/cli"
-	"github.com/coterm/coterm/examples/internal/picture"
+	"github.com/coterm/coterm/cmd/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/picture"
 	"github.com/coterm/coterm/token"
 )
 

@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/coterm/coterm/examples/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/cli"
 )
 
 // The spellings without a command, deprecated: they will be removed in the

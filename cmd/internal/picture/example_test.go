@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coterm/coterm/examples/internal/picture"
+	"github.com/coterm/coterm/cmd/internal/picture"
 )
 
 func ExampleSubscription() {

@@ -9,16 +9,16 @@
 //
 // Usage:
 //
-//	go run ./examples/whatif options -seats 100 -end 2027-03-01 -product M365-E3 -key-seats 25 [flags]
-//	go run ./examples/whatif need-end -seats 100 -end 2027-03-01 -product M365-E3 -reach 2029-06-01 [flags]
-//	go run ./examples/whatif renewal -seats 100 -end 2027-03-01 -product M365-E3 [flags]
-//	go run ./examples/whatif plan -seats 100 -end 2027-03-01 -product M365-E3 -keys 25,25,50,100 -until 2028-03-01 [flags]
+//	go run ./whatif options -seats 100 -end 2027-03-01 -product M365-E3 -key-seats 25 [flags]
+//	go run ./whatif need-end -seats 100 -end 2027-03-01 -product M365-E3 -reach 2029-06-01 [flags]
+//	go run ./whatif renewal -seats 100 -end 2027-03-01 -product M365-E3 [flags]
+//	go run ./whatif plan -seats 100 -end 2027-03-01 -product M365-E3 -keys 25,25,50,100 -until 2028-03-01 [flags]
 //
 // whatif -h lists the commands; whatif COMMAND -h lists a command's flags.
 //
 // Every command takes the subscription by numbers (-seats, -end) or from a
 // book: -book FILE -tenant T -product P replays the history file (the
-// format of examples/replay) and starts from that subscription's state in
+// format of replay) and starts from that subscription's state in
 // the book on -on (its records up to that day; none before its first). Rows
 // of the file the book rejects are counted on standard error (replay lists
 // them); the exit status is the question's. Every command also takes -on
@@ -30,7 +30,7 @@
 //
 // # Options
 //
-//	go run ./examples/whatif options -seats 100 -end 2027-03-01 -product M365-E3 -key-seats 25 -on 2026-12-01
+//	go run ./whatif options -seats 100 -end 2027-03-01 -product M365-E3 -key-seats 25 -on 2026-12-01
 //
 // prints the subscription's state on that day and its deadlines (renew
 // window, end date, disabled from, deleted on: R8, R9), then one row per
@@ -57,7 +57,7 @@
 // order, as add licenses or extend end date, all redeemed on -on, so that the
 // subscription reaches a goal. For example
 //
-//	go run ./examples/whatif plan -seats 100 -end 2027-03-01 -product M365-E3 -on 2026-12-01 -keys 25,25,50,100 -until 2028-03-01
+//	go run ./whatif plan -seats 100 -end 2027-03-01 -product M365-E3 -on 2026-12-01 -keys 25,25,50,100 -until 2028-03-01
 //
 // answers "the most seats that still run until the program year ends":
 // 175 seats until 2028-03-15 (add 25 and 50, then extend with 100 and 25),
@@ -92,7 +92,7 @@
 //
 // go run reports any status other than 0 as its own exit status 1 (and
 // prints "exit status N"): a script that acts on the status builds the
-// program first, go build -o whatif ./examples/whatif, and runs ./whatif.
+// program first, go build -o whatif ./whatif, and runs ./whatif.
 //
 // No output line holds a product key in clear or a raw control character.
 package main
@@ -106,7 +106,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coterm/coterm/examples/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/cli"
 )
 
 func main() {

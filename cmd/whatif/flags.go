@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation"
-	"github.com/coterm/coterm/examples/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/cli"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/coterm/coterm/examples/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/cli"
 )
 
 func ExampleParseDate() {

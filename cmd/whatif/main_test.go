@@ -498,7 +498,7 @@ func TestDocsBuildForStatus(t *testing.T) {
 	for _, name := range []string{"main.go", "../../README.md"} {
 		b, err := os.ReadFile(name)
 		require.NoError(t, err)
-		assert.Contains(t, string(b), "go build -o whatif ./examples/whatif", name)
+		assert.Contains(t, string(b), "go build -o whatif ./whatif", name)
 	}
 }
 

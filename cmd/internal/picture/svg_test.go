@@ -127,7 +127,7 @@ func TestGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(path)
 			require.NoError(t, err)
-			assert.Equal(t, string(want), got, "go test ./examples/internal/picture -update rewrites %s", path)
+			assert.Equal(t, string(want), got, "go test ./internal/picture -update rewrites %s", path)
 		})
 	}
 }

@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/coterm/coterm/activation"
-	"github.com/coterm/coterm/examples/internal/cli"
-	"github.com/coterm/coterm/examples/internal/history"
+	"github.com/coterm/coterm/cmd/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/history"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -392,6 +392,6 @@ func replayString(t interface {
 // scripts to build the program to see the exit status of the table.
 func TestDocsBuildForStatus(t *testing.T) {
 	for _, name := range []string{"main.go", "../../README.md"} {
-		assert.Contains(t, mustRead(t, name), "go build -o replay ./examples/replay", name)
+		assert.Contains(t, mustRead(t, name), "go build -o replay ./replay", name)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/coterm/coterm/examples/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/cli"
 )
 
 // ArgSeeds are seed argument lists for a program's fuzz test, one argument a

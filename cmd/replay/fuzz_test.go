@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/coterm/coterm/examples/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/cli"
 
-	"github.com/coterm/coterm/examples/internal/clitest"
+	"github.com/coterm/coterm/cmd/internal/clitest"
 )
 
 // FuzzArgs runs replay on arbitrary argument lists (one argument a line)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/coterm/coterm/examples/internal/clitest"
+	"github.com/coterm/coterm/cmd/internal/clitest"
 )
 
 // FuzzArgs runs whatif on arbitrary argument lists (one argument a line)

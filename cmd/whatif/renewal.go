@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation/plan"
-	"github.com/coterm/coterm/examples/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/cli"
 )
 
 // renewalCommand: the days a renewal key can be redeemed without losing

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/coterm/coterm/activation"
-	"github.com/coterm/coterm/examples/internal/history"
+	"github.com/coterm/coterm/cmd/internal/history"
 )
 
 func ExampleLoader() {

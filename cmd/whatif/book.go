@@ -7,9 +7,9 @@ import (
 	"os"
 
 	"github.com/coterm/coterm/activation"
-	"github.com/coterm/coterm/examples/internal/cli"
-	"github.com/coterm/coterm/examples/internal/history"
-	"github.com/coterm/coterm/examples/internal/picture"
+	"github.com/coterm/coterm/cmd/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/history"
+	"github.com/coterm/coterm/cmd/internal/picture"
 )
 
 // fromBook replays the -book file and takes the subscription's state on -on:
