@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
 
@@ -48,7 +47,7 @@ type Record struct {
 // length-prefixed encoding of everything the request consists of. Two
 // requests with the same RequestID are the identical request; a retry
 // replays the recorded [Outcome] (see [Ledger]). A RequestID reveals none of
-// its fields.
+// its fields; it prints with %x as MarshalText writes it.
 type RequestID [32]byte
 
 // The domains that start the encodings hashed into request identities: they
@@ -78,32 +77,18 @@ func NewRequestID(s Subscription, t token.Token, op Operation, at time.Time) Req
 // product, seats and term as given, the operation's number and the day.
 func requestID(domain string, fp token.Fingerprint, tenant, product string, before *Subscription, t *token.Token, op Operation, at time.Time) RequestID {
 	var buf [256]byte
-	b := append(buf[:0], domain...)
-	b = ridAppend(b, fp[:])
-	b = ridAppendString(b, tenant)
-	b = ridAppendString(b, product)
+	b := appendLen(append(buf[:0], domain...), fp[:])
+	b = appendLen(appendLen(b, tenant), product)
 	if before != nil {
-		b = ridAppendInt(b, int64(before.Seats))
-		b = ridAppendDate(b, before.End)
+		b = ridAppendDate(ridAppendInt(b, int64(before.Seats)), before.End)
 	}
-	b = ridAppendString(b, t.Product)
-	b = ridAppendInt(b, int64(t.Seats))
-	b = ridAppendInt(b, int64(t.TermMonths)) // as given: what 0 means is the policy's
-	b = ridAppendInt(b, int64(op))
-	b = ridAppendDate(b, at)
-	return sha256.Sum256(b)
+	b = ridAppendInt(ridAppendInt(appendLen(b, t.Product), int64(t.Seats)), int64(t.TermMonths)) // the term as given: what 0 means is the policy's
+	return sha256.Sum256(ridAppendDate(ridAppendInt(b, int64(op)), at))
 }
 
-// String returns the RequestID in lower-case hexadecimal.
-func (id RequestID) String() string { return hex.EncodeToString(id[:]) }
-
-// MarshalText implements [encoding.TextMarshaler] with [RequestID.String]:
-// 64 lower-case hexadecimal digits.
-func (id RequestID) MarshalText() ([]byte, error) {
-	out := make([]byte, 2*len(id))
-	hex.Encode(out, id[:])
-	return out, nil
-}
+// MarshalText implements [encoding.TextMarshaler]: 64 lower-case
+// hexadecimal digits.
+func (id RequestID) MarshalText() ([]byte, error) { return hex.AppendEncode(nil, id[:]), nil }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it reads what
 // MarshalText writes (hexadecimal digits in either case). Anything else is an
@@ -121,28 +106,26 @@ func (id *RequestID) UnmarshalText(b []byte) error {
 	return nil
 }
 
-func ridAppend(b, v []byte) []byte {
-	b = binary.AppendUvarint(b, uint64(len(v)))
-	return append(b, v...)
+// appendLen appends v's length as a uvarint, then v: how both encodings, the
+// request identity's and the record's, write a string.
+func appendLen[S string | []byte](b []byte, v S) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(v))), v...)
 }
 
-func ridAppendString(b []byte, v string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(v)))
-	return append(b, v...)
-}
-
+// ridAppendInt appends v in decimal, length-prefixed.
 func ridAppendInt(b []byte, v int64) []byte {
 	var num [20]byte
-	return ridAppend(b, strconv.AppendInt(num[:0], v, 10))
+	return appendLen(b, strconv.AppendInt(num[:0], v, 10))
 }
 
 // ridAppendDate appends d's calendar date, in its own location, as
-// YYYY-MM-DD (years outside 0 … 9999 keep their sign and all their digits).
+// YYYY-MM-DD, length-prefixed (years outside 0 … 9999 keep their sign and
+// all their digits).
 func ridAppendDate(b []byte, d time.Time) []byte {
 	y, m, day := d.Date()
 	if y < 0 || y > 9999 {
 		var s [24]byte
-		return ridAppend(b, d.AppendFormat(s[:0], time.DateOnly))
+		return appendLen(b, d.AppendFormat(s[:0], time.DateOnly))
 	}
 	// What AppendFormat(time.DateOnly) writes, without parsing the layout.
 	return append(b, 10, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
@@ -167,40 +150,9 @@ func (r Record) MarshalBinary() ([]byte, error) {
 	if !r.Outcome.Token.Key.IsZero() {
 		return nil, invalid("record: holds a product key; a record keeps its fingerprint only")
 	}
-	return r.appendBinary(make([]byte, 0, 192+len(r.KeyTail)+len(r.Policy)+
-		len(r.Outcome.Token.Product)+len(r.Outcome.Before.Tenant)+len(r.Outcome.Before.Product)+
-		len(r.Outcome.After.Tenant)+len(r.Outcome.After.Product))), nil
-}
-
-// appendBinary appends r's encoding (r's key must be zero) to b.
-func (r *Record) appendBinary(b []byte) []byte {
-	o := &r.Outcome
-	b = append(b, recordVersion)
-	b = append(b, r.Fingerprint[:]...)
-	b = append(b, r.Request[:]...)
-	b = binary.AppendVarint(b, r.Seq)
-	b = appendBinString(b, r.KeyTail)
-	b = appendBinString(b, r.Policy)
-	b = appendBinTime(b, r.RecordedAt)
-
-	b = binary.AppendVarint(b, int64(o.Op))
-	b = binary.AppendVarint(b, int64(o.Applied))
-	b = appendBinTime(b, o.At)
-	b = appendBinString(b, o.Token.Product)
-	b = binary.AppendVarint(b, int64(o.Token.Seats))
-	b = binary.AppendVarint(b, int64(o.Token.TermMonths))
-	b = appendBinSub(b, &o.Before)
-	b = appendBinSub(b, &o.After)
-	for _, v := range [...]int64{
-		int64(o.StateBefore),
-		int64(o.Remaining), int64(o.TermDays), int64(o.NewRemaining), int64(o.TermMonths),
-		o.SeatDaysBefore, o.SeatDaysAfter, o.Residue, o.MonthsNum, o.MonthsDen,
-		int64(o.DaysAdded), int64(o.DaysLost),
-		int64(o.Rounding), int64(o.Convention), int64(o.Anchor), int64(o.CapFactor),
-	} {
-		b = binary.AppendVarint(b, v)
-	}
-	return appendBinBool(b, o.Replayed)
+	c := binCodec{b: append(make([]byte, 0, 256), recordVersion)}
+	r.code(&c)
+	return c.b, nil
 }
 
 // UnmarshalBinary implements [encoding.BinaryUnmarshaler]: it reads what
@@ -218,167 +170,151 @@ func (r *Record) UnmarshalBinary(data []byte) error {
 	if data[0] != recordVersion {
 		return fmt.Errorf("%w: unknown version %d (want %d)", ErrRecordEncoding, data[0], recordVersion)
 	}
-	d := binDecoder{b: data[1:]}
 	var v Record
-	o := &v.Outcome
-	d.bytes(v.Fingerprint[:])
-	d.bytes(v.Request[:])
-	v.Seq = d.int()
-	v.KeyTail = d.string()
-	v.Policy = d.string()
-	v.RecordedAt = d.time()
-
-	o.Op = Operation(d.int())
-	o.Applied = Operation(d.int())
-	o.At = d.time()
-	o.Token.Product = d.string()
-	o.Token.Seats = d.intN()
-	o.Token.TermMonths = d.intN()
-	o.Before = d.sub()
-	o.After = d.sub()
-	o.StateBefore = State(d.intN())
-	o.Remaining = d.intN()
-	o.TermDays = d.intN()
-	o.NewRemaining = d.intN()
-	o.TermMonths = d.intN()
-	o.SeatDaysBefore = d.int()
-	o.SeatDaysAfter = d.int()
-	o.Residue = d.int()
-	o.MonthsNum = d.int()
-	o.MonthsDen = d.int()
-	o.DaysAdded = d.intN()
-	o.DaysLost = d.intN()
-	o.Rounding = proration.Rounding(d.intN())
-	o.Convention = proration.Convention(d.intN())
-	o.Anchor = Anchor(d.intN())
-	o.CapFactor = d.intN()
-	o.Replayed = d.bool()
-	if d.err == nil && len(d.b) != 0 {
-		d.err = fmt.Errorf("%d trailing bytes", len(d.b))
+	c := binCodec{b: data[1:], read: true}
+	v.code(&c)
+	if c.err == nil && len(c.b) != 0 {
+		c.err = fmt.Errorf("%d trailing bytes", len(c.b))
 	}
-	if d.err != nil {
-		return fmt.Errorf("%w: %w", ErrRecordEncoding, d.err)
+	if c.err != nil {
+		return fmt.Errorf("%w: %w", ErrRecordEncoding, c.err)
 	}
-	// The reader accepts only the canonical form: re-encoding must give the
-	// same bytes (this catches every non-minimal varint at once).
-	if again := v.appendBinary(make([]byte, 0, len(data))); !bytes.Equal(again, data) {
+	// Only the canonical form is read: re-encoding must give the same bytes
+	// (this catches every non-minimal varint at once).
+	again := binCodec{b: append(make([]byte, 0, len(data)), recordVersion)}
+	if v.code(&again); !bytes.Equal(again.b, data) {
 		return fmt.Errorf("%w: not in canonical form", ErrRecordEncoding)
 	}
 	*r = v
 	return nil
 }
 
-func appendBinString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
-// appendBinTime appends t's instant as Unix seconds and nanoseconds. Unix
-// seconds cover every time.Time: the conversion wraps around exactly.
-func appendBinTime(b []byte, t time.Time) []byte {
-	b = binary.AppendVarint(b, t.Unix())
-	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
-}
-
-func appendBinSub(b []byte, s *Subscription) []byte {
-	b = appendBinString(b, s.Tenant)
-	b = appendBinString(b, s.Product)
-	b = binary.AppendVarint(b, int64(s.Seats))
-	return appendBinTime(b, s.End)
-}
-
-func appendBinBool(b []byte, v bool) []byte {
-	if v {
-		return append(b, 1)
+// code writes r's fields to c, or reads them from c: the one list of the
+// encoding's fields, in their order.
+func (r *Record) code(c *binCodec) {
+	o := &r.Outcome
+	c.raw(r.Fingerprint[:])
+	c.raw(r.Request[:])
+	num(c, &r.Seq)
+	c.str(&r.KeyTail)
+	c.str(&r.Policy)
+	c.time(&r.RecordedAt)
+	num(c, &o.Op)
+	num(c, &o.Applied)
+	c.time(&o.At)
+	c.str(&o.Token.Product)
+	num(c, &o.Token.Seats)
+	num(c, &o.Token.TermMonths)
+	for _, s := range []*Subscription{&o.Before, &o.After} {
+		c.str(&s.Tenant)
+		c.str(&s.Product)
+		num(c, &s.Seats)
+		c.time(&s.End)
 	}
-	return append(b, 0)
-}
-
-// binDecoder reads a Record encoding; the first error sticks and every later
-// read returns zero values.
-type binDecoder struct {
-	b   []byte
-	err error
-}
-
-func (d *binDecoder) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf(format, args...)
+	num(c, &o.StateBefore)
+	for _, p := range []*int{&o.Remaining, &o.TermDays, &o.NewRemaining, &o.TermMonths} {
+		num(c, p)
 	}
-	d.b = nil
+	for _, p := range []*int64{&o.SeatDaysBefore, &o.SeatDaysAfter, &o.Residue, &o.MonthsNum, &o.MonthsDen} {
+		num(c, p)
+	}
+	num(c, &o.DaysAdded)
+	num(c, &o.DaysLost)
+	num(c, &o.Rounding)
+	num(c, &o.Convention)
+	num(c, &o.Anchor)
+	num(c, &o.CapFactor)
+	c.flag(&o.Replayed)
 }
 
-func (d *binDecoder) bytes(dst []byte) {
-	if len(d.b) < len(dst) {
-		d.fail("truncated")
+// binCodec appends a Record's encoding to b, or, with read, reads it from b;
+// a read's first error sticks and every later read is zero.
+type binCodec struct {
+	b    []byte
+	read bool
+	err  error
+}
+
+func (c *binCodec) fail(err string) {
+	if c.err == nil {
+		c.err = errors.New(err)
+	}
+	c.b = nil
+}
+
+// raw writes or reads len(p) bytes as they are.
+func (c *binCodec) raw(p []byte) {
+	switch {
+	case !c.read:
+		c.b = append(c.b, p...)
+	case len(c.b) < len(p):
+		c.fail("truncated")
+	default:
+		c.b = c.b[copy(p, c.b):]
+	}
+}
+
+// uvarint writes v, or reads and returns a value.
+func (c *binCodec) uvarint(v uint64) uint64 {
+	if !c.read {
+		c.b = binary.AppendUvarint(c.b, v)
+		return v
+	}
+	v, n := binary.Uvarint(c.b)
+	if n <= 0 {
+		c.fail("truncated or overlong integer")
+		return 0
+	}
+	c.b = c.b[n:]
+	return v
+}
+
+// num writes or reads *p as a zig-zag varint (binary.AppendVarint's form);
+// a value read that does not fit T is an error.
+func num[T ~int | ~int64](c *binCodec, p *T) {
+	v := int64(*p)
+	u := c.uvarint(uint64(v<<1) ^ uint64(v>>63))
+	if v = int64(u>>1) ^ -int64(u&1); c.read && int64(T(v)) != v {
+		c.fail("integer out of range")
 		return
 	}
-	d.b = d.b[copy(dst, d.b):]
+	*p = T(v)
 }
 
-func (d *binDecoder) int() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail("truncated or overlong integer")
-		return 0
+func (c *binCodec) str(p *string) {
+	n := c.uvarint(uint64(len(*p)))
+	switch {
+	case !c.read:
+		c.b = append(c.b, *p...)
+	case n > uint64(len(c.b)):
+		c.fail("truncated string")
+	default:
+		*p, c.b = string(c.b[:n]), c.b[n:]
 	}
-	d.b = d.b[n:]
-	return v
 }
 
-func (d *binDecoder) uint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail("truncated or overlong integer")
-		return 0
+// time writes or reads *p's instant as Unix seconds and nanoseconds (Unix
+// seconds cover every time.Time: the conversion wraps around exactly).
+func (c *binCodec) time(p *time.Time) {
+	sec := p.Unix()
+	num(c, &sec)
+	if nsec := c.uvarint(uint64(p.Nanosecond())); c.read && c.err == nil {
+		if nsec >= 1e9 {
+			c.fail("nanoseconds out of range")
+			return
+		}
+		*p = time.Unix(sec, int64(nsec)).UTC()
 	}
-	d.b = d.b[n:]
-	return v
 }
 
-// intN reads an int; a value that does not fit an int is an error.
-func (d *binDecoder) intN() int {
-	v := d.int()
-	if int64(int(v)) != v {
-		d.fail("integer out of range")
-		return 0
+// flag writes or reads *p as the byte 0 or 1.
+func (c *binCodec) flag(p *bool) {
+	b := []byte{0}
+	if *p {
+		b[0] = 1
 	}
-	return int(v)
-}
-
-func (d *binDecoder) string() string {
-	n := d.uint()
-	if n > uint64(len(d.b)) {
-		d.fail("truncated string")
-		return ""
+	if c.raw(b); c.read && b[0] > 1 {
+		c.fail(fmt.Sprintf("boolean %d, want 0 or 1", b[0]))
 	}
-	s := string(d.b[:n])
-	d.b = d.b[n:]
-	return s
-}
-
-func (d *binDecoder) time() time.Time {
-	sec, nsec := d.int(), d.uint()
-	if nsec >= 1e9 {
-		d.fail("nanoseconds out of range")
-		return time.Time{}
-	}
-	return time.Unix(sec, int64(nsec)).UTC()
-}
-
-func (d *binDecoder) sub() Subscription {
-	return Subscription{Tenant: d.string(), Product: d.string(), Seats: d.intN(), End: d.time()}
-}
-
-func (d *binDecoder) bool() bool {
-	if len(d.b) == 0 {
-		d.fail("truncated")
-		return false
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	if v > 1 {
-		d.fail("boolean %d, want 0 or 1", v)
-	}
-	return v == 1
+	*p = b[0] == 1
 }
