@@ -2,6 +2,7 @@ package activation
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/coterm/coterm/activation/internal/text"
+	"github.com/coterm/coterm/internal/enum"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
@@ -51,8 +53,7 @@ type Outcome struct {
 	Residue        int64 // SeatDaysAfter − SeatDaysBefore
 
 	// MonthsNum ÷ MonthsDen are the exact months of an extension (R5),
-	// C ÷ A × TermMonths in lowest terms; both 0 for other operations. See
-	// [Outcome.Months].
+	// C ÷ A × TermMonths in lowest terms; both 0 for other operations.
 	MonthsNum, MonthsDen int64
 
 	DaysAdded int // days the end date moved (negative if earlier; from At for a subscription with no term)
@@ -66,16 +67,6 @@ type Outcome struct {
 	// Replayed is true when a Redeemer returned a recorded Outcome instead of
 	// applying the key anew (R2). Apply never sets it.
 	Replayed bool
-}
-
-// Months returns the exact months of an extension, MonthsNum ÷ MonthsDen,
-// rounded half-even to scale decimal places: 1.5 for a 1-seat key on 8 seats
-// over 12 months. It is zero for other operations.
-func (o Outcome) Months(scale int32) decimal.Decimal {
-	if o.MonthsDen <= 0 {
-		return decimal.Zero
-	}
-	return proration.HalfEven.DivDecimal(decimal.NewFromInt(o.MonthsNum), decimal.NewFromInt(o.MonthsDen), scale)
 }
 
 // outcomeJSON is the JSON form of an Outcome.
@@ -120,10 +111,10 @@ type monthsJSON struct {
 
 // MarshalJSON implements json.Marshaler. Dates are "YYYY-MM-DD" ("" for
 // the zero time), enums are their names ("" for the zero value, which means
-// unknown; Op and Applied may be "import"), the key is masked (only its last
-// group shows; "" for the zero key of an import), and the explanation is
-// included, with the months of an extension as a decimal. An enum outside its type's values is an error
-// wrapping [ErrInvalid], never "Operation(7)"; so is a date outside the
+// unknown; Op and Applied may be "import"), the key is masked ("" for the
+// zero key of an import), and the explanation is included, with the months
+// of an extension as a decimal. An enum outside its type's values is an
+// error wrapping [ErrInvalid], never "Operation(7)"; so is a date outside the
 // years 1…9999, which "YYYY-MM-DD" cannot hold. [Outcome.UnmarshalJSON]
 // reads back everything MarshalJSON writes.
 func (o Outcome) MarshalJSON() ([]byte, error) {
@@ -135,74 +126,61 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 			return nil, invalid("outcome JSON: %s: year outside 1…9999", d.field)
 		}
 	}
-	v := outcomeJSON{
-		At: dateString(o.At),
-		Token: tokenJSON{
-			Product: o.Token.Product,
-			Seats:   o.Token.Seats, TermMonths: o.Token.TermMonths,
-		},
-		Before:         o.Before.toJSON(),
-		After:          o.After.toJSON(),
-		Remaining:      o.Remaining,
-		TermDays:       o.TermDays,
-		NewRemaining:   o.NewRemaining,
-		TermMonths:     o.TermMonths,
-		SeatDaysBefore: o.SeatDaysBefore,
-		SeatDaysAfter:  o.SeatDaysAfter,
-		Residue:        o.Residue,
-		DaysAdded:      o.DaysAdded,
-		DaysLost:       o.DaysLost,
-		CapFactor:      o.CapFactor,
-		Replayed:       o.Replayed,
-		Explanation:    o.Explain(),
-	}
-	if !o.Token.Key.IsZero() {
-		v.Token.Key = o.Token.Key.String() // masked; "" for the zero key of an import
-	}
-	var err error
-	if v.Op, err = jsonOp("op", o.Op); err != nil {
-		return nil, err
-	}
-	if v.Applied, err = jsonOp("applied", o.Applied); err != nil {
-		return nil, err
-	}
 	switch {
-	case o.StateBefore != 0 && !o.StateBefore.valid():
-		return nil, invalid("outcome JSON: stateBefore %s", o.StateBefore)
 	case !o.Rounding.Valid():
 		return nil, invalid("outcome JSON: rounding %s", o.Rounding)
 	case !o.Convention.Valid():
 		return nil, invalid("outcome JSON: convention %s", o.Convention)
-	case o.Anchor != 0 && !o.Anchor.valid():
-		return nil, invalid("outcome JSON: anchor %s", o.Anchor)
 	}
-	if o.StateBefore != 0 {
-		v.StateBefore = o.StateBefore.String()
+	v := outcomeJSON{
+		At:     dateString(o.At),
+		Token:  tokenJSON{Product: o.Token.Product, Seats: o.Token.Seats, TermMonths: o.Token.TermMonths},
+		Before: o.Before.toJSON(), After: o.After.toJSON(),
+		Remaining: o.Remaining, TermDays: o.TermDays, NewRemaining: o.NewRemaining, TermMonths: o.TermMonths,
+		SeatDaysBefore: o.SeatDaysBefore, SeatDaysAfter: o.SeatDaysAfter, Residue: o.Residue,
+		DaysAdded: o.DaysAdded, DaysLost: o.DaysLost,
+		Rounding: o.Rounding.String(), Convention: o.Convention.String(),
+		CapFactor: o.CapFactor, Replayed: o.Replayed, Explanation: o.Explain(),
 	}
-	v.Rounding, v.Convention = o.Rounding.String(), o.Convention.String()
-	if o.Anchor != 0 {
-		v.Anchor = o.Anchor.String()
+	if !o.Token.Key.IsZero() {
+		v.Token.Key = o.Token.Key.String() // masked
 	}
-	if o.MonthsDen > 0 {
-		v.Months = &monthsJSON{Num: o.MonthsNum, Den: o.MonthsDen, Decimal: o.Months(4).String()}
-	} else if o.MonthsNum != 0 || o.MonthsDen != 0 {
-		// Not an extension's months: kept exactly, without a decimal.
+	var errs [4]error
+	v.Op, errs[0] = enumJSON(recordOpText, "op", o.Op)
+	v.Applied, errs[1] = enumJSON(recordOpText, "applied", o.Applied)
+	v.StateBefore, errs[2] = enumJSON(stateText, "stateBefore", o.StateBefore)
+	v.Anchor, errs[3] = enumJSON(anchorText, "anchor", o.Anchor)
+	if err := cmp.Or(errs[:]...); err != nil {
+		return nil, err
+	}
+	if o.MonthsNum != 0 || o.MonthsDen != 0 {
 		v.Months = &monthsJSON{Num: o.MonthsNum, Den: o.MonthsDen}
+		if o.MonthsDen > 0 { // not an extension's months otherwise: kept exactly, without a decimal
+			v.Months.Decimal = o.months(4).String()
+		}
 	}
 	return json.Marshal(v)
 }
 
-// jsonOp returns the JSON name of op: "" for the zero value, or its name
-// (one of the four operations, or "import"); any other value is an error.
-func jsonOp(field string, op Operation) (string, error) {
-	if op == 0 {
+// months returns MonthsNum ÷ MonthsDen rounded half-even to scale places
+// (proration.Rounding.DivDecimal): zero when MonthsDen is not positive.
+func (o *Outcome) months(scale int32) decimal.Decimal {
+	if o.MonthsDen <= 0 {
+		return decimal.Zero
+	}
+	return proration.HalfEven.DivDecimal(decimal.NewFromInt(o.MonthsNum), decimal.NewFromInt(o.MonthsDen), scale)
+}
+
+// enumJSON is v's name in an Outcome's JSON, "" for the zero value; a value
+// set does not define is an error naming field.
+func enumJSON[T ~int](set *enum.Set[T], field string, v T) (string, error) {
+	switch {
+	case v == 0:
 		return "", nil
+	case !set.Valid(v):
+		return "", invalid("outcome JSON: %s %s", field, set.String(v))
 	}
-	name, err := recordOpText.MarshalText(op)
-	if err != nil {
-		return "", invalid("outcome JSON: %s %s", field, op)
-	}
-	return string(name), nil
+	return set.String(v), nil
 }
 
 // UnmarshalJSON implements json.Unmarshaler: it reads what
@@ -219,75 +197,51 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &v); err != nil {
 		return jsonError("outcome JSON", err)
 	}
-	var out Outcome
-	var err error
-	if out.Op, err = parseJSONOp("op", v.Op); err != nil {
-		return err
+	out := Outcome{
+		Token:     token.Token{Product: v.Token.Product, Seats: v.Token.Seats, TermMonths: v.Token.TermMonths},
+		Remaining: v.Remaining, TermDays: v.TermDays, NewRemaining: v.NewRemaining, TermMonths: v.TermMonths,
+		SeatDaysBefore: v.SeatDaysBefore, SeatDaysAfter: v.SeatDaysAfter, Residue: v.Residue,
+		DaysAdded: v.DaysAdded, DaysLost: v.DaysLost, CapFactor: v.CapFactor, Replayed: v.Replayed,
 	}
-	if out.Applied, err = parseJSONOp("applied", v.Applied); err != nil {
-		return err
-	}
-	if out.At, err = parseJSONDate("outcome JSON: at", v.At); err != nil {
-		return err
-	}
-	out.Token = token.Token{Product: v.Token.Product, Seats: v.Token.Seats, TermMonths: v.Token.TermMonths}
-	if out.Before, err = v.Before.fromJSON("before"); err != nil {
-		return err
-	}
-	if out.After, err = v.After.fromJSON("after"); err != nil {
-		return err
-	}
-	if v.StateBefore != "" {
-		if out.StateBefore, err = ParseState(v.StateBefore); err != nil {
-			return invalid("outcome JSON: stateBefore: want active, expired, disabled, deleted, none or \"\"")
-		}
-	}
-	out.Remaining, out.TermDays, out.NewRemaining, out.TermMonths = v.Remaining, v.TermDays, v.NewRemaining, v.TermMonths
-	out.SeatDaysBefore, out.SeatDaysAfter, out.Residue = v.SeatDaysBefore, v.SeatDaysAfter, v.Residue
 	if v.Months != nil {
 		out.MonthsNum, out.MonthsDen = v.Months.Num, v.Months.Den
 	}
-	out.DaysAdded, out.DaysLost = v.DaysAdded, v.DaysLost
-	if v.Rounding != "" {
-		if out.Rounding, err = proration.ParseRounding(v.Rounding); err != nil {
-			return invalid("outcome JSON: rounding: want half-even, half-up, down, up or \"\"")
-		}
+	var errs [9]error
+	out.Op, errs[0] = parseEnumJSON("op", v.Op, recordOpText.Parse, recordOpText.List)
+	out.Applied, errs[1] = parseEnumJSON("applied", v.Applied, recordOpText.Parse, recordOpText.List)
+	out.At, errs[2] = parseJSONDate("outcome JSON: at", v.At)
+	out.Before, errs[3] = v.Before.fromJSON("before")
+	out.After, errs[4] = v.After.fromJSON("after")
+	out.StateBefore, errs[5] = parseEnumJSON("stateBefore", v.StateBefore, stateText.Parse, stateText.List)
+	out.Rounding, errs[6] = parseEnumJSON("rounding", v.Rounding, proration.ParseRounding,
+		func() string { return "half-even, half-up, down or up" })
+	out.Convention, errs[7] = parseEnumJSON("convention", v.Convention, proration.ParseConvention,
+		func() string { return "calendar-months or exact-seat-days" })
+	out.Anchor, errs[8] = parseEnumJSON("anchor", v.Anchor, anchorText.Parse, anchorText.List)
+	if err := cmp.Or(errs[:]...); err != nil {
+		return err
 	}
-	if v.Convention != "" {
-		if out.Convention, err = proration.ParseConvention(v.Convention); err != nil {
-			return invalid("outcome JSON: convention: want calendar-months, exact-seat-days or \"\"")
-		}
-	}
-	if v.Anchor != "" {
-		if out.Anchor, err = anchorText.Parse(v.Anchor); err != nil {
-			return invalid("outcome JSON: anchor: want redemption-day, old-end or nothing")
-		}
-	}
-	out.CapFactor, out.Replayed = v.CapFactor, v.Replayed
 	*o = out
 	return nil
 }
 
-// parseJSONOp reads what jsonOp writes: "" for the zero value, or a name
-// under the rule of every enum (any ASCII case, the aliases).
-func parseJSONOp(field, s string) (Operation, error) {
+// parseEnumJSON reads what enumJSON writes: "" is the zero value, or a name
+// parse reads under the rule of every enum (any ASCII case, the aliases).
+func parseEnumJSON[T ~int](field, s string, parse func(string) (T, error), names func() string) (T, error) {
 	if s == "" {
 		return 0, nil
 	}
-	op, err := recordOpText.Parse(s)
+	v, err := parse(s)
 	if err != nil {
-		return 0, invalid("outcome JSON: %s: want %s or \"\"", field, recordOpText.List())
+		return 0, invalid("outcome JSON: %s: want %s or \"\"", field, names())
 	}
-	return op, nil
+	return v, nil
 }
 
 // fromJSON is Subscription.UnmarshalJSON on the decoded fields.
 func (v subscriptionJSON) fromJSON(field string) (Subscription, error) {
 	end, err := parseJSONDate("outcome JSON: "+field+".end", v.End)
-	if err != nil {
-		return Subscription{}, err
-	}
-	return Subscription{Tenant: v.Tenant, Product: v.Product, Seats: v.Seats, End: end}, nil
+	return Subscription{Tenant: v.Tenant, Product: v.Product, Seats: v.Seats, End: end}, err
 }
 
 // jsonError turns an error of encoding/json into the package's form: what
