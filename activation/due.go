@@ -56,7 +56,7 @@ func (d *Deadline) UnmarshalJSON(b []byte) error {
 	}
 	out := Deadline{Tenant: v.Tenant, Product: v.Product}
 	if v.State != "" {
-		st, err := ParseState(v.State)
+		st, err := stateText.Parse(v.State)
 		if err != nil {
 			return invalid("deadline JSON: state: want %s or \"\"", stateText.List())
 		}

@@ -31,17 +31,13 @@ const numOps = 4
 // accept it and Apply refuses it; String and the text form name it "import".
 const Import Operation = numOps + 1
 
-var opAliases = []enum.Alias[Operation]{
-	{Name: "add", Value: AddSeats},
-	{Name: "add-licenses", Value: AddSeats},
-	{Name: "extend", Value: ExtendEnd},
-	{Name: "extend-end-date", Value: ExtendEnd},
-}
-
 // opText names the four key operations, which ParseOperation accepts;
-// recordOpText also names Import, the operation of an imported record, for
-// String and the text form of records.
+// recordOpText also names Import, for String and the text form.
 var (
+	opAliases = []enum.Alias[Operation]{
+		{Name: "add", Value: AddSeats}, {Name: "add-licenses", Value: AddSeats},
+		{Name: "extend", Value: ExtendEnd}, {Name: "extend-end-date", Value: ExtendEnd},
+	}
 	opText       = enum.New("Operation", "operation", invalidMsg, []string{"", "add-seats", "extend-end", "renew", "activate"}, opAliases...)
 	recordOpText = enum.New("Operation", "operation", invalidMsg, []string{"", "add-seats", "extend-end", "renew", "activate", "import"}, opAliases...)
 )
@@ -54,10 +50,10 @@ func (op Operation) String() string { return recordOpText.String(op) }
 func (op Operation) valid() bool { return op >= AddSeats && op <= Activate }
 
 // ParseOperation parses an operation name by the package's one rule for
-// names (see the package documentation, "Names"): "add-seats" (also "add",
-// "add-licenses"), "extend-end" (also "extend", "extend-end-date"), "renew"
-// or "activate", in any ASCII case. Any other text is an error wrapping
-// [ErrInvalid] that lists the names and does not repeat the text.
+// names (see "Names"): "add-seats" (also "add", "add-licenses"),
+// "extend-end" (also "extend", "extend-end-date"), "renew" or "activate", in
+// any ASCII case. Any other text is an error wrapping [ErrInvalid] that lists
+// the names and does not repeat the text.
 func ParseOperation(s string) (Operation, error) { return opText.Parse(s) }
 
 // MarshalText implements [encoding.TextMarshaler]: the operation's name, also
@@ -100,17 +96,13 @@ func (st State) String() string { return stateText.String(st) }
 // valid reports whether st is one of the five states.
 func (st State) valid() bool { return st >= Active && st <= None }
 
-// ParseState parses the names [State.String] returns, in any ASCII case (the
-// package's rule for names). Any other text is an error wrapping
-// [ErrInvalid] that lists the names and does not repeat the text.
-func ParseState(s string) (State, error) { return stateText.Parse(s) }
-
 // MarshalText implements [encoding.TextMarshaler]. A state that is not valid
 // is an error wrapping [ErrInvalid].
 func (st State) MarshalText() ([]byte, error) { return stateText.MarshalText(st) }
 
-// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseState]; on
-// error st is unchanged.
+// UnmarshalText implements [encoding.TextUnmarshaler]: a name [State.String]
+// returns, in any ASCII case (see "Names"). Any other text is an error
+// wrapping [ErrInvalid]; st is then unchanged.
 func (st *State) UnmarshalText(b []byte) error { return stateText.UnmarshalText(st, b) }
 
 // Anchor is the day a renewal's new term is counted from (R9). The zero value
@@ -141,6 +133,5 @@ func (a Anchor) valid() bool { return a == RedemptionDay || a == OldEnd }
 func (a Anchor) MarshalText() ([]byte, error) { return anchorText.MarshalText(a) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: a name [Anchor.String]
-// returns, in any ASCII case; on
-// error a is unchanged.
+// returns, in any ASCII case; on error a is unchanged.
 func (a *Anchor) UnmarshalText(b []byte) error { return anchorText.UnmarshalText(a, b) }
