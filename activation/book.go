@@ -105,10 +105,10 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 		}
 		before := Subscription{Tenant: s.Tenant, Product: s.Product}
 		if ok {
-			if err := checkOrder(day, &head); err != nil {
+			if err := checkOrder(day, head.day); err != nil {
 				return err
 			}
-			before = head.Outcome.After
+			before = head.after
 		}
 		if sameState(before, s) {
 			return nil
@@ -118,7 +118,7 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 				Op: Import, Applied: Import, At: day.Time(),
 				Before: before, After: s, StateBefore: b.Policy.State(before, at),
 			},
-			Seq: head.Seq + 1, Policy: b.Policy.Name, RecordedAt: b.now(),
+			Seq: head.seq + 1, Policy: b.Policy.Name, RecordedAt: b.now(),
 		}
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		switch {
@@ -131,7 +131,7 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 		case taken != NothingTaken:
 			return brokenStore("book: import", notTheRequest)
 		}
-		b.cache.put(&rec)
+		b.cache.put(nil, &tip{seq: rec.Seq, day: day, after: s})
 		return nil
 	}
 }
@@ -155,10 +155,7 @@ func (b *Book) Subscription(ctx context.Context, tenant, product string) (s Subs
 		return Subscription{}, false, err
 	}
 	head, ok, err := b.head(ctx, tenant, product)
-	if err != nil || !ok {
-		return Subscription{}, false, err
-	}
-	return head.Outcome.After, true, nil
+	return head.after, ok, err
 }
 
 // Subscriptions returns the current state of every subscription the book
@@ -199,31 +196,41 @@ func (b *Book) RedeemIfUnchanged(ctx context.Context, tenant, product string, se
 }
 
 func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (Outcome, error) {
-	fp := t.Key.Fingerprint()
-	id := requestID(bookDomain, fp, tenant, product, nil, t, op, at)
 	if err := b.check(ctx, "redeem"); err != nil {
 		return Outcome{}, err
 	}
-	if err := checkRequest(tenant, product, t); err != nil {
-		return Outcome{}, err
+	// A remembered head's names passed checkRequest: a redemption on it
+	// with the key for its product checks only the key.
+	head, e, cached := b.cache.get(tenant, product)
+	if !cached || t.Product != product || t.Key.IsZero() {
+		if err := checkRequest(tenant, product, t); err != nil {
+			return Outcome{}, err
+		}
 	}
-	for {
+	fp := t.Key.Fingerprint()
+	id := requestID(bookDomain, fp, tenant, product, nil, t, op, at)
+	var rec Record
+	for ok := cached; ; cached = false {
 		if err := ctx.Err(); err != nil {
 			return Outcome{}, wrapErr("book: redeem "+t.Key.String(), err)
 		}
-		head, ok, cached, err := b.current(ctx, tenant, product)
-		if err != nil {
-			return Outcome{}, err
+		if !cached {
+			var err error
+			if head, ok, err = b.head(ctx, tenant, product); err != nil {
+				return Outcome{}, err
+			}
+			if e = nil; ok {
+				e = b.cache.put(nil, &head)
+			}
 		}
-		rec, err := b.compute(&head, ok, tenant, product, want, t, op, at)
-		if err != nil {
+		rec = Record{Fingerprint: fp, Request: id}
+		if err := b.compute(&rec, &head, ok, tenant, product, want, t, op, at); err != nil {
 			if cached { // never refuse on a guess: read the head and decide again
 				b.cache.forget(tenant, product)
 				continue
 			}
 			return refused(ctx, b.Journal, redeemWhere(t), fp, id, t, err)
 		}
-		rec.Fingerprint, rec.Request = fp, id
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		if err != nil {
 			b.cache.forget(tenant, product)
@@ -235,10 +242,9 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		}
 		switch {
 		case taken == NothingTaken:
-			b.cache.put(&rec)
-			o := rec.Outcome
-			o.Token.Key = t.Key
-			return o, nil
+			b.cache.put(e, &tip{seq: rec.Seq, day: daymath.Of(rec.Outcome.At), after: rec.Outcome.After})
+			rec.Outcome.Token.Key = t.Key
+			return rec.Outcome, nil
 		case taken == KeyTaken && stored.Fingerprint == fp:
 			return answer(t, id, &stored)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
@@ -251,6 +257,31 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		}
 		return Outcome{}, brokenStore("book: redeem "+t.Key.String(), notTheRequest)
 	}
+}
+
+// compute fills rec, which holds the request's identity and nothing else,
+// with the record of redeeming t on head (ok false: none), or returns why
+// not: the subscription changed since want, Policy.Apply refuses, or the day
+// is before the head's.
+func (b *Book) compute(rec *Record, head *tip, ok bool, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) error {
+	if want != anySeq && want != head.seq {
+		return changed(want, t)
+	}
+	s := Subscription{Tenant: tenant, Product: product}
+	if ok {
+		s = head.after
+	}
+	if err := applyTo(&rec.Outcome, &b.Policy, &s, t, op, at); err != nil {
+		return err
+	}
+	if day := daymath.Of(at); ok && day.Valid() {
+		if err := checkOrder(day, head.day); err != nil {
+			return err
+		}
+	}
+	rec.Outcome.Token.Key = token.Key{} // a journal stores fingerprints, never keys
+	rec.Seq, rec.KeyTail, rec.Policy, rec.RecordedAt = head.seq+1, t.Key.Last5(), b.Policy.Name, b.now()
+	return nil
 }
 
 // redeemWhere names a redemption of t's key and its store, for an error.

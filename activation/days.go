@@ -91,9 +91,9 @@ func badDay(what string, day daymath.Day) error {
 	return invalid("%s is the zero date 0001-01-01", what)
 }
 
-// checkOrder refuses a day before the head's.
-func checkOrder(day daymath.Day, head *Record) error {
-	if last := daymath.Of(head.Outcome.At); day < last {
+// checkOrder refuses a day before last, the day of a subscription's head.
+func checkOrder(day, last daymath.Day) error {
+	if day < last {
 		return invalid("book: day %s is before the subscription's last record (%s)", day, last)
 	}
 	return nil

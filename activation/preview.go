@@ -152,11 +152,11 @@ func (b *Book) Preview(ctx context.Context, tenant, product string, t token.Toke
 	p := Preview{Subscription: Subscription{Tenant: tenant, Product: product}}
 	if ok {
 		if day := daymath.Of(at); day.Valid() {
-			if err := checkOrder(day, &head); err != nil {
+			if err := checkOrder(day, head.day); err != nil {
 				return Preview{}, err
 			}
 		}
-		p.Subscription, p.Seq = head.Outcome.After, head.Seq
+		p.Subscription, p.Seq = head.after, head.seq
 	}
 	p.Options = b.Policy.Options(p.Subscription, t, at)
 	return p, nil
