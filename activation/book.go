@@ -13,31 +13,23 @@ import (
 
 // Book keeps every tenant's subscriptions and their history in a [Journal],
 // exactly once per key (R2) and with no lost update, for any number of Books
-// in any number of processes sharing one Journal.
-//
-// A subscription, named by (tenant, product), has a history of records with
-// Seq 1, 2, 3, …, each Outcome's Before the previous record's After: its
-// redemptions ([Book.Redeem]) and imports ([Book.Import]). The current state
-// is the last record's After, the head.
-//
-// Redeem computes on the head with Policy and appends at the head's Seq + 1;
-// if another record took that place first, it reads the new head, computes
-// again and retries for as long as ctx allows. A request for a spent key
-// answers before every other check: the identical request (key, tenant,
-// product, the token's product, seats and term, operation and day; not the
-// state before) replays the recorded Outcome, any other is
-// [ErrAlreadyRedeemed]. A refusal records nothing. A store error is returned
-// wrapped, never as a refusal; the store may have committed, and retrying
-// the identical request then replays, so retries converge on one record.
-// Names must pass [CheckName] and compare byte for byte. A Book remembers the
-// last head it saw per subscription and computes on it first (one round
-// trip); a stale one costs a retry, never an answer. Use a Book through a
-// pointer, do not copy it, and do not replace its Journal after first use.
+// in any number of processes sharing one Journal. A subscription, named by
+// (tenant, product) byte for byte, has a history of records with Seq 1, 2,
+// 3, …, each Outcome's Before the previous record's After; the last one is
+// its head. Redeem computes on the head and appends at the head's Seq + 1;
+// if another record took that place, it reads the new head, computes again
+// and retries for as long as ctx allows. A request for a spent key answers
+// before every other check: the identical request (key, tenant, product,
+// the token's product, seats and term, operation and day; not the state
+// before) replays the recorded Outcome, any other is [ErrAlreadyRedeemed].
+// A refusal records nothing; a store error is returned wrapped, and retrying
+// the identical request converges on one record. A Book remembers the last
+// head it saw per subscription and computes on it first (one round trip); a
+// stale one costs a retry, never an answer. Use a Book through a pointer and
+// do not copy it or replace its Journal after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
-	// Name is recorded with every record: it must be empty or pass the rules
-	// of a tenant's name (see Bad input), or every call is an error wrapping
-	// [ErrInvalid].
+	// Name, recorded with every record, must be empty or pass [CheckName].
 	Policy Policy
 	// Journal stores the records. It must not be nil.
 	Journal Journal
@@ -45,17 +37,11 @@ type Book struct {
 	// Clock, if not nil, gives the wall-clock time recorded as
 	// Record.RecordedAt (for tests); nil means time.Now.
 	Clock func() time.Time
-	// Retries, if not nil, counts every recomputation after an Append
-	// failed to store: one for each Append of a redemption or import that
-	// found its place taken (on a head read from the Journal or remembered),
-	// and one for each Append on a remembered head refused with [ErrGap].
-	// A redemption first refused on a remembered head and then decided on
-	// the head read from the Journal is not counted (no Append was made).
+	// Retries, if not nil, counts every recomputation after an Append failed
+	// to store: its place was taken, or a remembered head met [ErrGap].
 	Retries *atomic.Int64
 
-	// cache holds the last head this Book saw per subscription (see
-	// headCache). A Book must not be copied after first use.
-	cache headCache
+	cache headCache // the last head seen per subscription
 }
 
 // ErrChanged: [Book.RedeemIfUnchanged] found the subscription changed since

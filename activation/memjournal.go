@@ -13,18 +13,18 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-// MemoryJournal is the in-process reference [Journal] and [Ledger]: a mutex,
-// every record in the order stored, a map from key fingerprint to its record
-// (one set of spent keys for the Books and Redeemers sharing it), and each
-// subscription's records in Seq order. It stores records as given, without
-// monotonic clock readings, and refuses what durable stores refuse: a record
-// holding a product key, an Append below Seq 1 or past a gap ([ErrGap]), a
-// Claim with a place (Seq not 0) or no fingerprint. The zero value is ready
-// to use; it is safe for concurrent use and must not be copied after first
-// use. A nil *MemoryJournal answers with an error wrapping [ErrInvalid].
+// MemoryJournal is the in-process reference [Journal] and [Ledger]: under a
+// mutex, every record in the order stored, a map from key fingerprint to its
+// record (one set of spent keys for the Books and Redeemers sharing it), and
+// each subscription's records in Seq order. It stores records as given,
+// without monotonic clock readings, and refuses what durable stores refuse:
+// a record holding a product key, an Append below Seq 1 or past a gap
+// ([ErrGap]), a Claim with a place (Seq not 0) or no fingerprint. The zero
+// value is ready to use; it must not be copied after first use. A nil
+// *MemoryJournal answers with an error wrapping [ErrInvalid].
 type MemoryJournal struct {
 	mu      sync.Mutex
-	records []*[memBlock]Record       // every record in the order stored
+	records []*[memBlock]Record       // every record in the order stored, in blocks that never move
 	n       int                       // how many records are stored
 	byKey   map[token.Fingerprint]int // fingerprint → index of its record
 	subs    map[subKey]*memHistory
@@ -40,18 +40,18 @@ func NewMemoryJournal() *MemoryJournal { return &MemoryJournal{} }
 // NewMemoryLedger returns an empty [MemoryJournal], for a [Redeemer].
 func NewMemoryLedger() *MemoryLedger { return &MemoryJournal{} }
 
-// memBlock is how many records a block of a MemoryJournal holds: records
-// never move once stored, and a million of them waste no slice growth.
+// memBlock is how many records a block holds: a million records take no
+// slice growth.
 const memBlock = 128
 
 // subKey is a subscription's place in a [MemoryJournal].
 type subKey struct{ tenant, product string }
 
 // memHistory is one subscription: its names, stored once and shared by its
-// records, and the index of each of its records.
+// records, and the index of each of its records (element i: Seq i+1).
 type memHistory struct {
 	tenant, product string
-	seqs            []int // element i: the record with Seq i+1
+	seqs            []int
 }
 
 // errKeyInRecord refuses a record that holds a product key.
@@ -66,9 +66,9 @@ func (j *MemoryJournal) start(ctx context.Context, call string) error {
 	case j == nil:
 		return errNilJournal
 	case ctx == nil:
-		return &text.Error{Pkg: pkg, Msg: "memory journal: " + call, Err: invalidMsg("nil context")}
+		return wrapErr("memory journal: "+call, invalidMsg("nil context"))
 	case ctx.Err() != nil:
-		return &text.Error{Pkg: pkg, Msg: "memory journal: " + call, Err: ctx.Err()}
+		return wrapErr("memory journal: "+call, ctx.Err())
 	}
 	j.mu.Lock()
 	return nil
