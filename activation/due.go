@@ -23,7 +23,7 @@ type Deadline struct {
 type deadlineJSON struct {
 	Tenant  string `json:"tenant"`
 	Product string `json:"product"`
-	State   State  `json:"state"`
+	State   string `json:"state"`
 	Date    string `json:"date"`
 }
 
@@ -35,7 +35,11 @@ func (d Deadline) MarshalJSON() ([]byte, error) {
 	if y := d.Date.Year(); !d.Date.IsZero() && (y < 1 || y > 9999) {
 		return nil, invalid("deadline JSON: date: year outside 1…9999")
 	}
-	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: d.State, Date: dateString(d.Date)})
+	st, err := d.State.MarshalText()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: string(st), Date: dateString(d.Date)})
 }
 
 // UnmarshalJSON implements [json.Unmarshaler]: it reads what
@@ -45,29 +49,16 @@ func (d *Deadline) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil
 	}
-	var v struct {
-		Tenant  string `json:"tenant"`
-		Product string `json:"product"`
-		State   string `json:"state"`
-		Date    string `json:"date"`
-	}
+	var v deadlineJSON
 	if err := json.Unmarshal(b, &v); err != nil {
 		return jsonError("deadline JSON", err)
 	}
-	out := Deadline{Tenant: v.Tenant, Product: v.Product}
-	if v.State != "" {
-		st, err := stateText.Parse(v.State)
-		if err != nil {
-			return invalid("deadline JSON: state: want %s or \"\"", stateText.List())
-		}
-		out.State = st
-	}
-	date, err := parseJSONDate("deadline JSON: date", v.Date)
-	if err != nil {
+	st, err1 := parseEnumJSON("deadline JSON: state", v.State, stateText.Parse, stateText.List)
+	date, err2 := parseJSONDate("deadline JSON: date", v.Date)
+	if err := cmp.Or(err1, err2); err != nil {
 		return err
 	}
-	out.Date = date
-	*d = out
+	*d = Deadline{Tenant: v.Tenant, Product: v.Product, State: st, Date: date}
 	return nil
 }
 

@@ -207,17 +207,17 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 		out.MonthsNum, out.MonthsDen = v.Months.Num, v.Months.Den
 	}
 	var errs [9]error
-	out.Op, errs[0] = parseEnumJSON("op", v.Op, recordOpText.Parse, recordOpText.List)
-	out.Applied, errs[1] = parseEnumJSON("applied", v.Applied, recordOpText.Parse, recordOpText.List)
+	out.Op, errs[0] = parseEnumJSON("outcome JSON: op", v.Op, recordOpText.Parse, recordOpText.List)
+	out.Applied, errs[1] = parseEnumJSON("outcome JSON: applied", v.Applied, recordOpText.Parse, recordOpText.List)
 	out.At, errs[2] = parseJSONDate("outcome JSON: at", v.At)
 	out.Before, errs[3] = v.Before.fromJSON("before")
 	out.After, errs[4] = v.After.fromJSON("after")
-	out.StateBefore, errs[5] = parseEnumJSON("stateBefore", v.StateBefore, stateText.Parse, stateText.List)
-	out.Rounding, errs[6] = parseEnumJSON("rounding", v.Rounding, proration.ParseRounding,
+	out.StateBefore, errs[5] = parseEnumJSON("outcome JSON: stateBefore", v.StateBefore, stateText.Parse, stateText.List)
+	out.Rounding, errs[6] = parseEnumJSON("outcome JSON: rounding", v.Rounding, proration.ParseRounding,
 		func() string { return "half-even, half-up, down or up" })
-	out.Convention, errs[7] = parseEnumJSON("convention", v.Convention, proration.ParseConvention,
+	out.Convention, errs[7] = parseEnumJSON("outcome JSON: convention", v.Convention, proration.ParseConvention,
 		func() string { return "calendar-months or exact-seat-days" })
-	out.Anchor, errs[8] = parseEnumJSON("anchor", v.Anchor, anchorText.Parse, anchorText.List)
+	out.Anchor, errs[8] = parseEnumJSON("outcome JSON: anchor", v.Anchor, anchorText.Parse, anchorText.List)
 	if err := cmp.Or(errs[:]...); err != nil {
 		return err
 	}
@@ -225,15 +225,15 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// parseEnumJSON reads what enumJSON writes: "" is the zero value, or a name
-// parse reads under the rule of every enum (any ASCII case, the aliases).
+// parseEnumJSON reads an enum of the package's JSON, field: "" is the zero
+// value, or a name parse reads under the rule of every enum.
 func parseEnumJSON[T ~int](field, s string, parse func(string) (T, error), names func() string) (T, error) {
 	if s == "" {
 		return 0, nil
 	}
 	v, err := parse(s)
 	if err != nil {
-		return 0, invalid("outcome JSON: %s: want %s or \"\"", field, names())
+		return 0, invalid("%s: want %s or \"\"", field, names())
 	}
 	return v, nil
 }
