@@ -1,7 +1,6 @@
 package activation
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -46,12 +45,9 @@ func (d Deadline) MarshalJSON() ([]byte, error) {
 // [Deadline.MarshalJSON] writes; the date comes back at 00:00 UTC. null
 // leaves d unchanged. Errors wrap [ErrInvalid] and never quote the input.
 func (d *Deadline) UnmarshalJSON(b []byte) error {
-	if string(bytes.TrimSpace(b)) == "null" {
-		return nil
-	}
 	var v deadlineJSON
-	if err := json.Unmarshal(b, &v); err != nil {
-		return jsonError("deadline JSON", err)
+	if ok, err := decodeJSON("deadline JSON", b, &v); !ok {
+		return err
 	}
 	st, err1 := parseEnumJSON("deadline JSON: state", v.State, stateText.Parse, stateText.List)
 	date, err2 := parseJSONDate("deadline JSON: date", v.Date)

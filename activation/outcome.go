@@ -190,12 +190,9 @@ func enumJSON[T ~int](set *enum.Set[T], field string, v T) (string, error) {
 // masked form, which is never parsed. Errors wrap [ErrInvalid], name the
 // field and never quote the input.
 func (o *Outcome) UnmarshalJSON(b []byte) error {
-	if string(bytes.TrimSpace(b)) == "null" {
-		return nil // encoding/json's convention: null leaves the value alone
-	}
 	var v outcomeJSON
-	if err := json.Unmarshal(b, &v); err != nil {
-		return jsonError("outcome JSON", err)
+	if ok, err := decodeJSON("outcome JSON", b, &v); !ok {
+		return err
 	}
 	out := Outcome{
 		Token:     token.Token{Product: v.Token.Product, Seats: v.Token.Seats, TermMonths: v.Token.TermMonths},
@@ -242,6 +239,18 @@ func parseEnumJSON[T ~int](field, s string, parse func(string) (T, error), names
 func (v subscriptionJSON) fromJSON(field string) (Subscription, error) {
 	end, err := parseJSONDate("outcome JSON: "+field+".end", v.End)
 	return Subscription{Tenant: v.Tenant, Product: v.Product, Seats: v.Seats, End: end}, err
+}
+
+// decodeJSON decodes b, the JSON form of what, into v, and reports whether
+// it did: JSON null leaves a value unchanged, as encoding/json does.
+func decodeJSON[T any](what string, b []byte, v *T) (bool, error) {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return false, nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, jsonError(what, err)
+	}
+	return true, nil
 }
 
 // jsonError turns an error of encoding/json into the package's form: what

@@ -1,7 +1,6 @@
 package activation
 
 import (
-	"bytes"
 	"encoding/json"
 	"time"
 
@@ -89,12 +88,9 @@ func (s Subscription) toJSON() subscriptionJSON {
 // malformed end date is an error wrapping [ErrInvalid] that does not repeat
 // the text given.
 func (s *Subscription) UnmarshalJSON(b []byte) error {
-	if string(bytes.TrimSpace(b)) == "null" {
-		return nil
-	}
 	var v subscriptionJSON
-	if err := json.Unmarshal(b, &v); err != nil {
-		return jsonError("subscription JSON", err)
+	if ok, err := decodeJSON("subscription JSON", b, &v); !ok {
+		return err
 	}
 	var end time.Time
 	if v.End != "" {
