@@ -3,13 +3,13 @@ package activation
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/coterm/coterm/activation/internal/bincode"
 	"github.com/coterm/coterm/token"
 )
 
@@ -77,12 +77,12 @@ func NewRequestID(s Subscription, t token.Token, op Operation, at time.Time) Req
 // product, seats and term as given, the operation's number and the day.
 func requestID(domain string, fp token.Fingerprint, tenant, product string, before *Subscription, t *token.Token, op Operation, at time.Time) RequestID {
 	var buf [256]byte
-	b := appendLen(append(buf[:0], domain...), fp[:])
-	b = appendLen(appendLen(b, tenant), product)
+	b := bincode.AppendLen(append(buf[:0], domain...), fp[:])
+	b = bincode.AppendLen(bincode.AppendLen(b, tenant), product)
 	if before != nil {
 		b = ridAppendDate(ridAppendInt(b, int64(before.Seats)), before.End)
 	}
-	b = ridAppendInt(ridAppendInt(appendLen(b, t.Product), int64(t.Seats)), int64(t.TermMonths)) // the term as given: what 0 means is the policy's
+	b = ridAppendInt(ridAppendInt(bincode.AppendLen(b, t.Product), int64(t.Seats)), int64(t.TermMonths)) // the term as given: what 0 means is the policy's
 	return sha256.Sum256(ridAppendDate(ridAppendInt(b, int64(op)), at))
 }
 
@@ -106,16 +106,10 @@ func (id *RequestID) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// appendLen appends v's length as a uvarint, then v: how both encodings, the
-// request identity's and the record's, write a string.
-func appendLen[S string | []byte](b []byte, v S) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(v))), v...)
-}
-
 // ridAppendInt appends v in decimal, length-prefixed.
 func ridAppendInt(b []byte, v int64) []byte {
 	var num [20]byte
-	return appendLen(b, strconv.AppendInt(num[:0], v, 10))
+	return bincode.AppendLen(b, strconv.AppendInt(num[:0], v, 10))
 }
 
 // ridAppendDate appends d's calendar date, in its own location, as
@@ -125,7 +119,7 @@ func ridAppendDate(b []byte, d time.Time) []byte {
 	y, m, day := d.Date()
 	if y < 0 || y > 9999 {
 		var s [24]byte
-		return appendLen(b, d.AppendFormat(s[:0], time.DateOnly))
+		return bincode.AppendLen(b, d.AppendFormat(s[:0], time.DateOnly))
 	}
 	// What AppendFormat(time.DateOnly) writes, without parsing the layout.
 	return append(b, 10, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
@@ -150,9 +144,9 @@ func (r Record) MarshalBinary() ([]byte, error) {
 	if !r.Outcome.Token.Key.IsZero() {
 		return nil, invalid("record: holds a product key; a record keeps its fingerprint only")
 	}
-	c := binCodec{b: append(make([]byte, 0, 256), recordVersion)}
+	c := bincode.Codec{B: append(make([]byte, 0, 256), recordVersion)}
 	r.code(&c)
-	return c.b, nil
+	return c.B, nil
 }
 
 // UnmarshalBinary implements [encoding.BinaryUnmarshaler]: it reads what
@@ -171,18 +165,18 @@ func (r *Record) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("%w: unknown version %d (want %d)", ErrRecordEncoding, data[0], recordVersion)
 	}
 	var v Record
-	c := binCodec{b: data[1:], read: true}
+	c := bincode.Codec{B: data[1:], Read: true}
 	v.code(&c)
-	if c.err == nil && len(c.b) != 0 {
-		c.err = fmt.Errorf("%d trailing bytes", len(c.b))
+	if c.Err == nil && len(c.B) != 0 {
+		c.Err = fmt.Errorf("%d trailing bytes", len(c.B))
 	}
-	if c.err != nil {
-		return fmt.Errorf("%w: %w", ErrRecordEncoding, c.err)
+	if c.Err != nil {
+		return fmt.Errorf("%w: %w", ErrRecordEncoding, c.Err)
 	}
 	// Only the canonical form is read: re-encoding must give the same bytes
 	// (this catches every non-minimal varint at once).
-	again := binCodec{b: append(make([]byte, 0, len(data)), recordVersion)}
-	if v.code(&again); !bytes.Equal(again.b, data) {
+	again := bincode.Codec{B: append(make([]byte, 0, len(data)), recordVersion)}
+	if v.code(&again); !bytes.Equal(again.B, data) {
 		return fmt.Errorf("%w: not in canonical form", ErrRecordEncoding)
 	}
 	*r = v
@@ -191,130 +185,38 @@ func (r *Record) UnmarshalBinary(data []byte) error {
 
 // code writes r's fields to c, or reads them from c: the one list of the
 // encoding's fields, in their order.
-func (r *Record) code(c *binCodec) {
+func (r *Record) code(c *bincode.Codec) {
 	o := &r.Outcome
-	c.raw(r.Fingerprint[:])
-	c.raw(r.Request[:])
-	num(c, &r.Seq)
-	c.str(&r.KeyTail)
-	c.str(&r.Policy)
-	c.time(&r.RecordedAt)
-	num(c, &o.Op)
-	num(c, &o.Applied)
-	c.time(&o.At)
-	c.str(&o.Token.Product)
-	num(c, &o.Token.Seats)
-	num(c, &o.Token.TermMonths)
+	c.Raw(r.Fingerprint[:])
+	c.Raw(r.Request[:])
+	bincode.Num(c, &r.Seq)
+	c.Str(&r.KeyTail)
+	c.Str(&r.Policy)
+	c.Time(&r.RecordedAt)
+	bincode.Num(c, &o.Op)
+	bincode.Num(c, &o.Applied)
+	c.Time(&o.At)
+	c.Str(&o.Token.Product)
+	bincode.Num(c, &o.Token.Seats)
+	bincode.Num(c, &o.Token.TermMonths)
 	for _, s := range []*Subscription{&o.Before, &o.After} {
-		c.str(&s.Tenant)
-		c.str(&s.Product)
-		num(c, &s.Seats)
-		c.time(&s.End)
+		c.Str(&s.Tenant)
+		c.Str(&s.Product)
+		bincode.Num(c, &s.Seats)
+		c.Time(&s.End)
 	}
-	num(c, &o.StateBefore)
+	bincode.Num(c, &o.StateBefore)
 	for _, p := range []*int{&o.Remaining, &o.TermDays, &o.NewRemaining, &o.TermMonths} {
-		num(c, p)
+		bincode.Num(c, p)
 	}
 	for _, p := range []*int64{&o.SeatDaysBefore, &o.SeatDaysAfter, &o.Residue, &o.MonthsNum, &o.MonthsDen} {
-		num(c, p)
+		bincode.Num(c, p)
 	}
-	num(c, &o.DaysAdded)
-	num(c, &o.DaysLost)
-	num(c, &o.Rounding)
-	num(c, &o.Convention)
-	num(c, &o.Anchor)
-	num(c, &o.CapFactor)
-	c.flag(&o.Replayed)
-}
-
-// binCodec appends a Record's encoding to b, or, with read, reads it from b;
-// a read's first error sticks and every later read is zero.
-type binCodec struct {
-	b    []byte
-	read bool
-	err  error
-}
-
-func (c *binCodec) fail(err string) {
-	if c.err == nil {
-		c.err = errors.New(err)
-	}
-	c.b = nil
-}
-
-// raw writes or reads len(p) bytes as they are.
-func (c *binCodec) raw(p []byte) {
-	switch {
-	case !c.read:
-		c.b = append(c.b, p...)
-	case len(c.b) < len(p):
-		c.fail("truncated")
-	default:
-		c.b = c.b[copy(p, c.b):]
-	}
-}
-
-// uvarint writes v, or reads and returns a value.
-func (c *binCodec) uvarint(v uint64) uint64 {
-	if !c.read {
-		c.b = binary.AppendUvarint(c.b, v)
-		return v
-	}
-	v, n := binary.Uvarint(c.b)
-	if n <= 0 {
-		c.fail("truncated or overlong integer")
-		return 0
-	}
-	c.b = c.b[n:]
-	return v
-}
-
-// num writes or reads *p as a zig-zag varint (binary.AppendVarint's form);
-// a value read that does not fit T is an error.
-func num[T ~int | ~int64](c *binCodec, p *T) {
-	v := int64(*p)
-	u := c.uvarint(uint64(v<<1) ^ uint64(v>>63))
-	if v = int64(u>>1) ^ -int64(u&1); c.read && int64(T(v)) != v {
-		c.fail("integer out of range")
-		return
-	}
-	*p = T(v)
-}
-
-func (c *binCodec) str(p *string) {
-	n := c.uvarint(uint64(len(*p)))
-	switch {
-	case !c.read:
-		c.b = append(c.b, *p...)
-	case n > uint64(len(c.b)):
-		c.fail("truncated string")
-	default:
-		*p, c.b = string(c.b[:n]), c.b[n:]
-	}
-}
-
-// time writes or reads *p's instant as Unix seconds and nanoseconds (Unix
-// seconds cover every time.Time: the conversion wraps around exactly).
-func (c *binCodec) time(p *time.Time) {
-	sec := p.Unix()
-	num(c, &sec)
-	if nsec := c.uvarint(uint64(p.Nanosecond())); c.read && c.err == nil {
-		if nsec >= 1e9 {
-			c.fail("nanoseconds out of range")
-			return
-		}
-		*p = time.Unix(sec, int64(nsec)).UTC()
-	}
-}
-
-// flag writes or reads *p as the byte 0 or 1.
-func (c *binCodec) flag(p *bool) {
-	b := []byte{0}
-	if *p {
-		b[0] = 1
-	}
-	if c.raw(b); c.read && b[0] > 1 {
-		c.fail(fmt.Sprintf("boolean %d, want 0 or 1", b[0]))
-	}
-	*p = b[0] == 1
+	bincode.Num(c, &o.DaysAdded)
+	bincode.Num(c, &o.DaysLost)
+	bincode.Num(c, &o.Rounding)
+	bincode.Num(c, &o.Convention)
+	bincode.Num(c, &o.Anchor)
+	bincode.Num(c, &o.CapFactor)
+	c.Flag(&o.Replayed)
 }

@@ -3,6 +3,7 @@ package activation
 import (
 	"bytes"
 	"fmt"
+	"github.com/coterm/coterm/activation/internal/bincode"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ func TestRidAppendDate(t *testing.T) {
 		d := time.Date(rapid.IntRange(-20, 10020).Draw(t, "year"), time.Month(rapid.IntRange(1, 12).Draw(t, "month")),
 			rapid.IntRange(1, 31).Draw(t, "day"), rapid.IntRange(0, 23).Draw(t, "hour"), 0, 0, 0,
 			time.FixedZone("z", rapid.IntRange(-14, 14).Draw(t, "zone")*3600))
-		want := appendLen(nil, d.AppendFormat(nil, time.DateOnly))
+		want := bincode.AppendLen(nil, d.AppendFormat(nil, time.DateOnly))
 		if got := ridAppendDate(nil, d); !bytes.Equal(got, want) {
 			t.Fatalf("ridAppendDate(%v) = %q, want %q", d, got, want)
 		}
