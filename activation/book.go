@@ -17,15 +17,14 @@ import (
 // (tenant, product) byte for byte, has a history of records with Seq 1, 2,
 // 3, …, each Outcome's Before the previous record's After; the last one is
 // its head. Redeem computes on the head and appends at the head's Seq + 1;
-// if another record took that place, it reads the new head, computes again
-// and retries for as long as ctx allows. A request for a spent key answers
-// before every other check: the identical request (key, tenant, product,
-// the token's product, seats and term, operation and day; not the state
-// before) replays the recorded Outcome, any other is [ErrAlreadyRedeemed].
-// A refusal records nothing; a store error is returned wrapped, and retrying
-// the identical request converges on one record. A Book remembers the last
-// head it saw per subscription and computes on it first (one round trip); a
-// stale one costs a retry, never an answer. Use a Book through a pointer and
+// if another record took that place, it reads the new head and tries again
+// for as long as ctx allows. A request for a spent key answers before every
+// other check: the identical request (key, tenant, product, the token's
+// product, seats and term, operation and day; not the state before) replays
+// the recorded Outcome, any other is [ErrAlreadyRedeemed]. A refusal records
+// nothing; after a store error, retrying the identical request converges on
+// one record. A Book remembers the last head it saw per subscription (a
+// stale one costs a retry, never an answer). Use a Book through a pointer;
 // do not copy it or replace its Journal after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
@@ -215,7 +214,7 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 				b.cache.forget(tenant, product)
 				continue
 			}
-			return refused(ctx, b.Journal, redeemWhere(t), fp, id, t, err)
+			return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, id, t, err)
 		}
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		if err != nil {
@@ -236,7 +235,7 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.cache.forget(tenant, product)
 			if !cached && want != anySeq {
-				return refused(ctx, b.Journal, redeemWhere(t), fp, id, t, changed(want, t))
+				return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, id, t, changed(want, t))
 			}
 			b.retried()
 			continue

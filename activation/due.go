@@ -58,12 +58,10 @@ func (d *Deadline) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Due lists the lifecycle dates (R8) of every subscription in the book that
-// fall in [from, to): the day it expires (its end date), is disabled (after
-// the policy's GraceDays) and is deleted (after DisabledDays more), as of its
-// current state. A state the policy gives no days (GraceDays 0) has no date.
-// The list is ordered by date, then tenant, product and state. A zero from
-// has no lower bound, a zero to no upper bound.
+// Due lists the lifecycle dates (R8) in [from, to) of every subscription in
+// the book, as of its current state: the day it expires (its end date), is
+// disabled and is deleted; a state the policy gives no days has no date.
+// Zero bounds are open. The list is ordered by date, tenant, product, state.
 func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) {
 	if err := b.check(ctx, "due"); err != nil {
 		return nil, err
@@ -90,12 +88,11 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 		}
 		bd := boundsOf(p, daymath.Of(s.End))
 		add := func(st State, d daymath.Day) {
-			if d.Valid() && (from.IsZero() || d >= daymath.Of(from)) && (to.IsZero() || d < daymath.Of(to)) {
+			if d.Valid() && dateIn(d.Time(), from, to) {
 				out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time()})
 			}
 		}
-		// A state the policy gives no days has no date.
-		if bd.disabled > bd.end {
+		if bd.disabled > bd.end { // a state the policy gives no days has no date
 			add(Expired, bd.end)
 		}
 		if bd.deleted > bd.disabled {

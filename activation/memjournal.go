@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation/internal/text"
-	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/token"
 )
 
@@ -217,7 +216,7 @@ func (j *MemoryJournal) Heads(ctx context.Context, from, to time.Time) ([]Record
 	}
 	var out []Record
 	for _, h := range j.subs {
-		if head := j.at(h.seqs[len(h.seqs)-1]); endIn(head.Outcome.After.End, from, to) {
+		if head := j.at(h.seqs[len(h.seqs)-1]); dateIn(head.Outcome.After.End, from, to) {
 			out = append(out, *head)
 		}
 	}
@@ -253,19 +252,4 @@ func (j *MemoryJournal) Records() []Record {
 		out[i] = *j.at(i)
 	}
 	return out
-}
-
-// endIn reports whether end, as a date, is in [from, to): a zero from has no
-// lower bound, a zero to no upper bound. A zero end (no term) is only in
-// ranges without a lower bound.
-func endIn(end, from, to time.Time) bool {
-	switch {
-	case end.IsZero():
-		return from.IsZero()
-	case !from.IsZero() && daymath.Of(end) < daymath.Of(from):
-		return false
-	case !to.IsZero() && daymath.Of(end) >= daymath.Of(to):
-		return false
-	}
-	return true
 }

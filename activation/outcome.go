@@ -17,21 +17,17 @@ import (
 )
 
 // Outcome is the result of one redemption: the subscription before and after
-// and every number of the formula, so that [Outcome.Explain] can show the
-// computation. An Outcome is a comparable value: two Apply calls with the same
-// inputs return == Outcomes. Dates are at 00:00 UTC.
-//
-// The seat-day fields use one definition for every operation, with A the
-// seats before, B = Remaining, C the key's seats, T = TermDays, and R =
-// NewRemaining:
+// and every number of the formula, which [Outcome.Explain] shows. It is a
+// comparable value (equal inputs to Apply give == Outcomes); dates are at
+// 00:00 UTC. With A the seats before, B = Remaining, C the key's seats,
+// T = TermDays and R = NewRemaining, for every operation:
 //
 //	SeatDaysBefore = A × B + C × T     (what the subscription and the key hold)
 //	SeatDaysAfter  = seats after × R   (what the subscription holds after)
 //	Residue        = SeatDaysAfter − SeatDaysBefore
 //
-// For add licenses (R4) Residue is what rounding added or removed; for extend
-// end date (R5) it is the difference between calendar months and exact
-// seat-days; for a renewal it shows the days given up.
+// Residue is what rounding added or removed (R4), the difference between
+// calendar months and exact seat-days (R5), or the days a renewal gave up.
 type Outcome struct {
 	Op      Operation // the operation asked for
 	Applied Operation // the operation the rules applied: Renew of an expired or disabled subscription under PartnerCenter is Activate (R7)
@@ -64,9 +60,7 @@ type Outcome struct {
 	Anchor     Anchor               // the anchor of a renewal; 0 otherwise
 	CapFactor  int                  // the policy's cap factor (R6)
 
-	// Replayed is true when a Redeemer returned a recorded Outcome instead of
-	// applying the key anew (R2). Apply never sets it.
-	Replayed bool
+	Replayed bool // a recorded Outcome returned for the identical request (R2); Apply never sets it
 }
 
 // outcomeJSON is the JSON form of an Outcome.

@@ -44,7 +44,7 @@ func (r *Redeemer) Redeem(ctx context.Context, s Subscription, t token.Token, op
 	id := requestID(redeemerDomain, fp, s.Tenant, s.Product, &s, &t, op, at)
 	o, err := r.Policy.Apply(s, t, op, at)
 	if err != nil {
-		return refused(ctx, r.Ledger, where, fp, id, &t, err)
+		return refused(ctx, r.Ledger.Lookup, where, fp, id, &t, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return Outcome{}, wrapErr(where, err)
@@ -67,11 +67,10 @@ func (r *Redeemer) Redeem(ctx context.Context, s Subscription, t token.Token, op
 // with the record of another.
 const anotherKey = "it returned the record of another key"
 
-// answer turns the record stored for t's key into the answer to the request
-// whose identity is id: the identical request replays the recorded Outcome
+// answer is the answer of a Redeemer and a Book to a request (identity id)
+// for t's spent key: the identical request replays the recorded Outcome
 // (Replayed set, t's key, dates in UTC); any other is [ErrAlreadyRedeemed],
-// which takes deliberately nothing from stored (R2). A Redeemer and a Book
-// answer every request for a spent key here.
+// which deliberately takes nothing from stored (R2).
 func answer(t *token.Token, id RequestID, stored *Record) (Outcome, error) {
 	if stored.Request != id {
 		return Outcome{}, fmt.Errorf("%w: %v", ErrAlreadyRedeemed, t.Key)
@@ -82,21 +81,16 @@ func answer(t *token.Token, id RequestID, stored *Record) (Outcome, error) {
 	return o, nil
 }
 
-// spentKeys is what refused asks: a Ledger's or a Journal's Lookup.
-type spentKeys interface {
-	Lookup(ctx context.Context, fp token.Fingerprint) (Record, bool, error)
-}
-
-// refused answers a request that was refused with why before anything was
-// stored: if t's key is spent, as a request for a spent key ([answer]), even
-// if the policy or the day would refuse it now; otherwise why. When the
-// lookup cannot run or fails, the answer is unknown: the error is the
-// store's (retryable), never why. where names the caller and its store.
-func refused(ctx context.Context, store spentKeys, where string, fp token.Fingerprint, id RequestID, t *token.Token, why error) (Outcome, error) {
+// refused answers a request refused with why before anything was stored: if
+// t's key is spent (lookup, a Ledger's or a Journal's), as a request for a
+// spent key ([answer]), even if the policy or the day would refuse it now;
+// otherwise why. When the lookup fails the answer is unknown: the error is
+// the store's (retryable), never why. where names the caller and its store.
+func refused(ctx context.Context, lookup func(context.Context, token.Fingerprint) (Record, bool, error), where string, fp token.Fingerprint, id RequestID, t *token.Token, why error) (Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return Outcome{}, wrapErr(where, err)
 	}
-	stored, ok, err := store.Lookup(ctx, fp)
+	stored, ok, err := lookup(ctx, fp)
 	switch {
 	case err != nil:
 		return Outcome{}, wrapErr(where+" lookup", err)
@@ -109,9 +103,7 @@ func refused(ctx context.Context, store spentKeys, where string, fp token.Finger
 }
 
 // inUTC returns o with its dates as the same instants in UTC: a store may
-// return times in another location, and every date here is read in its own
-// location (2027-07-31 00:00 UTC returned in New York would be read as
-// 2027-07-30).
+// return times in another location, where a date would read otherwise.
 func (o Outcome) inUTC() Outcome {
 	o.At = o.At.UTC()
 	o.Before.End = o.Before.End.UTC()
