@@ -28,11 +28,9 @@ func tipOf(rec *Record) tip {
 }
 
 // headCache remembers the last head a Book read or appended per subscription,
-// so that a redemption usually costs one round trip to the Journal (the
-// Append) instead of two. A remembered head is only a guess: a stale one makes
-// the Append find its place taken (or a gap, [ErrGap]) and the redemption is
-// computed again on the Journal's head; a refusal and a preview's Seq are
-// always decided on the Journal's head. Reads that report state never use it.
+// so that a redemption usually costs one round trip (the Append). It is a
+// guess: a stale head makes the Append find its place taken or a gap; a
+// refusal and a preview's Seq are decided on the Journal's head.
 type headCache struct {
 	mu    sync.Mutex
 	heads map[place]*tip

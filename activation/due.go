@@ -31,14 +31,15 @@ type deadlineJSON struct {
 // not valid, or a date outside the years 1…9999, is an error wrapping
 // [ErrInvalid].
 func (d Deadline) MarshalJSON() ([]byte, error) {
-	if y := d.Date.Year(); !d.Date.IsZero() && (y < 1 || y > 9999) {
-		return nil, invalid("deadline JSON: date: year outside 1…9999")
+	date, err := jsonDate("deadline JSON: date", d.Date)
+	if err != nil {
+		return nil, err
 	}
 	st, err := d.State.MarshalText()
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: string(st), Date: dateString(d.Date)})
+	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: string(st), Date: date})
 }
 
 // UnmarshalJSON implements [json.Unmarshaler]: it reads what

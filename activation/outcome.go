@@ -112,22 +112,7 @@ type monthsJSON struct {
 // years 1…9999, which "YYYY-MM-DD" cannot hold. [Outcome.UnmarshalJSON]
 // reads back everything MarshalJSON writes.
 func (o Outcome) MarshalJSON() ([]byte, error) {
-	for _, d := range [...]struct {
-		field string
-		t     time.Time
-	}{{"at", o.At}, {"before.end", o.Before.End}, {"after.end", o.After.End}} {
-		if y := d.t.Year(); !d.t.IsZero() && (y < 1 || y > 9999) {
-			return nil, invalid("outcome JSON: %s: year outside 1…9999", d.field)
-		}
-	}
-	switch {
-	case !o.Rounding.Valid():
-		return nil, invalid("outcome JSON: rounding %s", o.Rounding)
-	case !o.Convention.Valid():
-		return nil, invalid("outcome JSON: convention %s", o.Convention)
-	}
 	v := outcomeJSON{
-		At:     dateString(o.At),
 		Token:  tokenJSON{Product: o.Token.Product, Seats: o.Token.Seats, TermMonths: o.Token.TermMonths},
 		Before: o.Before.toJSON(), After: o.After.toJSON(),
 		Remaining: o.Remaining, TermDays: o.TermDays, NewRemaining: o.NewRemaining, TermMonths: o.TermMonths,
@@ -136,16 +121,25 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 		Rounding: o.Rounding.String(), Convention: o.Convention.String(),
 		CapFactor: o.CapFactor, Replayed: o.Replayed, Explanation: o.Explain(),
 	}
-	if !o.Token.Key.IsZero() {
-		v.Token.Key = o.Token.Key.String() // masked
+	var errs [9]error
+	v.At, errs[0] = jsonDate("outcome JSON: at", o.At)
+	v.Before.End, errs[1] = jsonDate("outcome JSON: before.end", o.Before.End)
+	v.After.End, errs[2] = jsonDate("outcome JSON: after.end", o.After.End)
+	if !o.Rounding.Valid() {
+		errs[3] = invalid("outcome JSON: rounding %s", o.Rounding)
 	}
-	var errs [4]error
-	v.Op, errs[0] = enumJSON(recordOpText, "op", o.Op)
-	v.Applied, errs[1] = enumJSON(recordOpText, "applied", o.Applied)
-	v.StateBefore, errs[2] = enumJSON(stateText, "stateBefore", o.StateBefore)
-	v.Anchor, errs[3] = enumJSON(anchorText, "anchor", o.Anchor)
+	if !o.Convention.Valid() {
+		errs[4] = invalid("outcome JSON: convention %s", o.Convention)
+	}
+	v.Op, errs[5] = enumJSON(recordOpText, "op", o.Op)
+	v.Applied, errs[6] = enumJSON(recordOpText, "applied", o.Applied)
+	v.StateBefore, errs[7] = enumJSON(stateText, "stateBefore", o.StateBefore)
+	v.Anchor, errs[8] = enumJSON(anchorText, "anchor", o.Anchor)
 	if err := cmp.Or(errs[:]...); err != nil {
 		return nil, err
+	}
+	if !o.Token.Key.IsZero() {
+		v.Token.Key = o.Token.Key.String() // masked
 	}
 	if o.MonthsNum != 0 || o.MonthsDen != 0 {
 		v.Months = &monthsJSON{Num: o.MonthsNum, Den: o.MonthsDen}
@@ -163,6 +157,16 @@ func (o *Outcome) months(scale int32) decimal.Decimal {
 		return decimal.Zero
 	}
 	return proration.HalfEven.DivDecimal(decimal.NewFromInt(o.MonthsNum), decimal.NewFromInt(o.MonthsDen), scale)
+}
+
+// jsonDate is t as the package's JSON writes a date, "YYYY-MM-DD" ("" for
+// the zero time); a year outside 1…9999, which that form cannot hold, is an
+// error naming field.
+func jsonDate(field string, t time.Time) (string, error) {
+	if y := t.Year(); !t.IsZero() && (y < 1 || y > 9999) {
+		return "", invalid("%s: year outside 1…9999", field)
+	}
+	return dateString(t), nil
 }
 
 // enumJSON is v's name in an Outcome's JSON, "" for the zero value; a value

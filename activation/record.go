@@ -150,13 +150,10 @@ func (r Record) MarshalBinary() ([]byte, error) {
 }
 
 // UnmarshalBinary implements [encoding.BinaryUnmarshaler]: it reads what
-// [Record.MarshalBinary] wrote. Times come back as the same instants, in UTC;
-// Outcome.Token.Key is the zero Key. Bytes that are not exactly one
-// encoding — an unknown version, too short, trailing bytes, or a value not in
-// the form MarshalBinary writes it (a varint longer than needed, a boolean
-// other than 0 or 1, nanoseconds out of range) — are an error wrapping
-// [ErrRecordEncoding] that says what is wrong, and leave r unchanged. So
-// whatever decodes re-encodes to the same bytes.
+// [Record.MarshalBinary] wrote, times as the same instants in UTC. Bytes that
+// are not exactly one encoding in the form MarshalBinary writes it (so that
+// whatever decodes re-encodes to the same bytes) are an error wrapping
+// [ErrRecordEncoding] that says what is wrong, and leave r unchanged.
 func (r *Record) UnmarshalBinary(data []byte) error {
 	if len(data) == 0 {
 		return fmt.Errorf("%w: empty", ErrRecordEncoding)

@@ -21,10 +21,9 @@ type Redeemer struct {
 // key's fingerprint and [NewRequestID]: Apply's Outcome if the claim
 // inserted; the recorded Outcome (Replayed) for the identical request (same
 // key, tenant, state before, token, operation and day); [ErrAlreadyRedeemed]
-// for any other. A refusal records nothing. After a store error, retrying the
-// identical request never spends a key twice or loses one. Bad input (nil
-// Redeemer, Ledger or ctx, a zero Key, a recorded name [CheckName] refuses)
-// wraps [ErrInvalid].
+// for any other. A refusal records nothing; after a store error, retrying the
+// identical request converges. Bad input (nil Redeemer, Ledger or ctx, a
+// zero Key, a name [CheckName] refuses) wraps [ErrInvalid].
 func (r *Redeemer) Redeem(ctx context.Context, s Subscription, t token.Token, op Operation, at time.Time) (Outcome, error) {
 	switch {
 	case r == nil:

@@ -82,11 +82,9 @@ func (s Subscription) toJSON() subscriptionJSON {
 	return subscriptionJSON{Tenant: s.Tenant, Product: s.Product, Seats: s.Seats, End: dateString(s.End)}
 }
 
-// UnmarshalJSON implements json.Unmarshaler: End must be "YYYY-MM-DD" or ""
-// (a zero End). JSON null leaves s unchanged, as encoding/json does for
-// every type. The result is not validated; call [Subscription.Validate]. A
-// malformed end date is an error wrapping [ErrInvalid] that does not repeat
-// the text given.
+// UnmarshalJSON implements json.Unmarshaler: End is "YYYY-MM-DD" or "" (a
+// zero End); null leaves s unchanged. The result is not validated (see
+// [Subscription.Validate]). Errors wrap [ErrInvalid] and quote no input.
 func (s *Subscription) UnmarshalJSON(b []byte) error {
 	var v subscriptionJSON
 	if ok, err := decodeJSON("subscription JSON", b, &v); !ok {
