@@ -10,7 +10,8 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-func testJournalAppend(t *testing.T, j, _ activation.Journal) {
+func testJournalAppend(t *testing.T, js [2]activation.Journal) {
+	j := js[0]
 	ctx := context.Background()
 	k1, k2 := key(t, "JA", 1), key(t, "JA", 2)
 	_, ok, err := j.Head(ctx, firstTenant, product)
@@ -87,7 +88,8 @@ func testJournalAppend(t *testing.T, j, _ activation.Journal) {
 // testJournalAppendGap: Append refuses a record that would leave a gap (Seq
 // more than 1 and no record at Seq − 1) with an error wrapping
 // activation.ErrGap, storing nothing: neither the place nor the key.
-func testJournalAppendGap(t *testing.T, j, _ activation.Journal) {
+func testJournalAppendGap(t *testing.T, js [2]activation.Journal) {
+	j := js[0]
 	ctx := context.Background()
 	k1, k2 := key(t, "JG", 1), key(t, "JG", 2)
 	_, _, err := j.Append(ctx, place(firstTenant, 2, k1, 5))
@@ -112,7 +114,8 @@ func testJournalAppendGap(t *testing.T, j, _ activation.Journal) {
 	require.False(t, ok, "an Append refused for a gap recorded its key")
 }
 
-func testJournalDoneContext(t *testing.T, j, _ activation.Journal) {
+func testJournalDoneContext(t *testing.T, js [2]activation.Journal) {
+	j := js[0]
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	k := key(t, "JD", 1)
@@ -127,7 +130,8 @@ func testJournalDoneContext(t *testing.T, j, _ activation.Journal) {
 	require.False(t, ok, "Append under a cancelled context recorded the record")
 }
 
-func testJournalSecondHandle(t *testing.T, first, second activation.Journal) {
+func testJournalSecondHandle(t *testing.T, js [2]activation.Journal) {
+	first, second := js[0], js[1]
 	ctx := context.Background()
 	k := key(t, "SH", 1)
 	rec := place(firstTenant, 1, k, 5)

@@ -14,7 +14,8 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-func testJournalHistoryPages(t *testing.T, j, _ activation.Journal) {
+func testJournalHistoryPages(t *testing.T, js [2]activation.Journal) {
+	j := js[0]
 	ctx := context.Background()
 	var want []activation.Record
 	for i := 1; i <= 7; i++ {
@@ -41,7 +42,8 @@ func testJournalHistoryPages(t *testing.T, j, _ activation.Journal) {
 	require.Equal(t, utcAll(want), history(t, j, firstTenant))
 }
 
-func testJournalHeads(t *testing.T, j, _ activation.Journal) {
+func testJournalHeads(t *testing.T, js [2]activation.Journal) {
+	j := js[0]
 	ctx := context.Background()
 	mk := func(tenant, prod string, seq int64, end time.Time) activation.Record {
 		r := place(tenant, seq, token.Key{}, int(seq))
@@ -79,7 +81,8 @@ func testJournalHeads(t *testing.T, j, _ activation.Journal) {
 	assert.Empty(t, names(date(2026, 6, 1), date(2026, 7, 1)))
 }
 
-func testJournalExtremes(t *testing.T, j, _ activation.Journal) {
+func testJournalExtremes(t *testing.T, js [2]activation.Journal) {
+	j := js[0]
 	ctx := context.Background()
 	zone := time.FixedZone("UTC-11", -11*3600)
 	long := strings.Repeat("ü", activation.MaxNameLen/2)
