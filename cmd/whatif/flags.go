@@ -204,10 +204,7 @@ func (in *inputs) subject(cfg *config) error {
 	if in.tenant != "" {
 		return usagef("-tenant: only with -book (the history to look the subscription up in)")
 	}
-	if in.seats == "" {
-		return usagef("-seats: missing: give the subscription's active seats, 0 … 1,000,000,000 (or -book)")
-	}
-	n, err := count("-seats", in.seats, 0)
+	n, err := required("-seats", in.seats, 0, "give the subscription's active seats, 0 … 1,000,000,000 (or -book)")
 	if err != nil {
 		return err
 	}
@@ -265,6 +262,14 @@ func (in *inputs) finish(cfg *config, now func() time.Time) error {
 	var err error
 	cfg.on, err = date("-on", in.on)
 	return err
+}
+
+// required is count of a flag that must be given; want says what to give.
+func required(name, s string, lo int, want string) (int, error) {
+	if s == "" {
+		return 0, usagef("%s: missing: %s", name, want)
+	}
+	return count(name, s, lo)
 }
 
 // count parses a seat count min … token.MaxSeats.

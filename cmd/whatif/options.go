@@ -25,7 +25,6 @@ date (R5, R6), renew (R9), activate (R7); refused options with their reason;
 the subscription's state and deadlines (R8). The subscription is given by
 numbers, or taken from a history file (-book) on -on.`,
 	flags: func(fs *flag.FlagSet, in *inputs) {
-		in.addShared(fs, historySVGDoc, historyUntilDoc)
 		in.addKey(fs)
 		in.addTerm(fs)
 	},
@@ -41,31 +40,24 @@ func (in *inputs) addKey(fs *flag.FlagSet) {
 }
 
 // buildOptions reads the flags of options.
-func buildOptions(in *inputs, now func() time.Time) (config, error) {
-	var cfg config
-	if err := in.shared(&cfg, true); err != nil {
-		return cfg, err
-	}
-	if in.keySeats == "" {
-		return cfg, usagef("-key-seats: missing: give the key's seats, 1 … 1,000,000,000")
-	}
-	ks, err := count("-key-seats", in.keySeats, 1)
+func buildOptions(in *inputs, cfg *config) error {
+	ks, err := required("-key-seats", in.keySeats, 1, "give the key's seats, 1 … 1,000,000,000")
 	if err != nil {
-		return cfg, err
+		return err
 	}
 	cfg.tok.Seats = ks
-	if in.key != "" {
-		k, err := token.ParseKey(in.key)
-		if err != nil {
-			// The *SyntaxError names the position and the reason, never the key.
-			return cfg, usagef("-key: not a product key: %v", err)
-		}
-		cfg.tok.Key, cfg.keyGiven = k, true
-	} else {
+	if in.key == "" {
 		// Preview needs a key; an obviously fake one stands in and is never shown.
 		cfg.tok.Key = token.MustParseKey("WHAT0-IF000-NO000-KEY00-GIVEN")
+		return nil
 	}
-	return cfg, in.finish(&cfg, now)
+	k, err := token.ParseKey(in.key)
+	if err != nil {
+		// The *SyntaxError names the position and the reason, never the key.
+		return usagef("-key: not a product key: %v", err)
+	}
+	cfg.tok.Key, cfg.keyGiven = k, true
+	return nil
 }
 
 // option is one way to redeem the key: its outcome, or why it is refused.

@@ -146,17 +146,23 @@ func timelineOf(p activation.Policy, s activation.Subscription) *timeline {
 	}
 }
 
+// refused returns the typed error of a refusal of the cap or of the
+// subscription's state, if err is one.
+func refused(err error) (ce *proration.CapError, na *activation.NotAllowedError) {
+	if !errors.As(err, &ce) {
+		errors.As(err, &na)
+	}
+	return ce, na
+}
+
 // reason turns a refusal into a short sentence.
 func reason(err error) string {
-	var (
-		ce *proration.CapError
-		na *activation.NotAllowedError
-	)
+	ce, na := refused(err)
 	switch {
-	case errors.As(err, &ce):
+	case ce != nil:
 		return fmt.Sprintf("a %d-seat key is more than %d × %d active seats (R6); the largest key accepted is %d seats",
 			ce.KeySeats, ce.Factor, ce.Seats, ce.MaxKeySeats)
-	case errors.As(err, &na):
+	case na != nil:
 		s := "not allowed: subscription " + na.State.String()
 		if !na.Since.IsZero() {
 			s += " since " + na.Since.Format(time.DateOnly)
@@ -172,14 +178,11 @@ func reason(err error) string {
 
 // short is a refusal in a few words, for the table: never an error chain.
 func short(err error) string {
-	var (
-		ce *proration.CapError
-		na *activation.NotAllowedError
-	)
+	ce, na := refused(err)
 	switch {
-	case errors.As(err, &ce):
+	case ce != nil:
 		return fmt.Sprintf("over the cap (R6): at most %s seats", group(int64(ce.MaxKeySeats)))
-	case errors.As(err, &na):
+	case na != nil:
 		s := "not while " + na.State.String()
 		if !na.Opens.IsZero() {
 			s += "; from " + na.Opens.Format(time.DateOnly)
