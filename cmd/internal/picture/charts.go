@@ -35,13 +35,11 @@ type SubscriptionChart struct {
 // (grace, read-only, deleted; R8); and the program year's end (R13) when
 // given.
 func Subscription(ch SubscriptionChart) (string, error) {
-	return drawn(subscription(ch))
+	return draw(len(ch.Steps), "steps", ch, subscription)
 }
 
-func subscription(ch SubscriptionChart) (*canvas, error) {
-	if len(ch.Steps) == 0 {
-		return nil, errors.New("picture: no steps to draw")
-	}
+// subscription draws ch, which has steps.
+func subscription(ch SubscriptionChart) *canvas {
 	steps := ch.Steps
 	last := steps[len(steps)-1]
 	lo, hi := steps[0].At, last.At
@@ -53,14 +51,7 @@ func subscription(ch SubscriptionChart) (*canvas, error) {
 			hi = s.DeletedOn
 		}
 	}
-	if !ch.ProgramEnd.IsZero() {
-		if ch.ProgramEnd.After(hi) {
-			hi = ch.ProgramEnd
-		}
-		if ch.ProgramEnd.Before(lo) {
-			lo = ch.ProgramEnd
-		}
-	}
+	lo, hi = widen(lo, hi, ch.ProgramEnd)
 	margin := proration.Days(lo, hi)/25 + 15
 	lo, hi = addDays(lo, -margin), addDays(hi, margin)
 	xa := newDateAxis(lo, hi, plotLeft, plotRight)
@@ -168,15 +159,26 @@ func subscription(ch SubscriptionChart) (*canvas, error) {
 		{boxSwatch(colReadOnly), "read-only: disabled (R8)"},
 		{boxSwatch(colDeleted), "deleted (R8)"},
 	}
-	if !ch.ProgramEnd.IsZero() {
-		items = append(items, legendItem{lineSwatch(colProgram, "8 4", 2), "the program year's end: use rights end (R13)"})
+	c.legend(withProgramEnd(items, ch.ProgramEnd), labelled(len(steps), shown, "record",
+		"; every one labelled with its seats and operation", "labelled (seats, operation) where there is room, the others in their tooltips"))
+	return c
+}
+
+// withProgramEnd is items and, when a chart draws it, the program year's end.
+func withProgramEnd(items []legendItem, end time.Time) []legendItem {
+	if end.IsZero() {
+		return items
 	}
-	note := plural(len(steps), "record") + "; every one labelled with its seats and operation."
-	if shown < len(steps) {
-		note = fmt.Sprintf("%s; %d labelled (seats, operation) where there is room, the others in their tooltips.", plural(len(steps), "record"), shown)
+	return append(items, legendItem{lineSwatch(colProgram, "8 4", 2), "the program year's end: use rights end (R13)"})
+}
+
+// labelled is the legend's note on the labels of n things: all of them
+// labelled, or only shown of them, with what is said of the others.
+func labelled(n, shown int, thing, all, some string) string {
+	if shown < n {
+		return fmt.Sprintf("%s; %d %s.", plural(n, thing), shown, some)
 	}
-	c.legend(items, note)
-	return c, nil
+	return plural(n, thing) + all + "."
 }
 
 // band shades the days [from, to) of the x axis, cut at until.
@@ -197,6 +199,18 @@ func (c *canvas) band(xa dateAxis, from, to, until time.Time, colour, title stri
 
 // addDays returns d moved by n days (exact in UTC, which has no daylight
 // saving time).
+// widen returns lo and hi widened to hold t, unless t is zero.
+func widen(lo, hi, t time.Time) (time.Time, time.Time) {
+	switch {
+	case t.IsZero():
+	case t.Before(lo):
+		lo = t
+	case t.After(hi):
+		hi = t
+	}
+	return lo, hi
+}
+
 func addDays(d time.Time, n int) time.Time { return d.Add(time.Duration(n) * 24 * time.Hour) }
 
 // Point is one plan on a trade-off front: the seats and end date it ends
@@ -220,13 +234,11 @@ type FrontChart struct {
 // end date, seats across and end date up, today's subscription, and the
 // program year's end (R13) when given.
 func Front(ch FrontChart) (string, error) {
-	return drawn(front(ch))
+	return draw(len(ch.Points), "plans", ch, front)
 }
 
-func front(ch FrontChart) (*canvas, error) {
-	if len(ch.Points) == 0 {
-		return nil, errors.New("picture: no plans to draw")
-	}
+// front draws ch, which has points.
+func front(ch FrontChart) *canvas {
 	pts := slices.Clone(ch.Points)
 	slices.SortFunc(pts, func(a, b Point) int { return a.Seats - b.Seats })
 	minS, maxS := pts[0].Seats, pts[len(pts)-1].Seats
@@ -237,21 +249,9 @@ func front(ch FrontChart) (*canvas, error) {
 	}
 	for _, p := range all {
 		minS, maxS = min(minS, p.Seats), max(maxS, p.Seats)
-		if p.End.Before(lo) {
-			lo = p.End
-		}
-		if p.End.After(hi) {
-			hi = p.End
-		}
+		lo, hi = widen(lo, hi, p.End)
 	}
-	if !ch.ProgramEnd.IsZero() {
-		if ch.ProgramEnd.Before(lo) {
-			lo = ch.ProgramEnd
-		}
-		if ch.ProgramEnd.After(hi) {
-			hi = ch.ProgramEnd
-		}
-	}
+	lo, hi = widen(lo, hi, ch.ProgramEnd)
 	margin := proration.Days(lo, hi)/10 + 15
 	lo, hi = addDays(lo, -margin), addDays(hi, margin)
 	ya := newDateAxis(lo, hi, plotBottom, plotTop)
@@ -326,15 +326,9 @@ func front(ch FrontChart) (*canvas, error) {
 	if len(pts) > 1 {
 		items = append(items, legendItem{lineSwatch(colStep, "4 3", 2), "the front: more seats cost end date"})
 	}
-	if !ch.ProgramEnd.IsZero() {
-		items = append(items, legendItem{lineSwatch(colProgram, "8 4", 2), "the program year's end: use rights end (R13)"})
-	}
-	note := plural(len(pts), "plan") + ", every one labelled; the tooltip of a point names its keys."
-	if shown < len(pts) {
-		note = fmt.Sprintf("%s; %d labelled where there is room, all in their tooltips (keys and operations).", plural(len(pts), "plan"), shown)
-	}
-	c.legend(items, note)
-	return c, nil
+	c.legend(withProgramEnd(items, ch.ProgramEnd), labelled(len(pts), shown, "plan",
+		", every one labelled; the tooltip of a point names its keys", "labelled where there is room, all in their tooltips (keys and operations)"))
+	return c
 }
 
 // seatAxis maps seat counts to pixels across the plot.
@@ -399,11 +393,11 @@ func plural(n int, thing string) string {
 	return strconv.Itoa(n) + " " + thing + "s"
 }
 
-// drawn is the SVG document of the canvas a chart drew, or the chart's
-// error.
-func drawn(c *canvas, err error) (string, error) {
-	if err != nil {
-		return "", err
+// draw is the SVG document of chart ch, drawn by f, or an error when it has
+// none of what it draws (n of them).
+func draw[C any](n int, what string, ch C, f func(C) *canvas) (string, error) {
+	if n == 0 {
+		return "", errors.New("picture: no " + what + " to draw")
 	}
-	return c.end(), nil
+	return f(ch).end(), nil
 }
