@@ -135,7 +135,7 @@ type command struct {
 	// svg and until document -svg and -until when the picture is not the
 	// history of -book (with -until a line in it), which they default to.
 	svg, until string
-	flags      func(fs *flag.FlagSet, in *inputs)  // defines the command's own flags
+	flags      func(in *inputs, fs *flag.FlagSet)  // defines the command's own flags
 	build      func(in *inputs, cfg *config) error // reads them
 	compute    func(cfg config) (result, error)
 }
@@ -147,9 +147,7 @@ func (c *command) define(fs *flag.FlagSet, in *inputs) {
 	} else {
 		in.addShared(fs, c.svg, c.until)
 	}
-	if c.flags != nil {
-		c.flags(fs, in)
-	}
+	c.flags(in, fs)
 }
 
 // configure reads in for c: the flags every command shares, c's own, then

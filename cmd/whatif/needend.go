@@ -1,15 +1,12 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/plan"
-	"github.com/coterm/coterm/token"
 )
 
 // needEndCommand: the smallest key that reaches an end date, by extend end
@@ -24,10 +21,7 @@ on -on: the smallest key that extends the end date to -reach or later and
 whether the cap (R6) allows it, and the keys that reach it by add licenses
 (R4), which move the end date no later than a year from -on. Keys have the
 policy's term. An end date no key reaches is a negative answer (exit 1).`,
-	flags: func(fs *flag.FlagSet, in *inputs) {
-		fs.StringVar(&in.reach, "reach", "", "the end `date` YYYY-MM-DD to reach (required)")
-		in.reachFlag = "-reach"
-	},
+	flags:   (*inputs).needEndFlags,
 	build:   buildNeedEnd,
 	compute: computeNeedEnd,
 }
@@ -108,27 +102,6 @@ func computeNeedEnd(cfg config) (result, error) {
 		n.ExtendAllowed = false
 	}
 	return res, nil
-}
-
-// refusal sorts the error of a plan question: a refusal of the
-// subscription's state is an answer (its reason); any other error is bad
-// input, named by the question asked.
-func refusal(cfg config, err error) (string, error) {
-	var na *activation.NotAllowedError
-	switch {
-	case errors.As(err, &na):
-		return reason(err), nil
-	case err != nil:
-		return "", usagef("%s: %s", cfg.asked, short(err))
-	}
-	return "", nil
-}
-
-// hypothetical is o, the Outcome of a key that does not exist, without a
-// key: it marshals none.
-func hypothetical(o activation.Outcome) *activation.Outcome {
-	o.Token.Key = token.Key{}
-	return &o
 }
 
 func (n *needEndResult) writeText(b *strings.Builder, on string) {

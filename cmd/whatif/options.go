@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -24,19 +23,9 @@ day, side by side, before the key is spent: add licenses (R4), extend end
 date (R5, R6), renew (R9), activate (R7); refused options with their reason;
 the subscription's state and deadlines (R8). The subscription is given by
 numbers, or taken from a history file (-book) on -on.`,
-	flags: func(fs *flag.FlagSet, in *inputs) {
-		in.addKey(fs)
-		in.addTerm(fs)
-	},
+	flags:   (*inputs).optionsFlags,
 	build:   buildOptions,
 	compute: func(cfg config) (result, error) { return computeOptions(cfg), nil },
-}
-
-// addKey defines the flags of the key options shows: its seats and, to
-// check its syntax, the key itself.
-func (in *inputs) addKey(fs *flag.FlagSet) {
-	fs.StringVar(&in.keySeats, "key-seats", "", "`seats` of the key, 1 … 1,000,000,000: show every option")
-	fs.StringVar(&in.key, "key", "", "the product `key` XXXXX-XXXXX-XXXXX-XXXXX-XXXXX, to check its syntax; only its masked form is printed")
 }
 
 // buildOptions reads the flags of options.

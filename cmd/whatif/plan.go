@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -26,21 +25,11 @@ add licenses or extend end date, so that the subscription reaches the goal,
 and how its end compares with the program year's end -until (R13). The keys
 are stand-ins named KEY01, KEY02 … in the order of -keys. A goal no plan
 reaches prints the nearest feasible plan and exits 1.`,
-	svg:   "write the trade-off between seats and end date of the plans to `FILE` (SVG)",
-	until: "the program year's end `date` YYYY-MM-DD, the first day without use rights (R13): the end date to reach, and what the use-rights check compares with",
-	flags: func(fs *flag.FlagSet, in *inputs) {
-		in.addPool(fs)
-		in.addTerm(fs)
-	},
+	svg:     "write the trade-off between seats and end date of the plans to `FILE` (SVG)",
+	until:   "the program year's end `date` YYYY-MM-DD, the first day without use rights (R13): the end date to reach, and what the use-rights check compares with",
+	flags:   (*inputs).planFlags,
 	build:   buildPlan,
 	compute: computePlan,
-}
-
-// addPool defines the flags of plan but -until: the pool and the goal.
-func (in *inputs) addPool(fs *flag.FlagSet) {
-	fs.StringVar(&in.keys, "keys", "", "the `seats` of a pool of keys, all redeemed on -on, comma-separated, 1 … 20 keys (e.g. 25,25,50,100)")
-	fs.StringVar(&in.goal, "goal", "", "most-seats (until -until; the default with -until), latest-end (needs -target-seats) or trade-off")
-	fs.StringVar(&in.target, "target-seats", "", "with -goal latest-end: the `seats` the plan must keep, 1 … 1,000,000,000")
 }
 
 // buildPlan reads the flags of plan.

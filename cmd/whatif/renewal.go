@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -21,7 +20,7 @@ var renewalCommand = command{
 from -on: the day renew opens, the first and last days that lose none and
 the end date each gives, and the days lost by renewing as soon as renew
 opens. Keys have the policy's term.`,
-	flags:   func(_ *flag.FlagSet, in *inputs) { in.renewalAskedAs = "renewal" },
+	flags:   (*inputs).renewalFlags,
 	build:   buildRenewal,
 	compute: computeRenewal,
 }

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
+	"github.com/coterm/coterm/cmd/internal/cli"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -115,7 +115,7 @@ func subscription(ch SubscriptionChart) *canvas {
 		what := "no subscription"
 		if !s.End.IsZero() {
 			y = ya.px(s.End)
-			what = plural(s.Seats, "seat") + " until " + dateString(s.End)
+			what = cli.Plural(s.Seats, "seat") + " until " + dateString(s.End)
 		}
 		fmt.Fprintf(&c.b, `<circle cx="%d" cy="%d" r="4" fill="%s"><title>%s</title></circle>`+"\n",
 			x, y, colStep, esc(dateString(s.At)+": "+s.Label+" → "+what))
@@ -143,7 +143,7 @@ func subscription(ch SubscriptionChart) *canvas {
 		text := s.Label + ": none"
 		if !s.End.IsZero() {
 			y = ya.px(s.End)
-			text = plural(s.Seats, "seat") + ", " + s.Label
+			text = cli.Plural(s.Seats, "seat") + ", " + s.Label
 		}
 		if c.label(xa.px(s.At), y, text, `fill="#1a1a1a"`) {
 			shown++
@@ -176,9 +176,9 @@ func withProgramEnd(items []legendItem, end time.Time) []legendItem {
 // labelled, or only shown of them, with what is said of the others.
 func labelled(n, shown int, thing, all, some string) string {
 	if shown < n {
-		return fmt.Sprintf("%s; %d %s.", plural(n, thing), shown, some)
+		return fmt.Sprintf("%s; %d %s.", cli.Plural(n, thing), shown, some)
 	}
-	return plural(n, thing) + all + "."
+	return cli.Plural(n, thing) + all + "."
 }
 
 // band shades the days [from, to) of the x axis, cut at until.
@@ -278,7 +278,7 @@ func front(ch FrontChart) *canvas {
 	if ch.Start.Seats > 0 {
 		x, y := sa.px(ch.Start.Seats), ya.px(ch.Start.End)
 		fmt.Fprintf(&c.b, `<rect x="%d" y="%d" width="10" height="10" fill="%s"><title>%s</title></rect>`+"\n",
-			x-5, y-5, colDiagonal, esc("today: "+plural(ch.Start.Seats, "seat")+" until "+dateString(ch.Start.End)))
+			x-5, y-5, colDiagonal, esc("today: "+cli.Plural(ch.Start.Seats, "seat")+" until "+dateString(ch.Start.End)))
 	}
 	for _, p := range pts {
 		r, col := 5, colStep
@@ -286,7 +286,7 @@ func front(ch FrontChart) *canvas {
 			r, col = 8, colChosen
 		}
 		fmt.Fprintf(&c.b, `<circle cx="%d" cy="%d" r="%d" fill="%s"><title>%s</title></circle>`+"\n",
-			sa.px(p.Seats), ya.px(p.End), r, col, esc(plural(p.Seats, "seat")+" until "+dateString(p.End)+": "+p.Plan))
+			sa.px(p.Seats), ya.px(p.End), r, col, esc(cli.Plural(p.Seats, "seat")+" until "+dateString(p.End)+": "+p.Plan))
 		c.reserve(sa.px(p.Seats), ya.px(p.End), r+1)
 	}
 	if ch.Start.Seats > 0 {
@@ -297,11 +297,11 @@ func front(ch FrontChart) *canvas {
 		c.label(plotRight-12-textWidth(text), ya.px(ch.ProgramEnd), text, `fill="`+colProgram+`"`)
 	}
 	if ch.Start.Seats > 0 {
-		c.label(sa.px(ch.Start.Seats), ya.px(ch.Start.End), "today: "+plural(ch.Start.Seats, "seat")+" until "+dateString(ch.Start.End), `fill="#444444"`)
+		c.label(sa.px(ch.Start.Seats), ya.px(ch.Start.End), "today: "+cli.Plural(ch.Start.Seats, "seat")+" until "+dateString(ch.Start.End), `fill="#444444"`)
 	}
 	shown := 0
 	for _, p := range pts {
-		text := plural(p.Seats, "seat") + " until " + dateString(p.End)
+		text := cli.Plural(p.Seats, "seat") + " until " + dateString(p.End)
 		if p.Chosen {
 			text = "chosen: " + text
 		}
@@ -371,26 +371,9 @@ func (c *canvas) xSeats(a seatAxis) {
 		x := a.px(n)
 		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`+"\n", x, plotTop, x, plotBottom, colGrid)
 		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#000000"/>`+"\n", x, plotBottom, x, plotBottom+5)
-		c.text(x, plotBottom+19, "middle", "", group(n))
+		c.text(x, plotBottom+19, "middle", "", cli.Group(int64(n)))
 	}
 	c.text((plotLeft+plotRight)/2, plotBottom+40, "middle", `font-weight="bold"`, "seats after the plan")
-}
-
-// group writes n with thousands separators: 18125 → "18,125".
-func group(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
-// plural writes n things: "1 record", "2 records".
-func plural(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return strconv.Itoa(n) + " " + thing + "s"
 }
 
 // draw is the SVG document of chart ch, drawn by f, or an error when it has
