@@ -35,6 +35,9 @@ var (
 	ErrSeatLimit = errors.New("activation: seat limit exceeded")
 )
 
+// pkg is the name every error of this package starts with (see [text.Error]).
+const pkg = "activation"
+
 // NotAllowedError reports an operation the transition table refuses: which
 // operation, in which state, since when, and when (if ever in this state) it
 // becomes allowed. It wraps [ErrNotAllowed].
@@ -87,9 +90,6 @@ func (e *ProductMismatchError) Error() string {
 
 // Is reports whether target is [ErrProductMismatch].
 func (e *ProductMismatchError) Is(target error) bool { return target == ErrProductMismatch }
-
-// pkg is the name every error of this package starts with (see [text.Error]).
-const pkg = "activation"
 
 // invalid returns an error wrapping [ErrInvalid] whose message is
 // "activation: invalid input: " and the formatted text.

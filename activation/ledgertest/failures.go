@@ -11,6 +11,19 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
+// failFirst redeems a fresh key of group g for the tracked fixture through
+// stores that inject f, which must fail the first time, and returns that
+// path, the request and the stores' flush.
+func failFirst(t *testing.T, p *path, f faults, g string) (*path, activation.Subscription, token.Token, func() error) {
+	t.Helper()
+	q, flush, _ := p.through(f)
+	s, tk := subscription(firstTenant), tok(key(t, g, 1), 25)
+	_, err := q.redeem(context.Background(), 0, s, tk, activation.AddSeats, fixtureDay)
+	require.ErrorIs(t, err, ErrInjected)
+	require.NotErrorIs(t, err, activation.ErrAlreadyRedeemed)
+	return q, s, tk, flush
+}
+
 // apply is Apply's Outcome of the redemption a case makes on the fixture.
 func apply(t *testing.T, s activation.Subscription, tk token.Token, op activation.Operation) activation.Outcome {
 	t.Helper()
@@ -22,16 +35,10 @@ func apply(t *testing.T, s activation.Subscription, tk token.Token, op activatio
 // testFailBefore: a store that fails before its commit records nothing; the
 // identical retry applies the key.
 func testFailBefore(t *testing.T, p *path) {
-	ctx := context.Background()
 	p.track(t, firstTenant)
-	f, _, _ := p.through(faults{before: 1})
-	s, tk := subscription(firstTenant), tok(key(t, "FB", 1), 25)
-	_, err := f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
-	require.NotErrorIs(t, err, activation.ErrAlreadyRedeemed)
+	f, s, tk, _ := failFirst(t, p, faults{before: 1}, "FB")
 	p.requireNotRecorded(t, tk.Key)
-
-	o, err := f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
+	o, err := f.redeem(context.Background(), 0, s, tk, activation.AddSeats, fixtureDay)
 	require.NoError(t, err, "retry after a failure before the commit")
 	require.False(t, o.Replayed, "retry after a failure before the commit replayed")
 	p.requireRecorded(t, s, tk, activation.AddSeats, fixtureDay, o)
@@ -44,59 +51,50 @@ func testFailBefore(t *testing.T, p *path) {
 func testFailAfter(t *testing.T, p *path) {
 	ctx := context.Background()
 	p.track(t, firstTenant)
-	f, _, _ := p.through(faults{after: 1})
-	s, tk := subscription(firstTenant), tok(key(t, "FA", 1), 25)
-	_, err := f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
-	want := apply(t, s, tk, activation.AddSeats)
-	p.requireRecorded(t, s, tk, activation.AddSeats, fixtureDay, want)
-
-	_, err = f.redeem(ctx, 0, s, tok(key(t, "FA", 2), 5), activation.AddSeats, fixtureDay)
+	f, s, tk, _ := failFirst(t, p, faults{after: 1}, "FA")
+	_, err := f.redeem(ctx, 0, s, tok(key(t, "FA", 2), 5), activation.AddSeats, fixtureDay)
 	require.NoError(t, err, "another key")
-	o, err := f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
-	require.NoError(t, err, "retry after a failure after the commit")
-	require.True(t, o.Replayed, "retry after a failure after the commit applied the key again")
-	require.Equal(t, normal(want), normal(o))
-	require.Equal(t, tk.Key, o.Token.Key)
-
-	_, err = f.redeem(ctx, 0, subscription("tenant-second"), tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, activation.ErrAlreadyRedeemed, "another tenant")
+	requireReplays(t, p, f, 0, s, tk)
 	_, err = f.redeem(ctx, 0, s, tk, activation.ExtendEnd, fixtureDay)
 	require.ErrorIs(t, err, activation.ErrAlreadyRedeemed, "another operation")
-	p.requireRecorded(t, s, tk, activation.AddSeats, fixtureDay, want)
 	p.requireRedemptions(t, firstTenant, 2)
 }
 
+// requireReplays checks that the key of the request (s, tk), whose commit a
+// failing store hid, is recorded with Apply's Outcome, that the identical
+// request through handle i of q replays it, and that another tenant's finds
+// the key spent.
+func requireReplays(t *testing.T, p, q *path, i int, s activation.Subscription, tk token.Token) {
+	t.Helper()
+	want := apply(t, s, tk, activation.AddSeats)
+	p.requireRecorded(t, s, tk, activation.AddSeats, fixtureDay, want)
+	o, err := q.redeem(context.Background(), i, s, tk, activation.AddSeats, fixtureDay)
+	require.NoError(t, err, "the identical retry after a hidden commit")
+	require.True(t, o.Replayed, "the identical retry after a hidden commit applied the key again")
+	require.Equal(t, normal(want), normal(o))
+	require.Equal(t, tk.Key, o.Token.Key)
+	_, err = q.redeem(context.Background(), i, subscription("tenant-second"), tk, activation.AddSeats, fixtureDay)
+	require.ErrorIs(t, err, activation.ErrAlreadyRedeemed, "another tenant")
+}
+
 // testCommitLate: the store returns an error and commits afterwards. Retried
-// after the late commit landed, the identical request replays; retried
-// before, exactly one of the two is recorded (a Book reads the head first,
-// so it finds the late record and replays it; a Redeemer claims first and
-// the late commit finds the key spent).
+// after the late commit landed, through the last handle (on two, as after a
+// process restart), the identical request replays and any other is
+// ErrAlreadyRedeemed; retried before, exactly one of the two is recorded (a
+// Book reads the head first, so it finds the late record and replays it; a
+// Redeemer claims first and the late commit finds the key spent).
 func testCommitLate(t *testing.T, p *path) {
 	ctx := context.Background()
 	p.track(t, firstTenant)
-	s := subscription(firstTenant)
-
-	f, flush, _ := p.through(faults{late: 1})
-	tk := tok(key(t, "CL", 1), 25)
-	_, err := f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
+	f, s, tk, flush := failFirst(t, p, faults{late: 1}, "CL")
 	require.NoError(t, flush())
-	want := apply(t, s, tk, activation.AddSeats)
-	p.requireRecorded(t, s, tk, activation.AddSeats, fixtureDay, want)
-	o, err := f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
-	require.NoError(t, err)
-	require.True(t, o.Replayed, "the retry after a late commit applied the key again")
-	require.Equal(t, normal(want), normal(o))
+	requireReplays(t, p, p, p.handles-1, s, tk)
 
 	// The late commit lands after the retry's own record: one record, the
 	// retry's.
-	f, flush, _ = p.through(faults{late: 1})
-	tk = tok(key(t, "CL", 2), 25)
-	_, err = f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
+	_, _, tk, flush = failFirst(t, p, faults{late: 1}, "CM")
 	p.requireNotRecorded(t, tk.Key)
-	o, err = p.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
+	o, err := p.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
 	require.NoError(t, err)
 	require.False(t, o.Replayed)
 	require.NoError(t, flush(), "the late commit must not fail, only find its place or key taken")
@@ -104,34 +102,13 @@ func testCommitLate(t *testing.T, p *path) {
 
 	// The retry goes through the same store, which lands the late commit
 	// right after the retry's first call.
-	f, flush, _ = p.through(faults{late: 1})
-	tk = tok(key(t, "CL", 3), 25)
-	_, err = f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
+	f, _, tk, flush = failFirst(t, p, faults{late: 1}, "CN")
 	o, err = f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
 	require.NoError(t, err, "the identical retry after a late commit")
 	require.Equal(t, p.book, o.Replayed, "a Book replays the late record, a Redeemer's claim comes first")
 	require.NoError(t, flush())
 	p.requireRecorded(t, s, tk, activation.AddSeats, fixtureDay, o)
 	p.requireRedemptions(t, firstTenant, 3)
-}
-
-// testCommitLateSeenByOther: a late commit through the first handle is seen
-// by a retry through the second, as after a process restart.
-func testCommitLateSeenByOther(t *testing.T, p *path) {
-	ctx := context.Background()
-	p.track(t, firstTenant)
-	s, tk := subscription(firstTenant), tok(key(t, "S3", 1), 25)
-	f, flush, _ := p.through(faults{late: 1})
-	_, err := f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
-	require.NoError(t, flush())
-	o, err := p.redeem(ctx, 1, s, tk, activation.AddSeats, fixtureDay)
-	require.NoError(t, err)
-	require.True(t, o.Replayed, "the retry through the other handle applied the key again")
-	_, err = p.redeem(ctx, 1, subscription("tenant-second"), tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, activation.ErrAlreadyRedeemed)
-	p.requireRedemptions(t, firstTenant, 1)
 }
 
 // testFailUnderRace: racers retry their requests through stores that fail

@@ -83,7 +83,7 @@ func RunShared(t *testing.T, open func(t *testing.T) (first, second activation.L
 	}
 	t.Run("two handles", func(t *testing.T) {
 		run(t, raceCases, onPath)
-		run(t, map[string]func(*testing.T, *path){"CommitLateSeenByOther": testCommitLateSeenByOther}, onPath)
+		run(t, map[string]func(*testing.T, *path){"CommitLateSeenByOther": testCommitLate}, onPath)
 	})
 }
 
@@ -118,7 +118,7 @@ func RunJournal(t *testing.T, open OpenJournal) {
 	}, opened)
 	run(t, spendCases, func(t *testing.T) *path { return journalPath(opened(t)[0]) })
 	two := func(t *testing.T) *path { js := opened(t); return journalPath(js[:]...) }
-	run(t, map[string]func(*testing.T, *path){"CommitLateSeenByOther": testCommitLateSeenByOther}, two)
+	run(t, map[string]func(*testing.T, *path){"CommitLateSeenByOther": testCommitLate}, two)
 	races := map[string]func(*testing.T, *path){"RaceImportsAndRedemptions": testBookRaceImports}
 	maps.Copy(races, raceCases)
 	for name, c := range races {

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/coterm/coterm/activation"
@@ -135,18 +134,18 @@ func (p *path) requireRecorded(t *testing.T, s activation.Subscription, tk token
 	require.NoError(t, err, "Lookup")
 	require.True(t, ok, "key %v not recorded", tk.Key)
 	require.Equal(t, tk.Key.Fingerprint(), rec.Fingerprint, "Lookup returned the record of another fingerprint")
-	assert.Equal(t, normal(o), normal(rec.Outcome), "recorded Outcome")
-	assert.True(t, rec.Outcome.Token.Key.IsZero(), "the record holds the key itself, want only its fingerprint")
-	assert.False(t, rec.Outcome.Replayed, "recorded Outcome has Replayed set")
+	require.Equal(t, normal(o), normal(rec.Outcome), "recorded Outcome")
+	require.True(t, rec.Outcome.Token.Key.IsZero(), "the record holds the key itself, want only its fingerprint")
+	require.False(t, rec.Outcome.Replayed, "recorded Outcome has Replayed set")
 	if !p.book {
-		assert.Equal(t, activation.NewRequestID(s, tk, op, at), rec.Request, "recorded RequestID")
+		require.Equal(t, activation.NewRequestID(s, tk, op, at), rec.Request, "recorded RequestID")
 		return
 	}
-	assert.Equal(t, tk.Key.Last5(), rec.KeyTail, "recorded key tail")
+	require.Equal(t, tk.Key.Last5(), rec.KeyTail, "recorded key tail")
 	h := history(t, p.journals[0], s.Tenant)
 	require.Less(t, int64(0), rec.Seq, "a Book's record has no place")
 	require.LessOrEqual(t, rec.Seq, int64(len(h)), "the key's record is not in its history")
-	assert.Equal(t, utc(rec), h[rec.Seq-1], "the key's record differs from its place in the history")
+	require.Equal(t, utc(rec), h[rec.Seq-1], "the key's record differs from its place in the history")
 }
 
 // requireNotRecorded checks that k is not spent.
