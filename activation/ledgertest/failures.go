@@ -86,7 +86,7 @@ func requireReplays(t *testing.T, p, q *path, i int, s activation.Subscription, 
 func testCommitLate(t *testing.T, p *path) {
 	ctx := context.Background()
 	p.track(t, firstTenant)
-	f, s, tk, flush := failFirst(t, p, faults{late: 1}, "CL")
+	_, s, tk, flush := failFirst(t, p, faults{late: 1}, "CL")
 	require.NoError(t, flush())
 	requireReplays(t, p, p, p.handles-1, s, tk)
 
@@ -102,7 +102,7 @@ func testCommitLate(t *testing.T, p *path) {
 
 	// The retry goes through the same store, which lands the late commit
 	// right after the retry's first call.
-	f, _, tk, flush = failFirst(t, p, faults{late: 1}, "CN")
+	f, _, tk, flush := failFirst(t, p, faults{late: 1}, "CN")
 	o, err = f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
 	require.NoError(t, err, "the identical retry after a late commit")
 	require.Equal(t, p.book, o.Replayed, "a Book replays the late record, a Redeemer's claim comes first")
