@@ -47,15 +47,13 @@ type Book struct {
 // the preview it names. Nothing was recorded; the key is not spent.
 var ErrChanged = errors.New("activation: subscription changed since the preview")
 
-// historyPage is how many records History asks the Journal for at once.
-const historyPage = 1000
-
-// anySeq is the expected Seq of a Redeem that accepts any head.
-const anySeq = -1
-
-// notTheRequest says what a Journal broke when it returned a record that does
-// not answer the request.
-const notTheRequest = "it returned a record that does not answer the request"
+const (
+	historyPage = 1000 // how many records History asks the Journal for at once
+	anySeq      = -1   // the expected Seq of a Redeem that accepts any head
+	// notTheRequest says what a Journal broke by answering with a record
+	// that does not answer the request.
+	notTheRequest = "it returned a record that does not answer the request"
+)
 
 // Import records a subscription as it stands elsewhere (the admin portal) on
 // day at, to start tracking it or correct it: a record with Op [Import], its
