@@ -73,7 +73,7 @@ func TestExtendFractionalMonth(t *testing.T) {
 	o, err := PartnerCenter().Apply(mkSub(8, mkDate(2027, 1, 31)), mkToken(1), ExtendEnd, mkDate(2026, 12, 1))
 	require.NoError(t, err)
 	assert.Equal(t, "2027-03-16", dateString(o.After.End))
-	assert.Equal(t, "1.5", o.Months(2).String())
+	assert.Equal(t, "1.5", o.months(2).String())
 	assert.Equal(t, "Extend end date (R5): 1-seat key ÷ 8 active seats × 12 months = 1.5 months; "+
 		"2027-01-31 + 1 month = 2027-02-28, + 0.5 × 31 days = 15.5 days, rounded half-even to 16 days "+
 		"= new end date 2027-03-16 for 8 seats (R6: keys up to 24 seats accepted).", o.Explain())
@@ -617,7 +617,7 @@ func TestErrorsRevealNoKey(t *testing.T) {
 func TestOutcomeMonthsHalfEven(t *testing.T) {
 	o, err := PartnerCenter().Apply(mkSub(384, mkDate(2027, 1, 31)), mkToken(1), ExtendEnd, mkDate(2026, 6, 1))
 	require.NoError(t, err)
-	assert.Equal(t, "0.0312", o.Months(4).String())
+	assert.Equal(t, "0.0312", o.months(4).String())
 	b, err := json.Marshal(o)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"0.0312"`)

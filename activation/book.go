@@ -13,31 +13,22 @@ import (
 
 // Book keeps every tenant's subscriptions and their history in a [Journal],
 // exactly once per key (R2) and with no lost update, for any number of Books
-// in any number of processes sharing one Journal.
-//
-// A subscription, named by (tenant, product), has a history of records with
-// Seq 1, 2, 3, …, each Outcome's Before the previous record's After: its
-// redemptions ([Book.Redeem]) and imports ([Book.Import]). The current state
-// is the last record's After, the head.
-//
-// Redeem computes on the head with Policy and appends at the head's Seq + 1;
-// if another record took that place first, it reads the new head, computes
-// again and retries for as long as ctx allows. A request for a spent key
-// answers before every other check: the identical request (key, tenant,
-// product, the token's product, seats and term, operation and day; not the
-// state before) replays the recorded Outcome, any other is
-// [ErrAlreadyRedeemed]. A refusal records nothing. A store error is returned
-// wrapped, never as a refusal; the store may have committed, and retrying
-// the identical request then replays, so retries converge on one record.
-// Names must pass [CheckName] and compare byte for byte. A Book remembers the
-// last head it saw per subscription and computes on it first (one round
-// trip); a stale one costs a retry, never an answer. Use a Book through a
-// pointer, do not copy it, and do not replace its Journal after first use.
+// in any number of processes sharing one Journal. A subscription, named by
+// (tenant, product) byte for byte, has a history of records with Seq 1, 2,
+// 3, …, each Outcome's Before the previous record's After; the last one is
+// its head. Redeem computes on the head and appends at the head's Seq + 1;
+// if another record took that place, it reads the new head and tries again
+// for as long as ctx allows. A request for a spent key answers before every
+// other check: the identical request (key, tenant, product, the token's
+// product, seats and term, operation and day; not the state before) replays
+// the recorded Outcome, any other is [ErrAlreadyRedeemed]. A refusal records
+// nothing; after a store error, retrying the identical request converges on
+// one record. A Book remembers the last head it saw per subscription (a
+// stale one costs a retry, never an answer). Use a Book through a pointer;
+// do not copy it or replace its Journal after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
-	// Name is recorded with every record: it must be empty or pass the rules
-	// of a tenant's name (see Bad input), or every call is an error wrapping
-	// [ErrInvalid].
+	// Name, recorded with every record, must be empty or pass [CheckName].
 	Policy Policy
 	// Journal stores the records. It must not be nil.
 	Journal Journal
@@ -45,32 +36,24 @@ type Book struct {
 	// Clock, if not nil, gives the wall-clock time recorded as
 	// Record.RecordedAt (for tests); nil means time.Now.
 	Clock func() time.Time
-	// Retries, if not nil, counts every recomputation after an Append
-	// failed to store: one for each Append of a redemption or import that
-	// found its place taken (on a head read from the Journal or remembered),
-	// and one for each Append on a remembered head refused with [ErrGap].
-	// A redemption first refused on a remembered head and then decided on
-	// the head read from the Journal is not counted (no Append was made).
+	// Retries, if not nil, counts every recomputation after an Append failed
+	// to store: its place was taken, or a remembered head met [ErrGap].
 	Retries *atomic.Int64
 
-	// cache holds the last head this Book saw per subscription (see
-	// headCache). A Book must not be copied after first use.
-	cache headCache
+	cache headCache // the last head seen per subscription
 }
 
 // ErrChanged: [Book.RedeemIfUnchanged] found the subscription changed since
 // the preview it names. Nothing was recorded; the key is not spent.
 var ErrChanged = errors.New("activation: subscription changed since the preview")
 
-// historyPage is how many records History asks the Journal for at once.
-const historyPage = 1000
-
-// anySeq is the expected Seq of a Redeem that accepts any head.
-const anySeq = -1
-
-// notTheRequest says what a Journal broke when it returned a record that does
-// not answer the request.
-const notTheRequest = "it returned a record that does not answer the request"
+const (
+	historyPage = 1000 // how many records History asks the Journal for at once
+	anySeq      = -1   // the expected Seq of a Redeem that accepts any head
+	// notTheRequest says what a Journal broke by answering with a record
+	// that does not answer the request.
+	notTheRequest = "it returned a record that does not answer the request"
+)
 
 // Import records a subscription as it stands elsewhere (the admin portal) on
 // day at, to start tracking it or correct it: a record with Op [Import], its
@@ -105,10 +88,10 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 		}
 		before := Subscription{Tenant: s.Tenant, Product: s.Product}
 		if ok {
-			if err := checkOrder(day, &head); err != nil {
+			if err := checkOrder(day, head.day); err != nil {
 				return err
 			}
-			before = head.Outcome.After
+			before = head.after
 		}
 		if sameState(before, s) {
 			return nil
@@ -118,7 +101,7 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 				Op: Import, Applied: Import, At: day.Time(),
 				Before: before, After: s, StateBefore: b.Policy.State(before, at),
 			},
-			Seq: head.Seq + 1, Policy: b.Policy.Name, RecordedAt: b.now(),
+			Seq: head.seq + 1, Policy: b.Policy.Name, RecordedAt: b.now(),
 		}
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		switch {
@@ -131,7 +114,7 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 		case taken != NothingTaken:
 			return brokenStore("book: import", notTheRequest)
 		}
-		b.cache.put(&rec)
+		b.cache.put(nil, &tip{seq: rec.Seq, day: day, after: s})
 		return nil
 	}
 }
@@ -155,10 +138,7 @@ func (b *Book) Subscription(ctx context.Context, tenant, product string) (s Subs
 		return Subscription{}, false, err
 	}
 	head, ok, err := b.head(ctx, tenant, product)
-	if err != nil || !ok {
-		return Subscription{}, false, err
-	}
-	return head.Outcome.After, true, nil
+	return head.after, ok, err
 }
 
 // Subscriptions returns the current state of every subscription the book
@@ -199,31 +179,41 @@ func (b *Book) RedeemIfUnchanged(ctx context.Context, tenant, product string, se
 }
 
 func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (Outcome, error) {
-	fp := t.Key.Fingerprint()
-	id := requestID(bookDomain, fp, tenant, product, nil, t, op, at)
 	if err := b.check(ctx, "redeem"); err != nil {
 		return Outcome{}, err
 	}
-	if err := checkRequest(tenant, product, t); err != nil {
-		return Outcome{}, err
+	// A remembered head's names passed checkRequest: a redemption on it
+	// with the key for its product checks only the key.
+	head, e, cached := b.cache.get(tenant, product)
+	if !cached || t.Product != product || t.Key.IsZero() {
+		if err := checkRequest(tenant, product, t); err != nil {
+			return Outcome{}, err
+		}
 	}
-	for {
+	fp := t.Key.Fingerprint()
+	id := requestID(bookDomain, fp, tenant, product, nil, t, op, at)
+	var rec Record
+	for ok := cached; ; cached = false {
 		if err := ctx.Err(); err != nil {
 			return Outcome{}, wrapErr("book: redeem "+t.Key.String(), err)
 		}
-		head, ok, cached, err := b.current(ctx, tenant, product)
-		if err != nil {
-			return Outcome{}, err
+		if !cached {
+			var err error
+			if head, ok, err = b.head(ctx, tenant, product); err != nil {
+				return Outcome{}, err
+			}
+			if e = nil; ok {
+				e = b.cache.put(nil, &head)
+			}
 		}
-		rec, err := b.compute(&head, ok, tenant, product, want, t, op, at)
-		if err != nil {
+		rec = Record{Fingerprint: fp, Request: id}
+		if err := b.compute(&rec, &head, ok, tenant, product, want, t, op, at); err != nil {
 			if cached { // never refuse on a guess: read the head and decide again
 				b.cache.forget(tenant, product)
 				continue
 			}
-			return refused(ctx, b.Journal, redeemWhere(t), fp, id, t, err)
+			return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, id, t, err)
 		}
-		rec.Fingerprint, rec.Request = fp, id
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		if err != nil {
 			b.cache.forget(tenant, product)
@@ -235,22 +225,46 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		}
 		switch {
 		case taken == NothingTaken:
-			b.cache.put(&rec)
-			o := rec.Outcome
-			o.Token.Key = t.Key
-			return o, nil
+			b.cache.put(e, &tip{seq: rec.Seq, day: daymath.Of(rec.Outcome.At), after: rec.Outcome.After})
+			rec.Outcome.Token.Key = t.Key
+			return rec.Outcome, nil
 		case taken == KeyTaken && stored.Fingerprint == fp:
 			return answer(t, id, &stored)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.cache.forget(tenant, product)
 			if !cached && want != anySeq {
-				return refused(ctx, b.Journal, redeemWhere(t), fp, id, t, changed(want, t))
+				return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, id, t, changed(want, t))
 			}
 			b.retried()
 			continue
 		}
 		return Outcome{}, brokenStore("book: redeem "+t.Key.String(), notTheRequest)
 	}
+}
+
+// compute fills rec, which holds the request's identity and nothing else,
+// with the record of redeeming t on head (ok false: none), or returns why
+// not: the subscription changed since want, Policy.Apply refuses, or the day
+// is before the head's.
+func (b *Book) compute(rec *Record, head *tip, ok bool, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) error {
+	if want != anySeq && want != head.seq {
+		return changed(want, t)
+	}
+	s := Subscription{Tenant: tenant, Product: product}
+	if ok {
+		s = head.after
+	}
+	if err := applyTo(&rec.Outcome, &b.Policy, &s, t, op, at); err != nil {
+		return err
+	}
+	if day := daymath.Of(at); ok && day.Valid() {
+		if err := checkOrder(day, head.day); err != nil {
+			return err
+		}
+	}
+	rec.Outcome.Token.Key = token.Key{} // a journal stores fingerprints, never keys
+	rec.Seq, rec.KeyTail, rec.Policy, rec.RecordedAt = head.seq+1, t.Key.Last5(), b.Policy.Name, b.now()
+	return nil
 }
 
 // redeemWhere names a redemption of t's key and its store, for an error.

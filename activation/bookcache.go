@@ -3,65 +3,77 @@ package activation
 import (
 	"context"
 	"sync"
-	"time"
 
 	"github.com/coterm/coterm/internal/daymath"
-	"github.com/coterm/coterm/token"
 )
 
-// maxCachedHeads bounds a Book's head cache: past it, the cache forgets an
-// arbitrary entry for each new one, so a Book that serves millions of
-// subscriptions keeps at most this many records in memory.
+// maxCachedHeads bounds a Book's remembered heads: past it, each new one
+// replaces an arbitrary one.
 const maxCachedHeads = 1 << 14
 
+// tip is what a Book needs of a subscription's head to compute the next
+// record: its Seq, its day and the state after it (End in UTC).
+type tip struct {
+	seq   int64
+	day   daymath.Day
+	after Subscription
+}
+
+// tipOf returns rec's tip; a store may return times in any location, and a
+// date is read in UTC.
+func tipOf(rec *Record) tip {
+	after := rec.Outcome.After
+	after.End = after.End.UTC()
+	return tip{seq: rec.Seq, day: daymath.Of(rec.Outcome.At.UTC()), after: after}
+}
+
 // headCache remembers the last head a Book read or appended per subscription,
-// so that a redemption usually costs one round trip to the Journal (the
-// Append) instead of two (Head, then Append).
-//
-// A cached head is only ever a guess: the Journal's unique place decides.
-// A stale head makes the Append find its place taken (or, on a Journal that
-// has less than the head remembered, refuse a gap with [ErrGap]), and the
-// redemption is then computed again on a head read from the Journal. A refusal, or a
-// preview's Seq that does not match, is never answered from the cache: it is
-// checked again on a head read from the Journal. Reads that report state
-// ([Book.Subscription], [Book.History], [Book.Preview]) never use the cache.
+// so that a redemption usually costs one round trip (the Append). It is a
+// guess: a stale head makes the Append find its place taken or a gap; a
+// refusal and a preview's Seq are decided on the Journal's head.
 type headCache struct {
 	mu    sync.Mutex
-	heads map[place]*Record
+	heads map[place]*tip
 }
 
 type place struct{ tenant, product string }
 
-func (c *headCache) get(tenant, product string) (Record, bool) {
+// get returns the remembered head of (tenant, product) and its entry, for
+// put; ok is false if there is none.
+func (c *headCache) get(tenant, product string) (h tip, e *tip, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if rec := c.heads[place{tenant, product}]; rec != nil {
-		return *rec, true
+	if e = c.heads[place{tenant, product}]; e != nil {
+		return *e, e, true
 	}
-	return Record{}, false
+	return tip{}, nil, false
 }
 
-func (c *headCache) put(rec *Record) {
-	k := place{rec.Outcome.After.Tenant, rec.Outcome.After.Product}
+// put remembers h unless a later head is remembered, and returns its entry:
+// e if not nil (an entry forgotten since is no longer read), or else the
+// subscription's.
+func (c *headCache) put(e, h *tip) *tip {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old := c.heads[k]; old != nil {
-		if old.Seq < rec.Seq {
-			*old = *rec
+	if e == nil {
+		k := place{h.after.Tenant, h.after.Product}
+		if e = c.heads[k]; e == nil {
+			if len(c.heads) >= maxCachedHeads {
+				for victim := range c.heads {
+					delete(c.heads, victim)
+					break
+				}
+			} else if c.heads == nil {
+				c.heads = make(map[place]*tip)
+			}
+			e = new(tip)
+			c.heads[k] = e
 		}
-		return
 	}
-	if c.heads == nil {
-		c.heads = make(map[place]*Record)
+	if e.seq < h.seq {
+		*e = *h
 	}
-	if len(c.heads) >= maxCachedHeads {
-		for victim := range c.heads {
-			delete(c.heads, victim)
-			break
-		}
-	}
-	copied := *rec
-	c.heads[k] = &copied
+	return e
 }
 
 func (c *headCache) forget(tenant, product string) {
@@ -70,53 +82,16 @@ func (c *headCache) forget(tenant, product string) {
 	delete(c.heads, place{tenant, product})
 }
 
-// current returns the head of (tenant, product) a redemption computes on:
-// the one this Book remembers (cached), or else the Journal's, remembered
-// from now on.
-func (b *Book) current(ctx context.Context, tenant, product string) (head Record, ok, cached bool, err error) {
-	if head, ok = b.cache.get(tenant, product); ok {
-		return head, true, true, nil
-	}
-	if head, ok, err = b.head(ctx, tenant, product); ok {
-		b.cache.put(&head)
-	}
-	return head, ok, false, err
-}
-
-// head returns the head of (tenant, product) with its dates in UTC.
-func (b *Book) head(ctx context.Context, tenant, product string) (Record, bool, error) {
-	head, ok, err := b.Journal.Head(ctx, tenant, product)
+// head reads the head of (tenant, product) from the Journal.
+func (b *Book) head(ctx context.Context, tenant, product string) (tip, bool, error) {
+	rec, ok, err := b.Journal.Head(ctx, tenant, product)
 	switch {
 	case err != nil:
-		return Record{}, false, wrapErr("book: journal head", err)
+		return tip{}, false, wrapErr("book: journal head", err)
 	case !ok:
-		return Record{}, false, nil
-	case head.Seq < 1 || head.Outcome.After.Tenant != tenant || head.Outcome.After.Product != product:
-		return Record{}, false, brokenStore("book: journal head", notTheRequest)
+		return tip{}, false, nil
+	case rec.Seq < 1 || rec.Outcome.After.Tenant != tenant || rec.Outcome.After.Product != product:
+		return tip{}, false, brokenStore("book: journal head", notTheRequest)
 	}
-	return recordUTC(head), true, nil
-}
-
-// compute makes the record of redeeming t on head (ok false: none), or
-// returns why not: the subscription changed since want, Policy.Apply
-// refuses, or the day is before the head's.
-func (b *Book) compute(head *Record, ok bool, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (Record, error) {
-	if want != anySeq && want != head.Seq {
-		return Record{}, changed(want, t)
-	}
-	s := Subscription{Tenant: tenant, Product: product}
-	if ok {
-		s = head.Outcome.After
-	}
-	o, err := b.Policy.Apply(s, *t, op, at)
-	if err != nil {
-		return Record{}, err
-	}
-	if day := daymath.Of(at); ok && day.Valid() {
-		if err := checkOrder(day, head); err != nil {
-			return Record{}, err
-		}
-	}
-	o.Token.Key = token.Key{} // a journal stores fingerprints, never keys
-	return Record{Outcome: o, Seq: head.Seq + 1, KeyTail: t.Key.Last5(), Policy: b.Policy.Name, RecordedAt: b.now()}, nil
+	return tipOf(&rec), true, nil
 }

@@ -6,13 +6,11 @@ import (
 	"github.com/coterm/coterm/internal/daymath"
 )
 
-// ParseDate reads a calendar date written YYYY-MM-DD, strictly (four, two
-// and two ASCII digits), as a date at 00:00 UTC: what every date of this
-// package's JSON and text looks like. 0001-01-01 is refused, as everywhere
-// in the package, because it is the zero time ("no date"). An impossible
-// date says why and quotes it (ten digits and hyphens cannot be a key):
-// "2027-02-30: February 2027 has 28 days"; anything else is "not a date
-// YYYY-MM-DD", without the input. Errors wrap [ErrInvalid].
+// ParseDate reads a date written YYYY-MM-DD, strictly (ASCII digits), as a
+// date at 00:00 UTC, as the package writes every date. 0001-01-01, the zero
+// time, is refused. An impossible date says why and quotes it (it cannot be
+// a key): "2027-02-30: February 2027 has 28 days"; anything else is "not a
+// date YYYY-MM-DD", without the input. Errors wrap [ErrInvalid].
 func ParseDate(s string) (time.Time, error) {
 	if len(s) != len(time.DateOnly) || s[4] != '-' || s[7] != '-' {
 		return time.Time{}, invalidMsg("not a date YYYY-MM-DD")
@@ -68,9 +66,8 @@ func parseJSONDate(field, s string) (time.Time, error) {
 }
 
 // dayOf returns the Day of at, or an error wrapping [ErrInvalid] that names
-// what: at is outside the supported years, or is the zero date 0001-01-01,
-// which means "no date". The rule is usableDay and badDay, which Apply
-// (through prepare) shares.
+// what: at is outside the supported years or the zero date 0001-01-01 (the
+// rule of usableDay and badDay, which Apply shares).
 func dayOf(what string, at time.Time) (daymath.Day, error) {
 	day := daymath.Of(at)
 	if !usableDay(day) {
@@ -91,10 +88,23 @@ func badDay(what string, day daymath.Day) error {
 	return invalid("%s is the zero date 0001-01-01", what)
 }
 
-// checkOrder refuses a day before the head's.
-func checkOrder(day daymath.Day, head *Record) error {
-	if last := daymath.Of(head.Outcome.At); day < last {
+// checkOrder refuses a day before last, the day of a subscription's head.
+func checkOrder(day, last daymath.Day) error {
+	if day < last {
 		return invalid("book: day %s is before the subscription's last record (%s)", day, last)
 	}
 	return nil
+}
+
+// dateIn reports whether d, as a date, is in [from, to): a zero from has no
+// lower bound, a zero to no upper bound. A zero d (no term) is only in
+// ranges without a lower bound.
+func dateIn(d, from, to time.Time) bool {
+	switch {
+	case d.IsZero():
+		return from.IsZero()
+	case !from.IsZero() && daymath.Of(d) < daymath.Of(from):
+		return false
+	}
+	return to.IsZero() || daymath.Of(d) < daymath.Of(to)
 }

@@ -9,9 +9,6 @@
 // package returns is a date at 00:00 UTC. No floating point is used anywhere; the
 // arithmetic is exact integer arithmetic from package proration.
 //
-// Every function documents its inputs, outputs and errors and links here for
-// the rules and formulas, which are stated once, below.
-//
 // # Rules and their sources
 //
 // The rule ids (R1…R13) cited in code, tests and explanations are these.
@@ -46,20 +43,17 @@
 //
 // # Model
 //
-// A [Subscription] is a tenant's subscription to one product: Seats and an
-// End date, the first day without service. The subscription with no term —
-// Seats 0 and a zero End — means the tenant has none yet; its state is [None].
-//
-// A key is a token.Token: the 25-character key, the product it is for, its
-// seats and its term (0 means the policy's TermMonths, 12 by default, R3).
-// A key is redeemed once (R2); [Policy.Apply] only computes, a Redeemer with
-// a Ledger records.
-//
-// An [Operation] is what the redemption does: [AddSeats], [ExtendEnd],
-// [Renew] or [Activate]. A [Policy] holds every rule as a named field.
-// [Policy.Apply] returns an [Outcome]: the subscription before and after and
-// every number of the formula, which [Outcome.Explain] turns into a sentence.
-// [Policy.Preview] and [Policy.Options] show all operations side by side.
+// A [Subscription] is a tenant's Seats of one product until End, the first
+// day without service; Seats 0 and a zero End is none yet ([None]). A key is
+// a token.Token: the key, its product, seats and term (0: the policy's
+// TermMonths, 12 by default, R3). [Policy.Apply] computes what an
+// [Operation] does with a key and returns an [Outcome], which
+// [Outcome.Explain] turns into a sentence; [Policy.Options] shows all four
+// side by side. A [Redeemer] spends keys exactly once (R2) in a [Ledger]; a
+// [Book] keeps every subscription's history in a [Journal], exactly once per
+// key and with no lost update. [MemoryJournal] is the in-process store of
+// both, package pgledger the PostgreSQL one, package ledgertest the
+// conformance suite every store passes.
 //
 // # Lifecycle
 //
@@ -73,12 +67,8 @@
 //	Deleted   E+G+D ≤ d             none        120 days after the end date
 //	None      no term               none        Seats 0 and a zero End
 //
-// [Policy.Timeline] lists these dates, with the day renewal opens (R9): the
-// end date, or RenewWindowDays before it under a policy with EarlyRenewal.
-// One function computes these boundaries; the state, the refusals and the
-// timeline all read them.
-//
-// One transition table says which operation is allowed in which state:
+// [Policy.Timeline] lists these dates, with the day renewal opens (R9). One
+// transition table says which operation is allowed in which state:
 //
 //	state     AddSeats           ExtendEnd            Renew                       Activate
 //	Active    yes                yes                  EarlyRenewal, in window     no
@@ -88,140 +78,84 @@
 //	None      no                 no                   no                          yes
 //
 // * Renewing inside the grace with GraceRenewAnchor OldEnd needs a key whose
-// term, counted from the old end date, ends after the redemption day: a key
-// with a shorter term of its own than the grace would buy nothing (R9).
+// term, counted from the old end date, ends after the redemption day (R9).
+// A refusal is a [*NotAllowedError]: the operation, the state, the day the
+// state began and, if waiting helps, the day the operation becomes possible.
 //
-// A refusal is a [*NotAllowedError] wrapping [ErrNotAllowed]; it names the
-// operation, the state, the day the state began and, if waiting helps, the
-// day the operation becomes possible.
-//
-// # Operations and formulas
+// # Formulas
 //
 // With A the active seats, C the key's seats, B = Days(at, End) the days
-// remaining, and T = Days(at, AddMonths(at, term)) the days of the key's term:
+// remaining and T = Days(at, AddMonths(at, term)) the days of the key's term:
 //
-// Add licenses, [AddSeats] (R4, R10):
-// all seats share one seat-weighted end date, no time added or lost:
+//   - [AddSeats] (R4, R10): seats A + C, new end = at + (A·B + C·T) ÷ (A + C)
+//     days, rounded by Policy.Rounding (half-even): 100 seats × 90 days +
+//     25 seats × 365 days = 18,125 seat-days ÷ 125 seats = 145 days.
+//   - [ExtendEnd] (R5, R6): the end moves by m = C ÷ A × term months, exact.
+//     Under proration.CalendarMonths, with w the whole months of m and f its
+//     fraction, new end = AddMonths(E, w) + round(f × Days(AddMonths(E, w),
+//     AddMonths(E, w+1))); under proration.ExactSeatDays, E + round(C × T ÷
+//     A) days. 100 + 25 seats = +3 months, 100 + 100 = +12, 5 + 10 = +24; a
+//     key of more than CapFactor × A seats is refused with a
+//     *proration.CapError naming the largest key accepted ([ErrExtensionCap]).
+//   - [Renew] (R9): seats = C. Under [Open2014], RenewWindowDays before the
+//     end the redemption day is the anchor (new end = AddMonths(at, term),
+//     Outcome.DaysLost the days given up); inside the grace the old end
+//     date is (AddMonths(E, term)). Under [PartnerCenter] renewing an expired
+//     or disabled subscription is an activation anew (Outcome.Applied is
+//     [Activate], R7).
+//   - [Activate] (R7): seats = C, new end = AddMonths(at, term), replacing an
+//     expired, disabled or deleted subscription.
 //
-//	R = (A·B + C·T) ÷ (A + C) days, rounded by Policy.Rounding (half-even)
-//	seats A + C, new end = at + R
+// Seats never exceed [MaxSeats] ([ErrSeatLimit]). Every entry point takes a
+// valid policy ([Policy.Validate]), subscription ([Subscription.Validate])
+// and key (token.Token.Validate: seats 1 … MaxSeats, term 0 … 36 months) and
+// a day from 0001-01-02 to 9999-12-31; a result past 9999-12-31 is an error.
 //
-// Example: 100 seats × 90 days + 25 seats × 365 days = 18,125 seat-days;
-// ÷ 125 seats = 145 days.
+// # Policies
 //
-// Extend end date, [ExtendEnd] (R5, R6): the seats stay and the end date E
-// moves by m = C ÷ A × term months, an exact fraction. Under
-// proration.CalendarMonths, with w the whole months of m and f its fraction,
-// new end = AddMonths(E, w) + round(f × Days(AddMonths(E, w), AddMonths(E, w+1)));
-// under proration.ExactSeatDays, new end = E + round(C × T ÷ A) days.
-// The documented scenarios: 100 seats + 25-seat key = +3 months;
-// 100 + 100 = +12 months; 5 + 10 = +24 months; a key of more than
-// CapFactor × A seats (3 × A: at most three years) is refused with a
-// *proration.CapError wrapping [ErrExtensionCap] that names the largest key
-// accepted; C = 3A is exactly +36 months.
-//
-// Renew, [Renew] (R9): the seats become the key's seats. Under [Open2014] the renew option
-// appears RenewWindowDays (30) before the end date; redeeming then makes the
-// redemption day the anchor (new end = AddMonths(at, term)) and the days left
-// are lost, reported in Outcome.DaysLost. Inside the grace the old end date
-// stays the anchor: new end = AddMonths(E, term). Under [PartnerCenter]
-// (Cloud services: "wait for the existing subscription to expire") Renew is
-// refused while Active, and renewing an expired or disabled subscription is
-// an activation anew (R7).
-//
-// Activate, [Activate] (R7): a new term from the redemption day: seats = C,
-// new end = AddMonths(at, term), for a subscription that is None, Expired,
-// Disabled or Deleted (which it replaces). Extend is not offered on an
-// expired or disabled subscription (R7).
-//
-// A renewal that is an activation anew reports Outcome.Applied = Activate.
-// Seats never exceed [MaxSeats] (1,000,000,000): adding beyond is
-// [ErrSeatLimit]. The inputs every entry point accepts: a valid policy
-// ([Policy.Validate]), a valid subscription ([Subscription.Validate]), a key
-// that token.Token.Validate accepts (seats 1 … [MaxSeats], term 0 … 36
-// months) and a day from 0001-01-02 to 9999-12-31; a result past 9999-12-31
-// is an error.
-//
-// # Policies and their sources
-//
-// [PartnerCenter] is the default: the current Partner Center rules (Cloud
-// services) with the 30/90-day lifecycle (R8). [Open2014] is the 2014 Open
-// renewal FAQ (R9 anchors, early renewal). The channel presets change only
-// the lifecycle, as Microsoft Learn documents it for each purchase channel:
-// [DirectPurchase] 30 days expired / 90 days disabled, [EnterpriseMultiYear]
-// 90/90, [VolumeLicensing] 90/60. [PolicyByName] finds a preset by its name.
-// A Policy is a value: copy a preset and change a field; [Policy.Validate]
-// refuses an incoherent one and every entry point validates it.
-//
-// Points the documents leave open, and the choice made (each a field or a
-// documented rule):
+// [PartnerCenter] is the default, [Open2014] the 2014 Open renewal FAQ; the
+// channel presets change only the lifecycle ([PolicyByName] finds one). A
+// Policy is a value: copy a preset, change a field; [Policy.Validate] refuses
+// an incoherent one. Where the documents are silent, the choice made:
 //   - renew while Active under Partner Center: refused (EarlyRenewal false);
 //   - renew of a Disabled subscription: an activation anew under every policy;
 //   - renew or extend of a Deleted or None subscription: refused, Activate;
 //   - add licenses on an Expired or Disabled subscription: refused by
 //     default (AddWhenInactive), with B = 0 when allowed;
-//   - a key's term: the token's TermMonths, or the policy's when 0;
 //   - the product: checked whenever the subscription names one, even a None
 //     subscription; a None subscription with no product takes the key's;
-//   - replacement keys (R12): requested on the activation day or any of the
-//     ReplacementWindowDays (30) days after it, once; see
-//     [Policy.ReplacementAllowed].
-//
-// # Storing redemptions
-//
-// [Policy.Apply] only computes. A [Redeemer] spends a key exactly once (R2)
-// in a [Ledger]; a [Book] keeps every subscription's history in a [Journal],
-// exactly once per key and with no lost update. Both answer a request for a
-// spent key alike: the identical request replays the recorded Outcome, any
-// other is [ErrAlreadyRedeemed]. [MemoryJournal] is the in-process store of
-// both (a [MemoryLedger] is one), package pgledger the PostgreSQL one, and
-// package ledgertest the conformance suite every store passes.
+//   - replacement keys (R12): on the activation day or any of the
+//     ReplacementWindowDays (30) days after it, once
+//     ([Policy.ReplacementAllowed]).
 //
 // # Names
 //
-// The enumerations — [Operation], [State], [Anchor], the preset names of
-// [PolicyByName], and likewise proration.Rounding, proration.Convention,
-// proration.SwitchRule, plan.GoalKind and plan.Finding — follow one rule.
-// Each value has one canonical name in lower case with hyphens, which
-// String and MarshalText write ("add-seats"); a value that is not defined
-// prints as "Operation(7)" and does not marshal. Parsing accepts the whole
-// text as a canonical name or a documented alias, in any ASCII case, and
-// nothing else: nothing is trimmed, and no Unicode case folding applies (the
-// Kelvin sign is not a "k"). The aliases are "add" and "add-licenses" for
-// add-seats, "extend" and "extend-end-date" for extend-end, and "open2014"
-// for the open-2014 policy. A refused text is never repeated: the error
-// lists the names expected and says only how many bytes were given, since a
-// product key pasted into the wrong field must not come back in clear.
+// Every enumeration ([Operation], [State], [Anchor], the preset names, and
+// those of packages proration and plan) has one canonical name per value,
+// lower case with hyphens ("add-seats"), which String and MarshalText write;
+// a value that is not defined prints as "Operation(7)" and does not marshal.
+// Parsing accepts a canonical name or a documented alias ("add" and
+// "add-licenses" for add-seats, "extend" and "extend-end-date" for
+// extend-end, "open2014" for open-2014) in any ASCII case, and nothing else:
+// nothing trimmed, no Unicode folding. A refused text is never repeated (a
+// key pasted into the wrong field must not come back): the error lists the
+// names and gives only the text's length.
 //
-// # JSON
+// # JSON and errors
 //
-// JSON field names are camelCase, like [Subscription]'s tenant, product,
-// seats and end; dates are "YYYY-MM-DD" and enumerations their canonical
-// names. JSON null leaves a value unchanged, as encoding/json does.
-//
-// # Errors
-//
-// Every error wraps one sentinel, for [errors.Is]: [ErrInvalid] (a malformed
-// policy, subscription, token, operation or day; the message names the field),
-// [ErrProductMismatch] ([*ProductMismatchError]), [ErrNotAllowed]
-// ([*NotAllowedError]), [ErrExtensionCap] (a *proration.CapError, the same
-// sentinel as proration.ErrExtensionCap), [ErrSeatLimit], and, from a
-// Redeemer or a Book, [ErrAlreadyRedeemed] (and [ErrChanged] from
-// [Book.RedeemIfUnchanged]). An error of a store is returned wrapped, never
-// as a refusal. A refused Apply returns the zero Outcome.
-// A message starts with the name of the package that made it, once; a wrap
-// within the library's own errors adds context, never a second name, and an
-// error of another package (proration, token, a store) keeps its own name
-// after that context ("activation: invalid input: redemption day:
-// proration: date out of range: …"); it stays reachable with [errors.Is]
-// and [errors.As]. No error message and no JSON ever contains a
-// key in clear: token.Key prints masked, and [Outcome.MarshalJSON] writes the
-// masked form.
+// JSON field names are camelCase; dates are "YYYY-MM-DD", enumerations their
+// names; null leaves a value unchanged. Every error wraps one sentinel for
+// [errors.Is] (see [ErrInvalid] and its neighbours); typed errors carry the
+// details. A message starts with the name of the package that made it, once;
+// wrapping adds context, and another package's error keeps its own name after
+// it ("activation: invalid input: redemption day: proration: date out of
+// range: …"). A store's error is returned wrapped, never as a refusal. No
+// message and no JSON ever holds a key in clear: token.Key prints masked.
 //
 // # Performance
 //
 // [Policy.Apply] computes in integer days on the stack and allocates nothing
-// for add licenses and extend end date (a test holds it to zero allocations);
-// [Policy.Preview] allocates only the slice it returns. BenchmarkApplyDecimal
-// times the same computation written with shopspring/decimal and time.Time.
+// for add licenses and extend end date (a test holds it to zero
+// allocations); BenchmarkApplyDecimal times the same computation written
+// with shopspring/decimal and time.Time.
 package activation

@@ -1,7 +1,6 @@
 package activation
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -23,7 +22,7 @@ type Deadline struct {
 type deadlineJSON struct {
 	Tenant  string `json:"tenant"`
 	Product string `json:"product"`
-	State   State  `json:"state"`
+	State   string `json:"state"`
 	Date    string `json:"date"`
 }
 
@@ -32,51 +31,38 @@ type deadlineJSON struct {
 // not valid, or a date outside the years 1…9999, is an error wrapping
 // [ErrInvalid].
 func (d Deadline) MarshalJSON() ([]byte, error) {
-	if y := d.Date.Year(); !d.Date.IsZero() && (y < 1 || y > 9999) {
-		return nil, invalid("deadline JSON: date: year outside 1…9999")
+	date, err := jsonDate("deadline JSON: date", d.Date)
+	if err != nil {
+		return nil, err
 	}
-	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: d.State, Date: dateString(d.Date)})
+	st, err := d.State.MarshalText()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: string(st), Date: date})
 }
 
 // UnmarshalJSON implements [json.Unmarshaler]: it reads what
 // [Deadline.MarshalJSON] writes; the date comes back at 00:00 UTC. null
 // leaves d unchanged. Errors wrap [ErrInvalid] and never quote the input.
 func (d *Deadline) UnmarshalJSON(b []byte) error {
-	if string(bytes.TrimSpace(b)) == "null" {
-		return nil
-	}
-	var v struct {
-		Tenant  string `json:"tenant"`
-		Product string `json:"product"`
-		State   string `json:"state"`
-		Date    string `json:"date"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return jsonError("deadline JSON", err)
-	}
-	out := Deadline{Tenant: v.Tenant, Product: v.Product}
-	if v.State != "" {
-		st, err := ParseState(v.State)
-		if err != nil {
-			return invalid("deadline JSON: state: want %s or \"\"", stateText.List())
-		}
-		out.State = st
-	}
-	date, err := parseJSONDate("deadline JSON: date", v.Date)
-	if err != nil {
+	var v deadlineJSON
+	if ok, err := decodeJSON("deadline JSON", b, &v); !ok {
 		return err
 	}
-	out.Date = date
-	*d = out
+	st, err1 := parseEnumJSON("deadline JSON: state", v.State, stateText.Parse, stateText.List)
+	date, err2 := parseJSONDate("deadline JSON: date", v.Date)
+	if err := cmp.Or(err1, err2); err != nil {
+		return err
+	}
+	*d = Deadline{Tenant: v.Tenant, Product: v.Product, State: st, Date: date}
 	return nil
 }
 
-// Due lists the lifecycle dates (R8) of every subscription in the book that
-// fall in [from, to): the day it expires (its end date), is disabled (after
-// the policy's GraceDays) and is deleted (after DisabledDays more), as of its
-// current state. A state the policy gives no days (GraceDays 0) has no date.
-// The list is ordered by date, then tenant, product and state. A zero from
-// has no lower bound, a zero to no upper bound.
+// Due lists the lifecycle dates (R8) in [from, to) of every subscription in
+// the book, as of its current state: the day it expires (its end date), is
+// disabled and is deleted; a state the policy gives no days has no date.
+// Zero bounds are open. The list is ordered by date, tenant, product, state.
 func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) {
 	if err := b.check(ctx, "due"); err != nil {
 		return nil, err
@@ -103,12 +89,11 @@ func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) 
 		}
 		bd := boundsOf(p, daymath.Of(s.End))
 		add := func(st State, d daymath.Day) {
-			if d.Valid() && (from.IsZero() || d >= daymath.Of(from)) && (to.IsZero() || d < daymath.Of(to)) {
+			if d.Valid() && dateIn(d.Time(), from, to) {
 				out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time()})
 			}
 		}
-		// A state the policy gives no days has no date.
-		if bd.disabled > bd.end {
+		if bd.disabled > bd.end { // a state the policy gives no days has no date
 			add(Expired, bd.end)
 		}
 		if bd.deleted > bd.disabled {

@@ -27,46 +27,20 @@ const numOps = 4
 
 // Import is the operation of a record made by [Book.Import]: a subscription
 // recorded as it stands elsewhere, or a correction of one. It is not one of
-// the four key operations: Valid reports false for it, ParseOperation does not
-// accept it and Apply refuses it; String and the text form name it "import".
+// the four key operations: ParseOperation does not accept it and Apply
+// refuses it; String and the text form name it "import".
 const Import Operation = numOps + 1
 
-var opAliases = []enum.Alias[Operation]{
-	{Name: "add", Value: AddSeats},
-	{Name: "add-licenses", Value: AddSeats},
-	{Name: "extend", Value: ExtendEnd},
-	{Name: "extend-end-date", Value: ExtendEnd},
-}
-
 // opText names the four key operations, which ParseOperation accepts;
-// recordOpText also names Import, the operation of an imported record, for
-// String and the text form of records.
+// recordOpText also names Import, for String and the text form.
 var (
+	opAliases = []enum.Alias[Operation]{
+		{Name: "add", Value: AddSeats}, {Name: "add-licenses", Value: AddSeats},
+		{Name: "extend", Value: ExtendEnd}, {Name: "extend-end-date", Value: ExtendEnd},
+	}
 	opText       = enum.New("Operation", "operation", invalidMsg, []string{"", "add-seats", "extend-end", "renew", "activate"}, opAliases...)
 	recordOpText = enum.New("Operation", "operation", invalidMsg, []string{"", "add-seats", "extend-end", "renew", "activate", "import"}, opAliases...)
 )
-
-// String returns "add-seats", "extend-end", "renew", "activate" or "import",
-// or "Operation(N)" for any other value.
-func (op Operation) String() string { return recordOpText.String(op) }
-
-// valid reports whether op is one of the four operations.
-func (op Operation) valid() bool { return op >= AddSeats && op <= Activate }
-
-// ParseOperation parses an operation name by the package's one rule for
-// names (see the package documentation, "Names"): "add-seats" (also "add",
-// "add-licenses"), "extend-end" (also "extend", "extend-end-date"), "renew"
-// or "activate", in any ASCII case. Any other text is an error wrapping
-// [ErrInvalid] that lists the names and does not repeat the text.
-func ParseOperation(s string) (Operation, error) { return opText.Parse(s) }
-
-// MarshalText implements [encoding.TextMarshaler]: the operation's name, also
-// "import" for [Import]. Any other value is an error wrapping [ErrInvalid].
-func (op Operation) MarshalText() ([]byte, error) { return recordOpText.MarshalText(op) }
-
-// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseOperation],
-// and also reads "import" as [Import]; on error op is unchanged.
-func (op *Operation) UnmarshalText(b []byte) error { return recordOpText.UnmarshalText(op, b) }
 
 // State is where a subscription stands in its lifecycle on a given day (R8);
 // see [Policy.State]. The zero value is unknown.
@@ -90,28 +64,7 @@ const (
 	None
 )
 
-var stateText = enum.New[State]("State", "state", invalidMsg,
-	[]string{"", "active", "expired", "disabled", "deleted", "none"})
-
-// String returns "active", "expired", "disabled", "deleted" or "none", or
-// "State(N)" for any other value.
-func (st State) String() string { return stateText.String(st) }
-
-// valid reports whether st is one of the five states.
-func (st State) valid() bool { return st >= Active && st <= None }
-
-// ParseState parses the names [State.String] returns, in any ASCII case (the
-// package's rule for names). Any other text is an error wrapping
-// [ErrInvalid] that lists the names and does not repeat the text.
-func ParseState(s string) (State, error) { return stateText.Parse(s) }
-
-// MarshalText implements [encoding.TextMarshaler]. A state that is not valid
-// is an error wrapping [ErrInvalid].
-func (st State) MarshalText() ([]byte, error) { return stateText.MarshalText(st) }
-
-// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseState]; on
-// error st is unchanged.
-func (st *State) UnmarshalText(b []byte) error { return stateText.UnmarshalText(st, b) }
+var stateText = enum.New[State]("State", "state", invalidMsg, []string{"", "active", "expired", "disabled", "deleted", "none"})
 
 // Anchor is the day a renewal's new term is counted from (R9). The zero value
 // is unknown.
@@ -127,20 +80,57 @@ const (
 	OldEnd
 )
 
-var anchorText = enum.New[Anchor]("Anchor", "anchor", invalidMsg,
-	[]string{"", "redemption-day", "old-end"})
+var anchorText = enum.New[Anchor]("Anchor", "anchor", invalidMsg, []string{"", "redemption-day", "old-end"})
+
+// The text form of the enumerations (see "Names"), method by method.
+
+// String returns "add-seats", "extend-end", "renew", "activate" or "import",
+// or "Operation(N)" for any other value.
+func (op Operation) String() string { return recordOpText.String(op) }
+
+// String returns "active", "expired", "disabled", "deleted" or "none", or
+// "State(N)" for any other value.
+func (st State) String() string { return stateText.String(st) }
 
 // String returns "redemption-day" or "old-end", or "Anchor(N)".
 func (a Anchor) String() string { return anchorText.String(a) }
 
-// valid reports whether a is one of the anchors.
-func (a Anchor) valid() bool { return a == RedemptionDay || a == OldEnd }
+// MarshalText implements [encoding.TextMarshaler]: the operation's name, also
+// "import" for [Import]. Any other value is an error wrapping [ErrInvalid].
+func (op Operation) MarshalText() ([]byte, error) { return recordOpText.MarshalText(op) }
+
+// MarshalText implements [encoding.TextMarshaler]. A state that is not valid
+// is an error wrapping [ErrInvalid].
+func (st State) MarshalText() ([]byte, error) { return stateText.MarshalText(st) }
 
 // MarshalText implements [encoding.TextMarshaler]. An anchor that is not
 // valid is an error wrapping [ErrInvalid].
 func (a Anchor) MarshalText() ([]byte, error) { return anchorText.MarshalText(a) }
 
+// valid reports whether op is one of the four operations.
+func (op Operation) valid() bool { return op >= AddSeats && op <= Activate }
+
+// valid reports whether st is one of the five states.
+func (st State) valid() bool { return st >= Active && st <= None }
+
+// valid reports whether a is one of the anchors.
+func (a Anchor) valid() bool { return a == RedemptionDay || a == OldEnd }
+
+// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseOperation],
+// and also reads "import" as [Import]; on error op is unchanged.
+func (op *Operation) UnmarshalText(b []byte) error { return recordOpText.UnmarshalText(op, b) }
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: a name [State.String]
+// returns, in any ASCII case. Any other text is an error wrapping
+// [ErrInvalid]; st is then unchanged.
+func (st *State) UnmarshalText(b []byte) error { return stateText.UnmarshalText(st, b) }
+
 // UnmarshalText implements [encoding.TextUnmarshaler]: a name [Anchor.String]
-// returns, in any ASCII case; on
-// error a is unchanged.
+// returns, in any ASCII case; on error a is unchanged.
 func (a *Anchor) UnmarshalText(b []byte) error { return anchorText.UnmarshalText(a, b) }
+
+// ParseOperation parses an operation name: "add-seats" (also "add",
+// "add-licenses"), "extend-end" (also "extend", "extend-end-date"), "renew"
+// or "activate", in any ASCII case. Any other text is an error wrapping
+// [ErrInvalid] that lists the names and does not repeat the text.
+func ParseOperation(s string) (Operation, error) { return opText.Parse(s) }

@@ -55,17 +55,17 @@ func TestParseOperation(t *testing.T) {
 	}
 }
 
-func TestParseState(t *testing.T) {
+func TestStateText(t *testing.T) {
 	for st := Active; st <= None; st++ {
-		got, err := ParseState(st.String())
+		got, err := stateText.Parse(st.String())
 		require.NoError(t, err)
 		assert.Equal(t, st, got)
 	}
-	got, err := ParseState("DISABLED")
+	got, err := stateText.Parse("DISABLED")
 	require.NoError(t, err)
 	assert.Equal(t, Disabled, got)
 	for _, s := range []string{"", "State(1)", "gone", "activ"} {
-		_, err := ParseState(s)
+		_, err := stateText.Parse(s)
 		assert.ErrorIs(t, err, ErrInvalid, s)
 	}
 	a, err := anchorText.Parse("Redemption-Day")
@@ -130,24 +130,24 @@ func FuzzParseOperation(f *testing.F) {
 	})
 }
 
-func FuzzParseState(f *testing.F) {
+func FuzzStateText(f *testing.F) {
 	for _, s := range []string{"active", "expired", "disabled", "deleted", "none", "NONE", "", "State(7)", "аctive", "\xff"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		st, err := ParseState(s)
+		st, err := stateText.Parse(s)
 		if err != nil {
 			if st != 0 {
-				t.Fatalf("ParseState(%q) = %v with error", s, st)
+				t.Fatalf("stateText.Parse(%q) = %v with error", s, st)
 			}
 			return
 		}
 		if !st.valid() {
-			t.Fatalf("ParseState(%q) = %v, not a valid state", s, st)
+			t.Fatalf("stateText.Parse(%q) = %v, not a valid state", s, st)
 		}
-		again, err := ParseState(st.String())
+		again, err := stateText.Parse(st.String())
 		if err != nil || again != st {
-			t.Fatalf("ParseState(%q) = %v, %v; want %v", st.String(), again, err, st)
+			t.Fatalf("stateText.Parse(%q) = %v, %v; want %v", st.String(), again, err, st)
 		}
 		b, err := st.MarshalText()
 		if err != nil {
@@ -209,10 +209,10 @@ func assertNoKey(t *testing.T, what, msg string) {
 // error that says what was expected and repeats nothing of the key.
 func TestParsersNeverEcho(t *testing.T) {
 	parsers := map[string]func(string) error{
-		"ParseOperation": func(s string) error { _, err := ParseOperation(s); return err },
-		"ParseState":     func(s string) error { _, err := ParseState(s); return err },
-		"ParseAnchor":    func(s string) error { _, err := anchorText.Parse(s); return err },
-		"PolicyByName":   func(s string) error { _, err := PolicyByName(s); return err },
+		"ParseOperation":      func(s string) error { _, err := ParseOperation(s); return err },
+		"State.UnmarshalText": func(s string) error { var st State; return st.UnmarshalText([]byte(s)) },
+		"ParseAnchor":         func(s string) error { _, err := anchorText.Parse(s); return err },
+		"PolicyByName":        func(s string) error { _, err := PolicyByName(s); return err },
 		"Operation.UnmarshalText": func(s string) error {
 			var op Operation
 			return op.UnmarshalText([]byte(s))

@@ -9,37 +9,34 @@ import (
 	"github.com/coterm/coterm/proration"
 )
 
-// The sentinel errors. Every error Apply returns wraps exactly one of them, so
-// callers branch with [errors.Is]; typed errors ([*NotAllowedError],
-// [*ProductMismatchError], [*proration.CapError]) carry the details. No message
-// ever contains a product key in clear.
+// The sentinel errors: every error of the package wraps exactly one, for
+// [errors.Is]; typed errors ([*NotAllowedError], [*ProductMismatchError],
+// [*proration.CapError]) carry the details.
 var (
-	// ErrExtensionCap is proration.ErrExtensionCap: a key of more than
-	// Policy.CapFactor × the active seats cannot extend the end date (R6). The
-	// error is a [*proration.CapError] naming the largest key accepted.
-	ErrExtensionCap = proration.ErrExtensionCap
-
 	// ErrNotAllowed: the operation is not permitted in the subscription's
 	// state under the policy (the transition table, R7–R9). The error is a
 	// [*NotAllowedError].
 	ErrNotAllowed = errors.New("activation: operation not allowed")
-
 	// ErrAlreadyRedeemed: the key was already redeemed (R2). Returned by a
-	// Ledger, never by Apply, which has no memory.
+	// Redeemer or a Book, never by Apply, which has no memory.
 	ErrAlreadyRedeemed = errors.New("activation: key already redeemed")
-
+	// ErrExtensionCap is proration.ErrExtensionCap: a key of more than
+	// Policy.CapFactor × the active seats cannot extend the end date (R6). The
+	// error is a [*proration.CapError] naming the largest key accepted.
+	ErrExtensionCap = proration.ErrExtensionCap
 	// ErrProductMismatch: the key is for another product than the
 	// subscription. The error is a [*ProductMismatchError].
 	ErrProductMismatch = errors.New("activation: product mismatch")
-
 	// ErrInvalid: an input (policy, subscription, token, operation, date) is
 	// malformed or out of range. The message says which and why.
 	ErrInvalid = errors.New("activation: invalid input")
-
 	// ErrSeatLimit: the operation would leave more than [MaxSeats] seats on
 	// the subscription.
 	ErrSeatLimit = errors.New("activation: seat limit exceeded")
 )
+
+// pkg is the name every error of this package starts with (see [text.Error]).
+const pkg = "activation"
 
 // NotAllowedError reports an operation the transition table refuses: which
 // operation, in which state, since when, and when (if ever in this state) it
@@ -93,9 +90,6 @@ func (e *ProductMismatchError) Error() string {
 
 // Is reports whether target is [ErrProductMismatch].
 func (e *ProductMismatchError) Is(target error) bool { return target == ErrProductMismatch }
-
-// pkg is the name every error of this package starts with (see [text.Error]).
-const pkg = "activation"
 
 // invalid returns an error wrapping [ErrInvalid] whose message is
 // "activation: invalid input: " and the formatted text.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
@@ -42,7 +44,7 @@ func ExamplePolicy_Apply_extend() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(o.Months(2), "months:", o.After.Seats, "seats until", o.After.End.Format(time.DateOnly))
+	fmt.Println(months(o), "months:", o.After.Seats, "seats until", o.After.End.Format(time.DateOnly))
 
 	t.Seats = 301
 	_, err = activation.PartnerCenter().Apply(s, t, activation.ExtendEnd, at)
@@ -155,7 +157,7 @@ func Example_extendEndDate() {
 			fmt.Println(err)
 			return
 		}
-		fmt.Printf("%d + %d: +%s months, new end date %s\n", sc.seats, sc.key, o.Months(2), o.After.End.Format(time.DateOnly))
+		fmt.Printf("%d + %d: +%s months, new end date %s\n", sc.seats, sc.key, months(o), o.After.End.Format(time.DateOnly))
 	}
 	// Output:
 	// 100 + 25: +3 months, new end date 2027-06-15
@@ -181,4 +183,10 @@ func Example_addLicenses() {
 	// Output:
 	// Add licenses (R4): 100 seats × 90 days + 25 seats × 365 days = 18,125 seat-days; ÷ 125 seats = 145 days; new end date 2027-04-25 for 125 seats.
 	// seat-days before 18125 after 18125 key XXXXX-XXXXX-XXXXX-XXXXX-EEEE5
+}
+
+// months is an extension's exact months, MonthsNum ÷ MonthsDen, rounded
+// half-even to two places.
+func months(o activation.Outcome) decimal.Decimal {
+	return proration.HalfEven.DivDecimal(decimal.NewFromInt(o.MonthsNum), decimal.NewFromInt(o.MonthsDen), 2)
 }

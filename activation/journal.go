@@ -17,17 +17,30 @@ import (
 // refuses a Seq below 1, and one past its subscription's head with [ErrGap].
 // Lookup, Head, History (up to limit records after afterSeq, in Seq order)
 // and Heads (the heads whose end date is in [from, to), zero bounds open,
-// by tenant then product in byte order) read. A Journal returns records as
-// given (times as the same instants), records nothing under a done context,
-// and is safe for concurrent use by any number of Books in any number of
-// processes. The SQL shape is in package pgledger's doc; the conformance
-// suite is [github.com/coterm/coterm/activation/ledgertest].
+// by tenant then product in byte order) read. A Journal never sees a key,
+// returns records as given (times as the same instants), records nothing
+// under a done context, and is safe for concurrent use by any number of
+// Books in any number of processes. The SQL shape is in package pgledger's
+// doc; the conformance suite is package ledgertest.
 type Journal interface {
 	Append(ctx context.Context, rec Record) (stored Record, taken Taken, err error)
 	Lookup(ctx context.Context, fp token.Fingerprint) (rec Record, ok bool, err error)
 	Head(ctx context.Context, tenant, product string) (rec Record, ok bool, err error)
 	History(ctx context.Context, tenant, product string, afterSeq int64, limit int) ([]Record, error)
 	Heads(ctx context.Context, from, to time.Time) ([]Record, error)
+}
+
+// Ledger is the storage of a [Redeemer]: the set of spent keys, a [Record]
+// per key fingerprint. Claim stores rec if no record has rec.Fingerprint and
+// returns the record now stored for it, with inserted true if that is rec;
+// of concurrent Claims for one fingerprint exactly one inserts and all
+// return its record. Lookup returns the record of fp, if any. Like a
+// [Journal], a Ledger never sees a key, returns records as given, records
+// nothing under a done context and is safe for concurrent use; a store that
+// is both has one set of spent keys. [MemoryLedger] is the reference.
+type Ledger interface {
+	Claim(ctx context.Context, rec Record) (stored Record, inserted bool, err error)
+	Lookup(ctx context.Context, fp token.Fingerprint) (rec Record, ok bool, err error)
 }
 
 // ErrGap is wrapped by the error of a [Journal.Append] whose record would

@@ -1,6 +1,7 @@
 package activation_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -35,7 +36,7 @@ func (q request) id() activation.RequestID { return activation.NewRequestID(q.s,
 // version string in ledger.go.
 func TestNewRequestIDGolden(t *testing.T) {
 	const golden = "0ac81f2980430d0bc9b62d1cb94bcb3e1b26e9b58fc63087b3d4035871754ca8"
-	got := baseRequest().id().String()
+	got := fmt.Sprintf("%x", baseRequest().id())
 	require.Len(t, got, 64)
 	require.Equal(t, golden, got, "NewRequestID encoding changed")
 }

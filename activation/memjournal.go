@@ -9,22 +9,21 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation/internal/text"
-	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/token"
 )
 
-// MemoryJournal is the in-process reference [Journal] and [Ledger]: a mutex,
-// every record in the order stored, a map from key fingerprint to its record
-// (one set of spent keys for the Books and Redeemers sharing it), and each
-// subscription's records in Seq order. It stores records as given, without
-// monotonic clock readings, and refuses what durable stores refuse: a record
-// holding a product key, an Append below Seq 1 or past a gap ([ErrGap]), a
-// Claim with a place (Seq not 0) or no fingerprint. The zero value is ready
-// to use; it is safe for concurrent use and must not be copied after first
-// use. A nil *MemoryJournal answers with an error wrapping [ErrInvalid].
+// MemoryJournal is the in-process reference [Journal] and [Ledger]: under a
+// mutex, every record in the order stored, a map from key fingerprint to its
+// record (one set of spent keys for the Books and Redeemers sharing it), and
+// each subscription's records in Seq order. It stores records as given,
+// without monotonic clock readings, and refuses what durable stores refuse:
+// a record holding a product key, an Append below Seq 1 or past a gap
+// ([ErrGap]), a Claim with a place (Seq not 0) or no fingerprint. The zero
+// value is ready to use; it must not be copied after first use. A nil
+// *MemoryJournal answers with an error wrapping [ErrInvalid].
 type MemoryJournal struct {
 	mu      sync.Mutex
-	records []*[memBlock]Record       // every record in the order stored
+	records []*[memBlock]Record       // every record in the order stored, in blocks that never move
 	n       int                       // how many records are stored
 	byKey   map[token.Fingerprint]int // fingerprint → index of its record
 	subs    map[subKey]*memHistory
@@ -40,18 +39,18 @@ func NewMemoryJournal() *MemoryJournal { return &MemoryJournal{} }
 // NewMemoryLedger returns an empty [MemoryJournal], for a [Redeemer].
 func NewMemoryLedger() *MemoryLedger { return &MemoryJournal{} }
 
-// memBlock is how many records a block of a MemoryJournal holds: records
-// never move once stored, and a million of them waste no slice growth.
+// memBlock is how many records a block holds: a million records take no
+// slice growth.
 const memBlock = 128
 
 // subKey is a subscription's place in a [MemoryJournal].
 type subKey struct{ tenant, product string }
 
 // memHistory is one subscription: its names, stored once and shared by its
-// records, and the index of each of its records.
+// records, and the index of each of its records (element i: Seq i+1).
 type memHistory struct {
 	tenant, product string
-	seqs            []int // element i: the record with Seq i+1
+	seqs            []int
 }
 
 // errKeyInRecord refuses a record that holds a product key.
@@ -66,9 +65,9 @@ func (j *MemoryJournal) start(ctx context.Context, call string) error {
 	case j == nil:
 		return errNilJournal
 	case ctx == nil:
-		return &text.Error{Pkg: pkg, Msg: "memory journal: " + call, Err: invalidMsg("nil context")}
+		return wrapErr("memory journal: "+call, invalidMsg("nil context"))
 	case ctx.Err() != nil:
-		return &text.Error{Pkg: pkg, Msg: "memory journal: " + call, Err: ctx.Err()}
+		return wrapErr("memory journal: "+call, ctx.Err())
 	}
 	j.mu.Lock()
 	return nil
@@ -217,7 +216,7 @@ func (j *MemoryJournal) Heads(ctx context.Context, from, to time.Time) ([]Record
 	}
 	var out []Record
 	for _, h := range j.subs {
-		if head := j.at(h.seqs[len(h.seqs)-1]); endIn(head.Outcome.After.End, from, to) {
+		if head := j.at(h.seqs[len(h.seqs)-1]); dateIn(head.Outcome.After.End, from, to) {
 			out = append(out, *head)
 		}
 	}
@@ -253,19 +252,4 @@ func (j *MemoryJournal) Records() []Record {
 		out[i] = *j.at(i)
 	}
 	return out
-}
-
-// endIn reports whether end, as a date, is in [from, to): a zero from has no
-// lower bound, a zero to no upper bound. A zero end (no term) is only in
-// ranges without a lower bound.
-func endIn(end, from, to time.Time) bool {
-	switch {
-	case end.IsZero():
-		return from.IsZero()
-	case !from.IsZero() && daymath.Of(end) < daymath.Of(from):
-		return false
-	case !to.IsZero() && daymath.Of(end) >= daymath.Of(to):
-		return false
-	}
-	return true
 }

@@ -2,6 +2,7 @@ package activation
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -10,26 +11,23 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/coterm/coterm/activation/internal/text"
+	"github.com/coterm/coterm/internal/enum"
 	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
 
 // Outcome is the result of one redemption: the subscription before and after
-// and every number of the formula, so that [Outcome.Explain] can show the
-// computation. An Outcome is a comparable value: two Apply calls with the same
-// inputs return == Outcomes. Dates are at 00:00 UTC.
-//
-// The seat-day fields use one definition for every operation, with A the
-// seats before, B = Remaining, C the key's seats, T = TermDays, and R =
-// NewRemaining:
+// and every number of the formula, which [Outcome.Explain] shows. It is a
+// comparable value (equal inputs to Apply give == Outcomes); dates are at
+// 00:00 UTC. With A the seats before, B = Remaining, C the key's seats,
+// T = TermDays and R = NewRemaining, for every operation:
 //
 //	SeatDaysBefore = A × B + C × T     (what the subscription and the key hold)
 //	SeatDaysAfter  = seats after × R   (what the subscription holds after)
 //	Residue        = SeatDaysAfter − SeatDaysBefore
 //
-// For add licenses (R4) Residue is what rounding added or removed; for extend
-// end date (R5) it is the difference between calendar months and exact
-// seat-days; for a renewal it shows the days given up.
+// Residue is what rounding added or removed (R4), the difference between
+// calendar months and exact seat-days (R5), or the days a renewal gave up.
 type Outcome struct {
 	Op      Operation // the operation asked for
 	Applied Operation // the operation the rules applied: Renew of an expired or disabled subscription under PartnerCenter is Activate (R7)
@@ -51,8 +49,7 @@ type Outcome struct {
 	Residue        int64 // SeatDaysAfter − SeatDaysBefore
 
 	// MonthsNum ÷ MonthsDen are the exact months of an extension (R5),
-	// C ÷ A × TermMonths in lowest terms; both 0 for other operations. See
-	// [Outcome.Months].
+	// C ÷ A × TermMonths in lowest terms; both 0 for other operations.
 	MonthsNum, MonthsDen int64
 
 	DaysAdded int // days the end date moved (negative if earlier; from At for a subscription with no term)
@@ -63,19 +60,7 @@ type Outcome struct {
 	Anchor     Anchor               // the anchor of a renewal; 0 otherwise
 	CapFactor  int                  // the policy's cap factor (R6)
 
-	// Replayed is true when a Redeemer returned a recorded Outcome instead of
-	// applying the key anew (R2). Apply never sets it.
-	Replayed bool
-}
-
-// Months returns the exact months of an extension, MonthsNum ÷ MonthsDen,
-// rounded half-even to scale decimal places: 1.5 for a 1-seat key on 8 seats
-// over 12 months. It is zero for other operations.
-func (o Outcome) Months(scale int32) decimal.Decimal {
-	if o.MonthsDen <= 0 {
-		return decimal.Zero
-	}
-	return proration.HalfEven.DivDecimal(decimal.NewFromInt(o.MonthsNum), decimal.NewFromInt(o.MonthsDen), scale)
+	Replayed bool // a recorded Outcome returned for the identical request (R2); Apply never sets it
 }
 
 // outcomeJSON is the JSON form of an Outcome.
@@ -120,89 +105,80 @@ type monthsJSON struct {
 
 // MarshalJSON implements json.Marshaler. Dates are "YYYY-MM-DD" ("" for
 // the zero time), enums are their names ("" for the zero value, which means
-// unknown; Op and Applied may be "import"), the key is masked (only its last
-// group shows; "" for the zero key of an import), and the explanation is
-// included, with the months of an extension as a decimal. An enum outside its type's values is an error
-// wrapping [ErrInvalid], never "Operation(7)"; so is a date outside the
+// unknown; Op and Applied may be "import"), the key is masked ("" for the
+// zero key of an import), and the explanation is included, with the months
+// of an extension as a decimal. An enum outside its type's values is an
+// error wrapping [ErrInvalid], never "Operation(7)"; so is a date outside the
 // years 1…9999, which "YYYY-MM-DD" cannot hold. [Outcome.UnmarshalJSON]
 // reads back everything MarshalJSON writes.
 func (o Outcome) MarshalJSON() ([]byte, error) {
-	for _, d := range [...]struct {
-		field string
-		t     time.Time
-	}{{"at", o.At}, {"before.end", o.Before.End}, {"after.end", o.After.End}} {
-		if y := d.t.Year(); !d.t.IsZero() && (y < 1 || y > 9999) {
-			return nil, invalid("outcome JSON: %s: year outside 1…9999", d.field)
-		}
-	}
 	v := outcomeJSON{
-		At: dateString(o.At),
-		Token: tokenJSON{
-			Product: o.Token.Product,
-			Seats:   o.Token.Seats, TermMonths: o.Token.TermMonths,
-		},
-		Before:         o.Before.toJSON(),
-		After:          o.After.toJSON(),
-		Remaining:      o.Remaining,
-		TermDays:       o.TermDays,
-		NewRemaining:   o.NewRemaining,
-		TermMonths:     o.TermMonths,
-		SeatDaysBefore: o.SeatDaysBefore,
-		SeatDaysAfter:  o.SeatDaysAfter,
-		Residue:        o.Residue,
-		DaysAdded:      o.DaysAdded,
-		DaysLost:       o.DaysLost,
-		CapFactor:      o.CapFactor,
-		Replayed:       o.Replayed,
-		Explanation:    o.Explain(),
+		Token:  tokenJSON{Product: o.Token.Product, Seats: o.Token.Seats, TermMonths: o.Token.TermMonths},
+		Before: o.Before.toJSON(), After: o.After.toJSON(),
+		Remaining: o.Remaining, TermDays: o.TermDays, NewRemaining: o.NewRemaining, TermMonths: o.TermMonths,
+		SeatDaysBefore: o.SeatDaysBefore, SeatDaysAfter: o.SeatDaysAfter, Residue: o.Residue,
+		DaysAdded: o.DaysAdded, DaysLost: o.DaysLost,
+		Rounding: o.Rounding.String(), Convention: o.Convention.String(),
+		CapFactor: o.CapFactor, Replayed: o.Replayed, Explanation: o.Explain(),
+	}
+	var errs [9]error
+	v.At, errs[0] = jsonDate("outcome JSON: at", o.At)
+	v.Before.End, errs[1] = jsonDate("outcome JSON: before.end", o.Before.End)
+	v.After.End, errs[2] = jsonDate("outcome JSON: after.end", o.After.End)
+	if !o.Rounding.Valid() {
+		errs[3] = invalid("outcome JSON: rounding %s", o.Rounding)
+	}
+	if !o.Convention.Valid() {
+		errs[4] = invalid("outcome JSON: convention %s", o.Convention)
+	}
+	v.Op, errs[5] = enumJSON(recordOpText, "op", o.Op)
+	v.Applied, errs[6] = enumJSON(recordOpText, "applied", o.Applied)
+	v.StateBefore, errs[7] = enumJSON(stateText, "stateBefore", o.StateBefore)
+	v.Anchor, errs[8] = enumJSON(anchorText, "anchor", o.Anchor)
+	if err := cmp.Or(errs[:]...); err != nil {
+		return nil, err
 	}
 	if !o.Token.Key.IsZero() {
-		v.Token.Key = o.Token.Key.String() // masked; "" for the zero key of an import
+		v.Token.Key = o.Token.Key.String() // masked
 	}
-	var err error
-	if v.Op, err = jsonOp("op", o.Op); err != nil {
-		return nil, err
-	}
-	if v.Applied, err = jsonOp("applied", o.Applied); err != nil {
-		return nil, err
-	}
-	switch {
-	case o.StateBefore != 0 && !o.StateBefore.valid():
-		return nil, invalid("outcome JSON: stateBefore %s", o.StateBefore)
-	case !o.Rounding.Valid():
-		return nil, invalid("outcome JSON: rounding %s", o.Rounding)
-	case !o.Convention.Valid():
-		return nil, invalid("outcome JSON: convention %s", o.Convention)
-	case o.Anchor != 0 && !o.Anchor.valid():
-		return nil, invalid("outcome JSON: anchor %s", o.Anchor)
-	}
-	if o.StateBefore != 0 {
-		v.StateBefore = o.StateBefore.String()
-	}
-	v.Rounding, v.Convention = o.Rounding.String(), o.Convention.String()
-	if o.Anchor != 0 {
-		v.Anchor = o.Anchor.String()
-	}
-	if o.MonthsDen > 0 {
-		v.Months = &monthsJSON{Num: o.MonthsNum, Den: o.MonthsDen, Decimal: o.Months(4).String()}
-	} else if o.MonthsNum != 0 || o.MonthsDen != 0 {
-		// Not an extension's months: kept exactly, without a decimal.
+	if o.MonthsNum != 0 || o.MonthsDen != 0 {
 		v.Months = &monthsJSON{Num: o.MonthsNum, Den: o.MonthsDen}
+		if o.MonthsDen > 0 { // not an extension's months otherwise: kept exactly, without a decimal
+			v.Months.Decimal = o.months(4).String()
+		}
 	}
 	return json.Marshal(v)
 }
 
-// jsonOp returns the JSON name of op: "" for the zero value, or its name
-// (one of the four operations, or "import"); any other value is an error.
-func jsonOp(field string, op Operation) (string, error) {
-	if op == 0 {
+// months returns MonthsNum ÷ MonthsDen rounded half-even to scale places
+// (proration.Rounding.DivDecimal): zero when MonthsDen is not positive.
+func (o *Outcome) months(scale int32) decimal.Decimal {
+	if o.MonthsDen <= 0 {
+		return decimal.Zero
+	}
+	return proration.HalfEven.DivDecimal(decimal.NewFromInt(o.MonthsNum), decimal.NewFromInt(o.MonthsDen), scale)
+}
+
+// jsonDate is t as the package's JSON writes a date, "YYYY-MM-DD" ("" for
+// the zero time); a year outside 1…9999, which that form cannot hold, is an
+// error naming field.
+func jsonDate(field string, t time.Time) (string, error) {
+	if y := t.Year(); !t.IsZero() && (y < 1 || y > 9999) {
+		return "", invalid("%s: year outside 1…9999", field)
+	}
+	return dateString(t), nil
+}
+
+// enumJSON is v's name in an Outcome's JSON, "" for the zero value; a value
+// set does not define is an error naming field.
+func enumJSON[T ~int](set *enum.Set[T], field string, v T) (string, error) {
+	switch {
+	case v == 0:
 		return "", nil
+	case !set.Valid(v):
+		return "", invalid("outcome JSON: %s %s", field, set.String(v))
 	}
-	name, err := recordOpText.MarshalText(op)
-	if err != nil {
-		return "", invalid("outcome JSON: %s %s", field, op)
-	}
-	return string(name), nil
+	return set.String(v), nil
 }
 
 // UnmarshalJSON implements json.Unmarshaler: it reads what
@@ -212,82 +188,67 @@ func jsonOp(field string, op Operation) (string, error) {
 // masked form, which is never parsed. Errors wrap [ErrInvalid], name the
 // field and never quote the input.
 func (o *Outcome) UnmarshalJSON(b []byte) error {
-	if string(bytes.TrimSpace(b)) == "null" {
-		return nil // encoding/json's convention: null leaves the value alone
-	}
 	var v outcomeJSON
-	if err := json.Unmarshal(b, &v); err != nil {
-		return jsonError("outcome JSON", err)
-	}
-	var out Outcome
-	var err error
-	if out.Op, err = parseJSONOp("op", v.Op); err != nil {
+	if ok, err := decodeJSON("outcome JSON", b, &v); !ok {
 		return err
 	}
-	if out.Applied, err = parseJSONOp("applied", v.Applied); err != nil {
-		return err
+	out := Outcome{
+		Token:     token.Token{Product: v.Token.Product, Seats: v.Token.Seats, TermMonths: v.Token.TermMonths},
+		Remaining: v.Remaining, TermDays: v.TermDays, NewRemaining: v.NewRemaining, TermMonths: v.TermMonths,
+		SeatDaysBefore: v.SeatDaysBefore, SeatDaysAfter: v.SeatDaysAfter, Residue: v.Residue,
+		DaysAdded: v.DaysAdded, DaysLost: v.DaysLost, CapFactor: v.CapFactor, Replayed: v.Replayed,
 	}
-	if out.At, err = parseJSONDate("outcome JSON: at", v.At); err != nil {
-		return err
-	}
-	out.Token = token.Token{Product: v.Token.Product, Seats: v.Token.Seats, TermMonths: v.Token.TermMonths}
-	if out.Before, err = v.Before.fromJSON("before"); err != nil {
-		return err
-	}
-	if out.After, err = v.After.fromJSON("after"); err != nil {
-		return err
-	}
-	if v.StateBefore != "" {
-		if out.StateBefore, err = ParseState(v.StateBefore); err != nil {
-			return invalid("outcome JSON: stateBefore: want active, expired, disabled, deleted, none or \"\"")
-		}
-	}
-	out.Remaining, out.TermDays, out.NewRemaining, out.TermMonths = v.Remaining, v.TermDays, v.NewRemaining, v.TermMonths
-	out.SeatDaysBefore, out.SeatDaysAfter, out.Residue = v.SeatDaysBefore, v.SeatDaysAfter, v.Residue
 	if v.Months != nil {
 		out.MonthsNum, out.MonthsDen = v.Months.Num, v.Months.Den
 	}
-	out.DaysAdded, out.DaysLost = v.DaysAdded, v.DaysLost
-	if v.Rounding != "" {
-		if out.Rounding, err = proration.ParseRounding(v.Rounding); err != nil {
-			return invalid("outcome JSON: rounding: want half-even, half-up, down, up or \"\"")
-		}
+	var errs [9]error
+	out.Op, errs[0] = parseEnumJSON("outcome JSON: op", v.Op, recordOpText.Parse, recordOpText.List)
+	out.Applied, errs[1] = parseEnumJSON("outcome JSON: applied", v.Applied, recordOpText.Parse, recordOpText.List)
+	out.At, errs[2] = parseJSONDate("outcome JSON: at", v.At)
+	out.Before, errs[3] = v.Before.fromJSON("before")
+	out.After, errs[4] = v.After.fromJSON("after")
+	out.StateBefore, errs[5] = parseEnumJSON("outcome JSON: stateBefore", v.StateBefore, stateText.Parse, stateText.List)
+	out.Rounding, errs[6] = parseEnumJSON("outcome JSON: rounding", v.Rounding, proration.ParseRounding,
+		func() string { return "half-even, half-up, down or up" })
+	out.Convention, errs[7] = parseEnumJSON("outcome JSON: convention", v.Convention, proration.ParseConvention,
+		func() string { return "calendar-months or exact-seat-days" })
+	out.Anchor, errs[8] = parseEnumJSON("outcome JSON: anchor", v.Anchor, anchorText.Parse, anchorText.List)
+	if err := cmp.Or(errs[:]...); err != nil {
+		return err
 	}
-	if v.Convention != "" {
-		if out.Convention, err = proration.ParseConvention(v.Convention); err != nil {
-			return invalid("outcome JSON: convention: want calendar-months, exact-seat-days or \"\"")
-		}
-	}
-	if v.Anchor != "" {
-		if out.Anchor, err = anchorText.Parse(v.Anchor); err != nil {
-			return invalid("outcome JSON: anchor: want redemption-day, old-end or nothing")
-		}
-	}
-	out.CapFactor, out.Replayed = v.CapFactor, v.Replayed
 	*o = out
 	return nil
 }
 
-// parseJSONOp reads what jsonOp writes: "" for the zero value, or a name
-// under the rule of every enum (any ASCII case, the aliases).
-func parseJSONOp(field, s string) (Operation, error) {
+// parseEnumJSON reads an enum of the package's JSON, field: "" is the zero
+// value, or a name parse reads under the rule of every enum.
+func parseEnumJSON[T ~int](field, s string, parse func(string) (T, error), names func() string) (T, error) {
 	if s == "" {
 		return 0, nil
 	}
-	op, err := recordOpText.Parse(s)
+	v, err := parse(s)
 	if err != nil {
-		return 0, invalid("outcome JSON: %s: want %s or \"\"", field, recordOpText.List())
+		return 0, invalid("%s: want %s or \"\"", field, names())
 	}
-	return op, nil
+	return v, nil
 }
 
 // fromJSON is Subscription.UnmarshalJSON on the decoded fields.
 func (v subscriptionJSON) fromJSON(field string) (Subscription, error) {
 	end, err := parseJSONDate("outcome JSON: "+field+".end", v.End)
-	if err != nil {
-		return Subscription{}, err
+	return Subscription{Tenant: v.Tenant, Product: v.Product, Seats: v.Seats, End: end}, err
+}
+
+// decodeJSON decodes b, the JSON form of what, into v, and reports whether
+// it did: JSON null leaves a value unchanged, as encoding/json does.
+func decodeJSON[T any](what string, b []byte, v *T) (bool, error) {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return false, nil
 	}
-	return Subscription{Tenant: v.Tenant, Product: v.Product, Seats: v.Seats, End: end}, nil
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, jsonError(what, err)
+	}
+	return true, nil
 }
 
 // jsonError turns an error of encoding/json into the package's form: what

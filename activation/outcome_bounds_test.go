@@ -15,8 +15,8 @@ import (
 // no months at all when both are 0 (R5: only an extension has months).
 func TestOutcomeMonthsWithoutDenominator(t *testing.T) {
 	for _, o := range []Outcome{{}, {MonthsNum: 3}, {MonthsNum: 3, MonthsDen: -2}} {
-		require.NotPanics(t, func() { _ = o.Months(4) }, "%d/%d", o.MonthsNum, o.MonthsDen)
-		assert.True(t, o.Months(4).IsZero(), "%d/%d: %s", o.MonthsNum, o.MonthsDen, o.Months(4))
+		require.NotPanics(t, func() { _ = o.months(4) }, "%d/%d", o.MonthsNum, o.MonthsDen)
+		assert.True(t, o.months(4).IsZero(), "%d/%d: %s", o.MonthsNum, o.MonthsDen, o.months(4))
 	}
 	b, err := json.Marshal(Outcome{MonthsNum: 3})
 	require.NoError(t, err)

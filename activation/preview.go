@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/internal/daymath"
-
 	"github.com/coterm/coterm/token"
 )
 
@@ -15,13 +14,10 @@ import (
 var operations = [4]Operation{AddSeats, ExtendEnd, Renew, Activate}
 
 // Preview returns, side by side, the Outcome of every operation [Policy.Apply]
-// would accept for key t on subscription s on day at, in the order
-// AddSeats, ExtendEnd, Renew, Activate. An operation Apply refuses (not allowed in the state, over the
-// cap, over the seat limit) is left out; [Policy.Options] lists those with
-// their reason. Preview fails only for inputs no operation could accept
-// (invalid policy, subscription, token or day: [ErrInvalid]; another
-// product: [ErrProductMismatch]). For each operation, Preview agrees with
-// Apply exactly.
+// accepts for key t on subscription s on day at, in the order AddSeats,
+// ExtendEnd, Renew, Activate, each as Apply computes it; [Policy.Options]
+// also lists the refused ones with their reason. Preview fails only for
+// inputs no operation could accept ([ErrInvalid], [ErrProductMismatch]).
 func (p Policy) Preview(s Subscription, t token.Token, at time.Time) ([]Outcome, error) {
 	r, term, err := checkAll(&p, &s, &t, at)
 	if err != nil {
@@ -59,12 +55,10 @@ type Option struct {
 	Err     error   // nil when the operation is allowed
 }
 
-// Options returns the four operations in the order AddSeats, ExtendEnd, Renew,
-// Activate, each with
-// its Outcome or the error Apply returns for it: refused options keep their
-// reason ([*NotAllowedError] with the state and the date it began, a cap
-// error with the largest key accepted, …). Options never fails as a whole;
-// for invalid inputs every row carries the same error.
+// Options returns the four operations in the order AddSeats, ExtendEnd,
+// Renew, Activate, each with its Outcome or the error Apply returns for it
+// ([*NotAllowedError], a cap error with the largest key accepted, …); for
+// invalid inputs every row carries the same error.
 func (p Policy) Options(s Subscription, t token.Token, at time.Time) []Option {
 	out := make([]Option, numOps)
 	// Apply's steps, with the common checks made once for the four rows.
@@ -94,23 +88,15 @@ func (p Policy) Options(s Subscription, t token.Token, at time.Time) []Option {
 // Preview is a subscription's current state in a [Book] and every option of
 // a key on it, as [Book.Preview] computed them.
 type Preview struct {
-	// Subscription is the state the options were computed on: the head's
-	// After, or none (Seats 0, zero End) for a subscription the book does not
-	// track.
-	Subscription Subscription
-	// Seq is the head's Seq, 0 for a subscription the book does not track.
-	// [Book.RedeemIfUnchanged] with this Seq redeems only if the subscription
-	// has not changed since.
-	Seq int64
-	// Options lists the four operations as [Policy.Options] does.
-	Options []Option
+	Subscription Subscription // the head's After, or none for a subscription the book does not track
+	Seq          int64        // the head's Seq (0: untracked), for [Book.RedeemIfUnchanged]
+	Options      []Option     // the four operations, as [Policy.Options] lists them
 }
 
 // MarshalJSON implements [json.Marshaler]: {"subscription", "seq",
-// "options"}, each option as {"op", "outcome"} when it is allowed or
-// {"op", "error"} (the error's message, which never holds a key in clear)
-// when it is not. It is an output form: a Preview has no UnmarshalJSON, as
-// an error's type does not survive JSON.
+// "options"}, each option {"op", "outcome"} or {"op", "error"} (the error's
+// message, never a key in clear). It is an output form: an error's type
+// does not survive JSON, so there is no UnmarshalJSON.
 func (p Preview) MarshalJSON() ([]byte, error) {
 	type optionJSON struct {
 		Op      Operation `json:"op"`
@@ -152,11 +138,11 @@ func (b *Book) Preview(ctx context.Context, tenant, product string, t token.Toke
 	p := Preview{Subscription: Subscription{Tenant: tenant, Product: product}}
 	if ok {
 		if day := daymath.Of(at); day.Valid() {
-			if err := checkOrder(day, &head); err != nil {
+			if err := checkOrder(day, head.day); err != nil {
 				return Preview{}, err
 			}
 		}
-		p.Subscription, p.Seq = head.Outcome.After, head.Seq
+		p.Subscription, p.Seq = head.after, head.seq
 	}
 	p.Options = b.Policy.Options(p.Subscription, t, at)
 	return p, nil

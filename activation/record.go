@@ -3,14 +3,13 @@ package activation
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
-	"github.com/coterm/coterm/proration"
+	"github.com/coterm/coterm/activation/internal/bincode"
 	"github.com/coterm/coterm/token"
 )
 
@@ -48,7 +47,7 @@ type Record struct {
 // length-prefixed encoding of everything the request consists of. Two
 // requests with the same RequestID are the identical request; a retry
 // replays the recorded [Outcome] (see [Ledger]). A RequestID reveals none of
-// its fields.
+// its fields; it prints with %x as MarshalText writes it.
 type RequestID [32]byte
 
 // The domains that start the encodings hashed into request identities: they
@@ -78,32 +77,18 @@ func NewRequestID(s Subscription, t token.Token, op Operation, at time.Time) Req
 // product, seats and term as given, the operation's number and the day.
 func requestID(domain string, fp token.Fingerprint, tenant, product string, before *Subscription, t *token.Token, op Operation, at time.Time) RequestID {
 	var buf [256]byte
-	b := append(buf[:0], domain...)
-	b = ridAppend(b, fp[:])
-	b = ridAppendString(b, tenant)
-	b = ridAppendString(b, product)
+	b := bincode.AppendLen(append(buf[:0], domain...), fp[:])
+	b = bincode.AppendLen(bincode.AppendLen(b, tenant), product)
 	if before != nil {
-		b = ridAppendInt(b, int64(before.Seats))
-		b = ridAppendDate(b, before.End)
+		b = ridAppendDate(ridAppendInt(b, int64(before.Seats)), before.End)
 	}
-	b = ridAppendString(b, t.Product)
-	b = ridAppendInt(b, int64(t.Seats))
-	b = ridAppendInt(b, int64(t.TermMonths)) // as given: what 0 means is the policy's
-	b = ridAppendInt(b, int64(op))
-	b = ridAppendDate(b, at)
-	return sha256.Sum256(b)
+	b = ridAppendInt(ridAppendInt(bincode.AppendLen(b, t.Product), int64(t.Seats)), int64(t.TermMonths)) // the term as given: what 0 means is the policy's
+	return sha256.Sum256(ridAppendDate(ridAppendInt(b, int64(op)), at))
 }
 
-// String returns the RequestID in lower-case hexadecimal.
-func (id RequestID) String() string { return hex.EncodeToString(id[:]) }
-
-// MarshalText implements [encoding.TextMarshaler] with [RequestID.String]:
-// 64 lower-case hexadecimal digits.
-func (id RequestID) MarshalText() ([]byte, error) {
-	out := make([]byte, 2*len(id))
-	hex.Encode(out, id[:])
-	return out, nil
-}
+// MarshalText implements [encoding.TextMarshaler]: 64 lower-case
+// hexadecimal digits.
+func (id RequestID) MarshalText() ([]byte, error) { return hex.AppendEncode(nil, id[:]), nil }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it reads what
 // MarshalText writes (hexadecimal digits in either case). Anything else is an
@@ -121,28 +106,20 @@ func (id *RequestID) UnmarshalText(b []byte) error {
 	return nil
 }
 
-func ridAppend(b, v []byte) []byte {
-	b = binary.AppendUvarint(b, uint64(len(v)))
-	return append(b, v...)
-}
-
-func ridAppendString(b []byte, v string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(v)))
-	return append(b, v...)
-}
-
+// ridAppendInt appends v in decimal, length-prefixed.
 func ridAppendInt(b []byte, v int64) []byte {
 	var num [20]byte
-	return ridAppend(b, strconv.AppendInt(num[:0], v, 10))
+	return bincode.AppendLen(b, strconv.AppendInt(num[:0], v, 10))
 }
 
 // ridAppendDate appends d's calendar date, in its own location, as
-// YYYY-MM-DD (years outside 0 … 9999 keep their sign and all their digits).
+// YYYY-MM-DD, length-prefixed (years outside 0 … 9999 keep their sign and
+// all their digits).
 func ridAppendDate(b []byte, d time.Time) []byte {
 	y, m, day := d.Date()
 	if y < 0 || y > 9999 {
 		var s [24]byte
-		return ridAppend(b, d.AppendFormat(s[:0], time.DateOnly))
+		return bincode.AppendLen(b, d.AppendFormat(s[:0], time.DateOnly))
 	}
 	// What AppendFormat(time.DateOnly) writes, without parsing the layout.
 	return append(b, 10, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
@@ -167,50 +144,16 @@ func (r Record) MarshalBinary() ([]byte, error) {
 	if !r.Outcome.Token.Key.IsZero() {
 		return nil, invalid("record: holds a product key; a record keeps its fingerprint only")
 	}
-	return r.appendBinary(make([]byte, 0, 192+len(r.KeyTail)+len(r.Policy)+
-		len(r.Outcome.Token.Product)+len(r.Outcome.Before.Tenant)+len(r.Outcome.Before.Product)+
-		len(r.Outcome.After.Tenant)+len(r.Outcome.After.Product))), nil
-}
-
-// appendBinary appends r's encoding (r's key must be zero) to b.
-func (r *Record) appendBinary(b []byte) []byte {
-	o := &r.Outcome
-	b = append(b, recordVersion)
-	b = append(b, r.Fingerprint[:]...)
-	b = append(b, r.Request[:]...)
-	b = binary.AppendVarint(b, r.Seq)
-	b = appendBinString(b, r.KeyTail)
-	b = appendBinString(b, r.Policy)
-	b = appendBinTime(b, r.RecordedAt)
-
-	b = binary.AppendVarint(b, int64(o.Op))
-	b = binary.AppendVarint(b, int64(o.Applied))
-	b = appendBinTime(b, o.At)
-	b = appendBinString(b, o.Token.Product)
-	b = binary.AppendVarint(b, int64(o.Token.Seats))
-	b = binary.AppendVarint(b, int64(o.Token.TermMonths))
-	b = appendBinSub(b, &o.Before)
-	b = appendBinSub(b, &o.After)
-	for _, v := range [...]int64{
-		int64(o.StateBefore),
-		int64(o.Remaining), int64(o.TermDays), int64(o.NewRemaining), int64(o.TermMonths),
-		o.SeatDaysBefore, o.SeatDaysAfter, o.Residue, o.MonthsNum, o.MonthsDen,
-		int64(o.DaysAdded), int64(o.DaysLost),
-		int64(o.Rounding), int64(o.Convention), int64(o.Anchor), int64(o.CapFactor),
-	} {
-		b = binary.AppendVarint(b, v)
-	}
-	return appendBinBool(b, o.Replayed)
+	c := bincode.Codec{B: append(make([]byte, 0, 256), recordVersion)}
+	r.code(&c)
+	return c.B, nil
 }
 
 // UnmarshalBinary implements [encoding.BinaryUnmarshaler]: it reads what
-// [Record.MarshalBinary] wrote. Times come back as the same instants, in UTC;
-// Outcome.Token.Key is the zero Key. Bytes that are not exactly one
-// encoding — an unknown version, too short, trailing bytes, or a value not in
-// the form MarshalBinary writes it (a varint longer than needed, a boolean
-// other than 0 or 1, nanoseconds out of range) — are an error wrapping
-// [ErrRecordEncoding] that says what is wrong, and leave r unchanged. So
-// whatever decodes re-encodes to the same bytes.
+// [Record.MarshalBinary] wrote, times as the same instants in UTC. Bytes that
+// are not exactly one encoding in the form MarshalBinary writes it (so that
+// whatever decodes re-encodes to the same bytes) are an error wrapping
+// [ErrRecordEncoding] that says what is wrong, and leave r unchanged.
 func (r *Record) UnmarshalBinary(data []byte) error {
 	if len(data) == 0 {
 		return fmt.Errorf("%w: empty", ErrRecordEncoding)
@@ -218,167 +161,59 @@ func (r *Record) UnmarshalBinary(data []byte) error {
 	if data[0] != recordVersion {
 		return fmt.Errorf("%w: unknown version %d (want %d)", ErrRecordEncoding, data[0], recordVersion)
 	}
-	d := binDecoder{b: data[1:]}
 	var v Record
-	o := &v.Outcome
-	d.bytes(v.Fingerprint[:])
-	d.bytes(v.Request[:])
-	v.Seq = d.int()
-	v.KeyTail = d.string()
-	v.Policy = d.string()
-	v.RecordedAt = d.time()
-
-	o.Op = Operation(d.int())
-	o.Applied = Operation(d.int())
-	o.At = d.time()
-	o.Token.Product = d.string()
-	o.Token.Seats = d.intN()
-	o.Token.TermMonths = d.intN()
-	o.Before = d.sub()
-	o.After = d.sub()
-	o.StateBefore = State(d.intN())
-	o.Remaining = d.intN()
-	o.TermDays = d.intN()
-	o.NewRemaining = d.intN()
-	o.TermMonths = d.intN()
-	o.SeatDaysBefore = d.int()
-	o.SeatDaysAfter = d.int()
-	o.Residue = d.int()
-	o.MonthsNum = d.int()
-	o.MonthsDen = d.int()
-	o.DaysAdded = d.intN()
-	o.DaysLost = d.intN()
-	o.Rounding = proration.Rounding(d.intN())
-	o.Convention = proration.Convention(d.intN())
-	o.Anchor = Anchor(d.intN())
-	o.CapFactor = d.intN()
-	o.Replayed = d.bool()
-	if d.err == nil && len(d.b) != 0 {
-		d.err = fmt.Errorf("%d trailing bytes", len(d.b))
+	c := bincode.Codec{B: data[1:], Read: true}
+	v.code(&c)
+	if c.Err == nil && len(c.B) != 0 {
+		c.Err = fmt.Errorf("%d trailing bytes", len(c.B))
 	}
-	if d.err != nil {
-		return fmt.Errorf("%w: %w", ErrRecordEncoding, d.err)
+	if c.Err != nil {
+		return fmt.Errorf("%w: %w", ErrRecordEncoding, c.Err)
 	}
-	// The reader accepts only the canonical form: re-encoding must give the
-	// same bytes (this catches every non-minimal varint at once).
-	if again := v.appendBinary(make([]byte, 0, len(data))); !bytes.Equal(again, data) {
+	// Only the canonical form is read: re-encoding must give the same bytes
+	// (this catches every non-minimal varint at once).
+	again := bincode.Codec{B: append(make([]byte, 0, len(data)), recordVersion)}
+	if v.code(&again); !bytes.Equal(again.B, data) {
 		return fmt.Errorf("%w: not in canonical form", ErrRecordEncoding)
 	}
 	*r = v
 	return nil
 }
 
-func appendBinString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
-// appendBinTime appends t's instant as Unix seconds and nanoseconds. Unix
-// seconds cover every time.Time: the conversion wraps around exactly.
-func appendBinTime(b []byte, t time.Time) []byte {
-	b = binary.AppendVarint(b, t.Unix())
-	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
-}
-
-func appendBinSub(b []byte, s *Subscription) []byte {
-	b = appendBinString(b, s.Tenant)
-	b = appendBinString(b, s.Product)
-	b = binary.AppendVarint(b, int64(s.Seats))
-	return appendBinTime(b, s.End)
-}
-
-func appendBinBool(b []byte, v bool) []byte {
-	if v {
-		return append(b, 1)
+// code writes r's fields to c, or reads them from c: the one list of the
+// encoding's fields, in their order.
+func (r *Record) code(c *bincode.Codec) {
+	o := &r.Outcome
+	c.Raw(r.Fingerprint[:])
+	c.Raw(r.Request[:])
+	bincode.Num(c, &r.Seq)
+	c.Str(&r.KeyTail)
+	c.Str(&r.Policy)
+	c.Time(&r.RecordedAt)
+	bincode.Num(c, &o.Op)
+	bincode.Num(c, &o.Applied)
+	c.Time(&o.At)
+	c.Str(&o.Token.Product)
+	bincode.Num(c, &o.Token.Seats)
+	bincode.Num(c, &o.Token.TermMonths)
+	for _, s := range []*Subscription{&o.Before, &o.After} {
+		c.Str(&s.Tenant)
+		c.Str(&s.Product)
+		bincode.Num(c, &s.Seats)
+		c.Time(&s.End)
 	}
-	return append(b, 0)
-}
-
-// binDecoder reads a Record encoding; the first error sticks and every later
-// read returns zero values.
-type binDecoder struct {
-	b   []byte
-	err error
-}
-
-func (d *binDecoder) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf(format, args...)
+	bincode.Num(c, &o.StateBefore)
+	for _, p := range []*int{&o.Remaining, &o.TermDays, &o.NewRemaining, &o.TermMonths} {
+		bincode.Num(c, p)
 	}
-	d.b = nil
-}
-
-func (d *binDecoder) bytes(dst []byte) {
-	if len(d.b) < len(dst) {
-		d.fail("truncated")
-		return
+	for _, p := range []*int64{&o.SeatDaysBefore, &o.SeatDaysAfter, &o.Residue, &o.MonthsNum, &o.MonthsDen} {
+		bincode.Num(c, p)
 	}
-	d.b = d.b[copy(dst, d.b):]
-}
-
-func (d *binDecoder) int() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail("truncated or overlong integer")
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *binDecoder) uint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail("truncated or overlong integer")
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-// intN reads an int; a value that does not fit an int is an error.
-func (d *binDecoder) intN() int {
-	v := d.int()
-	if int64(int(v)) != v {
-		d.fail("integer out of range")
-		return 0
-	}
-	return int(v)
-}
-
-func (d *binDecoder) string() string {
-	n := d.uint()
-	if n > uint64(len(d.b)) {
-		d.fail("truncated string")
-		return ""
-	}
-	s := string(d.b[:n])
-	d.b = d.b[n:]
-	return s
-}
-
-func (d *binDecoder) time() time.Time {
-	sec, nsec := d.int(), d.uint()
-	if nsec >= 1e9 {
-		d.fail("nanoseconds out of range")
-		return time.Time{}
-	}
-	return time.Unix(sec, int64(nsec)).UTC()
-}
-
-func (d *binDecoder) sub() Subscription {
-	return Subscription{Tenant: d.string(), Product: d.string(), Seats: d.intN(), End: d.time()}
-}
-
-func (d *binDecoder) bool() bool {
-	if len(d.b) == 0 {
-		d.fail("truncated")
-		return false
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	if v > 1 {
-		d.fail("boolean %d, want 0 or 1", v)
-	}
-	return v == 1
+	bincode.Num(c, &o.DaysAdded)
+	bincode.Num(c, &o.DaysLost)
+	bincode.Num(c, &o.Rounding)
+	bincode.Num(c, &o.Convention)
+	bincode.Num(c, &o.Anchor)
+	bincode.Num(c, &o.CapFactor)
+	c.Flag(&o.Replayed)
 }

@@ -2,6 +2,8 @@ package activation
 
 import (
 	"bytes"
+	"fmt"
+	"github.com/coterm/coterm/activation/internal/bincode"
 	"testing"
 	"time"
 
@@ -16,7 +18,7 @@ func TestRidAppendDate(t *testing.T) {
 		d := time.Date(rapid.IntRange(-20, 10020).Draw(t, "year"), time.Month(rapid.IntRange(1, 12).Draw(t, "month")),
 			rapid.IntRange(1, 31).Draw(t, "day"), rapid.IntRange(0, 23).Draw(t, "hour"), 0, 0, 0,
 			time.FixedZone("z", rapid.IntRange(-14, 14).Draw(t, "zone")*3600))
-		want := ridAppend(nil, d.AppendFormat(nil, time.DateOnly))
+		want := bincode.AppendLen(nil, d.AppendFormat(nil, time.DateOnly))
 		if got := ridAppendDate(nil, d); !bytes.Equal(got, want) {
 			t.Fatalf("ridAppendDate(%v) = %q, want %q", d, got, want)
 		}
@@ -37,7 +39,7 @@ func TestBookRequestIDGolden(t *testing.T) {
 	tk := token.Token{Key: k, Product: "O365-E3", Seats: 25, TermMonths: 0}
 	got := bookRequestID(k.Fingerprint(), "contoso", "O365-E3", &tk, AddSeats, time.Date(2026, 12, 1, 23, 0, 0, 0, time.UTC))
 	const golden = "4cea4fd9af3bf9bcbe403e091b3698d4982525ceaa01306594417631bfb99a20"
-	if got.String() != golden {
+	if fmt.Sprintf("%x", got) != golden {
 		t.Fatalf("bookRequestID = %s, want %s: the encoding changed", got, golden)
 	}
 	// It differs from the Redeemer's identity of the same request.

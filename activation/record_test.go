@@ -2,6 +2,7 @@ package activation_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -375,7 +376,7 @@ func TestRecordDeadlinePreviewJSONCamelCase(t *testing.T) {
 		require.Contains(t, m, f, "%s", b)
 	}
 	require.Equal(t, k.Fingerprint().String(), m["fingerprint"])
-	require.Equal(t, rec.Request.String(), m["request"])
+	require.Equal(t, fmt.Sprintf("%x", rec.Request), m["request"])
 	require.Regexp(t, `^[0-9a-f]{64}$`, m["request"])
 	var got activation.Record
 	require.NoError(t, json.Unmarshal(b, &got))

@@ -2,6 +2,7 @@ package activation_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +55,7 @@ func TestNewRequestIDGoldenMany(t *testing.T) {
 			"1e450085e21f3f22a5be83fc02d0f1a3605fad85225e2227a1ed7de27d3fe4ef"},
 	}
 	for _, c := range cases {
-		assert.Equal(t, c.want, activation.NewRequestID(c.s, c.t, c.op, c.at).String(), c.name)
+		assert.Equal(t, c.want, fmt.Sprintf("%x", activation.NewRequestID(c.s, c.t, c.op, c.at)), c.name)
 	}
 }
 
@@ -89,6 +90,6 @@ func TestBookRequestIDGoldenMany(t *testing.T) {
 		rec, ok, err := b.Lookup(ctx, c.t.Key)
 		require.NoError(t, err, c.name)
 		require.True(t, ok, c.name)
-		assert.Equal(t, c.want, rec.Request.String(), c.name)
+		assert.Equal(t, c.want, fmt.Sprintf("%x", rec.Request), c.name)
 	}
 }

@@ -1,7 +1,6 @@
 package activation
 
 import (
-	"bytes"
 	"encoding/json"
 	"time"
 
@@ -83,18 +82,13 @@ func (s Subscription) toJSON() subscriptionJSON {
 	return subscriptionJSON{Tenant: s.Tenant, Product: s.Product, Seats: s.Seats, End: dateString(s.End)}
 }
 
-// UnmarshalJSON implements json.Unmarshaler: End must be "YYYY-MM-DD" or ""
-// (a zero End). JSON null leaves s unchanged, as encoding/json does for
-// every type. The result is not validated; call [Subscription.Validate]. A
-// malformed end date is an error wrapping [ErrInvalid] that does not repeat
-// the text given.
+// UnmarshalJSON implements json.Unmarshaler: End is "YYYY-MM-DD" or "" (a
+// zero End); null leaves s unchanged. The result is not validated (see
+// [Subscription.Validate]). Errors wrap [ErrInvalid] and quote no input.
 func (s *Subscription) UnmarshalJSON(b []byte) error {
-	if string(bytes.TrimSpace(b)) == "null" {
-		return nil
-	}
 	var v subscriptionJSON
-	if err := json.Unmarshal(b, &v); err != nil {
-		return jsonError("subscription JSON", err)
+	if ok, err := decodeJSON("subscription JSON", b, &v); !ok {
+		return err
 	}
 	var end time.Time
 	if v.End != "" {

@@ -34,11 +34,15 @@ type SyntaxError struct {
 
 // Error returns "token: parse key: position 7: separator inside a group", or without the
 // position when Pos is 0.
-func (e *SyntaxError) Error() string {
-	if e.Pos == 0 {
-		return "token: parse key: " + e.Reason
+func (e *SyntaxError) Error() string { return parseError("key", e.Pos, e.Reason) }
+
+// parseError is the message of a parse error: "token: parse what: position
+// pos: reason", without the position when pos is 0.
+func parseError(what string, pos int, reason string) string {
+	if pos == 0 {
+		return "token: parse " + what + ": " + reason
 	}
-	return "token: parse key: position " + strconv.Itoa(e.Pos) + ": " + e.Reason
+	return "token: parse " + what + ": position " + strconv.Itoa(pos) + ": " + reason
 }
 
 // Unwrap returns ErrSyntax and, if set, e.Err.

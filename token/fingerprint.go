@@ -95,12 +95,7 @@ type FingerprintError struct {
 
 // Error returns "token: parse fingerprint: position 7: not a hexadecimal digit, …", or
 // without the position when Pos is 0.
-func (e *FingerprintError) Error() string {
-	if e.Pos == 0 {
-		return "token: parse fingerprint: " + e.Reason
-	}
-	return "token: parse fingerprint: position " + strconv.Itoa(e.Pos) + ": " + e.Reason
-}
+func (e *FingerprintError) Error() string { return parseError("fingerprint", e.Pos, e.Reason) }
 
 // Unwrap returns [ErrFingerprintSyntax].
 func (e *FingerprintError) Unwrap() error { return ErrFingerprintSyntax }

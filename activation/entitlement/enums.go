@@ -23,25 +23,6 @@ const (
 var programText = enum.New[Program]("Program", "program", invalidMsg,
 	[]string{"", "action-pack", "competency"})
 
-// String returns "action-pack" or "competency", or "Program(N)".
-func (p Program) String() string { return programText.String(p) }
-
-// Valid reports whether p is one of the programs.
-func (p Program) Valid() bool { return programText.Valid(p) }
-
-// ParseProgram parses the names [Program.String] returns, in any ASCII
-// case, nothing trimmed. Any other text is an error wrapping [ErrInvalid]
-// that does not repeat the text.
-func ParseProgram(s string) (Program, error) { return programText.Parse(s) }
-
-// MarshalText implements [encoding.TextMarshaler]; a program that is not
-// valid is an error wrapping [ErrInvalid].
-func (p Program) MarshalText() ([]byte, error) { return programText.MarshalText(p) }
-
-// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseProgram];
-// on error p is unchanged.
-func (p *Program) UnmarshalText(b []byte) error { return programText.UnmarshalText(p, b) }
-
 // SKU is the class of an online product as the caller declares it, never
 // guessed from a name (R19). The zero value is unknown.
 type SKU int
@@ -56,25 +37,6 @@ const (
 var skuText = enum.New("SKU", "SKU class", invalidMsg,
 	[]string{"", "enterprise", "kiosk", "other"},
 	enum.Alias[SKU]{Name: "e", Value: Enterprise}, enum.Alias[SKU]{Name: "k", Value: Kiosk})
-
-// String returns "enterprise", "kiosk" or "other", or "SKU(N)".
-func (s SKU) String() string { return skuText.String(s) }
-
-// Valid reports whether s is one of the classes.
-func (s SKU) Valid() bool { return skuText.Valid(s) }
-
-// ParseSKU parses the names [SKU.String] returns, or "e" and "k", in any
-// ASCII case, nothing trimmed. Any other text is an error wrapping
-// [ErrInvalid] that does not repeat the text.
-func ParseSKU(s string) (SKU, error) { return skuText.Parse(s) }
-
-// MarshalText implements [encoding.TextMarshaler]; a class that is not
-// valid is an error wrapping [ErrInvalid].
-func (s SKU) MarshalText() ([]byte, error) { return skuText.MarshalText(s) }
-
-// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseSKU]; on
-// error s is unchanged.
-func (s *SKU) UnmarshalText(b []byte) error { return skuText.UnmarshalText(s, b) }
 
 // Kind says what a grant is for. The zero value is unknown.
 type Kind int
@@ -96,30 +58,6 @@ var kindText = enum.New("Kind", "grant kind", invalidMsg,
 	[]string{"", "core", "toolkit", "demonstration"},
 	enum.Alias[Kind]{Name: "training", Value: Demonstration})
 
-// String returns "core", "toolkit" or "demonstration", or "Kind(N)".
-func (k Kind) String() string { return kindText.String(k) }
-
-// Valid reports whether k is one of the kinds.
-func (k Kind) Valid() bool { return kindText.Valid(k) }
-
-// Bound reports whether grants of kind k count toward the country and
-// worldwide maximums (R15): core and toolkit grants do, demonstration and
-// training grants do not.
-func (k Kind) Bound() bool { return k == Core || k == Toolkit }
-
-// ParseKind parses the names [Kind.String] returns, or "training", in any
-// ASCII case, nothing trimmed. Any other text is an error wrapping
-// [ErrInvalid] that does not repeat the text.
-func ParseKind(s string) (Kind, error) { return kindText.Parse(s) }
-
-// MarshalText implements [encoding.TextMarshaler]; a kind that is not valid
-// is an error wrapping [ErrInvalid].
-func (k Kind) MarshalText() ([]byte, error) { return kindText.MarshalText(k) }
-
-// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseKind]; on
-// error k is unchanged.
-func (k *Kind) UnmarshalText(b []byte) error { return kindText.UnmarshalText(k, b) }
-
 // Change says whether an on-premises change deploys licences or removes
 // them. The zero value is unknown.
 type Change int
@@ -132,20 +70,84 @@ const (
 
 var changeText = enum.New[Change]("Change", "change", invalidMsg, []string{"", "deploy", "remove"})
 
+// The text form of the enumerations, method by method.
+
+// String returns "action-pack" or "competency", or "Program(N)".
+func (p Program) String() string { return programText.String(p) }
+
+// String returns "enterprise", "kiosk" or "other", or "SKU(N)".
+func (s SKU) String() string { return skuText.String(s) }
+
+// String returns "core", "toolkit" or "demonstration", or "Kind(N)".
+func (k Kind) String() string { return kindText.String(k) }
+
 // String returns "deploy" or "remove", or "Change(N)".
 func (c Change) String() string { return changeText.String(c) }
 
+// Valid reports whether p is one of the programs.
+func (p Program) Valid() bool { return programText.Valid(p) }
+
+// Valid reports whether s is one of the classes.
+func (s SKU) Valid() bool { return skuText.Valid(s) }
+
+// Valid reports whether k is one of the kinds.
+func (k Kind) Valid() bool { return kindText.Valid(k) }
+
 // Valid reports whether c is one of the changes.
 func (c Change) Valid() bool { return changeText.Valid(c) }
+
+// Bound reports whether grants of kind k count toward the country and
+// worldwide maximums (R15): core and toolkit grants do, demonstration and
+// training grants do not.
+func (k Kind) Bound() bool { return k == Core || k == Toolkit }
+
+// ParseProgram parses the names [Program.String] returns, in any ASCII
+// case, nothing trimmed. Any other text is an error wrapping [ErrInvalid]
+// that does not repeat the text.
+func ParseProgram(s string) (Program, error) { return programText.Parse(s) }
+
+// ParseSKU parses the names [SKU.String] returns, or "e" and "k", in any
+// ASCII case, nothing trimmed. Any other text is an error wrapping
+// [ErrInvalid] that does not repeat the text.
+func ParseSKU(s string) (SKU, error) { return skuText.Parse(s) }
+
+// ParseKind parses the names [Kind.String] returns, or "training", in any
+// ASCII case, nothing trimmed. Any other text is an error wrapping
+// [ErrInvalid] that does not repeat the text.
+func ParseKind(s string) (Kind, error) { return kindText.Parse(s) }
 
 // ParseChange parses "deploy" or "remove" in any ASCII case, nothing
 // trimmed. Any other text is an error wrapping [ErrInvalid] that does not
 // repeat the text.
 func ParseChange(s string) (Change, error) { return changeText.Parse(s) }
 
+// MarshalText implements [encoding.TextMarshaler]; a program that is not
+// valid is an error wrapping [ErrInvalid].
+func (p Program) MarshalText() ([]byte, error) { return programText.MarshalText(p) }
+
+// MarshalText implements [encoding.TextMarshaler]; a class that is not
+// valid is an error wrapping [ErrInvalid].
+func (s SKU) MarshalText() ([]byte, error) { return skuText.MarshalText(s) }
+
+// MarshalText implements [encoding.TextMarshaler]; a kind that is not valid
+// is an error wrapping [ErrInvalid].
+func (k Kind) MarshalText() ([]byte, error) { return kindText.MarshalText(k) }
+
 // MarshalText implements [encoding.TextMarshaler]; a change that is not
 // valid is an error wrapping [ErrInvalid].
 func (c Change) MarshalText() ([]byte, error) { return changeText.MarshalText(c) }
+
+// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseProgram];
+// on error p is unchanged.
+func (p *Program) UnmarshalText(b []byte) error { return programText.UnmarshalText(p, b) }
+
+// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseSKU]; on
+// error s is unchanged.
+func (s *SKU) UnmarshalText(b []byte) error { return skuText.UnmarshalText(s, b) }
+
+// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseKind]; on
+// error k is unchanged.
+func (k *Kind) UnmarshalText(b []byte) error { return kindText.UnmarshalText(k, b) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] with [ParseChange];
 // on error c is unchanged.

@@ -112,53 +112,46 @@ func (pt *Partner) since(ctx context.Context, at daymath.Day, fs []Finding) erro
 func (pt *Partner) changeDays(ctx context.Context, at daymath.Day) ([]daymath.Day, error) {
 	g := pt.org
 	set := map[daymath.Day]bool{}
-	add := func(d daymath.Day) {
-		if d != 0 && d <= at {
-			set[d] = true
+	add := func(ds ...daymath.Day) error {
+		for _, d := range ds {
+			if d != 0 && d <= at {
+				set[d] = true
+			}
 		}
+		return nil
 	}
 	for _, ys := range g.years {
 		for _, y := range ys {
-			add(y.start)
-			add(y.end)
+			add(y.start, y.end)
 		}
 	}
-	err := readAll(pt.src.Grants(ctx), "grants", g.grant, func(_ int, r grantRec) error {
-		add(r.day)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = readAll(pt.src.Online(ctx), "online subscriptions", g.online, func(_ int, r onlineRec) error {
-		add(r.from)
-		if r.sub.IsNone() {
-			return nil
+	// The streams in turn, each read once; the first error ends the scan.
+	for _, read := range []func() error{
+		func() error {
+			return readAll(pt.src.Grants(ctx), "grants", g.grant, func(_ int, r grantRec) error { return add(r.day) })
+		},
+		func() error {
+			return readAll(pt.src.Online(ctx), "online subscriptions", g.online, func(_ int, r onlineRec) error {
+				if add(r.from); r.sub.IsNone() {
+					return nil
+				}
+				end, err := g.service.ServiceEnds(r.sub)
+				if err != nil {
+					return fmt.Errorf("entitlement: service of an online subscription: %w", err)
+				}
+				return add(daymath.Of(end))
+			})
+		},
+		func() error {
+			return readAll(pt.src.Deployments(ctx), "deployments", g.deployment, func(_ int, r depRec) error { return add(r.day) })
+		},
+		func() error {
+			return readAll(pt.src.Tokens(ctx), "tokens", g.token, func(_ int, r tokRec) error { return add(r.activateBy, r.redeemed) })
+		},
+	} {
+		if err := read(); err != nil {
+			return nil, err
 		}
-		end, err := g.service.ServiceEnds(r.sub)
-		if err != nil {
-			return fmt.Errorf("entitlement: service of an online subscription: %w", err)
-		}
-		add(daymath.Of(end))
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = readAll(pt.src.Deployments(ctx), "deployments", g.deployment, func(_ int, r depRec) error {
-		add(r.day)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = readAll(pt.src.Tokens(ctx), "tokens", g.token, func(_ int, r tokRec) error {
-		add(r.activateBy)
-		add(r.redeemed)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	days := make([]daymath.Day, 0, len(set))
 	for d := range set {

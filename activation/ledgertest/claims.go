@@ -2,8 +2,6 @@ package ledgertest
 
 import (
 	"context"
-	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,7 +12,7 @@ import (
 func testClaimLookup(t *testing.T, l activation.Ledger) {
 	ctx := context.Background()
 	k1, k2 := key(t, "CL", 1), key(t, "CL", 2)
-	requireNotRecorded(t, l, k1)
+	requireNotClaimed(t, l, k1)
 
 	r1 := syntheticRecord(k1, firstTenant, 25)
 	stored, inserted, err := l.Claim(ctx, r1)
@@ -40,7 +38,7 @@ func testClaimLookup(t *testing.T, l activation.Ledger) {
 	require.Equal(t, normalRecord(r1), normalRecord(stored))
 
 	// Another fingerprint is independent.
-	requireNotRecorded(t, l, k2)
+	requireNotClaimed(t, l, k2)
 	r2 := syntheticRecord(k2, firstTenant, 25)
 	stored, inserted, err = l.Claim(ctx, r2)
 	require.NoError(t, err)
@@ -58,39 +56,34 @@ func testClaimDoneContext(t *testing.T, l activation.Ledger) {
 	_, inserted, err := l.Claim(ctx, syntheticRecord(k, firstTenant, 25))
 	require.Error(t, err, "Claim under a cancelled context")
 	require.False(t, inserted)
-	requireNotRecorded(t, l, k)
+	requireNotClaimed(t, l, k)
 }
 
 func testClaimRace(t *testing.T, l activation.Ledger) {
 	k := key(t, "CR", 1)
-	recs := make([]activation.Record, Racers)
-	stored := make([]activation.Record, Racers)
-	inserted := make([]bool, Racers)
-	errs := make([]error, Racers)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range Racers {
-		recs[i] = syntheticRecord(k, fmt.Sprintf("tenant-%02d", i), 1+i)
-		wg.Go(func() {
-			<-start
-			stored[i], inserted[i], errs[i] = l.Claim(context.Background(), recs[i])
-		})
+	type claim struct {
+		rec, stored activation.Record
+		inserted    bool
+		err         error
 	}
-	close(start)
-	wg.Wait()
+	res := raceAll(func(i int) (c claim) {
+		c.rec = syntheticRecord(k, tenant(i), 1+i)
+		c.stored, c.inserted, c.err = l.Claim(context.Background(), c.rec)
+		return c
+	})
 	winner := -1
-	for i := range Racers {
-		require.NoError(t, errs[i], "racer %d", i)
-		if inserted[i] {
+	for i, c := range res {
+		require.NoError(t, c.err, "racer %d", i)
+		if c.inserted {
 			require.Equal(t, -1, winner, "racers %d and %d both inserted", winner, i)
 			winner = i
 		}
 	}
 	require.NotEqual(t, -1, winner, "no racer inserted")
-	for i := range Racers {
-		require.Equal(t, normalRecord(recs[winner]), normalRecord(stored[i]), "racer %d got another record than the winner's", i)
+	for i, c := range res {
+		require.Equal(t, normalRecord(res[winner].rec), normalRecord(c.stored), "racer %d got another record than the winner's", i)
 	}
 	got, ok := lookup(t, l, k)
 	require.True(t, ok)
-	require.Equal(t, normalRecord(recs[winner]), normalRecord(got))
+	require.Equal(t, normalRecord(res[winner].rec), normalRecord(got))
 }

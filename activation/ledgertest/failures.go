@@ -3,7 +3,6 @@ package ledgertest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,246 +11,157 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-func testFailBefore(t *testing.T, inner activation.Ledger) {
-	f := &FailingLedger{Inner: inner, FailBefore: 1}
-	r := redeemer(f)
-	ctx := context.Background()
-	s, tk := subscription(firstTenant), tok(key(t, "FB", 1), 25)
-
-	_, err := r.Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
+// failFirst redeems a fresh key of group g for the tracked fixture through
+// stores that inject f, which must fail the first time, and returns that
+// path, the request and the stores' flush.
+func failFirst(t *testing.T, p *path, f faults, g string) (*path, activation.Subscription, token.Token, func() error) {
+	t.Helper()
+	q, flush, _ := p.through(f)
+	s, tk := subscription(firstTenant), tok(key(t, g, 1), 25)
+	_, err := q.redeem(context.Background(), 0, s, tk, activation.AddSeats, fixtureDay)
 	require.ErrorIs(t, err, ErrInjected)
 	require.NotErrorIs(t, err, activation.ErrAlreadyRedeemed)
-	requireNotRecorded(t, inner, tk.Key)
+	return q, s, tk, flush
+}
 
-	o, err := r.Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
+// apply is Apply's Outcome of the redemption a case makes on the fixture.
+func apply(t *testing.T, s activation.Subscription, tk token.Token, op activation.Operation) activation.Outcome {
+	t.Helper()
+	o, err := activation.PartnerCenter().Apply(s, tk, op, fixtureDay)
+	require.NoError(t, err)
+	return o
+}
+
+// testFailBefore: a store that fails before its commit records nothing; the
+// identical retry applies the key.
+func testFailBefore(t *testing.T, p *path) {
+	p.track(t, firstTenant)
+	f, s, tk, _ := failFirst(t, p, faults{before: 1}, "FB")
+	p.requireNotRecorded(t, tk.Key)
+	o, err := f.redeem(context.Background(), 0, s, tk, activation.AddSeats, fixtureDay)
 	require.NoError(t, err, "retry after a failure before the commit")
 	require.False(t, o.Replayed, "retry after a failure before the commit replayed")
-	requireRecorded(t, inner, s, tk, activation.AddSeats, fixtureDay, o)
+	p.requireRecorded(t, s, tk, activation.AddSeats, fixtureDay, o)
+	p.requireRedemptions(t, firstTenant, 1)
 }
 
-func testFailAfter(t *testing.T, inner activation.Ledger) {
-	f := &FailingLedger{Inner: inner, FailAfter: 1}
-	r := redeemer(f)
+// testFailAfter: a store that commits and then fails (a lost reply) spent
+// the key; the identical retry replays the result, even after another key
+// moved the subscription on, and any other request is ErrAlreadyRedeemed.
+func testFailAfter(t *testing.T, p *path) {
 	ctx := context.Background()
-	s, tk := subscription(firstTenant), tok(key(t, "FA", 1), 25)
+	p.track(t, firstTenant)
+	f, s, tk, _ := failFirst(t, p, faults{after: 1}, "FA")
+	_, err := f.redeem(ctx, 0, s, tok(key(t, "FA", 2), 5), activation.AddSeats, fixtureDay)
+	require.NoError(t, err, "another key")
+	requireReplays(t, p, f, 0, s, tk)
+	_, err = f.redeem(ctx, 0, s, tk, activation.ExtendEnd, fixtureDay)
+	require.ErrorIs(t, err, activation.ErrAlreadyRedeemed, "another operation")
+	p.requireRedemptions(t, firstTenant, 2)
+}
 
-	_, err := r.Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
-	want, err := activation.PartnerCenter().Apply(s, tk, activation.AddSeats, fixtureDay)
-	require.NoError(t, err)
-	requireRecorded(t, inner, s, tk, activation.AddSeats, fixtureDay, want)
-
-	// The key is spent; retrying the identical request recovers the result.
-	o, err := r.Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
-	require.NoError(t, err, "retry after a failure after the commit")
-	require.True(t, o.Replayed, "retry after a failure after the commit applied the key again")
+// requireReplays checks that the key of the request (s, tk), whose commit a
+// failing store hid, is recorded with Apply's Outcome, that the identical
+// request through handle i of q replays it, and that another tenant's finds
+// the key spent.
+func requireReplays(t *testing.T, p, q *path, i int, s activation.Subscription, tk token.Token) {
+	t.Helper()
+	want := apply(t, s, tk, activation.AddSeats)
+	p.requireRecorded(t, s, tk, activation.AddSeats, fixtureDay, want)
+	o, err := q.redeem(context.Background(), i, s, tk, activation.AddSeats, fixtureDay)
+	require.NoError(t, err, "the identical retry after a hidden commit")
+	require.True(t, o.Replayed, "the identical retry after a hidden commit applied the key again")
 	require.Equal(t, normal(want), normal(o))
 	require.Equal(t, tk.Key, o.Token.Key)
-
-	// Any other request finds the key spent.
-	_, err = r.Redeem(ctx, subscription("tenant-second"), tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, activation.ErrAlreadyRedeemed)
-	requireRecorded(t, inner, s, tk, activation.AddSeats, fixtureDay, want)
+	_, err = q.redeem(context.Background(), i, subscription("tenant-second"), tk, activation.AddSeats, fixtureDay)
+	require.ErrorIs(t, err, activation.ErrAlreadyRedeemed, "another tenant")
 }
 
-// testFailUnderRace: tenants race for one key through a store that fails
-// both before and after commits; each retries its identical request until
-// the store answers. Exactly one tenant ends with the key.
-func testFailUnderRace(t *testing.T, inner activation.Ledger) {
-	f := &FailingLedger{Inner: inner, FailBefore: Racers / 2, FailAfter: Racers / 2}
-	r := redeemer(f)
-	tk := tok(key(t, "FR", 1), 25)
-	tenant := func(i int) string { return fmt.Sprintf("tenant-%02d", i) }
-	res := race(func(i int) (activation.Outcome, error) {
-		for {
-			o, err := r.Redeem(context.Background(), subscription(tenant(i)), tk, activation.AddSeats, fixtureDay)
-			if !errors.Is(err, ErrInjected) {
-				return o, err
-			}
-		}
-	})
-	winner := -1
-	for i, x := range res {
-		if x.err == nil {
-			require.Equal(t, -1, winner, "tenants %d and %d both hold the key", winner, i)
-			winner = i
-			continue
-		}
-		require.ErrorIs(t, x.err, activation.ErrAlreadyRedeemed, "racer %d", i)
-	}
-	require.NotEqual(t, -1, winner, "the key was lost: no tenant holds it")
-	requireRecorded(t, inner, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
-	before, after, _ := f.Remaining()
-	require.Zero(t, before+after, "not every injected failure happened")
-}
-
-// testCommitLate: the store returns an error and commits afterwards; the
-// identical retry replays, exactly one record.
-func testCommitLate(t *testing.T, inner activation.Ledger) {
-	f := &FailingLedger{Inner: inner, CommitLate: 1}
-	r := redeemer(f)
+// testCommitLate: the store returns an error and commits afterwards. Retried
+// after the late commit landed, through the last handle (on two, as after a
+// process restart), the identical request replays and any other is
+// ErrAlreadyRedeemed; retried before, exactly one of the two is recorded (a
+// Book reads the head first, so it finds the late record and replays it; a
+// Redeemer claims first and the late commit finds the key spent).
+func testCommitLate(t *testing.T, p *path) {
 	ctx := context.Background()
-	s, tk := subscription(firstTenant), tok(key(t, "LC", 1), 25)
-	_, err := r.Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
-	require.NoError(t, f.Flush())
-	want, err := activation.PartnerCenter().Apply(s, tk, activation.AddSeats, fixtureDay)
-	require.NoError(t, err)
-	requireRecorded(t, inner, s, tk, activation.AddSeats, fixtureDay, want)
-	o, err := r.Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
-	require.NoError(t, err)
-	require.True(t, o.Replayed, "the retry after a late commit applied the key again")
-	require.Equal(t, normal(want), normal(o))
+	p.track(t, firstTenant)
+	_, s, tk, flush := failFirst(t, p, faults{late: 1}, "CL")
+	require.NoError(t, flush())
+	requireReplays(t, p, p, p.handles-1, s, tk)
 
-	// The late commit lands after the retry's own claim: one record, the
+	// The late commit lands after the retry's own record: one record, the
 	// retry's.
-	f2 := &FailingLedger{Inner: inner, CommitLate: 1}
-	tk2 := tok(key(t, "LC", 2), 25)
-	_, err = redeemer(f2).Redeem(ctx, s, tk2, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
-	requireNotRecorded(t, inner, tk2.Key)
-	o, err = redeemer(inner).Redeem(ctx, s, tk2, activation.AddSeats, fixtureDay)
+	_, _, tk, flush = failFirst(t, p, faults{late: 1}, "CM")
+	p.requireNotRecorded(t, tk.Key)
+	o, err := p.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
 	require.NoError(t, err)
 	require.False(t, o.Replayed)
-	require.NoError(t, f2.Flush())
-	requireRecorded(t, inner, s, tk2, activation.AddSeats, fixtureDay, o)
-}
+	require.NoError(t, flush(), "the late commit must not fail, only find its place or key taken")
+	p.requireRecorded(t, s, tk, activation.AddSeats, fixtureDay, o)
 
-func testSharedCommitLate(t *testing.T, ls [2]activation.Ledger) {
-	first, second := ls[0], ls[1]
-	ctx := context.Background()
-	s, tk := subscription(firstTenant), tok(key(t, "S3", 1), 25)
-	f := &FailingLedger{Inner: first, CommitLate: 1}
-	_, err := redeemer(f).Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
-	require.NoError(t, f.Flush())
-	// The retry goes through the other handle, as after a process restart.
-	o, err := redeemer(second).Redeem(ctx, s, tk, activation.AddSeats, fixtureDay)
-	require.NoError(t, err)
-	require.True(t, o.Replayed, "the retry through the other handle applied the key again")
-	_, err = redeemer(second).Redeem(ctx, subscription("tenant-second"), tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, activation.ErrAlreadyRedeemed)
-}
-
-func testBookFailBefore(t *testing.T, j, _ activation.Journal) {
-	importFixture(t, j, firstTenant)
-	f := &FailingJournal{Inner: j, FailBefore: 1}
-	b := book(f)
-	tk := tok(key(t, "FB", 1), 25)
-	_, err := b.Redeem(context.Background(), firstTenant, product, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
-	require.NotErrorIs(t, err, activation.ErrAlreadyRedeemed)
-	requireNotSpent(t, j, tk.Key)
-	o, err := b.Redeem(context.Background(), firstTenant, product, tk, activation.AddSeats, fixtureDay)
-	require.NoError(t, err)
-	require.False(t, o.Replayed, "the retry after a failure before the commit replayed")
-	h := history(t, j, firstTenant)
-	require.Equal(t, 2, len(h))
-	requireChain(t, h)
-}
-
-func testBookFailAfter(t *testing.T, j, _ activation.Journal) {
-	importFixture(t, j, firstTenant)
-	f := &FailingJournal{Inner: j, FailAfter: 1}
-	b := book(f)
-	tk := tok(key(t, "FA", 1), 25)
-	_, err := b.Redeem(context.Background(), firstTenant, product, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
-	rec, ok, err := j.Lookup(context.Background(), tk.Key.Fingerprint())
-	require.NoError(t, err)
-	require.True(t, ok, "the commit before the failure is not there")
-
-	// Another key moves the subscription on; the identical retry still
-	// replays, and any other request is ErrAlreadyRedeemed.
-	_, err = b.Redeem(context.Background(), firstTenant, product, tok(key(t, "FA", 2), 5), activation.AddSeats, fixtureDay)
-	require.NoError(t, err)
-	o, err := b.Redeem(context.Background(), firstTenant, product, tk, activation.AddSeats, fixtureDay)
-	require.NoError(t, err, "the identical retry after a failure after the commit")
-	require.True(t, o.Replayed, "the identical retry applied the key again")
-	require.Equal(t, normal(rec.Outcome), normal(o))
-	_, err = b.Redeem(context.Background(), firstTenant, product, tk, activation.ExtendEnd, fixtureDay)
-	require.ErrorIs(t, err, activation.ErrAlreadyRedeemed)
-	h := history(t, j, firstTenant)
-	require.Equal(t, 3, len(h))
-	requireChain(t, h)
-
-	// An import whose commit was hidden: the identical retry finds it at the
-	// head and records nothing more.
-	fi := &FailingJournal{Inner: j, FailAfter: 1}
-	corrected := subscription(firstTenant)
-	corrected.Seats = 7
-	require.ErrorIs(t, book(fi).Import(context.Background(), corrected, fixtureDay), ErrInjected)
-	require.NoError(t, book(fi).Import(context.Background(), corrected, fixtureDay))
-	h = history(t, j, firstTenant)
-	require.Equal(t, 4, len(h), "the retried import was recorded twice or not at all")
-	requireChain(t, h)
-}
-
-func testBookCommitLate(t *testing.T, j, _ activation.Journal) {
-	importFixture(t, j, firstTenant)
-	f := &FailingJournal{Inner: j, CommitLate: 1}
-	b := book(f)
-	tk := tok(key(t, "CL", 1), 25)
-	_, err := b.Redeem(context.Background(), firstTenant, product, tk, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
-	// The retry reads the head before the late commit lands, computes on it,
-	// and finds its own record at the place or under the key.
-	o, err := b.Redeem(context.Background(), firstTenant, product, tk, activation.AddSeats, fixtureDay)
+	// The retry goes through the same store, which lands the late commit
+	// right after the retry's first call.
+	f, _, tk, flush := failFirst(t, p, faults{late: 1}, "CN")
+	o, err = f.redeem(ctx, 0, s, tk, activation.AddSeats, fixtureDay)
 	require.NoError(t, err, "the identical retry after a late commit")
-	require.True(t, o.Replayed, "the key was applied by the late commit and again by the retry")
-	h := history(t, j, firstTenant)
-	require.Equal(t, 2, len(h), "not exactly one applied record")
-	requireChain(t, h)
-
-	// A late commit that lands after the retry's own append: the retry
-	// applied it, the late one finds the key taken.
-	f2 := &FailingJournal{Inner: j, CommitLate: 1}
-	b2 := book(f2)
-	tk2 := tok(key(t, "CL", 2), 25)
-	_, err = b2.Redeem(context.Background(), firstTenant, product, tk2, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
-	o, err = book(j).Redeem(context.Background(), firstTenant, product, tk2, activation.AddSeats, fixtureDay)
-	require.NoError(t, err)
-	require.False(t, o.Replayed)
-	require.NoError(t, f2.Flush(), "the late commit must not fail, only find its place or key taken")
-	h = history(t, j, firstTenant)
-	require.Equal(t, 3, len(h), "not exactly one applied record")
-	requireChain(t, h)
+	require.Equal(t, p.book, o.Replayed, "a Book replays the late record, a Redeemer's claim comes first")
+	require.NoError(t, flush())
+	p.requireRecorded(t, s, tk, activation.AddSeats, fixtureDay, o)
+	p.requireRedemptions(t, firstTenant, 3)
 }
 
-func testBookFailUnderRace(t *testing.T, handles []activation.Journal) {
-	importFixture(t, handles[0], firstTenant)
-	fs := make([]*FailingJournal, len(handles))
-	for i, h := range handles {
-		fs[i] = &FailingJournal{Inner: h, FailBefore: Racers / 4, FailAfter: Racers / 4, CommitLate: Racers / 4, FailHead: 4}
-	}
-	keys := make([]token.Key, Racers)
-	for i := range keys {
-		keys[i] = key(t, "FR", i%(Racers/2)) // two racers per key, from two tenants' requests
+// testFailUnderRace: racers retry their requests through stores that fail
+// before and after commits and commit late, until the store answers. Each
+// key is raced by two identical requests of one tenant and two of another:
+// exactly one tenant ends with it, both its racers with its Outcome, the
+// other's with ErrAlreadyRedeemed; every failure was injected.
+func testFailUnderRace(t *testing.T, p *path) {
+	const keys = Racers / 4
+	a, b := firstTenant, "tenant-second"
+	p.track(t, a, b)
+	f, flush, left := p.through(faults{before: Racers / 4, after: Racers / 4, late: Racers / 4, head: 4})
+	req := func(i int) (activation.Subscription, token.Token) {
+		s := subscription(a)
+		if i%4 >= 2 {
+			s = subscription(b)
+		}
+		return s, tok(key(t, "FR", i/4), 1+i/4)
 	}
 	res := race(func(i int) (activation.Outcome, error) {
-		b := book(fs[i%len(fs)])
+		s, tk := req(i)
 		for {
-			o, err := b.Redeem(context.Background(), firstTenant, product, tok(keys[i], 1+i%(Racers/2)), activation.AddSeats, fixtureDay)
+			o, err := f.redeem(context.Background(), i, s, tk, activation.AddSeats, fixtureDay)
 			if !errors.Is(err, ErrInjected) {
 				return o, err
 			}
 		}
 	})
-	for _, f := range fs {
-		require.NoError(t, f.Flush())
-	}
-	applied := map[token.Key]int{}
-	for i, x := range res {
-		require.NoError(t, x.err, "racer %d", i)
-		if !x.o.Replayed {
-			applied[keys[i]]++
+	require.NoError(t, flush())
+	for k := range keys {
+		group := res[4*k : 4*k+4]
+		won := -1
+		for i, x := range group {
+			switch {
+			case x.err != nil:
+				require.ErrorIs(t, x.err, activation.ErrAlreadyRedeemed, "racer %d", 4*k+i)
+			case won == -1:
+				won = i
+			default:
+				require.Equal(t, won/2, i/2, "key %d: both tenants hold it", k)
+				require.Equal(t, normal(group[won].o), normal(x.o), "key %d: identical requests, other Outcomes", k)
+			}
 		}
+		require.NotEqual(t, -1, won, "key %d was lost: no tenant holds it", k)
+		require.NoError(t, group[won^1].err, "key %d: one of the winner's identical requests was refused", k)
+		s, tk := req(4*k + won)
+		p.requireRecorded(t, s, tk, activation.AddSeats, fixtureDay, group[won].o)
 	}
-	h := history(t, handles[0], firstTenant)
-	requireChain(t, h)
-	require.Equal(t, 1+Racers/2, len(h), "not exactly one record per key")
-	for k, n := range applied {
-		require.LessOrEqual(t, n, 1, "key %v applied %d times", k, n)
+	if p.book {
+		ha, hb := history(t, p.journals[0], a), history(t, p.journals[0], b)
+		requireChain(t, ha)
+		requireChain(t, hb)
+		require.Equal(t, 2+keys, len(ha)+len(hb), "not exactly one record per key")
 	}
+	require.Zero(t, left(), "not every injected failure happened")
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/coterm/coterm/activation"
@@ -138,29 +137,10 @@ func lookup(t *testing.T, l activation.Ledger, k token.Key) (activation.Record, 
 	return rec, ok
 }
 
-// requireRecorded checks that the ledger holds exactly the record of the
-// redemption (s, tk, op, at) whose result was o.
-func requireRecorded(t *testing.T, l activation.Ledger, s activation.Subscription, tk token.Token, op activation.Operation, at time.Time, o activation.Outcome) {
-	t.Helper()
-	rec, ok := lookup(t, l, tk.Key)
-	require.True(t, ok, "key %v not recorded", tk.Key)
-	assert.Equal(t, activation.NewRequestID(s, tk, op, at), rec.Request, "recorded RequestID")
-	assert.Equal(t, normal(o), normal(rec.Outcome), "recorded Outcome")
-	assert.True(t, rec.Outcome.Token.Key.IsZero(), "the record holds the key itself, want only its fingerprint")
-	assert.False(t, rec.Outcome.Replayed, "recorded Outcome has Replayed set")
-}
-
-func requireNotRecorded(t *testing.T, l activation.Ledger, k token.Key) {
+func requireNotClaimed(t *testing.T, l activation.Ledger, k token.Key) {
 	t.Helper()
 	_, ok := lookup(t, l, k)
-	require.False(t, ok, "key %v recorded, want not spent", k)
-}
-
-func requireNotSpent(t *testing.T, j activation.Journal, k token.Key) {
-	t.Helper()
-	_, ok, err := j.Lookup(context.Background(), k.Fingerprint())
-	require.NoError(t, err)
-	require.False(t, ok, "key %v spent", k)
+	require.False(t, ok, "key %v claimed, want not spent", k)
 }
 
 func history(t *testing.T, j activation.Journal, tenant string) []activation.Record {
@@ -197,22 +177,27 @@ type result struct {
 
 // race runs req(i) for i in 0 … Racers-1, all released at once.
 func race(req func(i int) (activation.Outcome, error)) []result {
-	res := make([]result, Racers)
+	return raceAll(func(i int) (x result) {
+		x.o, x.err = req(i)
+		return x
+	})
+}
+
+// raceAll runs f(i) for i in 0 … Racers-1, all released at once.
+func raceAll[T any](f func(i int) T) []T {
+	res := make([]T, Racers)
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for i := range Racers {
 		wg.Go(func() {
 			<-start
-			res[i].o, res[i].err = req(i)
+			res[i] = f(i)
 		})
 	}
 	close(start)
 	wg.Wait()
 	return res
 }
-
-// handle returns the journal racer i uses: the handles in turn.
-func handle(handles []activation.Journal, i int) activation.Journal { return handles[i%len(handles)] }
 
 // requireOneWinner requires that exactly one racer of res succeeded and
 // every other one was refused with [activation.ErrAlreadyRedeemed], and

@@ -14,11 +14,13 @@
 // goroutines, what two handles see, what a done context records, and how
 // identical retries converge through a store that fails before or after its
 // commit or commits late ([FailingLedger], [FailingJournal], which a
-// service's own tests may use too). Each case runs on a fresh store, in
-// parallel with the others.
+// service's own tests may use too). A case that spends keys is written once
+// and runs through a Redeemer on a Ledger and through a Book on a Journal.
+// Each case runs on a fresh store, in parallel with the others.
 package ledgertest
 
 import (
+	"maps"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -29,47 +31,59 @@ import (
 // Racers is how many goroutines the concurrent cases start at once.
 const Racers = 64
 
-// Run runs the Ledger cases against the Ledgers newLedger returns: a fresh,
-// empty ledger for each call.
-func Run(t *testing.T, newLedger func(t *testing.T) activation.Ledger) {
-	t.Helper()
-	run(t, map[string]func(*testing.T, activation.Ledger){
-		"ClaimLookup":                    testClaimLookup,
-		"ClaimDoneContext":               testClaimDoneContext,
-		"ClaimRace":                      testClaimRace,
+// spendCases spend keys through a path on one handle; raceCases also on two.
+var (
+	spendCases = map[string]func(*testing.T, *path){
 		"Redeem":                         testRedeem,
 		"IdenticalRequestReplays":        testIdenticalReplays,
 		"OtherRequestAlreadyRedeemed":    testOtherRequest,
 		"RefusedRecordsNothing":          testRefused,
 		"CancelledContextRecordsNothing": testCancelled,
-		"RaceOneKeyManyTenants":          testRaceOneKey,
-		"RaceIdenticalRequests":          testRaceIdentical,
-		"RaceManyKeys":                   testRaceManyKeys,
 		"StoreFailsBeforeCommit":         testFailBefore,
 		"StoreFailsAfterCommit":          testFailAfter,
-		"StoreFailsUnderRace":            testFailUnderRace,
 		"StoreCommitsLate":               testCommitLate,
-	}, func(t *testing.T) activation.Ledger {
+	}
+	raceCases = map[string]func(*testing.T, *path){
+		"RaceOneKeyManyTenants": testRaceOneKey,
+		"RaceIdenticalRequests": testRaceIdentical,
+		"RaceManyKeys":          testRaceManyKeys,
+		"StoreFailsUnderRace":   testFailUnderRace,
+	}
+)
+
+// Run runs the Ledger cases against the Ledgers newLedger returns: a fresh,
+// empty ledger for each call.
+func Run(t *testing.T, newLedger func(t *testing.T) activation.Ledger) {
+	t.Helper()
+	fresh := func(t *testing.T) activation.Ledger {
 		l := newLedger(t)
 		require.NotNil(t, l, "newLedger returned nil")
 		return l
-	})
+	}
+	run(t, map[string]func(*testing.T, activation.Ledger){
+		"ClaimLookup":      testClaimLookup,
+		"ClaimDoneContext": testClaimDoneContext,
+		"ClaimRace":        testClaimRace,
+	}, fresh)
+	onPath := func(t *testing.T) *path { return ledgerPath(fresh(t)) }
+	run(t, spendCases, onPath)
+	run(t, raceCases, onPath)
 }
 
-// RunShared runs the Ledger cases that need two independent handles on one
-// store, as two processes have: open returns a fresh, empty store per case,
-// twice.
+// RunShared runs the Ledger cases that race or retry across two independent
+// handles on one store, as two processes have: open returns a fresh, empty
+// store per case, twice.
 func RunShared(t *testing.T, open func(t *testing.T) (first, second activation.Ledger)) {
 	t.Helper()
-	run(t, map[string]func(*testing.T, [2]activation.Ledger){
-		"RaceOneKeyTwoHandles":    testSharedRaceOneKey,
-		"RaceIdenticalTwoHandles": testSharedRaceIdentical,
-		"CommitLateSeenByOther":   testSharedCommitLate,
-	}, func(t *testing.T) [2]activation.Ledger {
+	onPath := func(t *testing.T) *path {
 		first, second := open(t)
 		require.NotNil(t, first, "open returned a nil first handle")
 		require.NotNil(t, second, "open returned a nil second handle")
-		return [2]activation.Ledger{first, second}
+		return ledgerPath(first, second)
+	}
+	t.Run("two handles", func(t *testing.T) {
+		run(t, raceCases, onPath)
+		run(t, map[string]func(*testing.T, *path){"CommitLateSeenByOther": testCommitLate}, onPath)
 	})
 }
 
@@ -84,28 +98,36 @@ type OpenJournal func(t *testing.T) (first, second activation.Journal)
 // that need a Ledger too are skipped for a store that is not one.
 func RunJournal(t *testing.T, open OpenJournal) {
 	t.Helper()
-	run(t, map[string]func(*testing.T, OpenJournal){
-		"AppendLookupHead":                one(testJournalAppend),
-		"AppendDoneContext":               one(testJournalDoneContext),
-		"AppendRefusesGap":                one(testJournalAppendGap),
-		"HistoryPages":                    one(testJournalHistoryPages),
-		"Heads":                           one(testJournalHeads),
-		"RoundTripExtremes":               one(testJournalExtremes),
-		"SecondHandleSees":                one(testJournalSecondHandle),
-		"BookRedeemReplayAfterMovedOn":    one(testBookReplay),
-		"BookImports":                     one(testBookImports),
-		"BookCancelledRecordsNothing":     one(testBookCancelled),
-		"RaceDistinctKeysOneSubscription": oneAndTwo(testBookRaceDistinct),
-		"RaceIdenticalRequests":           oneAndTwo(testBookRaceIdentical),
-		"RaceOneKeyManyTenants":           oneAndTwo(testBookRaceOneKey),
-		"RaceImportsAndRedemptions":       oneAndTwo(testBookRaceImports),
-		"RaceSharedBooks":                 one(testBookRaceSharedBooks),
-		"LedgerAndJournalShareKeys":       one(testLedgerAndJournal),
-		"StoreFailsBeforeCommit":          one(testBookFailBefore),
-		"StoreFailsAfterCommit":           one(testBookFailAfter),
-		"StoreCommitsLate":                one(testBookCommitLate),
-		"StoreFailsUnderRace":             oneAndTwo(testBookFailUnderRace),
-	}, func(*testing.T) OpenJournal { return open })
+	opened := func(t *testing.T) [2]activation.Journal {
+		first, second := open(t)
+		require.NotNil(t, first, "open returned a nil first handle")
+		require.NotNil(t, second, "open returned a nil second handle")
+		return [2]activation.Journal{first, second}
+	}
+	run(t, map[string]func(*testing.T, [2]activation.Journal){
+		"AppendLookupHead":          testJournalAppend,
+		"AppendDoneContext":         testJournalDoneContext,
+		"AppendRefusesGap":          testJournalAppendGap,
+		"HistoryPages":              testJournalHistoryPages,
+		"Heads":                     testJournalHeads,
+		"RoundTripExtremes":         testJournalExtremes,
+		"SecondHandleSees":          testJournalSecondHandle,
+		"BookImports":               testBookImports,
+		"RaceSharedBooks":           testBookRaceSharedBooks,
+		"LedgerAndJournalShareKeys": testLedgerAndJournal,
+	}, opened)
+	run(t, spendCases, func(t *testing.T) *path { return journalPath(opened(t)[0]) })
+	two := func(t *testing.T) *path { js := opened(t); return journalPath(js[:]...) }
+	run(t, map[string]func(*testing.T, *path){"CommitLateSeenByOther": testCommitLate}, two)
+	races := map[string]func(*testing.T, *path){"RaceImportsAndRedemptions": testBookRaceImports}
+	maps.Copy(races, raceCases)
+	for name, c := range races {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			run(t, map[string]func(*testing.T, *path){"one handle": c}, func(t *testing.T) *path { return journalPath(opened(t)[0]) })
+			run(t, map[string]func(*testing.T, *path){"two handles": c}, two)
+		})
+	}
 }
 
 // run runs each case in a parallel subtest on what fresh returns for it.
@@ -115,38 +137,6 @@ func run[S any](t *testing.T, cases map[string]func(*testing.T, S), fresh func(*
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			c(t, fresh(t))
-		})
-	}
-}
-
-// opened opens a fresh store for a case.
-func opened(t *testing.T, open OpenJournal) (first, second activation.Journal) {
-	t.Helper()
-	first, second = open(t)
-	require.NotNil(t, first, "open returned a nil first handle")
-	require.NotNil(t, second, "open returned a nil second handle")
-	return first, second
-}
-
-// one runs a case on a fresh store with its two handles.
-func one(run func(t *testing.T, first, second activation.Journal)) func(*testing.T, OpenJournal) {
-	return func(t *testing.T, open OpenJournal) {
-		first, second := opened(t, open)
-		run(t, first, second)
-	}
-}
-
-// oneAndTwo runs a case on a fresh store through its first handle only, and
-// on another fresh store with its Books spread over both handles.
-func oneAndTwo(run func(t *testing.T, handles []activation.Journal)) func(*testing.T, OpenJournal) {
-	return func(t *testing.T, open OpenJournal) {
-		t.Run("one handle", func(t *testing.T) {
-			first, _ := opened(t, open)
-			run(t, []activation.Journal{first})
-		})
-		t.Run("two handles", func(t *testing.T) {
-			first, second := opened(t, open)
-			run(t, []activation.Journal{first, second})
 		})
 	}
 }

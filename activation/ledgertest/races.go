@@ -12,145 +12,86 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-func testRaceOneKey(t *testing.T, l activation.Ledger) {
-	r := redeemer(l)
+// tenant is the tenant of racer i.
+func tenant(i int) string { return fmt.Sprintf("tenant-%02d", i) }
+
+// testRaceOneKey: [Racers] tenants redeem one key at once; exactly one gets
+// it, the others are ErrAlreadyRedeemed, and only its subscription changed.
+func testRaceOneKey(t *testing.T, p *path) {
+	for i := range Racers {
+		p.track(t, tenant(i))
+	}
 	tk := tok(key(t, "R1", 1), 25)
-	tenant := func(i int) string { return fmt.Sprintf("tenant-%02d", i) }
 	res := race(func(i int) (activation.Outcome, error) {
-		return r.Redeem(context.Background(), subscription(tenant(i)), tk, activation.AddSeats, fixtureDay)
+		return p.redeem(context.Background(), i, subscription(tenant(i)), tk, activation.AddSeats, fixtureDay)
 	})
-	winner := requireOneWinner(t, res, true)
-	requireRecorded(t, l, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
+	winner := requireOneWinner(t, res, p.book || p.handles == 1)
+	p.requireRecorded(t, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
+	for i := range Racers {
+		if i == winner {
+			p.requireRedemptions(t, tenant(i), 1)
+		} else {
+			p.requireRedemptions(t, tenant(i), 0)
+		}
+	}
 }
 
-func testRaceIdentical(t *testing.T, l activation.Ledger) {
-	r := redeemer(l)
+// testRaceIdentical: [Racers] identical requests at once; exactly one
+// applies the key, the others replay its Outcome.
+func testRaceIdentical(t *testing.T, p *path) {
+	p.track(t, firstTenant)
 	s, tk := subscription(firstTenant), tok(key(t, "RI", 1), 25)
-	res := race(func(int) (activation.Outcome, error) {
-		return r.Redeem(context.Background(), s, tk, activation.ExtendEnd, fixtureDay)
+	res := race(func(i int) (activation.Outcome, error) {
+		return p.redeem(context.Background(), i, s, tk, activation.ExtendEnd, fixtureDay)
 	})
 	applied := requireOneApplied(t, res)
-	requireRecorded(t, l, s, tk, activation.ExtendEnd, fixtureDay, res[applied].o)
+	p.requireRecorded(t, s, tk, activation.ExtendEnd, fixtureDay, res[applied].o)
+	p.requireRedemptions(t, firstTenant, 1)
 }
 
-func testRaceManyKeys(t *testing.T, l activation.Ledger) {
-	r := redeemer(l)
+// testRaceManyKeys: [Racers] distinct keys on one subscription at once;
+// every one applies and is recorded with its racer's Outcome, and a Book's
+// history is a chain that adds up every key's seats: no update was lost.
+func testRaceManyKeys(t *testing.T, p *path) {
+	p.track(t, firstTenant)
+	s := subscription(firstTenant)
 	keys := make([]token.Key, Racers)
 	for i := range keys {
 		keys[i] = key(t, "RK", i)
 	}
-	tenant := func(i int) string { return fmt.Sprintf("tenant-%02d", i) }
 	res := race(func(i int) (activation.Outcome, error) {
-		return r.Redeem(context.Background(), subscription(tenant(i)), tok(keys[i], 1+i), activation.AddSeats, fixtureDay)
+		return p.redeem(context.Background(), i, s, tok(keys[i], 1+i), activation.AddSeats, fixtureDay)
 	})
-	for i, x := range res {
-		require.NoError(t, x.err, "racer %d", i)
-		require.False(t, x.o.Replayed, "racer %d", i)
-	}
-	for i, x := range res {
-		requireRecorded(t, l, subscription(tenant(i)), tok(keys[i], 1+i), activation.AddSeats, fixtureDay, x.o)
-	}
-}
-
-func testSharedRaceOneKey(t *testing.T, ls [2]activation.Ledger) {
-	first, second := ls[0], ls[1]
-	tk := tok(key(t, "S1", 1), 25)
-	tenant := func(i int) string { return fmt.Sprintf("tenant-%02d", i) }
-	res := race(func(i int) (activation.Outcome, error) {
-		return redeemer(ls[i%2]).Redeem(context.Background(), subscription(tenant(i)), tk, activation.AddSeats, fixtureDay)
-	})
-	winner := requireOneWinner(t, res, false)
-	requireRecorded(t, first, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
-	requireRecorded(t, second, subscription(tenant(winner)), tk, activation.AddSeats, fixtureDay, res[winner].o)
-}
-
-func testSharedRaceIdentical(t *testing.T, ls [2]activation.Ledger) {
-	s, tk := subscription(firstTenant), tok(key(t, "S2", 1), 25)
-	res := race(func(i int) (activation.Outcome, error) {
-		return redeemer(ls[i%2]).Redeem(context.Background(), s, tk, activation.ExtendEnd, fixtureDay)
-	})
-	requireOneApplied(t, res)
-}
-
-func testBookRaceDistinct(t *testing.T, handles []activation.Journal) {
-	importFixture(t, handles[0], firstTenant)
-	keys := make([]token.Key, Racers)
-	for i := range keys {
-		keys[i] = key(t, "RD", i)
-	}
-	res := race(func(i int) (activation.Outcome, error) {
-		return book(handle(handles, i)).Redeem(context.Background(), firstTenant, product, tok(keys[i], 1+i), activation.AddSeats, fixtureDay)
-	})
-	seats := 100
+	seats := s.Seats
 	for i, x := range res {
 		require.NoError(t, x.err, "racer %d", i)
 		require.False(t, x.o.Replayed, "racer %d", i)
 		seats += 1 + i
 	}
-	h := history(t, handles[len(handles)-1], firstTenant)
-	require.Equal(t, 1+Racers, len(h), "records lost or doubled")
-	requireChain(t, h)
-	require.Equal(t, seats, h[len(h)-1].Outcome.After.Seats, "seats do not add up: an update was lost")
 	for i, x := range res {
-		rec, ok, err := handles[0].Lookup(context.Background(), keys[i].Fingerprint())
-		require.NoError(t, err)
-		require.True(t, ok, "racer %d's key not recorded", i)
-		require.Equal(t, normal(x.o), normal(rec.Outcome), "racer %d got another Outcome than its record", i)
+		p.requireRecorded(t, s, tok(keys[i], 1+i), activation.AddSeats, fixtureDay, x.o)
 	}
-}
-
-func testBookRaceIdentical(t *testing.T, handles []activation.Journal) {
-	importFixture(t, handles[0], firstTenant)
-	tk := tok(key(t, "RI", 1), 25)
-	res := race(func(i int) (activation.Outcome, error) {
-		return book(handle(handles, i)).Redeem(context.Background(), firstTenant, product, tk, activation.ExtendEnd, fixtureDay)
-	})
-	requireOneApplied(t, res)
-	h := history(t, handles[0], firstTenant)
-	require.Equal(t, 2, len(h))
-	requireChain(t, h)
-}
-
-func testBookRaceOneKey(t *testing.T, handles []activation.Journal) {
-	tenant := func(i int) string { return fmt.Sprintf("tenant-%02d", i) }
-	for i := range Racers {
-		importFixture(t, handles[0], tenant(i))
-	}
-	tk := tok(key(t, "R1", 1), 25)
-	res := race(func(i int) (activation.Outcome, error) {
-		return book(handle(handles, i)).Redeem(context.Background(), tenant(i), product, tk, activation.AddSeats, fixtureDay)
-	})
-	winner := requireOneWinner(t, res, true)
-	for i := range Racers {
-		h := history(t, handles[0], tenant(i))
-		if i == winner {
-			require.Equal(t, 2, len(h))
-			requireChain(t, h)
-		} else {
-			require.Equal(t, 1, len(h), "tenant %d's history changed", i)
-		}
+	if h := p.requireRedemptions(t, firstTenant, Racers); h != nil {
+		require.Equal(t, seats, h[len(h)-1].Outcome.After.Seats, "seats do not add up: an update was lost")
 	}
 }
 
 // testBookRaceImports: corrections race with redemptions on one
 // subscription; the history stays a chain.
-func testBookRaceImports(t *testing.T, handles []activation.Journal) {
-	importFixture(t, handles[0], firstTenant)
+func testBookRaceImports(t *testing.T, p *path) {
+	p.track(t, firstTenant)
 	res := race(func(i int) (activation.Outcome, error) {
-		b := book(handle(handles, i))
 		if i%4 == 0 {
 			s := subscription(firstTenant)
 			s.Seats = 1_000_000 + 1000*i // never equal to the head: redemptions add fewer seats
-			return activation.Outcome{}, b.Import(context.Background(), s, fixtureDay)
+			return activation.Outcome{}, book(p.handle(i)).Import(context.Background(), s, fixtureDay)
 		}
-		return b.Redeem(context.Background(), firstTenant, product, tok(key(t, "RM", i), 1), activation.AddSeats, fixtureDay)
+		return p.redeem(context.Background(), i, subscription(firstTenant), tok(key(t, "RM", i), 1), activation.AddSeats, fixtureDay)
 	})
 	for i, x := range res {
 		require.NoError(t, x.err, "racer %d", i)
 	}
-	h := history(t, handles[0], firstTenant)
-	require.Equal(t, 1+Racers, len(h))
-	requireChain(t, h)
+	p.requireRedemptions(t, firstTenant, Racers)
 }
 
 // testBookRaceSharedBooks: [Racers] goroutines share two Books, one on each
@@ -159,9 +100,9 @@ func testBookRaceImports(t *testing.T, handles []activation.Journal) {
 // succeeds, the history is a chain with one record per call, each key is
 // recorded once with the Outcome its racer got, and every redemption added
 // exactly its seats to the head it was appended after.
-func testBookRaceSharedBooks(t *testing.T, first, second activation.Journal) {
+func testBookRaceSharedBooks(t *testing.T, js [2]activation.Journal) {
 	ctx := context.Background()
-	books := [2]*activation.Book{book(first), book(second)}
+	books := [2]*activation.Book{book(js[0]), book(js[1])}
 	var retries [2]atomic.Int64
 	for i := range books {
 		books[i].Retries = &retries[i]
@@ -193,12 +134,12 @@ func testBookRaceSharedBooks(t *testing.T, first, second activation.Journal) {
 			continue
 		}
 		require.False(t, x.o.Replayed, "racer %d", i)
-		rec, ok, err := first.Lookup(ctx, keys[i].Fingerprint())
+		rec, ok, err := js[0].Lookup(ctx, keys[i].Fingerprint())
 		require.NoError(t, err)
 		require.True(t, ok, "racer %d's key not recorded", i)
 		require.Equal(t, normal(x.o), normal(rec.Outcome), "racer %d got another Outcome than its record", i)
 	}
-	h := history(t, second, firstTenant)
+	h := history(t, js[1], firstTenant)
 	require.Equal(t, 2+Racers, len(h), "records lost or doubled")
 	requireChain(t, h)
 	gotImports := 0

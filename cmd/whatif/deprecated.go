@@ -45,9 +45,7 @@ func parseDeprecated(args []string, stderr io.Writer, now func() time.Time) (con
 	if err != nil {
 		return config{}, err
 	}
-	cfg, err := c.build(&in, now)
-	cfg.cmd = c
-	return cfg, err
+	return c.configure(&in, now)
 }
 
 // question chooses the command of a deprecated command line, and refuses

@@ -59,6 +59,39 @@ const (
 	historyUntilDoc = "with -book and -svg: the program year's end `date` YYYY-MM-DD (R13), a line in the picture"
 )
 
+// The flags of each command beside the shared ones.
+
+func (in *inputs) optionsFlags(fs *flag.FlagSet) {
+	in.addKey(fs)
+	in.addTerm(fs)
+}
+
+func (in *inputs) planFlags(fs *flag.FlagSet) {
+	in.addPool(fs)
+	in.addTerm(fs)
+}
+
+func (in *inputs) needEndFlags(fs *flag.FlagSet) {
+	fs.StringVar(&in.reach, "reach", "", "the end `date` YYYY-MM-DD to reach (required)")
+	in.reachFlag = "-reach"
+}
+
+func (in *inputs) renewalFlags(*flag.FlagSet) { in.renewalAskedAs = "renewal" }
+
+// addKey defines the flags of the key options shows: its seats and, to
+// check its syntax, the key itself.
+func (in *inputs) addKey(fs *flag.FlagSet) {
+	fs.StringVar(&in.keySeats, "key-seats", "", "`seats` of the key, 1 … 1,000,000,000: show every option")
+	fs.StringVar(&in.key, "key", "", "the product `key` XXXXX-XXXXX-XXXXX-XXXXX-XXXXX, to check its syntax; only its masked form is printed")
+}
+
+// addPool defines the flags of plan but -until: the pool and the goal.
+func (in *inputs) addPool(fs *flag.FlagSet) {
+	fs.StringVar(&in.keys, "keys", "", "the `seats` of a pool of keys, all redeemed on -on, comma-separated, 1 … 20 keys (e.g. 25,25,50,100)")
+	fs.StringVar(&in.goal, "goal", "", "most-seats (until -until; the default with -until), latest-end (needs -target-seats) or trade-off")
+	fs.StringVar(&in.target, "target-seats", "", "with -goal latest-end: the `seats` the plan must keep, 1 … 1,000,000,000")
+}
+
 // addTerm defines -term, the term of the keys.
 func (in *inputs) addTerm(fs *flag.FlagSet) {
 	fs.StringVar(&in.term, "term", "", "the key's term in `months`, 1 … 36 (default: the policy's, 12)")
@@ -204,10 +237,7 @@ func (in *inputs) subject(cfg *config) error {
 	if in.tenant != "" {
 		return usagef("-tenant: only with -book (the history to look the subscription up in)")
 	}
-	if in.seats == "" {
-		return usagef("-seats: missing: give the subscription's active seats, 0 … 1,000,000,000 (or -book)")
-	}
-	n, err := count("-seats", in.seats, 0)
+	n, err := required("-seats", in.seats, 0, "give the subscription's active seats, 0 … 1,000,000,000 (or -book)")
 	if err != nil {
 		return err
 	}
@@ -265,6 +295,14 @@ func (in *inputs) finish(cfg *config, now func() time.Time) error {
 	var err error
 	cfg.on, err = date("-on", in.on)
 	return err
+}
+
+// required is count of a flag that must be given; want says what to give.
+func required(name, s string, lo int, want string) (int, error) {
+	if s == "" {
+		return 0, usagef("%s: missing: %s", name, want)
+	}
+	return count(name, s, lo)
 }
 
 // count parses a seat count min … token.MaxSeats.

@@ -132,9 +132,35 @@ type command struct {
 	summary  string // one line for whatif -h
 	synopsis string // the usage lines of whatif NAME -h
 	about    string // what it answers, for whatif NAME -h
-	flags    func(fs *flag.FlagSet, in *inputs)
-	build    func(in *inputs, now func() time.Time) (config, error)
-	compute  func(cfg config) (result, error)
+	// svg and until document -svg and -until when the picture is not the
+	// history of -book (with -until a line in it), which they default to.
+	svg, until string
+	flags      func(in *inputs, fs *flag.FlagSet)  // defines the command's own flags
+	build      func(in *inputs, cfg *config) error // reads them
+	compute    func(cfg config) (result, error)
+}
+
+// define defines on fs the flags every command shares, then c's own.
+func (c *command) define(fs *flag.FlagSet, in *inputs) {
+	if c.svg == "" {
+		in.addShared(fs, historySVGDoc, historyUntilDoc)
+	} else {
+		in.addShared(fs, c.svg, c.until)
+	}
+	c.flags(in, fs)
+}
+
+// configure reads in for c: the flags every command shares, c's own, then
+// the product and the day.
+func (c *command) configure(in *inputs, now func() time.Time) (config, error) {
+	cfg := config{cmd: c}
+	if err := in.shared(&cfg, c.svg == ""); err != nil {
+		return cfg, err
+	}
+	if err := c.build(in, &cfg); err != nil {
+		return cfg, err
+	}
+	return cfg, in.finish(&cfg, now)
 }
 
 // commands are whatif's commands, in the order whatif -h lists them.
@@ -229,7 +255,7 @@ func parse(args []string, stderr io.Writer, now func() time.Time) (config, error
 func (c *command) parse(args []string, stderr io.Writer, now func() time.Time) (config, error) {
 	fs := flag.NewFlagSet("whatif "+c.name, flag.ContinueOnError)
 	var in inputs
-	c.flags(fs, &in)
+	c.define(fs, &in)
 	if err := parseFlags(fs, args, 2); err != nil {
 		if err == cli.ErrHelp {
 			fmt.Fprintf(stderr, "usage: %s\n\n%s\n\nFlags:\n", c.synopsis, c.about)
@@ -240,9 +266,7 @@ func (c *command) parse(args []string, stderr io.Writer, now func() time.Time) (
 	if err := noArgs(fs); err != nil {
 		return config{}, err
 	}
-	cfg, err := c.build(&in, now)
-	cfg.cmd = c
-	return cfg, err
+	return c.configure(&in, now)
 }
 
 // printUsage writes whatif -h: the commands, one line each, and the

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/plan"
-	"github.com/coterm/coterm/token"
 )
 
 // needEndCommand: the smallest key that reaches an end date, by extend end
@@ -24,30 +21,21 @@ on -on: the smallest key that extends the end date to -reach or later and
 whether the cap (R6) allows it, and the keys that reach it by add licenses
 (R4), which move the end date no later than a year from -on. Keys have the
 policy's term. An end date no key reaches is a negative answer (exit 1).`,
-	flags: func(fs *flag.FlagSet, in *inputs) {
-		in.addShared(fs, historySVGDoc, historyUntilDoc)
-		fs.StringVar(&in.reach, "reach", "", "the end `date` YYYY-MM-DD to reach (required)")
-		in.reachFlag = "-reach"
-	},
+	flags:   (*inputs).needEndFlags,
 	build:   buildNeedEnd,
 	compute: computeNeedEnd,
 }
 
 // buildNeedEnd reads the flags of need-end; the date to reach is -reach, or
 // the deprecated -need-end (in.reachFlag).
-func buildNeedEnd(in *inputs, now func() time.Time) (config, error) {
-	cfg := config{asked: in.reachFlag}
-	if err := in.shared(&cfg, true); err != nil {
-		return cfg, err
-	}
+func buildNeedEnd(in *inputs, cfg *config) error {
+	cfg.asked = in.reachFlag
 	if in.reach == "" {
-		return cfg, usagef("%s: missing: give the end date to reach as YYYY-MM-DD", in.reachFlag)
+		return usagef("%s: missing: give the end date to reach as YYYY-MM-DD", in.reachFlag)
 	}
 	var err error
-	if cfg.needEnd, err = date(in.reachFlag, in.reach); err != nil {
-		return cfg, err
-	}
-	return cfg, in.finish(&cfg, now)
+	cfg.needEnd, err = date(in.reachFlag, in.reach)
+	return err
 }
 
 // needEndResult answers need-end both ways.
@@ -87,36 +75,27 @@ func computeNeedEnd(cfg config) (result, error) {
 		return res, nil
 	}
 	ext, err := plan.ExtendKeyFor(p, cfg.sub, cfg.on, cfg.needEnd)
-	var na *activation.NotAllowedError
-	switch {
-	case errors.As(err, &na):
-		n.ExtendRefused = reason(err)
-	case err != nil:
-		return res, usagef("%s: %s", cfg.asked, short(err))
-	default:
+	if n.ExtendRefused, err = refusal(cfg, err); err != nil {
+		return res, err
+	}
+	if n.ExtendRefused == "" {
 		n.Reached = ext.Reached
 		n.ExtendSeats, n.ExtendAllowed, n.MaxKeySeats = ext.Seats, ext.Allowed, ext.MaxKey
 		if !ext.MaxEnd.IsZero() {
 			n.MaxEnd = ext.MaxEnd.Format(time.DateOnly)
 		}
 		if ext.Allowed {
-			o := ext.Outcome
-			o.Token.Key = token.Key{} // a hypothetical key: marshal none
-			n.ExtendOutcome = &o
+			n.ExtendOutcome = hypothetical(ext.Outcome)
 		}
 	}
 	add, err := plan.AddKeyFor(p, cfg.sub, cfg.on, cfg.needEnd)
-	switch {
-	case errors.As(err, &na):
-		n.AddRefused = reason(err)
-	case err != nil:
-		return res, usagef("%s: %s", cfg.asked, short(err))
-	default:
+	if n.AddRefused, err = refusal(cfg, err); err != nil {
+		return res, err
+	}
+	if n.AddRefused == "" {
 		n.AddMin, n.AddMax, n.AddLimit = add.Min, add.Max, add.Limit.Format(time.DateOnly)
 		if add.Reachable() {
-			o := add.Outcome
-			o.Token.Key = token.Key{}
-			n.AddOutcome = &o
+			n.AddOutcome = hypothetical(add.Outcome)
 		}
 	}
 	if n.Reached {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -24,48 +23,30 @@ day, side by side, before the key is spent: add licenses (R4), extend end
 date (R5, R6), renew (R9), activate (R7); refused options with their reason;
 the subscription's state and deadlines (R8). The subscription is given by
 numbers, or taken from a history file (-book) on -on.`,
-	flags: func(fs *flag.FlagSet, in *inputs) {
-		in.addShared(fs, historySVGDoc, historyUntilDoc)
-		in.addKey(fs)
-		in.addTerm(fs)
-	},
+	flags:   (*inputs).optionsFlags,
 	build:   buildOptions,
 	compute: func(cfg config) (result, error) { return computeOptions(cfg), nil },
 }
 
-// addKey defines the flags of the key options shows: its seats and, to
-// check its syntax, the key itself.
-func (in *inputs) addKey(fs *flag.FlagSet) {
-	fs.StringVar(&in.keySeats, "key-seats", "", "`seats` of the key, 1 … 1,000,000,000: show every option")
-	fs.StringVar(&in.key, "key", "", "the product `key` XXXXX-XXXXX-XXXXX-XXXXX-XXXXX, to check its syntax; only its masked form is printed")
-}
-
 // buildOptions reads the flags of options.
-func buildOptions(in *inputs, now func() time.Time) (config, error) {
-	var cfg config
-	if err := in.shared(&cfg, true); err != nil {
-		return cfg, err
-	}
-	if in.keySeats == "" {
-		return cfg, usagef("-key-seats: missing: give the key's seats, 1 … 1,000,000,000")
-	}
-	ks, err := count("-key-seats", in.keySeats, 1)
+func buildOptions(in *inputs, cfg *config) error {
+	ks, err := required("-key-seats", in.keySeats, 1, "give the key's seats, 1 … 1,000,000,000")
 	if err != nil {
-		return cfg, err
+		return err
 	}
 	cfg.tok.Seats = ks
-	if in.key != "" {
-		k, err := token.ParseKey(in.key)
-		if err != nil {
-			// The *SyntaxError names the position and the reason, never the key.
-			return cfg, usagef("-key: not a product key: %v", err)
-		}
-		cfg.tok.Key, cfg.keyGiven = k, true
-	} else {
+	if in.key == "" {
 		// Preview needs a key; an obviously fake one stands in and is never shown.
 		cfg.tok.Key = token.MustParseKey("WHAT0-IF000-NO000-KEY00-GIVEN")
+		return nil
 	}
-	return cfg, in.finish(&cfg, now)
+	k, err := token.ParseKey(in.key)
+	if err != nil {
+		// The *SyntaxError names the position and the reason, never the key.
+		return usagef("-key: not a product key: %v", err)
+	}
+	cfg.tok.Key, cfg.keyGiven = k, true
+	return nil
 }
 
 // option is one way to redeem the key: its outcome, or why it is refused.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -26,48 +25,32 @@ add licenses or extend end date, so that the subscription reaches the goal,
 and how its end compares with the program year's end -until (R13). The keys
 are stand-ins named KEY01, KEY02 … in the order of -keys. A goal no plan
 reaches prints the nearest feasible plan and exits 1.`,
-	flags: func(fs *flag.FlagSet, in *inputs) {
-		in.addShared(fs, "write the trade-off between seats and end date of the plans to `FILE` (SVG)",
-			"the program year's end `date` YYYY-MM-DD, the first day without use rights (R13): the end date to reach, and what the use-rights check compares with")
-		in.addPool(fs)
-		in.addTerm(fs)
-	},
+	svg:     "write the trade-off between seats and end date of the plans to `FILE` (SVG)",
+	until:   "the program year's end `date` YYYY-MM-DD, the first day without use rights (R13): the end date to reach, and what the use-rights check compares with",
+	flags:   (*inputs).planFlags,
 	build:   buildPlan,
 	compute: computePlan,
 }
 
-// addPool defines the flags of plan but -until: the pool and the goal.
-func (in *inputs) addPool(fs *flag.FlagSet) {
-	fs.StringVar(&in.keys, "keys", "", "the `seats` of a pool of keys, all redeemed on -on, comma-separated, 1 … 20 keys (e.g. 25,25,50,100)")
-	fs.StringVar(&in.goal, "goal", "", "most-seats (until -until; the default with -until), latest-end (needs -target-seats) or trade-off")
-	fs.StringVar(&in.target, "target-seats", "", "with -goal latest-end: the `seats` the plan must keep, 1 … 1,000,000,000")
-}
-
 // buildPlan reads the flags of plan.
-func buildPlan(in *inputs, now func() time.Time) (config, error) {
-	var cfg config
-	if err := in.shared(&cfg, false); err != nil {
-		return cfg, err
-	}
+func buildPlan(in *inputs, cfg *config) error {
 	if in.keys == "" {
-		return cfg, usagef("-keys: missing: give the seats of the keys, comma-separated, e.g. 25,25,50,100")
+		return usagef("-keys: missing: give the seats of the keys, comma-separated, e.g. 25,25,50,100")
 	}
 	if err := needProduct(in.product); err != nil {
-		return cfg, err
+		return err
 	}
 	var err error
 	if cfg.pool, err = pool(in.keys, in.product, cfg.tok.TermMonths); err != nil {
-		return cfg, err
+		return err
 	}
 	if in.until != "" {
 		if cfg.until, err = date("-until", in.until); err != nil {
-			return cfg, err
+			return err
 		}
 	}
-	if cfg.goal, err = goalFlag(in.goal, in.target, cfg.until); err != nil {
-		return cfg, err
-	}
-	return cfg, in.finish(&cfg, now)
+	cfg.goal, err = goalFlag(in.goal, in.target, cfg.until)
+	return err
 }
 
 // pool parses -keys: 1 … plan.MaxKeys seat counts, comma-separated. Each

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -21,21 +20,15 @@ var renewalCommand = command{
 from -on: the day renew opens, the first and last days that lose none and
 the end date each gives, and the days lost by renewing as soon as renew
 opens. Keys have the policy's term.`,
-	flags: func(fs *flag.FlagSet, in *inputs) {
-		in.addShared(fs, historySVGDoc, historyUntilDoc)
-		in.renewalAskedAs = "renewal"
-	},
+	flags:   (*inputs).renewalFlags,
 	build:   buildRenewal,
 	compute: computeRenewal,
 }
 
-// buildRenewal reads the flags of renewal.
-func buildRenewal(in *inputs, now func() time.Time) (config, error) {
-	cfg := config{asked: in.renewalAskedAs}
-	if err := in.shared(&cfg, true); err != nil {
-		return cfg, err
-	}
-	return cfg, in.finish(&cfg, now)
+// buildRenewal reads the flags of renewal: it has none of its own.
+func buildRenewal(in *inputs, cfg *config) error {
+	cfg.asked = in.renewalAskedAs
+	return nil
 }
 
 // renewalResult answers renewal.

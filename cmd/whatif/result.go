@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -146,17 +145,44 @@ func timelineOf(p activation.Policy, s activation.Subscription) *timeline {
 	}
 }
 
+// refusal sorts the error of a plan question: a refusal of the
+// subscription's state is an answer (its reason); any other error is bad
+// input, named by the question asked.
+func refusal(cfg config, err error) (string, error) {
+	var na *activation.NotAllowedError
+	switch {
+	case errors.As(err, &na):
+		return reason(err), nil
+	case err != nil:
+		return "", usagef("%s: %s", cfg.asked, short(err))
+	}
+	return "", nil
+}
+
+// hypothetical is o, the Outcome of a key that does not exist, without a
+// key: it marshals none.
+func hypothetical(o activation.Outcome) *activation.Outcome {
+	o.Token.Key = token.Key{}
+	return &o
+}
+
+// refused returns the typed error of a refusal of the cap or of the
+// subscription's state, if err is one.
+func refused(err error) (ce *proration.CapError, na *activation.NotAllowedError) {
+	if !errors.As(err, &ce) {
+		errors.As(err, &na)
+	}
+	return ce, na
+}
+
 // reason turns a refusal into a short sentence.
 func reason(err error) string {
-	var (
-		ce *proration.CapError
-		na *activation.NotAllowedError
-	)
+	ce, na := refused(err)
 	switch {
-	case errors.As(err, &ce):
+	case ce != nil:
 		return fmt.Sprintf("a %d-seat key is more than %d × %d active seats (R6); the largest key accepted is %d seats",
 			ce.KeySeats, ce.Factor, ce.Seats, ce.MaxKeySeats)
-	case errors.As(err, &na):
+	case na != nil:
 		s := "not allowed: subscription " + na.State.String()
 		if !na.Since.IsZero() {
 			s += " since " + na.Since.Format(time.DateOnly)
@@ -172,14 +198,11 @@ func reason(err error) string {
 
 // short is a refusal in a few words, for the table: never an error chain.
 func short(err error) string {
-	var (
-		ce *proration.CapError
-		na *activation.NotAllowedError
-	)
+	ce, na := refused(err)
 	switch {
-	case errors.As(err, &ce):
+	case ce != nil:
 		return fmt.Sprintf("over the cap (R6): at most %s seats", group(int64(ce.MaxKeySeats)))
-	case errors.As(err, &na):
+	case na != nil:
 		s := "not while " + na.State.String()
 		if !na.Opens.IsZero() {
 			s += "; from " + na.Opens.Format(time.DateOnly)
@@ -286,22 +309,12 @@ func writeTable(b *strings.Builder, rows [][]string) {
 	}
 }
 
+// group writes a count with thousands separators, as every table does.
+var group = cli.Group
+
 func signed(n int) string {
 	if n > 0 {
-		return "+" + strconv.Itoa(n)
+		return fmt.Sprintf("+%d", n)
 	}
-	return strconv.Itoa(n)
-}
-
-// group writes n with thousands separators: 18125 → "18,125".
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return sign + s
+	return fmt.Sprint(n)
 }

@@ -74,16 +74,19 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 // Obviously fake keys: the groups spell what they are. Only the last group
 // is ever printed.
 var (
-	keyScenario1 = token.MustParseKey("FAKE0-KEY00-NOT00-REAL0-SCN01")
-	keyScenario2 = token.MustParseKey("FAKE0-KEY00-NOT00-REAL0-SCN02")
-	keyScenario3 = token.MustParseKey("FAKE0-KEY00-NOT00-REAL0-SCN03")
-	keyScenario4 = token.MustParseKey("FAKE0-KEY00-NOT00-REAL0-SCN04")
-	keyLargest   = token.MustParseKey("FAKE0-KEY00-NOT00-REAL0-SCN4A")
-	keyAdd       = token.MustParseKey("FAKE0-KEY00-NOT00-REAL0-ADD01")
-	keyEarly     = token.MustParseKey("FAKE0-KEY00-NOT00-REAL0-REN01")
-	keyGrace     = token.MustParseKey("FAKE0-KEY00-NOT00-REAL0-REN02")
-	keyActivate  = token.MustParseKey("FAKE0-KEY00-NOT00-REAL0-ACT01")
+	keyScenario1 = fakeKey("SCN01")
+	keyScenario2 = fakeKey("SCN02")
+	keyScenario3 = fakeKey("SCN03")
+	keyScenario4 = fakeKey("SCN04")
+	keyLargest   = fakeKey("SCN4A")
+	keyAdd       = fakeKey("ADD01")
+	keyEarly     = fakeKey("REN01")
+	keyGrace     = fakeKey("REN02")
+	keyActivate  = fakeKey("ACT01")
 )
+
+// fakeKey is the fake key whose last group is tail.
+func fakeKey(tail string) token.Key { return token.MustParseKey("FAKE0-KEY00-NOT00-REAL0-" + tail) }
 
 // report writes to w and remembers the first write error, so the scenarios
 // read as a list of lines.
@@ -224,22 +227,29 @@ func scenarios(r *report) error {
 	}
 	r.printf("Policy %s: renew appears %d days before the end date (from %s); inside the %d-day grace the old end stays the anchor.\n\n",
 		open.Name, open.RenewWindowDays, tlOpen.RenewFrom.Format(time.DateOnly), open.GraceDays)
-	early := day(2027, time.February, 10)
-	o, err = open.Apply(sub, tok(keyEarly, 100), activation.Renew, early)
-	if err != nil {
-		return fmt.Errorf("early renewal: %w", err)
+	early, grace := day(2027, time.February, 10), day(2027, time.March, 15)
+	for _, rn := range []struct {
+		what  string
+		key   token.Key
+		at    time.Time
+		title func(o activation.Outcome) string
+	}{
+		{"early renewal", keyEarly, early, func(o activation.Outcome) string {
+			return fmt.Sprintf("Early renewal on %s, in the renew window: the redemption day is the anchor, %d days lost",
+				early.Format(time.DateOnly), o.DaysLost)
+		}},
+		{"grace renewal", keyGrace, grace, func(o activation.Outcome) string {
+			return fmt.Sprintf("Renewal on %s, in the grace (state %s): the old end date stays the anchor, nothing lost",
+				grace.Format(time.DateOnly), o.StateBefore)
+		}},
+	} {
+		o, err := open.Apply(sub, tok(rn.key, 100), activation.Renew, rn.at)
+		if err != nil {
+			return fmt.Errorf("%s: %w", rn.what, err)
+		}
+		r.outcome("R9", rn.title(o), o)
+		r.printf("\n")
 	}
-	r.outcome("R9", fmt.Sprintf("Early renewal on %s, in the renew window: the redemption day is the anchor, %d days lost",
-		early.Format(time.DateOnly), o.DaysLost), o)
-	r.printf("\n")
-	grace := day(2027, time.March, 15)
-	o, err = open.Apply(sub, tok(keyGrace, 100), activation.Renew, grace)
-	if err != nil {
-		return fmt.Errorf("grace renewal: %w", err)
-	}
-	r.outcome("R9", fmt.Sprintf("Renewal on %s, in the grace (state %s): the old end date stays the anchor, nothing lost",
-		grace.Format(time.DateOnly), o.StateBefore), o)
-	r.printf("\n")
 	_, err = pc.Apply(sub, tok(keyEarly, 100), activation.Renew, early)
 	r.printf("R9   The same early renewal under %s (which says: wait for the end date): REFUSED\n", pc.Name)
 	r.printf("     %v\n\n", err)

@@ -34,13 +34,7 @@ func AddMonths(t time.Time, n int) time.Time {
 }
 
 // AddMonthsChecked is [AddMonths] with the error of [Day.AddMonths].
-func AddMonthsChecked(t time.Time, n int) (time.Time, error) {
-	d, err := Of(t).AddMonths(n)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return d.time(), nil
-}
+func AddMonthsChecked(t time.Time, n int) (time.Time, error) { return checked(Of(t).AddMonths(n)) }
 
 // AddDays returns the date n days after t's, or the zero [time.Time] when t
 // or the result is out of range.
@@ -50,8 +44,10 @@ func AddDays(t time.Time, n int) time.Time {
 }
 
 // AddDaysChecked is [AddDays] with the error of [Day.AddDays].
-func AddDaysChecked(t time.Time, n int) (time.Time, error) {
-	d, err := Of(t).AddDays(n)
+func AddDaysChecked(t time.Time, n int) (time.Time, error) { return checked(Of(t).AddDays(n)) }
+
+// checked is the date of d, or the zero Time and err.
+func checked(d Day, err error) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
+	"github.com/coterm/coterm/cmd/internal/cli"
 	"github.com/coterm/coterm/proration"
 )
 
@@ -35,13 +35,11 @@ type SubscriptionChart struct {
 // (grace, read-only, deleted; R8); and the program year's end (R13) when
 // given.
 func Subscription(ch SubscriptionChart) (string, error) {
-	return drawn(subscription(ch))
+	return draw(len(ch.Steps), "steps", ch, subscription)
 }
 
-func subscription(ch SubscriptionChart) (*canvas, error) {
-	if len(ch.Steps) == 0 {
-		return nil, errors.New("picture: no steps to draw")
-	}
+// subscription draws ch, which has steps.
+func subscription(ch SubscriptionChart) *canvas {
 	steps := ch.Steps
 	last := steps[len(steps)-1]
 	lo, hi := steps[0].At, last.At
@@ -53,14 +51,7 @@ func subscription(ch SubscriptionChart) (*canvas, error) {
 			hi = s.DeletedOn
 		}
 	}
-	if !ch.ProgramEnd.IsZero() {
-		if ch.ProgramEnd.After(hi) {
-			hi = ch.ProgramEnd
-		}
-		if ch.ProgramEnd.Before(lo) {
-			lo = ch.ProgramEnd
-		}
-	}
+	lo, hi = widen(lo, hi, ch.ProgramEnd)
 	margin := proration.Days(lo, hi)/25 + 15
 	lo, hi = addDays(lo, -margin), addDays(hi, margin)
 	xa := newDateAxis(lo, hi, plotLeft, plotRight)
@@ -124,7 +115,7 @@ func subscription(ch SubscriptionChart) (*canvas, error) {
 		what := "no subscription"
 		if !s.End.IsZero() {
 			y = ya.px(s.End)
-			what = plural(s.Seats, "seat") + " until " + dateString(s.End)
+			what = cli.Plural(s.Seats, "seat") + " until " + dateString(s.End)
 		}
 		fmt.Fprintf(&c.b, `<circle cx="%d" cy="%d" r="4" fill="%s"><title>%s</title></circle>`+"\n",
 			x, y, colStep, esc(dateString(s.At)+": "+s.Label+" → "+what))
@@ -152,7 +143,7 @@ func subscription(ch SubscriptionChart) (*canvas, error) {
 		text := s.Label + ": none"
 		if !s.End.IsZero() {
 			y = ya.px(s.End)
-			text = plural(s.Seats, "seat") + ", " + s.Label
+			text = cli.Plural(s.Seats, "seat") + ", " + s.Label
 		}
 		if c.label(xa.px(s.At), y, text, `fill="#1a1a1a"`) {
 			shown++
@@ -168,15 +159,26 @@ func subscription(ch SubscriptionChart) (*canvas, error) {
 		{boxSwatch(colReadOnly), "read-only: disabled (R8)"},
 		{boxSwatch(colDeleted), "deleted (R8)"},
 	}
-	if !ch.ProgramEnd.IsZero() {
-		items = append(items, legendItem{lineSwatch(colProgram, "8 4", 2), "the program year's end: use rights end (R13)"})
+	c.legend(withProgramEnd(items, ch.ProgramEnd), labelled(len(steps), shown, "record",
+		"; every one labelled with its seats and operation", "labelled (seats, operation) where there is room, the others in their tooltips"))
+	return c
+}
+
+// withProgramEnd is items and, when a chart draws it, the program year's end.
+func withProgramEnd(items []legendItem, end time.Time) []legendItem {
+	if end.IsZero() {
+		return items
 	}
-	note := plural(len(steps), "record") + "; every one labelled with its seats and operation."
-	if shown < len(steps) {
-		note = fmt.Sprintf("%s; %d labelled (seats, operation) where there is room, the others in their tooltips.", plural(len(steps), "record"), shown)
+	return append(items, legendItem{lineSwatch(colProgram, "8 4", 2), "the program year's end: use rights end (R13)"})
+}
+
+// labelled is the legend's note on the labels of n things: all of them
+// labelled, or only shown of them, with what is said of the others.
+func labelled(n, shown int, thing, all, some string) string {
+	if shown < n {
+		return fmt.Sprintf("%s; %d %s.", cli.Plural(n, thing), shown, some)
 	}
-	c.legend(items, note)
-	return c, nil
+	return cli.Plural(n, thing) + all + "."
 }
 
 // band shades the days [from, to) of the x axis, cut at until.
@@ -197,6 +199,18 @@ func (c *canvas) band(xa dateAxis, from, to, until time.Time, colour, title stri
 
 // addDays returns d moved by n days (exact in UTC, which has no daylight
 // saving time).
+// widen returns lo and hi widened to hold t, unless t is zero.
+func widen(lo, hi, t time.Time) (time.Time, time.Time) {
+	switch {
+	case t.IsZero():
+	case t.Before(lo):
+		lo = t
+	case t.After(hi):
+		hi = t
+	}
+	return lo, hi
+}
+
 func addDays(d time.Time, n int) time.Time { return d.Add(time.Duration(n) * 24 * time.Hour) }
 
 // Point is one plan on a trade-off front: the seats and end date it ends
@@ -220,13 +234,11 @@ type FrontChart struct {
 // end date, seats across and end date up, today's subscription, and the
 // program year's end (R13) when given.
 func Front(ch FrontChart) (string, error) {
-	return drawn(front(ch))
+	return draw(len(ch.Points), "plans", ch, front)
 }
 
-func front(ch FrontChart) (*canvas, error) {
-	if len(ch.Points) == 0 {
-		return nil, errors.New("picture: no plans to draw")
-	}
+// front draws ch, which has points.
+func front(ch FrontChart) *canvas {
 	pts := slices.Clone(ch.Points)
 	slices.SortFunc(pts, func(a, b Point) int { return a.Seats - b.Seats })
 	minS, maxS := pts[0].Seats, pts[len(pts)-1].Seats
@@ -237,21 +249,9 @@ func front(ch FrontChart) (*canvas, error) {
 	}
 	for _, p := range all {
 		minS, maxS = min(minS, p.Seats), max(maxS, p.Seats)
-		if p.End.Before(lo) {
-			lo = p.End
-		}
-		if p.End.After(hi) {
-			hi = p.End
-		}
+		lo, hi = widen(lo, hi, p.End)
 	}
-	if !ch.ProgramEnd.IsZero() {
-		if ch.ProgramEnd.Before(lo) {
-			lo = ch.ProgramEnd
-		}
-		if ch.ProgramEnd.After(hi) {
-			hi = ch.ProgramEnd
-		}
-	}
+	lo, hi = widen(lo, hi, ch.ProgramEnd)
 	margin := proration.Days(lo, hi)/10 + 15
 	lo, hi = addDays(lo, -margin), addDays(hi, margin)
 	ya := newDateAxis(lo, hi, plotBottom, plotTop)
@@ -278,7 +278,7 @@ func front(ch FrontChart) (*canvas, error) {
 	if ch.Start.Seats > 0 {
 		x, y := sa.px(ch.Start.Seats), ya.px(ch.Start.End)
 		fmt.Fprintf(&c.b, `<rect x="%d" y="%d" width="10" height="10" fill="%s"><title>%s</title></rect>`+"\n",
-			x-5, y-5, colDiagonal, esc("today: "+plural(ch.Start.Seats, "seat")+" until "+dateString(ch.Start.End)))
+			x-5, y-5, colDiagonal, esc("today: "+cli.Plural(ch.Start.Seats, "seat")+" until "+dateString(ch.Start.End)))
 	}
 	for _, p := range pts {
 		r, col := 5, colStep
@@ -286,7 +286,7 @@ func front(ch FrontChart) (*canvas, error) {
 			r, col = 8, colChosen
 		}
 		fmt.Fprintf(&c.b, `<circle cx="%d" cy="%d" r="%d" fill="%s"><title>%s</title></circle>`+"\n",
-			sa.px(p.Seats), ya.px(p.End), r, col, esc(plural(p.Seats, "seat")+" until "+dateString(p.End)+": "+p.Plan))
+			sa.px(p.Seats), ya.px(p.End), r, col, esc(cli.Plural(p.Seats, "seat")+" until "+dateString(p.End)+": "+p.Plan))
 		c.reserve(sa.px(p.Seats), ya.px(p.End), r+1)
 	}
 	if ch.Start.Seats > 0 {
@@ -297,11 +297,11 @@ func front(ch FrontChart) (*canvas, error) {
 		c.label(plotRight-12-textWidth(text), ya.px(ch.ProgramEnd), text, `fill="`+colProgram+`"`)
 	}
 	if ch.Start.Seats > 0 {
-		c.label(sa.px(ch.Start.Seats), ya.px(ch.Start.End), "today: "+plural(ch.Start.Seats, "seat")+" until "+dateString(ch.Start.End), `fill="#444444"`)
+		c.label(sa.px(ch.Start.Seats), ya.px(ch.Start.End), "today: "+cli.Plural(ch.Start.Seats, "seat")+" until "+dateString(ch.Start.End), `fill="#444444"`)
 	}
 	shown := 0
 	for _, p := range pts {
-		text := plural(p.Seats, "seat") + " until " + dateString(p.End)
+		text := cli.Plural(p.Seats, "seat") + " until " + dateString(p.End)
 		if p.Chosen {
 			text = "chosen: " + text
 		}
@@ -326,15 +326,9 @@ func front(ch FrontChart) (*canvas, error) {
 	if len(pts) > 1 {
 		items = append(items, legendItem{lineSwatch(colStep, "4 3", 2), "the front: more seats cost end date"})
 	}
-	if !ch.ProgramEnd.IsZero() {
-		items = append(items, legendItem{lineSwatch(colProgram, "8 4", 2), "the program year's end: use rights end (R13)"})
-	}
-	note := plural(len(pts), "plan") + ", every one labelled; the tooltip of a point names its keys."
-	if shown < len(pts) {
-		note = fmt.Sprintf("%s; %d labelled where there is room, all in their tooltips (keys and operations).", plural(len(pts), "plan"), shown)
-	}
-	c.legend(items, note)
-	return c, nil
+	c.legend(withProgramEnd(items, ch.ProgramEnd), labelled(len(pts), shown, "plan",
+		", every one labelled; the tooltip of a point names its keys", "labelled where there is room, all in their tooltips (keys and operations)"))
+	return c
 }
 
 // seatAxis maps seat counts to pixels across the plot.
@@ -377,33 +371,16 @@ func (c *canvas) xSeats(a seatAxis) {
 		x := a.px(n)
 		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`+"\n", x, plotTop, x, plotBottom, colGrid)
 		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#000000"/>`+"\n", x, plotBottom, x, plotBottom+5)
-		c.text(x, plotBottom+19, "middle", "", group(n))
+		c.text(x, plotBottom+19, "middle", "", cli.Group(int64(n)))
 	}
 	c.text((plotLeft+plotRight)/2, plotBottom+40, "middle", `font-weight="bold"`, "seats after the plan")
 }
 
-// group writes n with thousands separators: 18125 → "18,125".
-func group(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
+// draw is the SVG document of chart ch, drawn by f, or an error when it has
+// none of what it draws (n of them).
+func draw[C any](n int, what string, ch C, f func(C) *canvas) (string, error) {
+	if n == 0 {
+		return "", errors.New("picture: no " + what + " to draw")
 	}
-	return s
-}
-
-// plural writes n things: "1 record", "2 records".
-func plural(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return strconv.Itoa(n) + " " + thing + "s"
-}
-
-// drawn is the SVG document of the canvas a chart drew, or the chart's
-// error.
-func drawn(c *canvas, err error) (string, error) {
-	if err != nil {
-		return "", err
-	}
-	return c.end(), nil
+	return f(ch).end(), nil
 }
