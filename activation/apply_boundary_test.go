@@ -78,8 +78,8 @@ func TestCheckPlainBoundaries(t *testing.T) {
 			p.GraceRenewAnchor = RedemptionDay
 			p.GraceDays, p.DisabledDays, p.RenewWindowDays, p.ReplacementWindowDays = 2047, 2047, 2047, 2047
 		}},
-		{"renew window max", false, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.RenewWindowDays = MaxPolicyDays }},
-		{"renew window over max", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.RenewWindowDays = MaxPolicyDays + 1 }},
+		{"renew window max", false, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.RenewWindowDays = maxPolicyDays }},
+		{"renew window over max", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.RenewWindowDays = maxPolicyDays + 1 }},
 		{"replacement window -1", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.ReplacementWindowDays = -1 }},
 		{"rounding up", true, true, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.Rounding = proration.Up }},
 		{"rounding past up", false, false, func(p *Policy, _ *Subscription, _ *token.Token, _ *time.Time) { p.Rounding = proration.Up + 1 }},

@@ -21,13 +21,13 @@ func drawNearValid(t *rapid.T) (Policy, Subscription, token.Token, time.Time) {
 	case 0:
 		p.TermMonths = edge("term", 1, proration.MaxTermMonths)
 	case 1:
-		p.GraceDays = edge("grace", 0, MaxPolicyDays)
+		p.GraceDays = edge("grace", 0, maxPolicyDays)
 	case 2:
-		p.DisabledDays = edge("disabled", 0, MaxPolicyDays)
+		p.DisabledDays = edge("disabled", 0, maxPolicyDays)
 	case 3:
-		p.RenewWindowDays = edge("window", 0, MaxPolicyDays)
+		p.RenewWindowDays = edge("window", 0, maxPolicyDays)
 	case 4:
-		p.ReplacementWindowDays = edge("replacement", 0, MaxPolicyDays)
+		p.ReplacementWindowDays = edge("replacement", 0, maxPolicyDays)
 	case 5:
 		p.CapFactor = edge("cap", 1, proration.MaxCapFactor)
 	case 6:

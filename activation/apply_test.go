@@ -183,9 +183,9 @@ func TestLifecycleBoundaries(t *testing.T) {
 			assert.Equal(t, end, tl.End)
 			assert.Equal(t, daymath.AddDays(end, g), tl.DisabledFrom)
 			assert.Equal(t, daymath.AddDays(end, g+d), tl.DeletedOn)
-			assert.Equal(t, tl.End, tl.Since(Expired))
-			assert.Equal(t, tl.DisabledFrom, tl.Since(Disabled))
-			assert.Equal(t, tl.DeletedOn, tl.Since(Deleted))
+			assert.Equal(t, tl.End, since(tl, Expired))
+			assert.Equal(t, tl.DisabledFrom, since(tl, Disabled))
+			assert.Equal(t, tl.DeletedOn, since(tl, Deleted))
 		})
 	}
 	// R8: deleted 120 days after the end date under the default policy.
@@ -428,7 +428,7 @@ func TestInvalidInputs(t *testing.T) {
 		"zero policy":                   with(func(v *in) { v.p = Policy{} }),
 		"negative grace days":           with(func(v *in) { v.p.GraceDays = -1 }),
 		"negative disabled days":        with(func(v *in) { v.p.DisabledDays = -1 }),
-		"too many renew window days":    with(func(v *in) { v.p.RenewWindowDays = MaxPolicyDays + 1 }),
+		"too many renew window days":    with(func(v *in) { v.p.RenewWindowDays = maxPolicyDays + 1 }),
 		"negative replacement days":     with(func(v *in) { v.p.ReplacementWindowDays = -1 }),
 		"cap factor 0":                  with(func(v *in) { v.p.CapFactor = 0 }),
 		"cap factor 101":                with(func(v *in) { v.p.CapFactor = 101 }),

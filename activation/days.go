@@ -6,59 +6,13 @@ import (
 	"github.com/coterm/coterm/internal/daymath"
 )
 
-// ParseDate reads a date written YYYY-MM-DD, strictly (ASCII digits), as a
-// date at 00:00 UTC, as the package writes every date. 0001-01-01, the zero
-// time, is refused. An impossible date says why and quotes it (it cannot be
-// a key): "2027-02-30: February 2027 has 28 days"; anything else is "not a
-// date YYYY-MM-DD", without the input. Errors wrap [ErrInvalid].
-func ParseDate(s string) (time.Time, error) {
-	if len(s) != len(time.DateOnly) || s[4] != '-' || s[7] != '-' {
-		return time.Time{}, invalidMsg("not a date YYYY-MM-DD")
-	}
-	y, ok1 := digits(s[0:4])
-	m, ok2 := digits(s[5:7])
-	d, ok3 := digits(s[8:10])
-	switch {
-	case !ok1 || !ok2 || !ok3:
-		return time.Time{}, invalidMsg("not a date YYYY-MM-DD")
-	case y == 0:
-		return time.Time{}, invalid("%s: there is no year 0, want 0001 … 9999", s)
-	case m < 1 || m > 12:
-		return time.Time{}, invalid("%s: there is no month %d, want 01 … 12", s, m)
-	case d < 1:
-		return time.Time{}, invalid("%s: there is no day 0 of a month", s)
-	}
-	// Day 0 of the next month is the last of this one (no AddDate: a
-	// normalisation of one day).
-	if last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day(); d > last {
-		return time.Time{}, invalid("%s: %s %04d has %d days", s, time.Month(m), y, last)
-	}
-	if y == 1 && m == 1 && d == 1 {
-		return time.Time{}, invalidMsg("0001-01-01 is the zero date, want 0001-01-02 … 9999-12-31")
-	}
-	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), nil
-}
-
-// digits parses a string of ASCII digits.
-func digits(s string) (int, bool) {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = 10*n + int(c-'0')
-	}
-	return n, true
-}
-
-// parseJSONDate reads what dateString writes: "YYYY-MM-DD" ([ParseDate]),
+// parseJSONDate reads what dateString writes: "YYYY-MM-DD" (daymath.ParseDate),
 // or "" for the zero time.
 func parseJSONDate(field, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	d, err := ParseDate(s)
+	d, err := daymath.ParseDate(s)
 	if err != nil {
 		return time.Time{}, invalid("%s: want a date YYYY-MM-DD", field)
 	}

@@ -326,21 +326,6 @@ func (p Policy) Timeline(s Subscription) (Timeline, error) {
 	return tl, nil
 }
 
-// Since returns the first day of state st: End for Expired, DisabledFrom for
-// Disabled, DeletedOn for Deleted, and the zero time for Active and None,
-// whose start a Timeline does not know.
-func (tl Timeline) Since(st State) time.Time {
-	switch st {
-	case Expired:
-		return tl.End
-	case Disabled:
-		return tl.DisabledFrom
-	case Deleted:
-		return tl.DeletedOn
-	}
-	return time.Time{}
-}
-
 // String returns the dates in one line, e.g. "renew from 2027-01-01; end
 // 2027-01-31; disabled from 2027-03-02; deleted on 2027-05-31".
 func (tl Timeline) String() string {

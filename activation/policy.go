@@ -21,11 +21,11 @@ type Policy struct {
 	TermMonths int
 
 	// GraceDays is how long a subscription stays Expired, fully functional,
-	// after its end date (R8: 30 days). 0 … MaxPolicyDays.
+	// after its end date (R8: 30 days). 0 … 3650.
 	GraceDays int
 	// DisabledDays is how long it then stays Disabled, read-only, before it
 	// is Deleted (R8: 90 days, so deleted 120 days after the end date).
-	// 0 … MaxPolicyDays.
+	// 0 … 3650.
 	DisabledDays int
 
 	// EarlyRenewal says whether Renew is allowed while the subscription is
@@ -35,7 +35,7 @@ type Policy struct {
 	EarlyRenewal bool
 	// RenewWindowDays is how many days before the end date the renew option
 	// appears (R9: 30 days). It matters only with EarlyRenewal.
-	// 0 … MaxPolicyDays.
+	// 0 … 3650.
 	RenewWindowDays int
 	// EarlyRenewAnchor is where an early renewal's new term starts (R9:
 	// RedemptionDay — the days left are lost, and reported as DaysLost).
@@ -68,12 +68,12 @@ type Policy struct {
 	ExtendWhenInactive bool
 
 	// ReplacementWindowDays is how many days after activation a replacement
-	// key may be requested, once (R12: 30 days). 0 … MaxPolicyDays.
+	// key may be requested, once (R12: 30 days). 0 … 3650.
 	ReplacementWindowDays int
 }
 
-// MaxPolicyDays bounds every day count of a Policy (ten years).
-const MaxPolicyDays = 3650
+// maxPolicyDays bounds every day count of a Policy (ten years).
+const maxPolicyDays = 3650
 
 // PartnerCenter returns the default policy: the current Partner Center rules
 // for cloud benefit keys ("Cloud services"; the lifecycle from "Office 365:
@@ -154,7 +154,7 @@ func VolumeLicensing() Policy {
 }
 
 // Validate reports whether p is coherent: TermMonths 1 … 36, day counts
-// 0 … [MaxPolicyDays], CapFactor 1 … 100, a defined Rounding, Convention and
+// 0 … 3650 (ten years), CapFactor 1 … 100, a defined Rounding, Convention and
 // both anchors, and — when a grace renewal keeps the old end date — a grace
 // shorter than a term (28 days × TermMonths), so a renewal with the policy's
 // term always ends after the day it is redeemed (a key with a shorter term of
@@ -164,13 +164,13 @@ func (p Policy) Validate() error {
 	case p.TermMonths < 1 || p.TermMonths > proration.MaxTermMonths:
 		return invalid("policy: TermMonths %d outside 1…%d", p.TermMonths, proration.MaxTermMonths)
 	case !validDays(p.GraceDays):
-		return invalid("policy: GraceDays %d outside 0…%d", p.GraceDays, MaxPolicyDays)
+		return invalid("policy: GraceDays %d outside 0…%d", p.GraceDays, maxPolicyDays)
 	case !validDays(p.DisabledDays):
-		return invalid("policy: DisabledDays %d outside 0…%d", p.DisabledDays, MaxPolicyDays)
+		return invalid("policy: DisabledDays %d outside 0…%d", p.DisabledDays, maxPolicyDays)
 	case !validDays(p.RenewWindowDays):
-		return invalid("policy: RenewWindowDays %d outside 0…%d", p.RenewWindowDays, MaxPolicyDays)
+		return invalid("policy: RenewWindowDays %d outside 0…%d", p.RenewWindowDays, maxPolicyDays)
 	case !validDays(p.ReplacementWindowDays):
-		return invalid("policy: ReplacementWindowDays %d outside 0…%d", p.ReplacementWindowDays, MaxPolicyDays)
+		return invalid("policy: ReplacementWindowDays %d outside 0…%d", p.ReplacementWindowDays, maxPolicyDays)
 	case p.CapFactor < 1 || p.CapFactor > proration.MaxCapFactor:
 		return invalid("policy: CapFactor %d outside 1…%d", p.CapFactor, proration.MaxCapFactor)
 	case !p.Rounding.Valid():
@@ -202,9 +202,9 @@ func (p *Policy) plainlyValid() bool {
 }
 
 // plainlyValid asks less than Validate allows: this fails to compile if not.
-const _ = uint(MaxPolicyDays - 2047)
+const _ = uint(maxPolicyDays - 2047)
 
-func validDays(n int) bool { return n >= 0 && n <= MaxPolicyDays }
+func validDays(n int) bool { return n >= 0 && n <= maxPolicyDays }
 
 // policyPresets lists the preset policies in the order [PolicyNames] gives
 // their names. Each preset's Policy.Name is its name.

@@ -146,7 +146,11 @@ func ExamplePolicyByName() {
 	// true
 }
 
-// TestPolicyValidateLimits: every day count accepts 0 … MaxPolicyDays and
+// maxPolicyDays is the largest day count a Policy accepts (ten years), as
+// its fields' docs say.
+const maxPolicyDays = 3650
+
+// TestPolicyValidateLimits: every day count accepts 0 … maxPolicyDays and
 // refuses one beyond either end, naming the field; a grace renewal anchored
 // on the old end date needs a grace under one term (R9).
 func TestPolicyValidateLimits(t *testing.T) {
@@ -157,17 +161,17 @@ func TestPolicyValidateLimits(t *testing.T) {
 		"ReplacementWindowDays": func(p *activation.Policy) *int { return &p.ReplacementWindowDays },
 	}
 	for name, field := range fields {
-		for _, n := range []int{0, activation.MaxPolicyDays} {
+		for _, n := range []int{0, maxPolicyDays} {
 			p := activation.PartnerCenter()
 			*field(&p) = n
 			require.NoError(t, p.Validate(), "%s %d", name, n)
 		}
-		for _, n := range []int{-1, activation.MaxPolicyDays + 1} {
+		for _, n := range []int{-1, maxPolicyDays + 1} {
 			p := activation.PartnerCenter()
 			*field(&p) = n
 			err := p.Validate()
 			require.ErrorIs(t, err, activation.ErrInvalid, "%s %d", name, n)
-			assert.Contains(t, err.Error(), fmt.Sprintf("policy: %s %d outside 0…%d", name, n, activation.MaxPolicyDays))
+			assert.Contains(t, err.Error(), fmt.Sprintf("policy: %s %d outside 0…%d", name, n, maxPolicyDays))
 		}
 	}
 	p := activation.Open2014()

@@ -262,13 +262,13 @@ func scenarios(r *report) error {
 	// Activation anew (R7).
 	r.heading("After expiry: activate anew, never extend (R7)")
 	late := day(2027, time.May, 1)
-	tlPC, err := pc.Timeline(sub)
-	if err != nil {
-		return fmt.Errorf("timeline: %w", err)
-	}
-	r.printf("On %s the subscription is %s (since %s).\n\n", late.Format(time.DateOnly), pc.State(sub, late),
-		tlPC.Since(pc.State(sub, late)).Format(time.DateOnly))
 	_, err = pc.Apply(sub, tok(keyActivate, 50), activation.ExtendEnd, late)
+	var refused *activation.NotAllowedError
+	if !errors.As(err, &refused) {
+		return fmt.Errorf("extend end date after expiry: want a refusal, got %v", err)
+	}
+	r.printf("On %s the subscription is %s (since %s).\n\n", late.Format(time.DateOnly), refused.State,
+		refused.Since.Format(time.DateOnly))
 	r.printf("R7   Extend end date on a %s subscription: REFUSED\n", pc.State(sub, late))
 	r.printf("     %v\n\n", err)
 	o, err = pc.Apply(sub, tok(keyActivate, 50), activation.Activate, late)

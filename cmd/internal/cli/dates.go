@@ -6,28 +6,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/internal/daymath"
 )
 
-// errNotDate is the message for anything not shaped YYYY-MM-DD: the input is
-// not echoed (it may be a key pasted in the wrong place).
-var errNotDate = errors.New("not a date YYYY-MM-DD")
-
 // ParseDate parses a calendar date YYYY-MM-DD with the library's parser
-// ([activation.ParseDate]) into a date at 00:00 UTC, ignoring surrounding
+// (the one its JSON uses) into a date at 00:00 UTC, ignoring surrounding
 // white space. An impossible date says why, quoting the date (ten digits and
 // hyphens cannot be a key): "2027-02-30: February 2027 has 28 days".
 // Anything else is "not a date YYYY-MM-DD", without the input. 0001-01-01 is
 // refused: the library reads it as the zero time, no date.
 func ParseDate(s string) (time.Time, error) {
-	d, err := activation.ParseDate(strings.TrimSpace(s))
-	if err != nil {
-		if msg := libraryReason(err); msg != errNotDate.Error() {
-			return time.Time{}, errors.New(msg)
-		}
-		return time.Time{}, errNotDate
-	}
-	return d, nil
+	return daymath.ParseDate(strings.TrimSpace(s))
 }
 
 // ParseRange parses FROM..TO, two dates with FROM on or before TO. Both days
