@@ -216,7 +216,10 @@
 // proration: date out of range: …"); it stays reachable with [errors.Is]
 // and [errors.As]. No error message and no JSON ever contains a
 // key in clear: token.Key prints masked, and [Outcome.MarshalJSON] writes the
-// masked form.
+// masked form. A message quotes a name only when [CheckName]'s rule finds no
+// key in it, in any spelling; otherwise it says "(a name that could be read
+// as a key)", and an error that refuses a name says what is wrong with it
+// without quoting it.
 //
 // # Performance
 //

@@ -1,10 +1,10 @@
 package activation
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/coterm/coterm/internal/keytext"
 	"github.com/coterm/coterm/token"
 )
 
@@ -15,10 +15,15 @@ const MaxNameLen = 256
 // CheckName reports whether s may be recorded as a tenant, product or policy
 // name: 1 … [MaxNameLen] bytes of valid UTF-8, without characters of the
 // Unicode categories Cc, Cf, Zl or Zp (they forge report lines and corrupt
-// database text), and not itself a product key in any spelling
-// [token.ParseKey] accepts (it would be stored and printed in clear). The
-// error wraps [ErrInvalid], names what ("tenant") and never echoes s. A Book
-// and a Redeemer apply it to every name they record.
+// database text), and not a text that could be read as a product key or
+// holds one (it would be stored and printed in clear): by the module's one
+// rule for such texts, a text that is wholly a key in any spelling a person
+// could paste (a trailing dot, quotes, a "key:" label, any spaces, dashes
+// or dots between groups, fullwidth forms; "Adams Baker Clark Davis Evans"
+// too), or that holds a key-shaped run with a digit or a masked key
+// ("Adams Baker Clark Davis Evans LLP" passes). The error wraps
+// [ErrInvalid], names what ("tenant"), says what is wrong and never echoes
+// s. A Book and a Redeemer apply it to every name they record.
 func CheckName(what, s string) error {
 	switch {
 	case s == "":
@@ -40,28 +45,10 @@ func CheckName(what, s string) error {
 		}
 		i += size
 	}
-	if isKey(s) {
-		return invalid("%s holds a product key (a name is never a key)", what)
+	if keytext.Holds(s) {
+		return invalid("%s could be read as a product key (a name is never a key)", what)
 	}
 	return nil
-}
-
-// isKey reports whether token.ParseKey accepts s. Most names cannot be a key
-// (25 characters of A–Z, 0–9, with up to four separators, spaces around):
-// those are answered without building ParseKey's error.
-func isKey(s string) bool {
-	t := strings.Trim(s, " ")
-	if len(t) < token.KeyLen || len(t) > token.KeyLen+token.Groups-1 {
-		return false
-	}
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == ' ') {
-			return false
-		}
-	}
-	_, err := token.ParseKey(s)
-	return err == nil
 }
 
 func checkNames(tenant, product string) error {
