@@ -18,8 +18,9 @@ import (
 // (one set of spent keys for the Books and Redeemers sharing it), and each
 // subscription's records in Seq order. It stores records as given, without
 // monotonic clock readings, and refuses what durable stores refuse: a record
-// holding a product key, an Append below Seq 1 or past a gap ([ErrGap]), a
-// Claim with a place (Seq not 0) or no fingerprint. The zero value is ready
+// holding a product key, or text that could show one ([Record.MarshalBinary]
+// says which), an Append below Seq 1 or past a gap ([ErrGap]), a Claim
+// with a place (Seq not 0) or no fingerprint. The zero value is ready
 // to use; it is safe for concurrent use and must not be copied after first
 // use. A nil *MemoryJournal answers with an error wrapping [ErrInvalid].
 type MemoryJournal struct {
@@ -111,6 +112,9 @@ func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, 
 	case !rec.Outcome.Token.Key.IsZero():
 		return Record{}, NothingTaken, errKeyInRecord
 	}
+	if err := rec.checkText("memory journal: append"); err != nil {
+		return Record{}, NothingTaken, err
+	}
 	if i, ok := j.byKey[rec.Fingerprint]; ok && !rec.Fingerprint.IsZero() {
 		return *j.at(i), KeyTaken, nil
 	}
@@ -156,6 +160,9 @@ func (j *MemoryJournal) Claim(ctx context.Context, rec Record) (Record, bool, er
 		return Record{}, false, invalid("memory journal: claim: zero fingerprint")
 	case !rec.Outcome.Token.Key.IsZero():
 		return Record{}, false, errKeyInRecord
+	}
+	if err := rec.checkText("memory journal: claim"); err != nil {
+		return Record{}, false, err
 	}
 	if i, ok := j.byKey[rec.Fingerprint]; ok {
 		return *j.at(i), false, nil

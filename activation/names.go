@@ -1,6 +1,7 @@
 package activation
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -96,4 +97,31 @@ func checkPolicyName(p *Policy) error {
 		return nil
 	}
 	return CheckName("policy name", p.Name)
+}
+
+// checkText refuses a record that could show a key in clear (what, such as
+// "record", starts the message): a key tail that is not at most
+// [token.GroupLen] characters A–Z, 0–9 (what the masked form shows of a
+// key's last group; empty for an import), or a policy name, a tenant or
+// product of Before or After, or a token's product that [CheckName]'s rule
+// catches. It checks the key rule only: a store keeps names as given. The
+// error wraps [ErrInvalid], names the field and quotes nothing.
+func (r *Record) checkText(what string) error {
+	if len(r.KeyTail) > token.GroupLen || strings.Trim(r.KeyTail, token.Alphabet) != "" {
+		return invalid("%s: keyTail: want at most %d characters A–Z, 0–9, as a masked key shows its last group", what, token.GroupLen)
+	}
+	o := &r.Outcome
+	for _, f := range [...]struct{ field, s string }{
+		{"policy", r.Policy},
+		{"outcome.token.product", o.Token.Product},
+		{"outcome.before.tenant", o.Before.Tenant},
+		{"outcome.before.product", o.Before.Product},
+		{"outcome.after.tenant", o.After.Tenant},
+		{"outcome.after.product", o.After.Product},
+	} {
+		if keytext.Holds(f.s) {
+			return invalid("%s: %s could be read as a product key; a record never holds a key", what, f.field)
+		}
+	}
+	return nil
 }
