@@ -63,7 +63,7 @@ func TestTenantOfWords(t *testing.T) {
 
 // TestPastedKeyNeverPrinted: a key pasted as a tenant or a product, in every
 // spelling that went through before, is rejected with the row's line, and
-// no output — rows, summary, -due, -tenant with -svg — shows it.
+// no output — rows, summary, -due, -tenant with -svg, -policy — shows it.
 func TestPastedKeyNeverPrinted(t *testing.T) {
 	const key = "FAKE0-KEY00-NOT00-REAL0-NW002"
 	for _, pasted := range clitest.NameSeeds(key) {
@@ -94,6 +94,9 @@ func TestPastedKeyNeverPrinted(t *testing.T) {
 			all.WriteString(stderr + err.Error())
 			_, err = os.Stat(svg)
 			assert.True(t, os.IsNotExist(err), "no picture of a refused tenant")
+			_, stderr, err = replayArgs(t, in, "-policy", pasted, "-")
+			assert.Equal(t, 2, exitCode(err), "-policy %q", pasted)
+			all.WriteString(stderr + err.Error())
 			assert.Empty(t, clitest.Leaks(all.String(), keys), "%s %q:\n%s", column, pasted, all.String())
 		}
 	}
