@@ -13,10 +13,8 @@ import (
 	"github.com/coterm/coterm/cmd/internal/clitest"
 )
 
-// firm is a tenant of words whose first 25 letters are key-shaped: the
-// rule lets it through (no digit in a longer name), and the output filter
-// prints it as it is.
-const firm = "Adams Baker Clark Davis Evans LLP"
+// firm is a tenant of words that passes the name check (see clitest.Firm).
+const firm = clitest.Firm
 
 // firmBook writes a book with firm's subscription and returns its path.
 func firmBook(t *testing.T, tenant string) string {
