@@ -36,6 +36,8 @@ func TestRule(t *testing.T) {
 		{"Japanese label", "プロダクトキー：ＡＢ３ＤＥ－ＦＧ５ＨＪ－ＫＬ７ＭＮ－ＰＱ９ＲＳ－ＴＵＶＷ２", true, true},
 		{"labels and quotes, twice", `Office: "key": 'AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2'.`, true, true},
 		{"mixed separators", "AB3DE-FG5HJ KL7MN_PQ9RS.TUVW2", true, true},
+		{"a trailing colon", "AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2:", true, true},
+		{"a trailing colon, no separators", "ADAMSBAKERCLARKDAVISEVANS:", true, true},
 		{"separator runs", "AB3DE - FG5HJ -- KL7MN\t/ PQ9RS . TUVW2", true, true},
 		{"no separators", "ab3defg5hjkl7mnpq9rstuvw2", true, true},
 		{"zero-width between groups", "AB3DE\u200bFG5HJ\u200bKL7MN\u200bPQ9RS\u200bTUVW2", true, true},
@@ -61,6 +63,7 @@ func TestRule(t *testing.T) {
 		{"a product", "M365-E3", false, false},
 		{"empty", "", false, false},
 		{"invalid UTF-8", "AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW\xff2", false, false},
+		{"a continuation byte", "AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW\x802", false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.isKey, IsKey(tc.s), "IsKey(%q)", tc.s)
@@ -100,6 +103,7 @@ func TestMask(t *testing.T) {
 		{"mixed widths", "ab3de fg5hj kl7mn pq9rs ＴＵＶＷ２", "XXXXX XXXXX XXXXX XXXXX ＸＸＸＸＸ"},
 		{"invisible characters stay", "AB\u200b3DE-FG5HJ-KL7MN-PQ9RS-TUVW2", "XX\u200bXXX-XXXXX-XXXXX-XXXXX-XXXXX"},
 		{"invalid UTF-8 stays", "\xffAB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2\xc3", "\xffXXXXX-XXXXX-XXXXX-XXXXX-XXXXX\xc3"},
+		{"a continuation byte ends a run", "AB3DE-FG5HJ\x80KL7MN-PQ9RS-TUVW2-YZ234", "AB3DE-FG5HJ\x80KL7MN-PQ9RS-TUVW2-YZ234"},
 		{"a key after the masked form and a word", "XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2", "XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"},
 		{"two masked forms joined", "XXXXX-XXXXX-XXXXX-XXXXX-ABCDEXXXXX-XXXXX-XXXXX-XXXXX-FGHIJ", "XXXXX-XXXXX-XXXXX-XXXXX-ABCDEXXXXX-XXXXX-XXXXX-XXXXX-FGHIJ"},
 		{"nothing to do", "contoso M365-E3 100 seats", "contoso M365-E3 100 seats"},
