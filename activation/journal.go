@@ -14,7 +14,9 @@ import (
 // and its key's fingerprint is new (a zero Fingerprint guards nothing), or
 // says which was taken (the key wins over the place) and returns the record
 // that took it; of concurrent Appends that conflict exactly one stores. It
-// refuses a Seq below 1, and one past its subscription's head with [ErrGap].
+// refuses a Seq below 1, one past its subscription's head with [ErrGap], and
+// a record [Record.MarshalBinary] refuses (a key, or text that could show
+// one) with an error wrapping [ErrInvalid], storing nothing.
 // Lookup, Head, History (up to limit records after afterSeq, in Seq order)
 // and Heads (the heads whose end date is in [from, to), zero bounds open,
 // by tenant then product in byte order) read. A Journal returns records as

@@ -12,9 +12,10 @@ import (
 // returns the record now stored for it, with inserted true if that is rec;
 // of concurrent Claims for one fingerprint exactly one inserts and all
 // return its record. Lookup returns the record of fp, if any. A Ledger never
-// sees a key (records carry its fingerprint), returns records as given
-// (times as the same instants), records nothing under a done context, and
-// is safe for concurrent use. A store that is also a [Journal] has one set
+// sees a key (records carry its fingerprint) and refuses, with an error
+// wrapping [ErrInvalid], a record [Record.MarshalBinary] refuses; it returns
+// records as given (times as the same instants), records nothing under a
+// done context, and is safe for concurrent use. A store that is also a [Journal] has one set
 // of spent keys for both. The conformance suite is
 // [github.com/coterm/coterm/activation/ledgertest]; [MemoryLedger] is the
 // reference.
