@@ -90,6 +90,7 @@ func RunJournal(t *testing.T, open OpenJournal) {
 		"AppendDoneContext":               one(testJournalDoneContext),
 		"AppendRefusesGap":                one(testJournalAppendGap),
 		"AppendRefusesKeyText":            one(testJournalRefusesKeyText),
+		"AppendKeepsNames":                one(testJournalAppendKeepsNames),
 		"HistoryPages":                    one(testJournalHistoryPages),
 		"Heads":                           one(testJournalHeads),
 		"RoundTripExtremes":               one(testJournalExtremes),
