@@ -170,3 +170,13 @@ func TestTenantOfWords(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, p)
 }
+
+// TestCheckNameBounds: a name of exactly MaxNameLen bytes passes, one more
+// does not; a lone continuation byte is invalid UTF-8, and U+0080, a C1
+// control, is a control character.
+func TestCheckNameBounds(t *testing.T) {
+	require.NoError(t, checkName(top("name"), strings.Repeat("P", MaxNameLen)))
+	require.Error(t, checkName(top("name"), strings.Repeat("P", MaxNameLen+1)))
+	assert.EqualError(t, checkName(top("name"), "Par\x80is"), "entitlement: name: not valid UTF-8 (byte 3)")
+	assert.EqualError(t, checkName(top("name"), "Par\u0080is"), "entitlement: name: control, format or separator character U+0080 at byte 3")
+}
