@@ -7,6 +7,8 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/coterm/coterm/token"
 )
 
 var (
@@ -138,4 +140,23 @@ func BenchmarkApplyDecimal(b *testing.B) {
 			sinkT = decimalExtend(8, 1, end)
 		}
 	})
+}
+
+var sinkBytes []byte
+
+// BenchmarkRecordMarshalBinary: the encoding every durable store writes,
+// with the checks that no text of the record could show a key.
+func BenchmarkRecordMarshalBinary(b *testing.B) {
+	o, err := PartnerCenter().Apply(benchSub, mkToken(25), AddSeats, benchAt)
+	require.NoError(b, err)
+	o.Token.Key = token.Key{}
+	o.Before.Tenant, o.After.Tenant = "Adams Baker Clark Davis Evans LLP", "Adams Baker Clark Davis Evans LLP"
+	rec := Record{Outcome: o, Seq: 7, KeyTail: "EEEE5", Policy: "partner-center", RecordedAt: benchAt}
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkBytes, err = rec.MarshalBinary()
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 }

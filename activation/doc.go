@@ -150,7 +150,10 @@
 // wrapping adds context, and another package's error keeps its own name after
 // it ("activation: invalid input: redemption day: proration: date out of
 // range: …"). A store's error is returned wrapped, never as a refusal. No
-// message and no JSON ever holds a key in clear: token.Key prints masked.
+// message and no JSON ever holds a key in clear: token.Key prints masked. A
+// message quotes a name only when [CheckName]'s rule finds no key in it, in
+// any spelling; otherwise it says "(a name that could be read as a key)", and
+// an error that refuses a name says what is wrong without quoting it.
 //
 // # Performance
 //

@@ -14,7 +14,9 @@ import (
 // and its key's fingerprint is new (a zero Fingerprint guards nothing), or
 // says which was taken (the key wins over the place) and returns the record
 // that took it; of concurrent Appends that conflict exactly one stores. It
-// refuses a Seq below 1, and one past its subscription's head with [ErrGap].
+// refuses a Seq below 1, one past its subscription's head with [ErrGap], and
+// a record [Record.MarshalBinary] refuses (a key, or text that could show
+// one) with an error wrapping [ErrInvalid], storing nothing.
 // Lookup, Head, History (up to limit records after afterSeq, in Seq order)
 // and Heads (the heads whose end date is in [from, to), zero bounds open,
 // by tenant then product in byte order) read. A Journal never sees a key,
@@ -35,9 +37,10 @@ type Journal interface {
 // returns the record now stored for it, with inserted true if that is rec;
 // of concurrent Claims for one fingerprint exactly one inserts and all
 // return its record. Lookup returns the record of fp, if any. Like a
-// [Journal], a Ledger never sees a key, returns records as given, records
-// nothing under a done context and is safe for concurrent use; a store that
-// is both has one set of spent keys. [MemoryLedger] is the reference.
+// [Journal], a Ledger never sees a key, refuses a record
+// [Record.MarshalBinary] refuses, returns records as given, records nothing
+// under a done context and is safe for concurrent use; a store that is both
+// has one set of spent keys. [MemoryLedger] is the reference.
 type Ledger interface {
 	Claim(ctx context.Context, rec Record) (stored Record, inserted bool, err error)
 	Lookup(ctx context.Context, fp token.Fingerprint) (rec Record, ok bool, err error)

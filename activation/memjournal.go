@@ -12,15 +12,16 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-// MemoryJournal is the in-process reference [Journal] and [Ledger]: under a
-// mutex, every record in the order stored, a map from key fingerprint to its
-// record (one set of spent keys for the Books and Redeemers sharing it), and
-// each subscription's records in Seq order. It stores records as given,
-// without monotonic clock readings, and refuses what durable stores refuse:
-// a record holding a product key, an Append below Seq 1 or past a gap
-// ([ErrGap]), a Claim with a place (Seq not 0) or no fingerprint. The zero
-// value is ready to use; it must not be copied after first use. A nil
-// *MemoryJournal answers with an error wrapping [ErrInvalid].
+// MemoryJournal is the in-process reference [Journal] and [Ledger]: a mutex,
+// every record in the order stored, a map from key fingerprint to its record
+// (one set of spent keys for the Books and Redeemers sharing it), and each
+// subscription's records in Seq order. It stores records as given, without
+// monotonic clock readings, and refuses what durable stores refuse: a record
+// holding a product key, or text that could show one ([Record.MarshalBinary]
+// says which), an Append below Seq 1 or past a gap ([ErrGap]), a Claim
+// with a place (Seq not 0) or no fingerprint. The zero value is ready
+// to use; it is safe for concurrent use and must not be copied after first
+// use. A nil *MemoryJournal answers with an error wrapping [ErrInvalid].
 type MemoryJournal struct {
 	mu      sync.Mutex
 	records []*[memBlock]Record       // every record in the order stored, in blocks that never move
@@ -110,6 +111,9 @@ func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, 
 	case !rec.Outcome.Token.Key.IsZero():
 		return Record{}, NothingTaken, errKeyInRecord
 	}
+	if err := rec.checkText("memory journal: append"); err != nil {
+		return Record{}, NothingTaken, err
+	}
 	if i, ok := j.byKey[rec.Fingerprint]; ok && !rec.Fingerprint.IsZero() {
 		return *j.at(i), KeyTaken, nil
 	}
@@ -155,6 +159,9 @@ func (j *MemoryJournal) Claim(ctx context.Context, rec Record) (Record, bool, er
 		return Record{}, false, invalid("memory journal: claim: zero fingerprint")
 	case !rec.Outcome.Token.Key.IsZero():
 		return Record{}, false, errKeyInRecord
+	}
+	if err := rec.checkText("memory journal: claim"); err != nil {
+		return Record{}, false, err
 	}
 	if i, ok := j.byKey[rec.Fingerprint]; ok {
 		return *j.at(i), false, nil

@@ -117,7 +117,7 @@ func fillEvery(t *testing.T, v reflect.Value, n *int, path string, key func(t te
 			fillEvery(t, v.Index(i), n, fmt.Sprintf("%s[%d]", path, i), key)
 		}
 	case reflect.String:
-		v.SetString(fmt.Sprintf("s%d", *n))
+		v.SetString(fmt.Sprintf("S%d", *n)) // upper case: a valid key tail too
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		v.SetInt(int64(*n) * 1_000_003)
 	case reflect.Uint8:

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/coterm/coterm/internal/keytext"
 	"github.com/coterm/coterm/token"
 )
 
@@ -15,10 +16,15 @@ const MaxNameLen = 256
 // CheckName reports whether s may be recorded as a tenant, product or policy
 // name: 1 … [MaxNameLen] bytes of valid UTF-8, without characters of the
 // Unicode categories Cc, Cf, Zl or Zp (they forge report lines and corrupt
-// database text), and not itself a product key in any spelling
-// [token.ParseKey] accepts (it would be stored and printed in clear). The
-// error wraps [ErrInvalid], names what ("tenant") and never echoes s. A Book
-// and a Redeemer apply it to every name they record.
+// database text), and not a text that could be read as a product key or
+// holds one (it would be stored and printed in clear): by the module's one
+// rule for such texts, a text that is wholly a key in any spelling a person
+// could paste (a trailing dot, quotes, a "key:" label, any spaces, dashes
+// or dots between groups, fullwidth forms; "Adams Baker Clark Davis Evans"
+// too), or that holds a key-shaped run with a digit or a masked key
+// ("Adams Baker Clark Davis Evans LLP" passes). The error wraps
+// [ErrInvalid], names what ("tenant"), says what is wrong and never echoes
+// s. A Book and a Redeemer apply it to every name they record.
 func CheckName(what, s string) error {
 	switch {
 	case s == "":
@@ -40,28 +46,10 @@ func CheckName(what, s string) error {
 		}
 		i += size
 	}
-	if isKey(s) {
-		return invalid("%s holds a product key (a name is never a key)", what)
+	if keytext.Holds(s) {
+		return invalid("%s could be read as a product key (a name is never a key)", what)
 	}
 	return nil
-}
-
-// isKey reports whether token.ParseKey accepts s. Most names cannot be a key
-// (25 characters of A–Z, 0–9, with up to four separators, spaces around):
-// those are answered without building ParseKey's error.
-func isKey(s string) bool {
-	t := strings.Trim(s, " ")
-	if len(t) < token.KeyLen || len(t) > token.KeyLen+token.Groups-1 {
-		return false
-	}
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == ' ') {
-			return false
-		}
-	}
-	_, err := token.ParseKey(s)
-	return err == nil
 }
 
 func checkNames(tenant, product string) error {
@@ -109,4 +97,31 @@ func checkPolicyName(p *Policy) error {
 		return nil
 	}
 	return CheckName("policy name", p.Name)
+}
+
+// checkText refuses a record that could show a key in clear (what, such as
+// "record", starts the message): a key tail that is not at most
+// [token.GroupLen] characters A–Z, 0–9 (what the masked form shows of a
+// key's last group; empty for an import), or a policy name, a tenant or
+// product of Before or After, or a token's product that [CheckName]'s rule
+// catches. It checks the key rule only: a store keeps names as given. The
+// error wraps [ErrInvalid], names the field and quotes nothing.
+func (r *Record) checkText(what string) error {
+	if len(r.KeyTail) > token.GroupLen || strings.Trim(r.KeyTail, token.Alphabet) != "" {
+		return invalid("%s: keyTail: want at most %d characters A–Z, 0–9, as a masked key shows its last group", what, token.GroupLen)
+	}
+	o := &r.Outcome
+	for _, f := range [...]struct{ field, s string }{
+		{"policy", r.Policy},
+		{"outcome.token.product", o.Token.Product},
+		{"outcome.before.tenant", o.Before.Tenant},
+		{"outcome.before.product", o.Before.Product},
+		{"outcome.after.tenant", o.After.Tenant},
+		{"outcome.after.product", o.After.Product},
+	} {
+		if keytext.Holds(f.s) {
+			return invalid("%s: %s could be read as a product key; a record never holds a key", what, f.field)
+		}
+	}
+	return nil
 }

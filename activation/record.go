@@ -23,8 +23,9 @@ import (
 // Its JSON form is camelCase, as everywhere in the module: "fingerprint" and
 // "request" as 64 lower-case hexadecimal digits, "outcome" as
 // [Outcome.MarshalJSON] writes it, "seq", "keyTail", "policy" and
-// "recordedAt" (RFC 3339). Read back, it is the same Record, but for the
-// Outcome's explanation and key, which JSON does not hold.
+// "recordedAt" (RFC 3339). Read back ([Record.UnmarshalJSON]), it is the
+// same Record, but for the Outcome's explanation and key, which JSON does
+// not hold.
 type Record struct {
 	Fingerprint token.Fingerprint `json:"fingerprint"` // the key's; zero for an import
 	Request     RequestID         `json:"request"`     // the identity of the request that made the record (a Redeemer's NewRequestID or a Book's own); zero for an import
@@ -35,7 +36,8 @@ type Record struct {
 	// [Book].
 	Seq int64 `json:"seq"`
 	// KeyTail is the key's last five characters, as its masked form shows
-	// them ("EEEE5"): what a customer can quote. Empty for an import.
+	// them ("EEEE5"): what a customer can quote. Empty for an import. A
+	// store refuses any other text than at most five characters A–Z, 0–9.
 	KeyTail string `json:"keyTail"`
 	// Policy is the name of the policy the Outcome was computed under.
 	Policy string `json:"policy"`
@@ -139,10 +141,17 @@ var ErrRecordEncoding = errors.New("activation: record: bad encoding")
 // Outcome in declaration order (32 bytes for the fingerprint and the request,
 // varints, strings as a length and bytes, times as the instant in Unix
 // seconds and nanoseconds, booleans as 0 or 1), every value as it is. A
-// Record that holds a product key is an error wrapping [ErrInvalid].
+// Record that holds a product key is an error wrapping [ErrInvalid], and so
+// is one whose key tail is not at most five characters A–Z, 0–9, or whose
+// policy, tenant or product names, or token's product, could be read as a
+// product key by [CheckName]'s rule: the error names the field and quotes
+// nothing.
 func (r Record) MarshalBinary() ([]byte, error) {
 	if !r.Outcome.Token.Key.IsZero() {
 		return nil, invalid("record: holds a product key; a record keeps its fingerprint only")
+	}
+	if err := r.checkText("record"); err != nil {
+		return nil, err
 	}
 	c := bincode.Codec{B: append(make([]byte, 0, 256), recordVersion)}
 	r.code(&c)

@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/coterm/coterm/internal/keytext"
 	"github.com/coterm/coterm/token"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -162,6 +164,11 @@ func TestLeak(t *testing.T) {
 			if strings.Contains(p.out, n) {
 				t.Errorf("%s leaks %q: %s", p.name, n, p.out)
 			}
+		}
+		// The module's one rule: no spelling a person could read as the key
+		// (any separators, fullwidth forms, invisible characters).
+		if slices.Contains(keytext.Shaped(p.out), varied) {
+			t.Errorf("%s shows the key in some spelling: %s", p.name, p.out)
 		}
 		if strings.Contains(p.out, "XXXXX-XXXXX-XXXXX-XXXXX-5VD6L") {
 			masked++

@@ -43,6 +43,13 @@ func TestBadOrganisation(t *testing.T) {
 		{"two headquarters", func(o *Organisation) { o.Locations[2].Headquarters = "" }, ErrNotAssociated, "locations[2].headquarters"},
 		{"R17 a location associated with another headquarters", func(o *Organisation) { o.Locations[1].Headquarters = "Nowhere" }, ErrNotAssociated, "locations[1].headquarters"},
 		{"a location named like a pastedKey", func(o *Organisation) { o.Locations[1].Name = pastedKey }, ErrInvalid, "locations[1].name"},
+		{"a location named like a pastedKey with a trailing dot", func(o *Organisation) { o.Locations[1].Name = pastedKey + "." }, ErrInvalid, "locations[1].name"},
+		{"a location named like a pastedKey with em dashes", func(o *Organisation) { o.Locations[1].Name = strings.ReplaceAll(pastedKey, "-", "—") }, ErrInvalid, "locations[1].name"},
+		{"a location named like a pastedKey in fullwidth", func(o *Organisation) {
+			o.Locations[1].Name = "ＡＢ３ＤＥ－ＦＧ５ＨＪ－ＫＬ７ＭＮ－ＰＱ９ＲＳ－ＴＵＶＷ２"
+		}, ErrInvalid, "locations[1].name"},
+		{"a location holding a pastedKey", func(o *Organisation) { o.Locations[1].Name = "Seattle (" + pastedKey + ")" }, ErrInvalid, "locations[1].name"},
+		{"a location named by words that are wholly a key", func(o *Organisation) { o.Locations[1].Name = "Adams Baker Clark Davis Evans" }, ErrInvalid, "locations[1].name"},
 		{"a location named twice", func(o *Organisation) { o.Locations[2].Name = "Munich" }, ErrDuplicate, "locations[2].name"},
 		{"an empty name", func(o *Organisation) { o.Locations[2].Name = "" }, ErrInvalid, "locations[2].name"},
 		{"a control character", func(o *Organisation) { o.Locations[2].Name = "Par\x00is" }, ErrInvalid, "locations[2].name"},
@@ -151,4 +158,25 @@ func TestBadDay(t *testing.T) {
 	assertBad(t, err, ErrInvalid, "at")
 	_, err = New(fixture(), nil)
 	assertBad(t, err, ErrInvalid, "source")
+}
+
+// A tenant named by words is not a key, though its first 25 letters are
+// key-shaped: the rule refuses a run inside a longer name only when it
+// holds a digit.
+func TestTenantOfWords(t *testing.T) {
+	o := fixture()
+	o.Placements[0].Tenant = "Adams Baker Clark Davis Evans LLP"
+	p, err := New(o, Records{}.Source())
+	require.NoError(t, err)
+	require.NotNil(t, p)
+}
+
+// TestCheckNameBounds: a name of exactly MaxNameLen bytes passes, one more
+// does not; a lone continuation byte is invalid UTF-8, and U+0080, a C1
+// control, is a control character.
+func TestCheckNameBounds(t *testing.T) {
+	require.NoError(t, checkName(top("name"), strings.Repeat("P", MaxNameLen)))
+	require.Error(t, checkName(top("name"), strings.Repeat("P", MaxNameLen+1)))
+	assert.EqualError(t, checkName(top("name"), "Par\x80is"), "entitlement: name: not valid UTF-8 (byte 3)")
+	assert.EqualError(t, checkName(top("name"), "Par\u0080is"), "entitlement: name: control, format or separator character U+0080 at byte 3")
 }

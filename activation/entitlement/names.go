@@ -1,17 +1,18 @@
 package entitlement
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/coterm/coterm/token"
+	"github.com/coterm/coterm/internal/keytext"
 )
 
 // checkName checks a name the caller gives (a location, pool, product,
 // licence, tenant, competency): not empty, at most MaxNameLen bytes, valid
-// UTF-8, no character of Unicode category Cc, Cf, Zl or Zp, and not a product
-// key. The error names field and never the name.
+// UTF-8, no character of Unicode category Cc, Cf, Zl or Zp, and not a text
+// that could be read as a product key or holds one, by the module's one
+// rule (a key in any spelling a person could paste, or a key-shaped run
+// with a digit). The error names field and never the name.
 func checkName(field path, s string) error {
 	if s == "" {
 		return bad(ErrInvalid, field, "empty")
@@ -37,19 +38,8 @@ func checkText(field path, s string) error {
 		}
 		i += size
 	}
-	if looksLikeKey(s) {
-		return bad(ErrInvalid, field, "a product key; a key is never stored in clear")
+	if keytext.Holds(s) {
+		return bad(ErrInvalid, field, "could be read as a product key; a key is never stored in clear")
 	}
 	return nil
-}
-
-// looksLikeKey reports whether token.ParseKey accepts s as a whole. Most
-// names cannot be a key; those are answered without calling ParseKey.
-func looksLikeKey(s string) bool {
-	t := strings.TrimSpace(s)
-	if len(t) < token.KeyLen || len(t) > token.KeyLen+token.Groups-1 {
-		return false
-	}
-	_, err := token.ParseKey(s)
-	return err == nil
 }

@@ -256,3 +256,32 @@ func testJournalExtremes(t *testing.T, js [2]activation.Journal) {
 	require.NoError(t, err)
 	require.False(t, ok, "names compared without case")
 }
+
+// testJournalAppendKeepsNames: Append returns and stores a record as given
+// when its Before names another tenant or product than its place (a store
+// that shares the place's names with Before must not overwrite them).
+func testJournalAppendKeepsNames(t *testing.T, js [2]activation.Journal) {
+	j := js[0]
+	ctx := context.Background()
+	for i, before := range []activation.Subscription{
+		{Tenant: "tenant-before", Product: product},
+		{Tenant: firstTenant, Product: otherProduct},
+		{},
+	} {
+		tenant := fmt.Sprintf("tenant-names-%d", i)
+		rec := place(tenant, 1, key(t, "KN", i), 5)
+		if before.Tenant == firstTenant {
+			rec.Outcome.After.Tenant = firstTenant
+			rec.Outcome.Token.Product = otherProduct
+		}
+		rec.Outcome.Before = before
+		stored, taken, err := j.Append(ctx, rec)
+		require.NoError(t, err)
+		require.Equal(t, activation.NothingTaken, taken)
+		require.Equal(t, utc(rec), utc(stored), "Append changed the record")
+		head, ok, err := j.Head(ctx, rec.Outcome.After.Tenant, rec.Outcome.After.Product)
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, utc(rec), utc(head), "the stored record differs")
+	}
+}

@@ -61,9 +61,10 @@ func Run(t *testing.T, newLedger func(t *testing.T) activation.Ledger) {
 		return l
 	}
 	run(t, map[string]func(*testing.T, activation.Ledger){
-		"ClaimLookup":      testClaimLookup,
-		"ClaimDoneContext": testClaimDoneContext,
-		"ClaimRace":        testClaimRace,
+		"ClaimLookup":         testClaimLookup,
+		"ClaimDoneContext":    testClaimDoneContext,
+		"ClaimRace":           testClaimRace,
+		"ClaimRefusesKeyText": testClaimRefusesKeyText,
 	}, fresh)
 	onPath := func(t *testing.T) *path { return ledgerPath(fresh(t)) }
 	run(t, spendCases, onPath)
@@ -108,6 +109,8 @@ func RunJournal(t *testing.T, open OpenJournal) {
 		"AppendLookupHead":          testJournalAppend,
 		"AppendDoneContext":         testJournalDoneContext,
 		"AppendRefusesGap":          testJournalAppendGap,
+		"AppendRefusesKeyText":      testJournalRefusesKeyText,
+		"AppendKeepsNames":          testJournalAppendKeepsNames,
 		"HistoryPages":              testJournalHistoryPages,
 		"Heads":                     testJournalHeads,
 		"RoundTripExtremes":         testJournalExtremes,

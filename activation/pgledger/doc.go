@@ -59,6 +59,10 @@
 // Text columns hold the names as given; a name PostgreSQL cannot store as
 // text (invalid UTF-8, NUL) is written with U+FFFD in the column of a
 // Redeemer's claim and refused for a Book's record (a Book never makes one).
+// A record that activation.Record.MarshalBinary refuses is refused, nothing
+// stored, with its error (activation.ErrInvalid): one that holds a key, or
+// whose key tail, policy, names or token's product could show one, so that
+// no column and no record's bytes hold a key in any spelling.
 //
 // # The SQL
 //

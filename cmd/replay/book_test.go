@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/coterm/coterm/cmd/internal/cli"
+	"github.com/coterm/coterm/cmd/internal/clitest"
 )
 
 const bookSample = "testdata/book.csv"
@@ -38,7 +38,7 @@ func TestBookSample(t *testing.T) {
 		"line 4: replayed 2026-03-01 add-seats key XXXXX-XXXXX-XXXXX-XXXXX-CB001: contoso/M365-E3 125 seats until 2027-01-24, active (an identical earlier row: counted once)",
 		"line 6: REJECTED: date: 2026-02-01 is before this subscription's last row (line 5, 2026-06-01): the rows of a subscription must be in date order",
 		"line 8: applied 2026-10-15 renew as activate key XXXXX-XXXXX-XXXXX-XXXXX-AV001: acme/emea/Visio 5 seats until 2027-10-15", // R7
-		"line 9: REJECTED: tenant: holds a product key",
+		"line 9: REJECTED: tenant: could be read as a product key",
 		"line 10: imported 2026-11-02: contoso/M365-E3 130 seats until 2027-09-01",
 		"line 13: REJECTED: end: only import rows give an end date",
 		"line 15: import unchanged 2027-02-02: northwind/Visio 10 seats until 2027-03-15",
@@ -47,7 +47,7 @@ func TestBookSample(t *testing.T) {
 	} {
 		assert.Contains(t, out, want)
 	}
-	assert.Empty(t, cli.Leaks(out, cli.KeysIn(mustRead(t, bookSample))), "no key in clear")
+	assert.Empty(t, clitest.Leaks(out, clitest.Keys(mustRead(t, bookSample))), "no key in clear")
 }
 
 func mustRead(t *testing.T, name string) string {
@@ -158,12 +158,12 @@ func TestBadNames(t *testing.T) {
 	assert.Equal(t, 1, exitCode(err))
 	for line, want := range map[int]string{
 		2: "tenant: has the control, format or separator character", 3: "tenant: has the control, format or separator character",
-		4: "tenant: holds a product key", 5: "tenant: holds a product key", 6: "product: has 300 bytes, want at most 256",
+		4: "tenant: could be read as a product key", 5: "tenant: could be read as a product key", 6: "product: has 300 bytes, want at most 256",
 		7: "key: token: parse key", 8: "date: not a date YYYY-MM-DD", 9: "seats: not a whole number", 10: "operation: unknown",
 	} {
 		assert.Contains(t, out, "line "+strconv.Itoa(line)+": REJECTED: "+want)
 	}
-	assert.Empty(t, cli.Leaks(out, cli.KeysIn(in)), out)
+	assert.Empty(t, clitest.Leaks(out, clitest.Keys(in)), out)
 	assert.NotContains(t, out, "\x07")
 	assert.NotContains(t, out, "\u202e")
 }

@@ -11,8 +11,9 @@ import (
 // FuzzArgs runs whatif on arbitrary argument lists (one argument a line)
 // and checks that no key typed anywhere in them appears in its output, in
 // any accepted spelling, and no control character either. The seeds are
-// the deprecated spellings, each command with the same arguments, and each
-// command's valid arguments with a key pasted into one of its flags.
+// the deprecated spellings, each command with the same arguments, each
+// command's valid arguments with a key pasted into one of its flags, and a
+// key pasted as a name in every spelling the module's rule catches.
 func FuzzArgs(f *testing.F) {
 	seeds := clitest.ArgSeeds("../replay/testdata/book.csv")
 	for _, s := range seeds {
@@ -36,6 +37,13 @@ func FuzzArgs(f *testing.F) {
 	}
 	f.Add(key + "\n-seats\n1")
 	f.Add("help\n" + key)
+	// A key pasted as a name in each spelling that went through before the
+	// module's one rule, and names of words (one refused, one not).
+	for _, name := range clitest.NameSeeds(key) {
+		f.Add("options\n-book\n../replay/testdata/book.csv\n-tenant\n" + name + "\n-product\nM365-E3\n-key-seats\n5\n-json")
+		f.Add(strings.Join(cmd("options", "-product", name, "-json"), "\n"))
+		f.Add(strings.Join(cmd("renewal", "-policy", name), "\n"))
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		clitest.CheckArgs(t, in, func(args []string) (string, string, error) {
 			var out, errw bytes.Buffer

@@ -72,7 +72,7 @@ func TestIsTrimAndLabel(t *testing.T) {
 	for _, r := range "＂＇（）［］｛｝＜＞｜．，；：！？" {
 		assert.True(t, isTrim(fold(r)), "isTrim(%U) after folding", r)
 	}
-	for _, r := range "Aa0=+$^~\u00e9\u4e2d€" {
+	for _, r := range "Aa0=+$^~\u0080\u00e9\u4e2d€" {
 		if r == '~' { // a dash
 			continue
 		}
@@ -81,7 +81,7 @@ func TestIsTrimAndLabel(t *testing.T) {
 	for _, r := range "Aa0 üé中キ-.#\"'()" {
 		assert.True(t, isLabelRune(r), "isLabelRune(%U)", r)
 	}
-	for _, r := range ":=+$€\x00" {
+	for _, r := range ":=+$€\x00\u0080" {
 		assert.False(t, isLabelRune(r), "isLabelRune(%U)", r)
 	}
 }

@@ -44,14 +44,17 @@
 //     A name check refuses a name that holds a key; [Quote] quotes only a
 //     name that holds none.
 //  3. The output filter ([Redact], [Mask]) writes X over the letters and
-//     digits of every secret run: a key-shaped run that is regular or
-//     holds a digit, and is not in the masked form (see The masked form). It
-//     cannot know where a name starts and ends in a line of output, so it
-//     does not spare a run of words without a digit, as rule 2 does, unless
-//     that run is not regular: "Adams Baker Clark Davis Evans LLP" passes a
-//     name check and is printed "XXXXX XXXXX XXXXX XXXXX XXXXX LLP". Every
-//     window of its output that ParseKey accepts, and every part of it that
-//     IsKey reads as a key, shows at most five characters other than X.
+//     digits of every secret run: a key-shaped run, regular or not, that
+//     holds a digit and is not in the masked form (see The masked form) —
+//     exactly the runs rule 2 catches inside a longer text. It spares a run
+//     without a digit, as rule 2 does, so that a name that passes the name
+//     check is printed as it is: "Adams Baker Clark Davis Evans LLP", and
+//     "add licenses XXXXX-XXXXX-XXXXX-XXXXX-EEEE5" next to a masked key. A
+//     key without a digit reaches the output only through a name (a key
+//     itself is printed in its masked form), and a name that is wholly a
+//     key is refused by rule 1. Afterwards, every key-shaped run that holds
+//     a digit, every window ParseKey accepts among them, shows at most five
+//     characters other than X: the last group of a run in the masked form.
 //
 // # Folded forms
 //
@@ -130,13 +133,14 @@
 // 2): a name is never a key, masked or not. The output filter leaves it as
 // it is, and redacts no character of it on behalf of another run that
 // overlaps it, so the last group stays readable. The other runs that
-// overlap it are redacted: "Tenant XXXXX-XXXXX-XXXXX-XXXXX-EEEE5" is
-// printed "TXXXXX XXXXX-XXXXX-XXXXX-XXXXX-EEEE5", since the letters "enant"
-// and the four groups XXXXX after them are a regular run; the programs put
-// '(' or ':' next to a key. A
-// secret run keeps at most one last group of a run in the masked form, so
-// after [Redact] every secret run shows at most five characters other than
-// X, as the masked form does.
+// overlap it are redacted when they hold a digit:
+// "XXXXX-XXXXX-XXXXX-XXXXX-EEEE5-AB3DE" is printed
+// "XXXXX-XXXXX-XXXXX-XXXXX-EEEE5-XXXXX", and "Tenant
+// XXXXX-XXXXX-XXXXX-XXXXX-EEEE5" as it is, since the regular run "enant
+// XXXXX XXXXX XXXXX XXXXX" holds no digit. A secret run keeps at most one
+// last group of a run in the masked form, so after [Redact] every run that
+// holds a digit shows at most five characters other than X, as the masked
+// form does.
 //
 // # Error rates
 //
@@ -144,7 +148,11 @@
 // misses a key inside a longer text only when the key has no digit: a key
 // drawn at random from A–Z and 0–9 has none with probability (26/36)²⁵ ≈
 // 2.9·10⁻⁴, so about 3 in 10,000 keys pasted inside a longer name pass the
-// name check. The package's tests measure both error rates: false alarms
-// on the real organisation names of testdata/organisations.txt, and misses
-// on random keys in 50 spellings, whole and inside longer texts.
+// name check. The output filter misses the same keys, and only when they
+// are printed inside a longer text: the programs print keys in their masked
+// form, and names that passed the name check. The package's tests measure
+// both error rates: false alarms on the real organisation names of
+// testdata/organisations.txt (the name check refuses none, the filter
+// changes none), and misses on random keys in 50 spellings, whole and
+// inside longer texts.
 package keytext

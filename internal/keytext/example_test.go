@@ -59,7 +59,7 @@ func ExampleMask() {
 	// Output:
 	// ＸＸＸＸＸ－ＸＸＸＸＸ－ＸＸＸＸＸ－ＸＸＸＸＸ－ＸＸＸＸＸ
 	// UnitedHealth Group Incorporated
-	// XXXXX XXXXX XXXXX XXXXX XXXXX LLP
+	// Adams Baker Clark Davis Evans LLP
 }
 
 func ExampleQuote() {

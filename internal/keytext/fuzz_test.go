@@ -98,7 +98,8 @@ func FuzzRedact(f *testing.F) {
 }
 
 // FuzzMask: Mask is Redact on a copy, and returns s itself when there is
-// nothing to redact; Runs lists what it redacts.
+// nothing to redact; Runs lists what it redacts, and Shaped every
+// key-shaped run.
 func FuzzMask(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, s string) {
@@ -113,12 +114,15 @@ func FuzzMask(f *testing.F) {
 			t.Fatalf("Mask(%q) = %q, but Runs is empty", s, m)
 		}
 		for _, run := range runs {
-			if m == s && run != "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX" {
+			if m == s && strings.Count(run, "X") < keyLen-shownMax {
 				t.Fatalf("Mask(%q) left it as it was, but it holds %q", s, run)
 			}
 		}
 		if got, want := strings.Join(runs, ","), strings.Join(refSecrets(s), ","); got != want {
 			t.Fatalf("Runs(%q) = %q, reference %q", s, got, want)
+		}
+		if got, want := strings.Join(Shaped(s), ","), strings.Join(refShaped(s), ","); got != want {
+			t.Fatalf("Shaped(%q) = %q, reference %q", s, got, want)
 		}
 	})
 }

@@ -39,13 +39,15 @@ func Holds(s string) bool {
 
 // Redact writes, in place, X over every ASCII letter and digit, and a
 // fullwidth X over every fullwidth one, of every secret run in b (rule 3 in
-// the package documentation): every key-shaped run that is regular or holds
-// a digit, and is not in the masked form. Runs that overlap are all
-// redacted, each decided on b as it was; no character of a run in the
-// masked form is redacted. Every other byte, invalid UTF-8 included,
-// stays as it is, and the length of b does not change. Afterwards, every
-// secret run of b shows at most five characters other than X. It is what
-// the programs' output filter does.
+// the package documentation): every key-shaped run that holds a digit and
+// is not in the masked form, regular or not — the runs that rule 2 catches
+// inside a longer text. A run without a digit is left as it is. Runs that
+// overlap are all redacted, each decided on b as it was; no character of a
+// run in the masked form is redacted. Every other byte, invalid UTF-8
+// included, stays as it is, and the length of b does not change.
+// Afterwards, every key-shaped run of b that holds a digit shows at most
+// five characters other than X, the last group of a run in the masked form.
+// It is what the programs' output filter does.
 func Redact(b []byte) {
 	if !enough(b) {
 		return
@@ -68,15 +70,28 @@ func Mask(s string) string {
 }
 
 // Runs returns the canonical form, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE" in upper
-// case, of every secret run in s (the runs [Redact] redacts), in the order
-// in which they end; runs that overlap are all returned. It is for tests
-// that look for keys in a program's output: its result is made of clear
-// keys.
+// case, of every secret run in s (the runs [Redact] redacts: key-shaped,
+// holding a digit, not in the masked form), in the order in which they end;
+// runs that overlap are all returned. It is for tests that look for keys in
+// a program's output: its result is made of clear keys.
 func Runs(s string) []string {
 	if !enough(s) {
 		return nil
 	}
 	_, keys := scan(s, collect, nil, nil)
+	return keys
+}
+
+// Shaped returns the canonical form of every key-shaped run in s, as [Runs]
+// does, with or without a digit and in the masked form or not. It is for
+// tests that look for a given key in any spelling, one without a digit
+// included, where [Runs] would not see it: its result is made of clear
+// keys.
+func Shaped(s string) []string {
+	if !enough(s) {
+		return nil
+	}
+	_, keys := scan(s, collectAll, nil, nil)
 	return keys
 }
 

@@ -36,6 +36,8 @@ func TestRule(t *testing.T) {
 		{"Japanese label", "プロダクトキー：ＡＢ３ＤＥ－ＦＧ５ＨＪ－ＫＬ７ＭＮ－ＰＱ９ＲＳ－ＴＵＶＷ２", true, true},
 		{"labels and quotes, twice", `Office: "key": 'AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2'.`, true, true},
 		{"mixed separators", "AB3DE-FG5HJ KL7MN_PQ9RS.TUVW2", true, true},
+		{"a trailing colon", "AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2:", true, true},
+		{"a trailing colon, no separators", "ADAMSBAKERCLARKDAVISEVANS:", true, true},
 		{"separator runs", "AB3DE - FG5HJ -- KL7MN\t/ PQ9RS . TUVW2", true, true},
 		{"no separators", "ab3defg5hjkl7mnpq9rstuvw2", true, true},
 		{"zero-width between groups", "AB3DE\u200bFG5HJ\u200bKL7MN\u200bPQ9RS\u200bTUVW2", true, true},
@@ -61,6 +63,7 @@ func TestRule(t *testing.T) {
 		{"a product", "M365-E3", false, false},
 		{"empty", "", false, false},
 		{"invalid UTF-8", "AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW\xff2", false, false},
+		{"a continuation byte", "AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW\x802", false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.isKey, IsKey(tc.s), "IsKey(%q)", tc.s)
@@ -71,27 +74,36 @@ func TestRule(t *testing.T) {
 	}
 }
 
-// TestMask pins what the output filter does (rule 3).
+// TestMask pins what the output filter does (rule 3): it redacts the runs
+// that hold a digit, and leaves words and the masked form as they are.
 func TestMask(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
 		{"a key", "key AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2: added", "key XXXXX-XXXXX-XXXXX-XXXXX-XXXXX: added"},
 		{"a key and a word of five", "key AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2 added", "key XXXXX-XXXXX-XXXXX-XXXXX-XXXXX XXXXX"},
-		{"words that are a regular run", "Adams Baker Clark Davis Evans LLP", "XXXXX XXXXX XXXXX XXXXX XXXXX LLP"},
-		{"words that are not", "UnitedHealth Group Incorporated", "UnitedHealth Group Incorporated"},
+		{"words that are a regular run", "Adams Baker Clark Davis Evans LLP", "Adams Baker Clark Davis Evans LLP"},
+		{"words that are a key as a whole", "Adams Baker Clark Davis Evans", "Adams Baker Clark Davis Evans"},
+		{"words that are not a regular run", "UnitedHealth Group Incorporated", "UnitedHealth Group Incorporated"},
+		{"a key without a digit", "key ABCDE-FGHIJ-KLMNO-PQRST-UVWXY: added", "key ABCDE-FGHIJ-KLMNO-PQRST-UVWXY: added"},
+		{"words and a digit", "Adams Baker Clark Davis Evan5 LLP", "XXXXX XXXXX XXXXX XXXXX XXXXX LLP"},
+		{"a word before the masked form, the plan's tooltip", "add licenses XXXXX-XXXXX-XXXXX-XXXXX-KEY01 (25)", "add licenses XXXXX-XXXXX-XXXXX-XXXXX-KEY01 (25)"},
 		{"the masked form", "key XXXXX-XXXXX-XXXXX-XXXXX-EEEE5: added", "key XXXXX-XXXXX-XXXXX-XXXXX-EEEE5: added"},
 		{"a word of five after the masked form", "key XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 added", "key XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 XXXXX"},
-		{"a word before the masked form", "Tenant XXXXX-XXXXX-XXXXX-XXXXX-EEEE5", "TXXXXX XXXXX-XXXXX-XXXXX-XXXXX-EEEE5"},
+		{"a word before the masked form", "Tenant XXXXX-XXXXX-XXXXX-XXXXX-EEEE5", "Tenant XXXXX-XXXXX-XXXXX-XXXXX-EEEE5"},
+		{"a word with a digit before the masked form", "Tenan7 XXXXX-XXXXX-XXXXX-XXXXX-EEEE5", "TXXXXX XXXXX-XXXXX-XXXXX-XXXXX-EEEE5"},
 		{"a group after the masked form", "XXXXX-XXXXX-XXXXX-XXXXX-EEEE5-AB3DE", "XXXXX-XXXXX-XXXXX-XXXXX-EEEE5-XXXXX"},
 		{"a group before the masked form", "FG5HJ-XXXXX-XXXXX-XXXXX-XXXXX-EEEE5", "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-EEEE5"},
 		{"a key with three groups XXXXX", "XXXXX-XXXXX-XXXXX-AB3DE-FG5HJ", "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"},
 		{"a key with four groups XXXXX first", "AB3DE-XXXXX-XXXXX-XXXXX-XXXXX", "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"},
 		{"the masked form in lower case", "xxxxx-xxxxx-xxxxx-xxxxx-ab3de", "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"},
 		{"the masked form with spaces", "XXXXX XXXXX XXXXX XXXXX AB3DE", "XXXXX XXXXX XXXXX XXXXX XXXXX"},
+		{"the masked form in lower case, no digit", "xxxxx-xxxxx-xxxxx-xxxxx-abcde", "xxxxx-xxxxx-xxxxx-xxxxx-abcde"},
+		{"an irregular run with a digit", "Brookfield Asset Manag3ment", "XXXXXXXXXX XXXXX XXXXXXXXXX"},
 		{"overlapping keys", "AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2-YZ234", "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"},
 		{"fullwidth", "ＡＢ３ＤＥ－ＦＧ５ＨＪ－ＫＬ７ＭＮ－ＰＱ９ＲＳ－ＴＵＶＷ２。", "ＸＸＸＸＸ－ＸＸＸＸＸ－ＸＸＸＸＸ－ＸＸＸＸＸ－ＸＸＸＸＸ。"},
 		{"mixed widths", "ab3de fg5hj kl7mn pq9rs ＴＵＶＷ２", "XXXXX XXXXX XXXXX XXXXX ＸＸＸＸＸ"},
 		{"invisible characters stay", "AB\u200b3DE-FG5HJ-KL7MN-PQ9RS-TUVW2", "XX\u200bXXX-XXXXX-XXXXX-XXXXX-XXXXX"},
 		{"invalid UTF-8 stays", "\xffAB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2\xc3", "\xffXXXXX-XXXXX-XXXXX-XXXXX-XXXXX\xc3"},
+		{"a continuation byte ends a run", "AB3DE-FG5HJ\x80KL7MN-PQ9RS-TUVW2-YZ234", "AB3DE-FG5HJ\x80KL7MN-PQ9RS-TUVW2-YZ234"},
 		{"a key after the masked form and a word", "XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2", "XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"},
 		{"two masked forms joined", "XXXXX-XXXXX-XXXXX-XXXXX-ABCDEXXXXX-XXXXX-XXXXX-XXXXX-FGHIJ", "XXXXX-XXXXX-XXXXX-XXXXX-ABCDEXXXXX-XXXXX-XXXXX-XXXXX-FGHIJ"},
 		{"nothing to do", "contoso M365-E3 100 seats", "contoso M365-E3 100 seats"},
@@ -109,12 +121,25 @@ func TestMask(t *testing.T) {
 func TestRuns(t *testing.T) {
 	assert.Equal(t, []string{"AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2"}, Runs("key: ab3de—fg5hj—kl7mn—pq9rs—tuvw2."))
 	assert.Equal(t, []string{"AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2", "FG5HJ-KL7MN-PQ9RS-TUVW2-YZ234"}, Runs("AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2-YZ234"))
-	assert.Equal(t, []string{"ADAMS-BAKER-CLARK-DAVIS-EVANS"}, Runs("Adams Baker Clark Davis Evans LLP"))
+	assert.Empty(t, Runs("Adams Baker Clark Davis Evans LLP"))
+	assert.Equal(t, []string{"ADAMS-BAKER-CLARK-DAVIS-EVAN5"}, Runs("Adams Baker Clark Davis Evan5 LLP"))
 	assert.Empty(t, Runs("XXXXX-XXXXX-XXXXX-XXXXX-EEEE5"))
 	assert.Empty(t, Runs("Brookfield Asset Management"))
 	assert.Nil(t, Runs("contoso"))
 	s := "x AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2 ＸＸＸＸＸ Donaudampfschiffahrtsgesellschaft"
 	assert.Equal(t, refSecrets(s), Runs(s))
+}
+
+// TestShaped: every key-shaped run, with or without a digit, masked or
+// not.
+func TestShaped(t *testing.T) {
+	assert.Equal(t, []string{"ADAMS-BAKER-CLARK-DAVIS-EVANS"}, Shaped("Adams Baker Clark Davis Evans LLP"))
+	assert.Equal(t, []string{"XXXXX-XXXXX-XXXXX-XXXXX-EEEE5"}, Shaped("(XXXXX-XXXXX-XXXXX-XXXXX-EEEE5)"))
+	assert.Equal(t, []string{"BROOK-FIELD-ASSET-MANAG-EMENT"}, Shaped("Brookfield Asset Management"))
+	assert.Equal(t, []string{"AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2", "FG5HJ-KL7MN-PQ9RS-TUVW2-YZ234"}, Shaped("AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2-YZ234"))
+	assert.Nil(t, Shaped("contoso"))
+	s := "x AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2 ＸＸＸＸＸ Donaudampfschiffahrtsgesellschaft"
+	assert.Equal(t, refShaped(s), Shaped(s))
 }
 
 func TestQuote(t *testing.T) {

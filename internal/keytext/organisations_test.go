@@ -19,8 +19,7 @@ func organisations(t testing.TB) []string {
 }
 
 // TestOrganisations measures the false alarms of the rule on real names:
-// a name check refuses none of them, and the output filter changes only
-// those that hold a regular run without a digit.
+// a name check refuses none of them, and the output filter changes none.
 func TestOrganisations(t *testing.T) {
 	names := organisations(t)
 	require.GreaterOrEqual(t, len(names), 1000)
@@ -39,12 +38,7 @@ func TestOrganisations(t *testing.T) {
 		assert.Equal(t, refHolds(s), Holds(s), "Holds(%q) against the reference", s)
 	}
 	assert.Empty(t, held, "names a name check refuses")
-	// The output filter cannot tell a name from the rest of a line: it
-	// redacts a regular run of words without a digit (rule 3).
-	assert.Equal(t, []string{
-		"Adams Baker Clark Davis Evans LLP",
-		"Donaudampfschiffahrtsgesellschaft",
-		"Bundesanstalt für Finanzdienstleistungsaufsicht",
-	}, masked, "names the output filter changes")
+	assert.Empty(t, masked, "names the output filter changes")
+	require.Contains(t, names, "Adams Baker Clark Davis Evans LLP")
 	t.Logf("%d names: %d refused by Holds, %d changed by Mask", len(names), len(held), len(masked))
 }

@@ -37,9 +37,10 @@ func refChars(s string) []refChar {
 type refRun struct {
 	key              string // canonical form
 	end              int    // the end of its last character in the text
-	digit, regular   bool
+	digit            bool
 	xs               int
 	masked, isSecret bool
+	offs             []int // the first byte of each of its letters and digits
 }
 
 // refRuns returns every key-shaped run of s, by its first character.
@@ -50,7 +51,7 @@ func refRuns(s string) []refRun {
 		if run, ok := refMatch(cs, i); ok {
 			span := s[cs[i].off:run.end]
 			run.masked = len(span) == len(MaskedPrefix)+5 && strings.HasPrefix(span, MaskedPrefix)
-			run.isSecret = !run.masked && (run.digit || run.regular)
+			run.isSecret = !run.masked && run.digit
 			runs = append(runs, run)
 		}
 	}
@@ -61,20 +62,11 @@ func refRuns(s string) []refRun {
 func refMatch(cs []refChar, i int) (refRun, bool) {
 	var b strings.Builder
 	var run refRun
-	sepEnds, joinedEnds := 0, 0
 	j := i
 	for g := range 5 {
 		if g > 0 {
-			k, hasSep := j, false
 			for j < len(cs) && (cs[j].cl == sep || cs[j].cl == ignore) {
-				hasSep = hasSep || cs[j].cl == sep
 				j++
-			}
-			switch {
-			case hasSep:
-				sepEnds++
-			case j == k:
-				joinedEnds++
 			}
 			b.WriteByte('-')
 		}
@@ -89,6 +81,7 @@ func refMatch(cs []refChar, i int) (refRun, bool) {
 			}
 			ch := unicode.ToUpper(cs[j].r)
 			run.end = cs[j].end
+			run.offs = append(run.offs, cs[j].off)
 			b.WriteRune(ch)
 			run.digit = run.digit || cs[j].cl == digit
 			if ch == 'X' {
@@ -98,7 +91,6 @@ func refMatch(cs []refChar, i int) (refRun, bool) {
 		}
 	}
 	run.key = b.String()
-	run.regular = sepEnds == 0 || joinedEnds == 0
 	return run, true
 }
 
@@ -154,6 +146,15 @@ func refHolds(s string) bool {
 	return refWhole(s)
 }
 
+// refShaped returns every key-shaped run of s.
+func refShaped(s string) []string {
+	var keys []string
+	for _, run := range refRuns(s) {
+		keys = append(keys, run.key)
+	}
+	return keys
+}
+
 // refSecrets returns the secret runs of s.
 func refSecrets(s string) []string {
 	var keys []string
@@ -165,12 +166,32 @@ func refSecrets(s string) []string {
 	return keys
 }
 
-// refSecretsShown returns the secret runs of s that show more than five
-// characters other than X: after Redact, there must be none.
+// refSecretsShown returns the runs of s that hold a digit and show more
+// than what the masked form shows: more than five characters other than X,
+// or one that is not in the last group of a run in the masked form. After
+// Redact, there must be none.
 func refSecretsShown(s string) []string {
+	runs := refRuns(s)
+	lastGroups := map[int]bool{} // the offsets of the last groups of runs in the masked form
+	for _, run := range runs {
+		if run.masked {
+			for _, off := range run.offs[20:] {
+				lastGroups[off] = true
+			}
+		}
+	}
 	var shown []string
-	for _, run := range refRuns(s) {
-		if run.isSecret && run.xs < 20 {
+	for _, run := range runs {
+		if !run.digit {
+			continue
+		}
+		bad := run.xs < 20
+		for _, off := range run.offs {
+			if r, _ := decode(s, off); r != 'X' && r != 'Ｘ' && !lastGroups[off] {
+				bad = true
+			}
+		}
+		if bad {
 			shown = append(shown, run.key)
 		}
 	}

@@ -28,7 +28,7 @@ type entry struct {
 	c     byte  // the character folded to ASCII, upper case
 	digit uint8 // 1 if it is a digit
 	wide  bool  // it is a fullwidth form, three bytes
-	after gap   // what separates it from the next letter or digit
+	after gap   // what separates it from the next letter or digit: joined or separated (scan does not tell invisible characters from nothing)
 	mark  bool  // it belongs to a run to redact
 	keep  bool  // it belongs to a run in the masked form
 }
@@ -45,8 +45,8 @@ const (
 // window follows the last keyLen letters and digits of a segment (a part of
 // the text without a character of class other) and the 24 gaps between
 // them, and tells in constant time whether they form a key-shaped run (the
-// gaps that hold a separator are all at the ends of groups) and whether
-// the run is regular.
+// gaps that hold a separator are all at the ends of groups) and how many
+// digits the run holds.
 type window struct {
 	ring     [ringLen]entry
 	n        int           // letters and digits in the segment so far
@@ -57,7 +57,6 @@ type window struct {
 	pending  gap           // what follows the last letter or digit so far
 	seps     [groupLen]int // separated gaps in the window, by gap index mod 5
 	sepTotal int           // separated gaps in the window
-	marks    [groupLen]int // gaps not joined in the window, by gap index mod 5
 	digits   int           // digits in the window
 }
 
@@ -67,26 +66,20 @@ func (w *window) add(e entry) bool {
 	n, r := w.n, w.res
 	if n > 0 { // the gap after entry n-1, of residue r-1
 		w.ring[(n-1)%ringLen].after = w.pending
-		if w.pending != joined {
+		if w.pending == separated {
 			p := r + groupLen - 1
 			if p >= groupLen {
 				p -= groupLen
 			}
-			w.marks[p]++
-			if w.pending == separated {
-				w.seps[p]++
-				w.sepTotal++
-			}
+			w.seps[p]++
+			w.sepTotal++
 		}
 	}
 	if n >= keyLen { // entry n-keyLen and the gap after it, of residue r, leave the window
 		old := &w.ring[(n-keyLen)%ringLen]
-		if old.after != joined {
-			w.marks[r]--
-			if old.after == separated {
-				w.seps[r]--
-				w.sepTotal--
-			}
+		if old.after == separated {
+			w.seps[r]--
+			w.sepTotal--
 		}
 		w.digits -= int(old.digit)
 	}
@@ -99,16 +92,6 @@ func (w *window) add(e entry) bool {
 	// The run starts at s = n-24; a separator may follow entry g only when
 	// g-s ≡ 4 (mod 5), that is g ≡ n (mod 5).
 	return n >= keyLen-1 && w.sepTotal == w.seps[r]
-}
-
-// regular reports whether the run that add has just found is regular: no
-// group end is separated while another is joined.
-func (w *window) regular() bool {
-	r := w.res + groupLen - 1 // the residue of the group ends, (w.n-1) mod 5
-	if r >= groupLen {
-		r -= groupLen
-	}
-	return w.seps[r] == 0 || w.marks[r] == groups-1
 }
 
 // setMark marks the entries of the run that ends at entry w.n-1 as to
@@ -151,7 +134,7 @@ func (w *window) reset() {
 		return
 	}
 	w.n, w.res, w.flushed, w.marked, w.kept, w.pending = 0, 0, 0, 0, 0, joined
-	w.seps, w.sepTotal, w.marks, w.digits = [groupLen]int{}, 0, [groupLen]int{}, 0
+	w.seps, w.sepTotal, w.digits = [groupLen]int{}, 0, 0
 }
 
 // mode is what scan does with the runs it finds.
@@ -162,10 +145,13 @@ const (
 	findSecret             // stop at the first secret run
 	redact                 // write X over every secret run, but not over runs in the masked form
 	collect                // append the canonical form of every secret run
+	collectAll             // append the canonical form of every key-shaped run
 )
 
-// A secret run is a key-shaped run that is regular or holds a digit, and is
-// not in the masked form: the runs that [Redact] redacts.
+// A secret run is a key-shaped run that holds a digit and is not in the
+// masked form: the runs that [Redact] redacts, and the runs inside a longer
+// text that rule 2 catches (a run in the masked form is caught too, and
+// kept by the filter).
 
 // scan reads s once, from the first byte to the last, and does with every
 // key-shaped run what m says. It reports whether it stopped at a run
@@ -176,8 +162,11 @@ const (
 // of it, at most one of their last groups: the four groups XXXXX before a
 // last group are bytes of one spelling, so a run that holds characters of
 // two last groups would hold a group end inside the XXXXX of the second,
-// or the first last group would be XXXXX. So every secret run shows at most
-// five characters other than X afterwards (TestPropRedact holds this).
+// or the first last group would be XXXXX. Redact turns letters and digits
+// into X and nothing else, so every run of its output that holds a digit
+// held that digit before, and was a secret run or in the masked form: it
+// shows at most five characters other than X afterwards, all of them of
+// the last group of a run in the masked form (TestPropRedact holds this).
 func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 	var w window
 	for i := 0; i < len(s); {
@@ -201,15 +190,15 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 			}
 			if w.add(e) {
 				masked := isMasked(s, w.ring[(w.n-keyLen)%ringLen].off, i+size)
-				secret := !masked && (w.digits > 0 || w.regular())
+				secret := !masked && w.digits > 0
 				switch {
-				case m == findHeld && (masked || w.digits > 0), m == findSecret && secret:
+				case m == findHeld && (masked || secret), m == findSecret && secret:
 					return true, keys
 				case m == redact && masked:
 					w.setKeep()
 				case m == redact && secret:
 					w.setMark()
-				case m == collect && secret:
+				case m == collect && secret, m == collectAll:
 					keys = append(keys, w.canonical())
 				}
 			}
@@ -220,10 +209,7 @@ func scan[T text](s T, m mode, out []byte, keys []string) (bool, []string) {
 			if w.n > 0 {
 				w.pending = separated
 			}
-		case ignore:
-			if w.n > 0 && w.pending == joined {
-				w.pending = invisible
-			}
+		case ignore: // read as absent: it changes no run
 		default:
 			if m == redact {
 				w.flush(out, w.n)

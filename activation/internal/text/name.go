@@ -1,18 +1,11 @@
 package text
 
-import (
-	"strconv"
+import "github.com/coterm/coterm/internal/keytext"
 
-	"github.com/coterm/coterm/token"
-)
-
-// Name returns s quoted for a message, as %q would, unless s is a product key
-// (any spelling [token.ParseKey] accepts): then it returns the key's masked
-// form, quoted, so that a key pasted as a tenant, product or policy name never
-// comes back in clear.
-func Name(s string) string {
-	if k, err := token.ParseKey(s); err == nil {
-		return strconv.Quote(k.String())
-	}
-	return strconv.Quote(s)
-}
+// Name returns s quoted for a message, as %q would, unless s could be read
+// as a product key or holds one, in any spelling a person could paste (the
+// one rule of package keytext): then it returns a placeholder that is not
+// quoted, "(a name that could be read as a key)". So a key pasted as a
+// tenant, product or policy name never comes back in a message, and a name
+// of words such as "Adams Baker Clark Davis Evans LLP" is quoted as given.
+func Name(s string) string { return keytext.Quote(s) }

@@ -99,3 +99,8 @@ func flagName(name string, i int) string {
 	}
 	return "argument " + strconv.Itoa(i+1)
 }
+
+// isAlnum reports whether c is an ASCII letter or digit.
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+}

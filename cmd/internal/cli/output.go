@@ -7,13 +7,22 @@ import (
 	"strconv"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/coterm/coterm/internal/keytext"
 )
 
 // Output is the writer of a program's standard output or error. Line by
-// line, it replaces every product key that is not masked by X's
-// ([Redact]) and every control character (Unicode Cc, Cf, Zl, Zp, and
-// invalid UTF-8) by '?', a tab by a space: no line it writes holds a key in
-// clear or a raw control character, whatever the input held.
+// line, it writes X over every letter and digit of every key-shaped run
+// that holds a digit, in any spelling, but the exact masked form
+// XXXXX-XXXXX-XXXXX-XXXXX-EEEE5 (the module's one rule for texts that could
+// be read as a key, which the name check shares: see keytext.Redact), and
+// replaces every control character (Unicode Cc, Cf, Zl, Zp, and invalid
+// UTF-8) by '?', a tab by a space: no line it writes holds a key in clear
+// or a raw control character, whatever the input held. A run of words
+// without a digit is printed as it is: a name that passed [CheckName]
+// ("Adams Baker Clark Davis Evans LLP"), or the words next to a masked key.
+// It reads each line on its own, so a key split by a line break is not
+// seen as one: the programs print no name over a line break.
 //
 // It buffers. [Output.Row] ends a row of output: the rows written so far
 // reach the underlying writer at once when it is a terminal, a pipe or
@@ -107,7 +116,7 @@ func (o *Output) writeOut() {
 // clean appends line to dst with every key redacted and every control
 // character replaced; line is modified.
 func clean(dst, line []byte) []byte {
-	Redact(line)
+	keytext.Redact(line)
 	for i := 0; i < len(line); {
 		c := line[i]
 		switch {

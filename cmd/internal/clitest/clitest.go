@@ -4,11 +4,13 @@
 package clitest
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/coterm/coterm/cmd/internal/cli"
+	"github.com/coterm/coterm/internal/keytext"
 )
 
 // ArgSeeds are seed argument lists for a program's fuzz test, one argument a
@@ -19,7 +21,7 @@ func ArgSeeds(file string) []string {
 	spaced := strings.ReplaceAll(key, "-", " ")
 	lower := strings.ToLower(key)
 	bare := strings.ReplaceAll(key, "-", "")
-	return []string{
+	seeds := []string{
 		"-json=" + key, "-key-" + key, "-key-" + lower, key, spaced, bare, "-" + key, "--" + bare + "=1",
 		"-q=" + key, "-renewal=" + spaced, "-" + lower + "=x",
 		"-tenant\n" + key + "\n-product\nM365-E3\n" + file,
@@ -35,6 +37,87 @@ func ArgSeeds(file string) []string {
 		"-tenant\ncon\x1btoso\n-product\nP\n" + file, "-\x07" + key, "-h",
 		file + "\n" + key, "\n", "",
 	}
+	// A key pasted as a name in each spelling that went through before
+	// the module's one rule, and names of words (one refused, one not).
+	for _, name := range NameSeeds(key) {
+		seeds = append(seeds,
+			"-tenant\n"+name+"\n-product\nM365-E3\n"+file,
+			"-tenant\ncontoso\n-product\n"+name+"\n"+file,
+			"-policy\n"+name)
+	}
+	return seeds
+}
+
+// Keys returns the keys the texts hold, as canonical forms
+// "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", for a test to look for in a program's
+// output: every key-shaped run that holds a digit, in any spelling (what
+// the output filter masks, keytext.Runs), and every key-shaped run of a
+// text that is wholly a key without a digit (what the name check refuses,
+// so that no program prints it), but for what the masked form shows
+// (XXXXX-XXXXX-XXXXX-XXXXX-EEEE5, which is no secret).
+func Keys(texts ...string) []string {
+	var keys []string
+	for _, t := range texts {
+		found := keytext.Runs(t)
+		if keytext.IsKey(t) {
+			found = append(found, keytext.Shaped(t)...)
+		}
+		for _, k := range found {
+			if !strings.HasPrefix(k, keytext.MaskedPrefix) && !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
+}
+
+// Leaks returns the keys of keys (canonical forms, as [Keys] returns them)
+// that out shows as a key-shaped run, in any spelling.
+func Leaks(out string, keys []string) []string {
+	var leaked []string
+	shown := keytext.Shaped(out)
+	for _, k := range keys {
+		if slices.Contains(shown, k) {
+			leaked = append(leaked, k)
+		}
+	}
+	return leaked
+}
+
+// Firm is a tenant of words whose first 25 letters are key-shaped: the
+// module's rule lets it through (no digit in a longer name), and the output
+// filter prints it as it is. Without " LLP" it is a key as a whole.
+const Firm = "Adams Baker Clark Davis Evans LLP"
+
+// NameSeeds are a key as a person pastes it where a name belongs, in every
+// spelling that went through the programs' name check before the module's
+// one rule, a name of words that is wholly a key (refused), and one that
+// is not (accepted and printed as it is): seeds of the fuzz tests.
+func NameSeeds(key string) []string {
+	return []string{
+		key + ".",
+		strings.ReplaceAll(key, "-", "\u00a0"),
+		`"` + key + `"`,
+		"“" + key + "”",
+		strings.ReplaceAll(key, "-", "—"),
+		strings.ReplaceAll(key, "-", "－"),
+		fullwidth(key),
+		"key: " + key,
+		strings.Replace(strings.Replace(key, "-", " ", 1), "-", "_", 1),
+		strings.TrimSuffix(Firm, " LLP"),
+		Firm,
+	}
+}
+
+// fullwidth returns s with its ASCII letters, digits and hyphens in
+// fullwidth forms.
+func fullwidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' {
+			return r + 0xFEE0
+		}
+		return r
+	}, s)
 }
 
 // CheckArgs runs a program on an argument list (one argument a line) and
@@ -53,17 +136,14 @@ func CheckArgs(t *testing.T, in string, run func(args []string) (stdout, stderr 
 		}
 	}
 	stdout, stderr, err := run(args)
-	keys := append(cli.KeysIn(strings.Join(args, " ")), secrets...)
-	for _, a := range args {
-		keys = append(keys, cli.KeysIn(a)...)
-	}
+	keys := append(Keys(append(slices.Clone(args), strings.Join(args, " "))...), secrets...)
 	out := stdout + "\n" + stderr
 	if err != nil {
 		// The error itself, before the output's redaction: the programs'
 		// messages must not echo a key in the first place.
 		out += "\n" + err.Error()
 	}
-	if leaked := cli.Leaks(out, keys); len(leaked) > 0 {
+	if leaked := Leaks(out, keys); len(leaked) > 0 {
 		t.Fatalf("args %q: output holds the key %s:\n%s", args, leaked[0], out)
 	}
 	for _, r := range out {

@@ -1,0 +1,70 @@
+package activation
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// recordJSON is a Record's JSON form as its struct tags write it, each
+// field kept raw so that each is read on its own and an error names it.
+type recordJSON struct {
+	Fingerprint json.RawMessage `json:"fingerprint"`
+	Request     json.RawMessage `json:"request"`
+	Outcome     json.RawMessage `json:"outcome"`
+	Seq         json.RawMessage `json:"seq"`
+	KeyTail     json.RawMessage `json:"keyTail"`
+	Policy      json.RawMessage `json:"policy"`
+	RecordedAt  json.RawMessage `json:"recordedAt"`
+}
+
+// UnmarshalJSON implements [json.Unmarshaler]: it reads what json.Marshal
+// writes of a Record (see [Record]), field names matched as encoding/json
+// matches them, a missing field or null leaving the zero value, unknown
+// fields ignored, and null as a whole leaving r unchanged. It refuses,
+// as [Record.MarshalBinary] does, a record whose key tail is not at most
+// five characters A–Z, 0–9, or whose policy, tenant or product names, or
+// token's product, could be read as a product key. Errors wrap [ErrInvalid],
+// name the field and what it wants, and never quote the input (what
+// encoding/json and time would); r is then unchanged.
+func (r *Record) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
+	var raw recordJSON
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return jsonError(recordWhat, err)
+	}
+	var v Record
+	for _, f := range [...]struct {
+		name, want string
+		raw        json.RawMessage
+		into       any
+	}{
+		{"fingerprint", "64 hexadecimal digits", raw.Fingerprint, &v.Fingerprint},
+		{"request", "64 hexadecimal digits", raw.Request, &v.Request},
+		{"seq", "an integer", raw.Seq, &v.Seq},
+		{"keyTail", "a string", raw.KeyTail, &v.KeyTail},
+		{"policy", "a string", raw.Policy, &v.Policy},
+		{"recordedAt", "a time as RFC 3339 writes it", raw.RecordedAt, &v.RecordedAt},
+	} {
+		if f.raw == nil {
+			continue
+		}
+		if err := json.Unmarshal(f.raw, f.into); err != nil {
+			return invalid("%s: field %q: want %s", recordWhat, f.name, f.want)
+		}
+	}
+	if raw.Outcome != nil {
+		if err := v.Outcome.UnmarshalJSON(raw.Outcome); err != nil {
+			return err // the Outcome's own errors name their field and quote nothing
+		}
+	}
+	if err := v.checkText(recordWhat); err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}
+
+// recordWhat names a Record's JSON in errors.
+const recordWhat = "record JSON"
