@@ -29,7 +29,7 @@ func (a *Audit) recompute(at Place, rec *Record) {
 	if utcOutcome(stored) == utcOutcome(got) {
 		return
 	}
-	a.report(at, BreakOutcome, outcomeDiff(&stored, &got))
+	a.report(at, BreakOutcome, outcomeDiff(stored, got))
 }
 
 // utcOutcome returns o with its times in UTC, so that == compares instants.
@@ -52,7 +52,7 @@ type nameValue string
 
 // outcomeDiff names every field in which stored differs from got, the
 // recomputed Outcome: "After.Seats 130, recomputed 125; …".
-func outcomeDiff(stored, got *Outcome) string {
+func outcomeDiff(stored, got Outcome) string {
 	// Every field of Outcome but Token.Key, in declaration order. A field
 	// missing here is still compared (by ==), and reported without its name.
 	fields := [...]outcomeField{
@@ -90,7 +90,7 @@ func outcomeDiff(stored, got *Outcome) string {
 	}
 	var b strings.Builder
 	for _, f := range fields {
-		s, g := f.value(stored), f.value(got)
+		s, g := f.value(&stored), f.value(&got)
 		st, sok := s.(time.Time)
 		gt, gok := g.(time.Time)
 		if sok && gok && st.Equal(gt) || !(sok && gok) && s == g {
