@@ -280,7 +280,7 @@ func (a *Audit) DuplicateKey(dup, first Place) error {
 	if a.err != nil {
 		return a.err
 	}
-	a.report(dup, BreakDuplicateKey, "the same key is recorded at "+placeText(first))
+	a.report(dup, BreakDuplicateKey, "the same key is recorded at "+first.String())
 	return a.err
 }
 
@@ -294,13 +294,6 @@ func (a *Audit) Report(f Finding) error {
 	return a.err
 }
 
-// placeText names a place in a finding's detail.
-func placeText(p Place) string {
-	if p.Seq == 0 {
-		return quoteName(p.Tenant) + " " + quoteName(p.Product) + " as a claim outside any history"
-	}
-	return p.String()
-}
 
 func (a *Audit) report(at Place, kind FindingKind, detail string) {
 	if a.err != nil {
@@ -434,7 +427,7 @@ func (a *Audit) checkKey(at Place, rec *Record) error {
 		a.report(at, BreakStore, "the journal's Lookup answers this record's key fingerprint with another key's record")
 	case !sameRecord(&stored, rec):
 		first := Place{Tenant: stored.Outcome.After.Tenant, Product: stored.Outcome.After.Product, Seq: stored.Seq}
-		a.report(at, BreakDuplicateKey, "the same key is recorded at "+placeText(first))
+		a.report(at, BreakDuplicateKey, "the same key is recorded at "+first.String())
 	}
 	return nil
 }

@@ -16,8 +16,12 @@ type Place struct {
 }
 
 // String returns the place with its names quoted (a name that could be read
-// as a product key shows masked): "contoso" "M365-E3" #3.
+// as a product key shows masked): "contoso" "M365-E3" #3, or for Seq 0
+// "contoso" "M365-E3" (claim).
 func (p Place) String() string {
+	if p.Seq == 0 {
+		return quoteName(p.Tenant) + " " + quoteName(p.Product) + " (claim)"
+	}
 	return quoteName(p.Tenant) + " " + quoteName(p.Product) + " #" + strconv.FormatInt(p.Seq, 10)
 }
 

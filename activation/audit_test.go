@@ -208,7 +208,7 @@ func TestVerifyFindsEachBreak(t *testing.T) {
 				claim.Seq = 0
 				r.claims = append(r.claims, claim)
 			},
-			want: []want{{ft, fp, 1, activation.BreakDuplicateKey, `the same key is recorded at "fabrikam" "Visio" as a claim outside any history`}},
+			want: []want{{ft, fp, 1, activation.BreakDuplicateKey, `the same key is recorded at "fabrikam" "Visio" (claim)`}},
 		},
 		{
 			name: "a record whose After names another subscription",
