@@ -39,8 +39,9 @@ import (
 //     Imports are checked for sequence, link and place only: no policy
 //     computes them.
 //   - Form ([BreakMalformed]): the record holds no product key, a
-//     redemption has a key fingerprint and an import none, the operation
-//     is known, and Outcome.Replayed is false.
+//     redemption has a key fingerprint and a key tail of five characters
+//     and an import neither, the operation is known, and Outcome.Replayed
+//     is false.
 //   - One record per key ([BreakDuplicateKey]): [Verifier.Verify] asks the
 //     Journal's Lookup for every record's fingerprint and reports the
 //     record if Lookup answers with another one ([BreakStore] if with
@@ -294,7 +295,6 @@ func (a *Audit) Report(f Finding) error {
 	return a.err
 }
 
-
 func (a *Audit) report(at Place, kind FindingKind, detail string) {
 	if a.err != nil {
 		return
@@ -405,12 +405,28 @@ func malformed(rec *Record) string {
 		why = "an import with a key tail"
 	case isKeyOp(o.Op) && rec.Fingerprint.IsZero():
 		why = "a redemption without a key fingerprint: it guards no key"
+	case isKeyOp(o.Op) && !keyTail(rec.KeyTail):
+		why = "a redemption whose key tail is not five characters A–Z, 0–9"
 	case !isKeyOp(o.Op) && o.Op != Import:
 		why = fmt.Sprintf("unknown operation %s", o.Op)
 	case o.Replayed:
 		why = "Outcome.Replayed is set (a store keeps the first answer)"
 	}
 	return why
+}
+
+// keyTail reports whether s is what Record.KeyTail holds for a key: its
+// last five characters, A–Z and 0–9 (R1).
+func keyTail(s string) bool {
+	if len(s) != 5 {
+		return false
+	}
+	for i := range len(s) {
+		if c := s[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkKey asks the Journal for the record of rec's key and reports the key

@@ -48,8 +48,8 @@ const (
 	// under the policy it names, or that policy refuses the redemption.
 	BreakOutcome
 	// BreakMalformed: the record is not one a [Book] makes: it holds a
-	// product key, a redemption has no key fingerprint, an import has one,
-	// the operation is unknown, or Outcome.Replayed is set.
+	// product key, a redemption has no key fingerprint or key tail, an
+	// import has one, the operation is unknown, or Outcome.Replayed is set.
 	BreakMalformed
 	// BreakDuplicateKey: another record holds the same key fingerprint (a
 	// key spent twice, R2). It is reported at every record of that key but

@@ -20,12 +20,16 @@ import (
 // a key twice — as a broken store would. It checks nothing and cannot
 // append.
 type rawJournal struct {
-	chains map[[2]string][]activation.Record // each history as given, in order
-	heads  map[[2]string]int64               // a head's Seq other than its last record's
-	claims []activation.Record               // keys claimed outside any history
-	lost   map[token.Fingerprint]bool        // keys Lookup does not find
-	err    error                             // every call fails with it, if set
-	pages  int                               // History calls made
+	chains map[[2]string][]activation.Record       // each history as given, in order
+	heads  map[[2]string]int64                     // a head's Seq other than its last record's
+	claims []activation.Record                     // keys claimed outside any history
+	lost   map[token.Fingerprint]bool              // keys Lookup does not find
+	wrong  map[token.Fingerprint]activation.Record // what Lookup answers for a key instead
+	// fromStart makes History answer from the first record whatever
+	// afterSeq is: a store whose pages do not go on.
+	fromStart bool
+	err       error // every call fails with it, if set
+	pages     int   // History calls made
 }
 
 func newRawJournal() *rawJournal {
@@ -73,6 +77,9 @@ func (r *rawJournal) Lookup(_ context.Context, fp token.Fingerprint) (activation
 	if fp.IsZero() || r.lost[fp] {
 		return activation.Record{}, false, nil
 	}
+	if rec, ok := r.wrong[fp]; ok {
+		return rec, true, nil
+	}
 	for _, rec := range r.claims { // claimed first
 		if rec.Fingerprint == fp {
 			return rec, true, nil
@@ -100,6 +107,9 @@ func (r *rawJournal) History(_ context.Context, tenant, product string, afterSeq
 	r.pages++
 	if r.err != nil {
 		return nil, r.err
+	}
+	if r.fromStart {
+		afterSeq = 0
 	}
 	var out []activation.Record
 	for _, rec := range r.chains[[2]string{tenant, product}] {

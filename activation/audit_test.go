@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -236,6 +237,20 @@ func TestVerifyFindsEachBreak(t *testing.T) {
 			want: []want{{ft, fp, 2, activation.BreakMalformed, "a redemption without a key fingerprint"}},
 		},
 		{
+			name: "a redemption whose key tail is not a key's",
+			tamper: func(r *rawJournal) {
+				r.at(ft, fp, 2).KeyTail = "eeee5"
+			},
+			want: []want{{ft, fp, 2, activation.BreakMalformed, "a redemption whose key tail is not five characters"}},
+		},
+		{
+			name: "a redemption without a key tail",
+			tamper: func(r *rawJournal) {
+				r.at(ct, cp, 4).KeyTail = ""
+			},
+			want: []want{{ct, cp, 4, activation.BreakMalformed, "a redemption whose key tail is not five characters"}},
+		},
+		{
 			name: "an import with a key fingerprint",
 			tamper: func(r *rawJournal) {
 				r.at(ct, cp, 1).Fingerprint = auditKey(t, 99).Fingerprint()
@@ -255,6 +270,21 @@ func TestVerifyFindsEachBreak(t *testing.T) {
 				r.at(ft, fp, 1).Outcome.Replayed = true
 			},
 			want: []want{{ft, fp, 1, activation.BreakMalformed, "Outcome.Replayed is set"}},
+		},
+		{
+			name: "an import with a key tail",
+			tamper: func(r *rawJournal) {
+				r.at(ct, cp, 1).KeyTail = "EEEE5"
+			},
+			want: []want{{ct, cp, 1, activation.BreakMalformed, "an import with a key tail"}},
+		},
+		{
+			name: "a day with a time of day",
+			tamper: func(r *rawJournal) {
+				o := &r.at(nt, np, 2).Outcome
+				o.At = o.At.Add(10 * time.Hour)
+			},
+			want: []want{{nt, np, 2, activation.BreakOutcome, "At 2027-02-10T10:00:00Z, recomputed 2027-02-10"}},
 		},
 		{
 			name: "an unknown operation",
@@ -343,6 +373,29 @@ func TestVerifyStoreFailures(t *testing.T) {
 	require.Len(t, found, 1)
 	require.Equal(t, activation.BreakStore, found[0].Kind)
 	require.Equal(t, activation.Place{Tenant: ct, Product: cp, Seq: 2}, found[0].Place)
+	require.Contains(t, found[0].Detail, "does not find")
+
+	r = rawCopy(t, auditScenario(t))
+	r.wrong = map[token.Fingerprint]activation.Record{r.at(ct, cp, 2).Fingerprint: *r.at(ct, cp, 3)} // an index that points elsewhere
+	found, _ = verify(t, r, presets(t))
+	require.Len(t, found, 1)
+	require.Equal(t, activation.BreakStore, found[0].Kind)
+	require.Equal(t, activation.Place{Tenant: ct, Product: cp, Seq: 2}, found[0].Place)
+	require.Contains(t, found[0].Detail, "another key's record")
+
+	// A store whose History does not go past a full page would be read for
+	// ever: the audit stops with ErrBrokenStore.
+	j := activation.NewMemoryJournal()
+	b := &activation.Book{Policy: activation.PartnerCenter(), Journal: j}
+	require.NoError(t, b.Import(ctx, activation.Subscription{Tenant: ct, Product: cp, Seats: 100, End: auditDay(2027, 1, 15)}, auditDay(2026, 1, 15)))
+	for i := range 1000 {
+		_, err := b.Redeem(ctx, ct, cp, token.Token{Key: auditKey(t, i), Product: cp, Seats: 1}, activation.AddSeats, auditDay(2026, 3, 1))
+		require.NoError(t, err)
+	}
+	r = rawCopy(t, j)
+	r.fromStart = true
+	_, err = activation.Verifier{Policies: presets(t)}.Verify(ctx, r, none)
+	require.ErrorIs(t, err, activation.ErrBrokenStore)
 }
 
 // TestVerifyPagesHistory: a history longer than a page is read in pages and
