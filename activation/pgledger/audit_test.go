@@ -397,3 +397,30 @@ func TestVerifyPagesUseIndexes(t *testing.T) {
 		require.True(t, usesIndex(nodes[0]["Plan"], q.index, q.cond), "%s does not search %s on %s:\n%s", q.name, q.index, q.cond, plan)
 	}
 }
+
+// TestStoreVerifyRecordedAtUnset: a record without a time PostgreSQL holds
+// gets the insert's time in recorded_at, which the column check accepts;
+// a Policy that is not valid is refused before anything is read.
+func TestStoreVerifyRecordedAtUnset(t *testing.T) {
+	needDB(t)
+	ctx := context.Background()
+	s := newStore(t)
+	recs := auditChain("contoso", 0, 3)
+	recs[1].RecordedAt = time.Time{}
+	recs[2].RecordedAt = time.Date(10_000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, rec := range recs {
+		_, taken, err := s.Append(ctx, rec)
+		require.NoError(t, err)
+		require.Equal(t, activation.NothingTaken, taken)
+	}
+	found, sum := storeVerify(t, s)
+	require.Empty(t, found)
+	require.Equal(t, activation.AuditSummary{Chains: 1, Records: 3}, sum)
+
+	v := auditPolicies(t)
+	p := v.Policies["partner-center"]
+	p.TermMonths = 0
+	v.Policies["partner-center"] = p
+	_, err := s.Verify(ctx, v, func(activation.Finding) error { return nil })
+	require.ErrorIs(t, err, activation.ErrInvalid)
+}
