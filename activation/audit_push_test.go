@@ -40,6 +40,8 @@ func TestAuditFedByAStore(t *testing.T) {
 	feed(ct, cp, contoso[:1])
 	require.NoError(t, a.Unreadable(ct, cp, 2, "bad bytes"))
 	feed(ct, cp, contoso[2:])
+	// Another tenant, same product: an unreadable record starts a history.
+	require.NoError(t, a.Unreadable("contoso-ltd", cp, 1, "bad bytes"))
 	// Same tenant, another product: a history of its own. Its first record
 	// is contoso's #1 (another product in After and Before): a link and a
 	// place break.
@@ -58,6 +60,7 @@ func TestAuditFedByAStore(t *testing.T) {
 		kind  activation.FindingKind
 	}{
 		{activation.Place{Tenant: ct, Product: cp, Seq: 2}, activation.BreakUnreadable},
+		{activation.Place{Tenant: "contoso-ltd", Product: cp, Seq: 1}, activation.BreakUnreadable},
 		{activation.Place{Tenant: ct, Product: "Visio", Seq: 1}, activation.BreakLink},
 		{activation.Place{Tenant: ct, Product: "Visio", Seq: 1}, activation.BreakPlace},
 		{activation.Place{Tenant: nt, Product: fp, Seq: 1}, activation.BreakLink},
@@ -72,8 +75,8 @@ func TestAuditFedByAStore(t *testing.T) {
 		require.Equal(t, w.kind, found[i].Kind, "finding %d: %v", i, found[i])
 	}
 	require.Equal(t, "bad bytes", found[0].Detail)
-	require.Equal(t, `the same key is recorded at "contoso" "M365-E3" #2`, found[7].Detail)
-	require.Equal(t, activation.AuditSummary{Chains: 4, Records: 4 + 1 + 3 + 1, Breaks: 7, NotVerifiable: 1}, a.Summary())
+	require.Equal(t, `the same key is recorded at "contoso" "M365-E3" #2`, found[8].Detail)
+	require.Equal(t, activation.AuditSummary{Chains: 5, Records: 4 + 1 + 1 + 3 + 1, Breaks: 8, NotVerifiable: 1}, a.Summary())
 
 	// found fails: the Audit stops and keeps answering with its error.
 	stop := errors.New("stop")

@@ -244,6 +244,12 @@ func TestVerifyFindsEachBreak(t *testing.T) {
 			want: []want{{ft, fp, 2, activation.BreakMalformed, "a redemption whose key tail is not five characters"}},
 		},
 		{
+			name: "a key tail of A to Z and 0 to 9 is a key's",
+			tamper: func(r *rawJournal) {
+				r.at(ft, fp, 2).KeyTail = "AZ09Z"
+			},
+		},
+		{
 			name: "a redemption without a key tail",
 			tamper: func(r *rawJournal) {
 				r.at(ct, cp, 4).KeyTail = ""
