@@ -3,6 +3,7 @@ package pgledger_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -158,6 +159,13 @@ func TestStoreVerifyFindsTamperedRows(t *testing.T) {
 			want: []pgWant{{contoso(3), activation.BreakStore, "columns differ from the record: key_tail differs; operation differs; policy differs"}},
 		},
 		{
+			name: "a fingerprint column",
+			tamper: func(t *testing.T, s *pgledger.Store) {
+				tamper(t, s, `UPDATE coterm_records SET fingerprint = sha256('another key') WHERE tenant = 'contoso' AND seq = 2`)
+			},
+			want: []pgWant{{contoso(2), activation.BreakStore, "columns differ from the record: fingerprint differs"}},
+		},
+		{
 			name: "the columns of a key claimed outside any history",
 			tamper: func(t *testing.T, s *pgledger.Store) {
 				tamper(t, s, `UPDATE coterm_records SET seats_before = 11 WHERE seq IS NULL`)
@@ -244,6 +252,18 @@ FROM coterm_records WHERE tenant = 'fabrikam' AND seq = 1`)
 			require.Equal(t, expect, got, "findings: %v", found)
 			require.EqualValues(t, len(c.want), sum.Breaks)
 			require.EqualValues(t, 2, sum.Chains)
+
+			// An error of found stops the audit at the first finding, in
+			// whichever step made it, and is returned.
+			stop := errors.New("stop")
+			calls := 0
+			_, err := s.Verify(context.Background(), auditPolicies(t), func(activation.Finding) error { calls++; return stop })
+			if len(c.want) == 0 {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, stop)
+			require.Equal(t, 1, calls)
 		})
 	}
 }
