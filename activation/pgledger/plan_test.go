@@ -1,8 +1,6 @@
 package pgledger_test
 
 import (
-	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +17,6 @@ import (
 // shows one anyway.
 func TestIndexesServeReads(t *testing.T) {
 	needDB(t)
-	ctx := context.Background()
 	s := newStore(t)
 	from, to := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)
 	for _, q := range []struct {
@@ -34,18 +31,10 @@ func TestIndexesServeReads(t *testing.T) {
 		{"Heads from", "coterm_records_due", "end_after", pgledger.HeadsSQL(true, false), []any{from}},
 		{"Heads to", "coterm_records_due", "end_after", pgledger.HeadsSQL(false, true), []any{to}},
 	} {
-		tx, err := s.Pool().Begin(ctx)
-		require.NoError(t, err)
-		_, err = tx.Exec(ctx, `SET LOCAL enable_seqscan = off`)
-		require.NoError(t, err)
-		var plan []byte
-		require.NoError(t, tx.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+q.sql, q.args...).Scan(&plan))
-		require.NoError(t, tx.Rollback(ctx))
-		var nodes []map[string]any
-		require.NoError(t, json.Unmarshal(plan, &nodes))
+		plan, root := explain(t, s, q.sql, q.args...)
 		require.NotContains(t, string(plan), `"Seq Scan"`, "%s reads the whole table:\n%s", q.name, plan)
-		require.True(t, usesIndex(nodes[0]["Plan"], q.index, q.cond), "%s does not search %s on %s:\n%s", q.name, q.index, q.cond, plan)
-		require.False(t, readsWholeIndex(nodes[0]["Plan"], ""), "%s reads a whole index:\n%s", q.name, plan)
+		require.True(t, usesIndex(root, q.index, q.cond), "%s does not search %s on %s:\n%s", q.name, q.index, q.cond, plan)
+		require.False(t, readsWholeIndex(root, ""), "%s reads a whole index:\n%s", q.name, plan)
 	}
 }
 

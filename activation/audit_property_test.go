@@ -1,0 +1,127 @@
+package activation_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/proration"
+	"github.com/coterm/coterm/token"
+)
+
+// customPartnerCenter is a customised copy of PartnerCenter that keeps the
+// preset's name, as a channel's own rules would be kept.
+func customPartnerCenter() activation.Policy {
+	p := activation.PartnerCenter()
+	p.Rounding = proration.Up
+	p.Convention = proration.ExactSeatDays
+	p.CapFactor = 5
+	p.AddWhenInactive = true
+	return p
+}
+
+// TestVerifyCleanJournal: whatever Books under several policies (a
+// customised copy among them) record on a MemoryJournal — imports,
+// redemptions of every operation, refusals that record nothing — the audit
+// finds nothing, and counts every history and every record.
+func TestVerifyCleanJournal(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		ctx := context.Background()
+		j := activation.NewMemoryJournal()
+		books := []*activation.Book{
+			{Policy: customPartnerCenter(), Journal: j},
+			{Policy: activation.Open2014(), Journal: j},
+			{Policy: activation.VolumeLicensing(), Journal: j},
+		}
+		tenants := []string{"contoso", "fabrikam", "northwind"}
+		products := []string{"M365-E3", "Visio"}
+		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rapid.IntRange(0, 3000).Draw(rt, "start"))
+		keys := 0
+		for range rapid.IntRange(1, 100).Draw(rt, "steps") {
+			now = now.AddDate(0, 0, rapid.IntRange(0, 200).Draw(rt, "days pass"))
+			b := rapid.SampledFrom(books).Draw(rt, "book")
+			tenant, product := rapid.SampledFrom(tenants).Draw(rt, "tenant"), rapid.SampledFrom(products).Draw(rt, "product")
+			if rapid.IntRange(0, 5).Draw(rt, "import?") == 0 {
+				s := activation.Subscription{Tenant: tenant, Product: product, Seats: rapid.IntRange(1, 500).Draw(rt, "seats"),
+					End: now.AddDate(0, 0, rapid.IntRange(-200, 900).Draw(rt, "end"))}
+				err := b.Import(ctx, s, now)
+				if err != nil && !errors.Is(err, activation.ErrInvalid) { // a day before the last record
+					rt.Fatalf("Import: %v", err)
+				}
+				continue
+			}
+			keys++
+			k, err := token.ParseKey(fmt.Sprintf("CLEAN-AUDIT-%05d-KEYSS-%05d", keys, keys*3))
+			require.NoError(rt, err)
+			tk := token.Token{Key: k, Product: product, Seats: rapid.IntRange(1, 800).Draw(rt, "key seats"),
+				TermMonths: rapid.SampledFrom([]int{0, 1, 12, 24, 36}).Draw(rt, "term")}
+			op := rapid.SampledFrom([]activation.Operation{activation.AddSeats, activation.ExtendEnd, activation.Renew, activation.Activate}).Draw(rt, "op")
+			if _, err := b.Redeem(ctx, tenant, product, tk, op, now); err != nil &&
+				!errors.Is(err, activation.ErrNotAllowed) && !errors.Is(err, activation.ErrExtensionCap) &&
+				!errors.Is(err, activation.ErrSeatLimit) && !errors.Is(err, activation.ErrInvalid) {
+				rt.Fatalf("Redeem: %v", err)
+			}
+		}
+
+		policies := presets(rt)
+		policies["partner-center"] = customPartnerCenter()
+		var found []activation.Finding
+		sum, err := activation.Verifier{Policies: policies}.Verify(ctx, j, func(f activation.Finding) error {
+			found = append(found, f)
+			return nil
+		})
+		require.NoError(rt, err)
+		require.Empty(rt, found)
+
+		heads, err := j.Heads(ctx, time.Time{}, time.Time{})
+		require.NoError(rt, err)
+		var records int64
+		for _, h := range heads {
+			records += h.Seq
+		}
+		require.Equal(rt, activation.AuditSummary{Chains: int64(len(heads)), Records: records}, sum)
+	})
+}
+
+// TestApplyIgnoresTheKeysValue holds Policy.Apply to what the audit relies
+// on: its result does not depend on which key it is given, only on the
+// token's product, seats and term — two keys give the same Outcome but for
+// Token.Key, or the same error.
+func TestApplyIgnoresTheKeysValue(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		p := rapid.SampledFrom([]activation.Policy{activation.PartnerCenter(), activation.Open2014(), customPartnerCenter(), activation.VolumeLicensing()}).Draw(rt, "policy")
+		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rapid.IntRange(0, 1500).Draw(rt, "at"))
+		s := activation.Subscription{Tenant: "contoso", Product: "M365-E3"}
+		if rapid.Bool().Draw(rt, "has term") {
+			s.Seats = rapid.IntRange(1, 1000).Draw(rt, "seats")
+			s.End = at.AddDate(0, 0, rapid.IntRange(-400, 1200).Draw(rt, "end"))
+		}
+		key := func(label string) token.Key {
+			var b [25]byte
+			for i := range b {
+				b[i] = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"[rapid.IntRange(0, 33).Draw(rt, label)]
+			}
+			return token.MustParseKey(string(b[:]))
+		}
+		t1 := token.Token{Key: key("key 1"), Product: rapid.SampledFrom([]string{"M365-E3", "Visio"}).Draw(rt, "key product"),
+			Seats: rapid.IntRange(1, 4000).Draw(rt, "key seats"), TermMonths: rapid.IntRange(0, 36).Draw(rt, "term")}
+		t2 := t1
+		t2.Key = key("key 2")
+		op := rapid.SampledFrom([]activation.Operation{activation.AddSeats, activation.ExtendEnd, activation.Renew, activation.Activate}).Draw(rt, "op")
+		o1, err1 := p.Apply(s, t1, op, at)
+		o2, err2 := p.Apply(s, t2, op, at)
+		if err1 != nil || err2 != nil {
+			require.Equal(rt, fmt.Sprint(err1), fmt.Sprint(err2))
+			return
+		}
+		require.Equal(rt, t1.Key, o1.Token.Key)
+		o1.Token.Key, o2.Token.Key = token.Key{}, token.Key{}
+		require.Equal(rt, o1, o2)
+	})
+}
