@@ -11,52 +11,20 @@ import (
 )
 
 // Verifier proves the histories of a [Journal]: that each is a chain a
-// [Book] could have made, record by record. It is what a partner shows in a
+// [Book] could have made, record by record — what a partner shows in a
 // compliance audit ("records regarding the active program licenses used",
-// Microsoft Partner Network Programs Guide).
-//
-// # The checks
-//
-// For every subscription's history, in Seq order:
-//
-//   - Sequence ([BreakSequence]): the Seqs are 1, 2, 3, … without a gap,
-//     up to the head the Journal lists.
-//   - Link ([BreakLink]): each record's Outcome.Before is the previous
-//     record's Outcome.After (for Seq 1: the subscription with no term, of
-//     the history's tenant and product), and its day is not before the
-//     previous record's. A record after a gap or an unreadable record is
-//     not linked (its predecessor is unknown).
-//   - Place ([BreakPlace]): Outcome.After names the history's tenant and
-//     product.
-//   - Outcome ([BreakOutcome]): a redemption's Outcome is exactly what
-//     Policy.Apply returns for its own Outcome.Before, the key's product,
-//     seats and term as Outcome.Token records them, Outcome.Op and
-//     Outcome.At, under the policy named by Record.Policy, taken from
-//     Policies. Apply's result does not depend on the key's value — the key
-//     only has to be there, and the Outcome holds it as given — so the
-//     audit recomputes with a key of its own and compares with it cleared.
-//     A name not in Policies makes the record [NotVerifiable], not a break.
-//     Imports are checked for sequence, link and place only: no policy
-//     computes them.
-//   - Form ([BreakMalformed]): the record holds no product key, a
-//     redemption has a key fingerprint and a key tail of five characters
-//     and an import neither, the operation is known, and Outcome.Replayed
-//     is false.
-//   - One record per key ([BreakDuplicateKey]): [Verifier.Verify] asks the
-//     Journal's Lookup for every record's fingerprint and reports the
-//     record if Lookup answers with another one ([BreakStore] if with
-//     none). A store with a faster way (package pgledger: one SQL query)
-//     drives an [Audit] itself.
-//
-// Each check is made on every record it applies to, on its own, so one
-// changed field can break more than one: a changed Outcome.After breaks its
-// record's recomputation and its successor's link; a changed Before breaks
-// its link and, unless the operation ignores the state before, its
-// recomputation.
-//
-// Memory is flat in the number of records: histories are read in pages of
-// at most 1,000 records, and findings are passed on as they are made. The
-// list of subscriptions is read with Journal.Heads (one slice of heads).
+// Microsoft Partner Network Programs Guide). For every history, in Seq
+// order, it checks the sequence, the link of each Before to the previous
+// After, the place, the form, one record per key, and that each
+// redemption's Outcome is exactly what Policy.Apply gives for its own
+// Before, token, operation and day under the policy it names (Apply does not
+// depend on the key's value, so the audit recomputes with a stand-in key);
+// each [FindingKind] says what its check holds. An unknown policy name is
+// [NotVerifiable], not a break; imports are checked for sequence, link and
+// place only. Each check is made on its own, so one changed field can break
+// two (a changed After breaks its recomputation and the next link). Memory
+// is flat in the number of records: histories are read in pages and
+// findings passed on as they are made.
 type Verifier struct {
 	// Policies maps a policy's name, as records carry it (Record.Policy), to
 	// the Policy to recompute its records under: a preset under its own name

@@ -14,16 +14,14 @@ import (
 // and its key's fingerprint is new (a zero Fingerprint guards nothing), or
 // says which was taken (the key wins over the place) and returns the record
 // that took it; of concurrent Appends that conflict exactly one stores. It
-// refuses a Seq below 1, one past its subscription's head with [ErrGap], and
-// a record [Record.MarshalBinary] refuses (a key, or text that could show
-// one) with an error wrapping [ErrInvalid], storing nothing.
+// refuses, storing nothing, a Seq below 1, one past its subscription's head
+// ([ErrGap]), and a record [Record.MarshalBinary] refuses ([ErrInvalid]).
 // Lookup, Head, History (up to limit records after afterSeq, in Seq order)
 // and Heads (the heads whose end date is in [from, to), zero bounds open,
 // by tenant then product in byte order) read. A Journal never sees a key,
-// returns records as given (times as the same instants), records nothing
-// under a done context, and is safe for concurrent use by any number of
-// Books in any number of processes. The SQL shape is in package pgledger's
-// doc; the conformance suite is package ledgertest.
+// returns records as given (same instants), records nothing under a done
+// context, and is safe for concurrent use by any number of Books in any
+// number of processes. pgledger's doc has the SQL; ledgertest the suite.
 type Journal interface {
 	Append(ctx context.Context, rec Record) (stored Record, taken Taken, err error)
 	Lookup(ctx context.Context, fp token.Fingerprint) (rec Record, ok bool, err error)
