@@ -92,7 +92,7 @@ func checkAll(p *Policy, s *Subscription, t *token.Token, at time.Time) (request
 // accepts, checkEach accepts with the same results (a property test pins
 // this).
 func checkPlain(p *Policy, s *Subscription, t *token.Token, at time.Time) (request, int, bool) {
-	if !p.plainlyValid() ||
+	if !p.plainRules() || !p.plainService() ||
 		uint(s.Seats-1) >= MaxSeats || s.Product == "" || t.Product != s.Product ||
 		t.Key.IsZero() || !plainName(t.Product) ||
 		uint(t.Seats-1) >= MaxSeats || uint(t.TermMonths) > token.MaxTermMonths {
@@ -193,7 +193,12 @@ func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, o
 		}
 		seats, newEnd = a+c, r.day+daymath.Day(daymath.Blend(a, b, c, termDays, daymath.Rounding(p.Rounding)))
 	case extend: // R5, R6
-		if daymath.OverCap(s.Seats, t.Seats, p.CapFactor) {
+		if p.CapRule != proration.CapPerKey {
+			if err := overEndLimit(p, s, r, t, term, termDays); err != nil {
+				return err
+			}
+			anchor = RedemptionDay // the cap counted from the redemption day (see Outcome.Anchor)
+		} else if daymath.OverCap(s.Seats, t.Seats, p.CapFactor) {
 			return extendErr(&proration.CapError{Seats: s.Seats, KeySeats: t.Seats, Factor: p.CapFactor, MaxKeySeats: p.CapFactor * s.Seats})
 		}
 		seats = a
@@ -249,6 +254,27 @@ func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, o
 	o.DaysLost = daysLost
 	o.Rounding, o.Convention, o.Anchor, o.CapFactor = p.Rounding, p.Convention, anchor, p.CapFactor
 	return nil
+}
+
+// overEndLimit checks extend end date under the end-limit reading of the cap
+// (R6, proration.CapEndLimit): the new end must lie on or before
+// AddMonths(at, CapFactor × term). A key over it is refused with the
+// *proration.CapError of proration.Extend, which names the largest key still
+// accepted or, when none fits, the first day a key of one seat would; a new
+// end past the calendar while the limit is too is its date range error.
+func overEndLimit(p *Policy, s *Subscription, r *request, t *token.Token, term int, termDays int64) error {
+	limit := daymath.EndLimit(r.day, p.CapFactor, term)
+	end, ok := daymath.ExtendedEnd(int64(s.Seats), int64(t.Seats), term, daymath.Rounding(p.Rounding),
+		p.Convention == proration.ExactSeatDays, r.end, termDays)
+	if ok && end <= limit {
+		return nil
+	}
+	_, err := proration.Extend(proration.ExtendInput{End: r.end.Time(), At: r.day.Time(), Seats: s.Seats, KeySeats: t.Seats,
+		TermMonths: term, CapFactor: p.CapFactor, Rounding: p.Rounding, Convention: p.Convention, CapRule: p.CapRule})
+	if err == nil { // cannot happen: Extend computes what ExtendedEnd did; reported, not ignored
+		err = fmt.Errorf("%w: end-limit check disagrees with proration.Extend", ErrInvalid)
+	}
+	return extendErr(err)
 }
 
 // anchoredOnEnd returns AddMonths(oldEnd, term): a renewal anchored on the

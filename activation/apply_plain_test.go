@@ -17,7 +17,7 @@ func drawNearValid(t *rapid.T) (Policy, Subscription, token.Token, time.Time) {
 		return rapid.SampledFrom([]int{lo - 1, lo, lo + 1, (lo + hi) / 2, hi - 1, hi, hi + 1, 2047, 2048, -1 << 40}).Draw(t, label)
 	}
 	p := drawPreset(t)
-	switch rapid.IntRange(0, 11).Draw(t, "policy field") {
+	switch rapid.IntRange(0, 14).Draw(t, "policy field") {
 	case 0:
 		p.TermMonths = edge("term", 1, proration.MaxTermMonths)
 	case 1:
@@ -39,6 +39,12 @@ func drawNearValid(t *rapid.T) (Policy, Subscription, token.Token, time.Time) {
 	case 9:
 		p.GraceRenewAnchor = Anchor(edge("grace anchor", 1, 2))
 		p.GraceDays = 28*p.TermMonths + rapid.IntRange(-2, 2).Draw(t, "grace days beside a term")
+	case 10:
+		p.ExpiredService = Service(edge("expired service", 0, 3))
+	case 11:
+		p.DisabledService = Service(edge("disabled service", 0, 3))
+	case 12:
+		p.CapRule = proration.CapRule(edge("cap rule", 0, 1))
 	}
 	products := []string{"O365-E3", "", " ", " O365-E3", "\tEMS", "\u00a0E3", "\u2003", "EMS", "~", "!"}
 	s := Subscription{Tenant: "t", Product: rapid.SampledFrom(products).Draw(t, "product"),

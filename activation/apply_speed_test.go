@@ -22,6 +22,7 @@ func drawPreviewInput(t *rapid.T) (Policy, Subscription, token.Token, time.Time)
 	p.AddWhenInactive = rapid.Bool().Draw(t, "add inactive")
 	p.ExtendWhenInactive = rapid.Bool().Draw(t, "extend inactive")
 	p.Convention = rapid.SampledFrom([]proration.Convention{proration.CalendarMonths, proration.ExactSeatDays}).Draw(t, "convention")
+	p.CapRule = rapid.SampledFrom([]proration.CapRule{proration.CapPerKey, proration.CapEndLimit}).Draw(t, "cap rule")
 	s := drawSubscription(t)
 	at := drawDay(t, "at")
 	if rapid.IntRange(0, 4).Draw(t, "near 9999") == 0 {

@@ -568,10 +568,16 @@ func TestPreviewAndOptions(t *testing.T) {
 	}
 }
 
+// TestReplacement pins R12's window with the one reading of "within 30 days
+// of activation" (proration.WithinDays, as R11): days 29 and 30 are in, day
+// 31 is out.
 func TestReplacement(t *testing.T) {
 	p := PartnerCenter()
 	act := mkDate(2027, 1, 31)
-	assert.Equal(t, "2027-03-02", dateString(p.ReplacementDeadline(act)))
+	w, err := p.ReplacementWindow(act)
+	require.NoError(t, err)
+	assert.Equal(t, "2027-01-31", dateString(w.First), "the first day: the activation day (R12)")
+	assert.Equal(t, "2027-03-02", dateString(w.Last), "the last day: day 30 (R12)")
 	tests := []struct {
 		name    string
 		on      time.Time
@@ -579,6 +585,7 @@ func TestReplacement(t *testing.T) {
 		want    bool
 	}{
 		{"activation day (R12)", act, false, true},
+		{"day 29 (R12)", mkDate(2027, 3, 1), false, true},
 		{"day 30 (R12)", mkDate(2027, 3, 2), false, true},
 		{"day 31 (R12)", mkDate(2027, 3, 3), false, false},
 		{"before activation", mkDate(2027, 1, 30), false, false},
@@ -586,12 +593,22 @@ func TestReplacement(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, p.ReplacementAllowed(act, tc.on, tc.granted))
+			assert.Equal(t, tc.want, !tc.granted && w.Contains(tc.on))
 		})
 	}
-	assert.False(t, Policy{}.ReplacementAllowed(act, act, false))
-	assert.True(t, Policy{}.ReplacementDeadline(act).IsZero())
-	assert.True(t, p.ReplacementDeadline(mkDate(9999, 12, 31)).IsZero())
+	q := p
+	q.ReplacementWindowDays = 0
+	w, err = q.ReplacementWindow(act)
+	require.NoError(t, err)
+	assert.True(t, w.Contains(act), "a window of 0 days is the activation day")
+	assert.False(t, w.Contains(mkDate(2027, 2, 1)))
+
+	_, err = Policy{}.ReplacementWindow(act)
+	assert.ErrorIs(t, err, ErrInvalid)
+	w, err = p.ReplacementWindow(mkDate(9999, 12, 31))
+	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorIs(t, err, proration.ErrDateRange)
+	assert.Zero(t, w)
 }
 
 func TestErrorsRevealNoKey(t *testing.T) {

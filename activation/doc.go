@@ -11,8 +11,8 @@
 //
 // # Rules and their sources
 //
-// The rule ids (R1…R13) cited in code, tests and explanations are these.
-// Each comes from a published document, named by its title:
+// The rule ids (R1…R13, R22) cited in code, tests and explanations are
+// these. Each comes from a published document, named by its title:
 //
 //	id   rule                                                                 source
 //	R1   a product key is 25 characters, five groups of five alphanumerics    Partner Network FAQ; Cloud services
@@ -22,18 +22,25 @@
 //	R4   add licenses: seats grow by the key's, the end date becomes the      Cloud services
 //	     seat-weighted average [A × B + C × 12 months] ÷ (A + C)
 //	R5   extend end date: seats stay, the end moves by C ÷ A × 12 months      Cloud services ("Licensing scenarios" 1–3)
-//	R6   extend accepts a key of at most 3 × the active seats (three years)   Cloud services (scenario 4)
+//	R6   "extend the end date by a maximum of three years", read per key     Cloud services (scenario 4)
+//	     (default): a key of at most 3 × the active seats; or, as a policy
+//	     choice, as an end limit: at most 36 months after the redemption day
 //	R7   no extend on an expired or disabled subscription: activate anew      Cloud services
 //	R8   after the end date: 30 days expired (fully functional), then 90      Office 365: Verlängerung in Open, wie?
 //	     days disabled (read-only); deleted 120 days after the end date       (question 4)
 //	R9   renew appears 30 days before the end; early renewal anchors on the   Office 365: Verlängerung in Open, wie?
 //	     redemption day (days lost), inside the grace on the old end date     (questions 1–2)
 //	R10  licenses bought mid-term co-term: all seats share one end date       Office 365: Verlängerung in Open, wie? (question 5)
-//	R11  switching channel mid-term costs 25 % of the remaining term; in the  Office 365: Verlängerung in Open, wie? (question 3)
-//	     first 30 days the first month is paid instead
-//	R12  a replacement key is considered within 30 days of activation, once   Microsoft Partner Network Programs Guide
+//	R11  switching channel mid-term costs 25 % of the remaining term; within  Office 365: Verlängerung in Open, wie? (question 3)
+//	     30 days of activation (day 0 … day 30) the first month is paid
+//	R12  a replacement key is considered within 30 days of activation (day    Microsoft Partner Network Programs Guide
+//	     0 … day 30), once
 //	R13  program use rights end with the program year, even when the          Office 365 IUR; Cloud services
 //	     subscription runs longer
+//	R22  service per state follows the channel: while expired full under      Microsoft Learn (channel presets)
+//	     most, none under volume licensing ("Services immediately become
+//	     unavailable when the Expired status starts"); while disabled,
+//	     read-only ("Data is accessible to admins only")
 //
 // "Cloud services" is the Partner Center article on partner benefits for
 // cloud products (2023); "Office 365: Verlängerung in Open, wie?" is the
@@ -58,14 +65,25 @@
 // # Lifecycle
 //
 // A subscription's [State] on day d follows from its end date E, with
-// G = Policy.GraceDays and D = Policy.DisabledDays (R8):
+// G = Policy.GraceDays and D = Policy.DisabledDays (R8); the [Service] of
+// each state is a rule of the policy too (R22):
 //
-//	state     days                  service     PartnerCenter
-//	Active    d < E                 full        until the end date
-//	Expired   E ≤ d < E+G           full        30 days (grace)
-//	Disabled  E+G ≤ d < E+G+D       read-only   90 days
-//	Deleted   E+G+D ≤ d             none        120 days after the end date
-//	None      no term               none        Seats 0 and a zero End
+//	state     days                  service                     PartnerCenter
+//	Active    d < E                 full                        until the end date
+//	Expired   E ≤ d < E+G           Policy.ExpiredService       30 days (grace), full
+//	Disabled  E+G ≤ d < E+G+D       Policy.DisabledService      90 days, read-only
+//	Deleted   E+G+D ≤ d             none                        120 days after the end date
+//	None      no term               none                        Seats 0 and a zero End
+//
+// The service of the presets, from Microsoft Learn's page on what happens
+// when a subscription ends: while Expired, full ("Users have normal access
+// to Microsoft 365, files, and apps") under every preset but
+// [VolumeLicensing], where "Services immediately become unavailable when
+// the Expired status starts" (none); while Disabled, read-only ("Data is
+// accessible to admins only") under all. [Policy.Service] reads it, and
+// everything that speaks of service asks it: Timeline.FullServiceEnds (End
+// under volume licensing, DisabledFrom otherwise), the planner's lost days,
+// the pictures' legend.
 //
 // [Policy.Timeline] lists these dates, with the day renewal opens (R9). One
 // transition table says which operation is allowed in which state:
@@ -111,10 +129,20 @@
 // and key (token.Token.Validate: seats 1 … MaxSeats, term 0 … 36 months) and
 // a day from 0001-01-02 to 9999-12-31; a result past 9999-12-31 is an error.
 //
+// "Extend the end date by a maximum of three years" (R6) is read per key by
+// default (Policy.CapRule proration.CapPerKey, scenario 4): each key is
+// capped on its own, so four 300-seat keys on 100 seats ending 2027-03-01
+// move the end to 2039-03-01. The other reading is a policy choice,
+// proration.CapEndLimit: after an extension the end date lies at most
+// CapFactor × the key's term after the redemption day; its refusal names
+// the largest key accepted or, when none fits, the first day a key of one
+// seat would.
+//
 // # Policies
 //
 // [PartnerCenter] is the default, [Open2014] the 2014 Open renewal FAQ; the
-// channel presets change only the lifecycle ([PolicyByName] finds one). A
+// channel presets change only the lifecycle and its service (R22: none
+// while Expired under [VolumeLicensing]; [PolicyByName] finds one). A
 // Policy is a value: copy a preset, change a field; [Policy.Validate] refuses
 // an incoherent one. Where the documents are silent, the choice made:
 //   - renew while Active under Partner Center: refused (EarlyRenewal false);
@@ -124,13 +152,15 @@
 //     default (AddWhenInactive), with B = 0 when allowed;
 //   - the product: checked whenever the subscription names one, even a None
 //     subscription; a None subscription with no product takes the key's;
-//   - replacement keys (R12): on the activation day or any of the
-//     ReplacementWindowDays (30) days after it, once
-//     ([Policy.ReplacementAllowed]).
+//   - "within 30 days of activation" (R12, and R11's "innerhalb von 30
+//     Tagen ab … Aktivierung", the same words): the activation day, day 0,
+//     through day 30, both included (activated 2027-01-31: 2027-01-31 …
+//     2027-03-02); one function, proration.WithinDays, decides both
+//     ([Policy.ReplacementWindow], proration.SwitchCost).
 //
 // # Names
 //
-// Every enumeration ([Operation], [State], [Anchor], the preset names, and
+// Every enumeration ([Operation], [State], [Anchor], [Service], the preset names, and
 // those of packages proration and plan) has one canonical name per value,
 // lower case with hyphens ("add-seats"), which String and MarshalText write;
 // a value that is not defined prints as "Operation(7)" and does not marshal.

@@ -67,18 +67,43 @@ func ExampleParseOperation() {
 	// Operation(0) true
 }
 
-// ExamplePolicy_ReplacementAllowed: a replacement key is considered only
-// within 30 days of activation, once (R12).
-func ExamplePolicy_ReplacementAllowed() {
+// ExamplePolicy_ReplacementWindow: a replacement key is considered only
+// within 30 days of activation, once (R12): the activation day through day
+// 30, both included.
+func ExamplePolicy_ReplacementWindow() {
 	p := activation.PartnerCenter()
-	activated := time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
-	fmt.Println(p.ReplacementDeadline(activated).Format(time.DateOnly))
-	fmt.Println(p.ReplacementAllowed(activated, time.Date(2026, time.December, 31, 0, 0, 0, 0, time.UTC), false))
-	fmt.Println(p.ReplacementAllowed(activated, time.Date(2027, time.January, 1, 0, 0, 0, 0, time.UTC), false))
-	fmt.Println(p.ReplacementAllowed(activated, time.Date(2026, time.December, 5, 0, 0, 0, 0, time.UTC), true))
+	w, err := p.ReplacementWindow(time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(w, "deadline", w.Last.Format(time.DateOnly))
+	fmt.Println(w.Contains(time.Date(2026, time.December, 31, 0, 0, 0, 0, time.UTC))) // day 30
+	fmt.Println(w.Contains(time.Date(2027, time.January, 1, 0, 0, 0, 0, time.UTC)))   // day 31
+	granted := true                                                                   // a replacement was issued already: once
+	fmt.Println(!granted && w.Contains(time.Date(2026, time.December, 5, 0, 0, 0, 0, time.UTC)))
 	// Output:
-	// 2026-12-31
+	// 2026-12-01 … 2026-12-31 deadline 2026-12-31
 	// true
 	// false
 	// false
+}
+
+// ExamplePolicy_Service: what a subscription still gives after its end date
+// depends on the channel (R22): under volume licensing "Services immediately
+// become unavailable when the Expired status starts".
+func ExamplePolicy_Service() {
+	s := activation.Subscription{Tenant: "contoso", Product: "M365-E3", Seats: 100, End: time.Date(2027, time.March, 1, 0, 0, 0, 0, time.UTC)}
+	for _, p := range []activation.Policy{activation.PartnerCenter(), activation.VolumeLicensing()} {
+		tl, err := p.Timeline(s)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%s: expired %s, disabled %s, full service ends %s\n", p.Name,
+			p.Service(activation.Expired), p.Service(activation.Disabled), tl.FullServiceEnds.Format(time.DateOnly))
+	}
+	// Output:
+	// partner-center: expired full, disabled read-only, full service ends 2027-03-31
+	// volume-licensing: expired none, disabled read-only, full service ends 2027-03-01
 }

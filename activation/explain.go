@@ -1,10 +1,12 @@
 package activation
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/coterm/coterm/activation/internal/text"
+	"github.com/coterm/coterm/internal/daymath"
 	"github.com/coterm/coterm/proration"
 	"github.com/shopspring/decimal"
 )
@@ -172,8 +174,44 @@ func (o Outcome) explainExtend(b *strings.Builder) {
 	b.WriteString(dateString(o.After.End))
 	b.WriteString(" for ")
 	b.WriteString(text.Plural(int64(o.After.Seats), "seat"))
+	if o.Anchor == RedemptionDay {
+		o.explainEndLimit(b)
+		return
+	}
 	b.WriteString(" (R6: keys up to ")
 	b.WriteString(text.Group(int64(proration.MaxKeySeats(int(a), o.CapFactor)))) // never above MaxSeats
+	b.WriteString(" seats accepted).")
+}
+
+// explainEndLimit writes the cap of an extension under the end-limit reading
+// (R6, proration.CapEndLimit): " (R6, end-limit: the end date at most 3 ×
+// 12 months after the redemption day, on or before 2029-12-01; keys up to 275
+// seats accepted)." — the largest key recomputed from the Outcome's numbers.
+func (o Outcome) explainEndLimit(b *strings.Builder) {
+	day, end := daymath.Of(o.At), daymath.Of(o.Before.End)
+	b.WriteString(" (R6, end-limit: the end date at most ")
+	b.WriteString(strconv.Itoa(o.CapFactor))
+	b.WriteString(" × ")
+	b.WriteString(text.Plural(int64(o.TermMonths), "month"))
+	b.WriteString(" after the redemption day")
+	// An Outcome read from elsewhere may hold anything: recompute only what
+	// Apply could have written.
+	if !day.Valid() || !end.Valid() || uint(o.Before.Seats-1) >= MaxSeats || uint(o.TermMonths-1) >= proration.MaxTermMonths ||
+		uint(o.CapFactor-1) >= proration.MaxCapFactor || uint(o.TermDays) > 31*proration.MaxTermMonths || !o.Rounding.Valid() {
+		b.WriteString(").")
+		return
+	}
+	limit := daymath.EndLimit(day, o.CapFactor, o.TermMonths)
+	if limit > daymath.MaxDay {
+		b.WriteString(").")
+		return
+	}
+	largest := daymath.LargestWithin(int64(o.Before.Seats), o.TermMonths, daymath.Rounding(o.Rounding),
+		o.Convention == proration.ExactSeatDays, daymath.Of(o.Before.End), int64(o.TermDays), limit, MaxSeats)
+	b.WriteString(", on or before ")
+	b.WriteString(limit.String())
+	b.WriteString("; keys up to ")
+	b.WriteString(text.Group(largest))
 	b.WriteString(" seats accepted).")
 }
 

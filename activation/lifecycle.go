@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/internal/daymath"
+	"github.com/coterm/coterm/proration"
 )
 
 // State returns the lifecycle state of s on day at under p: None for a
@@ -61,8 +62,8 @@ func prepare(p *Policy, s *Subscription, at time.Time) (request, error) {
 // what it returns.
 type bounds struct {
 	renewFrom daymath.Day // Renew allowed from here: the renew window (R9) under EarlyRenewal, else end
-	end       daymath.Day // Expired (grace, fully functional) from here (R8)
-	disabled  daymath.Day // end + GraceDays: Disabled, read-only (R8)
+	end       daymath.Day // Expired (grace, Policy.ExpiredService) from here (R8, R22)
+	disabled  daymath.Day // end + GraceDays: Disabled (Policy.DisabledService) (R8)
 	deleted   daymath.Day // end + GraceDays + DisabledDays: Deleted (R8)
 }
 
@@ -275,17 +276,25 @@ func (p Policy) CheckOperation(s Subscription, op Operation, at time.Time) error
 }
 
 // Timeline lists the dates that matter in a subscription's lifecycle under a
-// policy (R8, R9). Each is a date at 00:00 UTC and the first day of what it
-// names.
+// policy (R8, R9, R22). Each is a date at 00:00 UTC and the first day of
+// what it names.
 type Timeline struct {
 	// RenewFrom is the first day Renew is allowed: the renew window opens
 	// RenewWindowDays before the end date under a policy with EarlyRenewal
 	// (R9); otherwise the end date itself.
 	RenewFrom time.Time
 	// End is the first day without an active term: the subscription is
-	// Expired (grace, fully functional) from this day (R8).
+	// Expired (the grace) from this day (R8), with the policy's
+	// ExpiredService (R22).
 	End time.Time
-	// DisabledFrom is End + GraceDays: read-only from this day (R8).
+	// FullServiceEnds is the first day without full service: DisabledFrom
+	// when the policy serves an Expired subscription fully (R8: "fully
+	// functional"), End when it does not (R22: volume licensing, where
+	// "Services immediately become unavailable when the Expired status
+	// starts"). A subscription loses service on this day.
+	FullServiceEnds time.Time
+	// DisabledFrom is End + GraceDays: Disabled from this day, with the
+	// policy's DisabledService (R8: read-only).
 	DisabledFrom time.Time
 	// DeletedOn is End + GraceDays + DisabledDays: the data is deleted on
 	// this day (R8: 120 days after the end date).
@@ -307,6 +316,10 @@ func (p Policy) Timeline(s Subscription) (Timeline, error) {
 		return Timeline{}, invalid("timeline: subscription has no term")
 	}
 	b := boundsOf(&p, daymath.Of(s.End))
+	fullUntil := b.disabled
+	if p.Service(Expired) != FullService {
+		fullUntil = b.end
+	}
 	var tl Timeline
 	for _, f := range [...]struct {
 		what string
@@ -316,6 +329,7 @@ func (p Policy) Timeline(s Subscription) (Timeline, error) {
 		{"timeline: renew window", b.renewFrom, &tl.RenewFrom},
 		{"timeline: end", b.end, &tl.End},
 		{"timeline: disabled from", b.disabled, &tl.DisabledFrom},
+		{"timeline: full service ends", fullUntil, &tl.FullServiceEnds}, // End or DisabledFrom, checked already
 		{"timeline: deleted on", b.deleted, &tl.DeletedOn},
 	} {
 		if !f.day.Valid() {
@@ -327,13 +341,19 @@ func (p Policy) Timeline(s Subscription) (Timeline, error) {
 }
 
 // String returns the dates in one line, e.g. "renew from 2027-01-01; end
-// 2027-01-31; disabled from 2027-03-02; deleted on 2027-05-31".
+// 2027-01-31; disabled from 2027-03-02; deleted on 2027-05-31". When full
+// service ends before DisabledFrom (R22), it says so after the end date:
+// "end 2027-01-31, no full service from 2027-01-31; disabled from …".
 func (tl Timeline) String() string {
 	var b strings.Builder
 	b.WriteString("renew from ")
 	b.WriteString(dateString(tl.RenewFrom))
 	b.WriteString("; end ")
 	b.WriteString(dateString(tl.End))
+	if !tl.FullServiceEnds.IsZero() && !tl.FullServiceEnds.Equal(tl.DisabledFrom) {
+		b.WriteString(", no full service from ")
+		b.WriteString(dateString(tl.FullServiceEnds))
+	}
 	b.WriteString("; disabled from ")
 	b.WriteString(dateString(tl.DisabledFrom))
 	b.WriteString("; deleted on ")
@@ -341,33 +361,28 @@ func (tl Timeline) String() string {
 	return b.String()
 }
 
-// ReplacementDeadline returns the last day a replacement key may be requested
-// for a key activated on day activated: activated + ReplacementWindowDays
-// (R12: "within 30 days of activation", the activation day being day 0 and
-// day 30 the last). It returns the zero time for an invalid policy or a date
-// outside the years proration.MinYear … proration.MaxYear.
-func (p Policy) ReplacementDeadline(activated time.Time) time.Time {
-	if p.Validate() != nil {
-		return time.Time{}
+// ReplacementWindow returns the days on which a replacement key may be
+// requested for a key activated on day activated (R12: "within 30 days of
+// activation", once): proration.WithinDays(activated,
+// ReplacementWindowDays), the activation day (day 0) through day
+// ReplacementWindowDays, both included. Activated 2027-01-31, the window is
+// 2027-01-31 … 2027-03-02: a request on 2027-03-02 (day 30) is in time, one
+// on 2027-03-03 (day 31) is not. Its Last is the deadline, and Contains(on)
+// says whether a request on day on is in time; "once" is the caller's to
+// keep (a replacement already granted is not granted again). A request in
+// time may be made; Microsoft reviews it and may refuse.
+//
+// The same function decides R11's "innerhalb von 30 Tagen ab …
+// Aktivierung" (proration.SwitchCost). Errors wrap [ErrInvalid]: an invalid
+// policy, or a window outside the years proration.MinYear …
+// proration.MaxYear.
+func (p Policy) ReplacementWindow(activated time.Time) (proration.Window, error) {
+	if err := p.Validate(); err != nil {
+		return proration.Window{}, err
 	}
-	d := daymath.Of(activated) + daymath.Day(p.ReplacementWindowDays)
-	if !d.Valid() || !daymath.Of(activated).Valid() {
-		return time.Time{}
+	w, err := proration.WithinDays(activated, p.ReplacementWindowDays)
+	if err != nil {
+		return proration.Window{}, invalidWrap("replacement window", err)
 	}
-	return d.Time()
-}
-
-// ReplacementAllowed reports whether a replacement key may still be requested
-// on day on for a key activated on day activated, when granted says whether a
-// replacement was already issued for it (R12: within ReplacementWindowDays of
-// activation, once). It is false before the activation day, after the
-// deadline, once a replacement was granted, and for invalid inputs. A true
-// result means the request may be made; Microsoft reviews it and may refuse.
-func (p Policy) ReplacementAllowed(activated, on time.Time, granted bool) bool {
-	from, to := daymath.Of(activated), daymath.Of(on)
-	if granted || p.Validate() != nil || !from.Valid() || !to.Valid() {
-		return false
-	}
-	d := to - from
-	return d >= 0 && d <= daymath.Day(p.ReplacementWindowDays)
+	return w, nil
 }

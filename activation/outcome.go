@@ -57,7 +57,7 @@ type Outcome struct {
 
 	Rounding   proration.Rounding   // the policy's rounding
 	Convention proration.Convention // the policy's convention (extend end date)
-	Anchor     Anchor               // the anchor of a renewal; 0 otherwise
+	Anchor     Anchor               // the anchor of a renewal (R9); of an extension under the end-limit cap (R6, proration.CapEndLimit), RedemptionDay, the day its limit counts from; 0 otherwise
 	CapFactor  int                  // the policy's cap factor (R6)
 
 	Replayed bool // a recorded Outcome returned for the identical request (R2); Apply never sets it

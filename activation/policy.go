@@ -20,13 +20,23 @@ type Policy struct {
 	// 1 … proration.MaxTermMonths.
 	TermMonths int
 
-	// GraceDays is how long a subscription stays Expired, fully functional,
-	// after its end date (R8: 30 days). 0 … 3650.
+	// GraceDays is how long a subscription stays Expired after its end date
+	// (R8: 30 days). 0 … 3650.
 	GraceDays int
-	// DisabledDays is how long it then stays Disabled, read-only, before it
-	// is Deleted (R8: 90 days, so deleted 120 days after the end date).
+	// ExpiredService is what an Expired subscription still gives (R22):
+	// FullService under most channels (R8: "fully functional"), NoService
+	// under volume licensing ("Services immediately become unavailable when
+	// the Expired status starts"). Zero means FullService; see
+	// [Policy.Service].
+	ExpiredService Service
+	// DisabledDays is how long it then stays Disabled before it is Deleted
+	// (R8: 90 days, so deleted 120 days after the end date).
 	// 0 … 3650.
 	DisabledDays int
+	// DisabledService is what a Disabled subscription still gives (R8,
+	// R22): ReadOnlyService ("Data is accessible to admins only") or
+	// NoService, never FullService. Zero means ReadOnlyService.
+	DisabledService Service
 
 	// EarlyRenewal says whether Renew is allowed while the subscription is
 	// still Active, inside the renew window (R9, Open2014: true). Partner
@@ -47,10 +57,19 @@ type Policy struct {
 	// Disabled subscription is always an activation anew.
 	GraceRenewAnchor Anchor
 
-	// CapFactor bounds extend end date: a key of at most CapFactor × the
-	// active seats is accepted, so the end date moves by at most CapFactor
-	// terms (R6: 3, three years). 1 … 100.
+	// CapFactor bounds extend end date (R6: 3, "a maximum of three years"),
+	// as CapRule reads it: a key of at most CapFactor × the active seats, so
+	// that one key moves the end date by at most CapFactor terms (CapPerKey,
+	// the default), or a new end date at most CapFactor terms of the key
+	// after the redemption day (CapEndLimit). 1 … 100.
 	CapFactor int
+	// CapRule is the reading of "extend the end date by a maximum of three
+	// years" (R6): proration.CapPerKey, the zero value and the default, bounds
+	// each key (scenario 4: C ≤ 3 × A; four 300-seat keys on 100 seats move
+	// an end of 2027-03-01 to 2039-03-01); proration.CapEndLimit bounds the
+	// end date, at most AddMonths(redemption day, CapFactor × the key's
+	// term), whatever keys came before.
+	CapRule proration.CapRule
 	// Rounding turns an exact fraction of days into whole days: the blended
 	// remaining term of add licenses (R4) and the fractional month of extend
 	// end date (R5). Default proration.HalfEven.
@@ -81,9 +100,11 @@ const maxPolicyDays = 3650
 // "Rules and their sources"):
 //
 //	TermMonths 12 (R3), GraceDays 30, DisabledDays 90 (R8),
+//	ExpiredService FullService, DisabledService ReadOnlyService (R8, R22),
 //	EarlyRenewal false, RenewWindowDays 30, EarlyRenewAnchor RedemptionDay,
 //	GraceRenewAnchor RedemptionDay (renew after expiry = activation anew, R7),
-//	CapFactor 3 (R6), Rounding HalfEven, Convention CalendarMonths (R4, R5),
+//	CapFactor 3, CapRule CapPerKey (R6), Rounding HalfEven,
+//	Convention CalendarMonths (R4, R5),
 //	AddWhenInactive false, ExtendWhenInactive false (R7),
 //	ReplacementWindowDays 30 (R12).
 func PartnerCenter() Policy {
@@ -91,12 +112,15 @@ func PartnerCenter() Policy {
 		Name:                  "partner-center",
 		TermMonths:            proration.DefaultTermMonths,
 		GraceDays:             30,
+		ExpiredService:        FullService,
 		DisabledDays:          90,
+		DisabledService:       ReadOnlyService,
 		EarlyRenewal:          false,
 		RenewWindowDays:       30,
 		EarlyRenewAnchor:      RedemptionDay,
 		GraceRenewAnchor:      RedemptionDay,
 		CapFactor:             proration.DefaultCapFactor,
+		CapRule:               proration.CapPerKey,
 		Rounding:              proration.HalfEven,
 		Convention:            proration.CalendarMonths,
 		AddWhenInactive:       false,
@@ -122,40 +146,54 @@ func Open2014() Policy {
 	return p
 }
 
-// DirectPurchase returns [PartnerCenter] with the expiry periods Microsoft
-// documents for subscriptions bought directly or through a partner: 30 days
-// Expired, 90 days Disabled (Microsoft Learn, "What happens to my data and
-// access when my Microsoft 365 for business subscription ends?").
+// DirectPurchase returns [PartnerCenter] with the expiry periods and service
+// Microsoft documents for subscriptions bought directly or through a
+// partner (Microsoft Learn, "What happens to my data and access when my
+// Microsoft 365 for business subscription ends?"): 30 days Expired, where
+// "Users have normal access to Microsoft 365, files, and apps"
+// (FullService), then 90 days Disabled, where "Data is accessible to admins
+// only" (ReadOnlyService).
 func DirectPurchase() Policy {
 	p := PartnerCenter()
 	p.Name = "direct-purchase"
 	p.GraceDays, p.DisabledDays = 30, 90
+	p.ExpiredService, p.DisabledService = FullService, ReadOnlyService
 	return p
 }
 
 // EnterpriseMultiYear returns [PartnerCenter] with the expiry periods of an
-// enterprise agreement with a multi-year term: 90 days Expired, 90 days
-// Disabled (the same Microsoft Learn page as [DirectPurchase]).
+// enterprise agreement with a multi-year term (the same Microsoft Learn page
+// as [DirectPurchase]): 90 days Expired with full service, 90 days Disabled,
+// read-only.
 func EnterpriseMultiYear() Policy {
 	p := PartnerCenter()
 	p.Name = "enterprise-multi-year"
 	p.GraceDays, p.DisabledDays = 90, 90
+	p.ExpiredService, p.DisabledService = FullService, ReadOnlyService
 	return p
 }
 
-// VolumeLicensing returns [PartnerCenter] with the expiry periods of volume
-// licensing: 90 days Expired, 60 days Disabled (the same Microsoft Learn page
-// as [DirectPurchase]).
+// VolumeLicensing returns [PartnerCenter] with the expiry periods and service
+// of volume licensing (the same Microsoft Learn page as [DirectPurchase]):
+// 90 days Expired with no service — "Services immediately become unavailable
+// when the Expired status starts and lasts for 90 days"; "Service is
+// immediately unavailable on the subscription end date" (NoService, R22) —
+// then 60 days Disabled, where "Data is accessible to admins only"
+// (ReadOnlyService; the page's volume licensing row says nothing else of
+// Disabled). Full service ends on the end date.
 func VolumeLicensing() Policy {
 	p := PartnerCenter()
 	p.Name = "volume-licensing"
 	p.GraceDays, p.DisabledDays = 90, 60
+	p.ExpiredService, p.DisabledService = NoService, ReadOnlyService
 	return p
 }
 
 // Validate reports whether p is coherent: TermMonths 1 … 36, day counts
-// 0 … 3650 (ten years), CapFactor 1 … 100, a defined Rounding, Convention and
-// both anchors, and — when a grace renewal keeps the old end date — a grace
+// 0 … 3650 (ten years), CapFactor 1 … 100, a defined Rounding, Convention,
+// CapRule and both anchors, an ExpiredService that is zero or a [Service], a
+// DisabledService that is zero, [ReadOnlyService] or [NoService] (a Disabled
+// subscription is never fully functional, R8), and — when a grace renewal keeps the old end date — a grace
 // shorter than a term (28 days × TermMonths), so a renewal with the policy's
 // term always ends after the day it is redeemed (a key with a shorter term of
 // its own is refused by [Policy.Apply] with a [*NotAllowedError]). Errors wrap [ErrInvalid] and name the field.
@@ -177,10 +215,16 @@ func (p Policy) Validate() error {
 		return invalid("policy: Rounding %s", p.Rounding)
 	case !p.Convention.Valid():
 		return invalid("policy: Convention %s", p.Convention)
+	case !p.CapRule.Valid():
+		return invalid("policy: CapRule %s", p.CapRule)
 	case !p.EarlyRenewAnchor.valid():
 		return invalid("policy: EarlyRenewAnchor %s", p.EarlyRenewAnchor)
 	case !p.GraceRenewAnchor.valid():
 		return invalid("policy: GraceRenewAnchor %s", p.GraceRenewAnchor)
+	case p.ExpiredService != 0 && !p.ExpiredService.Valid():
+		return invalid("policy: ExpiredService %s", p.ExpiredService)
+	case p.DisabledService != 0 && p.DisabledService != ReadOnlyService && p.DisabledService != NoService:
+		return invalid("policy: DisabledService %s: want read-only or none (a disabled subscription is not fully functional, R8)", p.DisabledService)
 	case p.GraceRenewAnchor == OldEnd && p.GraceDays >= 28*p.TermMonths:
 		return invalid("policy: GraceDays %d with GraceRenewAnchor old-end must be under one term (%d days)", p.GraceDays, 28*p.TermMonths)
 	}
@@ -190,19 +234,33 @@ func (p Policy) Validate() error {
 // plainlyValid reports whether p is valid by a few combined range checks:
 // what Validate checks, except that it asks every day count to be under
 // 2,048 (a policy of longer periods takes Validate). When it reports true,
-// Validate returns nil (a property test pins this).
-func (p *Policy) plainlyValid() bool {
+// Validate returns nil (a property test pins this). It is two functions
+// small enough to be inlined, so that checkPlain calls neither.
+func (p *Policy) plainlyValid() bool { return p.plainRules() && p.plainService() }
+
+// plainRules is plainlyValid without the services.
+func (p *Policy) plainRules() bool {
 	return uint(p.TermMonths-1) < proration.MaxTermMonths &&
 		uint(p.GraceDays|p.DisabledDays|p.RenewWindowDays|p.ReplacementWindowDays) < 2048 &&
 		uint(p.CapFactor-1) < proration.MaxCapFactor &&
-		uint(p.Rounding) <= uint(proration.Up) && uint(p.Convention) <= uint(proration.ExactSeatDays) &&
+		uint(p.Rounding) <= uint(proration.Up) && uint(p.Convention)|uint(p.CapRule) <= uint(proration.ExactSeatDays) &&
 		uint(p.EarlyRenewAnchor-RedemptionDay) <= uint(OldEnd-RedemptionDay) &&
 		uint(p.GraceRenewAnchor-RedemptionDay) <= uint(OldEnd-RedemptionDay) &&
 		(p.GraceRenewAnchor != OldEnd || p.GraceDays < 28*p.TermMonths)
 }
 
+// plainService is plainlyValid's check of the services: ExpiredService 0 …
+// 3, DisabledService 0, 2 or 3 (R8, R22).
+func (p *Policy) plainService() bool {
+	return uint(p.ExpiredService)|uint(p.DisabledService) <= uint(NoService) && p.DisabledService != FullService
+}
+
 // plainlyValid asks less than Validate allows: this fails to compile if not.
 const _ = uint(maxPolicyDays - 2047)
+
+// plainRules checks the conventions and the cap rules with one bound: this
+// fails to compile if their last values drift apart.
+const _ = uint(proration.ExactSeatDays-proration.Convention(proration.CapEndLimit)) + uint(proration.Convention(proration.CapEndLimit)-proration.ExactSeatDays)
 
 func validDays(n int) bool { return n >= 0 && n <= maxPolicyDays }
 

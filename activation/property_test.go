@@ -48,6 +48,9 @@ func drawAnything(t *rapid.T) (Policy, Subscription, token.Token, Operation, tim
 		p.EarlyRenewal = rapid.Bool().Draw(t, "early renewal")
 		p.AddWhenInactive = rapid.Bool().Draw(t, "add inactive")
 		p.ExtendWhenInactive = rapid.Bool().Draw(t, "extend inactive")
+		p.CapRule = proration.CapRule(rapid.IntRange(-1, 2).Draw(t, "cap rule"))
+		p.ExpiredService = Service(rapid.IntRange(-1, 4).Draw(t, "expired service"))
+		p.DisabledService = Service(rapid.IntRange(-1, 4).Draw(t, "disabled service"))
 	}
 	anyTime := rapid.Custom(func(t *rapid.T) time.Time {
 		if rapid.IntRange(0, 9).Draw(t, "zero time") == 0 {

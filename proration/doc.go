@@ -87,6 +87,22 @@
 // [ErrExtensionCap] and carries the largest key accepted ([MaxKeySeats]).
 // The term (12) and the factor (3) are fields of [ExtendInput].
 //
+// That is the per-key reading of "extend the end date by a maximum of three
+// years", [CapPerKey], the default: each key is capped on its own, so keys
+// redeemed one after another can move the end further (four 300-seat keys
+// on 100 seats: 2027-03-01 → 2039-03-01). The other reading, [CapEndLimit],
+// bounds the end date instead: after the extension it lies at most
+// CapFactor × the key's term after the redemption day,
+//
+//	new end ≤ AddMonths(At, CapFactor × term)
+//
+// (the factor scales with the term as under CapPerKey: 36 months for a
+// 12-month key). The largest key accepted is then found by binary search
+// over seats (the new end is monotone in the key's seats) and carried by
+// the [*CapError], with the limit; when not even one seat fits (the end is
+// already at the limit), the error says so and names the first later day on
+// which a key of one seat fits. [ExtendInput].CapRule selects the reading.
+//
 // # Money of a channel switch (R11)
 //
 // Switching channel mid-term costs a 25 % penalty on the remaining term;
@@ -104,8 +120,14 @@
 //	first month      = price per seat per month × seats
 //
 // Each amount is rounded once, from its exact value, to a named scale (2
-// decimal places by default). The first month applies iff Days(Activated,
-// At) < 30, the activation day being day 0.
+// decimal places by default). The first month applies iff At lies in
+// [WithinDays](Activated, 30): the activation day (day 0) through the 30th
+// day after it, both included — activated 2027-01-31, a switch through
+// 2027-03-02 pays the first month and one on 2027-03-03 the penalty.
+// "Innerhalb von 30 Tagen ab … Aktivierung" is read exactly as R12's
+// "within 30 days of activation" (package activation's replacement window):
+// one function, WithinDays, decides both. [SwitchQuote.Explain] states the
+// window's first and last day.
 //
 // # Rounding
 //
@@ -118,7 +140,8 @@
 // # Conventions and defaults
 //
 // Every point the documents leave open is a named choice: [Rounding] (default
-// [HalfEven]), [Convention] (default [CalendarMonths]), the key's term
+// [HalfEven]), [Convention] (default [CalendarMonths]), [CapRule] (default
+// [CapPerKey]), the key's term
 // ([DefaultTermMonths]), the cap factor ([DefaultCapFactor]), the switch
 // penalty ([DefaultPenaltyPercent]), the first-days window
 // ([DefaultFirstDays]) and the money scale ([DefaultMoneyScale]). A zero field
@@ -134,7 +157,8 @@
 //     End). The message names the argument and the range.
 //   - [ErrDateRange]: a date, or a result, outside the years [MinYear] …
 //     [MaxYear].
-//   - [ErrExtensionCap], as a [*CapError]: a key larger than the cap (R6).
+//   - [ErrExtensionCap], as a [*CapError]: a key larger than the cap (R6),
+//     as [CapRule] reads it.
 //
 // Errors are wrapped with context; test them with [errors.Is] and
 // [errors.As]. A failed call returns the zero result.

@@ -2,7 +2,7 @@ package proration
 
 import "github.com/coterm/coterm/internal/enum"
 
-// The text forms of the enumerations [Rounding], [Convention] and
+// The text forms of the enumerations [Rounding], [Convention], [CapRule] and
 // [SwitchRule]. They follow the module's one rule for names: String gives the
 // canonical name ("half-even") or "Rounding(7)" for a value that is not
 // defined; parsing accepts the whole string as a canonical name in any ASCII
@@ -12,6 +12,7 @@ import "github.com/coterm/coterm/internal/enum"
 var (
 	roundingText   = enum.New[Rounding]("Rounding", "rounding", inputMsg, []string{"half-even", "half-up", "down", "up"})
 	conventionText = enum.New[Convention]("Convention", "convention", inputMsg, []string{"calendar-months", "exact-seat-days"})
+	capRuleText    = enum.New[CapRule]("CapRule", "cap rule", inputMsg, []string{"per-key", "end-limit"})
 	switchRuleText = enum.New[SwitchRule]("SwitchRule", "switch rule", inputMsg, []string{SwitchFirstMonth: "first-month", SwitchPenalty: "penalty"})
 )
 

@@ -124,16 +124,32 @@ func ExampleSwitchCost() {
 	fmt.Println("remaining value:", q.RemainingValue.StringFixed(q.Scale))
 	fmt.Println("due (25 %):", q.Due.StringFixed(q.Scale))
 
-	// Inside the first 30 days the first month is paid instead.
+	// Within 30 days of activation (day 30 included) the first month is paid instead.
 	in.At = day(2026, 1, 20)
 	q, _ = proration.SwitchCost(in)
 	fmt.Println(q.Rule, q.Due.StringFixed(q.Scale))
+	fmt.Println(q.Explain())
 	// Output:
 	// rule: penalty
 	// remaining: 183 of 365 days = 2196/365 = 6.0164 months
 	// remaining value: 1504.11
 	// due (25 %): 376.03
 	// first-month 250.00
+	// Channel switch (R11): activated 2026-01-01, switched 2026-01-20 (day 19), inside the first-month window 2026-01-01 … 2026-01-31 (within 30 days of activation, both days included): the first month is paid: 20 seats × 12.5 per month = 250.00.
+}
+
+// "Within 30 days of activation" (R12) and "innerhalb von 30 Tagen ab …
+// Aktivierung" (R11) are one window: the activation day through day 30.
+func ExampleWithinDays() {
+	w, err := proration.WithinDays(day(2027, 1, 31), 30)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(w)
+	fmt.Println(w.Contains(day(2027, 3, 2)), w.Contains(day(2027, 3, 3)))
+	// Output:
+	// 2027-01-31 … 2027-03-02
+	// true false
 }
 
 // Example_extendEndDate runs the licensing scenarios of Partner Center (R5,

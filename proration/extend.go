@@ -57,7 +57,8 @@ const (
 
 // ExtendInput is the input of [Extend]. The zero TermMonths means
 // [DefaultTermMonths] (12), the zero CapFactor [DefaultCapFactor] (3), the
-// zero Rounding [HalfEven] and the zero Convention [CalendarMonths].
+// zero Rounding [HalfEven], the zero Convention [CalendarMonths] and the zero
+// CapRule [CapPerKey].
 type ExtendInput struct {
 	End        time.Time  // E, the current end date (first day without service)
 	At         time.Time  // redemption day; ExactSeatDays measures the key's term T from it
@@ -67,6 +68,10 @@ type ExtendInput struct {
 	CapFactor  int        // C may be at most CapFactor × A, 1 … MaxCapFactor; 0 means 3
 	Rounding   Rounding   // how the fraction of days is rounded
 	Convention Convention // how months become days
+	// CapRule is how the cap reads (R6): CapPerKey, the zero value, bounds
+	// the key (C ≤ CapFactor × A); CapEndLimit bounds the new end date
+	// (at most AddMonths(At, CapFactor × TermMonths)).
+	CapRule CapRule
 }
 
 // Extension is the result of [Extend] (R5): the exact number of months, how
@@ -99,8 +104,10 @@ func (e Extension) Months(scale int32) decimal.Decimal {
 const MaxCapFactor = 100
 
 // MaxKeySeats returns the largest key [Extend] accepts on seats active seats
-// under capFactor (0 means [DefaultCapFactor]): capFactor × seats (R6), but
-// never more than [MaxSeats]. It returns 0, no key at all, when seats is
+// under capFactor (0 means [DefaultCapFactor]) and the per-key reading of the
+// cap, [CapPerKey]: capFactor × seats (R6), but never more than [MaxSeats].
+// Under [CapEndLimit] the answer depends on the dates: a refused key's
+// [*CapError] carries it. It returns 0, no key at all, when seats is
 // outside 1 … [MaxSeats] or capFactor outside 0 … [MaxCapFactor].
 func MaxKeySeats(seats, capFactor int) int {
 	if capFactor == 0 {
@@ -115,12 +122,16 @@ func MaxKeySeats(seats, capFactor int) int {
 // Extend computes extend end date (R5) by the formula of "Extend end date"
 // in the package documentation: the seats stay and the end date moves by
 // C ÷ A × TermMonths months under in.Convention, rounded once by in.Rounding.
-// A key of more than CapFactor × A seats is refused (R6) with a [*CapError]
-// wrapping [ErrExtensionCap] that carries the largest key accepted.
+// A key over the cap is refused (R6) with a [*CapError] wrapping
+// [ErrExtensionCap] that carries the largest key accepted: under
+// in.CapRule [CapPerKey] a key of more than CapFactor × A seats, under
+// [CapEndLimit] a key whose new end would lie after AddMonths(At, CapFactor
+// × TermMonths) (when no key fits, the error names the first day a key of
+// one seat would).
 //
 // Seats must be 1 … [MaxSeats], TermMonths 0 … [MaxTermMonths], CapFactor
-// 0 … [MaxCapFactor], Rounding and Convention defined: otherwise the error
-// wraps [ErrInput]. End and At, the new end and AddMonths(At, term) must lie
+// 0 … [MaxCapFactor], Rounding, Convention and CapRule defined: otherwise the
+// error wraps [ErrInput]. End and At, the new end and AddMonths(At, term) must lie
 // in the years [MinYear] … [MaxYear]: otherwise the error wraps
 // [ErrDateRange]. On error the result is zero. Extend does not check that the
 // subscription is active on At; that is the caller's rule (R7).
@@ -136,6 +147,9 @@ func extendTo(x *Extension, in *ExtendInput) error {
 	if err != nil {
 		return err
 	}
+	if !in.CapRule.Valid() {
+		return inputErr("cap rule %s not defined", in.CapRule)
+	}
 	e, at := daymath.Of(in.End), daymath.Of(in.At)
 	if !e.Valid() {
 		return fmt.Errorf("end: %w", e.Check())
@@ -143,7 +157,7 @@ func extendTo(x *Extension, in *ExtendInput) error {
 	if !at.Valid() {
 		return fmt.Errorf("at: %w", at.Check())
 	}
-	if daymath.OverCap(in.Seats, in.KeySeats, factor) {
+	if in.CapRule == CapPerKey && daymath.OverCap(in.Seats, in.KeySeats, factor) {
 		return capErr(in.Seats, in.KeySeats, factor)
 	}
 	// T = Days(at, AddMonths(at, term)), the key's term from the redemption day.
@@ -152,6 +166,17 @@ func extendTo(x *Extension, in *ExtendInput) error {
 		return fmt.Errorf("key term from at: %w", err)
 	}
 	keyDays := int64(atEnd - at)
+	if in.CapRule == CapEndLimit {
+		q := endCap{a: int64(in.Seats), term: term, factor: factor, r: daymath.Rounding(in.Rounding),
+			exact: in.Convention == ExactSeatDays, e: e, at: at, keyDays: keyDays}
+		limit := q.limit()
+		if end, ok := daymath.ExtendedEnd(q.a, int64(in.KeySeats), term, q.r, q.exact, e, keyDays); !ok && limit > daymath.MaxDay {
+			// Past the calendar, and the limit too: the date range, as under CapPerKey.
+			return fmt.Errorf("new end after %d-12-31: %w", MaxYear, ErrDateRange)
+		} else if !ok || end > limit {
+			return q.refusal(in.KeySeats)
+		}
+	}
 	newEnd, num, den, w, err := daymath.Extend(int64(in.Seats), int64(in.KeySeats), term,
 		daymath.Rounding(in.Rounding), in.Convention == ExactSeatDays, e, keyDays)
 	if err != nil {

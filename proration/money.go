@@ -21,7 +21,9 @@ const (
 
 	// DefaultFirstDays is the window after activation inside which a switch
 	// pays the first month instead of the penalty ("INNERHALB von 30 Tagen ab
-	// Web-Direct Aktivierung … das erste Monat an MS bezahlen").
+	// Web-Direct Aktivierung … das erste Monat an MS bezahlen"): the
+	// activation day through the 30th day after it, both included
+	// ([WithinDays]).
 	DefaultFirstDays = 30
 
 	// MaxFirstDays is the longest first-days window SwitchCost accepts.
@@ -54,8 +56,9 @@ type SwitchRule int
 
 // The switch rules.
 const (
-	// SwitchFirstMonth: the switch happens inside the first FirstDays days
-	// after activation, and the first month is paid (R11).
+	// SwitchFirstMonth: the switch happens on the activation day or within
+	// FirstDays days after it (day FirstDays included), and the first month
+	// is paid (R11).
 	SwitchFirstMonth SwitchRule = iota + 1
 	// SwitchPenalty: the switch happens mid-term, and PenaltyRate × the value
 	// of the remaining term is paid (R11).
@@ -98,9 +101,10 @@ type SwitchInput struct {
 	// 0 < rate ≤ 1; zero means 0.25 (DefaultPenaltyPercent, R11).
 	PenaltyRate decimal.Decimal
 	// FirstDays is the window after activation inside which the first month
-	// is paid instead: a switch on At is inside iff Days(Activated, At) <
-	// FirstDays, the activation day being day 0. 1 … MaxFirstDays; zero means
-	// DefaultFirstDays (30, R11).
+	// is paid instead: a switch on At is inside iff it lies in
+	// WithinDays(Activated, FirstDays), the activation day (day 0) through
+	// day FirstDays, both included — the one reading of "within 30 days"
+	// (R11, as R12). 1 … MaxFirstDays; zero means DefaultFirstDays (30, R11).
 	FirstDays int
 	// Scale is the number of decimal places of the amounts, 1 … MaxMoneyScale;
 	// zero means DefaultMoneyScale (2), WholeUnits means 0.
@@ -123,6 +127,10 @@ type SwitchQuote struct {
 	FirstDays          int             // effective window (30 by default)
 	Scale              int32           // effective decimal places of the amounts
 	Rounding           Rounding
+
+	// FirstMonthDays is WithinDays(Activated, FirstDays): the first and last
+	// day on which a switch pays the first month (R11).
+	FirstMonthDays Window
 
 	DaysSinceActivation int // Days(Activated, At); the activation day is day 0
 	RemainingDays       int // Days(At, End)
@@ -162,7 +170,8 @@ func (q SwitchQuote) RemainingMonths(scale int32) decimal.Decimal {
 // penalty rate outside (0, 1], FirstDays, Scale or Rounding outside their
 // ranges, and for At before Activated or not before End (no remaining term);
 // they wrap [ErrDateRange] for a date outside the years [MinYear] …
-// [MaxYear], including AddMonths(Activated, 12). On error the quote is zero.
+// [MaxYear], including AddMonths(Activated, 12) and the last day of the
+// first-days window. On error the quote is zero.
 func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 	if err := checkSeats("seats", in.Seats); err != nil {
 		return SwitchQuote{}, err
@@ -220,6 +229,10 @@ func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 	if err != nil {
 		return SwitchQuote{}, fmt.Errorf("year from activation: %w", err)
 	}
+	first, err := WithinDays(in.Activated, firstDays)
+	if err != nil {
+		return SwitchQuote{}, fmt.Errorf("first days: %w", err)
+	}
 	yearDays, remDays := int64(yearEnd-act), int64(end-at)
 
 	num, den := 12*remDays, yearDays
@@ -234,7 +247,7 @@ func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 	q := SwitchQuote{
 		Activated: act.Time(), End: end.Time(), At: at.Time(),
 		Seats: in.Seats, PricePerSeatMonth: price, PenaltyRate: rate,
-		FirstDays: firstDays, Scale: scale, Rounding: in.Rounding,
+		FirstDays: firstDays, FirstMonthDays: first, Scale: scale, Rounding: in.Rounding,
 
 		DaysSinceActivation: int(at - act),
 		RemainingDays:       int(remDays),
@@ -246,7 +259,7 @@ func SwitchCost(in SwitchInput) (SwitchQuote, error) {
 		Penalty:        divRound(valueNum.Mul(rate), yd, scale, in.Rounding),
 		FirstMonth:     divRound(monthly, decimal.New(1, 0), scale, in.Rounding),
 	}
-	if int64(at-act) < int64(firstDays) {
+	if first.Contains(q.At) {
 		q.Rule, q.Due = SwitchFirstMonth, q.FirstMonth
 	} else {
 		q.Rule, q.Due = SwitchPenalty, q.Penalty

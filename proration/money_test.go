@@ -28,15 +28,20 @@ func TestSwitchCost(t *testing.T) { // R11
 	}{
 		{"R11 activation day is inside the first 30 days", SwitchInput{Activated: act, End: end, At: act, Seats: 5, PricePerSeatMonth: dec("10")},
 			SwitchFirstMonth, [2]int64{12, 1}, 365, "600.00", "150.00", "50.00"},
-		{"R11 day 29 is the last inside", SwitchInput{Activated: act, End: end, At: date(2026, 1, 30), Seats: 5, PricePerSeatMonth: dec("10")},
+		{"R11 day 29 is inside", SwitchInput{Activated: act, End: end, At: date(2026, 1, 30), Seats: 5, PricePerSeatMonth: dec("10")},
 			SwitchFirstMonth, [2]int64{4032, 365}, 336, "552.33", "138.08", "50.00"},
-		{"R11 day 30 pays the 25 % penalty", SwitchInput{Activated: act, End: end, At: date(2026, 1, 31), Seats: 5, PricePerSeatMonth: dec("10")},
-			SwitchPenalty, [2]int64{804, 73}, 335, "550.68", "137.67", "137.67"},
+		// "Innerhalb von 30 Tagen ab … Aktivierung" reads as R12's "within 30
+		// days of activation": day 30 is the last day inside (it was outside
+		// before the two rules were made one).
+		{"R11 day 30 is the last inside", SwitchInput{Activated: act, End: end, At: date(2026, 1, 31), Seats: 5, PricePerSeatMonth: dec("10")},
+			SwitchFirstMonth, [2]int64{804, 73}, 335, "550.68", "137.67", "50.00"},
+		{"R11 day 31 pays the 25 % penalty", SwitchInput{Activated: act, End: end, At: date(2026, 2, 1), Seats: 5, PricePerSeatMonth: dec("10")},
+			SwitchPenalty, [2]int64{4008, 365}, 334, "549.04", "137.26", "137.26"},
 		// Trailing zeros do not count (found by review): 10.000…0 with 70
 		// zeros is 10 and 0.25 with 69 more zeros is 0.25.
-		{"R11 trailing zeros", SwitchInput{Activated: act, End: end, At: date(2026, 1, 31), Seats: 5,
+		{"R11 trailing zeros", SwitchInput{Activated: act, End: end, At: date(2026, 2, 1), Seats: 5,
 			PricePerSeatMonth: dec("10." + strings.Repeat("0", 70)), PenaltyRate: dec("0.25" + strings.Repeat("0", 69))},
-			SwitchPenalty, [2]int64{804, 73}, 335, "550.68", "137.67", "137.67"},
+			SwitchPenalty, [2]int64{4008, 365}, 334, "549.04", "137.26", "137.26"},
 		{"R11 half way", SwitchInput{Activated: act, End: end, At: date(2026, 7, 2), Seats: 1, PricePerSeatMonth: dec("12.50")},
 			SwitchPenalty, [2]int64{2196, 365}, 183, "75.21", "18.80", "18.80"}, // 75.205479… , 18.801369…
 		{"R11 last day", SwitchInput{Activated: act, End: end, At: date(2026, 12, 31), Seats: 100, PricePerSeatMonth: dec("3.65")},
@@ -68,6 +73,7 @@ func TestSwitchCost(t *testing.T) { // R11
 	assert.Equal(t, 30, q.DaysSinceActivation)
 	assert.Equal(t, 365, q.YearDays)
 	assert.Equal(t, 30, q.FirstDays)
+	assert.Equal(t, Window{First: act, Last: date(2026, 1, 31)}, q.FirstMonthDays, "R11: day 0 … day 30")
 	assert.Equal(t, int32(2), q.Scale)
 	assert.True(t, q.PenaltyRate.Equal(dec("0.25")))
 	assert.Equal(t, "11.01", q.RemainingMonths(2).String())
@@ -261,7 +267,7 @@ func TestPropSwitchCost(t *testing.T) { // R11 against a math/big reference; pen
 		if q.Penalty.GreaterThan(q.RemainingValue) {
 			t.Fatalf("penalty %s > remaining value %s", q.Penalty, q.RemainingValue)
 		}
-		inside := Days(act, at) < q.FirstDays
+		inside := Days(act, at) <= q.FirstDays
 		if inside != (q.Rule == SwitchFirstMonth) {
 			t.Fatalf("day %d with window %d gave %s", Days(act, at), q.FirstDays, q.Rule)
 		}

@@ -9,8 +9,8 @@
 // Apply returned, and re-applying it gives the same Outcome. Every function
 // is pure (the day is a parameter, nothing reads the clock), holds no
 // package state and never panics; arithmetic is on integers, and dates are
-// calendar dates as in package activation. Rule ids (R1 … R13) are those of
-// package activation's documentation, "Rules and their sources".
+// calendar dates as in package activation. Rule ids (R1 … R13, R22) are those
+// of package activation's documentation, "Rules and their sources".
 //
 // # Seat-days: what a plan decides
 //
@@ -26,9 +26,12 @@
 // convention) add or remove is the residue, which [Result.SeatDays]
 // accounts for exactly: final seat-days = A·B + Σ C × T + Σ residues.
 //
-// Order matters twice. The cap (R6): a key extends only if it has at most
-// CapFactor × the active seats (3 ×, three years), so adding seats first
-// raises the cap for the keys that extend. Rounding and calendar months:
+// Order matters twice. The cap (R6): under its default, per-key reading
+// (proration.CapPerKey) a key extends only if it has at most CapFactor × the
+// active seats (3 ×, three years), so adding seats first raises the cap for
+// the keys that extend; under the end-limit reading (proration.CapEndLimit)
+// every extension must end at most CapFactor terms of its key after the day,
+// so the keys of the shortest terms extend first. Rounding and calendar months:
 // the same split in another order can end a few days earlier or later —
 // for example an extension that lands on whole months before an add can
 // beat adding first (the worked example below gains 3 days that way).
@@ -86,6 +89,11 @@
 // one whose every prefix ends latest for its keys and seats, and of those
 // the first in the order of the keys in the pool, then of the operations
 // (add licenses, extend end date, activate) — step by step from the first.
+// Under the end-limit reading of the cap (R6) a later end date can refuse an
+// extension an earlier one allows, so there the search keeps every end
+// date: the front is still exact (the property tests compare it with the
+// brute force under both readings), at about eight times the work for 8
+// distinct keys (some 80 ms instead of 10).
 //
 // Above that, the structured search uses the seat-day structure. Keys are
 // sorted by seats; every distinct sum of added seats is enumerated in
@@ -106,7 +114,11 @@
 // infeasible that a plan just reaches. The tests bound the shortfall by
 // 3 + 2 days per key against the exhaustive search for up to 9 keys
 // (measured over 300 random pools each: at most 8, 9 and 10 days for 7, 8
-// and 9 keys).
+// and 9 keys). That bound is for the per-key reading of the cap. Under the
+// end-limit reading the structured search decides feasibility by redeeming
+// each candidate through Apply, extends the keys of the shortest terms
+// first, and keeps every rule, but its shortfall is not bounded: a sum of
+// seats may be reached by another subset whose extensions fit better.
 //
 // # The worked example
 //
@@ -127,8 +139,10 @@
 //     moves the end towards a year from today and never beyond, and cannot
 //     move it later when the days remaining are at least the term (R4) — and
 //     with which keys: a range Min … Max of seats.
-//   - [HeadroomAt]: the largest key extend end date accepts now and the latest
-//     end one key can reach.
+//   - [HeadroomAt]: the largest key extend end date accepts now, as the
+//     policy reads the cap (R6: per key, or an end limit counted from the
+//     day, where it names the first day a key of one seat fits when none
+//     does now), and the latest end one key can reach.
 //   - [Renewal]: the first and last day a renewal key can be redeemed without
 //     losing days (R9), under any policy.
 //
@@ -142,11 +156,17 @@
 // A renewal redeemed on day d loses days if it gives up days of the current
 // term — an early renewal anchored on the redemption day, Open2014, gives up
 // End − d days (Outcome.DaysLost) — or if it leaves a lapse of full service:
-// redeemed once the subscription is Disabled (read-only) or Deleted (R8).
-// Days in the grace are not lost: under Open2014 the old end stays the
+// "loses service" means the end of full service, redeemed on or after
+// activation.Timeline.FullServiceEnds, which the policy's service per state
+// decides (R22): Disabled (read-only) or Deleted (R8) under every preset, and
+// already Expired under activation.VolumeLicensing, where "Services
+// immediately become unavailable when the Expired status starts". Days of a
+// fully served grace are not lost: under Open2014 the old end stays the
 // anchor; under PartnerCenter, where renewal happens only after expiry as an
 // activation anew (R7), the new term starts on d. Under both presets the
-// loss-free days are the end date through the last day of the grace.
+// loss-free days are the end date through the last day of the grace; under
+// VolumeLicensing there are none (Renew opens on the end date, the first
+// day without service).
 //
 // # Use rights (R13)
 //

@@ -46,7 +46,9 @@ func packKey(used uint32, seats int) uint64 { return uint64(used)<<32 | uint64(u
 // the package documentation, "How the planner searches", for why the
 // dominance it uses loses no plan, and for the tie-break. Dominance is off
 // (every end date kept) when endsInRange cannot rule out a date past the
-// supported years, the one case where a later end could fail a redemption.
+// supported years, and under the end-limit reading of the cap
+// (proration.CapEndLimit): the cases where a later end could fail a
+// redemption.
 //
 // It is a breadth-first dynamic programme over the keys used: layer k holds
 // the subscriptions k keys can leave. Interchangeable keys (same seats, term
@@ -68,7 +70,9 @@ func (c *planner) exhaustive() []evaluated {
 			}
 		}
 	}
-	dominance := c.endsInRange()
+	// Under the end-limit reading of the cap (R6) a later end can refuse an
+	// extension an earlier one allows: dominance does not hold.
+	dominance := c.endsInRange() && c.p.CapRule == proration.CapPerKey
 	var activeOps []activation.Operation // the operations the table allows on an Active subscription
 	probed := false
 	all := plannedOps()

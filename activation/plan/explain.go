@@ -67,7 +67,11 @@ func (r Result) why() string {
 	b.WriteString("Why: a redemption neither adds nor loses time (R4: \"no time is added or lost\"; R5: an extension spreads the key's seat-days over the active seats), ")
 	b.WriteString("so under exact seat-days the total seat-days are the same whatever the plan; a plan only decides how they split between seats and time: ")
 	b.WriteString("every key added raises the seats and pulls the end date towards a year from today, every key extended keeps the seats and moves the end date. ")
-	b.WriteString("Order matters for the extension cap (R6: a key may extend at most CapFactor × the active seats, 3 × by default): adding first raises it; ")
+	if r.endLimit() {
+		b.WriteString("Order matters for the extension cap (R6, read as an end limit: after an extension the end date lies at most CapFactor terms after the day, 36 months by default): every extension must fit under it whatever came before; ")
+	} else {
+		b.WriteString("Order matters for the extension cap (R6: a key may extend at most CapFactor × the active seats, 3 × by default): adding first raises it; ")
+	}
 	b.WriteString("otherwise order matters only for rounding (R4) and calendar months (R5), which the residue shows.")
 	if r.interleaved() {
 		b.WriteString(" Here a key extends before another is added: the cap allowed it, and in this order calendar months give more days than adding first would.")
@@ -121,6 +125,17 @@ func (r Result) interleaved() bool {
 			if ext {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// endLimit reports whether an extension of the plan was capped by the
+// end-limit reading of R6 (its Outcome's Anchor is the redemption day).
+func (r Result) endLimit() bool {
+	for _, s := range r.Steps {
+		if s.Op == activation.ExtendEnd && s.Outcome.Anchor == activation.RedemptionDay {
+			return true
 		}
 	}
 	return false

@@ -96,3 +96,20 @@ func TestExplainActivation(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, r.Explain(), anew, "active")
 }
+
+// TestExplainEndLimit: the explanation names the reading of the cap (R6) the
+// plan's extensions were capped by: the end limit when one of them was,
+// the per-key cap otherwise.
+func TestExplainEndLimit(t *testing.T) {
+	const perKey, endLimit = "a key may extend at most CapFactor × the active seats", "read as an end limit"
+	p, s, at := activation.PartnerCenter(), sub(100, day(2027, 3, 1)), day(2026, 12, 1)
+	r, err := Plan(p, s, pool(25, 50), at, ReachSeats(100)) // extends both
+	require.NoError(t, err)
+	assert.Contains(t, r.Explain(), perKey)
+	p.CapRule = proration.CapEndLimit
+	r, err = Plan(p, s, pool(25, 50), at, ReachSeats(100))
+	require.NoError(t, err)
+	require.Equal(t, activation.ExtendEnd, r.Steps[0].Op)
+	assert.Contains(t, r.Explain(), endLimit)
+	assert.NotContains(t, r.Explain(), perKey)
+}

@@ -62,6 +62,9 @@ func drawProblem(t *rapid.T, minKeys, maxKeys int) problem {
 		p.Convention = proration.ExactSeatDays
 	}
 	p.Rounding = proration.Rounding(rapid.IntRange(0, 3).Draw(t, "rounding"))
+	if rapid.IntRange(0, 3).Draw(t, "end-limit cap") == 0 {
+		p.CapRule = proration.CapEndLimit
+	}
 	at := daymath.AddDays(day(2026, 1, 1), rapid.IntRange(0, 1500).Draw(t, "atDay"))
 	a := rapid.IntRange(1, 400).Draw(t, "seats")
 	var s activation.Subscription

@@ -68,9 +68,9 @@ type ExtendAnswer struct {
 	Allowed bool
 	// Outcome is the ExtendEnd of a Seats-seat key when Allowed, else zero.
 	Outcome activation.Outcome
-	// MaxKey is the largest key the cap accepts now, CapFactor × the active
-	// seats (R6), and MaxEnd the end date it reaches (zero when that end
-	// would lie after 9999-12-31).
+	// MaxKey is the largest key the cap accepts now (R6; see
+	// [Headroom].MaxKey), and MaxEnd the end date it reaches (zero when that
+	// end would lie after 9999-12-31, or when no key fits).
 	MaxKey int
 	MaxEnd time.Time
 }
@@ -102,8 +102,8 @@ func ExtendKeyFor(p activation.Policy, s activation.Subscription, at, target tim
 		ans.Reached = true
 		return ans, nil
 	}
-	wide := p
-	wide.CapFactor = proration.MaxCapFactor
+	wide := p // the search ignores the cap, whichever its reading
+	wide.CapFactor, wide.CapRule = proration.MaxCapFactor, proration.CapPerKey
 	hi := proration.MaxKeySeats(s.Seats, wide.CapFactor)
 	// reaches reports whether a c-seat key extends to Target or later. A key
 	// whose end would pass 9999-12-31 overshoots every valid Target: for the
@@ -144,20 +144,27 @@ func ExtendKeyFor(p activation.Policy, s activation.Subscription, at, target tim
 
 // Headroom is the room for one more key ([HeadroomAt]).
 type Headroom struct {
-	// MaxKey is the largest key extend end date accepts now: CapFactor × the
-	// active seats (R6), at most activation.MaxSeats.
+	// MaxKey is the largest key extend end date accepts now, as the policy
+	// reads the cap (R6): CapFactor × the active seats under
+	// proration.CapPerKey; under proration.CapEndLimit the largest key whose
+	// new end lies at most CapFactor terms after the day, 0 when none fits.
+	// At most activation.MaxSeats.
 	MaxKey int
 	// MaxEnd is the end date a MaxKey-seat key reaches by extend end date:
 	// the latest end one key can give (CapFactor terms, 36 months by default);
-	// zero when that end would lie after 9999-12-31.
+	// zero when that end would lie after 9999-12-31 or MaxKey is 0.
 	MaxEnd time.Time
+	// FitsFrom is, when MaxKey is 0 under proration.CapEndLimit, the first
+	// later day on which a key of one seat fits (zero if none does).
+	FitsFrom time.Time
 	// AddLimit is AddMonths(at, term): add licenses moves the end date
 	// towards it and never beyond, however large the key (R4).
 	AddLimit time.Time
 }
 
 // HeadroomAt returns the cap headroom of s on day at under p: the largest key
-// extend end date accepts and the latest end date one key can reach, computed
+// extend end date accepts, as p reads the cap (R6: per key, or an end limit
+// counted from the day), and the latest end date one key can reach, computed
 // with p.Apply, and the limit add licenses approaches. The subscription must
 // be Active on at (R7), or the error is an *activation.NotAllowedError.
 func HeadroomAt(p activation.Policy, s activation.Subscription, at time.Time) (Headroom, error) {
@@ -171,6 +178,26 @@ func HeadroomAt(p activation.Policy, s activation.Subscription, at time.Time) (H
 // headroom is [HeadroomAt] of a validated question.
 func (q question) headroom() (Headroom, error) {
 	h := Headroom{MaxKey: proration.MaxKeySeats(q.s.Seats, q.p.CapFactor)}
+	if q.p.CapRule == proration.CapEndLimit {
+		// The largest key depends on the dates: the refusal of the largest key
+		// there is names it.
+		var ce *proration.CapError
+		_, err := q.p.Apply(q.s, q.hypothetical(activation.MaxSeats), activation.ExtendEnd, q.at)
+		switch {
+		case errors.As(err, &ce):
+			h.MaxKey, h.FitsFrom = ce.MaxKeySeats, ce.FitsFrom
+		case err == nil || errors.Is(err, proration.ErrDateRange):
+			h.MaxKey = activation.MaxSeats // the limit lies past every end in the calendar
+		default:
+			return Headroom{}, wrap("headroom", err)
+		}
+		if h.MaxKey == 0 {
+			if h.AddLimit, err = daymath.AddMonthsChecked(q.at, q.p.TermMonths); err != nil {
+				return Headroom{}, wrap("headroom", err)
+			}
+			return h, nil
+		}
+	}
 	o, err := q.p.Apply(q.s, q.hypothetical(h.MaxKey), activation.ExtendEnd, q.at)
 	switch {
 	case errors.Is(err, proration.ErrDateRange):
@@ -285,8 +312,8 @@ type RenewalAnswer struct {
 	// PartnerCenter, where renewal happens after expiry, as activation anew, R7).
 	Opens time.Time
 	// First and Last bound the days on or after the asked day on which a
-	// renewal loses no days: First is the first, Last the last. Zero if
-	// there is none (OK false).
+	// renewal loses no days (of the current term, nor of full service): First
+	// is the first, Last the last. Zero if there is none (OK false).
 	First, Last time.Time
 	// OK: some day on or after the asked day renews without losing days.
 	OK bool
@@ -306,19 +333,23 @@ type RenewalAnswer struct {
 //   - it gives up days of the current term: an early renewal anchored on the
 //     redemption day (R9, Open2014) gives up End − d days
 //     (activation.Outcome.DaysLost > 0); or
-//   - it leaves a lapse of full service: redeemed when the subscription is
-//     already Disabled (read-only) or Deleted (R8), it had no full service
-//     from End + GraceDays to d.
+//   - it leaves a lapse of full service: redeemed on or after the first day
+//     without full service (activation.Timeline.FullServiceEnds: the policy's
+//     service per state, R22), its users had no full service from that day
+//     to d. That day is End + GraceDays where an Expired subscription is
+//     fully served (R8) and End under volume licensing, where "Services
+//     immediately become unavailable when the Expired status starts".
 //
-// Days in the grace (Expired, fully functional, R8) are not lost: under
-// Open2014 the old end stays the anchor (new end = AddMonths(End, term)),
-// under PartnerCenter the renewal is an activation anew from d, whose term
-// starts later still. So under both presets the last loss-free day is the
-// last day of the grace, End + GraceDays − 1, and the first is End (Open2014
-// loses End − d days before it; PartnerCenter refuses Renew before it).
-// Every day is classified with p.Apply, scanning from at to the day before
-// the subscription is deleted: from that day on only Activate is offered
-// (R7, R8), never Renew.
+// Days of a fully served grace are not lost: under Open2014 the old end
+// stays the anchor (new end = AddMonths(End, term)), under PartnerCenter the
+// renewal is an activation anew from d, whose term starts later still. So
+// under both presets the last loss-free day is the last day of the grace,
+// End + GraceDays − 1, and the first is End (Open2014 loses End − d days
+// before it; PartnerCenter refuses Renew before it). Under [VolumeLicensing]
+// no day is loss-free: Renew opens on the end date, the day its service
+// stops. Every day is classified with p.Apply, scanning from at to the day
+// before the subscription is deleted: from that day on only Activate is
+// offered (R7, R8), never Renew.
 func Renewal(p activation.Policy, s activation.Subscription, at time.Time) (RenewalAnswer, error) {
 	q, err := ask(p, s, at)
 	if err != nil {
@@ -342,7 +373,7 @@ func Renewal(p activation.Policy, s activation.Subscription, at time.Time) (Rene
 			ans.Opens = d
 			ans.LostIfEarlier = o.DaysLost
 		}
-		lapse := o.StateBefore == activation.Disabled || o.StateBefore == activation.Deleted
+		lapse := p.Service(o.StateBefore) != activation.FullService // on or after tl.FullServiceEnds (R22)
 		if o.DaysLost > 0 || lapse {
 			if ans.OK {
 				break

@@ -37,7 +37,10 @@ func checkPlan(t require.TestingT, pr problem, r Result) {
 		require.NoError(t, err, "step %d", i+1)
 		require.Equal(t, o, st.Outcome, "step %d re-applied", i+1)
 		require.Equal(t, st.Outcome.Token.Key, st.Key)
-		if st.Op == activation.ExtendEnd {
+		if st.Op == activation.ExtendEnd && pr.p.CapRule == proration.CapEndLimit {
+			limit := daymath.AddMonths(pr.at, pr.p.CapFactor*st.Outcome.TermMonths)
+			require.False(t, st.Outcome.After.End.After(limit), "R6 cap, end-limit: step %d ends %s after %s", i+1, st.Outcome.After.End, limit)
+		} else if st.Op == activation.ExtendEnd {
 			require.LessOrEqual(t, st.Outcome.Token.Seats, pr.p.CapFactor*prev.Seats, "R6 cap")
 		}
 		res, seats := st.Outcome.Residue, int64(st.Outcome.After.Seats)
@@ -125,10 +128,24 @@ func TestPropertyExhaustiveMatchesBruteForce(t *testing.T) {
 // plan with at least as many seats ending at most structuredShortfall(n)
 // days earlier (the bound the package documentation states; measured over
 // 300 cases each: at most 8, 9 and 10 days for 7, 8 and 9 keys).
+//
+// Under the end-limit reading of the cap (R6) the bound is not claimed (see
+// the package documentation): there the structured plans are only checked
+// to keep every rule.
 func TestPropertyStructuredNearExhaustive(t *testing.T) {
 	near := func(t *rapid.T, pr problem) {
 		c, err := prepare(pr.p, pr.s, pr.keys, pr.at)
 		require.NoError(t, err)
+		if pr.p.CapRule == proration.CapEndLimit {
+			st := c.structured(AllTradeOffs())
+			require.NotEmpty(t, st)
+			r, err := c.choose(AllTradeOffs(), st, false)
+			require.NoError(t, err)
+			for _, f := range r.Front {
+				checkPlan(t, pr, f)
+			}
+			return
+		}
 		ex := c.exhaustive()
 		st := c.structured(AllTradeOffs())
 		for _, e := range ex {
@@ -258,11 +275,14 @@ func TestPropertyAddKeyForMinimal(t *testing.T) {
 	})
 }
 
-// Renewal agrees with a day-by-day scan of Policy.Apply (R8, R9).
+// Renewal agrees with a day-by-day scan of Policy.Apply (R8, R9), a day of
+// an Expired subscription being loss-free only where the policy serves it
+// fully (R22).
 func TestPropertyRenewal(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		p := rapid.SampledFrom([]activation.Policy{activation.PartnerCenter(), activation.Open2014()}).Draw(t, "policy")
+		p := rapid.SampledFrom([]activation.Policy{activation.PartnerCenter(), activation.Open2014(), activation.VolumeLicensing()}).Draw(t, "policy")
 		p.GraceDays = rapid.IntRange(0, 60).Draw(t, "grace")
+		p.ExpiredService = rapid.SampledFrom([]activation.Service{activation.FullService, activation.ReadOnlyService, activation.NoService}).Draw(t, "expired service")
 		p.RenewWindowDays = rapid.IntRange(0, 60).Draw(t, "window")
 		end := daymath.AddDays(day(2027, 1, 1), rapid.IntRange(0, 800).Draw(t, "endDay"))
 		s := sub(rapid.IntRange(1, 500).Draw(t, "seats"), end)
@@ -278,7 +298,8 @@ func TestPropertyRenewal(t *testing.T) {
 			if err != nil {
 				continue
 			}
-			if o.DaysLost == 0 && (o.StateBefore == activation.Active || o.StateBefore == activation.Expired) {
+			served := o.StateBefore == activation.Active || o.StateBefore == activation.Expired && p.ExpiredService == activation.FullService
+			if o.DaysLost == 0 && served {
 				clean = append(clean, d)
 			}
 		}
@@ -289,7 +310,7 @@ func TestPropertyRenewal(t *testing.T) {
 		require.True(t, r.OK)
 		require.Equal(t, clean[0], r.First)
 		require.Equal(t, clean[len(clean)-1], r.Last)
-		if p.GraceDays > 0 && !at.After(end) {
+		if p.GraceDays > 0 && !at.After(end) && p.ExpiredService == activation.FullService {
 			require.Equal(t, end, r.First, "the first loss-free day is the end date")
 			require.Equal(t, daymath.AddDays(end, p.GraceDays-1), r.Last, "the last is the last day of the grace")
 		}
@@ -317,10 +338,18 @@ func TestCheckUseRights(t *testing.T) {
 			assert.Equal(t, tt.beyond, u.Beyond)
 			assert.Equal(t, tt.lapse, u.Lapse)
 			assert.Equal(t, tt.grace, u.LapseInGrace)
+			assert.Equal(t, tt.grace, u.LapseServed, "a fully served grace (R8)")
 			assert.NotEmpty(t, u.String())
 		})
 	}
-	_, err := CheckUseRights(p, activation.Subscription{}, day(2028, 3, 1))
+	// R22: under volume licensing the 90-day grace has no service.
+	u, err := CheckUseRights(activation.VolumeLicensing(), sub(100, day(2027, 3, 1)), day(2028, 3, 1))
+	require.NoError(t, err)
+	assert.Equal(t, 90, u.LapseInGrace)
+	assert.Equal(t, 0, u.LapseServed)
+	assert.Equal(t, "lapses 366 days before its use rights end, 90 of them in the grace period, 0 with full service "+
+		"(end 2027-03-01, use rights end 2028-03-01) (R8, R13, R22)", u.String())
+	_, err = CheckUseRights(p, activation.Subscription{}, day(2028, 3, 1))
 	assert.ErrorIs(t, err, activation.ErrInvalid)
 	assert.Equal(t, "Finding(0)", Finding(0).String())
 }

@@ -21,6 +21,37 @@ type space struct {
 	sums     []int64                 // every distinct sum of added seats, ascending
 	masks    []uint32                // for each sum, the subset of keys added that reaches it (bit i: keys[i])
 	baseDays int64                   // days from the plan's day to the base's end
+	// byTerm, under the end-limit cap (R6, proration.CapEndLimit), lists the
+	// keys by term, shortest first, most seats first within a term: the
+	// order the extensions take, since each must end within its own term's
+	// limit and the end only moves later. Nil under the per-key cap.
+	byTerm []int
+}
+
+// extension returns the key the j-th extension of a plan redeems: keys in
+// their order (most seats first), or reversed; under the end-limit cap the
+// shortest terms first, the order within a term reversed or not.
+func (sp *space) extension(j int, reversed bool) int {
+	n := len(sp.keys)
+	if sp.byTerm == nil {
+		if reversed {
+			return n - 1 - j
+		}
+		return j
+	}
+	if !reversed {
+		return sp.byTerm[j]
+	}
+	// reverse within each run of one term
+	lo := j
+	for lo > 0 && sp.keys[sp.byTerm[lo-1]].term == sp.keys[sp.byTerm[j]].term {
+		lo--
+	}
+	hi := j
+	for hi < n-1 && sp.keys[sp.byTerm[hi+1]].term == sp.keys[sp.byTerm[j]].term {
+		hi++
+	}
+	return sp.byTerm[lo+hi-j]
 }
 
 // structured returns the plans the structured search evaluates exactly for
@@ -29,6 +60,13 @@ func (c *planner) structured(goal Goal) []evaluated {
 	var all []evaluated
 	c.oneOrder = goal.Kind == TradeOff
 	for _, sp := range c.spaces() {
+		if c.p.CapRule == proration.CapEndLimit {
+			sp.byTerm = make([]int, len(sp.keys))
+			for i := range sp.byTerm {
+				sp.byTerm[i] = i
+			}
+			slices.SortStableFunc(sp.byTerm, func(a, b int) int { return cmp.Compare(sp.keys[a].term, sp.keys[b].term) })
+		}
 		sp.enumerate()
 		sp.baseDays = int64(proration.Days(c.at, sp.base.End))
 		all = append(all, c.scan(sp, goal)...)
@@ -53,7 +91,16 @@ func (c *planner) spaces() []*space {
 				ks = append(ks, k)
 			}
 		}
-		slices.SortStableFunc(ks, func(a, b keyInfo) int { return cmp.Compare(b.seats, a.seats) })
+		// Most seats first; under the end-limit cap (R6) the shorter term first
+		// among equal seats, so that the subset kept for a sum leaves the keys
+		// of the longest terms, whose limit lies latest, to extend.
+		endLimit := c.p.CapRule == proration.CapEndLimit
+		slices.SortStableFunc(ks, func(a, b keyInfo) int {
+			if endLimit && a.seats == b.seats {
+				return cmp.Compare(a.term, b.term)
+			}
+			return cmp.Compare(b.seats, a.seats)
+		})
 		return ks
 	}
 	if c.active {
@@ -129,12 +176,17 @@ func (sp *space) enumerate() {
 }
 
 // feasible reports whether adding the keys of sums[i] and extending the rest
-// passes the seat limit and the cap (R6: every extended key at most
-// CapFactor × the seats after the adds).
+// passes the seat limit and the cap (R6: under proration.CapPerKey every
+// extended key at most CapFactor × the seats after the adds). Under
+// proration.CapEndLimit the cap depends on the end dates the steps reach:
+// evaluate decides it, redeeming the plan through Policy.Apply.
 func (c *planner) feasible(sp *space, i int) bool {
 	s := sp.a + sp.sums[i]
 	if s > activation.MaxSeats {
 		return false
+	}
+	if c.p.CapRule == proration.CapEndLimit {
+		return true
 	}
 	f := firstMissing(sp.masks[i])
 	return f >= len(sp.keys) || sp.keys[f].seats <= int64(c.p.CapFactor)*s
@@ -284,12 +336,8 @@ func (c *planner) evaluate(sp *space, mask uint32) (evaluated, bool) {
 // extend extends sub with the keys not in mask, most seats first (or fewest
 // first when reversed), appending the steps to steps unless it is nil.
 func (c *planner) extend(sp *space, sub activation.Subscription, mask uint32, reversed bool, steps []Step) (evaluated, bool) {
-	n := len(sp.keys)
-	for j := range n {
-		i := j
-		if reversed {
-			i = n - 1 - j
-		}
+	for j := range sp.keys {
+		i := sp.extension(j, reversed)
 		if mask&(1<<i) != 0 {
 			continue
 		}
@@ -337,10 +385,7 @@ func (c *planner) build(e evaluated) (evaluated, bool) {
 		}
 	}
 	for j := range n {
-		i := j
-		if e.reversed {
-			i = n - 1 - j
-		}
+		i := sp.extension(j, e.reversed)
 		if e.mask&(1<<i) == 0 && !redeem(i, activation.ExtendEnd) {
 			return evaluated{}, false
 		}

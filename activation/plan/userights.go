@@ -64,8 +64,13 @@ type UseRights struct {
 	// year ends: Days(End, ProgramEnd) when positive, else 0.
 	Lapse int
 	// LapseInGrace is the part of Lapse inside the grace period (Expired,
-	// still fully functional, R8): min(Lapse, GraceDays).
+	// R8): min(Lapse, GraceDays).
 	LapseInGrace int
+	// LapseServed is the part of Lapse with full service: LapseInGrace where
+	// the policy serves an Expired subscription fully (R8: "fully
+	// functional"), 0 where it does not (R22: volume licensing, "Services
+	// immediately become unavailable when the Expired status starts").
+	LapseServed int
 }
 
 // Finding returns what a compliance report flags: RunsBeyond, Lapses or
@@ -81,13 +86,18 @@ func (u UseRights) Finding() Finding {
 }
 
 // String returns one line for a compliance report, e.g. "runs 14 days past
-// its use rights (end 2028-03-15, program year ends 2028-03-01)".
+// its use rights (end 2028-03-15, program year ends 2028-03-01)". A lapse
+// whose grace is not fully served says how many of its days are (R22).
 func (u UseRights) String() string {
 	dates := fmt.Sprintf("(end %s, use rights end %s)", dateString(u.End), dateString(u.ProgramEnd))
 	switch u.Finding() {
 	case RunsBeyond:
 		return fmt.Sprintf("runs %s past its use rights %s (R13)", text.Plural(int64(u.Beyond), "day"), dates)
 	case Lapses:
+		if u.LapseServed != u.LapseInGrace {
+			return fmt.Sprintf("lapses %s before its use rights end, %s of them in the grace period, %s with full service %s (R8, R13, R22)",
+				text.Plural(int64(u.Lapse), "day"), text.Group(int64(u.LapseInGrace)), text.Group(int64(u.LapseServed)), dates)
+		}
 		return fmt.Sprintf("lapses %s before its use rights end, %s of them in the grace period %s (R8, R13)",
 			text.Plural(int64(u.Lapse), "day"), text.Group(int64(u.LapseInGrace)), dates)
 	}
@@ -100,8 +110,8 @@ func (u UseRights) String() string {
 // enrolment year"; the benefit's expiration date can differ from the
 // subscription end date, partner-center-cloud-services). It reports the days
 // the subscription runs past its use rights, or the days it lapses before
-// them and how many of those the grace period of p covers (R8). s must have
-// a term.
+// them, how many of those the grace period of p covers (R8) and how many
+// have full service under p (R22). s must have a term.
 func CheckUseRights(p activation.Policy, s activation.Subscription, programEnd time.Time) (UseRights, error) {
 	if err := p.Validate(); err != nil {
 		return UseRights{}, wrap("", err)
@@ -120,5 +130,8 @@ func CheckUseRights(p activation.Policy, s activation.Subscription, programEnd t
 	d := proration.Days(u.ProgramEnd, u.End)
 	u.Beyond, u.Lapse = max(d, 0), max(-d, 0)
 	u.LapseInGrace = min(u.Lapse, p.GraceDays)
+	if p.Service(activation.Expired) == activation.FullService {
+		u.LapseServed = u.LapseInGrace
+	}
 	return u, nil
 }

@@ -25,7 +25,10 @@
 //   - an activation anew of an expired subscription, which cannot be extended
 //     (R7);
 //   - a lifecycle timeline: renew window, end date, grace, disabled, deleted
-//     (R8, R9).
+//     (R8, R9);
+//   - the service of each state after the end date under each channel's
+//     preset, and the first day without full service: the end date under
+//     volume licensing, the end of the grace otherwise (R22).
 //
 // Keys are obviously fake and printed masked only, as the library prints them.
 // The program uses only coterm's public API.
@@ -305,5 +308,26 @@ func scenarios(r *report) error {
 			before.Format(time.DateOnly), open.State(sub, before), renewMark(open, sub, before),
 			m.d.Format(time.DateOnly), open.State(sub, m.d), renewMark(open, sub, m.d), m.what)
 	}
+	return serviceByChannel(r, sub)
+}
+
+// serviceByChannel prints, for each preset, the service of each state after
+// the end date and the first day without full service (R22).
+func serviceByChannel(r *report, sub activation.Subscription) error {
+	r.heading("Service after the end date, by channel (R22)")
+	r.printf("%-4s %-22s %-9s %-9s %s\n", "", "policy", "expired", "disabled", "full service ends")
+	for _, name := range activation.PolicyNames() {
+		p, err := activation.PolicyByName(name)
+		if err != nil {
+			return fmt.Errorf("policy %s: %w", name, err)
+		}
+		tl, err := p.Timeline(sub)
+		if err != nil {
+			return fmt.Errorf("timeline %s: %w", name, err)
+		}
+		r.printf("%-4s %-22s %-9s %-9s %s\n", "R22", name, p.Service(activation.Expired), p.Service(activation.Disabled),
+			tl.FullServiceEnds.Format(time.DateOnly))
+	}
+	r.printf("     (volume licensing: \"Services immediately become unavailable when the Expired status starts\")\n")
 	return nil
 }

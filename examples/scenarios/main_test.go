@@ -36,17 +36,19 @@ func TestContents(t *testing.T) {
 	require.NoError(t, run(nil, &stdout, &stderr))
 	out := stdout.String()
 	for _, want := range []string{
-		"100 seats until 2027-06-01",                       // R5 scenario 1: +3 months
-		"100 seats until 2028-03-01",                       // R5 scenario 2: +12 months
-		"5 seats until 2029-03-01",                         // R5 scenario 3: +24 months
-		"301-seat key: REFUSED",                            // R6 scenario 4
-		"largest key accepted: 300 seats",                  // R6
-		"100 seats until 2030-03-01",                       // R6: 3 × A is exactly +36 months
-		"= 145 days; new end date 2027-04-25",              // R4 worked example
-		"19 days lost",                                     // R9 early renewal
-		"2027-03-01 + 12 months = new end date 2028-03-01", // R9 grace renewal
-		"extend-end not allowed: subscription disabled",    // R7
-		"deleted on 2027-06-29",                            // R8: 120 days after the end
+		"100 seats until 2027-06-01",                                 // R5 scenario 1: +3 months
+		"100 seats until 2028-03-01",                                 // R5 scenario 2: +12 months
+		"5 seats until 2029-03-01",                                   // R5 scenario 3: +24 months
+		"301-seat key: REFUSED",                                      // R6 scenario 4
+		"largest key accepted: 300 seats",                            // R6
+		"100 seats until 2030-03-01",                                 // R6: 3 × A is exactly +36 months
+		"= 145 days; new end date 2027-04-25",                        // R4 worked example
+		"19 days lost",                                               // R9 early renewal
+		"2027-03-01 + 12 months = new end date 2028-03-01",           // R9 grace renewal
+		"extend-end not allowed: subscription disabled",              // R7
+		"deleted on 2027-06-29",                                      // R8: 120 days after the end
+		"R22  volume-licensing       none      read-only 2027-03-01", // R22: no service while expired
+		"R22  partner-center         full      read-only 2027-03-31", // R22: full service through the grace
 	} {
 		assert.Contains(t, out, want)
 	}

@@ -21,7 +21,8 @@ func TestInlining(t *testing.T) {
 		mod + "activation": {
 			"Policy.Apply", // a wrapper: the arguments and the Outcome stay in the caller's frame
 			// checkPlain's parts: Apply's usual input is checked without a call
-			"(*Policy).plainlyValid",
+			"(*Policy).plainRules",
+			"(*Policy).plainService",
 			"plainName",
 			"boundsOf",
 			"bounds.state",

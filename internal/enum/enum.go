@@ -1,6 +1,6 @@
 // Package enum is the one text form of coterm's enumerations: activation's
-// Operation, State and Anchor, proration's Rounding, Convention and
-// SwitchRule, and plan's GoalKind and Finding.
+// Operation, State, Anchor and Service, proration's Rounding, Convention,
+// CapRule and SwitchRule, and plan's GoalKind and Finding.
 //
 // # The rule
 //

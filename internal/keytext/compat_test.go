@@ -9,7 +9,7 @@ import (
 
 // The programs' own tests of their name check and output filter, which
 // Holds and Redact are to replace, hold for the rule as they are (copied
-// from examples/internal/cli, whose clearKey is a made-up key).
+// from cmd/internal/cli, whose clearKey is a made-up key).
 const clearKey = "FAKE0-KEY00-NOT00-REAL0-ABCDE"
 
 func TestCompatCheckName(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/cmd/internal/cli"
 	"github.com/coterm/coterm/proration"
 )
@@ -16,9 +17,37 @@ type Step struct {
 	Seats int       // 0 for no subscription
 	End   time.Time // the end date after it; zero for no subscription
 	// DisabledFrom and DeletedOn are its lifecycle dates after End (R8):
-	// read-only from DisabledFrom, deleted on DeletedOn. Zero for none.
+	// disabled from DisabledFrom, deleted on DeletedOn. Zero for none.
 	DisabledFrom, DeletedOn time.Time
-	Label                   string // what happened, e.g. "add-seats"
+	// ExpiredService and DisabledService are the service of the grace and of
+	// the disabled days under the policy (R8, R22: activation.Policy.Service);
+	// zero means R8's: fully functional, then read-only.
+	ExpiredService, DisabledService activation.Service
+	Label                           string // what happened, e.g. "add-seats"
+}
+
+// band is how a lifecycle band is drawn: its colour, its tooltip and its
+// legend entry, which name the service it gives (R8, R22).
+type band struct{ colour, title, legend string }
+
+// graceBand is the band of the days after the end date (Expired) with
+// service sv.
+func graceBand(sv activation.Service) band {
+	switch sv {
+	case activation.NoService:
+		return band{colNoServe, "grace: expired, no service", "grace after the end date: expired, no service (R22)"}
+	case activation.ReadOnlyService:
+		return band{colReadOnly, "grace: expired, read-only", "grace after the end date: expired, read-only (R22)"}
+	}
+	return band{colGrace, "grace: expired, fully functional", "grace after the end date: expired, fully functional (R8)"}
+}
+
+// disabledBand is the band of the disabled days with service sv.
+func disabledBand(sv activation.Service) band {
+	if sv == activation.NoService {
+		return band{colNoServe, "no service: disabled", "no service: disabled (R22)"}
+	}
+	return band{colReadOnly, "read-only: disabled", "read-only: disabled (R8)"}
 }
 
 // SubscriptionChart is what [Subscription] draws.
@@ -70,8 +99,9 @@ func subscription(ch SubscriptionChart) *canvas {
 		if i+1 < len(steps) {
 			until = steps[i+1].At
 		}
-		c.band(xa, s.End, s.DisabledFrom, until, colGrace, "grace: expired, fully functional")
-		c.band(xa, s.DisabledFrom, s.DeletedOn, until, colReadOnly, "read-only: disabled")
+		g, d := graceBand(s.ExpiredService), disabledBand(s.DisabledService)
+		c.band(xa, s.End, s.DisabledFrom, until, g.colour, g.title)
+		c.band(xa, s.DisabledFrom, s.DeletedOn, until, d.colour, d.title)
 		c.band(xa, s.DeletedOn, hi, until, colDeleted, "deleted")
 	}
 	c.line(xa.px(lo), ya.px(lo), xa.px(hi), ya.px(hi), `stroke="`+colDiagonal+`" stroke-dasharray="2 4"`)
@@ -155,10 +185,9 @@ func subscription(ch SubscriptionChart) *canvas {
 		{lineSwatch(colStep, "", 3), "end date in force (a step at each record)"},
 		{dotSwatch(colStep, 4), "a redemption or import (tooltip: day, operation, result)"},
 		{lineSwatch(colDiagonal, "2 4", 1), "the day itself: the end date is reached where a step meets it"},
-		{boxSwatch(colGrace), "grace after the end date: expired, fully functional (R8)"},
-		{boxSwatch(colReadOnly), "read-only: disabled (R8)"},
-		{boxSwatch(colDeleted), "deleted (R8)"},
 	}
+	items = append(items, bandItems(steps)...)
+	items = append(items, legendItem{boxSwatch(colDeleted), "deleted (R8)"})
 	c.legend(withProgramEnd(items, ch.ProgramEnd), labelled(len(steps), shown, "record",
 		"; every one labelled with its seats and operation", "labelled (seats, operation) where there is room, the others in their tooltips"))
 	return c
@@ -179,6 +208,32 @@ func labelled(n, shown int, thing, all, some string) string {
 		return fmt.Sprintf("%s; %d %s.", cli.Plural(n, thing), shown, some)
 	}
 	return cli.Plural(n, thing) + all + "."
+}
+
+// bandItems returns the legend entries of the grace and disabled bands of
+// steps, each band as its service makes it (R8, R22), in the order the steps
+// first draw them; R8's two when no step has a term.
+func bandItems(steps []Step) []legendItem {
+	var grace, disabled []band
+	for _, s := range steps {
+		if s.End.IsZero() {
+			continue
+		}
+		if g := graceBand(s.ExpiredService); !slices.Contains(grace, g) {
+			grace = append(grace, g)
+		}
+		if d := disabledBand(s.DisabledService); !slices.Contains(disabled, d) {
+			disabled = append(disabled, d)
+		}
+	}
+	if len(grace) == 0 {
+		grace, disabled = []band{graceBand(0)}, []band{disabledBand(0)}
+	}
+	items := make([]legendItem, 0, len(grace)+len(disabled))
+	for _, b := range append(grace, disabled...) {
+		items = append(items, legendItem{boxSwatch(b.colour), b.legend})
+	}
+	return items
 }
 
 // band shades the days [from, to) of the x axis, cut at until.

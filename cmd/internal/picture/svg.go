@@ -41,6 +41,7 @@ const (
 	colGrace    = "#f4d35e"
 	colReadOnly = "#ee964b"
 	colDeleted  = "#9a9a9a"
+	colNoServe  = "#7a5c99"
 	colProgram  = "#b8336a"
 	colDiagonal = "#555555"
 	colGrid     = "#e3e3e3"

@@ -13,6 +13,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/token"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -232,4 +235,61 @@ func TestTicks(t *testing.T) {
 	for _, tk := range ts {
 		assert.Equal(t, 1, tk.Day())
 	}
+}
+
+// TestLegendNamesTheService: the bands and their legend say what the policy
+// serves while expired and while disabled (R8, R22): fully functional, then
+// read-only by default; no service while expired under volume licensing.
+func TestLegendNamesTheService(t *testing.T) {
+	st := step("2026-03-01", 100, "2027-03-01", "activate")
+	svg, err := Subscription(SubscriptionChart{Title: "t", Steps: []Step{st}})
+	require.NoError(t, err)
+	assert.Contains(t, svg, "grace after the end date: expired, fully functional (R8)")
+	assert.Contains(t, svg, "read-only: disabled (R8)")
+	assert.NotContains(t, svg, "no service")
+
+	st.ExpiredService, st.DisabledService = activation.NoService, activation.ReadOnlyService
+	svg, err = Subscription(SubscriptionChart{Title: "t", Steps: []Step{st}})
+	require.NoError(t, err)
+	assert.Contains(t, svg, "grace after the end date: expired, no service (R22)")
+	assert.Contains(t, svg, "grace: expired, no service: 2027-03-01 … 2027-03-31")
+	assert.Contains(t, svg, `fill="`+colNoServe+`"`)
+	assert.Contains(t, svg, "read-only: disabled (R8)")
+	assert.NotContains(t, svg, "fully functional")
+
+	st.ExpiredService, st.DisabledService = activation.ReadOnlyService, activation.NoService
+	svg, err = Subscription(SubscriptionChart{Title: "t", Steps: []Step{st}})
+	require.NoError(t, err)
+	assert.Contains(t, svg, "grace after the end date: expired, read-only (R22)")
+	assert.Contains(t, svg, "no service: disabled (R22)")
+	assert.NotContains(t, svg, "read-only: disabled")
+
+	// Two policies' steps in one chart: each band as its step's service,
+	// each legend entry once.
+	a, b := step("2026-03-01", 100, "2027-03-01", "import"), step("2027-09-01", 100, "2028-09-01", "activate")
+	b.DisabledService = activation.NoService
+	svg, err = Subscription(SubscriptionChart{Title: "t", Steps: []Step{a, b}})
+	require.NoError(t, err)
+	assert.Equal(t, 1, strings.Count(svg, "grace after the end date: expired, fully functional (R8)"))
+	assert.Contains(t, svg, "read-only: disabled (R8)")
+	assert.Contains(t, svg, "no service: disabled (R22)")
+
+	svg, err = Subscription(SubscriptionChart{Title: "t", Steps: []Step{step("2026-03-01", 0, "", "import")}})
+	require.NoError(t, err)
+	assert.Contains(t, svg, "grace after the end date: expired, fully functional (R8)", "no term: R8's legend")
+}
+
+// TestStepsOfService: StepsOf takes the service from the policy (R22).
+func TestStepsOfService(t *testing.T) {
+	o, err := activation.VolumeLicensing().Apply(activation.Subscription{Product: "P"},
+		token.Token{Key: token.MustParseKey("FAKE0-KEY00-NOT00-REAL0-PIC01"), Product: "P", Seats: 5}, activation.Activate, day("2026-03-01"))
+	require.NoError(t, err)
+	recs := []activation.Record{{Outcome: o}}
+	steps := StepsOf(activation.VolumeLicensing(), recs)
+	require.Len(t, steps, 1)
+	assert.Equal(t, activation.NoService, steps[0].ExpiredService)
+	assert.Equal(t, activation.ReadOnlyService, steps[0].DisabledService)
+	assert.Equal(t, day("2027-03-01"), steps[0].End)
+	steps = StepsOf(activation.PartnerCenter(), recs)
+	assert.Equal(t, activation.FullService, steps[0].ExpiredService)
 }
