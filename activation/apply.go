@@ -296,3 +296,69 @@ func extendErr(err error) error {
 	}
 	return invalidWrap("extend end date", err)
 }
+
+// request is a subscription's end date and a day, validated, as Days, with
+// the state on that day: small enough to be passed in registers.
+type request struct {
+	end   daymath.Day // the date of the subscription's End; 0 (invalid) for None
+	day   daymath.Day // the redemption day
+	state State
+}
+
+// prepare validates s and at (p must be valid) and computes the state (R8).
+// Each date is converted once.
+func prepare(p *Policy, s *Subscription, at time.Time) (request, error) {
+	end, err := validateSubscription(s)
+	if err != nil {
+		return request{}, err
+	}
+	day := daymath.Of(at)
+	if !usableDay(day) {
+		return request{}, badDay("redemption day", day)
+	}
+	r := request{end: end, day: day}
+	if end == 0 { // validateSubscription's answer for None
+		r.state = None
+		return r, nil
+	}
+	r.state = boundsOf(p, end).state(day)
+	return r, nil
+}
+
+// bounds are the lifecycle boundaries of a subscription ending on end under
+// a policy (R7–R9), each the first day of what it names. They are computed
+// by [boundsOf] alone; [Policy.State], the transition table's renew window,
+// the dates of a refusal and [Policy.Timeline] all read them. A bound may
+// lie outside the valid Days near the ends of the calendar: Timeline checks
+// what it returns.
+type bounds struct {
+	renewFrom daymath.Day // Renew allowed from here: the renew window (R9) under EarlyRenewal, else end
+	end       daymath.Day // Expired (grace, Policy.ExpiredService) from here (R8, R22)
+	disabled  daymath.Day // end + GraceDays: Disabled (Policy.DisabledService) (R8)
+	deleted   daymath.Day // end + GraceDays + DisabledDays: Deleted (R8)
+}
+
+// boundsOf returns the lifecycle boundaries of a subscription ending on end
+// under p, which must be valid (its day counts are small).
+func boundsOf(p *Policy, end daymath.Day) bounds {
+	b := bounds{renewFrom: end, end: end}
+	if p.EarlyRenewal {
+		b.renewFrom = end - daymath.Day(p.RenewWindowDays)
+	}
+	b.disabled = end + daymath.Day(p.GraceDays)
+	b.deleted = b.disabled + daymath.Day(p.DisabledDays)
+	return b
+}
+
+// state returns the state on day of a subscription with a term (R8).
+func (b bounds) state(day daymath.Day) State {
+	switch {
+	case day < b.end:
+		return Active
+	case day < b.disabled:
+		return Expired
+	case day < b.deleted:
+		return Disabled
+	}
+	return Deleted
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -191,7 +192,6 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		}
 	}
 	fp := t.Key.Fingerprint()
-	id := requestID(bookDomain, fp, tenant, product, nil, t, op, at)
 	var rec Record
 	for ok := cached; ; cached = false {
 		if err := ctx.Err(); err != nil {
@@ -206,13 +206,13 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 				e = b.cache.put(nil, &head)
 			}
 		}
-		rec = Record{Fingerprint: fp, Request: id}
+		rec = Record{Fingerprint: fp}
 		if err := b.compute(&rec, &head, ok, tenant, product, want, t, op, at); err != nil {
 			if cached { // never refuse on a guess: read the head and decide again
 				b.cache.forget(tenant, product)
 				continue
 			}
-			return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, id, t, err)
+			return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, rec.Request, t, err)
 		}
 		stored, taken, err := b.Journal.Append(ctx, rec)
 		if err != nil {
@@ -229,11 +229,11 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 			rec.Outcome.Token.Key = t.Key
 			return rec.Outcome, nil
 		case taken == KeyTaken && stored.Fingerprint == fp:
-			return answer(t, id, &stored)
+			return answer(t, rec.Request, &stored)
 		case taken == PlaceTaken && samePlace(&stored, &rec):
 			b.cache.forget(tenant, product)
 			if !cached && want != anySeq {
-				return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, id, t, changed(want, t))
+				return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, rec.Request, t, changed(want, t))
 			}
 			b.retried()
 			continue
@@ -242,11 +242,13 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 	}
 }
 
-// compute fills rec, which holds the request's identity and nothing else,
-// with the record of redeeming t on head (ok false: none), or returns why
+// compute fills rec, which holds the key's fingerprint and nothing else,
+// with the request's identity (first, so that a refusal can be answered by
+// it) and the record of redeeming t on head (ok false: none), or returns why
 // not: the subscription changed since want, Policy.Apply refuses, or the day
 // is before the head's.
 func (b *Book) compute(rec *Record, head *tip, ok bool, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) error {
+	rec.Request = requestID(bookDomain, rec.Fingerprint, tenant, product, nil, t, op, at)
 	if want != anySeq && want != head.seq {
 		return changed(want, t)
 	}
@@ -355,4 +357,93 @@ func (b *Book) retried() {
 	if b.Retries != nil {
 		b.Retries.Add(1)
 	}
+}
+
+// maxCachedHeads bounds a Book's remembered heads: past it, each new one
+// replaces an arbitrary one.
+const maxCachedHeads = 1 << 14
+
+// tip is what a Book needs of a subscription's head to compute the next
+// record: its Seq, its day and the state after it (End in UTC).
+type tip struct {
+	seq   int64
+	day   daymath.Day
+	after Subscription
+}
+
+// tipOf returns rec's tip; a store may return times in any location, and a
+// date is read in UTC.
+func tipOf(rec *Record) tip {
+	after := rec.Outcome.After
+	after.End = after.End.UTC()
+	return tip{seq: rec.Seq, day: daymath.Of(rec.Outcome.At.UTC()), after: after}
+}
+
+// headCache remembers the last head a Book read or appended per subscription,
+// so that a redemption usually costs one round trip (the Append). It is a
+// guess: a stale head makes the Append find its place taken or a gap; a
+// refusal and a preview's Seq are decided on the Journal's head.
+type headCache struct {
+	mu    sync.Mutex
+	heads map[place]*tip
+}
+
+type place struct{ tenant, product string }
+
+// get returns the remembered head of (tenant, product) and its entry, for
+// put; ok is false if there is none.
+func (c *headCache) get(tenant, product string) (h tip, e *tip, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e = c.heads[place{tenant, product}]; e != nil {
+		return *e, e, true
+	}
+	return tip{}, nil, false
+}
+
+// put remembers h unless a later head is remembered, and returns its entry:
+// e if not nil (an entry forgotten since is no longer read), or else the
+// subscription's.
+func (c *headCache) put(e, h *tip) *tip {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e == nil {
+		k := place{h.after.Tenant, h.after.Product}
+		if e = c.heads[k]; e == nil {
+			if len(c.heads) >= maxCachedHeads {
+				for victim := range c.heads {
+					delete(c.heads, victim)
+					break
+				}
+			} else if c.heads == nil {
+				c.heads = make(map[place]*tip)
+			}
+			e = new(tip)
+			c.heads[k] = e
+		}
+	}
+	if e.seq < h.seq {
+		*e = *h
+	}
+	return e
+}
+
+func (c *headCache) forget(tenant, product string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.heads, place{tenant, product})
+}
+
+// head reads the head of (tenant, product) from the Journal.
+func (b *Book) head(ctx context.Context, tenant, product string) (tip, bool, error) {
+	rec, ok, err := b.Journal.Head(ctx, tenant, product)
+	switch {
+	case err != nil:
+		return tip{}, false, wrapErr("book: journal head", err)
+	case !ok:
+		return tip{}, false, nil
+	case rec.Seq < 1 || rec.Outcome.After.Tenant != tenant || rec.Outcome.After.Product != product:
+		return tip{}, false, brokenStore("book: journal head", notTheRequest)
+	}
+	return tipOf(&rec), true, nil
 }

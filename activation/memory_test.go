@@ -266,7 +266,7 @@ func BenchmarkMemoryLedgerClaim(b *testing.B) {
 		l := activation.NewMemoryLedger()
 		for i := range n {
 			rec := recs[i%len(recs)]
-			binary.LittleEndian.PutUint64(rec.Fingerprint[:], uint64(i))
+			binary.LittleEndian.PutUint64(rec.Fingerprint[:], uint64(i)+1) // never the zero fingerprint, which a ledger refuses
 			if _, _, err := l.Claim(ctx, rec); err != nil {
 				b.Fatal(err)
 			}
