@@ -296,20 +296,12 @@ func (tl Timeline) String() string {
 }
 
 // ReplacementWindow returns the days on which a replacement key may be
-// requested for a key activated on day activated (R12: "within 30 days of
-// activation", once): proration.WithinDays(activated,
-// ReplacementWindowDays), the activation day (day 0) through day
-// ReplacementWindowDays, both included. Activated 2027-01-31, the window is
-// 2027-01-31 … 2027-03-02: a request on 2027-03-02 (day 30) is in time, one
-// on 2027-03-03 (day 31) is not. Its Last is the deadline, and Contains(on)
-// says whether a request on day on is in time; "once" is the caller's to
-// keep (a replacement already granted is not granted again). A request in
-// time may be made; Microsoft reviews it and may refuse.
-//
-// The same function decides R11's "innerhalb von 30 Tagen ab …
-// Aktivierung" (proration.SwitchCost). Errors wrap [ErrInvalid]: an invalid
-// policy, or a window outside the years proration.MinYear …
-// proration.MaxYear.
+// requested for a key activated on day activated (R12, "within 30 days of
+// activation"): the activation day through day ReplacementWindowDays, both
+// included, as [proration.WithinDays] decides it for R11 too (activated
+// 2027-01-31: 2027-01-31 … 2027-03-02). Microsoft reviews a request in time
+// and may refuse it. Errors wrap [ErrInvalid]: an invalid policy, or a
+// window outside the years proration.MinYear … proration.MaxYear.
 func (p Policy) ReplacementWindow(activated time.Time) (proration.Window, error) {
 	if err := p.Validate(); err != nil {
 		return proration.Window{}, err
