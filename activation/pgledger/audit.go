@@ -163,9 +163,10 @@ func (s *Store) auditHistories(ctx context.Context, a *activation.Audit) error {
 		}
 		for i := range page {
 			r := &page[i]
-			rec, err := decodeRecord(r.record)
-			if err != nil {
-				err = a.Unreadable(r.tenant, r.product, *r.seq, "the record column holds no record this program reads: "+recordError(err))
+			rec, why := decodeColumn(r)
+			var err error
+			if why != "" {
+				err = a.Unreadable(r.tenant, r.product, *r.seq, why)
 			} else if err = auditColumns(a, r, &rec); err == nil {
 				err = a.Record(r.tenant, r.product, rec)
 			}
@@ -196,10 +197,9 @@ func (s *Store) auditClaims(ctx context.Context, a *activation.Audit) error {
 		}
 		for i := range page {
 			r := &page[i]
-			rec, err := decodeRecord(r.record)
-			if err != nil {
-				err = a.Report(activation.Finding{Place: r.place(), Kind: activation.BreakUnreadable,
-					Detail: "the record column holds no record this program reads: " + recordError(err)})
+			rec, why := decodeColumn(r)
+			if why != "" {
+				err = a.Report(activation.Finding{Place: r.place(), Kind: activation.BreakUnreadable, Detail: why})
 			} else {
 				err = auditColumns(a, r, &rec)
 			}
@@ -274,6 +274,16 @@ func (s *Store) auditDuplicates(ctx context.Context, a *activation.Audit) error 
 // field and never quotes the bytes.
 func recordError(err error) string {
 	return strings.TrimPrefix(err.Error(), "activation: record: ")
+}
+
+// decodeColumn decodes r's record column, or says why a finding of
+// BreakUnreadable names it.
+func decodeColumn(r *auditRow) (activation.Record, string) {
+	rec, err := decodeRecord(r.record)
+	if err != nil {
+		return rec, "the record column holds no record this program reads: " + recordError(err)
+	}
+	return rec, ""
 }
 
 // recordedAtColumn is the place of recorded_at in auditColumnNames.
