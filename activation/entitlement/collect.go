@@ -115,16 +115,16 @@ func collect(ctx context.Context, g *org, src Source, d daymath.Day) (*state, er
 }
 
 // serves reports whether the online state r gives service on day d: it has
-// a term and d is before the Service's end of all service.
+// a term and the Service says it serves on d.
 func (g *org) serves(r onlineRec, d daymath.Day) (bool, error) {
 	if r.sub.IsNone() {
 		return false, nil
 	}
-	end, err := g.service.ServiceEnds(r.sub)
+	on, err := g.service.Serves(r.sub, d.Time())
 	if err != nil {
 		return false, fmt.Errorf("entitlement: service of an online subscription: %w", err)
 	}
-	return d < daymath.Of(end), nil
+	return on, nil
 }
 
 // problems returns each pool's problem on st's day, and the online uses of

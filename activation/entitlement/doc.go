@@ -82,7 +82,9 @@
 // day redeemed).
 //
 // On a day, a use is an online subscription's seats, if its state that day
-// gives service ([Service]; by default Active, Expired or Disabled), or
+// gives service ([Service]; by default a state whose service under the
+// policy is full or read-only, R22: Active, Expired and Disabled, but not
+// Expired under volume licensing), or
 // the licences of one kind deployed at a location. A grant line — the
 // grants of one kind that one program year of one membership at one
 // location gives in one pool — counts if its year holds the day, grown by
@@ -181,7 +183,7 @@
 //     by the new year's Start) granted in the pool and online subscriptions
 //     that could draw on it were in service on its last day; the last safe
 //     day is the day before the earliest of them loses full service
-//     (Service.FullServiceEnds; by default Timeline.DisabledFrom).
+//     (Service.FullServiceEnds; by default Timeline.FullServiceEnds).
 //   - A product or a licence draws on at most one pool; every online
 //     product in the records is declared, in a pool or as another product,
 //     with its class.

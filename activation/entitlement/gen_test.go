@@ -31,7 +31,10 @@ var comp = Membership{Program: Competency, Competency: "C"}
 func drawOrg(t *rapid.T, at int) Organisation {
 	countries := []Country{de, fr, us}
 	n := rapid.IntRange(1, 3).Draw(t, "locations")
-	o := Organisation{Policy: activation.PartnerCenter()}
+	// The channel's service per state decides which days seats are use
+	// (R22): volume licensing gives none while Expired.
+	policy := rapid.SampledFrom([]func() activation.Policy{activation.PartnerCenter, activation.VolumeLicensing}).Draw(t, "policy")
+	o := Organisation{Policy: policy()}
 	for i := range n {
 		l := Location{Name: fmt.Sprintf("L%d", i), Country: rapid.SampledFrom(countries).Draw(t, "country")}
 		if i > 0 {

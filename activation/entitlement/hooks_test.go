@@ -17,8 +17,13 @@ import (
 // its end date and no longer, as volume licensing does.
 type endService struct{}
 
-func (endService) ServiceEnds(s activation.Subscription) (time.Time, error)     { return s.End, nil }
+func (endService) Serves(s activation.Subscription, on time.Time) (bool, error) {
+	return on.Before(s.End), nil
+}
 func (endService) FullServiceEnds(s activation.Subscription) (time.Time, error) { return s.End, nil }
+func (endService) Changes(s activation.Subscription) ([]time.Time, error) {
+	return []time.Time{s.End}, nil
+}
 
 // The Service decides when seats are use and the last safe day (R21).
 func TestServiceHook(t *testing.T) {
@@ -118,4 +123,57 @@ func TestFindingString(t *testing.T) {
 		"R19 mixed-skus on tenant contoso: 83 seats; products Dynamics 365, O365-E3; since 2026-07-02",
 		"R21 tokens-late in pool office: 1 token not redeemed before activate-by 2026-07-20; year 2026-07-01–2027-07-01 of competency Cloud Productivity at Munich; token abcd000000000000; since 2026-07-20",
 	}, lines)
+}
+
+// R22 in the position: seats are use on the days the policy's service per
+// state is full or read-only. Under VolumeLicensing (90 days Expired with no
+// service, then 60 days Disabled, read-only) a subscription ending
+// 2026-09-01 is no use from 2026-09-01, use again from 2026-11-30 (Disabled)
+// and no use from 2027-01-29 (Deleted); under PartnerCenter it is use up to
+// 2026-12-29 (Deleted on day 120). A finding it causes while Disabled holds since DisabledFrom,
+// and the last safe day for a new year's tokens is the day before the end
+// date, when full service ends.
+func TestServicePerChannel(t *testing.T) {
+	o := online("contoso", e3, 80)
+	o.Subscription.End = day("2026-09-01")
+	recs := Records{Grants: []Grant{grant("Munich", gold, Core, 50)}, Online: []Online{o}}
+	for _, c := range []struct {
+		policy activation.Policy
+		on     string
+		use    int64
+	}{
+		{activation.VolumeLicensing(), "2026-08-31", 80},
+		{activation.VolumeLicensing(), "2026-09-01", 0},
+		{activation.VolumeLicensing(), "2026-11-29", 0},
+		{activation.VolumeLicensing(), "2026-11-30", 80},
+		{activation.VolumeLicensing(), "2027-01-28", 80},
+		{activation.VolumeLicensing(), "2027-01-29", 0},
+		{activation.PartnerCenter(), "2026-09-01", 80},
+		{activation.PartnerCenter(), "2026-12-29", 80},
+		{activation.PartnerCenter(), "2026-12-30", 0},
+	} {
+		org := fixture()
+		org.Policy = c.policy
+		pos, err := partner(t, org, recs).Position(bg, day(c.on))
+		require.NoError(t, err)
+		assert.Equal(t, c.use, pos.Pools[0].World.Online, "%s on %s", c.policy.Name, c.on)
+	}
+
+	org := fixture()
+	org.Policy = activation.VolumeLicensing()
+	fs, err := partner(t, org, recs).Check(bg, day("2026-12-15"))
+	require.NoError(t, err)
+	fs = only(fs, OverEntitlement)
+	require.Len(t, fs, 1)
+	assert.Equal(t, "2026-11-30", date(fs[0].Since), "over again since the Disabled days began, not since the first use")
+
+	next := Year{Membership: gold, Start: day("2027-07-01"), End: day("2028-07-01")}
+	org.Locations[1].Years = append(org.Locations[1].Years, next)
+	tok := IssuedToken{Fingerprint: [32]byte{7}, Location: "Munich", Membership: gold, Year: next.Start, Pool: office}
+	recs = Records{Grants: []Grant{grant("Munich", gold, Core, 100)}, Online: []Online{online("contoso", e3, 80)}, Tokens: []IssuedToken{tok}}
+	fs, err = partner(t, org, recs).Check(bg, day("2027-07-01"))
+	require.NoError(t, err)
+	fs = only(fs, TokensNotEntered)
+	require.Len(t, fs, 1)
+	assert.Equal(t, "2027-06-30", date(fs[0].Deadline), "volume licensing: full service ends on the end date")
 }

@@ -95,8 +95,10 @@ func plainAt(o Organisation, r Records, d time.Time) *plainDay {
 		if s.IsNone() {
 			continue
 		}
-		tl, err := o.Policy.Timeline(s)
-		if err != nil || !d.Before(tl.DeletedOn) {
+		if _, err := o.Policy.Timeline(s); err != nil {
+			continue
+		}
+		if sv := o.Policy.Service(o.Policy.State(s, d)); sv != activation.FullService && sv != activation.ReadOnlyService {
 			continue
 		}
 		sku, inPool := pd.sku(k.p)

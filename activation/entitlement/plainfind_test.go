@@ -191,7 +191,7 @@ func (pd *plainDay) tokenFindings(r Records) []Finding {
 			if err != nil {
 				panic(err)
 			}
-			if s := tl.DisabledFrom.AddDate(0, 0, -1); safe.IsZero() || s.Before(safe) {
+			if s := tl.FullServiceEnds.AddDate(0, 0, -1); safe.IsZero() || s.Before(safe) {
 				safe = s
 			}
 		}

@@ -135,11 +135,16 @@ func (pt *Partner) changeDays(ctx context.Context, at daymath.Day) ([]daymath.Da
 				if add(r.from); r.sub.IsNone() {
 					return nil
 				}
-				end, err := g.service.ServiceEnds(r.sub)
+				days, err := g.service.Changes(r.sub)
 				if err != nil {
 					return fmt.Errorf("entitlement: service of an online subscription: %w", err)
 				}
-				return add(daymath.Of(end))
+				for _, d := range days {
+					if err := add(daymath.Of(d)); err != nil {
+						return err
+					}
+				}
+				return nil
 			})
 		},
 		func() error {
