@@ -133,3 +133,41 @@ func BenchmarkSolve(b *testing.B) {
 		s.solve(p.org, &probs[0])
 	}
 }
+
+// BenchmarkPositionBook100k: Position with its online seats read from a
+// Book on a MemoryJournal holding 10⁵ records of 600 subscriptions (the
+// organisation of [large]: 50 locations, 200 tenants, 10 pools), one
+// subscription's history at a time.
+func BenchmarkPositionBook100k(b *testing.B) {
+	o, r := large(6_000)
+	ctx := bg
+	bk := &activation.Book{Policy: activation.PartnerCenter(), Journal: activation.NewMemoryJournal()}
+	const perSub = 100_000 / 600
+	n := 0
+	for t := range 200 {
+		for k := range 3 {
+			product := fmt.Sprintf("E%d", (t+k)%10)
+			if k == 1 {
+				product = fmt.Sprintf("K%d", (t+k)%10)
+			}
+			for h := range perSub {
+				s := activation.Subscription{Tenant: fmt.Sprintf("t%03d", t), Product: product, Seats: 1 + h%20, End: day("2027-07-01")}
+				if err := bk.Import(ctx, s, day("2026-07-02").AddDate(0, 0, h/6)); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+		}
+	}
+	p, err := New(o, BookSource{Book: bk, Records: r})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(n+len(r.Grants)+len(r.Deployments)+len(r.Tokens)), "records")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.Position(ctx, day("2026-10-15")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

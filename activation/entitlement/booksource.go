@@ -1,0 +1,86 @@
+package entitlement
+
+import (
+	"context"
+	"fmt"
+	"iter"
+
+	"github.com/coterm/coterm/activation"
+)
+
+// BookSource is a [Source] whose online subscriptions are a Book's: every
+// record of every subscription the Book tracks gives the state after it
+// (Outcome.After, imports included) from its day on (Outcome.At), one
+// subscription's records in their order. Its issued tokens are Records' with
+// the redemption day the Book holds: a token whose key the Book's Journal
+// has spent takes that record's day, one it has no record of keeps the day
+// Records gives. Grants and deployments are Records'; Records.Online is not
+// read. The Book is read anew on every call, one subscription's history at
+// a time.
+type BookSource struct {
+	Book    *activation.Book
+	Records Records
+}
+
+// Grants yields Records.Grants.
+func (s BookSource) Grants(ctx context.Context) iter.Seq2[Grant, error] {
+	return each(ctx, s.Records.Grants)
+}
+
+// Deployments yields Records.Deployments.
+func (s BookSource) Deployments(ctx context.Context) iter.Seq2[Deployment, error] {
+	return each(ctx, s.Records.Deployments)
+}
+
+// Online yields the state after each of the Book's records, from its day.
+func (s BookSource) Online(ctx context.Context) iter.Seq2[Online, error] {
+	return func(yield func(Online, error) bool) {
+		if s.Book == nil || s.Book.Journal == nil {
+			yield(Online{}, errNoBook)
+			return
+		}
+		subs, err := s.Book.Subscriptions(ctx)
+		if err != nil {
+			yield(Online{}, err)
+			return
+		}
+		for _, sub := range subs {
+			recs, err := s.Book.History(ctx, sub.Tenant, sub.Product)
+			if err != nil {
+				yield(Online{}, err)
+				return
+			}
+			for i := range recs {
+				if !yield(Online{From: recs[i].Outcome.At, Subscription: recs[i].Outcome.After}, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Tokens yields Records.Tokens, each with the day the Book's Journal
+// recorded its key spent, if it did.
+func (s BookSource) Tokens(ctx context.Context) iter.Seq2[IssuedToken, error] {
+	return func(yield func(IssuedToken, error) bool) {
+		if s.Book == nil || s.Book.Journal == nil {
+			yield(IssuedToken{}, errNoBook)
+			return
+		}
+		for t, err := range each(ctx, s.Records.Tokens) {
+			if err == nil && !t.Fingerprint.IsZero() {
+				var rec activation.Record
+				var spent bool
+				if rec, spent, err = s.Book.Journal.Lookup(ctx, t.Fingerprint); spent && err == nil {
+					t.Redeemed = rec.Outcome.At.UTC()
+				}
+			}
+			if !yield(t, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// errNoBook is what a BookSource without a Book or a Journal gives.
+var errNoBook = fmt.Errorf("%w: a BookSource needs a Book with a Journal", ErrInvalid)
