@@ -191,6 +191,10 @@ func (b *Book) due(ctx context.Context, from, to time.Time, paged bool) iter.Seq
 				return
 			}
 			for _, d := range deadlines(buf[:0], p, recordUTC(h).Outcome.After, from, to) {
+				if err := ctx.Err(); err != nil {
+					yield(Deadline{}, wrapErr("book: due", err))
+					return
+				}
 				if !yield(d, nil) {
 					return
 				}
