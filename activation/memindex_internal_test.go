@@ -49,7 +49,9 @@ func TestMemIndex(t *testing.T) {
 	})
 }
 
-func compareSubKey(a, b subKey) int { return compareKey(&memHistory{tenant: a.tenant, product: a.product}, b) }
+func compareSubKey(a, b subKey) int {
+	return compareKey(&memHistory{tenant: a.tenant, product: a.product}, b)
+}
 
 func depth(n *memNode) int {
 	if n.kids == nil {
