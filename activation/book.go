@@ -143,7 +143,8 @@ func (b *Book) Subscription(ctx context.Context, tenant, product string) (s Subs
 }
 
 // Subscriptions returns the current state of every subscription the book
-// tracks, ordered by tenant, then product (byte order).
+// tracks, ordered by tenant, then product (byte order): what
+// [Book.SubscriptionsSeq] yields, read as it reads (a page at a time).
 func (b *Book) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	return collect([]Subscription{}, b.SubscriptionsSeq(ctx))
 }

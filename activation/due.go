@@ -61,6 +61,8 @@ func (d *Deadline) UnmarshalJSON(b []byte) error {
 // the book, as of its current state: the day it expires (its end date), is
 // disabled and is deleted; a state the policy gives no days has no date.
 // Zero bounds are open. The list is ordered by date, tenant, product, state.
+// With both bounds open it reads as [Book.DueSeq] (a page at a time);
+// otherwise with Journal.Heads, for the subscriptions that can have a date.
 func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) {
 	// Over all time every head counts: read them a page at a time. A window
 	// is read with Journal.Heads, which a store serves from its index of
