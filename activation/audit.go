@@ -78,21 +78,10 @@ func (v Verifier) Verify(ctx context.Context, j Journal, found func(Finding) err
 }
 
 // subscriptions yields the head of every subscription in j, ordered by
-// tenant, then product. It is the only place that lists subscriptions: a
-// paged or streamed listing replaces its body, and nothing else.
+// tenant, then product: a page at a time from a [PagedJournal] (memory is
+// flat in the number of subscriptions), otherwise all at once.
 func subscriptions(ctx context.Context, j Journal) iter.Seq2[Record, error] {
-	return func(yield func(Record, error) bool) {
-		heads, err := j.Heads(ctx, time.Time{}, time.Time{})
-		if err != nil {
-			yield(Record{}, err)
-			return
-		}
-		for _, h := range heads {
-			if !yield(h, nil) {
-				return
-			}
-		}
-	}
+	return heads(ctx, j)
 }
 
 // history yields the records of (tenant, product) in j by Seq, reading them

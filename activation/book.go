@@ -143,20 +143,10 @@ func (b *Book) Subscription(ctx context.Context, tenant, product string) (s Subs
 }
 
 // Subscriptions returns the current state of every subscription the book
-// tracks, ordered by tenant, then product (byte order).
+// tracks, ordered by tenant, then product (byte order): what
+// [Book.SubscriptionsSeq] yields, read as it reads (a page at a time).
 func (b *Book) Subscriptions(ctx context.Context) ([]Subscription, error) {
-	if err := b.check(ctx, "subscriptions"); err != nil {
-		return nil, err
-	}
-	heads, err := b.Journal.Heads(ctx, time.Time{}, time.Time{})
-	if err != nil {
-		return nil, wrapErr("book: subscriptions: journal", err)
-	}
-	out := make([]Subscription, len(heads))
-	for i := range heads {
-		out[i] = recordUTC(heads[i]).Outcome.After
-	}
-	return out, nil
+	return collect([]Subscription{}, b.SubscriptionsSeq(ctx))
 }
 
 // Redeem applies the key to the current state of (tenant, product), none if
@@ -279,33 +269,19 @@ func changed(want int64, t *token.Token) error {
 // History returns every record of (tenant, product), oldest first, with
 // dates in UTC. It is empty for a subscription the book does not track.
 func (b *Book) History(ctx context.Context, tenant, product string) ([]Record, error) {
-	if err := b.check(ctx, "history"); err != nil {
-		return nil, err
-	}
-	if err := checkNames(tenant, product); err != nil {
-		return nil, err
-	}
 	var out []Record
-	for {
-		page, err := b.Journal.History(ctx, tenant, product, int64(len(out)), historyPage)
-		if err != nil {
-			return nil, wrapErr("book: history: journal", err)
-		}
-		for i := range page {
-			if page[i].Seq != int64(len(out)+i)+1 {
-				return nil, brokenStore("book: history", "the journal returned a history whose Seq is not 1, 2, 3, …")
-			}
-			page[i] = recordUTC(page[i])
-		}
+	err := b.historyPages(ctx, tenant, product, func(page []Record) bool {
 		if out == nil {
 			out = page // the common case, one page: no copy
 		} else {
 			out = append(out, page...)
 		}
-		if len(page) < historyPage {
-			return out, nil
-		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // Lookup returns the record of key k, if it is spent: redeemed through a

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"slices"
 	"time"
-
-	"github.com/coterm/coterm/internal/daymath"
 )
 
 // Deadline is a lifecycle date (R8) of a subscription in a [Book]: State
@@ -63,43 +61,15 @@ func (d *Deadline) UnmarshalJSON(b []byte) error {
 // the book, as of its current state: the day it expires (its end date), is
 // disabled and is deleted; a state the policy gives no days has no date.
 // Zero bounds are open. The list is ordered by date, tenant, product, state.
+// With both bounds open it reads as [Book.DueSeq] (a page at a time);
+// otherwise with Journal.Heads, for the subscriptions that can have a date.
 func (b *Book) Due(ctx context.Context, from, to time.Time) ([]Deadline, error) {
-	if err := b.check(ctx, "due"); err != nil {
-		return nil, err
-	}
-	p := &b.Policy
-	// A subscription has a date in [from, to) only if its end is on or
-	// after from less the days from its end to its deletion.
-	span := boundsOf(p, 0).deleted
-	lower := time.Time{}
-	if !from.IsZero() {
-		if f := daymath.Of(from) - span; f > daymath.MinDay && f.Valid() {
-			lower = f.Time()
-		}
-	}
-	heads, err := b.Journal.Heads(ctx, lower, to)
+	// Over all time every head counts: read them a page at a time. A window
+	// is read with Journal.Heads, which a store serves from its index of
+	// end dates.
+	out, err := collect(nil, b.due(ctx, from, to, from.IsZero() && to.IsZero()))
 	if err != nil {
-		return nil, wrapErr("book: due: journal", err)
-	}
-	var out []Deadline
-	for _, h := range heads {
-		s := recordUTC(h).Outcome.After
-		if s.IsNone() {
-			continue
-		}
-		bd := boundsOf(p, daymath.Of(s.End))
-		add := func(st State, d daymath.Day) {
-			if d.Valid() && dateIn(d.Time(), from, to) {
-				out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time()})
-			}
-		}
-		if bd.disabled > bd.end { // a state the policy gives no days has no date
-			add(Expired, bd.end)
-		}
-		if bd.deleted > bd.disabled {
-			add(Disabled, bd.disabled)
-		}
-		add(Deleted, bd.deleted)
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b Deadline) int {
 		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Tenant, b.Tenant),

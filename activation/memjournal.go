@@ -28,6 +28,7 @@ type MemoryJournal struct {
 	n       int                       // how many records are stored
 	byKey   map[token.Fingerprint]int // fingerprint → index of its record
 	subs    map[subKey]*memHistory
+	index   memIndex // the subscriptions in order, for HeadsAfter
 }
 
 // MemoryLedger is the name a [Redeemer]'s in-process Ledger had: it is the
@@ -128,6 +129,7 @@ func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, 
 			j.subs = make(map[subKey]*memHistory)
 		}
 		j.subs[subKey{h.tenant, h.product}] = h
+		j.index.insert(h)
 	case h == nil || rec.Seq != int64(len(h.seqs))+1:
 		return Record{}, NothingTaken, &text.Error{Pkg: pkg, Msg: fmt.Sprintf("memory journal: append: Seq %d would leave a gap", rec.Seq), Kind: ErrGap}
 	}

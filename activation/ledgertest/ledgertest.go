@@ -113,6 +113,7 @@ func RunJournal(t *testing.T, open OpenJournal) {
 		"AppendKeepsNames":          testJournalAppendKeepsNames,
 		"HistoryPages":              testJournalHistoryPages,
 		"Heads":                     testJournalHeads,
+		"HeadsAfter":                testJournalHeadsAfter,
 		"RoundTripExtremes":         testJournalExtremes,
 		"SecondHandleSees":          testJournalSecondHandle,
 		"BookImports":               testBookImports,

@@ -55,6 +55,7 @@
 //	UNIQUE (fingerprint)             -- one record per key: NULLs (imports) do not conflict
 //	UNIQUE (tenant, product, seq)    -- one record per place: NULLs (claims) do not conflict
 //	INDEX (end_after, tenant, product, seq) WHERE seq IS NOT NULL   -- Heads, Due
+//	INDEX (tenant, product, seq DESC) WHERE seq IS NOT NULL         -- HeadsAfter (collation "C")
 //
 // Text columns hold the names as given; a name PostgreSQL cannot store as
 // text (invalid UTF-8, NUL) is written with U+FFFD in the column of a
@@ -82,6 +83,10 @@
 //     ORDER BY seq LIMIT n.
 //   - Heads: the rows whose end_after is in the range, through the index
 //     above, that no later row of their subscription follows.
+//   - HeadsAfter: a recursive CTE whose every step is one descent of the
+//     (tenant, product, seq DESC) index to the next subscription's head,
+//     (tenant, product) > the last place, LIMIT n: a page costs n descents,
+//     however long the histories.
 //
 // Serialization failures (SQLSTATE 40001, which a server whose
 // default_transaction_isolation is serializable or repeatable read returns

@@ -3,10 +3,11 @@ package pgledger
 // For the tests: the SQL a Store runs, to hold an insert open in a
 // transaction and to check the plans of the reads.
 var (
-	SQLInsert  = sqlInsert
-	SQLLookup  = sqlLookup
-	SQLHead    = sqlHead
-	SQLHistory = sqlHistory
-	HeadsSQL   = headsSQL
-	InsertArgs = insertArgs
+	SQLInsert     = sqlInsert
+	SQLLookup     = sqlLookup
+	SQLHead       = sqlHead
+	SQLHistory    = sqlHistory
+	HeadsSQL      = headsSQL
+	SQLHeadsAfter = sqlHeadsAfter
+	InsertArgs    = insertArgs
 )

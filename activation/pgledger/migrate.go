@@ -12,7 +12,7 @@ import (
 // SchemaVersion is the version of the tables this package reads and writes:
 // the number of migrations it knows. [Migrate] brings a database up to it;
 // [New] and [Open] refuse a database whose schema is newer.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // ErrSchemaTooNew means the database was migrated by a newer release of this
 // package than the running one: its tables may hold what this code cannot
@@ -65,6 +65,9 @@ BEGIN
 END $$;
 CREATE TRIGGER coterm_records_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON coterm_records
     FOR EACH STATEMENT EXECUTE FUNCTION coterm_records_append_only();`,
+	// 2: the places in byte order of (tenant, product), each history's
+	// head first, for listing the heads a page at a time (HeadsAfter).
+	`CREATE INDEX coterm_records_heads ON coterm_records (tenant COLLATE "C", product COLLATE "C", seq DESC) WHERE seq IS NOT NULL;`,
 }
 
 // Migrate creates or upgrades this package's tables in the first schema of

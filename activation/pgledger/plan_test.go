@@ -1,6 +1,7 @@
 package pgledger_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,8 @@ import (
 	"github.com/coterm/coterm/activation/pgledger"
 )
 
-// TestIndexesServeReads: Lookup, Head, History and Heads (what Due reads)
+// TestIndexesServeReads: Lookup, Head, History, Heads (what Due reads) and
+// HeadsAfter (what a listing reads)
 // are each served by the index made for them, never by reading the whole
 // table. The planner is told to avoid sequential scans (the table is
 // empty, so it would prefer one), so a query that has no index to use
@@ -20,16 +22,17 @@ func TestIndexesServeReads(t *testing.T) {
 	s := newStore(t)
 	from, to := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)
 	for _, q := range []struct {
-		name, index, cond string // the query, the index that must serve it, a column its condition names
+		name, index, cond string // the query, the index that must serve it ("a|b": either), a column its condition names
 		sql               string
 		args              []any
 	}{
 		{"Lookup", "coterm_records_fingerprint_key", "fingerprint", pgledger.SQLLookup, []any{make([]byte, 32)}},
-		{"Head", "coterm_records_place_key", "tenant", pgledger.SQLHead, []any{"contoso", "M365-E3"}},
-		{"History", "coterm_records_place_key", "seq", pgledger.SQLHistory, []any{"contoso", "M365-E3", 0, 100}},
+		{"Head", "coterm_records_place_key|coterm_records_heads", "tenant", pgledger.SQLHead, []any{"contoso", "M365-E3"}},
+		{"History", "coterm_records_place_key|coterm_records_heads", "seq", pgledger.SQLHistory, []any{"contoso", "M365-E3", 0, 100}},
 		{"Heads", "coterm_records_due", "end_after", pgledger.HeadsSQL(true, true), []any{from, to}},
 		{"Heads from", "coterm_records_due", "end_after", pgledger.HeadsSQL(true, false), []any{from}},
 		{"Heads to", "coterm_records_due", "end_after", pgledger.HeadsSQL(false, true), []any{to}},
+		{"HeadsAfter", "coterm_records_heads", "tenant", pgledger.SQLHeadsAfter, []any{"contoso", "M365-E3", 1000}},
 	} {
 		plan, root := explain(t, s, q.sql, q.args...)
 		require.NotContains(t, string(plan), `"Seq Scan"`, "%s reads the whole table:\n%s", q.name, plan)
@@ -38,14 +41,15 @@ func TestIndexesServeReads(t *testing.T) {
 	}
 }
 
-// usesIndex reports whether a node of plan scans index with a condition on
-// column (a search, not a full scan of the index).
+// usesIndex reports whether a node of plan scans index (or one of the
+// indexes "a|b" names) with a condition on column (a search, not a full
+// scan of the index).
 func usesIndex(plan any, index, column string) bool {
 	node, ok := plan.(map[string]any)
 	if !ok {
 		return false
 	}
-	if node["Index Name"] == index {
+	if name, ok := node["Index Name"].(string); ok && slices.Contains(strings.Split(index, "|"), name) {
 		if cond, ok := node["Index Cond"].(string); ok && strings.Contains(cond, column) {
 			return true
 		}
