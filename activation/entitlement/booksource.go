@@ -15,8 +15,9 @@ import (
 // the redemption day the Book holds: a token whose key the Book's Journal
 // has spent takes that record's day, one it has no record of keeps the day
 // Records gives. Grants and deployments are Records'; Records.Online is not
-// read. The Book is read anew on every call, one subscription's history at
-// a time.
+// read. The Book is read anew on every call, a page at a time
+// (Book.SubscriptionsSeq, Book.HistorySeq): memory is flat in the size of
+// the book on a PagedJournal.
 type BookSource struct {
 	Book    *activation.Book
 	Records Records
@@ -39,19 +40,17 @@ func (s BookSource) Online(ctx context.Context) iter.Seq2[Online, error] {
 			yield(Online{}, errNoBook)
 			return
 		}
-		subs, err := s.Book.Subscriptions(ctx)
-		if err != nil {
-			yield(Online{}, err)
-			return
-		}
-		for _, sub := range subs {
-			recs, err := s.Book.History(ctx, sub.Tenant, sub.Product)
+		for sub, err := range s.Book.SubscriptionsSeq(ctx) {
 			if err != nil {
 				yield(Online{}, err)
 				return
 			}
-			for i := range recs {
-				if !yield(Online{From: recs[i].Outcome.At, Subscription: recs[i].Outcome.After}, nil) {
+			for rec, err := range s.Book.HistorySeq(ctx, sub.Tenant, sub.Product) {
+				if err != nil {
+					yield(Online{}, err)
+					return
+				}
+				if !yield(Online{From: rec.Outcome.At, Subscription: rec.Outcome.After}, nil) {
 					return
 				}
 			}
