@@ -104,7 +104,7 @@ func TestBookDueAsksOnlyForHeadsThatCanBeDue(t *testing.T) {
 		if tt.from.Equal(bkDate(2026, 3, 2)) {
 			// The subscription ending on the lowest end asked for is
 			// deleted on the first day of the range.
-			require.Equal(t, []activation.Deadline{{Tenant: bkTenant, Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 3, 2)}}, due)
+			require.Equal(t, []activation.Deadline{{Tenant: bkTenant, Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 3, 2), Service: activation.NoService}}, due)
 		}
 	}
 }

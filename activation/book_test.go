@@ -251,16 +251,16 @@ func TestBookDue(t *testing.T) {
 	due, err := b.Due(ctx, bkDate(2026, 3, 1), bkDate(2026, 6, 29))
 	require.NoError(t, err)
 	want := []activation.Deadline{
-		{Tenant: "a-tenant", Product: bkProduct, State: activation.Expired, Date: bkDate(2026, 3, 1)},
-		{Tenant: "b-tenant", Product: bkProduct, State: activation.Expired, Date: bkDate(2026, 3, 1)},
-		{Tenant: "a-tenant", Product: bkProduct, State: activation.Disabled, Date: bkDate(2026, 3, 31)},
-		{Tenant: "b-tenant", Product: bkProduct, State: activation.Disabled, Date: bkDate(2026, 3, 31)},
-		{Tenant: "c-tenant", Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 3, 31)},
+		{Tenant: "a-tenant", Product: bkProduct, State: activation.Expired, Date: bkDate(2026, 3, 1), Service: activation.FullService},
+		{Tenant: "b-tenant", Product: bkProduct, State: activation.Expired, Date: bkDate(2026, 3, 1), Service: activation.FullService},
+		{Tenant: "a-tenant", Product: bkProduct, State: activation.Disabled, Date: bkDate(2026, 3, 31), Service: activation.ReadOnlyService},
+		{Tenant: "b-tenant", Product: bkProduct, State: activation.Disabled, Date: bkDate(2026, 3, 31), Service: activation.ReadOnlyService},
+		{Tenant: "c-tenant", Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 3, 31), Service: activation.NoService},
 	}
 	require.Equal(t, want, due)
 	due, err = b.Due(ctx, bkDate(2026, 3, 2), bkDate(2026, 6, 30)) // R8: deleted 120 days after the end date
 	require.NoError(t, err)
-	require.Equal(t, activation.Deadline{Tenant: "a-tenant", Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 6, 29)}, due[3])
+	require.Equal(t, activation.Deadline{Tenant: "a-tenant", Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 6, 29), Service: activation.NoService}, due[3])
 	require.Len(t, due, 5)
 }
 
@@ -485,7 +485,7 @@ func TestBookDatesFromAnotherZone(t *testing.T) {
 	require.Equal(t, withoutKey(first), rec.Outcome)
 	due, err := b.Due(ctx, bkDate(2028, 4, 1), bkDate(2028, 4, 2))
 	require.NoError(t, err)
-	require.Equal(t, []activation.Deadline{{Tenant: bkTenant, Product: bkProduct, State: activation.Expired, Date: bkDate(2028, 4, 1)}}, due)
+	require.Equal(t, []activation.Deadline{{Tenant: bkTenant, Product: bkProduct, State: activation.Expired, Date: bkDate(2028, 4, 1), Service: activation.FullService}}, due)
 }
 
 // TestBookHistoryPages: History reads a history longer than one page of the
@@ -513,12 +513,12 @@ func TestBookDueStatesWithoutDays(t *testing.T) {
 		want            []activation.Deadline
 	}{
 		"GraceDays 0": {0, 90, []activation.Deadline{
-			{Tenant: bkTenant, Product: bkProduct, State: activation.Disabled, Date: bkDate(2026, 3, 1)},
-			{Tenant: bkTenant, Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 5, 30)},
+			{Tenant: bkTenant, Product: bkProduct, State: activation.Disabled, Date: bkDate(2026, 3, 1), Service: activation.ReadOnlyService},
+			{Tenant: bkTenant, Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 5, 30), Service: activation.NoService},
 		}},
 		"DisabledDays 0": {30, 0, []activation.Deadline{
-			{Tenant: bkTenant, Product: bkProduct, State: activation.Expired, Date: bkDate(2026, 3, 1)},
-			{Tenant: bkTenant, Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 3, 31)},
+			{Tenant: bkTenant, Product: bkProduct, State: activation.Expired, Date: bkDate(2026, 3, 1), Service: activation.FullService},
+			{Tenant: bkTenant, Product: bkProduct, State: activation.Deleted, Date: bkDate(2026, 3, 31), Service: activation.NoService},
 		}},
 	} {
 		p := activation.PartnerCenter()

@@ -9,11 +9,14 @@ import (
 )
 
 // Deadline is a lifecycle date (R8) of a subscription in a [Book]: State
-// begins on Date. State is Expired, Disabled or Deleted.
+// begins on Date. State is Expired, Disabled or Deleted. Service is what the
+// subscription gives from Date under the Book's policy ([Policy.Service],
+// R22): under VolumeLicensing the Expired date is the end of all service.
 type Deadline struct {
 	Tenant, Product string
 	State           State
 	Date            time.Time
+	Service         Service
 }
 
 // deadlineJSON is the JSON form of a Deadline.
@@ -22,12 +25,14 @@ type deadlineJSON struct {
 	Product string `json:"product"`
 	State   string `json:"state"`
 	Date    string `json:"date"`
+	Service string `json:"service,omitempty"`
 }
 
 // MarshalJSON implements [json.Marshaler]: {"tenant", "product", "state",
-// "date"}, the state by name and the date as "YYYY-MM-DD". A State that is
-// not valid, or a date outside the years 1…9999, is an error wrapping
-// [ErrInvalid].
+// "date", "service"}, the state and the service by name (no "service" for
+// the zero Service) and the date as "YYYY-MM-DD". A State that is not
+// valid, a Service other than zero that is not, or a date outside the years
+// 1…9999, is an error wrapping [ErrInvalid].
 func (d Deadline) MarshalJSON() ([]byte, error) {
 	date, err := jsonDate("deadline JSON: date", d.Date)
 	if err != nil {
@@ -37,7 +42,13 @@ func (d Deadline) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: string(st), Date: date})
+	var sv []byte
+	if d.Service != 0 {
+		if sv, err = d.Service.MarshalText(); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(deadlineJSON{Tenant: d.Tenant, Product: d.Product, State: string(st), Date: date, Service: string(sv)})
 }
 
 // UnmarshalJSON implements [json.Unmarshaler]: it reads what
@@ -50,16 +61,22 @@ func (d *Deadline) UnmarshalJSON(b []byte) error {
 	}
 	st, err1 := parseEnumJSON("deadline JSON: state", v.State, stateText.Parse, stateText.List)
 	date, err2 := parseJSONDate("deadline JSON: date", v.Date)
-	if err := cmp.Or(err1, err2); err != nil {
+	var sv Service
+	var err3 error
+	if v.Service != "" {
+		sv, err3 = parseEnumJSON("deadline JSON: service", v.Service, serviceText.Parse, serviceText.List)
+	}
+	if err := cmp.Or(err1, err2, err3); err != nil {
 		return err
 	}
-	*d = Deadline{Tenant: v.Tenant, Product: v.Product, State: st, Date: date}
+	*d = Deadline{Tenant: v.Tenant, Product: v.Product, State: st, Date: date, Service: sv}
 	return nil
 }
 
 // Due lists the lifecycle dates (R8) in [from, to) of every subscription in
 // the book, as of its current state: the day it expires (its end date), is
-// disabled and is deleted; a state the policy gives no days has no date.
+// disabled and is deleted, each with the service it gives from then (R22);
+// a state the policy gives no days has no date.
 // Zero bounds are open. The list is ordered by date, tenant, product, state.
 // With both bounds open it reads as [Book.DueSeq] (a page at a time);
 // otherwise with Journal.Heads, for the subscriptions that can have a date.

@@ -213,7 +213,7 @@ func deadlines(out []Deadline, p *Policy, s Subscription, from, to time.Time) []
 	bd := boundsOf(p, daymath.Of(s.End))
 	add := func(st State, d daymath.Day) {
 		if d.Valid() && dateIn(d.Time(), from, to) {
-			out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time()})
+			out = append(out, Deadline{Tenant: s.Tenant, Product: s.Product, State: st, Date: d.Time(), Service: p.Service(st)})
 		}
 	}
 	if bd.disabled > bd.end {

@@ -216,6 +216,13 @@ func TestDue(t *testing.T) {
 		"2027-10-15  acme/emea/Visio (5 seats) expires (grace begins, fully functional)\n"
 	assert.Equal(t, want, out)
 
+	// R22: under volume licensing the end date ends all service (90 days
+	// Expired with none), and Disabled is read-only.
+	out, _, _ = replayArgs(t, "", "-policy", "volume-licensing", "-due", "2027-03-15..2027-06-13", bookSample)
+	assert.Contains(t, out, "2027-03-15  northwind/Visio (10 seats) expires (grace begins, no service)\n")
+	assert.Contains(t, out, "2027-06-13  northwind/Visio (10 seats) disabled (read-only)\n")
+	assert.NotContains(t, out, "fully functional")
+
 	for _, bad := range []string{"2027-10-15..2027-03-15", "2027-02-30..2027-03-01", "2027-03", "FAKE0-KEY00-NOT00-REAL0-DU001"} {
 		_, stderr, err := replayArgs(t, "", "-due", bad, bookSample)
 		assert.Equal(t, 2, exitCode(err), bad)

@@ -462,6 +462,20 @@ func state(s activation.Subscription) string {
 	return cli.Plural(s.Seats, "seat") + " until " + s.End.Format(time.DateOnly)
 }
 
+// serviceWords says what a subscription gives under the policy from a
+// lifecycle date (R8, R22): volume licensing gives no service while expired.
+func serviceWords(sv activation.Service) string {
+	switch sv {
+	case activation.FullService:
+		return "fully functional"
+	case activation.ReadOnlyService:
+		return "read-only"
+	case activation.NoService:
+		return "no service"
+	}
+	return sv.String()
+}
+
 // worklist prints the lifecycle dates from -due's FROM to TO, by date.
 func (rp *replayer) worklist(ctx context.Context) error {
 	cfg := rp.cfg
@@ -477,8 +491,8 @@ func (rp *replayer) worklist(ctx context.Context) error {
 		cfg.to.Format(time.DateOnly), cli.Plural(len(ds), "date"))
 	for _, d := range ds {
 		what := map[activation.State]string{
-			activation.Expired:  "expires (grace begins, fully functional)",
-			activation.Disabled: "disabled (read-only)",
+			activation.Expired:  "expires (grace begins, " + serviceWords(d.Service) + ")",
+			activation.Disabled: "disabled (" + serviceWords(d.Service) + ")",
 			activation.Deleted:  "deleted",
 		}[d.State]
 		if what == "" {
