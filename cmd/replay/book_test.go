@@ -16,7 +16,10 @@ import (
 	"github.com/coterm/coterm/cmd/internal/clitest"
 )
 
-const bookSample = "testdata/book.csv"
+const (
+	bookSample  = "testdata/book.csv"
+	excelSample = "testdata/excel.csv"
+)
 
 func replayArgs(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()

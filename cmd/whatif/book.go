@@ -44,7 +44,8 @@ func fromBook(cfg *config) error {
 		return err
 	}
 	if len(recs) == 0 {
-		return cli.Negativef("-tenant, -product: no such subscription in the book (tenants and products compare exactly, case included)")
+		return cli.Negativef("-tenant, -product: no such subscription in the book (tenants and products compare exactly, case included)%s",
+			history.DidYouMean(ld.Closest(cfg.tenant, cfg.sub.Product)))
 	}
 	cfg.sub = activation.Subscription{Tenant: cfg.tenant, Product: cfg.sub.Product}
 	for i, r := range recs {

@@ -36,6 +36,8 @@ const seatsReason = "not a whole number 1 … 1,000,000,000"
 func dateReason(field string, err error) string {
 	s := strings.TrimSpace(field)
 	switch {
+	case len(s) == 10 && s[4] == '-' && s[7] == '-':
+		return err.Error() // YYYY-MM-DD, an impossible day: ParseDate says why
 	case localDate(s):
 		return dateHint
 	case len(s) == 5 && allDigits(s):

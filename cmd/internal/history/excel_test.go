@@ -96,6 +96,8 @@ func TestLocalDates(t *testing.T) {
 	}
 	res, _ := load(t, head6+"FAKE0-KEY00-NOT00-REAL0-SS001,contoso,M365-E3,FAKE0-KEY00-NOT00-REAL0-SS001,1,activate\n")
 	assert.Equal(t, "date: not a date YYYY-MM-DD", res[0].Reject)
+	res, _ = load(t, head6+"2027-02-30,contoso,M365-E3,FAKE0-KEY00-NOT00-REAL0-SS001,1,activate\n")
+	assert.Equal(t, "date: 2027-02-30: February 2027 has 28 days", res[0].Reject)
 }
 
 // TestSpentBy: a key already redeemed (R2) names the line that spent it.

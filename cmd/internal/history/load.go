@@ -54,7 +54,11 @@ type Result struct {
 	// Reject is why the row was rejected, empty for a row applied,
 	// replayed or imported. It names the column or the rule, never a field.
 	Reject string
-	Sub    *Sub // the subscription, nil for a rejected row
+	// Refused is true for a row well formed that the rules refused (a key
+	// already redeemed, a state, the extension cap…): it changes nothing,
+	// in this file or in any other order of it.
+	Refused bool
+	Sub     *Sub // the subscription, nil for a rejected row
 }
 
 // Counts are a replay's totals.
@@ -106,7 +110,7 @@ func (l *Loader) Next(ctx context.Context, r *Reader) (Result, error) {
 	res := l.apply(ctx, row)
 	if res.Reject != "" {
 		l.Counts.Rejected++
-		l.rejects = append(l.rejects, RejectedRow{Line: row.Line, Tenant: row.Tenant, Product: row.Product, Named: true, Refused: true})
+		l.rejects = append(l.rejects, RejectedRow{Line: row.Line, Tenant: row.Tenant, Product: row.Product, Named: true, Refused: res.Refused})
 	}
 	return res, nil
 }
@@ -170,6 +174,7 @@ func (l *Loader) apply(ctx context.Context, row Row) Result {
 			res.Reject = orderReason(row, sub)
 		default:
 			res.Reject = row.Op.String() + ": " + err.Error() + l.spentBy(ctx, row.Key, err)
+			res.Refused = !errors.Is(err, activation.ErrInvalid)
 		}
 		return res
 	}
