@@ -242,7 +242,7 @@ func TestSVG(t *testing.T) {
 		}
 		require.NoError(t, err)
 	}
-	assert.Contains(t, svg, "contoso / M365-E3: end date over time")
+	assert.Contains(t, svg, "contoso / M365-E3: end date and seats over time")
 	assert.Contains(t, svg, "program year ends 2027-12-31 (R13)")
 	assert.Contains(t, svg, "125 seats, add-seats")
 

@@ -73,10 +73,13 @@ func drawSVG(cfg config, res result) error {
 		if len(cfg.hist) == 0 {
 			return usagef("-svg: the book has no record of the subscription on or before -on to draw")
 		}
+		asked, target := askedOf(cfg, res)
 		svg, err = picture.Subscription(picture.SubscriptionChart{
 			Title:      cfg.tenant + " / " + cfg.sub.Product,
 			Steps:      picture.StepsOf(cfg.policy, cfg.hist),
 			ProgramEnd: cfg.until,
+			Asked:      asked,
+			Target:     target,
 		})
 	}
 	if err != nil {
