@@ -44,10 +44,31 @@ func TestLabelWithRoomKept(t *testing.T) {
 	for _, steps := range [][]Step{
 		{step("2026-01-15", 100, "2027-01-15", "import"), step("2027-01-20", 100, "2028-01-20", "renew as activate")},
 		{step("2026-01-15", 100, "2027-01-15", "import"), step("2026-01-16", 100, "2027-01-16", "renew")},
+		// The near places of the import's label are all taken (the program
+		// year's end, its label, the steps): it goes a little farther.
+		{step("2026-01-15", 100, "2027-01-15", "import"), step("2027-05-25", 100, "2028-05-25", "renew as activate")},
 	} {
 		for _, view := range []func(SubscriptionChart) *canvas{subscription, endDates} {
-			svg := view(SubscriptionChart{Title: "contoso / M365-E3", Steps: steps, ProgramEnd: day("2027-06-30")}).end()
-			assert.Contains(t, svg, "2 records; every one labelled")
+			for _, program := range []string{"2026-06-30", "2027-06-30"} {
+				svg := view(SubscriptionChart{Title: "contoso / M365-E3", Steps: steps, ProgramEnd: day(program)}).end()
+				assert.Contains(t, svg, "2 records; every one labelled", "program year %s", program)
+			}
 		}
 	}
+}
+
+// TestTitleLines: a long title breaks at a space into two lines that fit
+// across the plot, the rest cut with "…".
+func TestTitleLines(t *testing.T) {
+	assert.Equal(t, []string{"contoso / M365-E3"}, titleLines("contoso / M365-E3"))
+	long := strings.Repeat("Verwaltungsgesellschaft ", 12) + "/ M365-E3"
+	lines := titleLines(long)
+	require.Len(t, lines, 2)
+	for _, l := range lines {
+		assert.LessOrEqual(t, len([]rune(l)), titleRunes)
+	}
+	assert.True(t, strings.HasSuffix(lines[1], "…"))
+	assert.True(t, strings.HasSuffix(lines[0], "Verwaltungsgesellschaft"))
+	one := strings.Repeat("x", 2*titleRunes+5)
+	assert.Equal(t, []string{one[:titleRunes], one[titleRunes:2*titleRunes-1] + "…"}, titleLines(one))
 }

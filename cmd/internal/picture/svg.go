@@ -145,7 +145,10 @@ func (r rect) overlaps(s rect) bool {
 
 func newCanvas(title string) *canvas {
 	c := &canvas{area: rect{x0: plotLeft, y0: plotTop, x1: plotRight, y1: plotBottom}, title: title, bottom: height}
-	c.text(plotLeft, 28, "start", "font-size=\"16\" font-weight=\"bold\"", title)
+	lines := titleLines(title)
+	for i, l := range lines {
+		c.text(plotLeft, 28-9*(len(lines)-1)+18*i, "start", "font-size=\"16\" font-weight=\"bold\"", l)
+	}
 	// The plot area is reserved: labels never cover the title.
 	c.placed = append(c.placed, rect{x1: width, y1: 36})
 	return c
@@ -153,6 +156,36 @@ func newCanvas(title string) *canvas {
 
 // end returns the document: the header, as tall as what was drawn (at
 // least the canvas's height), and the body.
+// titleRunes is how many characters of the title fit on a line across the
+// plot at its size (a generous 10 pixels each).
+const titleRunes = (plotRight - plotLeft) / 10
+
+// titleLines breaks a title into at most two lines that fit across the
+// plot, at spaces where it can; a longer title ends in "…" (the document's
+// <title> holds it whole).
+func titleLines(title string) []string {
+	r := []rune(title)
+	var lines []string
+	for len(r) > titleRunes && len(lines) < 1 {
+		cut := titleRunes
+		for i := titleRunes; i > titleRunes/2; i-- {
+			if r[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		lines = append(lines, string(r[:cut]))
+		r = r[cut:]
+		for len(r) > 0 && r[0] == ' ' {
+			r = r[1:]
+		}
+	}
+	if len(r) > titleRunes {
+		r = append(r[:titleRunes-1], '…')
+	}
+	return append(lines, string(r))
+}
+
 func (c *canvas) end() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
