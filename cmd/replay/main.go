@@ -64,7 +64,7 @@
 // With -tenant T -product P: that subscription's every move, oldest first,
 // with the key's last five characters and the library's explanation, then
 // its state and deadlines on the last day of the file. With -svg FILE also
-// a picture of its end date over time.
+// a picture of its history: end date and seats over time.
 //
 // With -due FROM..TO: the worklist, every subscription that expires (its
 // end date: the grace period begins), is disabled (read-only) or is deleted
@@ -114,7 +114,7 @@
 //	-tenant T         with -product: the subscription to explain (tenants may contain "/")
 //	-product P        with -tenant
 //	-due FROM..TO     the worklist of lifecycle dates from FROM to TO (YYYY-MM-DD, both included)
-//	-svg FILE         with -tenant and -product: write a picture of the end date over time
+//	-svg FILE         with -tenant and -product: a picture of the history (end date and seats over time)
 //	-until DATE       with -svg: the program year's end (R13), drawn as a line
 //	-on DAY           the summary (or -tenant's state) on DAY, not the file's last day
 //	-json             without -tenant and -due: one JSON object per row and the summary
@@ -251,7 +251,7 @@ func parse(args []string, errOut io.Writer) (config, error) {
 		tenant  = fs.String("tenant", "", "with -product: the `tenant` whose subscription to explain (may contain \"/\")")
 		product = fs.String("product", "", "with -tenant: the `product` of the subscription to explain")
 		due     = fs.String("due", "", "the worklist of lifecycle dates `FROM..TO` (YYYY-MM-DD, both included), sorted by date")
-		svg     = fs.String("svg", "", "with -tenant and -product: write a picture of the end date over time to `FILE`")
+		svg     = fs.String("svg", "", "with -tenant and -product: write a picture of the history (end date and seats over time) to `FILE`")
 		until   = fs.String("until", "", "with -svg: the program year's end `date` YYYY-MM-DD (R13), drawn as a line")
 		extra   = defineExtra(fs)
 	)

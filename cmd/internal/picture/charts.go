@@ -102,7 +102,7 @@ func endDates(ch SubscriptionChart) *canvas {
 	xa := newDateAxis(lo, hi, plotLeft, plotRight)
 	ya := newDateAxis(lo, hi, plotBottom, plotTop)
 
-	c := newCanvas(ch.Title + ": end date over time")
+	c := newCanvas(ch.Title + ": end date against the day")
 	c.xDates(xa, "day (date of each redemption)")
 	c.yDates(ya, "end date (first day without service)")
 

@@ -1,12 +1,18 @@
 // Package picture draws the example programs' pictures as SVG, with the
-// standard library only: a subscription's end date over time
-// ([Subscription]) and a plan's trade-off between seats and end date
-// ([Front]).
+// standard library only: a subscription's history time across, its end
+// date and seats as step lines ([Subscription]), the same history date
+// against date ([EndDates]), and a plan's trade-off between seats and end
+// date ([Front]).
 //
 // Coordinates are whole pixels computed with integer arithmetic; text is
-// XML-escaped. Labels are placed greedily where they overlap no other label
-// or point, cross no line of the plot and stay inside the plot; a label that finds no room is left out (its
-// point keeps a tooltip), and the legend says how many are shown. Date axes
+// XML-escaped; a long title breaks into two lines and ends in "…". Labels
+// are placed greedily where they overlap no other label or point, cross no
+// line of the plot and stay inside the plot (or its panel): first at twelve
+// places next to the point, then at the nearest free place up to 72 pixels
+// away, joined by a leader line that crosses no label and no other leader.
+// A label with no room within that reach is left out (its point keeps a
+// tooltip), and the legend says how many are shown. What a picture must
+// show is labelled first: the chosen plan, what a question asks. Date axes
 // tick on the first day of a month, every 1, 2, 3, 6 or 12 months or
 // every few years, whichever gives at most about eight ticks.
 package picture
