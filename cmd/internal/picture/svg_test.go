@@ -89,6 +89,17 @@ func TestLegendNamesWhatIsDrawn(t *testing.T) {
 	assert.NotContains(t, svg, "the plan chosen for the goal")
 }
 
+// historySteps is a history of four records: an import, an add and an
+// extend on one day, a renew after the subscription expired.
+func historySteps() []Step {
+	return []Step{
+		step("2026-03-01", 100, "2027-03-01", "import"),
+		step("2026-12-01", 125, "2027-04-25", "add-seats"),
+		step("2026-12-01", 125, "2027-07-08", "extend-end"),
+		step("2027-09-20", 125, "2028-09-20", "renew as activate"),
+	}
+}
+
 func goldenCases() map[string]func() (string, error) {
 	return map[string]func() (string, error){
 		"one-step": func() (string, error) {
@@ -96,13 +107,8 @@ func goldenCases() map[string]func() (string, error) {
 		},
 		"history": func() (string, error) {
 			return Subscription(SubscriptionChart{
-				Title: "contoso / M365-E3 <&>",
-				Steps: []Step{
-					step("2026-03-01", 100, "2027-03-01", "import"),
-					step("2026-12-01", 125, "2027-04-25", "add-seats"),
-					step("2026-12-01", 125, "2027-07-08", "extend-end"),
-					step("2027-09-20", 125, "2028-09-20", "renew as activate"),
-				},
+				Title:      "contoso / M365-E3 <&>",
+				Steps:      historySteps(),
 				ProgramEnd: day("2028-03-01"),
 			})
 		},
@@ -111,13 +117,8 @@ func goldenCases() map[string]func() (string, error) {
 		},
 		"history-dates": func() (string, error) {
 			return EndDates(SubscriptionChart{
-				Title: "contoso / M365-E3 <&>",
-				Steps: []Step{
-					step("2026-03-01", 100, "2027-03-01", "import"),
-					step("2026-12-01", 125, "2027-04-25", "add-seats"),
-					step("2026-12-01", 125, "2027-07-08", "extend-end"),
-					step("2027-09-20", 125, "2028-09-20", "renew as activate"),
-				},
+				Title:      "contoso / M365-E3 <&>",
+				Steps:      historySteps(),
 				ProgramEnd: day("2028-03-01"),
 			})
 		},

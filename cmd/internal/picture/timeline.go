@@ -39,20 +39,9 @@ func Subscription(ch SubscriptionChart) (string, error) {
 
 // subscription draws ch, which has steps.
 func subscription(ch SubscriptionChart) *canvas {
-	steps := ch.Steps
-	last := steps[len(steps)-1]
-	// The days across: from the first record to the last lifecycle date.
-	lo, hi := steps[0].At, last.At
-	for _, d := range []time.Time{last.End, last.DeletedOn, ch.ProgramEnd} {
-		lo, hi = widen(lo, hi, d)
-	}
-	for _, a := range ch.Asked {
-		lo, hi = widen(lo, hi, a.At)
-		lo, hi = widen(lo, hi, a.End)
-	}
-	margin := proration.Days(lo, hi)/25 + 15
-	lo, hi = addDays(lo, -margin), addDays(hi, margin)
+	lo, hi := acrossDays(ch)
 	xa := newDateAxis(lo, hi, plotLeft, plotRight)
+	steps := ch.Steps
 
 	// The end dates up, the seats up.
 	var elo, ehi time.Time
@@ -197,6 +186,23 @@ func subscription(ch SubscriptionChart) *canvas {
 	c.legend(items, labelled(len(steps), shown, "record",
 		"; every one labelled with its seats and operation", "labelled (seats, operation) where there is room, the others in their tooltips"))
 	return c
+}
+
+// acrossDays returns the first and last day across: from the first record
+// to the last lifecycle date, what a question asks and the program year's
+// end, with a margin.
+func acrossDays(ch SubscriptionChart) (lo, hi time.Time) {
+	last := ch.Steps[len(ch.Steps)-1]
+	lo, hi = ch.Steps[0].At, last.At
+	for _, d := range []time.Time{last.End, last.DeletedOn, ch.ProgramEnd} {
+		lo, hi = widen(lo, hi, d)
+	}
+	for _, a := range ch.Asked {
+		lo, hi = widen(lo, hi, a.At)
+		lo, hi = widen(lo, hi, a.End)
+	}
+	margin := proration.Days(lo, hi)/25 + 15
+	return addDays(lo, -margin), addDays(hi, margin)
 }
 
 // stepLine draws a step line through the steps that have a subscription,
