@@ -103,6 +103,10 @@ func TestJSON(t *testing.T) {
 	assert.Len(t, sum["subscriptions"], 2)
 	assert.NotContains(t, out, "FAKE0")
 
+	out, _, _ = replayArgs(t, oldRejects, "-json", "-q", "-")
+	assert.Equal(t, 3, strings.Count(out, "\n"), "-q: the two rejected rows and the summary")
+	assert.Equal(t, 2, strings.Count(out, `"result":"rejected"`))
+
 	_, stderr, err := replayArgs(t, oldRejects, "-json", "-due", "2027-01-01..2027-02-01", "-")
 	assert.Equal(t, 2, exitCode(err))
 	assert.Contains(t, stderr, "-json: only without -tenant and -due")
