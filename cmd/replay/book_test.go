@@ -16,7 +16,10 @@ import (
 	"github.com/coterm/coterm/cmd/internal/clitest"
 )
 
-const bookSample = "testdata/book.csv"
+const (
+	bookSample  = "testdata/book.csv"
+	excelSample = "testdata/excel.csv"
+)
 
 func replayArgs(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
@@ -246,7 +249,7 @@ func TestSVG(t *testing.T) {
 		}
 		require.NoError(t, err)
 	}
-	assert.Contains(t, svg, "contoso / M365-E3: end date over time")
+	assert.Contains(t, svg, "contoso / M365-E3: end date and seats over time")
 	assert.Contains(t, svg, "program year ends 2027-12-31 (R13)")
 	assert.Contains(t, svg, "125 seats, add-seats")
 

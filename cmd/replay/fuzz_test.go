@@ -28,7 +28,7 @@ func FuzzFile(f *testing.F) {
 	// The first rows of each sample: with the whole files as seeds the fuzzing
 	// engine stalled on this loaded machine (each input alone runs in a
 	// couple of milliseconds).
-	for _, name := range []string{sample, bookSample} {
+	for _, name := range []string{sample, bookSample, excelSample} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -46,12 +46,22 @@ func FuzzFile(f *testing.F) {
 		f.Add("date,tenant,product,key,seats,operation,end\n2026-01-01," + q + ",p,,1,import,2027-01-01\n2026-02-01," + q + ",p,FAKE0-KEY00-NOT00-REAL0-FF006,1,add\n")
 		f.Add("date,tenant,product,key,seats,operation,end\n2026-01-01,t," + q + ",,1,import,2027-01-01\n")
 	}
+	// Files as Excel writes them: ';', empty rows, grouped seats, local
+	// dates, a key in each of them.
+	f.Add("date;tenant;product;key;seats;operation\r\n2026-01-01;t;p;FAKE0-KEY00-NOT00-REAL0-FF007;\"1.000\";activate\r\n;;;;;\r\n")
+	f.Add("date,tenant,product,key,seats,operation\n1/10/2026,t,p,FAKE0-KEY00-NOT00-REAL0-FF008,1,000,activate\n,,,,,\n")
+	f.Add("date,tenant,product,key,seats,operation\n2026-01-01,t,p,FAKE0-KEY00-NOT00-REAL0-FF009,1,activate\n2026-01-02,u,p,FAKE0-KEY00-NOT00-REAL0-FF009,1,activate\n")
+	f.Add("date\ttenant\tproduct\tkey\tseats\toperation\nFAKE0-KEY00-NOT00-REAL0-FF010\n")
 	f.Fuzz(func(t *testing.T, content string) {
-		clitest.CheckArgs(t, "-", func(args []string) (string, string, error) {
-			var out, errw bytes.Buffer
-			err := runWith(args, strings.NewReader(content), &out, &errw)
-			return out.String(), errw.String(), err
-		}, clitest.Keys(append(cells(content), content)...)...)
+		// The rows, the JSON, and a query of a name close to a tracked one
+		// on a day (did you mean…).
+		for _, args := range []string{"-", "-json\n-", "-on\n2026-06-01\n-tenant\nt \n-product\np\n-", "-due\n2026-01-01..2027-01-01\n-"} {
+			clitest.CheckArgs(t, args, func(args []string) (string, string, error) {
+				var out, errw bytes.Buffer
+				err := runWith(args, strings.NewReader(content), &out, &errw)
+				return out.String(), errw.String(), err
+			}, clitest.Keys(append(cells(content), content)...)...)
+		}
 	})
 }
 
@@ -59,5 +69,5 @@ func FuzzFile(f *testing.F) {
 // line ends, quotes kept): each is looked at as a whole, so that a key
 // without a digit given as a name is looked for in the output too.
 func cells(content string) []string {
-	return strings.FieldsFunc(content, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' })
+	return strings.FieldsFunc(content, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' })
 }

@@ -23,6 +23,20 @@
 // one), CRLF line ends and quoted fields are accepted. "-" as the file name
 // reads standard input.
 //
+// # Files saved from Excel
+//
+// The delimiter may be ';' (Excel in most European locales): it is taken
+// from the header row. Rows of empty fields (",,,,,," below the data) are
+// skipped and counted in the summary ("2 empty rows skipped"). seats is a
+// whole number without separators: 1,000, 1.000 and 1 000 are refused with
+// a hint, never read (a comma or a dot is a decimal mark in some
+// countries). Dates are YYYY-MM-DD: a local date such as 1/10/2026 is
+// refused, never guessed, with how to get the ISO form from Excel (select
+// the column, Format Cells › Custom, yyyy-mm-dd). Names are exact: a
+// tenant with a stray space is another tenant, and "no such subscription"
+// then suggests the closest tracked names (at most three; never a name that
+// could be read as a key).
+//
 // # What it prints
 //
 // Without -tenant or -due: each row's result, then every subscription's
@@ -41,24 +55,56 @@
 // never the field. An identical duplicate row is a replay: it answers as the
 // first and is counted once, wherever it lies (an import row is identical
 // when its date, tenant, product, seats and end are), so a file pasted twice
-// is harmless. No output line holds a key in clear (keys are
+// is harmless. A key already redeemed names the line of the file that spent
+// it. With -on DAY the summary gives every subscription's state on DAY
+// (its last record on or before DAY; none yet before its first) instead of
+// the file's last day. No output line holds a key in clear (keys are
 // printed masked, XXXXX-XXXXX-XXXXX-XXXXX-EEEE5) or a raw control character.
 //
 // With -tenant T -product P: that subscription's every move, oldest first,
 // with the key's last five characters and the library's explanation, then
 // its state and deadlines on the last day of the file. With -svg FILE also
-// a picture of its end date over time.
+// a picture of its history: end date and seats over time.
 //
 // With -due FROM..TO: the worklist, every subscription that expires (its
 // end date: the grace period begins), is disabled (read-only) or is deleted
 // (R8) on a day from FROM to TO, both included, sorted by date.
 //
 // With -tenant or -due the rejected rows are not listed: their number goes
-// to standard error, and the exit status is 1 as without these flags (the
-// book may lack what they said).
+// to standard error. The exit status is 1 when a rejected row concerns the
+// answer (the book may lack what it said): for -tenant, a row that names the
+// subscription or names none (malformed CSV); for -due, a row that names a
+// subscription in the worklist, names none, or could not be read (it might
+// have put its subscription in the worklist). Otherwise the answer is
+// complete: it exits 0 and the rejected rows are a warning on standard
+// error; -strict makes them an error (exit status 1) for scripts. A row the
+// rules refused (a key already redeemed, a state, the cap) changes nothing
+// and concerns only its own subscription.
+//
+// # JSON
+//
+// With -json, each row's result is one JSON object on a line, then the
+// summary. The field names are stable:
+//
+//	{"line":3,"result":"applied","date":"2026-03-01","operation":"add-seats","appliedAs":"add-seats",
+//	 "key":"XXXXX-XXXXX-XXXXX-XXXXX-EEEE5","tenant":"contoso","product":"M365-E3","seats":125,
+//	 "end":"2027-01-24","state":"active"}
+//	{"line":9,"result":"rejected","reason":"seats: not a whole number 1 … 1,000,000,000"}
+//	{"summary":{"rows":24,"applied":10,"replayed":0,"imported":0,"unchanged":0,"rejected":14,"empty":0,
+//	 "on":"2028-06-01","subscriptions":[{"tenant":"contoso","product":"M365-E3","seats":125,
+//	 "end":"2028-07-20","state":"active"}]}}
+//
+// result is applied, replayed, imported, unchanged or rejected; operation
+// is import for import rows (no key, no appliedAs); a field without a value
+// is left out, but the summary's counts; the key is masked; on is absent
+// when no subscription is tracked. -json works without -tenant and -due,
+// with -q too (the rejected rows and the summary).
 //
 // Output goes out row by row when standard output is a terminal or a pipe,
-// and in blocks when it is a regular file.
+// and in blocks when it is a regular file. When standard error is a
+// terminal and nothing else is written to the terminal meanwhile, a progress
+// line counts the rows read every 100,000 rows and is erased at the end:
+// never in a pipe or a file.
 //
 // Flags:
 //
@@ -68,13 +114,17 @@
 //	-tenant T         with -product: the subscription to explain (tenants may contain "/")
 //	-product P        with -tenant
 //	-due FROM..TO     the worklist of lifecycle dates from FROM to TO (YYYY-MM-DD, both included)
-//	-svg FILE         with -tenant and -product: write a picture of the end date over time
+//	-svg FILE         with -tenant and -product: a picture of the history (end date and seats over time)
 //	-until DATE       with -svg: the program year's end (R13), drawn as a line
+//	-on DAY           the summary (or -tenant's state) on DAY, not the file's last day
+//	-json             without -tenant and -due: one JSON object per row and the summary
+//	-strict           with -tenant or -due: any rejected row makes the exit status 1
 //
 // Exit status (the same for whatif):
 //
-//	0  done: every row applied or replayed; a question answered
-//	1  a negative answer: some rows rejected; a goal no plan reaches; a
+//	0  done: every row applied or replayed; a question answered (-tenant,
+//	   -due: completely, though rows no answer needs were rejected)
+//	1  a negative answer: some rows rejected (that the answer needs); a goal no plan reaches; a
 //	   subscription not in the book (-tenant, -product; names compare
 //	   exactly, spaces and case included)
 //	2  bad usage: an unknown flag, a missing or bad value (one line on standard error)
@@ -124,6 +174,7 @@ type config struct {
 	svg             string
 	until           time.Time
 	file            string
+	more            extraConfig // -json, -on, -strict: extra.go
 }
 
 // run is the program, reading "-" from standard input.
@@ -136,11 +187,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 // character through.
 func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return cli.Run("replay", stdout, stderr, func(out, errOut *cli.Output) error {
-		return runTo(args, stdin, out, errOut)
+		return runTo(args, stdin, out, errOut, func(rows bool) *progress { return newProgress(stdout, stderr, rows) })
 	})
 }
 
-func runTo(args []string, stdin io.Reader, out, errOut *cli.Output) error {
+func runTo(args []string, stdin io.Reader, out, errOut *cli.Output, prog func(rows bool) *progress) error {
 	cfg, err := parse(args, errOut)
 	if err != nil {
 		return err
@@ -159,7 +210,10 @@ func runTo(args []string, stdin io.Reader, out, errOut *cli.Output) error {
 		return err
 	}
 	rp := newReplayer(cfg, out)
-	if err := rp.replay(context.Background(), rd); err != nil {
+	rp.prog = prog(rp.rows)
+	err = rp.replay(context.Background(), rd)
+	rp.prog.done()
+	if err != nil {
 		return err
 	}
 	switch {
@@ -167,19 +221,15 @@ func runTo(args []string, stdin io.Reader, out, errOut *cli.Output) error {
 		err = rp.explain(context.Background())
 	case cfg.due:
 		err = rp.worklist(context.Background())
+	case cfg.more.json:
+		err = rp.jsonSummaryOut(context.Background())
 	default:
 		rp.summary(context.Background())
 	}
 	if err != nil {
 		return err
 	}
-	if rp.ld.Counts.Rejected > 0 {
-		if cfg.tenant != "" || cfg.due {
-			fmt.Fprintf(errOut, "replay: %s rejected; run without -tenant and -due to see them\n", cli.Plural(rp.ld.Counts.Rejected, "row"))
-		}
-		return cli.ErrNegative
-	}
-	return nil
+	return rp.finish(errOut)
 }
 
 const usageText = `usage: replay [flags] history.csv
@@ -201,8 +251,9 @@ func parse(args []string, errOut io.Writer) (config, error) {
 		tenant  = fs.String("tenant", "", "with -product: the `tenant` whose subscription to explain (may contain \"/\")")
 		product = fs.String("product", "", "with -tenant: the `product` of the subscription to explain")
 		due     = fs.String("due", "", "the worklist of lifecycle dates `FROM..TO` (YYYY-MM-DD, both included), sorted by date")
-		svg     = fs.String("svg", "", "with -tenant and -product: write a picture of the end date over time to `FILE`")
+		svg     = fs.String("svg", "", "with -tenant and -product: write a picture of the history (end date and seats over time) to `FILE`")
 		until   = fs.String("until", "", "with -svg: the program year's end `date` YYYY-MM-DD (R13), drawn as a line")
+		extra   = defineExtra(fs)
 	)
 	if err := cli.Parse(fs, args); err != nil {
 		if err == cli.ErrHelp {
@@ -260,6 +311,9 @@ func parse(args []string, errOut io.Writer) (config, error) {
 	if cfg.quiet && (cfg.tenant != "" || cfg.due) {
 		return cfg, cli.Usagef("-q: only without -tenant and -due")
 	}
+	if cfg.more, err = extra.read(cfg); err != nil {
+		return cfg, err
+	}
 	switch fs.NArg() {
 	case 0:
 		return cfg, cli.Usagef("missing the history file name (or - for standard input)")
@@ -279,6 +333,7 @@ type replayer struct {
 	out  *cli.Output
 	rows bool   // print each row
 	buf  []byte // one output line
+	prog *progress
 }
 
 func newReplayer(cfg config, out *cli.Output) *replayer {
@@ -298,10 +353,15 @@ func (rp *replayer) replay(ctx context.Context, rd *history.Reader) error {
 		if err != nil {
 			return err
 		}
+		rp.prog.rows(rp.ld.Counts.Rows)
 		if !rp.rows || (rp.cfg.quiet && res.Reject == "") {
 			continue
 		}
-		rp.row(&res)
+		if rp.cfg.more.json {
+			rp.writeJSON(rp.jsonRowOf(&res))
+		} else {
+			rp.row(&res)
+		}
 		rp.out.Row()
 	}
 }
@@ -388,22 +448,20 @@ func appendDate(b []byte, t time.Time) []byte {
 func (rp *replayer) summary(ctx context.Context) {
 	c := rp.ld.Counts
 	subs := rp.ld.Subs()
-	fmt.Fprintf(rp.out, "\nsummary: %s, %d applied, %d replayed, %d imported, %d unchanged, %d rejected; %s",
-		cli.Plural(c.Rows, "row"), c.Applied, c.Replayed, c.Imported, c.Unchanged, c.Rejected, cli.Plural(len(subs), "subscription"))
+	fmt.Fprintf(rp.out, "\nsummary: %s, %d applied, %d replayed, %d imported, %d unchanged, %d rejected%s; %s",
+		cli.Plural(c.Rows, "row"), c.Applied, c.Replayed, c.Imported, c.Unchanged, c.Rejected, emptyRows(c.Empty), cli.Plural(len(subs), "subscription"))
 	if len(subs) == 0 {
 		fmt.Fprintln(rp.out)
 		return
 	}
-	last := rp.ld.Last
+	all, last, err := rp.subscriptionsOn(ctx)
 	fmt.Fprintf(rp.out, " on %s:\n", last.Format(time.DateOnly))
-	all, err := rp.book.Subscriptions(ctx)
 	if err != nil {
 		fmt.Fprintf(rp.out, "  (the book cannot list them: %v)\n", err)
 		return
 	}
 	for _, s := range all {
-		fmt.Fprintf(rp.out, "  %s/%s: %s until %s, %s\n", s.Tenant, s.Product, cli.Plural(s.Seats, "seat"),
-			s.End.Format(time.DateOnly), rp.cfg.policy.State(s, last))
+		fmt.Fprintf(rp.out, "  %s/%s: %s\n", s.Tenant, s.Product, rp.stateOn(s, last))
 	}
 }
 
@@ -416,7 +474,8 @@ func (rp *replayer) explain(ctx context.Context) error {
 		return err
 	}
 	if len(recs) == 0 {
-		fmt.Fprintf(rp.out, "%s: no such subscription in the file (tenants and products compare exactly, case included)\n", name)
+		fmt.Fprintf(rp.out, "%s: no such subscription in the file (tenants and products compare exactly, case included)%s\n",
+			name, history.DidYouMean(rp.ld.Closest(cfg.tenant, cfg.product)))
 		return cli.ErrNegative
 	}
 	fmt.Fprintf(rp.out, "%s: %s, oldest first\n", name, cli.Plural(len(recs), "record"))
@@ -435,10 +494,9 @@ func (rp *replayer) explain(ctx context.Context) error {
 			fmt.Fprintf(rp.out, "   %s\n", l)
 		}
 	}
-	s := recs[len(recs)-1].Outcome.After
-	last := rp.ld.Last
-	fmt.Fprintf(rp.out, "\nOn %s (the file's last day): %s, %s", last.Format(time.DateOnly), state(s), rp.cfg.policy.State(s, last))
-	if tl, err := rp.cfg.policy.Timeline(s); err == nil {
+	s, last, which := rp.asOf(recs)
+	fmt.Fprintf(rp.out, "\nOn %s (%s): %s, %s", last.Format(time.DateOnly), which, state(s), rp.cfg.policy.State(s, last))
+	if tl, err := rp.cfg.policy.Timeline(s); err == nil && !s.IsNone() {
 		fmt.Fprintf(rp.out, "; expires %s, disabled %s, deleted %s", tl.End.Format(time.DateOnly),
 			tl.DisabledFrom.Format(time.DateOnly), tl.DeletedOn.Format(time.DateOnly))
 	}
@@ -498,6 +556,7 @@ func (rp *replayer) worklist(ctx context.Context) error {
 		if what == "" {
 			what = d.State.String()
 		}
+		rp.listed(d.Tenant, d.Product)
 		seats := ""
 		if s := rp.ld.Find(d.Tenant, d.Product); s != nil {
 			seats = " (" + cli.Plural(s.State.Seats, "seat") + ")"

@@ -44,7 +44,8 @@ func fromBook(cfg *config) error {
 		return err
 	}
 	if len(recs) == 0 {
-		return cli.Negativef("-tenant, -product: no such subscription in the book (tenants and products compare exactly, case included)")
+		return cli.Negativef("-tenant, -product: no such subscription in the book (tenants and products compare exactly, case included)%s",
+			history.DidYouMean(ld.Closest(cfg.tenant, cfg.sub.Product)))
 	}
 	cfg.sub = activation.Subscription{Tenant: cfg.tenant, Product: cfg.sub.Product}
 	for i, r := range recs {
@@ -72,10 +73,13 @@ func drawSVG(cfg config, res result) error {
 		if len(cfg.hist) == 0 {
 			return usagef("-svg: the book has no record of the subscription on or before -on to draw")
 		}
+		asked, target := askedOf(cfg, res)
 		svg, err = picture.Subscription(picture.SubscriptionChart{
 			Title:      cfg.tenant + " / " + cfg.sub.Product,
 			Steps:      picture.StepsOf(cfg.policy, cfg.hist),
 			ProgramEnd: cfg.until,
+			Asked:      asked,
+			Target:     target,
 		})
 	}
 	if err != nil {

@@ -14,7 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const bookFile = "../replay/testdata/book.csv"
+const (
+	bookFile  = "../replay/testdata/book.csv"
+	excelBook = "../replay/testdata/excel.csv"
+)
 
 func bookArgs(extra ...string) []string {
 	return append([]string{"-book", bookFile, "-tenant", "contoso", "-product", "M365-E3"}, extra...)
@@ -186,7 +189,7 @@ func TestSVG(t *testing.T) {
 	_, _, err := whatif(t, bookArgs("-on", "2027-01-01", "-key-seats", "25", "-svg", hist, "-until", "2027-12-31")...)
 	require.NoError(t, err)
 	svg := readSVG(t, hist)
-	assert.Contains(t, svg, "contoso / M365-E3: end date over time")
+	assert.Contains(t, svg, "contoso / M365-E3: end date and seats over time")
 	assert.Contains(t, svg, "130 seats, import")
 
 	front := filepath.Join(dir, "front.svg")

@@ -55,7 +55,7 @@ func (in *inputs) addShared(fs *flag.FlagSet, svgDoc, untilDoc string) {
 // The texts of -svg and -until for the commands that draw the
 // subscription's history.
 const (
-	historySVGDoc   = "with -book: write the subscription's end date over time to `FILE` (SVG)"
+	historySVGDoc   = "with -book: write the subscription's history (end date and seats over time) and what is asked to `FILE` (SVG)"
 	historyUntilDoc = "with -book and -svg: the program year's end `date` YYYY-MM-DD (R13), a line in the picture"
 )
 

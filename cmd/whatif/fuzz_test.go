@@ -35,6 +35,13 @@ func FuzzArgs(f *testing.F) {
 		}
 		f.Add("help\n" + name)
 	}
+	// A book as Excel saves it (';', empty rows, grouped seats, a local
+	// date), a tenant with a stray space (did you mean…), a tenant of
+	// words, need-end's target.
+	for _, tenant := range []string{"contoso ", "Contoso", "Adams Baker Clark Davis Evans LLP", strings.ToLower(key) + " "} {
+		f.Add("options\n-book\n../replay/testdata/excel.csv\n-tenant\n" + tenant + "\n-product\nM365-E3\n-key-seats\n5\n-on\n2026-12-01")
+	}
+	f.Add("need-end\n-book\n../replay/testdata/excel.csv\n-tenant\ncontoso\n-product\nM365-E3\n-reach\n2028-06-01\n-on\n2026-12-01\n-json")
 	f.Add(key + "\n-seats\n1")
 	f.Add("help\n" + key)
 	// A key pasted as a name in each spelling that went through before the

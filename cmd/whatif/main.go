@@ -24,9 +24,14 @@
 // them); the exit status is the question's. Every command also takes -on
 // (the redemption day, default today), -policy, -rounding, -convention,
 // -json (the same as JSON, camelCase as the library's Outcome) and -svg FILE
-// (a picture: with -book, the subscription's end date over time, with the
-// program year's end -until as a line; for plan, the trade-off between
-// seats and end date of the plans no other plan beats).
+// (a picture: with -book, the subscription's history time across — its end
+// date and seats as step lines, the lifecycle bands, the program year's end
+// -until — with what the command asks drawn on it: options, each way the key
+// could be redeemed; need-end, the smallest keys and the -reach target; for
+// plan, the trade-off between seats and end date of the plans no other plan
+// beats, the chosen one always labelled). A -tenant or -product not in the
+// book gets "did you mean" with the closest tracked names (at most three,
+// never one that could be read as a key).
 //
 // # Options
 //

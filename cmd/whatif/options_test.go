@@ -29,5 +29,5 @@ func TestOptionsCommand(t *testing.T) {
 	_, _, err = whatif(t, "options", "-book", bookFile, "-tenant", "contoso", "-product", "M365-E3", "-on", "2027-01-01",
 		"-key-seats", "25", "-svg", svg, "-until", "2027-12-31")
 	require.NoError(t, err)
-	assert.Contains(t, readSVG(t, svg), "contoso / M365-E3: end date over time")
+	assert.Contains(t, readSVG(t, svg), "contoso / M365-E3: end date and seats over time")
 }

@@ -42,5 +42,5 @@ func ExampleLoader() {
 	// line 3: 125 seats until 2027-01-24
 	// line 4: replayed
 	// line 5: rejected: date: 2026-02-01 is before this subscription's last row (line 3, 2026-03-01): the rows of a subscription must be in date order
-	// {Rows:4 Applied:1 Replayed:1 Imported:1 Unchanged:0 Rejected:1}
+	// {Rows:4 Applied:1 Replayed:1 Imported:1 Unchanged:0 Rejected:1 Empty:0}
 }

@@ -18,6 +18,7 @@ type Sub struct {
 	Last            time.Time               // the day of its last row applied or imported (unchanged included)
 	LastLine        int                     // that row's line
 	imports         map[importKey]struct{}  // every import row recorded or unchanged
+	lines           []int32                 // the line of each record, by Seq - 1
 }
 
 // importKey is an import row's content: an identical row is a replay.
@@ -53,21 +54,28 @@ type Result struct {
 	// Reject is why the row was rejected, empty for a row applied,
 	// replayed or imported. It names the column or the rule, never a field.
 	Reject string
-	Sub    *Sub // the subscription, nil for a rejected row
+	// Refused is true for a row well formed that the rules refused (a key
+	// already redeemed, a state, the extension cap…): it changes nothing,
+	// in this file or in any other order of it.
+	Refused bool
+	Sub     *Sub // the subscription, nil for a rejected row
 }
 
 // Counts are a replay's totals.
 type Counts struct {
 	Rows, Applied, Replayed, Imported, Unchanged, Rejected int
+	// Empty is the rows skipped as empty (every field empty), not in Rows.
+	Empty int
 }
 
 // Loader replays the rows of a history file into a Book.
 type Loader struct {
-	Book   *activation.Book
-	Counts Counts
-	Last   time.Time // the latest day of a row applied, replayed or imported
-	subs   map[subKey]*Sub
-	list   []*Sub
+	Book    *activation.Book
+	Counts  Counts
+	Last    time.Time // the latest day of a row applied, replayed or imported
+	subs    map[subKey]*Sub
+	list    []*Sub
+	rejects []RejectedRow
 }
 
 // NewLoader returns a Loader replaying into book.
@@ -87,11 +95,13 @@ func (l *Loader) Find(tenant, product string) *Sub { return l.subs[subKey{tenant
 // status 3; a store error).
 func (l *Loader) Next(ctx context.Context, r *Reader) (Result, error) {
 	row, err := r.Next()
+	l.Counts.Empty = r.Empty
 	if err != nil {
 		var rj *Rejected
 		if errors.As(err, &rj) {
 			l.Counts.Rows++
 			l.Counts.Rejected++
+			l.rejects = append(l.rejects, RejectedRow{Line: rj.Line, Tenant: rj.Tenant, Product: rj.Product, Named: rj.Named})
 			return Result{Line: rj.Line, Reject: rj.Reason}, nil
 		}
 		return Result{}, err
@@ -100,6 +110,7 @@ func (l *Loader) Next(ctx context.Context, r *Reader) (Result, error) {
 	res := l.apply(ctx, row)
 	if res.Reject != "" {
 		l.Counts.Rejected++
+		l.rejects = append(l.rejects, RejectedRow{Line: row.Line, Tenant: row.Tenant, Product: row.Product, Named: true, Refused: res.Refused})
 	}
 	return res, nil
 }
@@ -162,7 +173,8 @@ func (l *Loader) apply(ctx context.Context, row Row) Result {
 		case early && errors.Is(err, activation.ErrInvalid):
 			res.Reject = orderReason(row, sub)
 		default:
-			res.Reject = row.Op.String() + ": " + err.Error()
+			res.Reject = row.Op.String() + ": " + err.Error() + l.spentBy(ctx, row.Key, err)
+			res.Refused = !errors.Is(err, activation.ErrInvalid)
 		}
 		return res
 	}
@@ -215,6 +227,7 @@ func (l *Loader) update(sub *Sub, row Row, after activation.Subscription) *Sub {
 	}
 	after.Tenant, after.Product = sub.Tenant, sub.Product
 	sub.State, sub.Last, sub.LastLine = after, row.At, row.Line
+	sub.lines = append(sub.lines, int32(row.Line))
 	l.seen(row.At)
 	return sub
 }
@@ -232,4 +245,42 @@ func clone(s string) string { return string([]byte(s)) }
 func orderReason(row Row, sub *Sub) string {
 	return "date: " + row.At.Format(time.DateOnly) + " is before this subscription's last row (line " +
 		strconv.Itoa(sub.LastLine) + ", " + sub.Last.Format(time.DateOnly) + "): the rows of a subscription must be in date order"
+}
+
+// RejectedRow is a rejected row, for deciding whether an answer is
+// complete: the subscription it names (its tenant and product columns, when
+// Named), and whether the rules refused it (Refused: a row well formed that
+// the book refused, which would change nothing) or it could not be read.
+// Tenant and Product are for comparing, never for printing.
+type RejectedRow struct {
+	Line            int
+	Tenant, Product string
+	Named, Refused  bool
+}
+
+// Rejects returns the rejected rows so far, in file order.
+func (l *Loader) Rejects() []RejectedRow { return l.rejects }
+
+// Concerns reports whether the rejected row may concern the subscription
+// (tenant, product): it names it, or names none that can be read.
+func (r RejectedRow) Concerns(tenant, product string) bool {
+	return !r.Named || (r.Tenant == tenant && r.Product == product)
+}
+
+// spentBy is, for err of a redemption of key k that was already redeemed
+// (R2), " (line N spent it)", the line of the file whose row spent it; empty
+// for any other error or a key not spent through this file.
+func (l *Loader) spentBy(ctx context.Context, k token.Key, err error) string {
+	if !errors.Is(err, activation.ErrAlreadyRedeemed) {
+		return ""
+	}
+	rec, ok, lerr := l.Book.Lookup(ctx, k)
+	if lerr != nil || !ok {
+		return ""
+	}
+	sub := l.subs[subKey{rec.Outcome.After.Tenant, rec.Outcome.After.Product}]
+	if sub == nil || rec.Seq < 1 || rec.Seq > int64(len(sub.lines)) {
+		return ""
+	}
+	return " (line " + strconv.Itoa(int(sub.lines[rec.Seq-1])) + " of the file spent it)"
 }

@@ -11,6 +11,26 @@
 // skipped; lines end in LF or CRLF; fields may be quoted as encoding/csv
 // reads them.
 //
+// # Files as Excel writes them
+//
+//   - The delimiter is ',' or ';' (Excel in most European locales), taken
+//     from the header row; a header with tabs is refused, saying so.
+//   - A row whose every field is empty or white space (",,,,,," below the
+//     data) is skipped and counted apart ([Counts].Empty), whatever its
+//     number of fields.
+//   - seats is a whole number written without separators. "1,000",
+//     "1.000", "1 000" (and with a no-break space or an apostrophe) are
+//     refused with a hint: a comma or a dot is a thousands separator in one
+//     country and a decimal mark in another, so the program does not guess.
+//     An unquoted 1,000 in a comma-separated file splits the row into one
+//     field too many: the message says so.
+//   - date and end are YYYY-MM-DD. A local date (1/10/2026, 10.01.2026) or
+//     a spreadsheet's day number is refused, never guessed (1/10/2026 is
+//     January or October), with how to get the ISO form from Excel:
+//     Format Cells › Custom, yyyy-mm-dd.
+//   - Names are read as they are, but for the white space around a field:
+//     "contoso" and "Contoso" are two tenants.
+//
 // No message of this package quotes a field: a field may be a product key
 // pasted into the wrong column. Messages say which column and what was
 // expected.
@@ -59,6 +79,9 @@ type Reader struct {
 	rr     *rowReader
 	fields int // 6 or 7
 	header string
+	// Empty counts the rows skipped as empty so far: every field empty or
+	// white space, as a spreadsheet program writes below the data.
+	Empty int
 }
 
 // NewReader reads the header row of r. Its error (no header, a bad header, an
@@ -79,17 +102,13 @@ func NewReader(r io.Reader) (*Reader, error) {
 		}
 		return nil, cli.Unreadablef("cannot read the file: %s", ioReason(err))
 	}
-	if len(rec) != len(Header) && len(rec) != len(Header)+1 {
-		return nil, cli.Unreadablef("line 1: want a header row %s", want)
-	}
-	for i, h := range rec {
-		name := End
-		if i < len(Header) {
-			name = Header[i]
+	if !headerFields(rec) {
+		comma, looks := delimiterOf(rec)
+		if comma == 0 {
+			return nil, cli.Unreadablef("line 1: want a header row %s%s", want, looks)
 		}
-		if !strings.EqualFold(strings.TrimSpace(h), name) {
-			return nil, cli.Unreadablef("line 1: want a header row %s", want)
-		}
+		rr.setComma(comma)
+		rec = strings.Split(rec[0], string(comma))
 	}
 	rr.setFields(len(rec))
 	hdr := strings.Join(Header, ",")
@@ -118,15 +137,32 @@ func ioReason(err error) string {
 type Rejected struct {
 	Line   int
 	Reason string
+	// Tenant and Product are the row's tenant and product columns, trimmed,
+	// when Named: the row has them (a malformed CSV line has none). They
+	// are for comparing, never for printing: they may hold a key.
+	Tenant, Product string
+	Named           bool
 }
 
 func (r *Rejected) Error() string { return "line " + strconv.Itoa(r.Line) + ": " + r.Reason }
+
+// named sets rj's tenant and product from rec, when it has them.
+func named(rj *Rejected, rec []string) *Rejected {
+	if len(rec) >= 3 {
+		rj.Tenant, rj.Product, rj.Named = clone(strings.TrimSpace(rec[1])), clone(strings.TrimSpace(rec[2])), true
+	}
+	return rj
+}
 
 // Next returns the next row. Its error is a *Rejected for a row that is not
 // well formed (the next call goes on with the next row), io.EOF at the end,
 // and any other error when the stream cannot be read further.
 func (r *Reader) Next() (Row, error) {
 	rec, line, err := r.rr.Read()
+	for (err == nil || errors.Is(err, csv.ErrFieldCount)) && blank(rec) {
+		r.Empty++
+		rec, line, err = r.rr.Read()
+	}
 	if err != nil {
 		if err == io.EOF {
 			return Row{}, io.EOF
@@ -135,14 +171,17 @@ func (r *Reader) Next() (Row, error) {
 		if !errors.As(err, &pe) {
 			return Row{}, cli.Unreadablef("line %d: cannot read the file further: %s", line, ioReason(err))
 		}
-		if errors.Is(err, csv.ErrFieldCount) {
-			return Row{}, &Rejected{pe.StartLine, fmt.Sprintf("%d fields, want %d (%s)", len(rec), r.fields, r.header)}
+		if errors.Is(err, csv.ErrFieldCount) && r.rr.comma == ',' && splitSeats(rec, r.fields) {
+			return Row{}, named(&Rejected{Line: pe.StartLine, Reason: fmt.Sprintf("%d fields, want %d: seats: %s", len(rec), r.fields, seatsHint)}, rec)
 		}
-		return Row{}, &Rejected{pe.StartLine, "malformed CSV: " + pe.Err.Error()}
+		if errors.Is(err, csv.ErrFieldCount) {
+			return Row{}, named(&Rejected{Line: pe.StartLine, Reason: fmt.Sprintf("%d fields, want %d (%s)", len(rec), r.fields, r.header)}, rec)
+		}
+		return Row{}, &Rejected{Line: pe.StartLine, Reason: "malformed CSV: " + pe.Err.Error()}
 	}
 	row, reason := parseRow(rec)
 	if reason != "" {
-		return Row{}, &Rejected{line, reason}
+		return Row{}, named(&Rejected{Line: line, Reason: reason}, rec)
 	}
 	row.Line = line
 	return row, nil
@@ -152,7 +191,7 @@ func (r *Reader) Next() (Row, error) {
 func parseRow(rec []string) (row Row, reason string) {
 	var err error
 	if row.At, err = cli.ParseDate(rec[0]); err != nil {
-		return row, "date: " + err.Error()
+		return row, "date: " + dateReason(rec[0], err)
 	}
 	row.Tenant, row.Product = strings.TrimSpace(rec[1]), strings.TrimSpace(rec[2])
 	op := strings.TrimSpace(rec[5])
@@ -169,11 +208,9 @@ func parseRow(rec []string) (row Row, reason string) {
 			return row, "operation: unknown, want add-seats, extend-end, renew, activate or import"
 		}
 	}
-	seats, err := strconv.Atoi(strings.TrimSpace(rec[4]))
-	if err != nil || seats < token.MinSeats || seats > token.MaxSeats {
-		return row, "seats: not a whole number 1 … 1,000,000,000"
+	if row.Seats, reason = parseSeats(rec[4]); reason != "" {
+		return row, "seats: " + reason
 	}
-	row.Seats = seats
 	end := ""
 	if len(rec) > len(Header) {
 		end = strings.TrimSpace(rec[len(Header)])
@@ -185,7 +222,7 @@ func parseRow(rec []string) (row Row, reason string) {
 		return row, "end: missing: an import row gives the subscription's end date YYYY-MM-DD"
 	case row.Import:
 		if row.End, err = cli.ParseDate(end); err != nil {
-			return row, "end: " + err.Error()
+			return row, "end: " + dateReason(end, err)
 		}
 	case end != "":
 		return row, "end: only import rows give an end date; leave it empty"

@@ -18,8 +18,9 @@ import (
 // TestRowReaderMatchesCSV compares the two on generated input.
 type rowReader struct {
 	br     *bufio.Reader
-	fields int // FieldsPerRecord
-	line   int // physical lines read so far
+	fields int  // FieldsPerRecord
+	comma  byte // the delimiter: ',' or ';'
+	line   int  // physical lines read so far
 	long   []byte
 	rec    []string // reused, like csv.Reader.ReuseRecord
 
@@ -28,7 +29,7 @@ type rowReader struct {
 }
 
 func newRowReader(r io.Reader, fields int) *rowReader {
-	rr := &rowReader{br: bufio.NewReaderSize(r, 64<<10), fields: fields}
+	rr := &rowReader{br: bufio.NewReaderSize(r, 64<<10), fields: fields, comma: ','}
 	rr.feed.rr = rr
 	rr.cr = csv.NewReader(&rr.feed)
 	rr.cr.ReuseRecord = true
@@ -42,6 +43,12 @@ func newRowReader(r io.Reader, fields int) *rowReader {
 func (rr *rowReader) setFields(n int) {
 	rr.fields = n
 	rr.cr.FieldsPerRecord = n
+}
+
+// setComma sets the delimiter from now on: ',' or ';'.
+func (rr *rowReader) setComma(c byte) {
+	rr.comma = c
+	rr.cr.Comma = rune(c)
 }
 
 // skipBOM skips a UTF-8 byte order mark at the start of the stream, as
@@ -83,7 +90,7 @@ func (rr *rowReader) Read() (rec []string, line int, err error) {
 	rec = rr.rec[:0]
 	for {
 		s = trimLeftSpace(s)
-		i := strings.IndexByte(s, ',')
+		i := strings.IndexByte(s, rr.comma)
 		if i < 0 {
 			rec = append(rec, s)
 			break

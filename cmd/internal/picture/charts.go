@@ -50,25 +50,41 @@ func disabledBand(sv activation.Service) band {
 	return band{colReadOnly, "read-only: disabled", "read-only: disabled (R8)"}
 }
 
-// SubscriptionChart is what [Subscription] draws.
+// SubscriptionChart is what [Subscription] and [EndDates] draw.
 type SubscriptionChart struct {
 	Title      string    // the subscription, e.g. "contoso / M365-E3"
 	Steps      []Step    // oldest first, at least one
 	ProgramEnd time.Time // the program year's end (R13); zero if not given
+	// Asked is what a question considers from a day on, drawn apart from
+	// the history: each way a key could be redeemed (whatif options), the
+	// smallest key that reaches a target (need-end). [Subscription] draws
+	// them; [EndDates] does not.
+	Asked []Asked
+	// Target is the end date a question asks for (need-end -reach), drawn
+	// as a line of the end date; zero if none.
+	Target time.Time
 }
 
-// Subscription draws a subscription's end date over time: x is the day, y the
+// Asked is one outcome a question considers: on At, Label ("add licenses
+// 25 seats") would give Seats until End.
+type Asked struct {
+	At, End time.Time
+	Seats   int
+	Label   string
+}
+
+// EndDates draws a subscription's end date against the day: x is the day, y the
 // end date in force on that day, a step at each record labelled with the
 // seats and the operation; the diagonal where the day reaches the end date;
 // after an end date that passes before the next record, the lifecycle bands
 // (grace, read-only, deleted; R8); and the program year's end (R13) when
-// given.
-func Subscription(ch SubscriptionChart) (string, error) {
-	return draw(len(ch.Steps), "steps", ch, subscription)
+// given. It is the second view of a history; [Subscription] is the first.
+func EndDates(ch SubscriptionChart) (string, error) {
+	return draw(len(ch.Steps), "steps", ch, endDates)
 }
 
-// subscription draws ch, which has steps.
-func subscription(ch SubscriptionChart) *canvas {
+// endDates draws ch, which has steps.
+func endDates(ch SubscriptionChart) *canvas {
 	steps := ch.Steps
 	last := steps[len(steps)-1]
 	lo, hi := steps[0].At, last.At
@@ -86,24 +102,11 @@ func subscription(ch SubscriptionChart) *canvas {
 	xa := newDateAxis(lo, hi, plotLeft, plotRight)
 	ya := newDateAxis(lo, hi, plotBottom, plotTop)
 
-	c := newCanvas(ch.Title + ": end date over time")
+	c := newCanvas(ch.Title + ": end date against the day")
 	c.xDates(xa, "day (date of each redemption)")
 	c.yDates(ya, "end date (first day without service)")
 
-	// Lifecycle bands, wherever an end date passes before the next record.
-	for i, s := range steps {
-		if s.End.IsZero() {
-			continue
-		}
-		until := hi
-		if i+1 < len(steps) {
-			until = steps[i+1].At
-		}
-		g, d := graceBand(s.ExpiredService), disabledBand(s.DisabledService)
-		c.band(xa, s.End, s.DisabledFrom, until, g.colour, g.title)
-		c.band(xa, s.DisabledFrom, s.DeletedOn, until, d.colour, d.title)
-		c.band(xa, s.DeletedOn, hi, until, colDeleted, "deleted")
-	}
+	c.bands(xa, steps, hi)
 	c.line(xa.px(lo), ya.px(lo), xa.px(hi), ya.px(hi), `stroke="`+colDiagonal+`" stroke-dasharray="2 4"`)
 	if !ch.ProgramEnd.IsZero() {
 		y := ya.px(ch.ProgramEnd)
@@ -157,28 +160,12 @@ func subscription(ch SubscriptionChart) *canvas {
 	}
 	// Labels: the last step first, then the first, then the rest in order,
 	// each where it overlaps nothing placed before.
-	order := []int{len(steps) - 1}
-	for i := 0; i < len(steps)-1; i++ {
-		order = append(order, i)
-	}
-	shown := 0
-	seen := make([]bool, len(steps))
-	for _, i := range order {
-		if seen[i] {
-			continue
+	shown := c.stepLabels(steps, func(s Step) (int, int) {
+		if s.End.IsZero() {
+			return xa.px(s.At), ya.px(s.At)
 		}
-		seen[i] = true
-		s := steps[i]
-		y := ya.px(s.At)
-		text := s.Label + ": none"
-		if !s.End.IsZero() {
-			y = ya.px(s.End)
-			text = cli.Plural(s.Seats, "seat") + ", " + s.Label
-		}
-		if c.label(xa.px(s.At), y, text, `fill="#1a1a1a"`) {
-			shown++
-		}
-	}
+		return xa.px(s.At), ya.px(s.End)
+	})
 
 	c.frame()
 	items := []legendItem{
@@ -347,6 +334,21 @@ func front(ch FrontChart) *canvas {
 	if ch.Start.Seats > 0 {
 		c.reserve(sa.px(ch.Start.Seats), ya.px(ch.Start.End), 6)
 	}
+	// The chosen plan's label first: it is always shown.
+	shown := 0
+	pointText := func(p Point) string {
+		text := cli.Plural(p.Seats, "seat") + " until " + dateString(p.End)
+		if p.Chosen {
+			text = "chosen: " + text
+		}
+		return text
+	}
+	for _, p := range pts {
+		if p.Chosen {
+			c.mustLabel(sa.px(p.Seats), ya.px(p.End), pointText(p), `fill="#1a1a1a" font-weight="bold"`)
+			shown++
+		}
+	}
 	if !ch.ProgramEnd.IsZero() {
 		text := "program year ends " + dateString(ch.ProgramEnd) + " (R13)"
 		c.label(plotRight-12-textWidth(text), ya.px(ch.ProgramEnd), text, `fill="`+colProgram+`"`)
@@ -354,13 +356,8 @@ func front(ch FrontChart) *canvas {
 	if ch.Start.Seats > 0 {
 		c.label(sa.px(ch.Start.Seats), ya.px(ch.Start.End), "today: "+cli.Plural(ch.Start.Seats, "seat")+" until "+dateString(ch.Start.End), `fill="#444444"`)
 	}
-	shown := 0
 	for _, p := range pts {
-		text := cli.Plural(p.Seats, "seat") + " until " + dateString(p.End)
-		if p.Chosen {
-			text = "chosen: " + text
-		}
-		if c.label(sa.px(p.Seats), ya.px(p.End), text, `fill="#1a1a1a"`) {
+		if !p.Chosen && c.label(sa.px(p.Seats), ya.px(p.End), pointText(p), `fill="#1a1a1a"`) {
 			shown++
 		}
 	}

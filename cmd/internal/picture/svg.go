@@ -1,12 +1,18 @@
 // Package picture draws the example programs' pictures as SVG, with the
-// standard library only: a subscription's end date over time
-// ([Subscription]) and a plan's trade-off between seats and end date
-// ([Front]).
+// standard library only: a subscription's history time across, its end
+// date and seats as step lines ([Subscription]), the same history date
+// against date ([EndDates]), and a plan's trade-off between seats and end
+// date ([Front]).
 //
 // Coordinates are whole pixels computed with integer arithmetic; text is
-// XML-escaped. Labels are placed greedily where they overlap no other label
-// or point, cross no line of the plot and stay inside the plot; a label that finds no room is left out (its
-// point keeps a tooltip), and the legend says how many are shown. Date axes
+// XML-escaped; a long title breaks into two lines and ends in "…". Labels
+// are placed greedily where they overlap no other label or point, cross no
+// line of the plot and stay inside the plot (or its panel): first at twelve
+// places next to the point, then at the nearest free place up to 72 pixels
+// away, joined by a leader line that crosses no label and no other leader.
+// A label with no room within that reach is left out (its point keeps a
+// tooltip), and the legend says how many are shown. What a picture must
+// show is labelled first: the chosen plan, what a question asks. Date axes
 // tick on the first day of a month, every 1, 2, 3, 6 or 12 months or
 // every few years, whichever gives at most about eight ticks.
 package picture
@@ -50,9 +56,18 @@ const (
 
 // canvas is an SVG document being written.
 type canvas struct {
-	b      strings.Builder
-	placed []rect // labels placed so far
-	lines  []seg  // the lines drawn in the plot, which labels keep off
+	b       strings.Builder
+	placed  []rect // labels placed so far
+	lines   []seg  // the lines drawn in the plot, which labels keep off
+	area    rect   // where labels go: the plot, or a panel of it
+	title   string
+	leaders []seg // the leader lines drawn, which no other leader crosses
+	bottom  int   // the document's height: the canvas's, or more for a long legend
+
+	// placedAt and linesAt index placed and lines by column (see free):
+	// the first nPlaced and nLines of them.
+	placedAt, linesAt [][]int32
+	nPlaced, nLines   int
 }
 
 // seg is a straight line from (x0, y0) to (x1, y1).
@@ -82,17 +97,47 @@ func (c *canvas) line(x0, y0, x1, y1 int, attrs string) {
 
 // free reports whether r overlaps no label or point placed and no line.
 func (c *canvas) free(r rect) bool {
-	for _, p := range c.placed {
-		if r.overlaps(p) {
-			return false
+	c.index()
+	for col := colOf(r.x0); col <= colOf(r.x1); col++ {
+		for _, i := range c.placedAt[col] {
+			if r.overlaps(c.placed[i]) {
+				return false
+			}
 		}
-	}
-	for _, l := range c.lines {
-		if l.crosses(r) {
-			return false
+		for _, i := range c.linesAt[col] {
+			if c.lines[i].crosses(r) {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// gridCol is the width of the columns that index what labels keep off:
+// a label's room is compared only with what shares a column with it.
+const gridCol = 32
+
+func colOf(x int) int { return min(max(x, 0), width-1) / gridCol }
+
+// index adds the points, labels and lines appended since the last call to
+// the columns they cover.
+func (c *canvas) index() {
+	n := width/gridCol + 1
+	if c.placedAt == nil {
+		c.placedAt, c.linesAt = make([][]int32, n), make([][]int32, n)
+	}
+	for ; c.nPlaced < len(c.placed); c.nPlaced++ {
+		p := c.placed[c.nPlaced]
+		for col := colOf(p.x0); col <= colOf(p.x1); col++ {
+			c.placedAt[col] = append(c.placedAt[col], int32(c.nPlaced))
+		}
+	}
+	for ; c.nLines < len(c.lines); c.nLines++ {
+		l := c.lines[c.nLines]
+		for col := colOf(min(l.x0, l.x1)); col <= colOf(max(l.x0, l.x1)); col++ {
+			c.linesAt[col] = append(c.linesAt[col], int32(c.nLines))
+		}
+	}
 }
 
 type rect struct {
@@ -105,21 +150,58 @@ func (r rect) overlaps(s rect) bool {
 }
 
 func newCanvas(title string) *canvas {
-	c := &canvas{}
-	fmt.Fprintf(&c.b, `<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="DejaVu Sans, Verdana, sans-serif" font-size="%d">
-<title>%s</title>
-<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>
-`, width, height, width, height, fontSize, esc(title), width, height)
-	c.text(plotLeft, 28, "start", "font-size=\"16\" font-weight=\"bold\"", title)
+	c := &canvas{area: rect{x0: plotLeft, y0: plotTop, x1: plotRight, y1: plotBottom}, title: title, bottom: height}
+	lines := titleLines(title)
+	for i, l := range lines {
+		c.text(plotLeft, 28-9*(len(lines)-1)+18*i, "start", "font-size=\"16\" font-weight=\"bold\"", l)
+	}
 	// The plot area is reserved: labels never cover the title.
 	c.placed = append(c.placed, rect{x1: width, y1: 36})
 	return c
 }
 
+// end returns the document: the header, as tall as what was drawn (at
+// least the canvas's height), and the body.
+// titleRunes is how many characters of the title fit on a line across the
+// plot at its size (a generous 10 pixels each).
+const titleRunes = (plotRight - plotLeft) / 10
+
+// titleLines breaks a title into at most two lines that fit across the
+// plot, at spaces where it can; a longer title ends in "…" (the document's
+// <title> holds it whole).
+func titleLines(title string) []string {
+	r := []rune(title)
+	var lines []string
+	for len(r) > titleRunes && len(lines) < 1 {
+		cut := titleRunes
+		for i := titleRunes; i > titleRunes/2; i-- {
+			if r[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		lines = append(lines, string(r[:cut]))
+		r = r[cut:]
+		for len(r) > 0 && r[0] == ' ' {
+			r = r[1:]
+		}
+	}
+	if len(r) > titleRunes {
+		r = append(r[:titleRunes-1], '…')
+	}
+	return append(lines, string(r))
+}
+
 func (c *canvas) end() string {
-	c.b.WriteString("</svg>\n")
-	return c.b.String()
+	var b strings.Builder
+	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="DejaVu Sans, Verdana, sans-serif" font-size="%d">
+<title>%s</title>
+<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>
+`, width, c.bottom, width, c.bottom, fontSize, esc(c.title), width, c.bottom)
+	b.WriteString(c.b.String())
+	b.WriteString("</svg>\n")
+	return b.String()
 }
 
 // esc escapes s for XML text and attributes.
@@ -141,24 +223,151 @@ func (c *canvas) reserve(x, y, r int) {
 }
 
 // label places s near the point (x, y): above right, below right, above
-// left, below left, farther above or below, centred above or below, whichever overlaps no label or
-// point placed before, crosses no line drawn before and stays inside the
-// plot. It reports whether it found room.
+// left, below left, farther above or below, centred above or below,
+// whichever overlaps no label or point placed before, crosses no line drawn
+// before and stays inside the area (the plot, or a panel of it); failing
+// those, the nearest free place up to [leaderReach] pixels away, joined to
+// the point by a thin leader line that crosses no label. It reports whether
+// it found room: a label with room within that reach is never left out.
 func (c *canvas) label(x, y int, s, attrs string) bool {
+	return c.place(x, y, s, attrs, false)
+}
+
+// leaderReach is how far from its point a label may go, joined by a leader
+// line, when none of the near places is free.
+const leaderReach = 72
+
+// mustLabel is label, but when no place is free it puts the label at the
+// first near place inside the area anyway, on a white ground, over what is
+// there: for the one label a picture must show (the chosen plan).
+func (c *canvas) mustLabel(x, y int, s, attrs string) {
+	c.place(x, y, s, attrs, true)
+}
+
+func (c *canvas) place(x, y int, s, attrs string, force bool) bool {
 	w := textWidth(s)
+	at := func(dx, dy int) rect { // the label's room, its left end and baseline at (x+dx, y+dy)
+		return rect{x + dx - 3, y + dy - fontSize - 1, x + dx + w + 3, y + dy + 5, true}
+	}
+	inside := func(r rect) bool {
+		return r.x0 >= c.area.x0 && r.x1 <= c.area.x1 && r.y0 >= c.area.y0 && r.y1 <= c.area.y1
+	}
 	type cand struct{ dx, dy int } // the label's left end and baseline, from the point
-	for _, d := range []cand{{9, -8}, {9, 18}, {-9 - w, -8}, {-9 - w, 18}, {9, -24}, {9, 34}, {-9 - w, -24}, {-9 - w, 34},
-		{-w / 2, -10}, {-w / 2, 22}, {-w / 2, -26}, {-w / 2, 38}} {
-		r := rect{x + d.dx - 3, y + d.dy - fontSize - 1, x + d.dx + w + 3, y + d.dy + 5, true}
-		if r.x0 < plotLeft || r.x1 > plotRight || r.y0 < plotTop || r.y1 > plotBottom {
-			continue
+	near := []cand{{9, -8}, {9, 18}, {-9 - w, -8}, {-9 - w, 18}, {9, -24}, {9, 34}, {-9 - w, -24}, {-9 - w, 34},
+		{-w / 2, -10}, {-w / 2, 22}, {-w / 2, -26}, {-w / 2, 38}}
+	for _, d := range near {
+		if r := at(d.dx, d.dy); inside(r) && c.free(r) {
+			c.put(r, x+d.dx, y+d.dy, attrs, s, false)
+			return true
 		}
-		if !c.free(r) {
-			continue
+	}
+	// Farther, with a leader: rings of growing distance, nearest first.
+	for dist := 16; dist <= leaderReach; dist += 8 {
+		for _, d := range ring(dist, w) {
+			r := at(d[0], d[1])
+			if !inside(r) || !c.free(r) {
+				continue
+			}
+			// The leader stops 2 pixels short of the label's room.
+			lx, ly := rect{r.x0 - 2, r.y0 - 2, r.x1 + 2, r.y1 + 2, false}.nearest(x, y)
+			lead := seg{x, y, lx, ly}
+			if c.crossesLabel(lead) || c.crossesLeader(lead) {
+				continue
+			}
+			fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#777777" stroke-width="0.8"/>`+"\n", x, y, lx, ly)
+			c.lines = append(c.lines, lead)
+			c.leaders = append(c.leaders, lead)
+			c.put(r, x+d[0], y+d[1], attrs, s, false)
+			return true
 		}
-		c.placed = append(c.placed, r)
-		fmt.Fprintf(&c.b, `<text x="%d" y="%d" %s>%s</text>`+"\n", x+d.dx, y+d.dy, attrs, esc(s))
+	}
+	if force {
+		for _, d := range near {
+			if r := at(d.dx, d.dy); inside(r) {
+				c.put(r, x+d.dx, y+d.dy, attrs, s, true)
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// put writes the label s with its baseline's left end at (x, y) in the
+// room r, on a white ground when over is set.
+func (c *canvas) put(r rect, x, y int, attrs, s string, over bool) {
+	if over {
+		fmt.Fprintf(&c.b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#ffffff" fill-opacity="0.9"/>`+"\n", r.x0, r.y0, r.x1-r.x0, r.y1-r.y0)
+	}
+	c.placed = append(c.placed, r)
+	fmt.Fprintf(&c.b, `<text x="%d" y="%d" %s>%s</text>`+"\n", x, y, attrs, esc(s))
+}
+
+// ring returns the offsets (the label's left end and baseline from the
+// point) of a label of width w whose room lies about dist pixels from the
+// point, every 8 pixels around, in a fixed order.
+func ring(dist, w int) [][2]int {
+	var out [][2]int
+	for off := -dist; off <= dist; off += 8 {
+		out = append(out,
+			[2]int{9 + off/2, -dist},     // above
+			[2]int{9 + off/2, dist + 10}, // below
+			[2]int{dist, off + 4},        // right
+			[2]int{-dist - w, off + 4},   // left
+		)
+	}
+	return out
+}
+
+// crossesLeader reports whether s crosses a leader line drawn before (they
+// may share the point they start from).
+func (c *canvas) crossesLeader(s seg) bool {
+	for _, l := range c.leaders {
+		if (l.x0 != s.x0 || l.y0 != s.y0) && s.intersects(l) {
+			return true
+		}
+	}
+	return false
+}
+
+// intersects reports whether the segments s and t touch.
+func (s seg) intersects(t seg) bool {
+	orient := func(ax, ay, bx, by, cx, cy int) int64 {
+		v := int64(bx-ax)*int64(cy-ay) - int64(by-ay)*int64(cx-ax)
+		switch {
+		case v > 0:
+			return 1
+		case v < 0:
+			return -1
+		}
+		return 0
+	}
+	d1 := orient(s.x0, s.y0, s.x1, s.y1, t.x0, t.y0)
+	d2 := orient(s.x0, s.y0, s.x1, s.y1, t.x1, t.y1)
+	d3 := orient(t.x0, t.y0, t.x1, t.y1, s.x0, s.y0)
+	d4 := orient(t.x0, t.y0, t.x1, t.y1, s.x1, s.y1)
+	if d1*d2 < 0 && d3*d4 < 0 {
 		return true
+	}
+	// Collinear or touching: the bounding boxes decide.
+	box := max(s.x0, s.x1) >= min(t.x0, t.x1) && max(t.x0, t.x1) >= min(s.x0, s.x1) &&
+		max(s.y0, s.y1) >= min(t.y0, t.y1) && max(t.y0, t.y1) >= min(s.y0, s.y1)
+	return box && (d1 == 0 || d2 == 0 || d3 == 0 || d4 == 0)
+}
+
+// nearest returns the point of r's border nearest to (x, y).
+func (r rect) nearest(x, y int) (int, int) {
+	return min(max(x, r.x0), r.x1), min(max(y, r.y0), r.y1)
+}
+
+// crossesLabel reports whether s crosses a label placed.
+func (c *canvas) crossesLabel(s seg) bool {
+	c.index()
+	for col := colOf(min(s.x0, s.x1)); col <= colOf(max(s.x0, s.x1)); col++ {
+		for _, i := range c.placedAt[col] {
+			if p := c.placed[i]; p.label && s.crosses(p) {
+				return true
+			}
+		}
 	}
 	return false
 }
@@ -238,13 +447,22 @@ func (c *canvas) xDates(a dateAxis, caption string) {
 func (c *canvas) yDates(a dateAxis, caption string) {
 	ts, years := a.ticks()
 	for _, t := range ts {
-		y := a.px(t)
-		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`+"\n", plotLeft, y, plotRight, y, colGrid)
-		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#000000"/>`+"\n", plotLeft-5, y, plotLeft, y)
-		c.text(plotLeft-8, y+4, "end", "", tickLabel(t, years))
+		c.yTick(a.px(t), tickLabel(t, years))
 	}
+	c.yCaption(caption, plotTop, plotBottom)
+}
+
+// yTick draws a grid line across the plot at y, with its tick and label.
+func (c *canvas) yTick(y int, label string) {
+	fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`+"\n", plotLeft, y, plotRight, y, colGrid)
+	fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#000000"/>`+"\n", plotLeft-5, y, plotLeft, y)
+	c.text(plotLeft-8, y+4, "end", "", label)
+}
+
+// yCaption writes a vertical axis's caption, centred on top … bottom.
+func (c *canvas) yCaption(caption string, top, bottom int) {
 	fmt.Fprintf(&c.b, `<text x="%d" y="%d" text-anchor="middle" font-weight="bold" transform="rotate(-90 %d %d)">%s</text>`+"\n",
-		24, (plotTop+plotBottom)/2, 24, (plotTop+plotBottom)/2, esc(caption))
+		24, (top+bottom)/2, 24, (top+bottom)/2, esc(caption))
 }
 
 func (c *canvas) frame() {
@@ -291,6 +509,7 @@ func (c *canvas) legend(items []legendItem, notes ...string) {
 		c.text(plotLeft, y, "start", `fill="#444444"`, n)
 		y += lineHeight
 	}
+	c.bottom = max(c.bottom, y)
 }
 
 func dateString(d time.Time) string { return d.Format(time.DateOnly) }

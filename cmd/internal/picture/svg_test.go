@@ -89,6 +89,17 @@ func TestLegendNamesWhatIsDrawn(t *testing.T) {
 	assert.NotContains(t, svg, "the plan chosen for the goal")
 }
 
+// historySteps is a history of four records: an import, an add and an
+// extend on one day, a renew after the subscription expired.
+func historySteps() []Step {
+	return []Step{
+		step("2026-03-01", 100, "2027-03-01", "import"),
+		step("2026-12-01", 125, "2027-04-25", "add-seats"),
+		step("2026-12-01", 125, "2027-07-08", "extend-end"),
+		step("2027-09-20", 125, "2028-09-20", "renew as activate"),
+	}
+}
+
 func goldenCases() map[string]func() (string, error) {
 	return map[string]func() (string, error){
 		"one-step": func() (string, error) {
@@ -96,18 +107,32 @@ func goldenCases() map[string]func() (string, error) {
 		},
 		"history": func() (string, error) {
 			return Subscription(SubscriptionChart{
-				Title: "contoso / M365-E3 <&>",
-				Steps: []Step{
-					step("2026-03-01", 100, "2027-03-01", "import"),
-					step("2026-12-01", 125, "2027-04-25", "add-seats"),
-					step("2026-12-01", 125, "2027-07-08", "extend-end"),
-					step("2027-09-20", 125, "2028-09-20", "renew as activate"),
-				},
+				Title:      "contoso / M365-E3 <&>",
+				Steps:      historySteps(),
 				ProgramEnd: day("2028-03-01"),
 			})
 		},
 		"200-steps": func() (string, error) {
 			return Subscription(SubscriptionChart{Title: "fabrikam / Visio", Steps: manySteps(200), ProgramEnd: day("2030-06-30")})
+		},
+		"history-dates": func() (string, error) {
+			return EndDates(SubscriptionChart{
+				Title:      "contoso / M365-E3 <&>",
+				Steps:      historySteps(),
+				ProgramEnd: day("2028-03-01"),
+			})
+		},
+		"asked": func() (string, error) {
+			return Subscription(SubscriptionChart{
+				Title: "contoso / M365-E3",
+				Steps: []Step{step("2026-03-01", 100, "2027-03-01", "import"), step("2026-06-01", 125, "2027-04-25", "add-seats")},
+				Asked: []Asked{
+					{At: day("2026-12-01"), Seats: 150, End: day("2027-04-10"), Label: "if add licenses 25"},
+					{At: day("2026-12-01"), Seats: 125, End: day("2027-06-25"), Label: "if extend end date 25"},
+				},
+				Target:     day("2027-06-01"),
+				ProgramEnd: day("2027-06-30"),
+			})
 		},
 		"front": func() (string, error) { return Front(frontChart()) },
 		"front-one": func() (string, error) {
@@ -189,6 +214,7 @@ func TestLabelsDoNotOverlap(t *testing.T) {
 	for _, n := range []int{1, 5, 200} {
 		for _, program := range []string{"2027-06-01", "2030-06-30"} {
 			check(t, subscription(SubscriptionChart{Title: "t / p", Steps: manySteps(n), ProgramEnd: day(program)}))
+			check(t, endDates(SubscriptionChart{Title: "t / p", Steps: manySteps(n), ProgramEnd: day(program)}))
 		}
 	}
 	for _, c := range map[string]*canvas{
@@ -211,6 +237,9 @@ func TestLabelsDoNotOverlap(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, svg, "200 records; ")
 	assert.Contains(t, svg, "labelled (seats, operation) where there is room")
+	assert.Equal(t, 400, strings.Count(svg, "</circle>"), "every record has its point on each panel")
+	svg, err = EndDates(SubscriptionChart{Title: "t / p", Steps: manySteps(200)})
+	require.NoError(t, err)
 	assert.Equal(t, 200, strings.Count(svg, "</circle>"), "every record has its point")
 }
 
