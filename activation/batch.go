@@ -86,10 +86,18 @@ func (b *Book) RedeemAll(ctx context.Context, tenant, product string, ts []token
 	case len(ts) == 0 || len(ts) > MaxBatch:
 		return nil, invalid("book: redeem all: %d keys, want 1 … %d", len(ts), MaxBatch)
 	}
+	if err := checkNames(tenant, product); err != nil {
+		return nil, err
+	}
 	fps := make([]token.Fingerprint, len(ts))
 	for i := range ts {
-		if err := checkRequest(tenant, product, &ts[i]); err != nil {
-			return nil, err
+		if ts[i].Product != product { // checkRequest, but for the names checked once
+			if err := checkRequest(tenant, product, &ts[i]); err != nil {
+				return nil, err
+			}
+		}
+		if ts[i].Key.IsZero() {
+			return nil, invalid("book: redeem all: key %d is the zero key", i+1)
 		}
 		fps[i] = ts[i].Key.Fingerprint()
 		for j := range i {
