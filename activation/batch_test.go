@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -170,19 +171,25 @@ func TestRedeemAllBadInput(t *testing.T) {
 	require.Zero(t, j.Len())
 }
 
+// activatedBook returns a book where key 1 activated 10 seats on day at.
+func activatedBook(t *testing.T, at time.Time) (*activation.Book, *activation.MemoryJournal) {
+	t.Helper()
+	b, j := newBook()
+	_, err := b.Redeem(context.Background(), bkTenant, bkProduct, bkTok(t, 1, 10), activation.Activate, at)
+	require.NoError(t, err)
+	return b, j
+}
+
 // onlyJournal hides every method of a Journal but the Journal's.
 type onlyJournal struct{ activation.Journal }
 
 // TestRedeemAllRetriesAPlaceTaken: a batch computed on a head that moved
 // recomputes on the new head (no lost update), and is stored whole.
 func TestRedeemAllRetriesAPlaceTaken(t *testing.T) {
-	ctx := context.Background()
-	b, j := newBook()
-	at := bkDate(2026, 11, 1)
-	_, err := b.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 1, 10), activation.Activate, at)
-	require.NoError(t, err)
+	ctx, at := context.Background(), bkDate(2026, 11, 1)
+	b, j := activatedBook(t, at)
 	other := &activation.Book{Policy: b.Policy, Journal: j}
-	_, err = other.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 2, 10), activation.AddSeats, at)
+	_, err := other.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 2, 10), activation.AddSeats, at)
 	require.NoError(t, err)
 	out, err := b.RedeemAll(ctx, bkTenant, bkProduct, batchToks(t, 5, 3, 4), activation.AddSeats, at)
 	require.NoError(t, err)
@@ -197,11 +204,8 @@ func TestRedeemAllRetriesAPlaceTaken(t *testing.T) {
 // TestMemoryJournalAppendBatch pins the BatchJournal contract on the
 // reference store: all or nothing, the first conflict, gaps, bad batches.
 func TestMemoryJournalAppendBatch(t *testing.T) {
-	ctx := context.Background()
-	b, j := newBook()
-	at := bkDate(2026, 11, 1)
-	_, err := b.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 1, 10), activation.Activate, at)
-	require.NoError(t, err)
+	ctx, at := context.Background(), bkDate(2026, 11, 1)
+	_, j := activatedBook(t, at)
 	head, _, err := j.Head(ctx, bkTenant, bkProduct)
 	require.NoError(t, err)
 	rec := func(seq int64, n int) activation.Record {

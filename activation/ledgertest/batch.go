@@ -180,16 +180,25 @@ func testBatchRacesSingles(t *testing.T, js [2]activation.Journal) {
 	requireSpent(t, js[0], applied%8 == 0, ts[0], ts[1], ts[3], ts[4])
 }
 
-func testBatchFailBefore(t *testing.T, js [2]activation.Journal) {
+// cutBatch redeems keys g 1 … 3 as one batch on an imported subscription
+// through a FailingJournal over js[0] that fails once (before or after
+// commit): the injected error, and the keys.
+func cutBatch(t *testing.T, js [2]activation.Journal, g string, f *FailingJournal) []token.Token {
+	t.Helper()
 	batchJournals(t, js)
-	ctx := context.Background()
-	f := &FailingJournal{Inner: js[0], FailBefore: 1}
-	ts := toks(t, "BF", 10, 1, 2, 3)
+	f.Inner = js[0]
+	ts := toks(t, g, 10, 1, 2, 3)
 	importFixture(t, js[0], firstTenant)
-	_, err := book(f).RedeemAll(ctx, firstTenant, product, ts, activation.AddSeats, fixtureDay)
+	_, err := book(f).RedeemAll(context.Background(), firstTenant, product, ts, activation.AddSeats, fixtureDay)
 	require.ErrorIs(t, err, ErrInjected)
+	return ts
+}
+
+func testBatchFailBefore(t *testing.T, js [2]activation.Journal) {
+	f := &FailingJournal{FailBefore: 1}
+	ts := cutBatch(t, js, "BF", f)
 	requireSpent(t, js[0], false, ts...)
-	out, err := book(f).RedeemAll(ctx, firstTenant, product, ts, activation.AddSeats, fixtureDay)
+	out, err := book(f).RedeemAll(context.Background(), firstTenant, product, ts, activation.AddSeats, fixtureDay)
 	require.NoError(t, err)
 	require.False(t, out[2].Replayed)
 	require.Len(t, history(t, js[0], firstTenant), 4)
@@ -198,15 +207,9 @@ func testBatchFailBefore(t *testing.T, js [2]activation.Journal) {
 // testBatchFailAfter: a batch stored whose reply was lost converges on one
 // copy: the identical retry replays it whole.
 func testBatchFailAfter(t *testing.T, js [2]activation.Journal) {
-	batchJournals(t, js)
-	ctx := context.Background()
-	f := &FailingJournal{Inner: js[0], FailAfter: 1}
-	ts := toks(t, "BC", 10, 1, 2, 3)
-	importFixture(t, js[0], firstTenant)
-	_, err := book(f).RedeemAll(ctx, firstTenant, product, ts, activation.AddSeats, fixtureDay)
-	require.ErrorIs(t, err, ErrInjected)
+	ts := cutBatch(t, js, "BC", &FailingJournal{FailAfter: 1})
 	requireSpent(t, js[1], true, ts...)
-	out, err := book(js[1]).RedeemAll(ctx, firstTenant, product, ts, activation.AddSeats, fixtureDay)
+	out, err := book(js[1]).RedeemAll(context.Background(), firstTenant, product, ts, activation.AddSeats, fixtureDay)
 	require.NoError(t, err)
 	for i := range out {
 		require.True(t, out[i].Replayed, "key %d", i+1)

@@ -20,14 +20,7 @@ func BenchmarkBookRedeemAll(b *testing.B) {
 	const n = 10
 	for _, clients := range []int{1, 16} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			needDB(b)
-			s := benchStore(b)
-			benchRun.Add(1)
-			book := &activation.Book{Policy: activation.PartnerCenter(), Journal: s, Retries: new(atomic.Int64)}
-			ctx := context.Background()
-			for c := range clients {
-				require.NoError(b, book.Import(ctx, testSubscription(fmt.Sprintf("bench-%d", c)), testDay))
-			}
+			book, ctx := benchBook(b, clients)
 			runClients(b, clients, func(c, i int) error {
 				ts := make([]token.Token, n)
 				for k := range ts {
@@ -39,4 +32,19 @@ func BenchmarkBookRedeemAll(b *testing.B) {
 			b.ReportMetric(float64(book.Retries.Load())/float64(b.N), "retries/op")
 		})
 	}
+}
+
+// benchBook returns a Book on a fresh Store with a subscription imported
+// per client, "bench-0", "bench-1", ….
+func benchBook(b *testing.B, clients int) (*activation.Book, context.Context) {
+	b.Helper()
+	needDB(b)
+	s := benchStore(b)
+	benchRun.Add(1)
+	book := &activation.Book{Policy: activation.PartnerCenter(), Journal: s, Retries: new(atomic.Int64)}
+	ctx := context.Background()
+	for c := range clients {
+		require.NoError(b, book.Import(ctx, testSubscription(fmt.Sprintf("bench-%d", c)), testDay))
+	}
+	return book, ctx
 }
