@@ -189,3 +189,22 @@ func TestReplaceRecordEncoding(t *testing.T) {
 	require.True(t, h[0].ReplacementClaim().IsZero())
 	require.Equal(t, "replace", activation.Replace.String())
 }
+
+// TestVerifyAcceptsBatchesAndReplacements: the Verifier finds nothing wrong
+// in a journal holding a batch and a replacement.
+func TestVerifyAcceptsBatchesAndReplacements(t *testing.T) {
+	ctx := context.Background()
+	b, j, _ := replaceSetup(t)
+	_, err := b.Replace(ctx, bkKey(t, 1), bkTok(t, 2, 120), bkDate(2027, 2, 1))
+	require.NoError(t, err)
+	_, err = b.RedeemAll(ctx, bkTenant, bkProduct, batchToks(t, 5, 3, 4), activation.AddSeats, bkDate(2027, 2, 2))
+	require.NoError(t, err)
+	var found []activation.Finding
+	sum, err := activation.Verifier{Policies: map[string]activation.Policy{b.Policy.Name: b.Policy}}.Verify(ctx, j, func(f activation.Finding) error {
+		found = append(found, f)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Empty(t, found)
+	require.Equal(t, int64(4), sum.Records)
+}
