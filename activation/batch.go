@@ -242,7 +242,7 @@ func (b *Book) answerAll(ctx context.Context, tenant, product string, ts []token
 // key's fingerprint and token (product, seats and term as given) in the
 // batch's order, the operation's number and the day.
 func batchID(fps []token.Fingerprint, tenant, product string, ts []token.Token, op Operation, at time.Time) RequestID {
-	b := make([]byte, 0, 128+len(ts)*(len(fps[0])+48))
+	b := make([]byte, 0, 1024)
 	b = ridAppendInt(append(b, batchDomain...), int64(len(ts)))
 	b = bincode.AppendLen(bincode.AppendLen(b, tenant), product)
 	for i := range ts {

@@ -247,3 +247,72 @@ func TestMemoryJournalAppendBatch(t *testing.T) {
 	require.ErrorIs(t, err, activation.ErrInvalid)
 	require.True(t, strings.Contains(activation.Record{}.Explain(), "no redemption"))
 }
+
+// TestRedeemAllMessages: bad input and a bad batch say which key or record,
+// counting from 1; a batch dated before the head is refused.
+func TestRedeemAllMessages(t *testing.T) {
+	ctx, at := context.Background(), bkDate(2026, 11, 1)
+	b, j := activatedBook(t, at)
+	_, err := b.RedeemAll(ctx, bkTenant, bkProduct, batchToks(t, 1, 2, 3, 2), activation.AddSeats, at)
+	require.ErrorContains(t, err, "key 3 ("+bkKey(t, 2).String()+") is key 1 again")
+	_, err = b.RedeemAll(ctx, bkTenant, bkProduct, []token.Token{bkTok(t, 2, 1), {Product: bkProduct, Seats: 1}}, activation.AddSeats, at)
+	require.ErrorContains(t, err, "key 2 is the zero key")
+	_, err = b.RedeemAll(ctx, bkTenant, bkProduct, batchToks(t, 1, 2), activation.AddSeats, bkDate(2026, 10, 31))
+	require.ErrorIs(t, err, activation.ErrInvalid, "a day before the head's")
+	require.Equal(t, 1, j.Len())
+
+	head, _, err := j.Head(ctx, bkTenant, bkProduct)
+	require.NoError(t, err)
+	rec := func(seq int64, n int) activation.Record {
+		r := head
+		r.Seq, r.Fingerprint = seq, bkKey(t, n).Fingerprint()
+		return r
+	}
+	other := rec(3, 3)
+	other.Outcome.After.Tenant = "x"
+	for want, recs := range map[string][]activation.Record{
+		"record 2 is of another subscription than record 1": {rec(2, 2), other},
+		"record 2 has Seq 4, want 3":                         {rec(2, 2), rec(4, 3)},
+		"records 1 and 2 have one key fingerprint":           {rec(2, 2), rec(3, 2)},
+	} {
+		_, err := j.AppendBatch(ctx, recs)
+		require.ErrorContains(t, err, want)
+	}
+}
+
+// TestMemoryJournalReplacementClaim: a second record replacing one key is
+// refused in one batch, and in another subscription finds the claim taken
+// with the replacement that holds it.
+func TestMemoryJournalReplacementClaim(t *testing.T) {
+	ctx, at := context.Background(), bkDate(2026, 11, 1)
+	b, j := activatedBook(t, at)
+	_, err := b.Redeem(ctx, "other", bkProduct, bkTok(t, 5, 10), activation.Activate, at)
+	require.NoError(t, err)
+	o, err := b.Replace(ctx, bkKey(t, 1), bkTok(t, 2, 12), at)
+	require.NoError(t, err)
+	h, err := b.History(ctx, bkTenant, bkProduct)
+	require.NoError(t, err)
+	head, _, err := j.Head(ctx, "other", bkProduct)
+	require.NoError(t, err)
+	again := head
+	again.Seq, again.Fingerprint, again.Replaces = 2, bkKey(t, 3).Fingerprint(), bkKey(t, 1).Fingerprint()
+	c, err := j.AppendBatch(ctx, []activation.Record{again})
+	require.NoError(t, err)
+	require.Equal(t, activation.ReplacedTaken, c.Taken)
+	require.Equal(t, h[1], recordUTCTest(c.Stored))
+	require.Equal(t, o.After, c.Stored.Outcome.After)
+	twice := again
+	twice.Seq, twice.Fingerprint = 3, bkKey(t, 4).Fingerprint()
+	again.Replaces = bkKey(t, 5).Fingerprint()
+	twice.Replaces = again.Replaces
+	_, err = j.AppendBatch(ctx, []activation.Record{again, twice})
+	require.ErrorIs(t, err, activation.ErrInvalid, "one key replaced twice in a batch")
+}
+
+// recordUTCTest returns r with its times in UTC, as History gives them.
+func recordUTCTest(r activation.Record) activation.Record {
+	r.RecordedAt = r.RecordedAt.UTC()
+	o := &r.Outcome
+	o.At, o.Before.End, o.After.End = o.At.UTC(), o.Before.End.UTC(), o.After.End.UTC()
+	return r
+}
