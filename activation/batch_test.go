@@ -272,8 +272,8 @@ func TestRedeemAllMessages(t *testing.T) {
 	other.Outcome.After.Tenant = "x"
 	for want, recs := range map[string][]activation.Record{
 		"record 2 is of another subscription than record 1": {rec(2, 2), other},
-		"record 2 has Seq 4, want 3":                         {rec(2, 2), rec(4, 3)},
-		"records 1 and 2 have one key fingerprint":           {rec(2, 2), rec(3, 2)},
+		"record 2 has Seq 4, want 3":                        {rec(2, 2), rec(4, 3)},
+		"records 1 and 2 have one key fingerprint":          {rec(2, 2), rec(3, 2)},
 	} {
 		_, err := j.AppendBatch(ctx, recs)
 		require.ErrorContains(t, err, want)
