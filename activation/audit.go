@@ -364,7 +364,7 @@ func malformed(rec *Record) string {
 		why = "a redemption without a key fingerprint: it guards no key"
 	case isKeyOp(o.Op) && !keyTail(rec.KeyTail):
 		why = "a redemption whose key tail is not five characters A–Z, 0–9"
-	case !isKeyOp(o.Op) && o.Op != Import:
+	case !isKeyOp(o.Op) && o.Op != Import && o.Op != Replace:
 		why = fmt.Sprintf("unknown operation %s", o.Op)
 	case o.Replayed:
 		why = "Outcome.Replayed is set (a store keeps the first answer)"

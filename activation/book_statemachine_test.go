@@ -28,13 +28,15 @@ func TestBookStateMachine(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		m := newBookMachine(rt)
 		rt.Repeat(map[string]func(*rapid.T){
-			"import":          m.importSub,
-			"redeem":          m.redeemFresh,
-			"identical":       m.redeemIdentical,
-			"spent key again": m.redeemSpentOther,
-			"days pass":       m.daysPass,
-			"racing pair":     m.racingPair,
-			"":                m.check,
+			"import":           m.importSub,
+			"redeem":           m.redeemFresh,
+			"identical":        m.redeemIdentical,
+			"spent key again":  m.redeemSpentOther,
+			"days pass":        m.daysPass,
+			"racing pair":      m.racingPair,
+			"batch":            m.redeemBatch,
+			"batch with spent": m.batchWithSpent,
+			"":                 m.check,
 		})
 	})
 }
@@ -50,6 +52,8 @@ type bmRequest struct {
 	op   activation.Operation
 	at   time.Time
 	o    activation.Outcome
+	// batch holds the tokens of the batch the key was redeemed in, if any.
+	batch []token.Token
 }
 
 type bookMachine struct {
@@ -196,6 +200,10 @@ func (m *bookMachine) redeemIdentical(t *rapid.T) {
 	_, req := m.drawSpent(t)
 	b := m.books[rapid.IntRange(0, len(m.books)-1).Draw(t, "book")]
 	at := req.at.Add(time.Duration(rapid.IntRange(0, 23).Draw(t, "hour")) * time.Hour)
+	if req.batch != nil {
+		m.batchIdentical(t, b, req, at)
+		return
+	}
 	o, err := b.Redeem(context.Background(), req.sub.tenant, req.sub.product, req.tk, req.op, at)
 	if err != nil {
 		t.Fatalf("identical request: %v", err)

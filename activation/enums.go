@@ -39,7 +39,7 @@ var (
 		{Name: "extend", Value: ExtendEnd}, {Name: "extend-end-date", Value: ExtendEnd},
 	}
 	opText       = enum.New("Operation", "operation", invalidMsg, []string{"", "add-seats", "extend-end", "renew", "activate"}, opAliases...)
-	recordOpText = enum.New("Operation", "operation", invalidMsg, []string{"", "add-seats", "extend-end", "renew", "activate", "import"}, opAliases...)
+	recordOpText = enum.New("Operation", "operation", invalidMsg, []string{"", "add-seats", "extend-end", "renew", "activate", "import", "replace"}, opAliases...)
 )
 
 // State is where a subscription stands in its lifecycle on a given day (R8);

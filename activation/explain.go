@@ -26,8 +26,11 @@ import (
 // Explain is computed when called, never by Apply. It never shows the key.
 // For the zero Outcome it returns "no redemption".
 func (o Outcome) Explain() string {
-	if o.Op == Import {
+	switch o.Op {
+	case Import:
 		return o.explainImport()
+	case Replace:
+		return o.explainReplace()
 	}
 	if !o.Op.valid() || !o.Applied.valid() {
 		return "no redemption"

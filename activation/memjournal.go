@@ -28,7 +28,8 @@ type MemoryJournal struct {
 	n       int                       // how many records are stored
 	byKey   map[token.Fingerprint]int // fingerprint → index of its record
 	subs    map[subKey]*memHistory
-	index   memIndex // the subscriptions in order, for HeadsAfter
+	index   memIndex                  // the subscriptions in order, for HeadsAfter
+	claims  map[token.Fingerprint]int // replacement claim → index of its replacement
 }
 
 // MemoryLedger is the name a [Redeemer]'s in-process Ledger had: it is the
@@ -100,38 +101,71 @@ func (j *MemoryJournal) store(rec *Record) int {
 	return i
 }
 
-// Append implements [Journal].
+// Append implements [Journal]. A replacement (Replaces not zero) is
+// appended with [MemoryJournal.AppendBatch], which claims its replaced key.
 func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, error) {
 	if err := j.start(ctx, "append"); err != nil {
 		return Record{}, NothingTaken, err
 	}
 	defer j.mu.Unlock()
-	switch {
-	case rec.Seq < 1:
-		return Record{}, NothingTaken, invalid("memory journal: append: Seq %d, want 1 or more", rec.Seq)
-	case !rec.Outcome.Token.Key.IsZero():
-		return Record{}, NothingTaken, errKeyInRecord
-	}
-	if err := rec.checkText("memory journal: append"); err != nil {
+	if err := checkAppend(&rec, "memory journal: append"); err != nil {
 		return Record{}, NothingTaken, err
+	}
+	if !rec.Replaces.IsZero() {
+		return Record{}, NothingTaken, invalid("memory journal: append: a replacement is appended with AppendBatch")
 	}
 	if i, ok := j.byKey[rec.Fingerprint]; ok && !rec.Fingerprint.IsZero() {
 		return *j.at(i), KeyTaken, nil
 	}
+	h, taken, err := j.place(&rec)
+	switch {
+	case err != nil:
+		return Record{}, NothingTaken, err
+	case taken != nil:
+		return *taken, PlaceTaken, nil
+	}
+	return j.appendTo(h, &rec), NothingTaken, nil
+}
+
+// checkAppend refuses a record no Append stores: Seq below 1, a key, text
+// that could show one.
+func checkAppend(rec *Record, what string) error {
+	switch {
+	case rec.Seq < 1:
+		return invalid("%s: Seq %d, want 1 or more", what, rec.Seq)
+	case !rec.Outcome.Token.Key.IsZero():
+		return errKeyInRecord
+	}
+	return rec.checkText(what)
+}
+
+// place returns the history rec goes in (nil: a new one), or the record
+// that holds its place, or ErrGap. j.mu must be held.
+func (j *MemoryJournal) place(rec *Record) (*memHistory, *Record, error) {
 	o := &rec.Outcome
 	h := j.subs[subKey{o.After.Tenant, o.After.Product}]
 	switch {
 	case h != nil && rec.Seq <= int64(len(h.seqs)):
-		return *j.at(h.seqs[rec.Seq-1]), PlaceTaken, nil
+		return nil, j.at(h.seqs[rec.Seq-1]), nil
 	case h == nil && rec.Seq == 1:
+		return nil, nil, nil
+	case h == nil || rec.Seq != int64(len(h.seqs))+1:
+		return nil, nil, &text.Error{Pkg: pkg, Msg: fmt.Sprintf("memory journal: append: Seq %d would leave a gap", rec.Seq), Kind: ErrGap}
+	}
+	return h, nil, nil
+}
+
+// appendTo stores rec as the next record of h (nil: a new history) and
+// returns it as stored. j.mu must be held.
+func (j *MemoryJournal) appendTo(h *memHistory, rec *Record) Record {
+	o := &rec.Outcome
+	if h == nil {
 		h = &memHistory{tenant: o.After.Tenant, product: o.After.Product}
 		if j.subs == nil {
 			j.subs = make(map[subKey]*memHistory)
 		}
 		j.subs[subKey{h.tenant, h.product}] = h
 		j.index.insert(h)
-	case h == nil || rec.Seq != int64(len(h.seqs))+1:
-		return Record{}, NothingTaken, &text.Error{Pkg: pkg, Msg: fmt.Sprintf("memory journal: append: Seq %d would leave a gap", rec.Seq), Kind: ErrGap}
 	}
 	// The names are stored once per subscription (a million records of a
 	// thousand subscriptions hold a thousand copies, not three million).
@@ -142,8 +176,8 @@ func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, 
 	if o.Token.Product == h.product {
 		o.Token.Product = h.product
 	}
-	h.seqs = append(h.seqs, j.store(&rec))
-	return *j.at(h.seqs[len(h.seqs)-1]), NothingTaken, nil
+	h.seqs = append(h.seqs, j.store(rec))
+	return *j.at(h.seqs[len(h.seqs)-1])
 }
 
 // Claim implements [Ledger]: it stores rec under its fingerprint, outside

@@ -110,6 +110,9 @@ func (r *Record) checkText(what string) error {
 	if len(r.KeyTail) > token.GroupLen || strings.Trim(r.KeyTail, token.Alphabet) != "" {
 		return invalid("%s: keyTail: want at most %d characters A–Z, 0–9, as a masked key shows its last group", what, token.GroupLen)
 	}
+	if err := r.checkReplaces(what); err != nil {
+		return err
+	}
 	o := &r.Outcome
 	for _, f := range [...]struct{ field, s string }{
 		{"policy", r.Policy},

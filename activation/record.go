@@ -43,6 +43,11 @@ type Record struct {
 	Policy string `json:"policy"`
 	// RecordedAt is when the record was made (wall-clock time, UTC).
 	RecordedAt time.Time `json:"recordedAt"`
+	// Replaces and ReplacesTail are, for a replacement ([Book.Replace]),
+	// the fingerprint and last five characters of the key it replaces;
+	// zero for every other record.
+	Replaces     token.Fingerprint `json:"replaces,omitzero"`
+	ReplacesTail string            `json:"replacesTail,omitempty"`
 }
 
 // RequestID identifies a redemption request: the SHA-256 of a canonical,
@@ -138,14 +143,15 @@ var ErrRecordEncoding = errors.New("activation: record: bad encoding")
 
 // MarshalBinary implements [encoding.BinaryMarshaler]: the lossless encoding
 // stores keep, version 1: the byte 1, then every field of Record and its
-// Outcome in declaration order (32 bytes for the fingerprint and the request,
-// varints, strings as a length and bytes, times as the instant in Unix
+// Outcome in declaration order but Replaces and ReplacesTail (32 bytes for
+// the fingerprint and the request, varints, strings as a length and bytes, times as the instant in Unix
 // seconds and nanoseconds, booleans as 0 or 1), every value as it is. A
 // Record that holds a product key is an error wrapping [ErrInvalid], and so
 // is one whose key tail is not at most five characters A–Z, 0–9, or whose
 // policy, tenant or product names, or token's product, could be read as a
 // product key by [CheckName]'s rule: the error names the field and quotes
-// nothing.
+// nothing. A replacement (Replaces or ReplacesTail not zero) is version 2:
+// the byte 2, version 1's fields, then Replaces and ReplacesTail.
 func (r Record) MarshalBinary() ([]byte, error) {
 	if !r.Outcome.Token.Key.IsZero() {
 		return nil, invalid("record: holds a product key; a record keeps its fingerprint only")
@@ -153,8 +159,8 @@ func (r Record) MarshalBinary() ([]byte, error) {
 	if err := r.checkText("record"); err != nil {
 		return nil, err
 	}
-	c := bincode.Codec{B: append(make([]byte, 0, 256), recordVersion)}
-	r.code(&c)
+	c := bincode.Codec{B: append(make([]byte, 0, 256), r.version())}
+	r.code(&c, r.version())
 	return c.B, nil
 }
 
@@ -167,12 +173,12 @@ func (r *Record) UnmarshalBinary(data []byte) error {
 	if len(data) == 0 {
 		return fmt.Errorf("%w: empty", ErrRecordEncoding)
 	}
-	if data[0] != recordVersion {
-		return fmt.Errorf("%w: unknown version %d (want %d)", ErrRecordEncoding, data[0], recordVersion)
+	if data[0] != recordVersion && data[0] != recordVersionReplace {
+		return fmt.Errorf("%w: unknown version %d (want %d or %d)", ErrRecordEncoding, data[0], recordVersion, recordVersionReplace)
 	}
 	var v Record
 	c := bincode.Codec{B: data[1:], Read: true}
-	v.code(&c)
+	v.code(&c, data[0])
 	if c.Err == nil && len(c.B) != 0 {
 		c.Err = fmt.Errorf("%d trailing bytes", len(c.B))
 	}
@@ -181,17 +187,17 @@ func (r *Record) UnmarshalBinary(data []byte) error {
 	}
 	// Only the canonical form is read: re-encoding must give the same bytes
 	// (this catches every non-minimal varint at once).
-	again := bincode.Codec{B: append(make([]byte, 0, len(data)), recordVersion)}
-	if v.code(&again); !bytes.Equal(again.B, data) {
+	again := bincode.Codec{B: append(make([]byte, 0, len(data)), v.version())}
+	if v.code(&again, v.version()); !bytes.Equal(again.B, data) {
 		return fmt.Errorf("%w: not in canonical form", ErrRecordEncoding)
 	}
 	*r = v
 	return nil
 }
 
-// code writes r's fields to c, or reads them from c: the one list of the
-// encoding's fields, in their order.
-func (r *Record) code(c *bincode.Codec) {
+// code writes r's fields to c, or reads them from c, in encoding version v:
+// the one list of the encoding's fields, in their order.
+func (r *Record) code(c *bincode.Codec, v byte) {
 	o := &r.Outcome
 	c.Raw(r.Fingerprint[:])
 	c.Raw(r.Request[:])
@@ -225,4 +231,8 @@ func (r *Record) code(c *bincode.Codec) {
 	bincode.Num(c, &o.Anchor)
 	bincode.Num(c, &o.CapFactor)
 	c.Flag(&o.Replayed)
+	if v == recordVersionReplace {
+		c.Raw(r.Replaces[:])
+		c.Str(&r.ReplacesTail)
+	}
 }

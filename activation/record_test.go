@@ -106,7 +106,7 @@ func TestRecordBinaryErrors(t *testing.T) {
 	require.Equal(t, byte(1), good[0], "the version byte leads")
 	bad := map[string][]byte{
 		"empty":           {},
-		"unknown version": append([]byte{2}, good[1:]...),
+		"unknown version": append([]byte{3}, good[1:]...),
 		"version 0":       append([]byte{0}, good[1:]...),
 		"truncated":       good[:len(good)-1],
 		"only version":    good[:1],
@@ -281,7 +281,7 @@ func TestImportText(t *testing.T) {
 	require.Equal(t, activation.Import, op)
 	_, err = activation.ParseOperation("import")
 	require.Error(t, err, "ParseOperation parses the key operations only")
-	_, err = activation.Operation(6).MarshalText()
+	_, err = activation.Operation(7).MarshalText()
 	require.ErrorIs(t, err, activation.ErrInvalid)
 }
 

@@ -15,6 +15,8 @@ type recordJSON struct {
 	KeyTail     json.RawMessage `json:"keyTail"`
 	Policy      json.RawMessage `json:"policy"`
 	RecordedAt  json.RawMessage `json:"recordedAt"`
+	Replaces    json.RawMessage `json:"replaces"`
+	ReplTail    json.RawMessage `json:"replacesTail"`
 }
 
 // UnmarshalJSON implements [json.Unmarshaler]: it reads what json.Marshal
@@ -46,6 +48,8 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 		{"keyTail", "a string", raw.KeyTail, &v.KeyTail},
 		{"policy", "a string", raw.Policy, &v.Policy},
 		{"recordedAt", "a time as RFC 3339 writes it", raw.RecordedAt, &v.RecordedAt},
+		{"replaces", "64 hexadecimal digits", raw.Replaces, &v.Replaces},
+		{"replacesTail", "a string", raw.ReplTail, &v.ReplacesTail},
 	} {
 		if f.raw == nil {
 			continue

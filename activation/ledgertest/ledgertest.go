@@ -120,6 +120,7 @@ func RunJournal(t *testing.T, open OpenJournal) {
 		"RaceSharedBooks":           testBookRaceSharedBooks,
 		"LedgerAndJournalShareKeys": testLedgerAndJournal,
 	}, opened)
+	run(t, batchCases, opened)
 	run(t, spendCases, func(t *testing.T) *path { return journalPath(opened(t)[0]) })
 	two := func(t *testing.T) *path { js := opened(t); return journalPath(js[:]...) }
 	run(t, map[string]func(*testing.T, *path){"CommitLateSeenByOther": testCommitLate}, two)

@@ -146,14 +146,7 @@ func benchKey(i int) token.Key {
 func BenchmarkBookRedeem(b *testing.B) {
 	for _, clients := range []int{1, 16, 64} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			needDB(b)
-			s := benchStore(b)
-			benchRun.Add(1)
-			book := &activation.Book{Policy: activation.PartnerCenter(), Journal: s, Retries: new(atomic.Int64)}
-			ctx := context.Background()
-			for c := range clients {
-				require.NoError(b, book.Import(ctx, testSubscription(fmt.Sprintf("bench-%d", c)), testDay))
-			}
+			book, ctx := benchBook(b, clients)
 			runClients(b, clients, func(c, i int) error {
 				_, err := book.Redeem(ctx, fmt.Sprintf("bench-%d", c), "M365-E3", testToken(benchKey(i), 1), activation.AddSeats, testDay)
 				return err

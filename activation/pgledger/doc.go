@@ -52,7 +52,10 @@
 //	policy        text               -- the policy's name
 //	recorded_at   timestamptz
 //	record        bytea              -- the Record, lossless; never a product key
+//	replaces_tail text               -- a replacement: the replaced key's last five characters
+//	replacement_claim bytea          -- a replacement: activation.Record.ReplacementClaim
 //	UNIQUE (fingerprint)             -- one record per key: NULLs (imports) do not conflict
+//	UNIQUE (replacement_claim)       -- a key is replaced once (R12), whatever the tenant
 //	UNIQUE (tenant, product, seq)    -- one record per place: NULLs (claims) do not conflict
 //	INDEX (end_after, tenant, product, seq) WHERE seq IS NOT NULL   -- Heads, Due
 //	INDEX (tenant, product, seq DESC) WHERE seq IS NOT NULL         -- HeadsAfter (collation "C")
@@ -78,6 +81,14 @@
 //     record holding the key (first) or the place; if neither exists and
 //     seq − 1 is still missing, Append's error wraps activation.ErrGap. A
 //     single statement (a CTE) would not see that row.
+//   - AppendBatch (several keys in one redemption, or a replacement): one
+//     INSERT … SELECT … FROM unnest($3::bigint[], …) WHERE seq = 1 OR
+//     EXISTS (the record before the first), without ON CONFLICT: one
+//     statement is one transaction, so a taken key, claim or place (SQLSTATE
+//     23505) aborts it whole and nothing is stored. A second statement then
+//     reads the first conflict (a key, by index; a claim; the first place)
+//     or the gap. ON CONFLICT DO NOTHING would store the rows that did not
+//     conflict.
 //   - Lookup: the row of a fingerprint. Head: the highest seq of (tenant,
 //     product), one probe of the place key. History: one page, seq > after
 //     ORDER BY seq LIMIT n.

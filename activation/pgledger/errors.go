@@ -16,6 +16,7 @@ import (
 const (
 	sqlstateSerializationFailure = "40001" // under SERIALIZABLE or REPEATABLE READ
 	sqlstateDeadlockDetected     = "40P01"
+	sqlstateUniqueViolation      = "23505" // a batch whose key, claim or place is taken
 )
 
 // maxAttempts bounds the retries of one call after a serialization failure

@@ -79,8 +79,11 @@ var errPlaceTakenByClaim = errors.New("pgledger: claim: the record's place in it
 // then a taken place, is the answer before a gap). Serialization failures
 // and deadlocks are retried.
 func (s *Store) Append(ctx context.Context, rec activation.Record) (activation.Record, activation.Taken, error) {
-	if rec.Seq < 1 {
+	switch {
+	case rec.Seq < 1:
 		return activation.Record{}, activation.NothingTaken, errors.New("pgledger: append: the record's Seq must be 1 or more")
+	case !rec.Replaces.IsZero():
+		return activation.Record{}, activation.NothingTaken, errors.New("pgledger: append: a replacement is appended with AppendBatch, which claims the key it replaces")
 	}
 	args, err := insertArgs(rec)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 // SchemaVersion is the version of the tables this package reads and writes:
 // the number of migrations it knows. [Migrate] brings a database up to it;
 // [New] and [Open] refuse a database whose schema is newer.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // ErrSchemaTooNew means the database was migrated by a newer release of this
 // package than the running one: its tables may hold what this code cannot
@@ -68,6 +68,14 @@ CREATE TRIGGER coterm_records_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON
 	// 2: the places in byte order of (tenant, product), each history's
 	// head first, for listing the heads a page at a time (HeadsAfter).
 	`CREATE INDEX coterm_records_heads ON coterm_records (tenant COLLATE "C", product COLLATE "C", seq DESC) WHERE seq IS NOT NULL;`,
+	// 3: a replacement (R12) names the key it replaces, and claims it once.
+	`ALTER TABLE coterm_records
+    ADD COLUMN replaces_tail text,
+    ADD COLUMN replacement_claim bytea,
+    ADD CONSTRAINT coterm_records_replacement_claim_key UNIQUE (replacement_claim),
+    ADD CONSTRAINT coterm_records_replacement_claim_check CHECK (octet_length(replacement_claim) = 32);
+COMMENT ON COLUMN coterm_records.replaces_tail IS 'a replacement: the last five characters of the key it replaces; NULL otherwise';
+COMMENT ON COLUMN coterm_records.replacement_claim IS 'a replacement: SHA-256 claim on the key it replaces (activation.Record.ReplacementClaim), so a key is replaced once; NULL otherwise';`,
 }
 
 // Migrate creates or upgrades this package's tables in the first schema of

@@ -38,6 +38,7 @@ func FuzzFile(f *testing.F) {
 	}
 	f.Add("date,tenant,product,key,seats,operation\n2026-01-01,FAKE0-KEY00-NOT00-REAL0-FF001,p,FAKE0-KEY00-NOT00-REAL0-FF002,1,activate\n")
 	f.Add("date,tenant,product,key,seats,operation,end\n2026-01-01,t,p,,1,import,FAKE0-KEY00-NOT00-REAL0-FF003\n")
+	f.Add(replaceFile) // replace rows, their seventh column a key
 	f.Add("\ufeffdate,tenant,product,key,seats,operation\r\n2026-01-01,\"t\x07\",p,FAKE0-KEY00-NOT00-REAL0-FF004,1,activate\r\n")
 	// A key pasted as a tenant or product in each spelling that went
 	// through as a name, and a name of words that passes.

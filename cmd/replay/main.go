@@ -18,8 +18,16 @@
 // seats is 1 … 1,000,000,000; operation is add-seats (or add), extend-end (or
 // extend), renew, activate — or import: an import row has no key and gives
 // the subscription's seats and end date as the admin portal shows them; it
-// starts tracking a subscription or records a correction. Files of six
-// columns (no import rows) stay valid. A byte order mark (as Excel writes
+// starts tracking a subscription or records a correction — or replace: a
+// replacement key (R12), in the key column with its seats, for the key in
+// the seventh column, which the file redeemed on the same subscription
+// within the replacement window (30 days) and whose record is still the
+// subscription's last; it is recorded once, as the replacement key would
+// have redeemed it, and the replaced key stays spent:
+//
+//	2026-03-10,contoso,M365-E3,FFFF1-GGGG2-HHHH3-JJJJ4-KKKK5,30,replace,AAAA1-BBBB2-CCCC3-DDDD4-EEEE5
+//
+// Files of six columns (no import or replace rows) stay valid. A byte order mark (as Excel writes
 // one), CRLF line ends and quoted fields are accepted. "-" as the file name
 // reads standard input.
 //
@@ -62,7 +70,8 @@
 // printed masked, XXXXX-XXXXX-XXXXX-XXXXX-EEEE5) or a raw control character.
 //
 // With -tenant T -product P: that subscription's every move, oldest first,
-// with the key's last five characters and the library's explanation, then
+// with the key's last five characters (a replacement's also those of the
+// key it replaces) and the library's explanation, then
 // its state and deadlines on the last day of the file. With -svg FILE also
 // a picture of its history: end date and seats over time.
 //
@@ -408,6 +417,11 @@ func (rp *replayer) row(res *history.Result) {
 		}
 		b = append(b, " key "...)
 		b = append(b, row.Key.Masked()...)
+		if !row.Replaces.IsZero() {
+			b = append(b, " (replacing key "...) // a word after the key would read as its sixth group
+			b = append(b, row.Replaces.Masked()...)
+			b = append(b, ')')
+		}
 	}
 	after := o.After
 	b = append(b, ": "...)
@@ -489,8 +503,11 @@ func (rp *replayer) explain(ctx context.Context) error {
 		if r.KeyTail != "" {
 			key = " key …" + r.KeyTail
 		}
+		if r.ReplacesTail != "" {
+			key += " (replacing key …" + r.ReplacesTail + ")"
+		}
 		fmt.Fprintf(rp.out, "\n#%d %s %s%s: %s → %s\n", r.Seq, o.At.Format(time.DateOnly), op, key, state(o.Before), state(o.After))
-		for _, l := range strings.Split(o.Explain(), "\n") {
+		for _, l := range strings.Split(r.Explain(), "\n") {
 			fmt.Fprintf(rp.out, "   %s\n", l)
 		}
 	}

@@ -149,6 +149,9 @@ func (l *Loader) apply(ctx context.Context, row Row) Result {
 		}
 		return l.importRow(ctx, row, sub, res)
 	}
+	if row.Op == activation.Replace {
+		return l.replaceRow(ctx, row, sub, res)
+	}
 	tenant, product := row.Tenant, row.Product
 	if sub != nil {
 		tenant, product = sub.Tenant, sub.Product // our copies, not substrings of the line
@@ -178,16 +181,7 @@ func (l *Loader) apply(ctx context.Context, row Row) Result {
 		}
 		return res
 	}
-	res.Outcome = o
-	if o.Replayed {
-		l.Counts.Replayed++
-		res.Sub = sub
-		l.seen(row.At)
-		return res
-	}
-	l.Counts.Applied++
-	res.Sub = l.update(sub, row, o.After)
-	return res
+	return l.redeemed(row, sub, res, o)
 }
 
 func (l *Loader) importRow(ctx context.Context, row Row, sub *Sub, res Result) Result {

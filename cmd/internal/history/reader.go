@@ -6,8 +6,9 @@
 // one redemption or import per row. The optional seventh column, end, is
 // used only by import rows (operation "import", key empty): a
 // subscription's state as the admin portal shows it, seats and end date,
-// which starts tracking it or records a correction. Files of six columns
-// stay valid. A UTF-8 byte order mark (as spreadsheet programs write) is
+// which starts tracking it or records a correction; and by replace rows
+// (operation "replace"), where it holds the key that the row's key
+// replaces. Files of six columns stay valid. A UTF-8 byte order mark (as spreadsheet programs write) is
 // skipped; lines end in LF or CRLF; fields may be quoted as encoding/csv
 // reads them.
 //
@@ -60,6 +61,10 @@ const End = "end"
 // ImportOp is the operation column of an import row.
 const ImportOp = "import"
 
+// ReplaceOp is the operation column of a replace row: its key replaces the
+// key in its seventh column (R12).
+const ReplaceOp = "replace"
+
 // Row is one well-formed row of a history file.
 type Row struct {
 	Line            int // the line it starts on, from 1 (the header)
@@ -69,9 +74,12 @@ type Row struct {
 	// record, Key and Op are zero.
 	Import bool
 	Key    token.Key
-	Op     activation.Operation
+	Op     activation.Operation // activation.Replace for a replace row
 	Seats  int
 	End    time.Time
+	// Replaces is the key a replace row's key replaces (its seventh
+	// column); zero for any other row.
+	Replaces token.Key
 }
 
 // Reader reads the rows of a history file.
@@ -204,8 +212,10 @@ func parseRow(rec []string) (row Row, reason string) {
 		if row.Key, err = token.ParseKey(rec[3]); err != nil {
 			return row, "key: " + keyReason(err)
 		}
-		if row.Op, err = activation.ParseOperation(op); err != nil {
-			return row, "operation: unknown, want add-seats, extend-end, renew, activate or import"
+		if row.Op, err = activation.ParseOperation(op); strings.EqualFold(op, ReplaceOp) {
+			row.Op = activation.Replace
+		} else if err != nil {
+			return row, "operation: unknown, want add-seats, extend-end, renew, activate, import or replace"
 		}
 	}
 	if row.Seats, reason = parseSeats(rec[4]); reason != "" {
@@ -216,6 +226,8 @@ func parseRow(rec []string) (row Row, reason string) {
 		end = strings.TrimSpace(rec[len(Header)])
 	}
 	switch {
+	case row.Op == activation.Replace:
+		return replacedKey(row, end)
 	case row.Import && len(rec) == len(Header):
 		return row, "import: needs the end date; add a 7th column end to the header and give it"
 	case row.Import && end == "":

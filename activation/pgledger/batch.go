@@ -1,0 +1,197 @@
+package pgledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/coterm/coterm/activation"
+)
+
+var _ activation.BatchJournal = (*Store)(nil)
+
+const (
+	// sqlInsertBatch inserts every record of a batch in one statement, which
+	// is one transaction: without ON CONFLICT, a taken key, claim or place
+	// aborts it whole (SQLSTATE 23505), and nothing is stored. The batch's
+	// first place ($16) goes in only if its predecessor is there.
+	sqlInsertBatch = `INSERT INTO coterm_records (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, replaces_tail, replacement_claim)
+SELECT $1, $2, u.seq, u.key_tail, u.fingerprint, u.operation, u.applied, u.day,
+    u.seats_before, u.end_before, u.seats_after, u.end_after, u.policy, coalesce(u.recorded_at, now()), u.record,
+    u.replaces_tail, u.claim
+FROM unnest($3::bigint[], $4::text[], $5::bytea[], $6::text[], $7::text[], $8::date[], $9::bigint[], $10::date[],
+    $11::bigint[], $12::date[], $13::text[], $14::timestamptz[], $15::bytea[], $17::text[], $18::bytea[])
+    AS u(seq, key_tail, fingerprint, operation, applied, day, seats_before, end_before, seats_after, end_after,
+        policy, recorded_at, record, replaces_tail, claim)
+WHERE $16::bigint = 1 OR EXISTS (SELECT 1 FROM coterm_records p
+    WHERE p.tenant = $1 AND p.product = $2 AND p.seq = $16 - 1)`
+
+	// sqlBatchTaken reads, in a new statement, the first conflict of a
+	// batch: a record holding one of its keys (by index), then one holding
+	// one of its replacement claims, then the one at its first place; and
+	// whether that place would leave a gap. It returns one row.
+	sqlBatchTaken = `SELECT t.i, t.record, t.kind,
+    $5::bigint > 1 AND NOT EXISTS (SELECT 1 FROM coterm_records p
+        WHERE p.tenant = $3 AND p.product = $4 AND p.seq = $5 - 1)
+FROM (SELECT 1) one LEFT JOIN LATERAL (
+    SELECT k.i, r.record, 1 AS kind FROM unnest($1::bytea[]) WITH ORDINALITY k(fp, i)
+        JOIN coterm_records r ON r.fingerprint = k.fp
+    UNION ALL
+    SELECT k.i, r.record, 2 FROM unnest($2::bytea[]) WITH ORDINALITY k(claim, i)
+        JOIN coterm_records r ON r.replacement_claim = k.claim
+    UNION ALL
+    SELECT 1, r.record, 3 FROM coterm_records r WHERE r.tenant = $3 AND r.product = $4 AND r.seq = $5
+    ORDER BY 3, 1 LIMIT 1) t ON true`
+)
+
+// batchColumns are the values of sqlInsertBatch's arrays, one element per
+// record.
+type batchColumns struct {
+	seq, seatsBefore, seatsAfter   []int64
+	tail, op, applied, policy, rep []pgtype.Text
+	fp, record, claim              [][]byte
+	day, endBefore, endAfter       []pgtype.Date
+	recordedAt                     []pgtype.Timestamptz
+}
+
+// AppendBatch implements [activation.BatchJournal] in one INSERT … SELECT
+// FROM unnest(…) statement (see sqlInsertBatch), its own transaction: all
+// the records or none. When it stores nothing, one more statement reads the
+// first conflict, as [activation.Conflict] reports it, or the gap. A
+// replacement also fills replaces_tail and replacement_claim, a unique key
+// of its own ([activation.Record.ReplacementClaim]). Serialization
+// failures and deadlocks are retried.
+func (s *Store) AppendBatch(ctx context.Context, recs []activation.Record) (activation.Conflict, error) {
+	args, err := batchArgs(recs)
+	if err != nil {
+		return activation.Conflict{}, fmt.Errorf("pgledger: append batch: %w", err)
+	}
+	var c activation.Conflict
+	err = retry(ctx, func() error {
+		for range maxAttempts {
+			var err error
+			if c, err = s.appendBatch(ctx, recs, args); !errors.Is(err, errVanished) {
+				return err
+			}
+		}
+		return errors.New("the insert kept conflicting with records that were not there")
+	})
+	switch {
+	case errors.Is(err, errGap):
+		return activation.Conflict{}, errGap
+	case err != nil:
+		return activation.Conflict{}, wrapWrite("append batch", err)
+	}
+	return c, nil
+}
+
+// errVanished: an insert met a conflict that was gone when read (a
+// concurrent insert that rolled back): try again.
+var errVanished = errors.New("the conflict vanished")
+
+func (s *Store) appendBatch(ctx context.Context, recs []activation.Record, args []any) (activation.Conflict, error) {
+	tag, err := s.pool.Exec(ctx, sqlInsertBatch, args...)
+	var pgErr *pgconn.PgError
+	switch {
+	case err == nil && tag.RowsAffected() == int64(len(recs)):
+		return activation.Conflict{}, nil
+	case err == nil && tag.RowsAffected() != 0:
+		return activation.Conflict{}, fmt.Errorf("the insert stored %d of %d records", tag.RowsAffected(), len(recs))
+	case err != nil && !(errors.As(err, &pgErr) && pgErr.Code == sqlstateUniqueViolation):
+		return activation.Conflict{}, err
+	}
+	var i *int64
+	var b []byte
+	var kind *int
+	var gap bool
+	err = s.pool.QueryRow(ctx, sqlBatchTaken, args[4], args[17], args[0], args[1], args[15]).Scan(&i, &b, &kind, &gap)
+	switch {
+	case err != nil:
+		return activation.Conflict{}, err
+	case b == nil && gap:
+		return activation.Conflict{}, errGap
+	case b == nil || i == nil || kind == nil || *i < 1 || *i > int64(len(recs)):
+		return activation.Conflict{}, errVanished
+	}
+	stored, err := decode(b)
+	if err != nil {
+		return activation.Conflict{}, err
+	}
+	taken := [...]activation.Taken{1: activation.KeyTaken, 2: activation.ReplacedTaken, 3: activation.PlaceTaken}
+	if *kind < 1 || *kind > 3 {
+		return activation.Conflict{}, fmt.Errorf("conflict of unknown kind %d", *kind)
+	}
+	return activation.Conflict{Index: int(*i - 1), Taken: taken[*kind], Stored: stored}, nil
+}
+
+// batchArgs returns the values of sqlInsertBatch's parameters for recs, or
+// why no store takes them: what Append refuses, an empty batch, records of
+// two subscriptions or at places that do not follow each other, one key or
+// one replaced key twice.
+func batchArgs(recs []activation.Record) ([]any, error) {
+	if len(recs) == 0 {
+		return nil, errors.New("no records")
+	}
+	n := len(recs)
+	c := batchColumns{
+		seq: make([]int64, n), seatsBefore: make([]int64, n), seatsAfter: make([]int64, n),
+		tail: make([]pgtype.Text, n), op: make([]pgtype.Text, n), applied: make([]pgtype.Text, n),
+		policy: make([]pgtype.Text, n), rep: make([]pgtype.Text, n),
+		fp: make([][]byte, n), record: make([][]byte, n), claim: make([][]byte, n),
+		day: make([]pgtype.Date, n), endBefore: make([]pgtype.Date, n), endAfter: make([]pgtype.Date, n),
+		recordedAt: make([]pgtype.Timestamptz, n),
+	}
+	first := recs[0].Outcome.After
+	seen := make(map[[32]byte]bool, 2*n)
+	for i, rec := range recs {
+		switch o := rec.Outcome.After; {
+		case rec.Seq < 1:
+			return nil, errors.New("a record's Seq must be 1 or more")
+		case o.Tenant != first.Tenant || o.Product != first.Product:
+			return nil, fmt.Errorf("record %d is of another subscription than record 1", i+1)
+		case rec.Seq != recs[0].Seq+int64(i):
+			return nil, fmt.Errorf("record %d has Seq %d, want %d", i+1, rec.Seq, recs[0].Seq+int64(i))
+		}
+		a, err := insertArgs(rec)
+		if err != nil {
+			return nil, fmt.Errorf("record %d: %w", i+1, err)
+		}
+		claim := rec.ReplacementClaim()
+		for _, k := range [...][32]byte{rec.Fingerprint, claim} {
+			if k != ([32]byte{}) && seen[k] {
+				return nil, fmt.Errorf("record %d repeats a key or a replaced key of the batch", i+1)
+			}
+			seen[k] = true
+		}
+		c.seq[i], c.seatsBefore[i], c.seatsAfter[i] = rec.Seq, a[8].(int64), a[10].(int64)
+		c.tail[i], c.op[i], c.applied[i], c.policy[i] = text(a[3]), text(a[5]), text(a[6]), text(a[12])
+		c.day[i], c.endBefore[i], c.endAfter[i] = a[7].(pgtype.Date), a[9].(pgtype.Date), a[11].(pgtype.Date)
+		c.record[i] = a[14].([]byte)
+		if fp, ok := a[4].([]byte); ok {
+			c.fp[i] = fp
+		}
+		if t, ok := a[13].(time.Time); ok {
+			c.recordedAt[i] = pgtype.Timestamptz{Time: t, Valid: true}
+		}
+		if !claim.IsZero() {
+			c.claim[i] = claim[:]
+			c.rep[i] = pgtype.Text{String: columnText(rec.ReplacesTail), Valid: rec.ReplacesTail != ""}
+		}
+	}
+	return []any{
+		recs[0].Outcome.After.Tenant, recs[0].Outcome.After.Product,
+		c.seq, c.tail, c.fp, c.op, c.applied, c.day, c.seatsBefore, c.endBefore, c.seatsAfter, c.endAfter,
+		c.policy, c.recordedAt, c.record, recs[0].Seq, c.rep, c.claim,
+	}, nil
+}
+
+// text is a text column's value from insertArgs: a string, or nil (NULL).
+func text(v any) pgtype.Text {
+	s, ok := v.(string)
+	return pgtype.Text{String: s, Valid: ok}
+}
