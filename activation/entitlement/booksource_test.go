@@ -83,3 +83,34 @@ func TestBookSourceNoBook(t *testing.T) {
 		require.ErrorIs(t, err, ErrInvalid)
 	}
 }
+
+// A replacement (R12) counts with the replacement key's seats, not the
+// replaced key's: the book's head after it is what the new key would have
+// made; both keys count as redeemed.
+func TestBookSourceReplacement(t *testing.T) {
+	ctx := context.Background()
+	b := &activation.Book{Policy: activation.PartnerCenter(), Journal: activation.NewMemoryJournal()}
+	oldKey, newKey := bookKey(t, 1), bookKey(t, 2)
+	_, err := b.Redeem(ctx, "contoso", e3, token.Token{Key: oldKey, Product: e3, Seats: 90}, activation.Activate, day("2026-07-02"))
+	require.NoError(t, err)
+	_, err = b.Replace(ctx, oldKey, token.Token{Key: newKey, Product: e3, Seats: 70}, day("2026-07-20"))
+	require.NoError(t, err)
+
+	toks := []IssuedToken{
+		{Fingerprint: oldKey.Fingerprint(), Location: "Munich", Membership: gold, Year: day("2026-07-01"), Pool: office},
+		{Fingerprint: newKey.Fingerprint(), Location: "Munich", Membership: gold, Year: day("2026-07-01"), Pool: office},
+	}
+	src := BookSource{Book: b, Records: Records{Grants: []Grant{grant("Munich", gold, Core, 100)}, Tokens: toks}}
+	p, err := New(fixture(), src)
+	require.NoError(t, err)
+	pos, err := p.Position(ctx, day("2026-07-19"))
+	require.NoError(t, err)
+	assert.Equal(t, int64(90), pos.Pools[0].World.Online, "before the replacement: the old key's seats")
+	pos, err = p.Position(ctx, day("2026-07-20"))
+	require.NoError(t, err)
+	assert.Equal(t, int64(70), pos.Pools[0].World.Online, "from the replacement: its seats, not the replaced key's")
+	for x, err := range src.Tokens(ctx) {
+		require.NoError(t, err)
+		assert.False(t, x.Redeemed.IsZero(), "both keys are spent")
+	}
+}
