@@ -71,8 +71,8 @@ type LoadRecordsSummary struct {
 // record the store holds already, the same bytes at its place (or for its
 // key), is counted as present and skipped, so loading an export twice
 // changes nothing. It is all or nothing: the first record that breaks a
-// rule is an error naming its number in recs (from 1), and nothing is
-// stored. It runs in one transaction that locks out other writers, as
+// rule is a [RecordError] naming its number in recs (from 1), and
+// nothing is stored. It runs in one transaction that locks out other writers, as
 // [Store.Load] does, copying 20,000 records at a time.
 func (s *Store) LoadRecords(ctx context.Context, recs iter.Seq2[activation.Record, error]) (LoadRecordsSummary, error) {
 	var sum LoadRecordsSummary
@@ -99,13 +99,14 @@ func (s *Store) LoadRecords(ctx context.Context, recs iter.Seq2[activation.Recor
 	return sum, nil
 }
 
-// recordRuleError is a record that breaks a rule of LoadRecords.
-type recordRuleError struct {
-	n   int64
-	why string
+// RecordError is the error of [Store.LoadRecords] for a record that breaks
+// a rule: its number in the records given (from 1), and why.
+type RecordError struct {
+	N      int64
+	Reason string
 }
 
-func (e *recordRuleError) Error() string { return fmt.Sprintf("record %d: %s", e.n, e.why) }
+func (e *RecordError) Error() string { return fmt.Sprintf("record %d: %s", e.N, e.Reason) }
 
 // loadRecordChunk checks and copies recs, numbered from first + 1.
 func loadRecordChunk(ctx context.Context, tx pgx.Tx, recs []activation.Record, first int64, sum *LoadRecordsSummary) error {
@@ -122,13 +123,13 @@ func loadRecordChunk(ctx context.Context, tx pgx.Tx, recs []activation.Record, f
 		n := first + int64(i) + 1
 		args, err := copyArgs(*rec)
 		if err != nil {
-			return &recordRuleError{n, err.Error()}
+			return &RecordError{n, err.Error()}
 		}
 		b := args[14].([]byte)
 		p := subPlace{rec.Outcome.After.Tenant, rec.Outcome.After.Product}
 		if old, ok := stored[placeSeq{p, rec.Seq}]; ok && rec.Seq > 0 {
 			if !bytes.Equal(old, b) {
-				return &recordRuleError{n, fmt.Sprintf("another record holds its place (Seq %d)", rec.Seq)}
+				return &RecordError{n, fmt.Sprintf("another record holds its place (Seq %d)", rec.Seq)}
 			}
 			sum.Present++
 			continue
@@ -139,14 +140,14 @@ func loadRecordChunk(ctx context.Context, tx pgx.Tx, recs []activation.Record, f
 					sum.Present++
 					continue
 				}
-				return &recordRuleError{n, "its key is spent by another record"}
+				return &RecordError{n, "its key is spent by another record"}
 			}
 			keys[rec.Fingerprint] = b
 		}
 		if rec.Seq > 0 {
 			head, ok := heads[p]
 			if why := follows(rec, head, ok); why != "" {
-				return &recordRuleError{n, why}
+				return &RecordError{n, why}
 			}
 			heads[p] = *rec
 		}

@@ -28,6 +28,9 @@ type LoadRow struct {
 	Op              activation.Operation
 	Seats           int
 	End             time.Time
+	// Malformed, if not empty, is why the caller could not read the row
+	// (never quoting a key): Load reports it rejected, in its place.
+	Malformed string
 }
 
 // LoadStatus is what became of a [LoadRow]; the zero value is unknown.
@@ -115,6 +118,10 @@ CROSS JOIN LATERAL (SELECT r.record FROM coterm_records r
 
 	// sqlLoadKeys reads the records of the fingerprints given.
 	sqlLoadKeys = `SELECT record FROM coterm_records WHERE fingerprint = ANY($1::bytea[])`
+
+	// sqlLoadKeysMine is sqlLoadKeys, saying of each record whether this
+	// transaction wrote it.
+	sqlLoadKeysMine = `SELECT record, xmin = xid(pg_current_xact_id()) FROM coterm_records WHERE fingerprint = ANY($1::bytea[])`
 
 	// sqlLoadDays reads, for each (tenant, product, day) given, the
 	// subscription's states on that day: after its last record before the
@@ -279,6 +286,9 @@ func (l *loader) prefetch(ctx context.Context, rows []LoadRow) (*loadJournal, er
 	var fps [][]byte
 	for i := range rows {
 		r := &rows[i]
+		if r.Malformed != "" {
+			continue
+		}
 		p := subPlace{r.Tenant, r.Product}
 		if _, ok := j.known[p]; !ok && validText(r.Tenant) && validText(r.Product) {
 			j.known[p] = struct{}{}
@@ -300,12 +310,21 @@ func (l *loader) prefetch(ctx context.Context, rows []LoadRow) (*loadJournal, er
 		p := subPlace{h.Outcome.After.Tenant, h.Outcome.After.Product}
 		j.heads[p], j.base[p] = h, h
 	}
-	keys, err := queryRecords(ctx, l.tx, sqlLoadKeys, fps)
+	res, err := l.tx.Query(ctx, sqlLoadKeysMine, fps)
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range keys {
-		j.keys[k.Fingerprint] = k
+	var b []byte
+	var mine bool
+	if _, err := pgx.ForEachRow(res, []any{&b, &mine}, func() error {
+		rec, err := decode(b)
+		j.keys[rec.Fingerprint] = rec
+		if mine {
+			j.mine[rec.Fingerprint] = struct{}{}
+		}
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	return j, l.prefetchDays(ctx, j, rows)
 }
@@ -371,34 +390,75 @@ func queryRecords(ctx context.Context, tx pgx.Tx, sql string, args ...any) ([]ac
 // row loads one row through book, on j.
 func (l *loader) row(ctx context.Context, book *activation.Book, j *loadJournal, r *LoadRow) (LoadResult, error) {
 	res := LoadResult{Line: r.Line}
-	p := subPlace{r.Tenant, r.Product}
-	if line, ok := l.refused[p]; ok {
-		res.Status, res.Reason = LoadRefused, "an earlier row of this subscription (line "+strconv.FormatInt(line, 10)+") was refused: nothing after it is loaded"
+	if r.Malformed != "" {
+		res.Status, res.Reason = LoadRejected, r.Malformed
 		return res, nil
 	}
-	head, hasHead := j.heads[p]
-	late := hasHead && daymath.Of(r.Day) < daymath.Of(head.Outcome.At.UTC())
+	p := subPlace{r.Tenant, r.Product}
+	if line, ok := l.refused[p]; ok {
+		return l.afterRefusal(ctx, book, j, r, res, line)
+	}
 	if r.Import {
 		return l.importRow(ctx, book, j, r, res)
 	}
-	o, err := book.Redeem(ctx, r.Tenant, r.Product, token.Token{Key: r.Key, Product: r.Product, Seats: r.Seats}, r.Op, r.Day)
+	head, hasHead := j.heads[p]
+	o, err := book.Redeem(ctx, r.Tenant, r.Product, r.token(), r.Op, r.Day)
 	switch {
 	case j.err != nil:
 		return res, j.err
-	case err == nil && o.Replayed:
-		o.Token.Key = token.Key{}
-		res.Status, res.Outcome = LoadReplayed, o
-		return res, nil
 	case err == nil:
 		o.Token.Key = token.Key{}
 		res.Status, res.Outcome = LoadApplied, o
+		if o.Replayed {
+			res.Status = LoadReplayed
+		}
 		return res, nil
 	case errors.Is(err, activation.ErrAlreadyRedeemed):
+		if _, mine := j.mine[r.Key.Fingerprint()]; mine {
+			res.Status, res.Reason = LoadRejected, "the key is spent by an earlier row of this load: "+err.Error()
+			return res, nil
+		}
 		return l.refuse(p, res, "the key is spent already: "+err.Error()), nil
-	case late:
+	case hasHead && daymath.Of(r.Day) < daymath.Of(head.Outcome.At.UTC()) && !ruleRefusal(err):
 		return l.lateRow(p, j, head, res), nil
 	}
 	res.Status, res.Reason = LoadRejected, err.Error()
+	return res, nil
+}
+
+// token is the row's key as a token for its product.
+func (r *LoadRow) token() token.Token {
+	return token.Token{Key: r.Key, Product: r.Product, Seats: r.Seats}
+}
+
+// ruleRefusal reports whether err is the rules' refusal of a redemption,
+// which does not depend on where the row stands in its history.
+func ruleRefusal(err error) bool {
+	return errors.Is(err, activation.ErrExtensionCap) || errors.Is(err, activation.ErrNotAllowed) || errors.Is(err, activation.ErrProductMismatch)
+}
+
+// afterRefusal is the result of a row of a subscription refused at line: a
+// replay if it is one (nothing to store), refused otherwise.
+func (l *loader) afterRefusal(ctx context.Context, book *activation.Book, j *loadJournal, r *LoadRow, res LoadResult, line int64) (LoadResult, error) {
+	p := subPlace{r.Tenant, r.Product}
+	if r.Import {
+		if _, ok := j.heads[p]; ok && j.hadState(p, daymath.Of(r.Day), activation.Subscription{Seats: r.Seats, End: r.End}) {
+			res.Status = LoadReplayed
+			return res, nil
+		}
+	} else if _, spent := j.keys[r.Key.Fingerprint()]; spent && !r.Key.IsZero() {
+		// A spent key only replays or is refused: the Book records nothing.
+		o, err := book.Redeem(ctx, r.Tenant, r.Product, r.token(), r.Op, r.Day)
+		if j.err != nil {
+			return res, j.err
+		}
+		if err == nil && o.Replayed {
+			o.Token.Key = token.Key{}
+			res.Status, res.Outcome = LoadReplayed, o
+			return res, nil
+		}
+	}
+	res.Status, res.Reason = LoadRefused, "an earlier row of this subscription (line "+strconv.FormatInt(line, 10)+") was refused: nothing after it is loaded"
 	return res, nil
 }
 
@@ -477,6 +537,7 @@ type dayState struct {
 // is a bug, reported as its error.
 type loadJournal struct {
 	known   map[subPlace]struct{}                   // the subscriptions whose heads were read
+	mine    map[token.Fingerprint]struct{}          // the keys this load spent
 	heads   map[subPlace]activation.Record          // their heads, with the chunk's appends
 	fetched map[token.Fingerprint]struct{}          // the fingerprints whose records were read
 	keys    map[token.Fingerprint]activation.Record // their records, with the chunk's appends
@@ -489,7 +550,7 @@ type loadJournal struct {
 }
 
 func newLoadJournal(wrote map[subPlace]struct{}) *loadJournal {
-	return &loadJournal{base: make(map[subPlace]activation.Record),
+	return &loadJournal{base: make(map[subPlace]activation.Record), mine: make(map[token.Fingerprint]struct{}),
 		known: make(map[subPlace]struct{}), heads: make(map[subPlace]activation.Record),
 		fetched: make(map[token.Fingerprint]struct{}), keys: make(map[token.Fingerprint]activation.Record),
 		days: make(map[dayQuery][]dayState), added: make(map[subPlace][]activation.Record),
@@ -532,6 +593,7 @@ func (j *loadJournal) Append(_ context.Context, rec activation.Record) (activati
 	j.wrote[p] = struct{}{}
 	if !rec.Fingerprint.IsZero() {
 		j.keys[rec.Fingerprint] = rec
+		j.mine[rec.Fingerprint] = struct{}{}
 	}
 	return rec, activation.NothingTaken, nil
 }

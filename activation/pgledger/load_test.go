@@ -71,7 +71,7 @@ func sampleRows(t *testing.T) []pgledger.LoadRow {
 		importRow(2, day(2026, 1, 15), "contoso", 100, day(2027, 1, 15)),
 		keyRow(3, day(2026, 3, 1), "contoso", testKey(t, "LD", 1), 25, activation.AddSeats),
 		keyRow(4, day(2026, 3, 1), "contoso", testKey(t, "LD", 1), 25, activation.AddSeats),
-		importRow(5, day(2026, 3, 1), "contoso", 125, day(2027, 1, 24)), // the state it has: unchanged
+		importRow(5, day(2026, 3, 1), "contoso", 125, day(2027, 1, 24)),                        // the state it has: unchanged
 		keyRow(6, day(2026, 4, 1), "contoso", testKey(t, "LD", 2), 1000, activation.ExtendEnd), // R6 cap
 		importRow(7, day(2026, 5, 1), "fabrikam", 10, day(2026, 12, 1)),
 		importRow(8, day(2026, 6, 1), "fabrikam", 12, day(2026, 12, 1)), // a correction
