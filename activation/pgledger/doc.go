@@ -52,6 +52,8 @@
 //	policy        text               -- the policy's name
 //	recorded_at   timestamptz
 //	record        bytea              -- the Record, lossless; never a product key
+//	key_seats     bigint             -- the key's seats; NULL for an import (and rows before version 2)
+//	explanation   text               -- Outcome.Explain(), never a key (NULL for rows before version 2)
 //	UNIQUE (fingerprint)             -- one record per key: NULLs (imports) do not conflict
 //	UNIQUE (tenant, product, seq)    -- one record per place: NULLs (claims) do not conflict
 //	INDEX (end_after, tenant, product, seq) WHERE seq IS NOT NULL   -- Heads, Due
@@ -82,6 +84,15 @@
 //     ORDER BY seq LIMIT n.
 //   - Heads: the rows whose end_after is in the range, through the index
 //     above, that no later row of their subscription follows.
+//   - Load, LoadRecords (bulk): one transaction holding LOCK TABLE … IN
+//     SHARE ROW EXCLUSIVE MODE (other writers wait; readers do not); per
+//     20,000 rows, reads of the heads, the spent keys and, for import rows,
+//     the states on their days (unnest … CROSS JOIN LATERAL), then one
+//     COPY of the new records, computed as COPY asks for them. No other
+//     writer can take a place the load computed, and the unique keys still
+//     stand behind it.
+//   - Export: SELECT record … ORDER BY id in a REPEATABLE READ, READ ONLY
+//     transaction. [MigrationSQL] prints what Migrate runs.
 //
 // Serialization failures (SQLSTATE 40001, which a server whose
 // default_transaction_isolation is serializable or repeatable read returns

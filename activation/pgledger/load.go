@@ -253,21 +253,55 @@ func (l *loader) chunk(ctx context.Context, rows []LoadRow) error {
 	if err != nil {
 		return err
 	}
-	book := &activation.Book{Policy: l.policy, Journal: j}
-	for i := range rows {
-		res, err := l.row(ctx, book, j, &rows[i])
-		if err != nil {
-			return err
+	src := &chunkSource{l: l, ctx: ctx, book: &activation.Book{Policy: l.policy, Journal: j}, j: j, rows: rows}
+	_, err = l.tx.CopyFrom(ctx, pgx.Identifier{"coterm_records"}, copyColumns, src)
+	if src.err != nil {
+		return src.err
+	}
+	return err
+}
+
+// chunkSource is the COPY source of a chunk: it computes the rows one by
+// one as COPY asks for the next record, so that the computation here and
+// the insertions on the server overlap.
+type chunkSource struct {
+	l    *loader
+	ctx  context.Context
+	book *activation.Book
+	j    *loadJournal
+	rows []LoadRow
+	next int
+	cur  []any
+	err  error
+}
+
+func (c *chunkSource) Next() bool {
+	for len(c.j.pending) == 0 {
+		if c.next == len(c.rows) || c.err != nil {
+			return false
 		}
-		l.sum.add(res.Status)
-		if l.report != nil {
-			if err := l.report(res); err != nil {
-				return callerError{err}
+		res, err := c.l.row(c.ctx, c.book, c.j, &c.rows[c.next])
+		c.next++
+		if err != nil {
+			c.err = err
+			return false
+		}
+		c.l.sum.add(res.Status)
+		if c.l.report != nil {
+			if err := c.l.report(res); err != nil {
+				c.err = callerError{err}
+				return false
 			}
 		}
 	}
-	return copyRecords(ctx, l.tx, j.pending)
+	c.cur, c.j.pending[0] = c.j.pending[0], nil
+	c.j.pending = c.j.pending[1:]
+	return true
 }
+
+func (c *chunkSource) Values() ([]any, error) { return c.cur, nil }
+
+func (c *chunkSource) Err() error { return c.err }
 
 // copyRecords copies the rows of new records into coterm_records.
 func copyRecords(ctx context.Context, tx pgx.Tx, rows [][]any) error {
