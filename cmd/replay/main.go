@@ -70,6 +70,8 @@
 //	-due FROM..TO     the worklist of lifecycle dates from FROM to TO (YYYY-MM-DD, both included)
 //	-svg FILE         with -tenant and -product: write a picture of the end date over time
 //	-until DATE       with -svg: the program year's end (R13), drawn as a line
+//	-db URL           with -tenant or -due, instead of the file: the book in PostgreSQL (see bookdb),
+//	                  its states given on today's date
 //
 // Exit status (the same for whatif):
 //
@@ -124,6 +126,7 @@ type config struct {
 	svg             string
 	until           time.Time
 	file            string
+	db              string // -db: answer from this database instead of a file
 }
 
 // run is the program, reading "-" from standard input.
@@ -144,6 +147,9 @@ func runTo(args []string, stdin io.Reader, out, errOut *cli.Output) error {
 	cfg, err := parse(args, errOut)
 	if err != nil {
 		return err
+	}
+	if cfg.db != "" {
+		return answerFromDB(context.Background(), cfg, out)
 	}
 	in := stdin
 	if cfg.file != "-" {
@@ -203,6 +209,7 @@ func parse(args []string, errOut io.Writer) (config, error) {
 		due     = fs.String("due", "", "the worklist of lifecycle dates `FROM..TO` (YYYY-MM-DD, both included), sorted by date")
 		svg     = fs.String("svg", "", "with -tenant and -product: write a picture of the end date over time to `FILE`")
 		until   = fs.String("until", "", "with -svg: the program year's end `date` YYYY-MM-DD (R13), drawn as a line")
+		db      = fs.String("db", "", "with -tenant or -due, instead of a file: the PostgreSQL `URL` of the book")
 	)
 	if err := cli.Parse(fs, args); err != nil {
 		if err == cli.ErrHelp {
@@ -260,6 +267,9 @@ func parse(args []string, errOut io.Writer) (config, error) {
 	if cfg.quiet && (cfg.tenant != "" || cfg.due) {
 		return cfg, cli.Usagef("-q: only without -tenant and -due")
 	}
+	if *db != "" {
+		return cfg, dbConfig(&cfg, *db, fs.NArg())
+	}
 	switch fs.NArg() {
 	case 0:
 		return cfg, cli.Usagef("missing the history file name (or - for standard input)")
@@ -279,6 +289,8 @@ type replayer struct {
 	out  *cli.Output
 	rows bool   // print each row
 	buf  []byte // one output line
+
+	fromDB bool // the book is in a database (-db), not replayed from a file
 }
 
 func newReplayer(cfg config, out *cli.Output) *replayer {
@@ -416,7 +428,7 @@ func (rp *replayer) explain(ctx context.Context) error {
 		return err
 	}
 	if len(recs) == 0 {
-		fmt.Fprintf(rp.out, "%s: no such subscription in the file (tenants and products compare exactly, case included)\n", name)
+		fmt.Fprintf(rp.out, "%s: no such subscription in %s (tenants and products compare exactly, case included)\n", name, rp.source())
 		return cli.ErrNegative
 	}
 	fmt.Fprintf(rp.out, "%s: %s, oldest first\n", name, cli.Plural(len(recs), "record"))
@@ -437,7 +449,7 @@ func (rp *replayer) explain(ctx context.Context) error {
 	}
 	s := recs[len(recs)-1].Outcome.After
 	last := rp.ld.Last
-	fmt.Fprintf(rp.out, "\nOn %s (the file's last day): %s, %s", last.Format(time.DateOnly), state(s), rp.cfg.policy.State(s, last))
+	fmt.Fprintf(rp.out, "\nOn %s (%s): %s, %s", last.Format(time.DateOnly), rp.lastDay(), state(s), rp.cfg.policy.State(s, last))
 	if tl, err := rp.cfg.policy.Timeline(s); err == nil {
 		fmt.Fprintf(rp.out, "; expires %s, disabled %s, deleted %s", tl.End.Format(time.DateOnly),
 			tl.DisabledFrom.Format(time.DateOnly), tl.DeletedOn.Format(time.DateOnly))
@@ -487,6 +499,8 @@ func (rp *replayer) worklist(ctx context.Context) error {
 		seats := ""
 		if s := rp.ld.Find(d.Tenant, d.Product); s != nil {
 			seats = " (" + cli.Plural(s.State.Seats, "seat") + ")"
+		} else if s, ok, err := rp.book.Subscription(ctx, d.Tenant, d.Product); err == nil && ok && rp.fromDB {
+			seats = " (" + cli.Plural(s.Seats, "seat") + ")"
 		}
 		fmt.Fprintf(rp.out, "%s  %s/%s%s %s\n", d.Date.Format(time.DateOnly), d.Tenant, d.Product, seats, what)
 	}
