@@ -30,6 +30,7 @@ type config struct {
 	// The book (-book): the file, the subscription's tenant, and what it
 	// says (filled by fromBook).
 	book   string
+	db     string // -db: the book is in this database (book holds it too)
 	tenant string
 	hist   []activation.Record // its records up to -on
 	later  int                 // its records after -on
