@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"iter"
 	"slices"
 	"strings"
@@ -232,6 +233,13 @@ func TestExportLoadRoundTrip(t *testing.T) {
 	require.EqualValues(t, 6, n)
 	assertNoKey(t, buf.String(), testKey(t, "LD", 1), testKey(t, "EX", 1))
 	recs := readJSONLines(t, buf.Bytes())
+	var parallel bytes.Buffer
+	n, err = src.ExportJSON(ctx, &parallel)
+	require.NoError(t, err)
+	assert.EqualValues(t, 6, n)
+	assert.Equal(t, buf.String(), parallel.String(), "ExportJSON writes what Export and encoding/json write")
+	_, err = src.ExportJSON(ctx, failingWriter{})
+	assert.ErrorIs(t, err, errWrite)
 
 	sum, err := dst.LoadRecords(ctx, seqOf(recs))
 	require.NoError(t, err)
@@ -316,3 +324,9 @@ UNION ALL SELECT 'version ' || version FROM `+schema+`.coterm_migrations ORDER B
 	_, err = pgledger.MigrationSQL(pgledger.SchemaVersion + 1)
 	assert.Error(t, err)
 }
+
+var errWrite = errors.New("disk full")
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errWrite }

@@ -302,8 +302,7 @@ func export(ctx context.Context, args []string, _ io.Reader, stdout io.Writer, o
 		w = f
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
-	enc := json.NewEncoder(bw)
-	n, err := s.Export(ctx, func(rec activation.Record) error { return enc.Encode(rec) })
+	n, err := s.ExportJSON(ctx, bw)
 	if err == nil {
 		err = bw.Flush()
 	}
