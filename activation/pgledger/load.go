@@ -202,8 +202,12 @@ func (e uncommitted) Unwrap() error { return e.err }
 // commit itself failed.
 func loadError(op string, err error) error {
 	var u uncommitted
-	if errors.As(err, &u) {
-		return fmt.Errorf("pgledger: %s: nothing was recorded: %w", op, wrap(op, u.err))
+	var ce callerError
+	switch {
+	case errors.As(err, &ce):
+		return fmt.Errorf("pgledger: %s: stopped, nothing was recorded: %w", op, ce.err)
+	case errors.As(err, &u):
+		return fmt.Errorf("pgledger: %s: nothing was recorded: %w", op, u.err)
 	}
 	return wrapWrite(op, err)
 }

@@ -8,6 +8,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -330,3 +331,72 @@ var errWrite = errors.New("disk full")
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errWrite }
+
+// TestLoadAllOrNothing: an error of the rows, of report or of the context
+// stores nothing of the load, and says so.
+func TestLoadAllOrNothing(t *testing.T) {
+	s := newStore(t)
+	rows := sampleRows(t)
+	failing := func(yield func(pgledger.LoadRow, error) bool) {
+		for _, r := range rows[:5] {
+			if !yield(r, nil) {
+				return
+			}
+		}
+		yield(pgledger.LoadRow{}, errWrite)
+	}
+	_, err := s.Load(context.Background(), activation.PartnerCenter(), failing, nil)
+	require.ErrorIs(t, err, errWrite)
+	assert.Equal(t, "pgledger: load: stopped, nothing was recorded: disk full", err.Error())
+	assert.Empty(t, tableBytes(t, s))
+
+	_, err = s.Load(context.Background(), activation.PartnerCenter(), seqOf(rows), func(pgledger.LoadResult) error { return errWrite })
+	require.ErrorIs(t, err, errWrite)
+	assert.Empty(t, tableBytes(t, s))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = s.Load(ctx, activation.PartnerCenter(), seqOf(rows), nil)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, tableBytes(t, s))
+
+	// A malformed row and a name that is a key are rejected in their
+	// place, the key never quoted.
+	k := testKey(t, "NM", 1)
+	got, _ := load(t, s, []pgledger.LoadRow{
+		{Line: 2, Malformed: "seats: not a whole number"},
+		importRow(3, day(2026, 1, 1), strings.ToLower(k.Reveal()), 5, day(2027, 1, 1)),
+		keyRow(4, day(2026, 1, 1), "contoso", k, 5, activation.Activate),
+	})
+	assert.Equal(t, pgledger.LoadRejected, got[2].Status)
+	assert.Equal(t, "seats: not a whole number", got[2].Reason)
+	assert.Equal(t, pgledger.LoadRejected, got[3].Status)
+	assertNoKey(t, got[3].Reason, k)
+	assert.Equal(t, pgledger.LoadApplied, got[4].Status)
+}
+
+// TestLoadConcurrently: two loads of one file at once (and a Book beside
+// them) leave each record once: the second load replays the first.
+func TestLoadConcurrently(t *testing.T) {
+	s := newStore(t)
+	rows := sampleRows(t)
+	sums := make([]pgledger.LoadSummary, 2)
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Go(func() {
+			sums[i], errs[i] = s.Load(context.Background(), activation.PartnerCenter(), seqOf(rows), nil)
+		})
+	}
+	wg.Go(func() {
+		b := &activation.Book{Policy: activation.PartnerCenter(), Journal: s}
+		_, errs[2] = b.Redeem(context.Background(), "northwind", "M365-E3", testToken(testKey(t, "CC", 1), 5), activation.Activate, testDay)
+	})
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 2, sums[0].Applied+sums[1].Applied, "each redemption once: %+v", sums)
+	assert.Equal(t, 3, sums[0].Imported+sums[1].Imported, "each import once: %+v", sums)
+	assert.Len(t, tableBytes(t, s), 6)
+}
