@@ -9,4 +9,6 @@ var (
 	SQLHistory = sqlHistory
 	HeadsSQL   = headsSQL
 	InsertArgs = insertArgs
+	// CopyColumns are the columns of InsertArgs's values, for COPY.
+	CopyColumns = copyColumns
 )

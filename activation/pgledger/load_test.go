@@ -400,3 +400,20 @@ func TestLoadConcurrently(t *testing.T) {
 	assert.Equal(t, 3, sums[0].Imported+sums[1].Imported, "each import once: %+v", sums)
 	assert.Len(t, tableBytes(t, s), 6)
 }
+
+// TestVerifyChecksTheNewColumns: the audit holds key_seats and explanation
+// to the record, and passes rows written before they existed (NULL).
+func TestVerifyChecksTheNewColumns(t *testing.T) {
+	s := newStore(t)
+	load(t, s, sampleRows(t))
+	found, _ := storeVerify(t, s)
+	assert.Empty(t, found)
+	tamper(t, s, `UPDATE coterm_records SET key_seats = NULL, explanation = NULL WHERE tenant = 'fabrikam'`)
+	found, _ = storeVerify(t, s)
+	assert.Empty(t, found, "rows from before schema version 2")
+	tamper(t, s, `UPDATE coterm_records SET key_seats = 9999, explanation = 'forged' WHERE tenant = 'contoso' AND seq = 2`)
+	found, _ = storeVerify(t, s)
+	require.Len(t, found, 1)
+	assert.Equal(t, activation.BreakStore, found[0].Kind)
+	assert.Equal(t, "columns differ from the record: key_seats 9999 (record: 25); explanation differs", found[0].Detail)
+}
