@@ -17,7 +17,7 @@ import (
 // to the pool before its rows are checked.
 const (
 	auditSelect = `tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record`
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation`
 
 	// sqlAuditFirst and sqlAuditNext read the records of every history in
 	// place order, a page at a time, through the place key's index.
@@ -104,11 +104,13 @@ type auditRow struct {
 	policy             string
 	recordedAt         time.Time
 	record             []byte
+	keySeats           *int64  // NULL in rows written before schema version 4
+	explanation        *string // likewise
 }
 
 func (r *auditRow) dest() []any {
 	return []any{&r.tenant, &r.product, &r.seq, &r.keyTail, &r.fingerprint, &r.operation, &r.applied, &r.day,
-		&r.seatsBefore, &r.endBefore, &r.seatsAfter, &r.endAfter, &r.policy, &r.recordedAt, &r.record}
+		&r.seatsBefore, &r.endBefore, &r.seatsAfter, &r.endAfter, &r.policy, &r.recordedAt, &r.record, &r.keySeats, &r.explanation}
 }
 
 // place returns where the store keeps r: its tenant, product and seq
@@ -286,12 +288,16 @@ func decodeColumn(r *auditRow) (activation.Record, string) {
 	return rec, ""
 }
 
-// recordedAtColumn is the place of recorded_at in auditColumnNames.
-const recordedAtColumn = 13
+// The places of recorded_at and key_seats (explanation follows) in
+// auditColumnNames.
+const (
+	recordedAtColumn = 13
+	keySeatsColumn   = 15
+)
 
 // auditColumnNames names sqlInsert's columns in the order of insertArgs.
 var auditColumnNames = [...]string{"tenant", "product", "seq", "key_tail", "fingerprint", "operation", "applied", "day",
-	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at"}
+	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at", "record", "key_seats", "explanation"}
 
 // auditColumns reports the columns of r that differ from what the Store
 // writes for rec, the record r's bytes decode to (insertArgs: the writer's
@@ -314,11 +320,20 @@ func auditColumns(a *activation.Audit, r *auditRow, rec *activation.Record) erro
 		fp = r.fingerprint
 	}
 	got := [...]any{r.tenant, r.product, seq, tail, fp, r.operation, r.applied, r.day,
-		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt}
+		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt, r.record, nil, nil}
+	if r.keySeats != nil {
+		got[keySeatsColumn] = *r.keySeats
+	}
+	if r.explanation != nil {
+		got[keySeatsColumn+1] = *r.explanation
+	}
 	var diff []string
 	for i, g := range got {
-		if i == recordedAtColumn && want[i] == nil {
+		switch {
+		case i == recordedAtColumn && want[i] == nil:
 			continue // the record has no time PostgreSQL holds: the column is the insert's
+		case i >= keySeatsColumn && r.explanation == nil && r.keySeats == nil:
+			continue // a row written before these columns
 		}
 		if w := want[i]; !sameColumn(w, g) {
 			diff = append(diff, columnDiff(auditColumnNames[i], w, g))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -41,8 +40,7 @@ func bulkHistories(b *testing.B, s *pgledger.Store, n, length int) {
 		rows++
 		return next()
 	})
-	copied, err := s.Pool().CopyFrom(ctx, []string{"coterm_records"}, strings.Split(
-		"tenant,product,seq,key_tail,fingerprint,operation,applied,day,seats_before,end_before,seats_after,end_after,policy,recorded_at,record", ","), src)
+	copied, err := s.Pool().CopyFrom(ctx, []string{"coterm_records"}, pgledger.CopyColumns, src)
 	require.NoError(b, err)
 	require.EqualValues(b, n, copied)
 	_, err = s.Pool().Exec(ctx, `ANALYZE coterm_records`)

@@ -20,14 +20,16 @@ const (
 	// aborts it whole (SQLSTATE 23505), and nothing is stored. The batch's
 	// first place ($16) goes in only if its predecessor is there.
 	sqlInsertBatch = `INSERT INTO coterm_records (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, replaces_tail, replacement_claim)
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, replaces_tail, replacement_claim,
+    key_seats, explanation)
 SELECT $1, $2, u.seq, u.key_tail, u.fingerprint, u.operation, u.applied, u.day,
     u.seats_before, u.end_before, u.seats_after, u.end_after, u.policy, coalesce(u.recorded_at, now()), u.record,
-    u.replaces_tail, u.claim
+    u.replaces_tail, u.claim, u.key_seats, u.explanation
 FROM unnest($3::bigint[], $4::text[], $5::bytea[], $6::text[], $7::text[], $8::date[], $9::bigint[], $10::date[],
-    $11::bigint[], $12::date[], $13::text[], $14::timestamptz[], $15::bytea[], $17::text[], $18::bytea[])
+    $11::bigint[], $12::date[], $13::text[], $14::timestamptz[], $15::bytea[], $17::text[], $18::bytea[],
+    $19::bigint[], $20::text[])
     AS u(seq, key_tail, fingerprint, operation, applied, day, seats_before, end_before, seats_after, end_after,
-        policy, recorded_at, record, replaces_tail, claim)
+        policy, recorded_at, record, replaces_tail, claim, key_seats, explanation)
 WHERE $16::bigint = 1 OR EXISTS (SELECT 1 FROM coterm_records p
     WHERE p.tenant = $1 AND p.product = $2 AND p.seq = $16 - 1)`
 
@@ -57,6 +59,8 @@ type batchColumns struct {
 	fp, record, claim              [][]byte
 	day, endBefore, endAfter       []pgtype.Date
 	recordedAt                     []pgtype.Timestamptz
+	keySeats                       []pgtype.Int8
+	explanation                    []pgtype.Text
 }
 
 // AppendBatch implements [activation.BatchJournal] in one INSERT … SELECT
@@ -145,6 +149,7 @@ func batchArgs(recs []activation.Record) ([]any, error) {
 		fp: make([][]byte, n), record: make([][]byte, n), claim: make([][]byte, n),
 		day: make([]pgtype.Date, n), endBefore: make([]pgtype.Date, n), endAfter: make([]pgtype.Date, n),
 		recordedAt: make([]pgtype.Timestamptz, n),
+		keySeats:   make([]pgtype.Int8, n), explanation: make([]pgtype.Text, n),
 	}
 	first := recs[0].Outcome.After
 	seen := make(map[[32]byte]bool, 2*n)
@@ -172,6 +177,10 @@ func batchArgs(recs []activation.Record) ([]any, error) {
 		c.tail[i], c.op[i], c.applied[i], c.policy[i] = text(a[3]), text(a[5]), text(a[6]), text(a[12])
 		c.day[i], c.endBefore[i], c.endAfter[i] = a[7].(pgtype.Date), a[9].(pgtype.Date), a[11].(pgtype.Date)
 		c.record[i] = a[14].([]byte)
+		if ks, ok := a[15].(int64); ok {
+			c.keySeats[i] = pgtype.Int8{Int64: ks, Valid: true}
+		}
+		c.explanation[i] = text(a[16])
 		if fp, ok := a[4].([]byte); ok {
 			c.fp[i] = fp
 		}
@@ -186,7 +195,7 @@ func batchArgs(recs []activation.Record) ([]any, error) {
 	return []any{
 		recs[0].Outcome.After.Tenant, recs[0].Outcome.After.Product,
 		c.seq, c.tail, c.fp, c.op, c.applied, c.day, c.seatsBefore, c.endBefore, c.seatsAfter, c.endAfter,
-		c.policy, c.recordedAt, c.record, recs[0].Seq, c.rep, c.claim,
+		c.policy, c.recordedAt, c.record, recs[0].Seq, c.rep, c.claim, c.keySeats, c.explanation,
 	}, nil
 }
 

@@ -54,6 +54,8 @@
 //	record        bytea              -- the Record, lossless; never a product key
 //	replaces_tail text               -- a replacement: the replaced key's last five characters
 //	replacement_claim bytea          -- a replacement: activation.Record.ReplacementClaim
+//	key_seats     bigint             -- the key's seats; NULL for an import (and rows before version 4)
+//	explanation   text               -- Outcome.Explain(), never a key (NULL for rows before version 4)
 //	UNIQUE (fingerprint)             -- one record per key: NULLs (imports) do not conflict
 //	UNIQUE (replacement_claim)       -- a key is replaced once (R12), whatever the tenant
 //	UNIQUE (tenant, product, seq)    -- one record per place: NULLs (claims) do not conflict
@@ -98,6 +100,15 @@
 //     (tenant, product, seq DESC) index to the next subscription's head,
 //     (tenant, product) > the last place, LIMIT n: a page costs n descents,
 //     however long the histories.
+//   - Load, LoadRecords (bulk): one transaction holding LOCK TABLE … IN
+//     SHARE ROW EXCLUSIVE MODE (other writers wait; readers do not); per
+//     20,000 rows, reads of the heads, the spent keys and, for import rows,
+//     the states on their days (unnest … CROSS JOIN LATERAL), then one
+//     COPY of the new records, computed as COPY asks for them. No other
+//     writer can take a place the load computed, and the unique keys still
+//     stand behind it.
+//   - Export: SELECT record … ORDER BY id in a REPEATABLE READ, READ ONLY
+//     transaction. [MigrationSQL] prints what Migrate runs.
 //
 // Serialization failures (SQLSTATE 40001, which a server whose
 // default_transaction_isolation is serializable or repeatable read returns

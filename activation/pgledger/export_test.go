@@ -10,4 +10,6 @@ var (
 	HeadsSQL      = headsSQL
 	SQLHeadsAfter = sqlHeadsAfter
 	InsertArgs    = insertArgs
+	// CopyColumns are the columns of InsertArgs's values, for COPY.
+	CopyColumns = copyColumns
 )

@@ -23,8 +23,8 @@ const (
 	// predecessor is there, checked in the same statement. A claim has no
 	// place (NULL) and so no predecessor.
 	sqlInsert = `INSERT INTO coterm_records (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record)
-SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15, $16, $17
 WHERE $3::bigint IS NULL OR $3 = 1 OR EXISTS (SELECT 1 FROM coterm_records p
     WHERE p.tenant = $1 AND p.product = $2 AND p.seq = $3 - 1)
 ON CONFLICT DO NOTHING`
@@ -198,7 +198,7 @@ func insertArgs(rec activation.Record) ([]any, error) {
 		tenant, product, seq, tail, fp,
 		columnText(o.Op.String()), columnText(o.Applied.String()), date(o.At),
 		int64(o.Before.Seats), date(o.Before.End), int64(o.After.Seats), date(o.After.End),
-		columnText(rec.Policy), recordedAt, b,
+		columnText(rec.Policy), recordedAt, b, keySeats(&o), columnText(o.Explain()),
 	}, nil
 }
 

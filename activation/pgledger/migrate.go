@@ -12,7 +12,7 @@ import (
 // SchemaVersion is the version of the tables this package reads and writes:
 // the number of migrations it knows. [Migrate] brings a database up to it;
 // [New] and [Open] refuse a database whose schema is newer.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // ErrSchemaTooNew means the database was migrated by a newer release of this
 // package than the running one: its tables may hold what this code cannot
@@ -76,6 +76,10 @@ CREATE TRIGGER coterm_records_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON
     ADD CONSTRAINT coterm_records_replacement_claim_check CHECK (octet_length(replacement_claim) = 32);
 COMMENT ON COLUMN coterm_records.replaces_tail IS 'a replacement: the last five characters of the key it replaces; NULL otherwise';
 COMMENT ON COLUMN coterm_records.replacement_claim IS 'a replacement: SHA-256 claim on the key it replaces (activation.Record.ReplacementClaim), so a key is replaced once; NULL otherwise';`,
+	// 4: what a person asks in psql: the key's seats and the explanation.
+	`ALTER TABLE coterm_records ADD COLUMN key_seats bigint, ADD COLUMN explanation text;
+COMMENT ON COLUMN coterm_records.key_seats IS 'the product key''s seats; NULL for an import, and for rows written before this column';
+COMMENT ON COLUMN coterm_records.explanation IS 'activation.Outcome.Explain: why the end date moved (never a key); NULL for rows written before this column';`,
 }
 
 // Migrate creates or upgrades this package's tables in the first schema of
@@ -103,13 +107,10 @@ func runMigrations(ctx context.Context, pool *pgxpool.Pool) error {
 func migrate(ctx context.Context, tx pgx.Tx) error {
 	// A session lock taken through a pool lands on an arbitrary connection;
 	// the transaction's lock goes with the transaction.
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, int32(migrationLock)); err != nil {
+	if _, err := tx.Exec(ctx, sqlMigrationLock); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS coterm_migrations (
-    version    integer PRIMARY KEY,
-    applied_at timestamptz NOT NULL DEFAULT now()
-)`); err != nil {
+	if _, err := tx.Exec(ctx, sqlMigrationsTable); err != nil {
 		return err
 	}
 	v, err := schemaVersion(ctx, tx)
@@ -123,7 +124,7 @@ func migrate(ctx context.Context, tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, migrations[i]); err != nil {
 			return fmt.Errorf("migration %d: %w", i+1, err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO coterm_migrations (version) VALUES ($1)`, i+1); err != nil {
+		if _, err := tx.Exec(ctx, versionSQL(i+1)); err != nil {
 			return err
 		}
 	}

@@ -107,7 +107,7 @@ func (rp *replayer) listed(tenant, product string) {
 // the file's last day), from its records, and how the day is named. The
 // state is none before its first record.
 func (rp *replayer) asOf(recs []activation.Record) (activation.Subscription, time.Time, string) {
-	day, what := rp.ld.Last, "the file's last day"
+	day, what := rp.ld.Last, rp.lastDay()
 	if !rp.cfg.more.on.IsZero() {
 		day, what = rp.cfg.more.on, "-on"
 	}

@@ -128,6 +128,8 @@
 //	-on DAY           the summary (or -tenant's state) on DAY, not the file's last day
 //	-json             without -tenant and -due: one JSON object per row and the summary
 //	-strict           with -tenant or -due: any rejected row makes the exit status 1
+//	-db URL           with -tenant or -due, instead of the file: the book in PostgreSQL (see bookdb),
+//	                  its states given on today's date
 //
 // Exit status (the same for whatif):
 //
@@ -184,6 +186,7 @@ type config struct {
 	until           time.Time
 	file            string
 	more            extraConfig // -json, -on, -strict: extra.go
+	db              string      // -db: answer from this database instead of a file
 }
 
 // run is the program, reading "-" from standard input.
@@ -204,6 +207,9 @@ func runTo(args []string, stdin io.Reader, out, errOut *cli.Output, prog func(ro
 	cfg, err := parse(args, errOut)
 	if err != nil {
 		return err
+	}
+	if cfg.db != "" {
+		return answerFromDB(context.Background(), cfg, out)
 	}
 	in := stdin
 	if cfg.file != "-" {
@@ -263,6 +269,7 @@ func parse(args []string, errOut io.Writer) (config, error) {
 		svg     = fs.String("svg", "", "with -tenant and -product: write a picture of the history (end date and seats over time) to `FILE`")
 		until   = fs.String("until", "", "with -svg: the program year's end `date` YYYY-MM-DD (R13), drawn as a line")
 		extra   = defineExtra(fs)
+		db      = fs.String("db", "", "with -tenant or -due, instead of a file: the PostgreSQL `URL` of the book")
 	)
 	if err := cli.Parse(fs, args); err != nil {
 		if err == cli.ErrHelp {
@@ -323,6 +330,9 @@ func parse(args []string, errOut io.Writer) (config, error) {
 	if cfg.more, err = extra.read(cfg); err != nil {
 		return cfg, err
 	}
+	if *db != "" {
+		return cfg, dbConfig(&cfg, *db, fs.NArg())
+	}
 	switch fs.NArg() {
 	case 0:
 		return cfg, cli.Usagef("missing the history file name (or - for standard input)")
@@ -343,6 +353,8 @@ type replayer struct {
 	rows bool   // print each row
 	buf  []byte // one output line
 	prog *progress
+
+	fromDB bool // the book is in a database (-db), not replayed from a file
 }
 
 func newReplayer(cfg config, out *cli.Output) *replayer {
@@ -488,8 +500,8 @@ func (rp *replayer) explain(ctx context.Context) error {
 		return err
 	}
 	if len(recs) == 0 {
-		fmt.Fprintf(rp.out, "%s: no such subscription in the file (tenants and products compare exactly, case included)%s\n",
-			name, history.DidYouMean(rp.ld.Closest(cfg.tenant, cfg.product)))
+		fmt.Fprintf(rp.out, "%s: no such subscription in %s (tenants and products compare exactly, case included)%s\n",
+			name, rp.source(), history.DidYouMean(rp.ld.Closest(cfg.tenant, cfg.product)))
 		return cli.ErrNegative
 	}
 	fmt.Fprintf(rp.out, "%s: %s, oldest first\n", name, cli.Plural(len(recs), "record"))
@@ -577,6 +589,8 @@ func (rp *replayer) worklist(ctx context.Context) error {
 		seats := ""
 		if s := rp.ld.Find(d.Tenant, d.Product); s != nil {
 			seats = " (" + cli.Plural(s.State.Seats, "seat") + ")"
+		} else if s, ok, err := rp.book.Subscription(ctx, d.Tenant, d.Product); err == nil && ok && rp.fromDB {
+			seats = " (" + cli.Plural(s.Seats, "seat") + ")"
 		}
 		fmt.Fprintf(rp.out, "%s  %s/%s%s %s\n", d.Date.Format(time.DateOnly), d.Tenant, d.Product, seats, what)
 	}

@@ -15,37 +15,22 @@ import (
 // fromBook replays the -book file and takes the subscription's state on -on:
 // the After of its last record on or before -on, none before its first.
 func fromBook(cfg *config) error {
-	f, err := os.Open(cfg.book)
-	if err != nil {
-		return cli.Unreadablef("-book: cannot open the history file: %s", cli.Reason(err))
-	}
-	defer f.Close()
-	rd, err := history.NewReader(f)
-	if err != nil {
-		return cli.Unreadablef("-book: %v", err)
-	}
 	ctx := context.Background()
-	book := &activation.Book{Policy: cfg.policy, Journal: activation.NewMemoryJournal()}
-	ld := history.NewLoader(book)
-	for {
-		_, err := ld.Next(ctx, rd)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return cli.Unreadablef("-book: %v", err)
-		}
+	book, done, err := openBook(ctx, cfg)
+	if err != nil {
+		return err
 	}
-	if n := ld.Counts.Rejected; n > 0 {
-		cfg.notes = append(cfg.notes, fmt.Sprintf("the book has %s; replay it to see them", cli.Plural(n, "rejected row")))
-	}
+	defer done()
 	recs, err := book.History(ctx, cfg.tenant, cfg.sub.Product)
 	if err != nil {
 		return err
 	}
 	if len(recs) == 0 {
-		return cli.Negativef("-tenant, -product: no such subscription in the book (tenants and products compare exactly, case included)%s",
-			history.DidYouMean(ld.Closest(cfg.tenant, cfg.sub.Product)))
+		hint := ""
+		if cfg.closest != nil {
+			hint = history.DidYouMean(cfg.closest(cfg.tenant, cfg.sub.Product))
+		}
+		return cli.Negativef("-tenant, -product: no such subscription in the book (tenants and products compare exactly, case included)%s", hint)
 	}
 	cfg.sub = activation.Subscription{Tenant: cfg.tenant, Product: cfg.sub.Product}
 	for i, r := range recs {
@@ -57,6 +42,35 @@ func fromBook(cfg *config) error {
 		cfg.sub = r.Outcome.After
 	}
 	return nil
+}
+
+// replayBook replays the -book file into a book in memory.
+func replayBook(ctx context.Context, cfg *config) (*activation.Book, error) {
+	f, err := os.Open(cfg.book)
+	if err != nil {
+		return nil, cli.Unreadablef("-book: cannot open the history file: %s", cli.Reason(err))
+	}
+	defer f.Close()
+	rd, err := history.NewReader(f)
+	if err != nil {
+		return nil, cli.Unreadablef("-book: %v", err)
+	}
+	book := &activation.Book{Policy: cfg.policy, Journal: activation.NewMemoryJournal()}
+	ld := history.NewLoader(book)
+	cfg.closest = ld.Closest
+	for {
+		_, err := ld.Next(ctx, rd)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, cli.Unreadablef("-book: %v", err)
+		}
+	}
+	if n := ld.Counts.Rejected; n > 0 {
+		cfg.notes = append(cfg.notes, fmt.Sprintf("the book has %s; replay it to see them", cli.Plural(n, "rejected row")))
+	}
+	return book, nil
 }
 
 // drawSVG writes the picture of -svg: the subscription's history (-book),

@@ -92,7 +92,7 @@ func TestCommandsListed(t *testing.T) {
 
 // commandFlags are the flags of each command: the shared ones and its own.
 var commandFlags = func() map[string][]string {
-	shared := []string{"book", "convention", "end", "json", "on", "policy", "product", "rounding", "seats", "svg", "tenant", "until"}
+	shared := []string{"book", "convention", "db", "end", "json", "on", "policy", "product", "rounding", "seats", "svg", "tenant", "until"}
 	flags := map[string][]string{}
 	for name, own := range map[string][]string{
 		"options":  {"key", "key-seats", "term"},

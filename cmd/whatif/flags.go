@@ -23,6 +23,7 @@ import (
 type inputs struct {
 	// The flags every command shares (addShared).
 	seats, end, book, tenant, product, on string
+	db                                    string
 	policy, rounding, convention          string
 	json                                  bool
 	svg, until                            string
@@ -41,6 +42,7 @@ func (in *inputs) addShared(fs *flag.FlagSet, svgDoc, untilDoc string) {
 	fs.StringVar(&in.seats, "seats", "", "active `seats` of the subscription, 0 … 1,000,000,000 (0: no subscription yet, omit -end); not with -book")
 	fs.StringVar(&in.end, "end", "", "the subscription's end `date` YYYY-MM-DD, the first day without service (required unless -seats 0 or -book)")
 	fs.StringVar(&in.book, "book", "", "a history `file` (see replay): start from the subscription's state in it on -on; needs -tenant and -product")
+	fs.StringVar(&in.db, "db", "", "instead of -book: the PostgreSQL `URL` of the book (see bookdb)")
 	fs.StringVar(&in.tenant, "tenant", "", "with -book: the subscription's `tenant` (may contain \"/\")")
 	fs.StringVar(&in.product, "product", "", "the `product` of the subscription and of the key (required)")
 	fs.StringVar(&in.on, "on", "", "the redemption `date` YYYY-MM-DD (default today)")
@@ -221,6 +223,9 @@ func (in *inputs) subject(cfg *config) error {
 	}
 	cfg.policy, cfg.json = p, in.json
 
+	if err := in.dbBook(cfg); err != nil {
+		return err
+	}
 	if in.book != "" {
 		if in.seats != "" || in.end != "" {
 			return usagef("-book: given with -seats or -end: the subscription comes from the book or from numbers, not both")

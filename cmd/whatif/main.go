@@ -21,7 +21,8 @@
 // format of replay) and starts from that subscription's state in
 // the book on -on (its records up to that day; none before its first). Rows
 // of the file the book rejects are counted on standard error (replay lists
-// them); the exit status is the question's. Every command also takes -on
+// them); the exit status is the question's. -db URL instead of -book FILE
+// reads the book in PostgreSQL (see bookdb). Every command also takes -on
 // (the redemption day, default today), -policy, -rounding, -convention,
 // -json (the same as JSON, camelCase as the library's Outcome) and -svg FILE
 // (a picture: with -book, the subscription's history time across — its end

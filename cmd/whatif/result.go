@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/coterm/coterm/cmd/internal/history"
 	"io"
 	"strings"
 	"time"
@@ -30,10 +31,14 @@ type config struct {
 	// The book (-book): the file, the subscription's tenant, and what it
 	// says (filled by fromBook).
 	book   string
+	db     string // -db: the book is in this database (book holds it too)
 	tenant string
 	hist   []activation.Record // its records up to -on
 	later  int                 // its records after -on
 	notes  []string            // for standard error: rows the book rejected
+	// closest names the tracked subscriptions nearest a name the book does
+	// not track, for "did you mean" (nil: the book is in a database)
+	closest func(tenant, product string) []*history.Sub
 
 	// need-end: the end date to reach; asked names the question in
 	// messages ("-reach", "renewal", or their deprecated spellings).
