@@ -44,6 +44,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(orphanEnv) != "" {
 		os.Exit(orphanMain())
 	}
+	if os.Getenv(loaderEnv) != "" {
+		os.Exit(loaderMain())
+	}
 	code := m.Run()
 	if owned != nil {
 		owned.remove()
