@@ -34,7 +34,7 @@ type Store struct {
 var (
 	_ activation.Journal     = (*Store)(nil)
 	_ activation.TurnJournal = (*Store)(nil)
-	_ activation.Ledger  = (*Store)(nil)
+	_ activation.Ledger      = (*Store)(nil)
 )
 
 // Open connects to the database at url (a PostgreSQL URL or key=value
