@@ -47,6 +47,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(loaderEnv) != "" {
 		os.Exit(loaderMain())
 	}
+	if os.Getenv(failoverEnv) != "" {
+		os.Exit(failoverMain())
+	}
 	code := m.Run()
 	if owned != nil {
 		owned.remove()
