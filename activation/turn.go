@@ -80,7 +80,7 @@ func (m *marks) isLost(tenant, product string) bool {
 // nothing was appended); a head that is not the subscription's is a broken
 // store (err).
 func (b *Book) appendInTurn(ctx context.Context, tj TurnJournal, rec *Record, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (stored Record, taken Taken, why, err error) {
-	remembered, _, had := b.cache.get(tenant, product)
+	remembered, _, _ := b.cache.get(tenant, product) // none: Seq 0
 	var broken error
 	stored, taken, err = tj.AppendInTurn(ctx, tenant, product, func(h Record, ok bool) (Record, error) {
 		var head tip
@@ -91,7 +91,7 @@ func (b *Book) appendInTurn(ctx context.Context, tj TurnJournal, rec *Record, te
 			}
 			head = tipOf(&h)
 		}
-		if !had || remembered.seq != head.seq {
+		if remembered.seq != head.seq {
 			b.marks.contend(tenant, product) // another writer moved the head
 		}
 		*rec = Record{Fingerprint: rec.Fingerprint}

@@ -22,13 +22,21 @@ type turnJournal struct {
 	turns atomic.Int64
 	head  func(*activation.Record)
 	race  func(ctx context.Context, j *activation.MemoryJournal)
+	stale atomic.Bool // Head answers none once, as a read before a race would
+}
+
+func (j *turnJournal) Head(ctx context.Context, tenant, product string) (activation.Record, bool, error) {
+	if j.stale.CompareAndSwap(true, false) {
+		return activation.Record{}, false, nil
+	}
+	return j.MemoryJournal.Head(ctx, tenant, product)
 }
 
 func (j *turnJournal) AppendInTurn(ctx context.Context, tenant, product string, next func(activation.Record, bool) (activation.Record, error)) (activation.Record, activation.Taken, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.turns.Add(1)
-	h, ok, err := j.Head(ctx, tenant, product)
+	h, ok, err := j.MemoryJournal.Head(ctx, tenant, product)
 	if err != nil {
 		return activation.Record{}, activation.NothingTaken, err
 	}
@@ -177,4 +185,19 @@ func TestBooksTakingTurnsKeepTheChain(t *testing.T) {
 	requireChain(t, h)
 	require.Equal(t, 100+books*keys, h[len(h)-1].Outcome.After.Seats)
 	t.Logf("%d retries for %d redemptions, %d turns", retries.Load(), books*keys, j.turns.Load())
+}
+
+// A Book that loses the race for a subscription's first place computes, in
+// its turn, on the record at Seq 1.
+func TestBookTurnOnTheFirstRecord(t *testing.T) {
+	ctx := context.Background()
+	b, j := newTurnBook()
+	other := &activation.Book{Policy: activation.PartnerCenter(), Journal: j.MemoryJournal}
+	require.NoError(t, other.Import(ctx, bkSub(100, bkDate(2026, 11, 1)), bkDate(2026, 11, 1))) // expired: Activate applies
+	j.stale.Store(true)
+	o, err := b.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 1, 25), activation.Activate, bkDate(2026, 12, 1))
+	require.NoError(t, err)
+	require.Equal(t, 100, o.Before.Seats, "computed in the turn on the import")
+	require.EqualValues(t, 1, j.turns.Load())
+	require.EqualValues(t, 1, b.Retries.Load())
 }
