@@ -106,6 +106,9 @@ func (b *Book) RedeemAll(ctx context.Context, tenant, product string, ts []token
 			}
 		}
 	}
+	if b.marks.isLost(tenant, product) {
+		return nil, lostRecords("book: redeem all")
+	}
 	id := batchID(fps, tenant, product, ts, op, at)
 	recs := make([]Record, len(ts))
 	head, e, cached := b.cache.get(tenant, product)
@@ -133,8 +136,10 @@ func (b *Book) RedeemAll(ctx context.Context, tenant, product string, ts []token
 		if err != nil {
 			b.cache.forget(tenant, product)
 			if cached && errors.Is(err, ErrGap) {
-				b.retried()
-				continue
+				// The Journal lacks the head this Book appended or read:
+				// it lost acknowledged records (see Book.Forget).
+				b.marks.setLost(tenant, product, true)
+				return nil, lostRecordsErr("book: redeem all: journal", err)
 			}
 			return nil, wrapErr("book: redeem all: journal", err)
 		}

@@ -19,7 +19,9 @@ import (
 // 3, …, each Outcome's Before the previous record's After; the last one is
 // its head. Redeem computes on the head and appends at the head's Seq + 1;
 // if another record took that place, it reads the new head and tries again
-// for as long as ctx allows. A request for a spent key answers before every
+// for as long as ctx allows (on a [TurnJournal], in the subscription's turn,
+// as its next redemptions there do for a while). A Book that finds its
+// Journal lost records refuses to write there until [Book.Forget]. A request for a spent key answers before every
 // other check: the identical request (key, tenant, product, the token's
 // product, seats and term, operation and day; not the state before) replays
 // the recorded Outcome, any other is [ErrAlreadyRedeemed]. A refusal records
@@ -38,10 +40,11 @@ type Book struct {
 	// Record.RecordedAt (for tests); nil means time.Now.
 	Clock func() time.Time
 	// Retries, if not nil, counts every recomputation after an Append failed
-	// to store: its place was taken, or a remembered head met [ErrGap].
+	// to store because its place was taken.
 	Retries *atomic.Int64
 
 	cache headCache // the last head seen per subscription
+	marks marks     // contention and lost records seen per subscription
 }
 
 // ErrChanged: [Book.RedeemIfUnchanged] found the subscription changed since
@@ -78,6 +81,9 @@ func (b *Book) Import(ctx context.Context, s Subscription, at time.Time) error {
 	day, err := dayOf("import day", at)
 	if err != nil {
 		return err
+	}
+	if b.marks.isLost(s.Tenant, s.Product) {
+		return lostRecords("book: import")
 	}
 	for {
 		if err := ctx.Err(); err != nil {
@@ -181,35 +187,52 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 			return Outcome{}, err
 		}
 	}
+	if b.marks.isLost(tenant, product) {
+		return Outcome{}, lostRecords("book: redeem " + t.Key.String())
+	}
 	fp := t.Key.Fingerprint()
+	tj, turns := b.Journal.(TurnJournal)
 	var rec Record
 	for ok := cached; ; cached = false {
 		if err := ctx.Err(); err != nil {
 			return Outcome{}, wrapErr("book: redeem "+t.Key.String(), err)
 		}
-		if !cached {
-			var err error
-			if head, ok, err = b.head(ctx, tenant, product); err != nil {
-				return Outcome{}, err
+		var stored Record
+		var taken Taken
+		var err error
+		if turns && b.marks.inTurn(tenant, product) {
+			cached, rec = false, Record{Fingerprint: fp}
+			var why error
+			if stored, taken, why, err = b.appendInTurn(ctx, tj, &rec, tenant, product, want, t, op, at); why != nil {
+				return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, rec.Request, t, why)
 			}
-			if e = nil; ok {
-				e = b.cache.put(nil, &head)
+			e = nil
+		} else {
+			if !cached {
+				if head, ok, err = b.head(ctx, tenant, product); err != nil {
+					return Outcome{}, err
+				}
+				if e = nil; ok {
+					e = b.cache.put(nil, &head)
+				}
 			}
+			rec = Record{Fingerprint: fp}
+			if err := b.compute(&rec, &head, ok, tenant, product, want, t, op, at); err != nil {
+				if cached { // never refuse on a guess: read the head and decide again
+					b.cache.forget(tenant, product)
+					continue
+				}
+				return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, rec.Request, t, err)
+			}
+			stored, taken, err = b.Journal.Append(ctx, rec)
 		}
-		rec = Record{Fingerprint: fp}
-		if err := b.compute(&rec, &head, ok, tenant, product, want, t, op, at); err != nil {
-			if cached { // never refuse on a guess: read the head and decide again
-				b.cache.forget(tenant, product)
-				continue
-			}
-			return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, rec.Request, t, err)
-		}
-		stored, taken, err := b.Journal.Append(ctx, rec)
 		if err != nil {
 			b.cache.forget(tenant, product)
 			if cached && errors.Is(err, ErrGap) {
-				b.retried() // the remembered head is not the Journal's: read it
-				continue
+				// The Journal lacks the head this Book appended or read:
+				// it lost acknowledged records.
+				b.marks.setLost(tenant, product, true)
+				return Outcome{}, lostRecordsErr(redeemWhere(t), err)
 			}
 			return Outcome{}, wrapErr(redeemWhere(t), err)
 		}
@@ -225,6 +248,7 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 			if !cached && want != anySeq {
 				return refused(ctx, b.Journal.Lookup, redeemWhere(t), fp, rec.Request, t, changed(want, t))
 			}
+			b.marks.contend(tenant, product)
 			b.retried()
 			continue
 		}

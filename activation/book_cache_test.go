@@ -68,31 +68,6 @@ func TestBookRedeemIfUnchangedIgnoresStaleHead(t *testing.T) {
 	require.Equal(t, 140, o.After.Seats)
 }
 
-// A remembered head the Journal does not have (the Journal swapped, against
-// the contract, for one that holds less): the Append finds a gap (ErrGap),
-// and the Book computes again on the Journal's head instead of failing.
-// The recomputation is counted in Retries.
-func TestBookGapOnRememberedHeadRecomputes(t *testing.T) {
-	ctx := context.Background()
-	var retries atomic.Int64
-	j1, j2 := activation.NewMemoryJournal(), activation.NewMemoryJournal()
-	b := &activation.Book{Policy: activation.PartnerCenter(), Journal: j1, Retries: &retries}
-	require.NoError(t, b.Import(ctx, bkSub(100, bkDate(2027, 3, 1)), bkDate(2026, 12, 1)))
-	require.NoError(t, b.Import(ctx, bkSub(120, bkDate(2027, 3, 1)), bkDate(2026, 12, 1)))
-	other := &activation.Book{Policy: activation.PartnerCenter(), Journal: j2}
-	require.NoError(t, other.Import(ctx, bkSub(100, bkDate(2027, 3, 1)), bkDate(2026, 12, 1)))
-
-	b.Journal = j2 // b remembers Seq 2; j2 has only Seq 1
-	o, err := b.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 1, 25), activation.AddSeats, bkDate(2026, 12, 1))
-	require.NoError(t, err)
-	require.Equal(t, 100, o.Before.Seats, "computed on the Journal's head")
-	require.EqualValues(t, 1, retries.Load())
-	h, err := b.History(ctx, bkTenant, bkProduct)
-	require.NoError(t, err)
-	require.Len(t, h, 2)
-	requireChain(t, h)
-}
-
 // gapJournal refuses every Append with ErrGap, as a store whose head moved
 // backwards would.
 type gapJournal struct{ *activation.MemoryJournal }

@@ -49,8 +49,8 @@ type Ledger interface {
 // asks for the place after the head it read or remembered, so a gap means
 // the store lost acknowledged records (a restore from a backup, a failover
 // to an asynchronous standby): refusing it keeps a Book that remembers a
-// newer head from writing past the loss. The Book then reads the head again;
-// on a head it has just read, ErrGap is the store's error.
+// newer head from writing past the loss. That Book reports [ErrBrokenStore]
+// until [Book.Forget]; on a head it has just read, ErrGap is the store's.
 var ErrGap = errors.New("activation: journal: record would leave a gap in the history")
 
 // ErrBrokenStore is wrapped by the error a [Book] or a [Redeemer] returns when

@@ -125,6 +125,9 @@ func (b *Book) Replace(ctx context.Context, old token.Key, t token.Token, at tim
 		if err != nil {
 			return refused(ctx, b.Journal.Lookup, where, fp, id, &t, err)
 		}
+		if b.marks.isLost(rec.Outcome.After.Tenant, rec.Outcome.After.Product) {
+			return Outcome{}, lostRecords(where)
+		}
 		rec.Fingerprint, rec.Request = fp, id
 		c, err := bj.AppendBatch(ctx, []Record{rec})
 		switch {

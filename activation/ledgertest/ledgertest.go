@@ -95,7 +95,8 @@ func RunShared(t *testing.T, open func(t *testing.T) (first, second activation.L
 type OpenJournal func(t *testing.T) (first, second activation.Journal)
 
 // RunJournal runs the Journal cases against the stores open returns; a case
-// that races runs through one handle and again spread over both. The cases
+// that races runs through one handle and again spread over both. A store
+// that is an [activation.TurnJournal] runs the cases of its turns too. The cases
 // that need a Ledger too are skipped for a store that is not one.
 func RunJournal(t *testing.T, open OpenJournal) {
 	t.Helper()
@@ -124,6 +125,7 @@ func RunJournal(t *testing.T, open OpenJournal) {
 	run(t, spendCases, func(t *testing.T) *path { return journalPath(opened(t)[0]) })
 	two := func(t *testing.T) *path { js := opened(t); return journalPath(js[:]...) }
 	run(t, map[string]func(*testing.T, *path){"CommitLateSeenByOther": testCommitLate}, two)
+	runTurns(t, opened)
 	races := map[string]func(*testing.T, *path){"RaceImportsAndRedemptions": testBookRaceImports}
 	maps.Copy(races, raceCases)
 	for name, c := range races {

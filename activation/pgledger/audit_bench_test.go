@@ -30,7 +30,7 @@ func bulkHistories(b *testing.B, s *pgledger.Store, n, length int) {
 		}
 		rec := chain[0]
 		chain = chain[1:]
-		return pgledger.InsertArgs(rec)
+		return pgledger.CopyArgs(rec)
 	}
 	rows := 0
 	src := pgx.CopyFromFunc(func() ([]any, error) {

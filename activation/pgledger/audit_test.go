@@ -305,7 +305,7 @@ func TestStoreVerifyPages(t *testing.T) {
 	var rows [][]any
 	for h := range histories {
 		for _, rec := range auditChain(fmt.Sprintf("tenant-%d", h), h*length, length) {
-			args, err := pgledger.InsertArgs(rec)
+			args, err := pgledger.CopyArgs(rec)
 			require.NoError(t, err)
 			rows = append(rows, args)
 		}
@@ -386,7 +386,7 @@ func TestVerifyPagesUseIndexes(t *testing.T) {
 	var rows [][]any
 	for h := range 20 {
 		for _, rec := range auditChain(fmt.Sprintf("tenant-%d", h), h*1000, 1000) {
-			args, err := pgledger.InsertArgs(rec)
+			args, err := pgledger.CopyArgs(rec)
 			require.NoError(t, err)
 			rows = append(rows, args)
 		}

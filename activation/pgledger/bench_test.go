@@ -99,6 +99,12 @@ func benchRecord(o activation.Outcome, tenant string, seq int64, n int) activati
 	}
 }
 
+// sqlBare is the baseline's bare insert: no gap check, no second statement.
+const sqlBare = `INSERT INTO bench_bare (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15)
+ON CONFLICT DO NOTHING`
+
 // BenchmarkBareInsert is the baseline: the bare INSERT … ON CONFLICT DO
 // NOTHING of a record's row into a table with the same unique keys and
 // indexes, through the same pool, each client on its own subscription.
@@ -108,11 +114,6 @@ func BenchmarkBareInsert(b *testing.B) {
 			needDB(b)
 			s := benchStore(b)
 			benchRun.Add(1)
-			// The bare insert: no gap check, no second statement.
-			const sql = `INSERT INTO bench_bare (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15)
-ON CONFLICT DO NOTHING`
 			seqs := make([]int64, clients)
 			o := benchOutcome(b)
 			runClients(b, clients, func(c, i int) error {
@@ -121,7 +122,7 @@ ON CONFLICT DO NOTHING`
 				if err != nil {
 					return err
 				}
-				tag, err := s.Pool().Exec(context.Background(), sql, args...)
+				tag, err := s.Pool().Exec(context.Background(), sqlBare, args...)
 				if err == nil && tag.RowsAffected() != 1 {
 					err = fmt.Errorf("inserted %d rows", tag.RowsAffected())
 				}

@@ -43,6 +43,50 @@ const (
 )
 
 func startCluster(bindir string) (*cluster, error) {
+	c, err := newCluster(bindir)
+	if err != nil {
+		return nil, err
+	}
+	dir := c.dir
+	if out, err := c.pg("initdb", "-D", c.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
+	}
+	if err := c.appendConf(c.ownConf()); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if err := c.start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return c, nil
+}
+
+// ownConf is the configuration that makes a cluster the tests': its
+// socket in its directory, no TCP port, durable commits.
+func (c *cluster) ownConf() string {
+	return fmt.Sprintf("\nlisten_addresses = ''\nunix_socket_directories = '%s'\nport = %d\nmax_connections = 300\nfsync = on\n", c.dir, clusterPort)
+}
+
+// appendConf appends conf to the cluster's postgresql.conf (a later line
+// overrides an earlier one).
+func (c *cluster) appendConf(conf string) error {
+	f, err := os.OpenFile(filepath.Join(c.data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(conf)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// newCluster makes the temporary directory of a cluster, owned by the
+// postgres user when the tests run as root; its data directory is made by
+// initdb or pg_basebackup.
+func newCluster(bindir string) (*cluster, error) {
 	removeStale(os.TempDir())
 	dir, err := os.MkdirTemp("", clusterPrefix)
 	if err != nil {
@@ -66,26 +110,6 @@ func startCluster(bindir string) (*cluster, error) {
 			os.RemoveAll(dir)
 			return nil, err
 		}
-	}
-	if out, err := c.pg("initdb", "-D", c.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
-	}
-	conf := fmt.Sprintf("\nlisten_addresses = ''\nunix_socket_directories = '%s'\nport = %d\nmax_connections = 300\nfsync = on\n", dir, clusterPort)
-	f, err := os.OpenFile(filepath.Join(c.data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
-	if err == nil {
-		_, err = f.WriteString(conf)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	if err := c.start(); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
 	}
 	return c, nil
 }

@@ -22,9 +22,21 @@ func redeemerRecord(t *testing.T, s activation.Subscription, tk token.Token, op 
 	return activation.Record{Fingerprint: tk.Key.Fingerprint(), Request: activation.NewRequestID(s, tk, op, at), Outcome: o}
 }
 
+// shortCommitStore is newStore whose writes give up after 300 ms: a
+// caller's deadline does not cut a write once sent (WithCommitTimeout).
+func shortCommitStore(t *testing.T) *pgledger.Store {
+	t.Helper()
+	schema := freshSchema(t)
+	s, err := pgledger.Open(context.Background(), schemaURL(adminURL, schema, map[string]string{"pool_max_conns": "16"}),
+		pgledger.WithCommitTimeout(300*time.Millisecond))
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	return s
+}
+
 // TestClaimDeadlineBehindUncommittedInsert: a claim waits behind another
-// transaction's uncommitted insert of the same key, and its context's
-// deadline fires (an error now). The server may still run the claim's
+// transaction's uncommitted insert of the same key, and the store's commit
+// timeout fires (an error now; the caller's deadline does not cut a write). The server may still run the claim's
 // insert after the other transaction ends (a commit later). Whatever the
 // other transaction does, identical retries converge on exactly one record.
 func TestClaimDeadlineBehindUncommittedInsert(t *testing.T) {
@@ -42,7 +54,7 @@ func TestClaimDeadlineBehindUncommittedInsert(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
-			store := newStore(t)
+			store := shortCommitStore(t)
 			r := &activation.Redeemer{Policy: activation.PartnerCenter(), Ledger: store}
 			s, k := testSubscription("contoso"), testKey(t, "DEADL", 1)
 			tk := testToken(k, 25)
@@ -139,7 +151,7 @@ func bookRecord(t *testing.T, tk token.Token) activation.Record {
 
 // TestBookDeadlineBehindUncommittedInsert: a Book's append waits behind
 // another instance's uncommitted insert of the same key or the same place,
-// and its context's deadline fires. Whatever the other transaction does
+// and the store's commit timeout fires. Whatever the other transaction does
 // then, identical retries converge on exactly one record of the key, on an
 // intact chain.
 func TestBookDeadlineBehindUncommittedInsert(t *testing.T) {
@@ -158,7 +170,7 @@ func TestBookDeadlineBehindUncommittedInsert(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
-			store := newStore(t)
+			store := shortCommitStore(t)
 			book := &activation.Book{Policy: activation.PartnerCenter(), Journal: store}
 			require.NoError(t, book.Import(ctx, testSubscription("contoso"), testDay))
 			tk := testToken(testKey(t, "BDEAD", 1), 25)

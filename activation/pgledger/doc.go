@@ -109,6 +109,14 @@
 //     stand behind it.
 //   - Export: SELECT record … ORDER BY id in a REPEATABLE READ, READ ONLY
 //     transaction. [MigrationSQL] prints what Migrate runs.
+//   - AppendInTurn (a Book's redemptions on a subscription where it lost a
+//     race): BEGIN ISOLATION LEVEL READ COMMITTED, pg_advisory_xact_lock of
+//     a hash of (tenant, product), the head — one round trip; then the
+//     insert above and COMMIT — a second. Writers of one subscription queue
+//     on the lock instead of recomputing blind after every lost race; the
+//     lock is released when the commit is durable, so the records of one
+//     subscription commit one after another (one WAL flush each), while
+//     those of distinct subscriptions share flushes.
 //
 // Serialization failures (SQLSTATE 40001, which a server whose
 // default_transaction_isolation is serializable or repeatable read returns
@@ -128,6 +136,34 @@
 // A record is acknowledged after the server commits it. It survives a crash
 // of the server as far as the server's commit is durable: keep fsync on and
 // do not set synchronous_commit to off for this database or role.
+//
+// # Standbys and failover
+//
+// A write, once sent, runs under the Store's commit timeout
+// ([WithCommitTimeout], [DefaultCommitTimeout]), not its caller's context:
+// with synchronous_commit on and a synchronous standby, PostgreSQL keeps a
+// commit whose wait for the standby is cancelled committed on the primary
+// without it being replicated, and a retry would then replay, as recorded,
+// a record that a failover loses. A caller that gives up therefore waits
+// for the commit it sent (or for the write it conflicts with), up to that
+// timeout; past it the wait is cut with that risk. A connection URL with
+// several hosts and target_session_attrs=read-write finds the new primary
+// after a promotion; every acknowledged record is there if the standby was
+// synchronous.
+//
+// With an asynchronous standby a failover can lose acknowledged records.
+// A Book that remembers a head past the loss reports it
+// (activation.ErrBrokenStore) and refuses that subscription until
+// Book.Forget; a new Book cannot tell and writes at the next free place.
+// The operator starts the old primary's data apart and runs
+// activation.Missing with it and the new primary: it lists the records
+// found only in the old, whose keys may have been redeemed again since.
+//
+// [WithReadPool] sends History, Heads and HeadsAfter (a Book's History, Due and
+// Subscriptions) to another pool, such as one on a standby: its answers
+// lag the primary by the standby's replay delay, and with an asynchronous
+// standby may lack acknowledged records. Head, Lookup and every write,
+// from which a Book decides what to record, stay on the primary.
 //
 // # Versions
 //

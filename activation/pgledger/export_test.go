@@ -10,6 +10,7 @@ var (
 	HeadsSQL      = headsSQL
 	SQLHeadsAfter = sqlHeadsAfter
 	InsertArgs    = insertArgs
-	// CopyColumns are the columns of InsertArgs's values, for COPY.
+	CopyArgs      = copyArgs
+	// CopyColumns are the columns of CopyArgs's values, for COPY.
 	CopyColumns = copyColumns
 )

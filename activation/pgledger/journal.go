@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/token"
@@ -121,9 +122,12 @@ func (s *Store) Claim(ctx context.Context, rec activation.Record) (activation.Re
 }
 
 func (s *Store) append(ctx context.Context, rec activation.Record, args []any) (stored activation.Record, taken activation.Taken, err error) {
+	// A caller's cancellation must not cut the insert's commit (see Append).
+	wctx, cancel := s.commitContext(ctx)
+	defer cancel()
 	err = retry(ctx, func() error {
 		for range maxAttempts {
-			tag, err := s.pool.Exec(ctx, sqlInsert, args...)
+			tag, err := s.pool.Exec(wctx, sqlInsert, args...)
 			if err != nil {
 				return err
 			}
@@ -131,33 +135,46 @@ func (s *Store) append(ctx context.Context, rec activation.Record, args []any) (
 				stored, taken = rec, activation.NothingTaken
 				return nil
 			}
-			var b []byte
-			var sameKey *bool
-			var gap bool
-			err = s.pool.QueryRow(ctx, sqlTaken, args[4], args[0], args[1], args[2]).Scan(&b, &sameKey, &gap)
-			if err != nil {
+			found := false
+			if stored, taken, found, err = takenBy(wctx, s.pool, args); err != nil || found {
 				return err
 			}
-			if b == nil {
-				if gap {
-					return errGap
-				}
-				// What conflicted is gone (an insert that rolled back), or
-				// the predecessor that was missing has been committed since.
-				continue
-			}
-			if stored, err = decode(b); err != nil {
-				return err
-			}
-			taken = activation.PlaceTaken
-			if sameKey != nil && *sameKey {
-				taken = activation.KeyTaken
-			}
-			return nil
+			// What conflicted is gone (an insert that rolled back), or the
+			// predecessor that was missing has been committed since.
 		}
-		return errors.New("the insert kept conflicting with records that were not there")
+		return errConflictsGone
 	})
 	return stored, taken, err
+}
+
+var errConflictsGone = errors.New("the insert kept conflicting with records that were not there")
+
+// takenBy reads, in a new statement, why the insert of args stored nothing:
+// the record holding its key or place. found is false if there is none and
+// the place would leave no gap; a gap is errGap.
+func takenBy(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, args []any) (stored activation.Record, taken activation.Taken, found bool, err error) {
+	var b []byte
+	var sameKey *bool
+	var gap bool
+	if err = q.QueryRow(ctx, sqlTaken, args[4], args[0], args[1], args[2]).Scan(&b, &sameKey, &gap); err != nil {
+		return stored, taken, false, err
+	}
+	if b == nil {
+		if gap {
+			return stored, taken, false, errGap
+		}
+		return stored, taken, false, nil
+	}
+	if stored, err = decode(b); err != nil {
+		return stored, taken, false, err
+	}
+	taken = activation.PlaceTaken
+	if sameKey != nil && *sameKey {
+		taken = activation.KeyTaken
+	}
+	return stored, taken, true, nil
 }
 
 // insertArgs returns the values of sqlInsert's parameters for rec.
@@ -307,7 +324,7 @@ func (s *Store) History(ctx context.Context, tenant, product string, afterSeq in
 	if !validText(tenant) || !validText(product) {
 		return nil, nil
 	}
-	recs, err := s.many(ctx, sqlHistory, tenant, product, afterSeq, limit)
+	recs, err := s.many(ctx, s.reads(), sqlHistory, tenant, product, afterSeq, limit)
 	return recs, wrap("history", err)
 }
 
@@ -321,7 +338,7 @@ func (s *Store) Heads(ctx context.Context, from, to time.Time) ([]activation.Rec
 	if !to.IsZero() {
 		args = append(args, boundDate(to))
 	}
-	recs, err := s.many(ctx, headsSQL(!from.IsZero(), !to.IsZero()), args...)
+	recs, err := s.many(ctx, s.reads(), headsSQL(!from.IsZero(), !to.IsZero()), args...)
 	return recs, wrap("heads", err)
 }
 
@@ -349,9 +366,9 @@ func headsSQL(from, to bool) string {
 }
 
 // many reads every record that sql selects.
-func (s *Store) many(ctx context.Context, sql string, args ...any) (recs []activation.Record, err error) {
+func (s *Store) many(ctx context.Context, pool *pgxpool.Pool, sql string, args ...any) (recs []activation.Record, err error) {
 	err = retry(ctx, func() error {
-		rows, err := s.pool.Query(ctx, sql, args...)
+		rows, err := pool.Query(ctx, sql, args...)
 		if err != nil {
 			return err
 		}

@@ -44,6 +44,12 @@ func TestMain(m *testing.M) {
 	if os.Getenv(orphanEnv) != "" {
 		os.Exit(orphanMain())
 	}
+	if os.Getenv(loaderEnv) != "" {
+		os.Exit(loaderMain())
+	}
+	if os.Getenv(failoverEnv) != "" {
+		os.Exit(failoverMain())
+	}
 	code := m.Run()
 	if owned != nil {
 		owned.remove()

@@ -39,6 +39,6 @@ func (s *Store) HeadsAfter(ctx context.Context, afterTenant, afterProduct string
 	case !validText(afterTenant) || !validText(afterProduct):
 		return nil, errors.New("pgledger: heads after: the place is not valid UTF-8 text without NUL, which no record holds")
 	}
-	recs, err := s.many(ctx, sqlHeadsAfter, afterTenant, afterProduct, limit)
+	recs, err := s.many(ctx, s.reads(), sqlHeadsAfter, afterTenant, afterProduct, limit)
 	return recs, wrap("heads after", err)
 }

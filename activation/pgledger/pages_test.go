@@ -17,10 +17,6 @@ import (
 	"github.com/coterm/coterm/activation/pgledger"
 )
 
-// pageColumns are the columns of a record's row, in InsertArgs' order.
-var pageColumns = []string{"tenant", "product", "seq", "key_tail", "fingerprint", "operation", "applied", "day",
-	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at", "record"}
-
 // loadSubscriptions copies n subscriptions into s, tenant-0000000 … in a
 // scattered order, each with a history of seqs records (imports), and
 // returns their heads' states in byte order.
@@ -35,7 +31,7 @@ func loadSubscriptions(t testing.TB, s *pgledger.Store, n, seqs int) []activatio
 		for seq := 1; seq <= seqs; seq++ {
 			after := before
 			after.Seats, after.End = seq, end
-			args, err := pgledger.InsertArgs(activation.Record{Seq: int64(seq), RecordedAt: end, Outcome: activation.Outcome{
+			args, err := pgledger.CopyArgs(activation.Record{Seq: int64(seq), RecordedAt: end, Outcome: activation.Outcome{
 				Op: activation.Import, Applied: activation.Import, At: testDay, Before: before, After: after}})
 			require.NoError(t, err)
 			rows = append(rows, args)
@@ -43,7 +39,7 @@ func loadSubscriptions(t testing.TB, s *pgledger.Store, n, seqs int) []activatio
 		}
 		want[k] = before
 	}
-	_, err := s.Pool().CopyFrom(context.Background(), pgx.Identifier{"coterm_records"}, pageColumns, pgx.CopyFromRows(rows))
+	_, err := s.Pool().CopyFrom(context.Background(), pgx.Identifier{"coterm_records"}, pgledger.CopyColumns, pgx.CopyFromRows(rows))
 	require.NoError(t, err)
 	_, err = s.Pool().Exec(context.Background(), "ANALYZE coterm_records")
 	require.NoError(t, err)

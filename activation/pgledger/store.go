@@ -3,6 +3,7 @@ package pgledger
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -24,13 +25,16 @@ const DefaultMaxConns = 32
 // concurrent use; any number of Stores, in any number of processes, may
 // share one database.
 type Store struct {
-	pool     *pgxpool.Pool
-	ownsPool bool
+	pool          *pgxpool.Pool
+	ownsPool      bool
+	readPool      *pgxpool.Pool // History and Heads; nil: pool
+	commitTimeout time.Duration // 0: DefaultCommitTimeout
 }
 
 var (
-	_ activation.Journal = (*Store)(nil)
-	_ activation.Ledger  = (*Store)(nil)
+	_ activation.Journal     = (*Store)(nil)
+	_ activation.TurnJournal = (*Store)(nil)
+	_ activation.Ledger      = (*Store)(nil)
 )
 
 // Open connects to the database at url (a PostgreSQL URL or key=value
@@ -41,8 +45,8 @@ var (
 // (set search_path in url to choose another).
 //
 // Errors never repeat the url's password. A server that cannot be reached
-// is an error here, not at the first call.
-func Open(ctx context.Context, url string) (*Store, error) {
+// is an error here, not at the first call. opts set up the Store.
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// A parse error quotes what it could not parse, which may be a
@@ -60,7 +64,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, redact(wrap("open", err), url, cfg.ConnConfig.Password)
 	}
-	return &Store{pool: pool, ownsPool: true}, nil
+	return newStore(pool, true, opts), nil
 }
 
 // setsMaxConns reports whether url sets pool_max_conns: whether pgx, which
@@ -79,15 +83,25 @@ func setsMaxConns(url string) bool {
 // its own pool (its size, its TLS, its hooks) and runs [Migrate] as a step
 // of its own. New does not migrate: it checks that the schema is the one
 // this package needs, and fails with [ErrSchemaTooOld] or [ErrSchemaTooNew]
-// otherwise. [Store.Close] leaves the pool open.
-func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+// otherwise. [Store.Close] leaves the pool open. opts set up the Store.
+func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error) {
 	if pool == nil {
 		return nil, errors.New("pgledger: new: nil pool")
 	}
 	if err := checkSchema(ctx, pool); err != nil {
 		return nil, redact(err, pool.Config().ConnString(), pool.Config().ConnConfig.Password)
 	}
-	return &Store{pool: pool}, nil
+	return newStore(pool, false, opts), nil
+}
+
+func newStore(pool *pgxpool.Pool, owns bool, opts []Option) *Store {
+	s := &Store{pool: pool, ownsPool: owns}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	return s
 }
 
 // Close closes the pool if [Open] made it; a Store made by [New] leaves the
