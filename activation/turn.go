@@ -81,6 +81,10 @@ func (m *marks) isLost(tenant, product string) bool {
 // store (err).
 func (b *Book) appendInTurn(ctx context.Context, tj TurnJournal, rec *Record, tenant, product string, want int64, t *token.Token, op Operation, at time.Time) (stored Record, taken Taken, why, err error) {
 	remembered, _, _ := b.cache.get(tenant, product) // none: Seq 0
+	// The closure works on copies: t and rec must not escape, so that a
+	// Redeem off the turn path allocates nothing for them.
+	tok, cur := *t, Record{Fingerprint: rec.Fingerprint}
+	defer func() { *rec = cur }()
 	var broken error
 	stored, taken, err = tj.AppendInTurn(ctx, tenant, product, func(h Record, ok bool) (Record, error) {
 		var head tip
@@ -94,9 +98,9 @@ func (b *Book) appendInTurn(ctx context.Context, tj TurnJournal, rec *Record, te
 		if remembered.seq != head.seq {
 			b.marks.contend(tenant, product) // another writer moved the head
 		}
-		*rec = Record{Fingerprint: rec.Fingerprint}
-		why = b.compute(rec, &head, ok, tenant, product, want, t, op, at)
-		return *rec, why
+		cur = Record{Fingerprint: cur.Fingerprint}
+		why = b.compute(&cur, &head, ok, tenant, product, want, &tok, op, at)
+		return cur, why
 	})
 	switch {
 	case broken != nil && err == broken:
