@@ -11,11 +11,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/pgledger"
 	"github.com/coterm/coterm/activation/pgledger/pgtest"
 	"github.com/coterm/coterm/cmd/internal/cli"
-	"github.com/coterm/coterm/cmd/internal/history"
+	"github.com/coterm/coterm/cmd/internal/clitest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -29,19 +28,7 @@ func TestAnswerFromDB(t *testing.T) {
 	store, err := pgledger.Open(ctx, url)
 	require.NoError(t, err)
 	defer store.Close()
-	f, err := os.Open("testdata/book.csv")
-	require.NoError(t, err)
-	defer f.Close()
-	rd, err := history.NewReader(f)
-	require.NoError(t, err)
-	ld := history.NewLoader(&activation.Book{Policy: activation.PartnerCenter(), Journal: store})
-	for {
-		if _, err := ld.Next(ctx, rd); err == io.EOF {
-			break
-		} else {
-			require.NoError(t, err)
-		}
-	}
+	clitest.LoadFile(t, store, "testdata/book.csv")
 
 	day := regexp.MustCompile(`\nOn \d{4}-\d\d-\d\d \([^)]*\): [^;]*`)
 	// The file's rejected rows make its exit status 1; the database holds

@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	"io"
 	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/pgledger"
 	"github.com/coterm/coterm/activation/pgledger/pgtest"
 	"github.com/coterm/coterm/cmd/internal/cli"
-	"github.com/coterm/coterm/cmd/internal/history"
+	"github.com/coterm/coterm/cmd/internal/clitest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -26,19 +24,7 @@ func TestBookFromDB(t *testing.T) {
 	store, err := pgledger.Open(ctx, url)
 	require.NoError(t, err)
 	defer store.Close()
-	f, err := os.Open(bookFile)
-	require.NoError(t, err)
-	defer f.Close()
-	rd, err := history.NewReader(f)
-	require.NoError(t, err)
-	ld := history.NewLoader(&activation.Book{Policy: activation.PartnerCenter(), Journal: store})
-	for {
-		if _, err := ld.Next(ctx, rd); err == io.EOF {
-			break
-		} else {
-			require.NoError(t, err)
-		}
-	}
+	clitest.LoadFile(t, store, bookFile)
 	for _, q := range [][]string{
 		{"options", "-tenant", "contoso", "-product", "M365-E3", "-key-seats", "25", "-on", "2026-12-01"},
 		{"need-end", "-tenant", "contoso", "-product", "M365-E3", "-on", "2026-12-01", "-reach", "2028-01-01"},
