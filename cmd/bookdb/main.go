@@ -293,9 +293,9 @@ func export(ctx context.Context, args []string, _ io.Reader, stdout io.Writer, o
 	// it could take for keys. A record never holds a key (MarshalBinary and
 	// MarshalJSON refuse one, and any name that could be read as one).
 	w := stdout
+	var f *os.File
 	if *file != "" {
-		f, err := os.Create(*file)
-		if err != nil {
+		if f, err = os.Create(*file); err != nil {
 			return cli.Unreadablef("-o: cannot create the file: %s", cli.Reason(err))
 		}
 		defer f.Close()
@@ -305,6 +305,9 @@ func export(ctx context.Context, args []string, _ io.Reader, stdout io.Writer, o
 	n, err := s.ExportJSON(ctx, bw)
 	if err == nil {
 		err = bw.Flush()
+	}
+	if err == nil && f != nil {
+		err = f.Close() // a full disk may show only here
 	}
 	if err != nil {
 		return cli.Unreadablef("%s", dbReason(err))
