@@ -42,19 +42,26 @@ func BenchmarkListSubscriptions(b *testing.B) {
 	paged := &activation.Book{Policy: activation.PartnerCenter(), Journal: j}
 	plain := &activation.Book{Policy: activation.PartnerCenter(), Journal: plainJournal{j}}
 	b.Run(fmt.Sprintf("n=%d/SubscriptionsSeq", n), func(b *testing.B) {
-		ledgertest.BenchList(b, n, paged.SubscriptionsSeq)
+		reportList(b, ledgertest.BenchList(b, n, paged.SubscriptionsSeq))
 	})
 	b.Run(fmt.Sprintf("n=%d/Subscriptions", n), func(b *testing.B) {
-		ledgertest.BenchList(b, n, sliceSeq(paged.Subscriptions))
+		reportList(b, ledgertest.BenchList(b, n, sliceSeq(paged.Subscriptions)))
 	})
 	b.Run(fmt.Sprintf("n=%d/SubscriptionsSeq-without-pages", n), func(b *testing.B) {
-		ledgertest.BenchList(b, n, plain.SubscriptionsSeq)
+		reportList(b, ledgertest.BenchList(b, n, plain.SubscriptionsSeq))
 	})
 	b.Run(fmt.Sprintf("n=%d/DueSeq", n), func(b *testing.B) {
-		ledgertest.BenchList(b, 3*n, func(ctx context.Context) iter.Seq2[activation.Deadline, error] {
+		reportList(b, ledgertest.BenchList(b, 3*n, func(ctx context.Context) iter.Seq2[activation.Deadline, error] {
 			return paged.DueSeq(ctx, time.Time{}, time.Time{})
-		})
+		}))
 	})
+}
+
+// reportList reports what ledgertest.BenchList measured.
+func reportList(b *testing.B, f ledgertest.ListFigures) {
+	b.ReportMetric(float64(f.FirstResult.Microseconds())/1000, "first-result-ms")
+	b.ReportMetric(float64(f.LiveExtra)/(1<<20), "live-extra-MiB")
+	b.ReportMetric(float64(f.AllocPerValue), "alloc-B/value")
 }
 
 // sliceSeq yields what list returns, for BenchList.

@@ -8,12 +8,19 @@ import (
 	"time"
 )
 
+// ListFigures is what [BenchList] measured, in integers: a benchmark
+// reports them (first-result-ms, live-extra-MiB, alloc-B/value).
+type ListFigures struct {
+	FirstResult   time.Duration // the mean time to the first value
+	LiveExtra     uint64        // the most heap a listing held beyond the store's own data, in bytes
+	AllocPerValue uint64        // the bytes allocated per value listed
+}
+
 // BenchList lists with list, b.N times, what a store of n subscriptions
-// holds (n values), and reports the time to the first value
-// (first-result-ms), the most heap the listing held beyond the store's own
-// data, measured after a collection at every 1/8 of the listing
-// (live-extra-MiB), and the bytes allocated per value (alloc-B/value).
-func BenchList[T any](b *testing.B, n int, list func(context.Context) iter.Seq2[T, error]) {
+// holds (n values), and returns the time to the first value, the most heap
+// the listing held beyond the store's own data, measured after a collection
+// at every 1/8 of the listing, and the bytes allocated per value.
+func BenchList[T any](b *testing.B, n int, list func(context.Context) iter.Seq2[T, error]) ListFigures {
 	b.Helper()
 	ctx := context.Background()
 	var ms runtime.MemStats
@@ -47,7 +54,9 @@ func BenchList[T any](b *testing.B, n int, list func(context.Context) iter.Seq2[
 	}
 	b.StopTimer()
 	runtime.ReadMemStats(&ms)
-	b.ReportMetric(float64(first.Microseconds())/1000/float64(b.N), "first-result-ms")
-	b.ReportMetric(float64(extra)/(1<<20), "live-extra-MiB")
-	b.ReportMetric(float64(ms.TotalAlloc-allocs)/float64(b.N)/float64(n), "alloc-B/value")
+	return ListFigures{
+		FirstResult:   first / time.Duration(b.N),
+		LiveExtra:     extra,
+		AllocPerValue: (ms.TotalAlloc - allocs) / uint64(b.N) / uint64(max(n, 1)),
+	}
 }

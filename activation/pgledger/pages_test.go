@@ -122,6 +122,13 @@ func benchSubscriptions() int {
 // BenchmarkListSubscriptions lists every subscription of a Store through
 // SubscriptionsSeq (HeadsAfter, a page at a time) and Subscriptions, and
 // every head through Heads (the Store without its pages).
+// reportList reports what ledgertest.BenchList measured.
+func reportList(b *testing.B, f ledgertest.ListFigures) {
+	b.ReportMetric(float64(f.FirstResult.Microseconds())/1000, "first-result-ms")
+	b.ReportMetric(float64(f.LiveExtra)/(1<<20), "live-extra-MiB")
+	b.ReportMetric(float64(f.AllocPerValue), "alloc-B/value")
+}
+
 func BenchmarkListSubscriptions(b *testing.B) {
 	needDB(b)
 	n := benchSubscriptions()
@@ -132,6 +139,6 @@ func BenchmarkListSubscriptions(b *testing.B) {
 		"SubscriptionsSeq":               paged.SubscriptionsSeq,
 		"SubscriptionsSeq-without-pages": unpaged.SubscriptionsSeq,
 	} {
-		b.Run(fmt.Sprintf("n=%d/%s", n, name), func(b *testing.B) { ledgertest.BenchList(b, n, list) })
+		b.Run(fmt.Sprintf("n=%d/%s", n, name), func(b *testing.B) { reportList(b, ledgertest.BenchList(b, n, list)) })
 	}
 }
