@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -56,13 +57,8 @@ func tableBytes(t *testing.T, s *pgledger.Store) []string {
 	t.Helper()
 	rows, err := s.Pool().Query(context.Background(), `SELECT (r.*)::text FROM coterm_records r ORDER BY id`)
 	require.NoError(t, err)
-	var out []string
-	for rows.Next() {
-		var v string
-		require.NoError(t, rows.Scan(&v))
-		out = append(out, v)
-	}
-	require.NoError(t, rows.Err())
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
 	return out
 }
 
@@ -308,13 +304,8 @@ UNION ALL SELECT indexname || ' ' || replace(indexdef, $1 || '.', '') FROM pg_in
 UNION ALL SELECT conname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1
 UNION ALL SELECT 'version ' || version FROM `+schema+`.coterm_migrations ORDER BY 1`, schema)
 		require.NoError(t, err)
-		var out []string
-		for rows.Next() {
-			var v string
-			require.NoError(t, rows.Scan(&v))
-			out = append(out, v)
-		}
-		require.NoError(t, rows.Err())
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
 		return out
 	}
 	a, b := describe(byHand), describe(migrated)
