@@ -461,6 +461,7 @@ type marks struct {
 	mu        sync.Mutex
 	contended map[place]time.Time
 	lost      map[place]bool
+	nlost     atomic.Int64 // len(lost), read without the lock: a Redeem asks isLost every time
 }
 
 // contend records that the Book saw contention on (tenant, product) now.
@@ -493,9 +494,13 @@ func (m *marks) setLost(tenant, product string, lost bool) {
 	default:
 		delete(m.lost, k)
 	}
+	m.nlost.Store(int64(len(m.lost)))
 }
 
 func (m *marks) isLost(tenant, product string) bool {
+	if m.nlost.Load() == 0 { // the common case: no subscription is stopped
+		return false
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.lost[place{tenant, product}]
