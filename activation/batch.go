@@ -251,7 +251,7 @@ func batchID(fps []token.Fingerprint, tenant, product string, ts []token.Token, 
 	b = ridAppendInt(append(b, batchDomain...), int64(len(ts)))
 	b = bincode.AppendLen(bincode.AppendLen(b, tenant), product)
 	for i := range ts {
-		b = ridAppendInt(ridAppendInt(bincode.AppendLen(bincode.AppendLen(b, fps[i][:]), ts[i].Product), int64(ts[i].Seats)), int64(ts[i].TermMonths))
+		b = ridAppendToken(bincode.AppendLen(b, fps[i][:]), &ts[i])
 	}
 	return sha256.Sum256(ridAppendDate(ridAppendInt(b, int64(op)), at))
 }

@@ -89,8 +89,13 @@ func requestID(domain string, fp token.Fingerprint, tenant, product string, befo
 	if before != nil {
 		b = ridAppendDate(ridAppendInt(b, int64(before.Seats)), before.End)
 	}
-	b = ridAppendInt(ridAppendInt(bincode.AppendLen(b, t.Product), int64(t.Seats)), int64(t.TermMonths)) // the term as given: what 0 means is the policy's
-	return sha256.Sum256(ridAppendDate(ridAppendInt(b, int64(op)), at))
+	return sha256.Sum256(ridAppendDate(ridAppendInt(ridAppendToken(b, t), int64(op)), at))
+}
+
+// ridAppendToken appends what a request identity holds of t: its product,
+// seats and term as given (what 0 means is the policy's), not its key.
+func ridAppendToken(b []byte, t *token.Token) []byte {
+	return ridAppendInt(ridAppendInt(bincode.AppendLen(b, t.Product), int64(t.Seats)), int64(t.TermMonths))
 }
 
 // MarshalText implements [encoding.TextMarshaler]: 64 lower-case

@@ -214,8 +214,7 @@ func replaceErr(old token.Key, reason string, w proration.Window) error {
 func replaceID(oldFP, fp token.Fingerprint, t *token.Token, at time.Time) RequestID {
 	var buf [256]byte
 	b := bincode.AppendLen(bincode.AppendLen(append(buf[:0], replaceDomain...), oldFP[:]), fp[:])
-	b = ridAppendInt(ridAppendInt(bincode.AppendLen(b, t.Product), int64(t.Seats)), int64(t.TermMonths))
-	return sha256.Sum256(ridAppendDate(b, at))
+	return sha256.Sum256(ridAppendDate(ridAppendToken(b, t), at))
 }
 
 // explainReplace explains a record made by [Book.Replace] (see
