@@ -36,9 +36,9 @@ func newRawJournal() *rawJournal {
 	return &rawJournal{chains: map[[2]string][]activation.Record{}, heads: map[[2]string]int64{}}
 }
 
-// copyOf returns a rawJournal with every history of j.
-func rawCopy(t testing.TB, j activation.Journal) *rawJournal {
-	t.Helper()
+// rawCopy returns a rawJournal with every history of j.
+func rawCopy(t require.TestingT, j activation.Journal) *rawJournal {
+	helper(t)
 	ctx := context.Background()
 	r := newRawJournal()
 	heads, err := j.Heads(ctx, time.Time{}, time.Time{})
@@ -199,8 +199,8 @@ func presets(t require.TestingT) map[string]activation.Policy {
 }
 
 // verify runs the audit of j under policies and returns every finding.
-func verify(t testing.TB, j activation.Journal, policies map[string]activation.Policy) ([]activation.Finding, activation.AuditSummary) {
-	t.Helper()
+func verify(t require.TestingT, j activation.Journal, policies map[string]activation.Policy) ([]activation.Finding, activation.AuditSummary) {
+	helper(t)
 	var found []activation.Finding
 	sum, err := activation.Verifier{Policies: policies}.Verify(context.Background(), j, func(f activation.Finding) error {
 		found = append(found, f)
@@ -208,4 +208,12 @@ func verify(t testing.TB, j activation.Journal, policies map[string]activation.P
 	})
 	require.NoError(t, err)
 	return found, sum
+}
+
+// helper marks the caller as a test helper, if t keeps helpers (a rapid.T
+// does not).
+func helper(t require.TestingT) {
+	if h, ok := t.(interface{ Helper() }); ok {
+		h.Helper()
+	}
 }

@@ -309,28 +309,7 @@ func TestVerifyFindsEachBreak(t *testing.T) {
 				c.policies(policies)
 			}
 			found, sum := verify(t, r, policies)
-			got := make([]want, len(found))
-			for i, f := range found {
-				got[i] = want{f.Tenant, f.Product, f.Seq, f.Kind, ""}
-				if i < len(c.want) {
-					assert.Contains(t, f.Detail, c.want[i].detail, "finding %d: %v", i, f)
-				}
-			}
-			expect := make([]want, len(c.want))
-			for i, w := range c.want {
-				expect[i] = want{w.tenant, w.product, w.seq, w.kind, ""}
-			}
-			require.Equal(t, expect, got, "findings: %v", found)
-			var breaks, nv int64
-			for _, f := range found {
-				if f.Kind.IsBreak() {
-					breaks++
-				} else {
-					nv++
-				}
-			}
-			assert.Equal(t, breaks, sum.Breaks)
-			assert.Equal(t, nv, sum.NotVerifiable)
+			requireFindings(t, c.want, found, sum)
 			assert.EqualValues(t, 3, sum.Chains)
 		})
 	}

@@ -190,12 +190,9 @@ func (b *Book) replacement(ctx context.Context, old token.Key, oldFP token.Finge
 		return Record{}, w, replaceErr(old, "the day "+dateString(daymath.Of(at).Time())+" is outside the replacement window", w)
 	}
 	var n Outcome
-	if err := applyTo(&n, &b.Policy, &o.Before, t, o.Op, o.At); err != nil {
+	if err := replacedOutcome(&n, &b.Policy, o, t, at); err != nil {
 		return Record{}, w, err
 	}
-	n.Op, n.At, n.Before = Replace, daymath.Of(at).Time(), o.After
-	n.StateBefore = b.Policy.State(n.Before, at)
-	n.Token.Key = token.Key{}
 	return Record{
 		Outcome: n, Seq: orig.Seq + 1, KeyTail: t.Key.Last5(), Policy: b.Policy.Name, RecordedAt: b.now(),
 		Replaces: oldFP, ReplacesTail: orig.KeyTail,
