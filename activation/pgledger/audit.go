@@ -17,7 +17,8 @@ import (
 // to the pool before its rows are checked.
 const (
 	auditSelect = `tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation`
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation,
+    replaces_tail, replacement_claim`
 
 	// sqlAuditFirst and sqlAuditNext read the records of every history in
 	// place order, a page at a time, through the place key's index.
@@ -61,9 +62,10 @@ const (
 //     column a person reads with psql must be what the record's bytes
 //     decode to ([activation.BreakStore] naming the columns that differ,
 //     with their values for numbers and dates; text columns are named,
-//     never quoted). recorded_at is checked to the microsecond, unless the
-//     record has no time PostgreSQL can hold (the column then holds the
-//     time of the insert).
+//     never quoted), replaces_tail and replacement_claim (the claim that
+//     makes a key's replacement once, R12) included. recorded_at is checked
+//     to the microsecond, unless the record has no time PostgreSQL can hold
+//     (the column then holds the time of the insert).
 //  2. The keys claimed outside any history (seq NULL), by id: their columns
 //     and bytes.
 //  3. One record per key, by SQL (GROUP BY fingerprint HAVING count(*) >
@@ -106,11 +108,14 @@ type auditRow struct {
 	record             []byte
 	keySeats           *int64  // NULL in rows written before schema version 4
 	explanation        *string // likewise
+	replacesTail       *string
+	claim              []byte
 }
 
 func (r *auditRow) dest() []any {
 	return []any{&r.tenant, &r.product, &r.seq, &r.keyTail, &r.fingerprint, &r.operation, &r.applied, &r.day,
-		&r.seatsBefore, &r.endBefore, &r.seatsAfter, &r.endAfter, &r.policy, &r.recordedAt, &r.record, &r.keySeats, &r.explanation}
+		&r.seatsBefore, &r.endBefore, &r.seatsAfter, &r.endAfter, &r.policy, &r.recordedAt, &r.record, &r.keySeats, &r.explanation,
+		&r.replacesTail, &r.claim}
 }
 
 // place returns where the store keeps r: its tenant, product and seq
@@ -295,13 +300,15 @@ const (
 	keySeatsColumn   = 15
 )
 
-// auditColumnNames names sqlInsert's columns in the order of insertArgs.
+// auditColumnNames names sqlInsert's columns in the order of insertArgs,
+// then replacementArgs's.
 var auditColumnNames = [...]string{"tenant", "product", "seq", "key_tail", "fingerprint", "operation", "applied", "day",
-	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at", "record", "key_seats", "explanation"}
+	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at", "record", "key_seats", "explanation",
+	"replaces_tail", "replacement_claim"}
 
 // auditColumns reports the columns of r that differ from what the Store
-// writes for rec, the record r's bytes decode to (insertArgs: the writer's
-// own mapping, so the two cannot drift apart).
+// writes for rec, the record r's bytes decode to (insertArgs and
+// replacementArgs: the writer's own mapping, so the two cannot drift apart).
 func auditColumns(a *activation.Audit, r *auditRow, rec *activation.Record) error {
 	want, err := insertArgs(*rec)
 	if err != nil {
@@ -315,12 +322,20 @@ func auditColumns(a *activation.Audit, r *auditRow, rec *activation.Record) erro
 	if r.keyTail != nil {
 		tail = *r.keyTail
 	}
-	var fp any
+	var fp, repTail, claim any
 	if r.fingerprint != nil {
 		fp = r.fingerprint
 	}
+	if r.replacesTail != nil {
+		repTail = *r.replacesTail
+	}
+	if r.claim != nil {
+		claim = r.claim
+	}
+	repTailWant, claimWant := replacementArgs(rec)
+	want = append(want, repTailWant, claimWant)
 	got := [...]any{r.tenant, r.product, seq, tail, fp, r.operation, r.applied, r.day,
-		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt, r.record, nil, nil}
+		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt, r.record, nil, nil, repTail, claim}
 	if r.keySeats != nil {
 		got[keySeatsColumn] = *r.keySeats
 	}
@@ -332,7 +347,7 @@ func auditColumns(a *activation.Audit, r *auditRow, rec *activation.Record) erro
 		switch {
 		case i == recordedAtColumn && want[i] == nil:
 			continue // the record has no time PostgreSQL holds: the column is the insert's
-		case i >= keySeatsColumn && r.explanation == nil && r.keySeats == nil:
+		case (i == keySeatsColumn || i == keySeatsColumn+1) && r.explanation == nil && r.keySeats == nil:
 			continue // a row written before these columns
 		}
 		if w := want[i]; !sameColumn(w, g) {
