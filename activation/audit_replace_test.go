@@ -21,30 +21,18 @@ import (
 //	    (20 seats, 24 months) replaces key 4 on day 30, the window's last
 func replaceScenario(t testing.TB) *activation.MemoryJournal {
 	t.Helper()
-	ctx := context.Background()
-	j := activation.NewMemoryJournal()
-	clock := func() time.Time { return time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC) }
-	pc := &activation.Book{Policy: activation.PartnerCenter(), Journal: j, Clock: clock}
-	open := &activation.Book{Policy: activation.Open2014(), Journal: j, Clock: clock}
-	require.NoError(t, pc.Import(ctx, activation.Subscription{Tenant: ct, Product: cp, Seats: 100, End: auditDay(2027, 1, 15)}, auditDay(2026, 1, 15)))
-	tok := func(key, seats, term int, product string) token.Token {
-		return token.Token{Key: auditKey(t, key), Product: product, Seats: seats, TermMonths: term}
-	}
-	redeem := func(b *activation.Book, tenant, product string, tk token.Token, op activation.Operation, at time.Time) {
+	j, pc, open, redeem := scenarioBooks(t)
+	replace := func(b *activation.Book, old, key, seats, term int, product string, at time.Time) {
 		t.Helper()
-		_, err := b.Redeem(ctx, tenant, product, tk, op, at)
+		tk := token.Token{Key: auditKey(t, key), Product: product, Seats: seats, TermMonths: term}
+		_, err := b.Replace(context.Background(), auditKey(t, old), tk, at)
 		require.NoError(t, err)
 	}
-	replace := func(b *activation.Book, old int, tk token.Token, at time.Time) {
-		t.Helper()
-		_, err := b.Replace(ctx, auditKey(t, old), tk, at)
-		require.NoError(t, err)
-	}
-	redeem(pc, ct, cp, tok(1, 25, 0, cp), activation.AddSeats, auditDay(2026, 3, 1))
-	replace(pc, 1, tok(2, 40, 0, cp), auditDay(2026, 3, 20))
-	redeem(pc, ct, cp, tok(3, 10, 0, cp), activation.AddSeats, auditDay(2026, 6, 1))
-	redeem(open, ft, fp, tok(4, 10, 0, fp), activation.Activate, auditDay(2026, 1, 10))
-	replace(open, 4, tok(5, 20, 24, fp), auditDay(2026, 2, 9))
+	redeem(pc, ct, cp, 1, 25, 0, activation.AddSeats, auditDay(2026, 3, 1))
+	replace(pc, 1, 2, 40, 0, cp, auditDay(2026, 3, 20))
+	redeem(pc, ct, cp, 3, 10, 0, activation.AddSeats, auditDay(2026, 6, 1))
+	redeem(open, ft, fp, 4, 10, 0, activation.Activate, auditDay(2026, 1, 10))
+	replace(open, 4, 5, 20, 24, fp, auditDay(2026, 2, 9))
 	return j
 }
 
@@ -57,12 +45,7 @@ func replaceScenario(t testing.TB) *activation.MemoryJournal {
 // names none, is malformed. Every case but the first finds nothing where
 // replacements are checked for their chain only.
 func TestVerifyChecksReplacements(t *testing.T) {
-	cases := []struct {
-		name     string
-		policies func(map[string]activation.Policy)
-		tamper   func(r *rawJournal)
-		want     []want
-	}{
+	runAuditCases(t, replaceScenario, 2, []auditCase{
 		{name: "clean", tamper: func(*rawJournal) {}},
 		{
 			name: "seats after a replacement tampered, and the next Before with them",
@@ -250,10 +233,24 @@ func TestVerifyChecksReplacements(t *testing.T) {
 			},
 			want: []want{{ct, cp, 2, activation.BreakSequence, "Seq 2 is missing: the history goes on at Seq 3"}},
 		},
-	}
+	})
+}
+
+// auditCase is a case of an audit's table test: a journal tampered with,
+// under policies changed or not, and the findings expected.
+type auditCase struct {
+	name     string
+	policies func(map[string]activation.Policy) // changes the policies given, if set
+	tamper   func(r *rawJournal)
+	want     []want
+}
+
+// runAuditCases runs each case on a raw copy of the scenario's journal
+// and checks its findings and that the audit read chains histories.
+func runAuditCases(t *testing.T, scenario func(testing.TB) *activation.MemoryJournal, chains int64, cases []auditCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := rawCopy(t, replaceScenario(t))
+			r := rawCopy(t, scenario(t))
 			c.tamper(r)
 			policies := presets(t)
 			if c.policies != nil {
@@ -261,7 +258,7 @@ func TestVerifyChecksReplacements(t *testing.T) {
 			}
 			found, sum := verify(t, r, policies)
 			requireFindings(t, c.want, found, sum)
-			assert.EqualValues(t, 2, sum.Chains)
+			assert.EqualValues(t, chains, sum.Chains)
 		})
 	}
 }

@@ -37,12 +37,7 @@ const (
 // findings each one causes, at their places (R2 for keys; R4, R5, R7 and
 // R9 for the recomputed outcomes).
 func TestVerifyFindsEachBreak(t *testing.T) {
-	cases := []struct {
-		name     string
-		policies func(map[string]activation.Policy) // changes the policies given, if set
-		tamper   func(r *rawJournal)
-		want     []want
-	}{
+	runAuditCases(t, auditScenario, 3, []auditCase{
 		{name: "clean", tamper: func(*rawJournal) {}},
 		{
 			name: "a record missing in the middle",
@@ -299,20 +294,7 @@ func TestVerifyFindsEachBreak(t *testing.T) {
 			},
 			want: []want{{ft, fp, 1, activation.BreakMalformed, "unknown operation Operation(9)"}},
 		},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := rawCopy(t, auditScenario(t))
-			c.tamper(r)
-			policies := presets(t)
-			if c.policies != nil {
-				c.policies(policies)
-			}
-			found, sum := verify(t, r, policies)
-			requireFindings(t, c.want, found, sum)
-			assert.EqualValues(t, 3, sum.Chains)
-		})
-	}
+	})
 }
 
 // TestVerifyStoreFailures: an error of the Journal or of found stops the

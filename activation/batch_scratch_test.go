@@ -72,16 +72,8 @@ func TestRedeemAllLeavesGivenRecords(t *testing.T) {
 // replaced key's tail differ from the first's is checked on its own: text
 // that could show a key is refused wherever it stands in the batch.
 func TestAppendBatchChecksEveryRecordsText(t *testing.T) {
-	ctx, at := context.Background(), bkDate(2026, 11, 1)
-	_, j := activatedBook(t, at)
-	head, _, err := j.Head(ctx, bkTenant, bkProduct)
-	require.NoError(t, err)
-	rec := func(seq int64, n int) activation.Record {
-		r := head
-		r.Seq, r.Fingerprint = seq, bkKey(t, n).Fingerprint()
-		r.Outcome.Before = r.Outcome.After
-		return r
-	}
+	ctx := context.Background()
+	j, _, rec := afterHead(t)
 	key := bkKey(t, 9).Reveal()
 	for name, change := range map[string]func(r *activation.Record){
 		"a policy name that is a key":   func(r *activation.Record) { r.Policy = key },
@@ -101,7 +93,24 @@ func TestAppendBatchChecksEveryRecordsText(t *testing.T) {
 	require.Equal(t, 1, j.Len(), "nothing stored")
 	last := rec(4, 4)
 	last.KeyTail = "Z9"
-	_, err = j.AppendBatch(ctx, []activation.Record{rec(2, 2), rec(3, 3), last})
+	_, err := j.AppendBatch(ctx, []activation.Record{rec(2, 2), rec(3, 3), last})
 	require.NoError(t, err, "a tail of at most five characters A–Z, 0–9")
 	require.Equal(t, 4, j.Len())
+}
+
+// afterHead returns a journal where a Book activated contoso's
+// subscription on 2026-11-01, its head, and rec, which makes the record of
+// key n at seq after the head: the head's, with key n's fingerprint, a
+// request of its own and the head's After as its Before.
+func afterHead(t *testing.T) (*activation.MemoryJournal, activation.Record, func(seq int64, n int) activation.Record) {
+	t.Helper()
+	_, j := activatedBook(t, bkDate(2026, 11, 1))
+	head, _, err := j.Head(context.Background(), bkTenant, bkProduct)
+	require.NoError(t, err)
+	return j, head, func(seq int64, n int) activation.Record {
+		r := head
+		r.Seq, r.Fingerprint, r.Request = seq, bkKey(t, n).Fingerprint(), activation.RequestID{byte(n)}
+		r.Outcome.Before = r.Outcome.After
+		return r
+	}
 }

@@ -105,11 +105,8 @@ func sameNames(rec, first *Record) bool {
 // checkBatchedRecord is checkAppend for a record whose names checkAppend
 // accepted in another record: it checks the rest.
 func checkBatchedRecord(rec *Record, what string) error {
-	switch {
-	case rec.Seq < 1:
-		return invalid("%s: Seq %d, want 1 or more", what, rec.Seq)
-	case !rec.Outcome.Token.Key.IsZero():
-		return errKeyInRecord
+	if rec.Seq < 1 || !rec.Outcome.Token.Key.IsZero() {
+		return checkAppend(rec, what) // which says why
 	}
 	return rec.checkTails(what)
 }

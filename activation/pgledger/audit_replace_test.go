@@ -38,11 +38,7 @@ func TestStoreVerifyReplacementColumns(t *testing.T) {
 	contoso := func(seq int64) activation.Place {
 		return activation.Place{Tenant: "contoso", Product: "M365-E3", Seq: seq}
 	}
-	cases := []struct {
-		name   string
-		tamper func(t *testing.T, s *pgledger.Store)
-		want   []pgWant
-	}{
+	cases := []pgCase{
 		{name: "clean", tamper: func(*testing.T, *pgledger.Store) {}},
 		{
 			name: "the replaced key's tail",
@@ -92,6 +88,14 @@ func TestStoreVerifyReplacementColumns(t *testing.T) {
 			require.Equal(t, activation.AuditSummary{Chains: 1, Records: 2, Breaks: int64(len(c.want))}, sum)
 		})
 	}
+}
+
+// pgCase is a case of a Store audit's table test: the store tampered with
+// and the findings expected.
+type pgCase struct {
+	name   string
+	tamper func(t *testing.T, s *pgledger.Store)
+	want   []pgWant
 }
 
 // requirePgFindings checks that found are the findings expected, in order:

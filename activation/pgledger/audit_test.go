@@ -130,11 +130,7 @@ func TestStoreVerifyFindsTamperedRows(t *testing.T) {
 	}
 	claim := activation.Place{Tenant: "northwind", Product: "M365-E3"}
 	visioClaim := activation.Place{Tenant: "northwind", Product: "Visio"}
-	cases := []struct {
-		name   string
-		tamper func(t *testing.T, s *pgledger.Store)
-		want   []pgWant
-	}{
+	cases := []pgCase{
 		{name: "clean", tamper: func(*testing.T, *pgledger.Store) {}},
 		{
 			name: "a seats column",
