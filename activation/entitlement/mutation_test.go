@@ -440,3 +440,25 @@ func TestWhatIfMoveBoundsAndEveryRecord(t *testing.T) {
 	assert.EqualValues(t, 22, w.Granted, "10 recorded, 5 and 7 added")
 	assert.EqualValues(t, 5, w.OnPremises, "2 and 3 added")
 }
+
+// TestTokensNotEnteredNeedsTheOldYearsGrants (R21): a new year's tokens
+// not entered are a finding only if the year before granted something in
+// the pool; without its grants there is no lapse to avoid.
+func TestTokensNotEnteredNeedsTheOldYearsGrants(t *testing.T) {
+	o := fixture()
+	next := Year{Membership: gold, Start: day("2027-07-01"), End: day("2028-07-01")}
+	o.Locations[1].Years = append(o.Locations[1].Years, next)
+	tok := IssuedToken{Location: "Munich", Membership: gold, Year: next.Start, Pool: office}
+	tok.Fingerprint[0] = 9
+	renewed := grant("Munich", gold, Core, 100)
+	renewed.Year = next.Start
+	for _, withOld := range []bool{false, true} {
+		recs := Records{Grants: []Grant{renewed}, Online: []Online{online("contoso", e3, 80)}, Tokens: []IssuedToken{tok}}
+		if withOld {
+			recs.Grants = append(recs.Grants, grant("Munich", gold, Demonstration, 5))
+		}
+		fs, err := partner(t, o, recs).Check(bg, day("2027-07-05"))
+		require.NoError(t, err)
+		assert.Equal(t, withOld, len(only(fs, TokensNotEntered)) == 1, "old year's grants: %v", withOld)
+	}
+}
