@@ -1,0 +1,178 @@
+package picture
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// seedChart is the Office 365 IUR example (R14) over its program year: 100
+// granted, 81 seats online from 2026-07-02 and 20 licences on premises from
+// 2026-07-03, over by one from then on; and a second pool within its grant
+// whose grant grows mid-year and whose French maximum binds.
+func seedChart() PositionChart {
+	return PositionChart{
+		Title: "Munich: licence position on 2026-08-01 <&>",
+		From:  day("2026-07-01"), To: day("2027-07-01"), At: day("2026-08-01"),
+		Pools: []PoolChart{
+			{
+				Name: "Office",
+				Steps: []PoolStep{
+					{From: day("2026-07-01"), Granted: 100},
+					{From: day("2026-07-02"), Online: 81, Granted: 100},
+					{From: day("2026-07-03"), Online: 81, OnPremises: 20, Granted: 100, Excess: 1},
+				},
+				Maxima:   []Maximum{{Max: 500}, {Country: "DE", Max: 250}},
+				Findings: []Mark{{Since: day("2026-07-03"), Label: "R14 over-entitlement", Title: "R14 over-entitlement in pool Office: 101 used of 100 granted, 1 uncovered; since 2026-07-03"}},
+			},
+			{
+				Name: "Windows Server & <CALs>",
+				Steps: []PoolStep{
+					{From: day("2026-07-01"), Granted: 40, Online: 10},
+					{From: day("2026-10-01"), Granted: 60, Online: 10, OnPremises: 35},
+					{From: day("2027-02-15"), Granted: 60, Online: 30, OnPremises: 25, Excess: 5},
+				},
+				Maxima:   []Maximum{{Max: 70}, {Country: "DE", Max: 60}, {Country: "ES", Max: 60}, {Country: "FR", Max: 50}},
+				Findings: []Mark{{Since: day("2027-02-15"), Label: "R15 over-country-maximum in FR", Title: "R15 over-country-maximum in FR"}},
+			},
+		},
+		Other: []Mark{{Since: day("2026-09-01"), Label: "R19 mixed-skus", Title: "R19 mixed-skus on tenant contoso"}},
+	}
+}
+
+// manyPools is n pools of 200 changes between them, with names of
+// nameLen bytes and findings on some.
+func manyPools(n, changes, nameLen int) PositionChart {
+	ch := PositionChart{Title: strings.Repeat("Verwaltungsgesellschaft ", nameLen/24+1), From: day("2026-07-01"), To: day("2027-07-01"), At: day("2027-01-15")}
+	for p := range n {
+		name := fmt.Sprintf("pool %d ", p) + strings.Repeat("x", max(nameLen-8, 0))
+		pc := PoolChart{Name: name, Maxima: []Maximum{{Max: int64(150 + 20*p)}, {Country: "DE", Max: 60}, {Country: "FR", Max: int64(30 + 5*p)}, {Country: "ES", Max: 60}}}
+		for i := range changes / n {
+			pc.Steps = append(pc.Steps, PoolStep{From: addDays(ch.From, i*360*n/changes), Online: int64((i*37 + p*11) % 120),
+				OnPremises: int64((i*17 + p) % 40), Granted: int64(100 + 10*p + 10*(i/10)), Excess: int64(max(0, (i*37+p*11)%120+(i*17+p)%40-130-10*p))})
+		}
+		for i := range p % 3 {
+			pc.Findings = append(pc.Findings, Mark{Since: addDays(ch.From, 40*i+p), Label: fmt.Sprintf("R1%d finding %d", 4+i, i), Title: "finding " + name})
+		}
+		ch.Pools = append(ch.Pools, pc)
+	}
+	return ch
+}
+
+// TestPositionGolden compares the seed picture with its golden file (go
+// test -update rewrites it) and checks that it is well-formed XML.
+func TestPositionGolden(t *testing.T) {
+	got, err := Position(seedChart())
+	require.NoError(t, err)
+	wellFormed(t, got)
+	path := filepath.Join("testdata", "position.svg")
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), got, "go test ./internal/picture -update rewrites %s", path)
+}
+
+// TestPositionShows: the seed picture names what it draws: each pool, its
+// figures on the day asked, the grant, the maximums, the finding with its
+// tooltip, and the escaped names.
+func TestPositionShows(t *testing.T) {
+	svg, err := Position(seedChart())
+	require.NoError(t, err)
+	for _, want := range []string{
+		"Pool Office: 81 online + 20 on premises of 100 granted, excess 1 on 2026-08-01",
+		"Pool Windows Server &amp; &lt;CALs&gt;: 10 online + 0 on premises of 40 granted on 2026-08-01",
+		">granted 100<", ">granted 60<",
+		"Above the scale: worldwide maximum 500.", "Above the scale: maximum DE 250.",
+		">worldwide maximum 70<", ">maximum DE, ES 60<", ">maximum FR 50<",
+		"<title>R14 over-entitlement in pool Office: 101 used of 100 granted, 1 uncovered; since 2026-07-03</title>",
+		">R14 over-entitlement since 2026-07-03<",
+		"<title>excess 1: 2026-07-03 … 2027-06-30</title>",
+		"Not in a panel: R19 mixed-skus since 2026-09-01",
+		"2 findings marked, every one labelled.",
+		"the day asked, 2026-08-01",
+	} {
+		assert.Contains(t, svg, want)
+	}
+	// The online area of the first pool: nothing on the first day, 81
+	// seats from the second to the year's end.
+	assert.Regexp(t, `<path d="M100 \d+ V\d+ H102 V\d+ H104 V\d+ H960 V\d+ Z" fill="`+colOnline, svg)
+}
+
+// TestPositionLabels: with 1, 3 and 10 pools of 200 changes, names of 256
+// bytes, no two labels overlap, no line crosses a label, every label stays
+// inside its panel, and a pool's header fits across the plot.
+func TestPositionLabels(t *testing.T) {
+	for _, n := range []int{1, 3, 10} {
+		for _, nameLen := range []int{8, 256} {
+			ch := manyPools(n, 200, nameLen)
+			c := positionChart(ch)
+			for i, a := range c.placed {
+				if !a.label {
+					continue
+				}
+				require.True(t, a.x0 >= plotLeft && a.x1 <= plotRight, "label %d inside the plot across", i)
+				for j, b := range c.placed {
+					require.False(t, i != j && a.overlaps(b), "%d pools: label %d overlaps %d", n, i, j)
+				}
+				for j, l := range c.lines {
+					require.False(t, l.crosses(a), "%d pools: label %d is crossed by line %d", n, i, j)
+				}
+			}
+			svg := c.end()
+			wellFormed(t, svg)
+			headers := regexp.MustCompile(`</title>(Pool [^<]*)</text>`).FindAllStringSubmatch(svg, -1)
+			require.Len(t, headers, n)
+			for _, h := range headers {
+				assert.LessOrEqual(t, boldWidth*len([]rune(h[1])), plotRight-plotLeft, "the header fits: %s", h[1])
+			}
+			assert.Equal(t, n, strings.Count(svg, `fill="`+colOnline+`" fill-opacity="0.55"`), "an online area per pool")
+		}
+	}
+}
+
+func TestPositionErrors(t *testing.T) {
+	_, err := Position(PositionChart{From: day("2026-07-01"), To: day("2027-07-01")})
+	assert.EqualError(t, err, "picture: no pools to draw")
+	_, err = Position(PositionChart{From: day("2026-07-01"), To: day("2026-07-01"), Pools: []PoolChart{{Name: "p"}}})
+	assert.Error(t, err)
+	// A pool without steps draws an empty panel.
+	svg, err := Position(PositionChart{From: day("2026-07-01"), To: day("2027-07-01"), Pools: []PoolChart{{Name: "p"}}})
+	require.NoError(t, err)
+	wellFormed(t, svg)
+}
+
+// TestClampSteps: steps before the days across start on the first day
+// (the last of them holds), steps from the last day on are dropped.
+func TestClampSteps(t *testing.T) {
+	got := clampSteps([]PoolStep{
+		{From: day("2026-01-01"), Online: 1}, {From: day("2026-06-01"), Online: 2},
+		{From: day("2026-08-01"), Online: 3}, {From: day("2027-07-01"), Online: 4},
+	}, day("2026-07-01"), day("2027-07-01"))
+	assert.Equal(t, []PoolStep{{From: day("2026-07-01"), Online: 2}, {From: day("2026-08-01"), Online: 3}}, got)
+}
+
+// TestQtyScale: at most five steps of 1, 2 or 5 times a power of ten, the
+// top above the largest quantity, and pixels inside the scale for any
+// quantity.
+func TestQtyScale(t *testing.T) {
+	for _, c := range []struct{ top, hi, step int64 }{
+		{0, 1, 1}, {4, 5, 1}, {5, 6, 1}, {6, 8, 2}, {101, 150, 50}, {250, 300, 50}, {999, 1000, 200}, {1_000_000_000, 1_200_000_000, 200_000_000},
+	} {
+		s := newQtyScale(c.top, 200, 0)
+		assert.Equal(t, c.hi, s.hi, "top %d", c.top)
+		assert.Equal(t, c.step, s.step, "top %d", c.top)
+		assert.Equal(t, 200, s.px(0))
+		assert.Equal(t, 0, s.px(s.hi))
+		assert.Equal(t, 0, s.px(s.hi+1), "clamped")
+	}
+	big := newQtyScale(1<<61, 100, 0)
+	assert.InDelta(t, 50, big.px(big.hi/2), 1, "large quantities do not overflow")
+}
