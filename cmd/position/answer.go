@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"strconv"
 	"strings"
@@ -101,33 +102,30 @@ func load(ctx context.Context, cfg config, data []byte, errOut io.Writer) (*load
 // readAll reads every record of src into memory, once: the position of
 // each day the picture needs is then computed without reading the book
 // again.
-func readAll(ctx context.Context, src entitlement.Source) (entitlement.Records, error) {
-	var r entitlement.Records
-	for g, err := range src.Grants(ctx) {
-		if err != nil {
-			return r, err
-		}
-		r.Grants = append(r.Grants, g)
+func readAll(ctx context.Context, src entitlement.Source) (r entitlement.Records, err error) {
+	if r.Grants, err = collect(src.Grants(ctx)); err != nil {
+		return r, err
 	}
-	for o, err := range src.Online(ctx) {
-		if err != nil {
-			return r, err
-		}
-		r.Online = append(r.Online, o)
+	if r.Online, err = collect(src.Online(ctx)); err != nil {
+		return r, err
 	}
-	for d, err := range src.Deployments(ctx) {
-		if err != nil {
-			return r, err
-		}
-		r.Deployments = append(r.Deployments, d)
+	if r.Deployments, err = collect(src.Deployments(ctx)); err != nil {
+		return r, err
 	}
-	for t, err := range src.Tokens(ctx) {
+	r.Tokens, err = collect(src.Tokens(ctx))
+	return r, err
+}
+
+// collect returns what seq yields, up to its first error.
+func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	var out []T
+	for x, err := range seq {
 		if err != nil {
-			return r, err
+			return nil, err
 		}
-		r.Tokens = append(r.Tokens, t)
+		out = append(out, x)
 	}
-	return r, nil
+	return out, nil
 }
 
 // refused is the error of an organisation or records the library refuses:

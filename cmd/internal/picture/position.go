@@ -400,14 +400,7 @@ func (c *canvas) stepPath(steps []PoolStep, xa dateAxis, ya qtyScale, to time.Ti
 		if i+1 < len(steps) {
 			x1 = xa.px(steps[i+1].From)
 		}
-		if i == 0 {
-			path = fmt.Appendf(path, "M%d %d", x0, y)
-		} else {
-			path = fmt.Appendf(path, " V%d", y)
-			c.lines = append(c.lines, seg{px, py, px, y})
-		}
-		path = fmt.Appendf(path, " H%d", x1)
-		c.lines = append(c.lines, seg{x0, y, x1, y})
+		path = c.stepSeg(path, i == 0, px, py, x0, x1, y)
 		px, py = x1, y
 	}
 	fmt.Fprintf(&c.b, `<path d="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", path, colour)
