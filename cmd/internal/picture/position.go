@@ -156,7 +156,7 @@ func (c *canvas) poolPanel(ch PositionChart, p PoolChart, xa dateAxis, top int) 
 	c.header(ch, p, steps, top)
 	c.xDatesIn(xa, ptop, pbot)
 	for n := int64(0); n <= ya.hi; n += ya.step {
-		c.yTickIn(ya.px(n), cli.Group(n), ptop, pbot)
+		c.yTick(ya.px(n), cli.Group(n))
 	}
 	c.yCaption("seats, licences", ptop, pbot)
 
@@ -232,7 +232,6 @@ func (c *canvas) header(ch PositionChart, p PoolChart, steps []PoolStep, top int
 	full := "Pool " + p.Name + figures
 	fmt.Fprintf(&c.b, `<text x="%d" y="%d" font-weight="bold"><title>%s</title>%s</text>`+"\n",
 		plotLeft, top+panelHeader-8, esc(full), esc("Pool "+fitText(p.Name, max(room, 10*boldWidth)/boldWidth*charWidth)+figures))
-	c.placed = append(c.placed, rect{x0: plotLeft, y0: top, x1: plotRight, y1: top + panelHeader})
 }
 
 // fitText returns s, or its beginning and "…" where it is wider than px.
@@ -441,15 +440,6 @@ func sinceText(d time.Time) string {
 		return " since before the records"
 	}
 	return " since " + dateString(d)
-}
-
-// yTickIn is yTick for a panel from top to bottom (the grid line across
-// the plot, the tick and its label).
-func (c *canvas) yTickIn(y int, label string, top, bottom int) {
-	if y < top || y > bottom {
-		return
-	}
-	c.yTick(y, label)
 }
 
 // qtyScale maps quantities 0 … hi to pixels from p0 (0) to p1, in steps

@@ -65,19 +65,112 @@ func manyPools(n, changes, nameLen int) PositionChart {
 	return ch
 }
 
-// TestPositionGolden compares the seed picture with its golden file (go
-// test -update rewrites it) and checks that it is well-formed XML.
-func TestPositionGolden(t *testing.T) {
-	got, err := Position(seedChart())
-	require.NoError(t, err)
-	wellFormed(t, got)
-	path := filepath.Join("testdata", "position.svg")
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+// crowdedChart is a picture with what crowds one: a title of two lines,
+// pools of the longest names, several findings begun on one day, an excess
+// between two changes, maxima that six countries share and one equal to
+// the worldwide maximum, and a finding of no pool with a long label.
+func crowdedChart() PositionChart {
+	long := strings.Repeat("Verwaltungsgesellschaft ", 11)[:256]
+	ch := PositionChart{Title: long + "/ licence position", From: day("2026-07-01"), To: day("2027-07-01"), At: day("2026-12-01"),
+		Other: []Mark{{Label: "R19 mixed-skus on " + long, Title: "R19"}}}
+	for p := range 3 {
+		pc := PoolChart{Name: fmt.Sprintf("%d ", p) + long[2:],
+			Steps: []PoolStep{
+				{From: day("2026-07-01"), Online: 40, Granted: 100},
+				{From: day("2026-09-01"), Online: 90, OnPremises: 30, Granted: 100, Excess: 20},
+				{From: day("2026-11-01"), Online: 60, OnPremises: 30, Granted: 120},
+			},
+			Maxima: []Maximum{{Max: 110}, {Country: "FR", Max: 110}, {Country: "DE", Max: 80}, {Country: "AT", Max: 80},
+				{Country: "ES", Max: 80}, {Country: "IT", Max: 80}, {Country: "PL", Max: 80}, {Country: "NL", Max: 80}},
+		}
+		for i := range 3 {
+			pc.Findings = append(pc.Findings, Mark{Since: day("2026-09-01"), Label: fmt.Sprintf("R1%d finding", 4+i), Title: fmt.Sprintf("finding %d", i)})
+		}
+		ch.Pools = append(ch.Pools, pc)
 	}
-	want, err := os.ReadFile(path)
+	return ch
+}
+
+// TestPositionGolden compares the seed picture and the crowded one with
+// their golden files (go test -update rewrites them) and checks that they
+// are well-formed XML.
+func TestPositionGolden(t *testing.T) {
+	for name, ch := range map[string]PositionChart{"position": seedChart(), "position-crowded": crowdedChart()} {
+		got, err := Position(ch)
+		require.NoError(t, err)
+		wellFormed(t, got)
+		path := filepath.Join("testdata", name+".svg")
+		if *update {
+			require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		}
+		want, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), got, "go test ./internal/picture -update rewrites %s", path)
+	}
+}
+
+// TestCrowded: the crowded picture's maxima are grouped, the excess between
+// two changes ends the day before the next, the findings of one day are
+// stacked, not drawn over each other, and the note of a finding of no pool
+// is cut to fit.
+func TestCrowded(t *testing.T) {
+	c := positionChart(crowdedChart())
+	svg := c.end()
+	assert.Contains(t, svg, ">worldwide maximum 110<")
+	assert.Contains(t, svg, ">maximum FR 110<")
+	assert.Contains(t, svg, ">maximum AT, DE, ES and 3 more 80<")
+	assert.Contains(t, svg, "<title>excess 20: 2026-09-01 … 2026-10-31</title>")
+	marks := regexp.MustCompile(`<polygon points="(\d+),(\d+) [^"]*" fill="` + colFinding + `" stroke=`).FindAllStringSubmatch(svg, -1)
+	require.Len(t, marks, 9)
+	seen := map[string]bool{}
+	for _, m := range marks {
+		assert.False(t, seen[m[1]+","+m[2]], "two findings drawn at %s,%s", m[1], m[2])
+		seen[m[1]+","+m[2]] = true
+	}
+	note := regexp.MustCompile(`>(Not in a panel: [^<]*)<`).FindStringSubmatch(svg)
+	require.NotNil(t, note)
+	assert.True(t, strings.HasSuffix(note[1], "…"))
+	assert.LessOrEqual(t, len([]rune(note[1])), len("Not in a panel: ")+(plotRight-plotLeft)/charWidth)
+}
+
+// TestGroupMaxima: one line per value, largest first, the worldwide
+// maximum before a country's of the same value, more than four countries
+// counted.
+func TestGroupMaxima(t *testing.T) {
+	got := groupMaxima([]Maximum{{Country: "FR", Max: 50}, {Max: 50}, {Country: "DE", Max: 90}, {Country: "AT", Max: 90},
+		{Country: "ES", Max: 20}, {Country: "IT", Max: 20}, {Country: "PL", Max: 20}, {Country: "NL", Max: 20}, {Country: "BE", Max: 20}})
+	var texts []string
+	for _, m := range got {
+		texts = append(texts, m.text)
+	}
+	assert.Equal(t, []string{"maximum AT, DE 90", "worldwide maximum 50", "maximum FR 50", "maximum BE, ES, IT and 2 more 20"}, texts)
+	got = groupMaxima([]Maximum{{Country: "FR", Max: 5}, {Country: "DE", Max: 5}, {Country: "ES", Max: 5}, {Country: "IT", Max: 5}})
+	assert.Equal(t, "maximum DE, ES, FR, IT 5", got[0].text, "four are named")
+}
+
+// TestScaleReach: a maximum up to one and a half times the use and the
+// grant is on the scale, a larger one is named under the panel; a maximum
+// the scale's top reaches is drawn.
+func TestScaleReach(t *testing.T) {
+	steps := []PoolStep{{From: day("2026-07-01"), Online: 100}}
+	assert.Equal(t, int64(150), scaleTop(PoolChart{Maxima: []Maximum{{Max: 150}}}, steps))
+	assert.Equal(t, int64(100), scaleTop(PoolChart{Maxima: []Maximum{{Max: 151}}}, steps))
+	one := PositionChart{From: day("2026-07-01"), To: day("2027-07-01"), Pools: []PoolChart{{Name: "p",
+		Steps: []PoolStep{{From: day("2026-07-01"), Online: 1}}, Maxima: []Maximum{{Max: 2}}}}}
+	require.Equal(t, int64(2), newQtyScale(scaleTop(one.Pools[0], one.Pools[0].Steps), 1, 0).hi)
+	svg, err := Position(one)
 	require.NoError(t, err)
-	assert.Equal(t, string(want), got, "go test ./internal/picture -update rewrites %s", path)
+	assert.Contains(t, svg, ">worldwide maximum 2<")
+	assert.NotContains(t, svg, "Above the scale")
+	assert.NotContains(t, svg, "findings marked", "no finding, no note about them")
+}
+
+// TestFitText: a text that fits is kept, a longer one is cut to fit with
+// "…".
+func TestFitText(t *testing.T) {
+	assert.Equal(t, "abc", fitText("abc", 3*charWidth))
+	assert.Equal(t, "ab…", fitText("abcd", 3*charWidth))
+	assert.Equal(t, "…", fitText("abcd", 0))
 }
 
 // TestPositionShows: the seed picture names what it draws: each pool, its
