@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -127,10 +128,35 @@ func TestCrowded(t *testing.T) {
 		assert.False(t, seen[m[1]+","+m[2]], "two findings drawn at %s,%s", m[1], m[2])
 		seen[m[1]+","+m[2]] = true
 	}
+	// No label covers a marker (its triangle: 12 pixels across, 10 down).
+	for _, m := range marks {
+		x, _ := strconv.Atoi(m[1])
+		y, _ := strconv.Atoi(m[2])
+		tri := rect{x0: x - 6, y0: y, x1: x + 6, y1: y + 10}
+		for _, p := range c.placed {
+			assert.False(t, p.label && p.overlaps(tri), "a label over the finding at %d,%d", x, y)
+		}
+	}
 	note := regexp.MustCompile(`>(Not in a panel: [^<]*)<`).FindStringSubmatch(svg)
 	require.NotNil(t, note)
 	assert.True(t, strings.HasSuffix(note[1], "…"))
 	assert.LessOrEqual(t, len([]rune(note[1])), len("Not in a panel: ")+(plotRight-plotLeft)/charWidth)
+}
+
+// TestMarkEdges: a finding begun before the days across is marked at the
+// left edge, one begun on the last day inside the right edge.
+func TestMarkEdges(t *testing.T) {
+	ch := seedChart()
+	ch.Pools[0].Findings = []Mark{{Since: day("2025-01-01"), Label: "early"}, {Label: "before the records"}, {Since: day("2027-06-30"), Label: "late"}}
+	svg, err := Position(ch)
+	require.NoError(t, err)
+	marks := regexp.MustCompile(`<polygon points="(\d+),(\d+) (\d+),`).FindAllStringSubmatch(svg, -1)
+	require.GreaterOrEqual(t, len(marks), 3)
+	assert.Equal(t, strconv.Itoa(plotLeft), marks[0][1], "the left edge")
+	assert.Equal(t, strconv.Itoa(plotLeft), marks[1][1], "stacked under it")
+	assert.NotEqual(t, marks[0][2], marks[1][2])
+	assert.Equal(t, strconv.Itoa(plotRight), marks[2][3], "inside the right edge")
+	assert.Contains(t, svg, ">before the records since before the records<")
 }
 
 // TestGroupMaxima: one line per value, largest first, the worldwide
