@@ -47,7 +47,8 @@
 // A location without "headquarters" is the headquarters; every other names
 // it (R17). program is action-pack or competency; sku enterprise (e),
 // kiosk (k) or other; kind core, toolkit or demonstration (training);
-// change deploy or remove; dates are YYYY-MM-DD; a grant's "year" and a
+// change deploy or remove; dates are YYYY-MM-DD; a list may be null (none,
+// as encoders write an empty one); a grant's "year" and a
 // token's are the Start of their program year, a grant's "day" the first
 // day it counts (default: the year's start). A token is known by its
 // fingerprint (activation's Key.Fingerprint, as the book's stores keep

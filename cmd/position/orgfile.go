@@ -138,9 +138,13 @@ func at(p, name string) string {
 }
 
 // listOf reads a JSON array into *dst, each element with read at its place
-// "p[i]".
+// "p[i]"; null is an empty list, as encoders write one.
 func listOf[T any](dst *[]T, read func(p string, raw json.RawMessage) (T, error)) func(string, json.RawMessage) error {
 	return func(p string, raw json.RawMessage) error {
+		if string(raw) == "null" {
+			*dst = nil
+			return nil
+		}
 		var items []json.RawMessage
 		if len(raw) == 0 || raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
 			return bad(p, "want a list […]")
