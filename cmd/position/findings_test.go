@@ -120,3 +120,10 @@ func TestWholeRange(t *testing.T) {
 	assert.Equal(t, 0, f.org.Pools[0].CountryMax)
 	assert.Equal(t, 1_000_000_000, f.org.Pools[0].WorldMax)
 }
+
+// TestCut: a name that fits is kept whole, a longer one cut with "…".
+func TestCut(t *testing.T) {
+	assert.Equal(t, "12345678901234567890", cut("12345678901234567890", 20))
+	assert.Equal(t, "1234567890123456789…", cut("123456789012345678901", 20))
+	assert.Equal(t, "Müller & Söhne", cut("Müller & Söhne", 14), "characters, not bytes")
+}
