@@ -444,6 +444,8 @@ func (b *Book) head(ctx context.Context, tenant, product string) (tip, bool, err
 		return tip{}, false, nil
 	case rec.Seq < 1 || rec.Outcome.After.Tenant != tenant || rec.Outcome.After.Product != product:
 		return tip{}, false, brokenStore("book: journal head", notTheRequest)
+	case rec.Kind != SubscriptionRecord:
+		return tip{}, false, invalid("book: the place holds %s records, not a subscription", rec.Kind)
 	}
 	return tipOf(&rec), true, nil
 }

@@ -152,7 +152,7 @@ func (j *MemoryJournal) place(rec *Record) (*memHistory, *Record, error) {
 	case h == nil || rec.Seq != int64(len(h.seqs))+1:
 		return nil, nil, &text.Error{Pkg: pkg, Msg: fmt.Sprintf("memory journal: append: Seq %d would leave a gap", rec.Seq), Kind: ErrGap}
 	}
-	return h, nil, nil
+	return h, nil, sameKind(j.at(h.seqs[len(h.seqs)-1]), rec, "memory journal: append")
 }
 
 // appendTo stores rec as the next record of h (nil: a new history) and
@@ -165,7 +165,9 @@ func (j *MemoryJournal) appendTo(h *memHistory, rec *Record) Record {
 			j.subs = make(map[subKey]*memHistory)
 		}
 		j.subs[subKey{h.tenant, h.product}] = h
-		j.index.insert(h)
+		if rec.Kind == SubscriptionRecord {
+			j.index.insert(h) // a chain of changes is no subscription
+		}
 	}
 	// The names are stored once per subscription (a million records of a
 	// thousand subscriptions hold a thousand copies, not three million).
@@ -259,7 +261,7 @@ func (j *MemoryJournal) Heads(ctx context.Context, from, to time.Time) ([]Record
 	}
 	var out []Record
 	for _, h := range j.subs {
-		if head := j.at(h.seqs[len(h.seqs)-1]); dateIn(head.Outcome.After.End, from, to) {
+		if head := j.at(h.seqs[len(h.seqs)-1]); head.Kind == SubscriptionRecord && dateIn(head.Outcome.After.End, from, to) {
 			out = append(out, *head)
 		}
 	}

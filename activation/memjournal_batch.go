@@ -50,7 +50,7 @@ func (j *MemoryJournal) AppendBatch(ctx context.Context, recs []Record) (Conflic
 
 // checkBatch refuses a batch no AppendBatch stores (what starts the
 // message): an empty one, a record Append refuses, records of two
-// subscriptions or at places that do not follow each other, and one key
+// subscriptions or kinds or at places that do not follow each other, and one key
 // fingerprint (or one replaced key) twice.
 func checkBatch(recs []Record, what string) error {
 	if len(recs) == 0 {
@@ -65,6 +65,8 @@ func checkBatch(recs []Record, what string) error {
 		switch {
 		case rec.Outcome.After.Tenant != first.Tenant || rec.Outcome.After.Product != first.Product:
 			return invalid("%s: record %d is of another subscription than record 1", what, i+1)
+		case rec.Kind != recs[0].Kind:
+			return invalid("%s: record %d is of another kind than record 1", what, i+1)
 		case rec.Seq != recs[0].Seq+int64(i):
 			return invalid("%s: record %d has Seq %d, want %d", what, i+1, rec.Seq, recs[0].Seq+int64(i))
 		}
