@@ -294,7 +294,7 @@ func changed(want int64, t *token.Token) error {
 // dates in UTC. It is empty for a subscription the book does not track.
 func (b *Book) History(ctx context.Context, tenant, product string) ([]Record, error) {
 	var out []Record
-	err := b.historyPages(ctx, tenant, product, func(page []Record) bool {
+	err := b.historyPages(ctx, tenant, product, false, func(page []Record) bool {
 		if out == nil {
 			out = page // the common case, one page: no copy
 		} else {

@@ -234,22 +234,9 @@ func (j *MemoryJournal) Head(ctx context.Context, tenant, product string) (Recor
 
 // History implements [Journal].
 func (j *MemoryJournal) History(ctx context.Context, tenant, product string, afterSeq int64, limit int) ([]Record, error) {
-	if err := j.start(ctx, "history"); err != nil {
+	out, err := j.appendHistory(ctx, []Record{}, tenant, product, afterSeq, limit)
+	if err != nil {
 		return nil, err
-	}
-	defer j.mu.Unlock()
-	if limit < 1 {
-		return nil, invalid("memory journal: history: limit %d, want 1 or more", limit)
-	}
-	var seqs []int
-	if h := j.subs[subKey{tenant, product}]; h != nil {
-		seqs = h.seqs
-	}
-	from := min(max(afterSeq, 0), int64(len(seqs)))
-	to := from + min(int64(limit), int64(len(seqs))-from) // from+limit may overflow
-	out := make([]Record, to-from)
-	for i, k := range seqs[from:to] {
-		out[i] = *j.at(k)
 	}
 	return out, nil
 }
