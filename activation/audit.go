@@ -51,14 +51,10 @@ const historyPageSize = 1000
 // A history's records appended while Verify reads it are checked too;
 // subscriptions started after Verify listed them are not.
 func (v Verifier) Verify(ctx context.Context, j Journal, found func(Finding) error) (AuditSummary, error) {
-	if ctx == nil || j == nil {
-		return AuditSummary{}, invalid("verify: nil context or journal")
-	}
-	a, err := v.Begin(found)
+	a, err := v.beginOn(ctx, j, found, "verify")
 	if err != nil {
 		return AuditSummary{}, err
 	}
-	a.lookup = func(fp token.Fingerprint) (Record, bool, error) { return j.Lookup(ctx, fp) }
 	for head, err := range subscriptions(ctx, j) {
 		if err != nil {
 			return a.Summary(), fmt.Errorf("activation: verify: list the subscriptions: %w", err)

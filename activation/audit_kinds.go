@@ -24,14 +24,10 @@ import (
 // is a [BreakLink] (a place holds records of one kind), and is not linked
 // to it. A place with no record gives the zero summary and no finding.
 func (v Verifier) VerifyChain(ctx context.Context, j Journal, tenant, product string, found func(Finding) error) (AuditSummary, error) {
-	if ctx == nil || j == nil {
-		return AuditSummary{}, invalid("verify chain: nil context or journal")
-	}
-	a, err := v.Begin(found)
+	a, err := v.beginOn(ctx, j, found, "verify chain")
 	if err != nil {
 		return AuditSummary{}, err
 	}
-	a.lookup = func(fp token.Fingerprint) (Record, bool, error) { return j.Lookup(ctx, fp) }
 	head, ok, err := j.Head(ctx, tenant, product)
 	switch {
 	case err != nil:
@@ -44,6 +40,20 @@ func (v Verifier) VerifyChain(ctx context.Context, j Journal, tenant, product st
 	head.Outcome.After.Tenant, head.Outcome.After.Product = tenant, product
 	err = a.chain(ctx, j, head)
 	return a.Summary(), err
+}
+
+// beginOn begins an Audit of j (what names the call in errors) that asks
+// j's Lookup for each key it reads.
+func (v Verifier) beginOn(ctx context.Context, j Journal, found func(Finding) error, what string) (*Audit, error) {
+	if ctx == nil || j == nil {
+		return nil, invalid("%s: nil context or journal", what)
+	}
+	a, err := v.Begin(found)
+	if err != nil {
+		return nil, err
+	}
+	a.lookup = func(fp token.Fingerprint) (Record, bool, error) { return j.Lookup(ctx, fp) }
+	return a, nil
 }
 
 // chain checks the history that head (as listed) ends: every record by Seq,

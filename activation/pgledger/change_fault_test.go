@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -117,36 +115,22 @@ func requireChangeChain(t *testing.T, s *pgledger.Store, tenant, where string) m
 func TestLostConnectionChange(t *testing.T) {
 	needCluster(t)
 	for _, a := range changeAppends {
-		for _, f := range []fault{cutBeforeCommit, cutAfterCommit} {
-			t.Run(a.name+"/"+f.String(), func(t *testing.T) {
-				ctx := context.Background()
-				schema := freshSchema(t)
-				direct := openStore(t, schema, nil)
-				via, p := proxied(t, schema)
-				appendChanges(t, direct, changeRec("contoso", "Munich", "lost-0", 1))
-				fp := changeRec("contoso", "Munich", "lost-1", 1).Fingerprint
+		eachCut(t, a.name, func(t *testing.T, f fault, direct, via *pgledger.Store, p *proxy) {
+			ctx := context.Background()
+			appendChanges(t, direct, changeRec("contoso", "Munich", "lost-0", 1))
+			fp := changeRec("contoso", "Munich", "lost-1", 1).Fingerprint
 
-				fired := p.arm(f, insertPrefix)
-				_, err := a.do(ctx, via, "contoso", "Munich", "lost-1")
-				require.Error(t, err, "the connection was cut: the caller must get an error")
-				<-fired
-				t.Logf("the caller's error: %v", err)
-				want := 0
-				if f == cutAfterCommit {
-					want = 1
-				}
-				require.Equal(t, want, rowsOf(t, direct, fp), "records after the cut")
+			cutInsert(t, p, f, direct, fp, func() error { _, err := a.do(ctx, via, "contoso", "Munich", "lost-1"); return err })
 
-				rec, err := a.do(ctx, via, "contoso", "Munich", "lost-1")
-				require.NoError(t, err, "the retry")
-				require.Equal(t, int64(2), rec.Seq, "the retry answers with the record at Seq 2")
-				got, ok, err := direct.Lookup(ctx, fp)
-				require.NoError(t, err)
-				require.True(t, ok)
-				require.Equal(t, rec, got)
-				require.Len(t, requireChangeChain(t, direct, "contoso", "Munich"), 2)
-			})
-		}
+			rec, err := a.do(ctx, via, "contoso", "Munich", "lost-1")
+			require.NoError(t, err, "the retry")
+			require.Equal(t, int64(2), rec.Seq, "the retry answers with the record at Seq 2")
+			got, ok, err := direct.Lookup(ctx, fp)
+			require.NoError(t, err)
+			require.True(t, ok)
+			require.Equal(t, rec, got)
+			require.Len(t, requireChangeChain(t, direct, "contoso", "Munich"), 2)
+		})
 	}
 }
 
@@ -164,38 +148,17 @@ type changeAttempt struct {
 // gap and hold nothing but the requests made.
 func TestServerKilledChanges(t *testing.T) {
 	needCluster(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx := within(t, 3*time.Minute)
 	schema := freshSchema(t)
 	store := openStore(t, schema, map[string]string{"pool_max_conns": "8"})
 	const workers = 8
-	var told atomic.Int64
-	stop := make(chan struct{})
 	results := make([][]changeAttempt, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for n := 0; ; n++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				a := changeAttempt{where: fmt.Sprint("site-", w%2), id: fmt.Sprintf("kill-%d-%d", w, n)}
-				a.rec, _, a.err = keepChange(ctx, store, "contoso", a.where, a.id)
-				results[w] = append(results[w], a)
-				if a.err != nil {
-					return // the server is gone
-				}
-				told.Add(1)
-			}
-		})
-	}
-	require.Eventually(t, func() bool { return told.Load() >= 40 }, time.Minute, time.Millisecond)
-	require.NoError(t, owned.stop("immediate"))
-	close(stop)
-	wg.Wait()
-	require.NoError(t, owned.start())
+	killUnder(t, workers, func(w, n int) error {
+		a := changeAttempt{where: fmt.Sprint("site-", w%2), id: fmt.Sprintf("kill-%d-%d", w, n)}
+		a.rec, _, a.err = keepChange(ctx, store, "contoso", a.where, a.id)
+		results[w] = append(results[w], a)
+		return a.err
+	})
 
 	fresh := openStore(t, schema, nil)
 	var ok, failed int

@@ -3,12 +3,10 @@ package pgledger_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,7 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/coterm/coterm/activation"
-	"github.com/coterm/coterm/activation/pgledger"
 )
 
 // The test binary re-executes itself as a worker that appends changes when
@@ -45,26 +42,15 @@ type changeLine struct {
 func changeWorkerMain() int {
 	var mode string
 	var proc, routines, requests int
-	f := strings.Split(os.Getenv(changeWorkerEnv), "/")
-	if len(f) != 4 {
+	env := strings.ReplaceAll(os.Getenv(changeWorkerEnv), "/", " ")
+	if _, err := fmt.Sscanf(env, "%s %d %d %d", &mode, &proc, &routines, &requests); err != nil {
 		return 2
 	}
-	mode = f[0]
-	for i, p := range []*int{&proc, &routines, &requests} {
-		n, err := strconv.Atoi(f[i+1])
-		if err != nil {
-			return 2
-		}
-		*p = n
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	store, err := pgledger.Open(ctx, os.Getenv(workerURL))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "change worker:", err)
+	ctx, store, done := workerStore(2*time.Minute, "change worker")
+	if store == nil {
 		return 2
 	}
-	defer store.Close()
+	defer done()
 	var mu sync.Mutex
 	var lines []changeLine
 	enc := json.NewEncoder(os.Stdout) // one Write per line: a line is printed whole or not at all
@@ -170,28 +156,17 @@ func TestChangesManyProcesses(t *testing.T) {
 	}
 }
 
-// TestChangeClientKilled kills a process (SIGKILL) while its 8 goroutines
-// append changes to two chains through Append, AppendInTurn and
-// AppendBatch, some of them in the middle of an append (or of a turn's
-// transaction): every change it was told about is recorded once, at the
-// Seq it was told; each goroutine's requests are recorded from its first
-// on, without a hole, up to the last it was told about or the one it was
-// making; the retry of that one records it once; the chains have no gap
-// and a turn the process held is released.
-func TestChangeClientKilled(t *testing.T) {
-	needDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	schema := freshSchema(t)
-	u := schemaURL(adminURL, schema, map[string]string{"pool_max_conns": "8"})
-	const routines = 8
-	cmd := changeWorker(u, "run", 0, routines, 0)
+// startChangeWorker starts a change worker in mode "run" with routines
+// goroutines on schema, killed when t ends if it still runs, and returns
+// it with the lines it prints (closed when its output ends).
+func startChangeWorker(t *testing.T, schema string, routines int) (*exec.Cmd, <-chan changeLine) {
+	t.Helper()
+	cmd := changeWorker(schemaURL(adminURL, schema, map[string]string{"pool_max_conns": "8"}), "run", 0, routines, 0)
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
-	killed := false
 	t.Cleanup(func() {
-		if !killed {
+		if cmd.ProcessState == nil {
 			_ = cmd.Process.Kill()
 			_ = cmd.Wait()
 		}
@@ -207,6 +182,23 @@ func TestChangeClientKilled(t *testing.T) {
 			}
 		}
 	}()
+	return cmd, lines
+}
+
+// TestChangeClientKilled kills a process (SIGKILL) while its 8 goroutines
+// append changes to two chains through Append, AppendInTurn and
+// AppendBatch, some of them in the middle of an append (or of a turn's
+// transaction): every change it was told about is recorded once, at the
+// Seq it was told; each goroutine's requests are recorded from its first
+// on, without a hole, up to the last it was told about or the one it was
+// making; the retry of that one records it once; the chains have no gap
+// and a turn the process held is released.
+func TestChangeClientKilled(t *testing.T) {
+	needDB(t)
+	ctx := within(t, 3*time.Minute)
+	schema := freshSchema(t)
+	const routines = 8
+	cmd, lines := startChangeWorker(t, schema, routines)
 	var told []changeLine
 	deadline := time.After(time.Minute)
 	for len(told) < 40 {
@@ -220,7 +212,6 @@ func TestChangeClientKilled(t *testing.T) {
 		}
 	}
 	require.NoError(t, cmd.Process.Kill())
-	killed = true
 	for l := range lines { // what it printed before it died
 		require.Empty(t, l.Err, "request %s", l.ID)
 		told = append(told, l)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -296,6 +297,17 @@ func TestLoadRefusesAChainOfChanges(t *testing.T) {
 	assert.Equal(t, []activation.Record{c}, h)
 }
 
+// connIn returns a connection of pool whose search path is schema; the
+// caller releases it.
+func connIn(t *testing.T, pool *pgxpool.Pool, schema string) *pgxpool.Conn {
+	t.Helper()
+	conn, err := pool.Acquire(context.Background())
+	require.NoError(t, err)
+	_, err = conn.Exec(context.Background(), "SET search_path TO "+schema)
+	require.NoError(t, err)
+	return conn
+}
+
 // TestMigrateToKinds: a database at schema version 4 with records is
 // upgraded by Open: every row is a subscription's (kind 0), the audit
 // finds nothing, and the store takes chains of changes beside them. A
@@ -307,11 +319,8 @@ func TestMigrateToKinds(t *testing.T) {
 	for _, withChange := range []bool{false, true} {
 		schema := freshSchema(t)
 		pool := adminPool(t)
-		conn, err := pool.Acquire(ctx)
-		require.NoError(t, err)
-		_, err = conn.Exec(ctx, "SET search_path TO "+schema)
-		require.NoError(t, err)
-		_, err = conn.Exec(ctx, `CREATE TABLE coterm_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+		conn := connIn(t, pool, schema)
+		_, err := conn.Exec(ctx, `CREATE TABLE coterm_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
 		require.NoError(t, err)
 		for i, m := range pgledger.Migrations[:4] {
 			_, err = conn.Exec(ctx, m)
