@@ -3,10 +3,12 @@ package pgledger_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -370,4 +372,60 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 		require.Len(t, heads, 1)
 		assert.Equal(t, "M365-E3", heads[0].Outcome.After.Product)
 	}
+}
+
+// TestHeadsReadNoChanges: the index of Heads (and so of Due) holds no
+// change record, so that the subscriptions with no end date are found
+// without reading the chains of changes, which have none either: on a
+// table of 2,000 change records, the branch of Heads that finds the
+// subscriptions with no term reads no row of the index to drop it.
+func TestHeadsReadNoChanges(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	var rows [][]any
+	for seq := int64(1); seq <= 2000; seq++ {
+		args, err := pgledger.CopyArgs(changeRec("contoso", "Munich", fmt.Sprint("idx-", seq), seq))
+		require.NoError(t, err)
+		rows = append(rows, args)
+	}
+	copyRows(t, s, rows)
+	_, err := s.Pool().Exec(ctx, `ANALYZE coterm_records`)
+	require.NoError(t, err)
+	tx, err := s.Pool().Begin(ctx)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, tx.Rollback(ctx)) }()
+	_, err = tx.Exec(ctx, `SET LOCAL enable_seqscan = off`)
+	require.NoError(t, err)
+	var plan []byte
+	require.NoError(t, tx.QueryRow(ctx, `EXPLAIN (ANALYZE, FORMAT JSON) `+pgledger.HeadsSQL(false, true), day(2030, 1, 1)).Scan(&plan))
+	var nodes []map[string]any
+	require.NoError(t, json.Unmarshal(plan, &nodes))
+	var read float64
+	var walk func(n any)
+	walk = func(n any) {
+		node, _ := n.(map[string]any)
+		if a, _ := node["Alias"].(string); a == "r" || strings.HasPrefix(a, "r_") { // r_1: the second branch's
+			removed, _ := node["Rows Removed by Filter"].(float64)
+			actual, _ := node["Actual Rows"].(float64)
+			read += removed + actual
+		}
+		subs, _ := node["Plans"].([]any)
+		for _, sub := range subs {
+			walk(sub)
+		}
+	}
+	walk(nodes[0]["Plan"])
+	require.Zero(t, read, "Heads read change records:\n%s", plan)
+}
+
+// TestBatchOfTwoKinds: a batch of records of two kinds is refused before
+// anything is sent, saying so; nothing is stored.
+func TestBatchOfTwoKinds(t *testing.T) {
+	s := newStore(t)
+	imp := auditChain("contoso", 0, 1)[0]
+	imp.Seq, imp.Outcome.After.Product, imp.Outcome.Before.Product = 2, "Munich", "Munich"
+	_, err := s.AppendBatch(context.Background(), []activation.Record{changeRec("contoso", "Munich", "two-1", 1), imp})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "record 2 is of another kind than record 1")
+	assert.Empty(t, tableBytes(t, s))
 }
