@@ -227,8 +227,9 @@ func importAt(tenant, where string, seq int64, seats int) activation.Record {
 
 // A place holds records of one kind: a subscription record after a change
 // and a change after a subscription record are refused (ErrInvalid),
-// storing nothing, through Append, AppendBatch and AppendInTurn; a taken
-// key, then a taken place, answer before the kind.
+// storing nothing, through Append, AppendBatch and AppendInTurn, and so is
+// a batch of two kinds; a taken key, then a taken place, answer before the
+// kind.
 func testChangeOneKind(t *testing.T, js [2]activation.Journal) {
 	ctx := context.Background()
 	j := js[0]
@@ -259,6 +260,10 @@ func testChangeOneKind(t *testing.T, js [2]activation.Journal) {
 		_, err = bj.AppendBatch(ctx, []activation.Record{change(firstTenant, product, "kind-3", 2)})
 		require.ErrorIs(t, err, activation.ErrInvalid, "a batch of a change after a subscription record")
 		requireNoFingerprint(t, j, activation.ChangeFingerprint(changeKind, "kind-3"), "a batch refused for its kind is recorded")
+		_, err = bj.AppendBatch(ctx, []activation.Record{change(firstTenant, "Fresh", "kind-7", 1), importAt(firstTenant, "Fresh", 2, 5)})
+		require.Error(t, err, "a batch of two kinds")
+		requireStored(t, j, firstTenant, "Fresh")
+		requireNoFingerprint(t, j, activation.ChangeFingerprint(changeKind, "kind-7"), "a batch of two kinds is recorded")
 		c2, c3 := change(firstTenant, branch, "kind-4", 2), change(firstTenant, branch, "kind-5", 3)
 		c, err := bj.AppendBatch(ctx, []activation.Record{c2, c3})
 		require.NoError(t, err, "a batch of changes")
