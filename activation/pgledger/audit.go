@@ -17,7 +17,7 @@ import (
 // to the pool before its rows are checked.
 const (
 	auditSelect = `tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation`
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation, kind, change`
 
 	// sqlAuditFirst and sqlAuditNext read the records of every history in
 	// place order, a page at a time, through the place key's index.
@@ -55,8 +55,9 @@ const (
 // does, and adds the store's own checks, passing each finding to found:
 //
 //  1. Every history, in one ordered scan of the table (pages of 2,000 rows
-//     by tenant, product and seq, through the place key): the record's
-//     bytes are checked as a history ([activation.Audit.Record]), bytes
+//     by tenant, product and seq, through the place key), chains of changes
+//     among them: the record's bytes are checked as a history
+//     ([activation.Audit.Record]: a change record by v.Changes), bytes
 //     that are not a record are [activation.BreakUnreadable], and every
 //     column a person reads with psql must be what the record's bytes
 //     decode to ([activation.BreakStore] naming the columns that differ,
@@ -106,11 +107,14 @@ type auditRow struct {
 	record             []byte
 	keySeats           *int64  // NULL in rows written before schema version 4
 	explanation        *string // likewise
+	kind               int16
+	change             *string
 }
 
 func (r *auditRow) dest() []any {
 	return []any{&r.tenant, &r.product, &r.seq, &r.keyTail, &r.fingerprint, &r.operation, &r.applied, &r.day,
-		&r.seatsBefore, &r.endBefore, &r.seatsAfter, &r.endAfter, &r.policy, &r.recordedAt, &r.record, &r.keySeats, &r.explanation}
+		&r.seatsBefore, &r.endBefore, &r.seatsAfter, &r.endAfter, &r.policy, &r.recordedAt, &r.record, &r.keySeats, &r.explanation,
+		&r.kind, &r.change}
 }
 
 // place returns where the store keeps r: its tenant, product and seq
@@ -297,7 +301,8 @@ const (
 
 // auditColumnNames names sqlInsert's columns in the order of insertArgs.
 var auditColumnNames = [...]string{"tenant", "product", "seq", "key_tail", "fingerprint", "operation", "applied", "day",
-	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at", "record", "key_seats", "explanation"}
+	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at", "record", "key_seats", "explanation",
+	"kind", "change"}
 
 // auditColumns reports the columns of r that differ from what the Store
 // writes for rec, the record r's bytes decode to (insertArgs: the writer's
@@ -320,19 +325,22 @@ func auditColumns(a *activation.Audit, r *auditRow, rec *activation.Record) erro
 		fp = r.fingerprint
 	}
 	got := [...]any{r.tenant, r.product, seq, tail, fp, r.operation, r.applied, r.day,
-		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt, r.record, nil, nil}
+		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt, r.record, nil, nil, r.kind, nil}
 	if r.keySeats != nil {
 		got[keySeatsColumn] = *r.keySeats
 	}
 	if r.explanation != nil {
 		got[keySeatsColumn+1] = *r.explanation
 	}
+	if r.change != nil {
+		got[argChange] = *r.change
+	}
 	var diff []string
 	for i, g := range got {
 		switch {
 		case i == recordedAtColumn && want[i] == nil:
 			continue // the record has no time PostgreSQL holds: the column is the insert's
-		case i >= keySeatsColumn && r.explanation == nil && r.keySeats == nil:
+		case (i == keySeatsColumn || i == keySeatsColumn+1) && r.explanation == nil && r.keySeats == nil:
 			continue // a row written before these columns
 		}
 		if w := want[i]; !sameColumn(w, g) {
@@ -374,7 +382,7 @@ func columnDiff(name string, want, got any) string {
 		switch v := v.(type) {
 		case nil:
 			return "NULL", true
-		case int64:
+		case int64, int16:
 			return fmt.Sprint(v), true
 		case pgtype.Date:
 			if !v.Valid {
