@@ -296,6 +296,7 @@ func (k *Keeper) next(ctx context.Context, loc int, p *payload, what string) (ac
 	if err != nil {
 		return activation.Record{}, payload{}, err
 	}
+	seq := st.seq // figures reads the other chains, never this one again
 	full := *p
 	day, _ := parseDay(top("day"), p.Day)
 	full.Levels, full.OnPremisesDay = st.levels, date(st.last.Time())
@@ -342,7 +343,7 @@ func (k *Keeper) next(ctx context.Context, loc int, p *payload, what string) (ac
 		return activation.Record{}, payload{}, bad(ErrInvalid, top(what), "its names, side by side in the explanation, could be read as a product key")
 	}
 	rec := activation.Record{
-		Kind: activation.ChangeRecord, Seq: st.seq + 1, Policy: PolicyName, RecordedAt: k.now(),
+		Kind: activation.ChangeRecord, Seq: seq + 1, Policy: PolicyName, RecordedAt: k.now(),
 		Outcome: activation.Outcome{At: day.Time(), After: activation.Subscription{Tenant: k.chain, Product: p.Location}},
 		Change:  change, Note: note,
 	}
@@ -357,7 +358,7 @@ func (k *Keeper) now() time.Time {
 }
 
 // figures returns the figures of a change of pool on day d at location
-// loc, k.mu held: the pool's online seats, on-premises licences and grant
+// loc, k.mu held, loc's chain just read: the pool's online seats, on-premises licences and grant
 // lines in force in loc's country on d. own, if not nil, are loc's levels
 // after the change; extra is a grant's quantity, not yet read from the
 // chain.
@@ -368,9 +369,12 @@ func (k *Keeper) figures(ctx context.Context, loc, pool int, d daymath.Day, own 
 		if lc.country != c {
 			continue
 		}
-		st, err := k.refresh(ctx, l)
-		if err != nil {
-			return figures{}, err
+		st := k.chains[loc] // read by the caller
+		if l != loc {
+			var err error
+			if st, err = k.refresh(ctx, l); err != nil {
+				return figures{}, err
+			}
 		}
 		f.Granted += st.granted(pool, d)
 		for _, lic := range k.org.pools[pool].licences {
