@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/coterm/coterm/activation"
@@ -103,11 +104,16 @@ func (k *Keeper) chainRecords(ctx context.Context, loc int) iter.Seq2[activation
 	}
 }
 
-// changes yields the change of every record of loc's chain with it.
-func (k *Keeper) changes(ctx context.Context, loc int) iter.Seq2[Entry, error] {
+// changes yields the change of every record of loc's chain with it; if
+// skip is not nil, a record whose operation it reports is skipped
+// undecoded.
+func (k *Keeper) changes(ctx context.Context, loc int, skip func(op string) bool) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
 		for rec, err := range k.chainRecords(ctx, loc) {
 			var p payload
+			if err == nil && skip != nil && skip(opOf(rec.Change)) {
+				continue
+			}
 			if err == nil {
 				if p, err = decodePayload(rec.Change); err != nil {
 					err = fmt.Errorf("entitlement: keeper: the chain of locations[%d] at Seq %d: %w", loc, rec.Seq, err)
@@ -135,7 +141,22 @@ func (k *Keeper) History(ctx context.Context, location string) iter.Seq2[Entry, 
 			yield(Entry{}, bad(ErrUnknown, top("location"), "no location of that name"))
 		}
 	}
-	return k.changes(ctx, loc)
+	return k.changes(ctx, loc, nil)
+}
+
+// opOf returns the operation of a change in canonical form, read from
+// its start, or "" for another text.
+func opOf(change string) string {
+	const prefix = `{"v":1,"op":"`
+	rest, ok := strings.CutPrefix(change, prefix)
+	if !ok {
+		return ""
+	}
+	op, _, ok := strings.Cut(rest, `"`)
+	if !ok {
+		return ""
+	}
+	return op
 }
 
 // Source returns the [Source] of what k recorded: the grants and
@@ -151,11 +172,12 @@ func (k *Keeper) Partner() (*Partner, error) { return New(k.raw, k.Source()) }
 // keeperSource is a Keeper's Source.
 type keeperSource struct{ k *Keeper }
 
-// each yields what pick takes from the entries of every chain.
-func keeperEach[T any](ctx context.Context, k *Keeper, pick func(Entry) (T, bool)) iter.Seq2[T, error] {
+// keeperEach yields what pick takes from the entries of every chain,
+// skipping the records of operations skip reports undecoded.
+func keeperEach[T any](ctx context.Context, k *Keeper, skip func(string) bool, pick func(Entry) (T, bool)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		for loc := range k.org.locs {
-			for e, err := range k.changes(ctx, loc) {
+			for e, err := range k.changes(ctx, loc, skip) {
 				if err != nil {
 					var zero T
 					yield(zero, err)
@@ -170,7 +192,8 @@ func keeperEach[T any](ctx context.Context, k *Keeper, pick func(Entry) (T, bool
 }
 
 func (s keeperSource) Grants(ctx context.Context) iter.Seq2[Grant, error] {
-	return keeperEach(ctx, s.k, func(e Entry) (Grant, bool) {
+	notGrant := func(op string) bool { return op == opDeploy || op == opRemove }
+	return keeperEach(ctx, s.k, notGrant, func(e Entry) (Grant, bool) {
 		if e.Grant == nil {
 			return Grant{}, false
 		}
@@ -179,7 +202,8 @@ func (s keeperSource) Grants(ctx context.Context) iter.Seq2[Grant, error] {
 }
 
 func (s keeperSource) Deployments(ctx context.Context) iter.Seq2[Deployment, error] {
-	return keeperEach(ctx, s.k, func(e Entry) (Deployment, bool) {
+	grant := func(op string) bool { return op == opGrant }
+	return keeperEach(ctx, s.k, grant, func(e Entry) (Deployment, bool) {
 		if e.Deployment == nil {
 			return Deployment{}, false
 		}
