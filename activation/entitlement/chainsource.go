@@ -56,18 +56,24 @@ type Figures struct {
 func (f Figures) Used() int64 { return f.Online + f.OnPremises }
 
 // entryOf returns the entry of rec, which holds p.
-func entryOf(rec activation.Record, p payload) Entry {
+func entryOf(rec activation.Record, p payload) (Entry, error) {
 	e := Entry{Location: p.Location, Seq: rec.Seq, Day: rec.Outcome.At.UTC(), RecordedAt: rec.RecordedAt.UTC(), Note: rec.Note}
 	e.Figures = Figures{Online: p.Figures.Online, OnPremises: p.Figures.OnPremises, Granted: p.Figures.Granted}
-	e.Figures.Country, _ = ParseCountry(p.Figures.Country)
-	if p.Op == opGrant {
-		g, _ := p.grant()
-		e.Grant = &g
-		return e
+	var err error
+	if e.Figures.Country, err = ParseCountry(p.Figures.Country); err != nil {
+		return Entry{}, renamed(err, "country", "change.figures.country")
 	}
-	d, _ := p.deployment()
-	e.Deployment, e.Level = &d, p.Levels[p.Licence]
-	return e
+	switch p.Op {
+	case opGrant:
+		g, err := p.grant()
+		e.Grant = &g
+		return e, err
+	case opDeploy, opRemove:
+		d, err := p.deployment()
+		e.Deployment, e.Level = &d, p.Levels[p.Licence]
+		return e, err
+	}
+	return Entry{}, bad(ErrInvalid, top("change.op"), "not a defined change")
 }
 
 // chainRecords yields the records of loc's chain in Seq order, a page at
@@ -114,8 +120,12 @@ func (k *Keeper) changes(ctx context.Context, loc int, skip func(op string) bool
 			if err == nil && skip != nil && skip(opOf(rec.Change)) {
 				continue
 			}
+			var e Entry
 			if err == nil {
-				if p, err = decodePayload(rec.Change); err != nil {
+				if p, err = decodePayload(rec.Change); err == nil {
+					e, err = entryOf(rec, p)
+				}
+				if err != nil {
 					err = fmt.Errorf("entitlement: keeper: the chain of locations[%d] at Seq %d: %w", loc, rec.Seq, err)
 				}
 			}
@@ -123,7 +133,7 @@ func (k *Keeper) changes(ctx context.Context, loc int, skip func(op string) bool
 				yield(Entry{}, err)
 				return
 			}
-			if !yield(entryOf(rec, p), nil) {
+			if !yield(e, nil) {
 				return
 			}
 		}

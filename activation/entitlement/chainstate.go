@@ -105,23 +105,14 @@ func (k *Keeper) refresh(ctx context.Context, loc int) (*chainState, error) {
 	}
 }
 
-// remember adds the change k appended, rec holding p, to what k read of
+// remember adds the change c that k appended as rec to what k read of
 // loc's chain, if it is the next record there.
-func (k *Keeper) remember(loc int, rec activation.Record, p payload) {
+func (k *Keeper) remember(loc int, rec activation.Record, c *checked) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	st := k.chains[loc]
-	if st == nil || st.seq != rec.Seq-1 {
-		return
+	if st := k.chains[loc]; st != nil && st.seq == rec.Seq-1 {
+		st.apply(rec, c)
 	}
-	c := &checked{p: p}
-	c.day, _ = parseDay(top("day"), p.Day)
-	if p.Op == opGrant {
-		g, _ := p.grant()
-		r, _ := k.org.grant(0, g)
-		c.grant = &r
-	}
-	st.apply(rec, c)
 }
 
 // online returns the seats of the subscriptions subs that give service on

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/coterm/coterm/activation"
@@ -75,13 +76,17 @@ type figures struct {
 	Granted    int64  `json:"granted"`
 }
 
-// encode returns p in its canonical form.
+// encode returns p in its canonical form: encoding/json's, with no
+// escape of <, > and & (names read as written in psql), no line feed
+// after.
 func (p *payload) encode() (string, error) {
-	b, err := json.Marshal(p)
-	if err != nil {
+	var b strings.Builder
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false)
+	if err := e.Encode(p); err != nil {
 		return "", fmt.Errorf("entitlement: encode a change: %w", err)
 	}
-	return string(b), nil
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // asked returns what was asked of p: p without what is derived.
@@ -200,8 +205,10 @@ func (p *payload) explain() string {
 	case opRemove:
 		what = fmt.Sprintf("%s %s %s removed from %s", g(int64(p.Quantity)), p.Licence, plural(p.Quantity, "licence"), p.Location)
 	case opGrant:
-		m := Membership{Competency: p.Competency}
-		m.Program, _ = ParseProgram(p.Program)
+		m := p.Program // as Membership.String says it
+		if p.Competency != "" {
+			m += " " + p.Competency
+		}
 		what = fmt.Sprintf("%s %s %s of pool %s granted at %s by the %s year from %s", g(int64(p.Quantity)), p.Kind,
 			plural(p.Quantity, "licence"), p.Pool, p.Location, m, p.Year)
 		if p.Day != p.Year {

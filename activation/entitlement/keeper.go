@@ -95,8 +95,10 @@ func NewKeeper(o Organisation, c KeeperConfig) (*Keeper, error) {
 		k.j = k.book.Journal
 	}
 	switch {
+	case k.book != nil && k.book.Journal == nil:
+		return nil, bad(ErrInvalid, top("config.book"), "a Book without a Journal")
 	case k.j == nil:
-		return nil, bad(ErrInvalid, top("config.journal"), "nil, and no Book with a Journal")
+		return nil, bad(ErrInvalid, top("config.journal"), "nil, and no Book")
 	case c.Page < 0:
 		return nil, bad(ErrInvalid, top("config.page"), "negative")
 	case k.page == 0:
@@ -173,8 +175,7 @@ func (k *Keeper) onPremises(ctx context.Context, id string, d Deployment) (Entry
 	if err != nil {
 		return Entry{}, renamed(err, "deployments[0]", "deployment")
 	}
-	p := deploymentPayload(d, r.day)
-	return k.record(ctx, id, &p, "deployment")
+	return k.record(ctx, id, &checked{p: deploymentPayload(d, r.day), day: r.day}, "deployment")
 }
 
 // AddGrant records grant g under the change request id (see [Keeper]): a
@@ -187,8 +188,7 @@ func (k *Keeper) AddGrant(ctx context.Context, id string, g Grant) (Entry, error
 	if err != nil {
 		return Entry{}, renamed(err, "grants[0]", "grant")
 	}
-	p := grantPayload(g, r)
-	return k.record(ctx, id, &p, "grant")
+	return k.record(ctx, id, &checked{p: grantPayload(g, r), day: r.day, grant: &r}, "grant")
 }
 
 // renamed names the field of a bad input under what, not as the i-th
@@ -203,8 +203,8 @@ func renamed(err error, from, what string) error {
 	return err
 }
 
-// record records the change p (what was asked) under id.
-func (k *Keeper) record(ctx context.Context, id string, p *payload, what string) (Entry, error) {
+// record records the change c (what was asked, validated) under id.
+func (k *Keeper) record(ctx context.Context, id string, c *checked, what string) (Entry, error) {
 	switch {
 	case ctx == nil:
 		return Entry{}, bad(ErrInvalid, top("ctx"), "nil")
@@ -213,7 +213,7 @@ func (k *Keeper) record(ctx context.Context, id string, p *payload, what string)
 	case len(id) > MaxNameLen:
 		return Entry{}, bad(ErrInvalid, top("id"), "%d bytes, want at most %d", len(id), MaxNameLen)
 	}
-	req, err := identity(k.chain, p)
+	req, err := identity(k.chain, &c.p)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -224,9 +224,9 @@ func (k *Keeper) record(ctx context.Context, id string, p *payload, what string)
 	} else if ok {
 		return k.answer(rec, req)
 	}
-	loc := k.org.locByName[p.Location]
+	loc := k.org.locByName[c.p.Location]
 	for {
-		rec, full, err := k.next(ctx, loc, p, what)
+		rec, full, err := k.next(ctx, loc, c, what)
 		if err != nil {
 			return Entry{}, err
 		}
@@ -250,7 +250,7 @@ func (k *Keeper) record(ctx context.Context, id string, p *payload, what string)
 			return Entry{}, err
 		}
 		k.remember(loc, stored, full)
-		return entryOf(stored, full), nil
+		return entryOf(stored, full.p)
 	}
 }
 
@@ -273,9 +273,9 @@ func (k *Keeper) answer(rec activation.Record, req activation.RequestID) (Entry,
 	if err != nil {
 		return Entry{}, fmt.Errorf("entitlement: keeper: the recorded change: %w", err)
 	}
-	e := entryOf(rec, p)
+	e, err := entryOf(rec, p)
 	e.Replayed = true
-	return e, nil
+	return e, err
 }
 
 // mustAnswer refuses a stored record that is not the one appended.
@@ -286,22 +286,23 @@ func (k *Keeper) mustAnswer(rec activation.Record, fp token.Fingerprint, req act
 	return nil
 }
 
-// next computes the record of the change p on the head of loc's chain:
+// next computes the record of the change c on the head of loc's chain:
 // it re-reads the chain, checks the change against it and derives the
-// figures. It returns the record without its fingerprint and request.
-func (k *Keeper) next(ctx context.Context, loc int, p *payload, what string) (activation.Record, payload, error) {
+// figures. It returns the record without its fingerprint and request, and
+// the change it holds.
+func (k *Keeper) next(ctx context.Context, loc int, c *checked, what string) (activation.Record, *checked, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	st, err := k.refresh(ctx, loc)
 	if err != nil {
-		return activation.Record{}, payload{}, err
+		return activation.Record{}, nil, err
 	}
 	seq := st.seq // figures reads the other chains, never this one again
+	p, day := &c.p, c.day
 	full := *p
-	day, _ := parseDay(top("day"), p.Day)
-	full.Levels, full.OnPremisesDay = st.levels, date(st.last.Time())
-	if st.last == 0 {
-		full.OnPremisesDay = ""
+	full.Levels = st.levels
+	if st.last != 0 {
+		full.OnPremisesDay = date(st.last.Time())
 	}
 	pool := -1
 	var own map[string]int64
@@ -312,7 +313,7 @@ func (k *Keeper) next(ctx context.Context, loc int, p *payload, what string) (ac
 		extra = int64(p.Quantity)
 	default:
 		if day < st.last {
-			return activation.Record{}, payload{}, bad(ErrInvalid, top(what+".day"), "before the location's latest on-premises change: they are recorded in day order")
+			return activation.Record{}, nil, bad(ErrInvalid, top(what+".day"), "before the location's latest on-premises change: they are recorded in day order")
 		}
 		delta := int64(p.Quantity)
 		if p.Op == opRemove {
@@ -320,7 +321,7 @@ func (k *Keeper) next(ctx context.Context, loc int, p *payload, what string) (ac
 		}
 		levels, ok := levelsAfter(st.levels, p.Licence, delta)
 		if !ok {
-			return activation.Record{}, payload{}, bad(ErrInvalid, top(what+".quantity"), "removes more licences than are deployed at the location")
+			return activation.Record{}, nil, bad(ErrInvalid, top(what+".quantity"), "removes more licences than are deployed at the location")
 		}
 		full.Levels, full.OnPremisesDay, own = levels, p.Day, levels
 		pool = k.org.licences[p.Licence]
@@ -329,25 +330,25 @@ func (k *Keeper) next(ctx context.Context, loc int, p *payload, what string) (ac
 		full.Levels = nil
 	}
 	if full.Figures, err = k.figures(ctx, loc, pool, day, own, extra); err != nil {
-		return activation.Record{}, payload{}, err
+		return activation.Record{}, nil, err
 	}
 	change, err := full.encode()
 	if err != nil {
-		return activation.Record{}, payload{}, err
+		return activation.Record{}, nil, err
 	}
 	note := full.explain()
 	switch {
 	case len(change) > activation.MaxChange:
-		return activation.Record{}, payload{}, bad(ErrInvalid, top(what), "the change with the location's levels takes more than %d bytes", activation.MaxChange)
+		return activation.Record{}, nil, bad(ErrInvalid, top(what), "the change with the location's levels takes more than %d bytes", activation.MaxChange)
 	case keytext.Holds(note) || keytext.Holds(change):
-		return activation.Record{}, payload{}, bad(ErrInvalid, top(what), "its names, side by side in the explanation, could be read as a product key")
+		return activation.Record{}, nil, bad(ErrInvalid, top(what), "its names, side by side in the explanation, could be read as a product key")
 	}
 	rec := activation.Record{
 		Kind: activation.ChangeRecord, Seq: seq + 1, Policy: PolicyName, RecordedAt: k.now(),
 		Outcome: activation.Outcome{At: day.Time(), After: activation.Subscription{Tenant: k.chain, Product: p.Location}},
 		Change:  change, Note: note,
 	}
-	return rec, full, nil
+	return rec, &checked{p: full, day: day, grant: c.grant}, nil
 }
 
 func (k *Keeper) now() time.Time {
@@ -358,10 +359,10 @@ func (k *Keeper) now() time.Time {
 }
 
 // figures returns the figures of a change of pool on day d at location
-// loc, k.mu held, loc's chain just read: the pool's online seats, on-premises licences and grant
-// lines in force in loc's country on d. own, if not nil, are loc's levels
-// after the change; extra is a grant's quantity, not yet read from the
-// chain.
+// loc, k.mu held and loc's chain just read: the pool's online seats,
+// on-premises licences and grant lines in force in loc's country on d.
+// own, if not nil, are loc's levels after the change; extra is a grant's
+// quantity, not yet in the chain.
 func (k *Keeper) figures(ctx context.Context, loc, pool int, d daymath.Day, own map[string]int64, extra int64) (figures, error) {
 	c := k.org.locs[loc].country
 	f := figures{Country: c.String(), Granted: extra}

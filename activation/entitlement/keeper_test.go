@@ -2,12 +2,14 @@ package entitlement
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/token"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -303,4 +305,138 @@ func TestKeeperConfig(t *testing.T) {
 	}
 	_, err := NewKeeper(Organisation{}, KeeperConfig{Journal: activation.NewMemoryJournal()})
 	assertBad(t, err, ErrInvalid, "policy")
+}
+
+// Names are kept as written: the change is JSON without HTML escapes, and
+// CheckChange reads it back.
+func TestKeeperNamesAsWritten(t *testing.T) {
+	o := fixture()
+	o.Pools[0].OnPremises = []string{"Sales & Marketing <EU>"}
+	k, err := NewKeeper(o, KeeperConfig{Journal: activation.NewMemoryJournal()})
+	require.NoError(t, err)
+	e, err := k.Deploy(bg, "x", Deployment{Location: "Munich", Licence: "Sales & Marketing <EU>", Quantity: 2, Day: day("2026-07-03")})
+	require.NoError(t, err)
+	assert.Equal(t, "2 Sales & Marketing <EU> licences deployed at Munich: 0 online + 2 on-premises = 2 of 0 granted", e.Note)
+	recs := chainOf(t, k, "Munich")
+	assert.Contains(t, recs[0].Change, `"licence":"Sales & Marketing <EU>"`)
+	require.NoError(t, k.CheckChange(nil, recs[0]))
+}
+
+// brokenJournal answers with what its functions say, where they are set.
+type brokenJournal struct {
+	activation.Journal
+	lookup  func(rec activation.Record, ok bool) (activation.Record, bool, error)
+	append  func(rec activation.Record) (activation.Record, activation.Taken, error)
+	history func(recs []activation.Record) ([]activation.Record, error)
+}
+
+func (b *brokenJournal) Lookup(ctx context.Context, fp token.Fingerprint) (activation.Record, bool, error) {
+	rec, ok, err := b.Journal.Lookup(ctx, fp)
+	if b.lookup != nil && err == nil {
+		return b.lookup(rec, ok)
+	}
+	return rec, ok, err
+}
+
+func (b *brokenJournal) Append(ctx context.Context, rec activation.Record) (activation.Record, activation.Taken, error) {
+	if b.append != nil {
+		return b.append(rec)
+	}
+	return b.Journal.Append(ctx, rec)
+}
+
+func (b *brokenJournal) History(ctx context.Context, tenant, product string, after int64, limit int) ([]activation.Record, error) {
+	recs, err := b.Journal.History(ctx, tenant, product, after, limit)
+	if b.history != nil && err == nil {
+		return b.history(recs)
+	}
+	return recs, err
+}
+
+// A store that answers against its contract, or fails, is reported, and
+// nothing is taken for recorded.
+func TestKeeperBrokenStore(t *testing.T) {
+	failed := errors.New("store down")
+	sub := activation.Record{Seq: 1, Outcome: activation.Outcome{After: activation.Subscription{Tenant: "t", Product: "p"}}}
+	for name, tt := range map[string]struct {
+		j    func(*brokenJournal)
+		want error
+	}{
+		"a lookup that fails": {func(b *brokenJournal) {
+			b.lookup = func(activation.Record, bool) (activation.Record, bool, error) {
+				return activation.Record{}, false, failed
+			}
+		}, failed},
+		"a request's record that is no change": {func(b *brokenJournal) {
+			b.lookup = func(activation.Record, bool) (activation.Record, bool, error) { return sub, true, nil }
+		}, activation.ErrBrokenStore},
+		"an append that fails": {func(b *brokenJournal) {
+			b.append = func(activation.Record) (activation.Record, activation.Taken, error) {
+				return activation.Record{}, 0, failed
+			}
+		}, failed},
+		"an append that stores another record": {func(b *brokenJournal) {
+			b.append = func(activation.Record) (activation.Record, activation.Taken, error) {
+				return sub, activation.NothingTaken, nil
+			}
+		}, activation.ErrBrokenStore},
+		"a history that fails": {func(b *brokenJournal) {
+			b.history = func([]activation.Record) ([]activation.Record, error) { return nil, failed }
+		}, failed},
+		"a history with a gap": {func(b *brokenJournal) {
+			b.history = func(recs []activation.Record) ([]activation.Record, error) {
+				for i := range recs {
+					recs[i].Seq++
+				}
+				return recs, nil
+			}
+		}, activation.ErrBrokenStore},
+		"a history of records another package wrote": {func(b *brokenJournal) {
+			b.history = func(recs []activation.Record) ([]activation.Record, error) {
+				for i := range recs {
+					recs[i].Change = " " + recs[i].Change
+				}
+				return recs, nil
+			}
+		}, ErrInvalid},
+	} {
+		t.Run(name, func(t *testing.T) {
+			o, book, k := keeperFixture(t)
+			_, err := k.Deploy(bg, "base", dep("Munich", 1, "2026-07-03"))
+			require.NoError(t, err)
+			bj := &brokenJournal{Journal: book.Journal}
+			tt.j(bj)
+			broken, err := NewKeeper(o, KeeperConfig{Journal: bj, Book: book})
+			require.NoError(t, err)
+			e, err := broken.Deploy(bg, "next", dep("Munich", 1, "2026-07-04"))
+			require.ErrorIs(t, err, tt.want)
+			assert.Zero(t, e)
+			if bj.history != nil {
+				p, err := broken.Partner()
+				require.NoError(t, err)
+				_, err = p.Position(bg, day("2026-07-04"))
+				require.ErrorIs(t, err, tt.want, "the Source reports it")
+				for _, err := range broken.History(bg, "Munich") {
+					require.ErrorIs(t, err, tt.want, "History reports it")
+				}
+			}
+		})
+	}
+}
+
+// History of a location the organisation does not have is bad input; a
+// done context stops a Keeper.
+func TestKeeperHistoryRefusals(t *testing.T) {
+	_, _, k := keeperFixture(t)
+	for _, err := range k.History(bg, "Nowhere") {
+		assertBad(t, err, ErrUnknown, "location")
+	}
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	_, err := k.Deploy(ctx, "x", dep("Munich", 1, "2026-07-03"))
+	require.ErrorIs(t, err, context.Canceled)
+	//lint:ignore SA1012 a nil context must be an error, not a panic
+	_, err = k.Deploy(nil, "x", dep("Munich", 1, "2026-07-03"))
+	assertBad(t, err, ErrInvalid, "ctx")
+	assert.Equal(t, 0, chainLen(t, k))
 }
