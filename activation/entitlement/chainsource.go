@@ -17,17 +17,21 @@ type Entry struct {
 	// Seq is the change's place in the location's chain: 1, 2, 3, … .
 	Seq int64
 	// Day is the change's day: a deployment's or removal's Day, a grant's
-	// Day (its year's Start if it was the zero time).
+	// Day (its year's Start if it was the zero time), an issued token's
+	// year's Start.
 	Day        time.Time
 	RecordedAt time.Time
-	// Deployment is the on-premises change, or nil for a grant.
+	// Deployment is the on-premises change, or nil for another change.
 	Deployment *Deployment
-	// Grant is the grant, or nil for an on-premises change.
+	// Grant is the grant, or nil for another change.
 	Grant *Grant
+	// Token is the issued token, or nil for another change; its Redeemed
+	// is the zero time.
+	Token *IssuedToken
 	// Level is, for an on-premises change, the licences of its licence
 	// deployed at the location after it.
 	Level int64
-	// Figures are the numbers of the explanation.
+	// Figures are the numbers of the explanation (zero for a token).
 	Figures Figures
 	// Note is the explanation: "20 Office Professional Plus licences
 	// deployed at Munich: 80 online + 20 on-premises = 100 of 100
@@ -59,6 +63,11 @@ func (f Figures) Used() int64 { return f.Online + f.OnPremises }
 func entryOf(rec activation.Record, p payload) (Entry, error) {
 	e := Entry{Location: p.Location, Seq: rec.Seq, Day: rec.Outcome.At.UTC(), RecordedAt: rec.RecordedAt.UTC(), Note: rec.Note}
 	e.Figures = Figures{Online: p.Figures.Online, OnPremises: p.Figures.OnPremises, Granted: p.Figures.Granted}
+	if p.Op == opToken {
+		t, err := p.token()
+		e.Token = &t
+		return e, err
+	}
 	var err error
 	if e.Figures.Country, err = ParseCountry(p.Figures.Country); err != nil {
 		return Entry{}, renamed(err, "country", "change.figures.country")
@@ -169,11 +178,12 @@ func opOf(change string) string {
 	return op
 }
 
-// Source returns the [Source] of what k recorded: the grants and
-// on-premises changes of every location's chain, in the organisation's
-// order of locations, a page at a time; the online subscriptions of k's
-// Book, as [BookSource] reads them (none without a Book); no issued
-// tokens. It reads anew on every call.
+// Source returns the [Source] of what k recorded: the grants, on-premises
+// changes and issued tokens of every location's chain, in the
+// organisation's order of locations, a page at a time; the online
+// subscriptions of k's Book, as [BookSource] reads them (none without a
+// Book), and, for each token whose key the Book's Journal has spent, that
+// record's day as its Redeemed. It reads anew on every call.
 func (k *Keeper) Source() Source { return keeperSource{k} }
 
 // Partner returns the [Partner] of k's organisation over [Keeper.Source].
@@ -202,8 +212,7 @@ func keeperEach[T any](ctx context.Context, k *Keeper, skip func(string) bool, p
 }
 
 func (s keeperSource) Grants(ctx context.Context) iter.Seq2[Grant, error] {
-	notGrant := func(op string) bool { return op == opDeploy || op == opRemove }
-	return keeperEach(ctx, s.k, notGrant, func(e Entry) (Grant, bool) {
+	return keeperEach(ctx, s.k, not(opGrant), func(e Entry) (Grant, bool) {
 		if e.Grant == nil {
 			return Grant{}, false
 		}
@@ -212,8 +221,7 @@ func (s keeperSource) Grants(ctx context.Context) iter.Seq2[Grant, error] {
 }
 
 func (s keeperSource) Deployments(ctx context.Context) iter.Seq2[Deployment, error] {
-	grant := func(op string) bool { return op == opGrant }
-	return keeperEach(ctx, s.k, grant, func(e Entry) (Deployment, bool) {
+	return keeperEach(ctx, s.k, func(op string) bool { return op != "" && !onPremises(op) }, func(e Entry) (Deployment, bool) {
 		if e.Deployment == nil {
 			return Deployment{}, false
 		}
@@ -229,5 +237,26 @@ func (s keeperSource) Online(ctx context.Context) iter.Seq2[Online, error] {
 }
 
 func (s keeperSource) Tokens(ctx context.Context) iter.Seq2[IssuedToken, error] {
-	return each[IssuedToken](ctx, nil)
+	return func(yield func(IssuedToken, error) bool) {
+		for t, err := range keeperEach(ctx, s.k, not(opToken), func(e Entry) (IssuedToken, bool) {
+			if e.Token == nil {
+				return IssuedToken{}, false
+			}
+			return *e.Token, true
+		}) {
+			if err == nil && s.k.book != nil {
+				t.Redeemed, err = redeemedOn(ctx, s.k.book.Journal, t)
+			}
+			if !yield(t, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// not returns a skip function of keeperEach that skips every record but
+// those of op (and those whose operation it cannot read: decoding them
+// reports them).
+func not(op string) func(string) bool {
+	return func(o string) bool { return o != "" && o != op }
 }

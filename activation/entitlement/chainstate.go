@@ -53,6 +53,8 @@ func (s *chainState) apply(rec activation.Record, c *checked) {
 	s.seq, s.head = rec.Seq, rec
 	if c.grant != nil {
 		s.grants = append(s.grants, *c.grant)
+	}
+	if !onPremises(c.p.Op) {
 		return
 	}
 	s.levels, s.last = c.p.Levels, c.day

@@ -13,6 +13,7 @@ import (
 	"github.com/coterm/coterm/activation/internal/bincode"
 	"github.com/coterm/coterm/activation/internal/text"
 	"github.com/coterm/coterm/internal/daymath"
+	"github.com/coterm/coterm/token"
 )
 
 // PolicyName is the Policy of every change record a [Keeper] appends: the
@@ -36,7 +37,11 @@ const (
 	opDeploy = "deploy"
 	opRemove = "remove"
 	opGrant  = "grant"
+	opToken  = "token"
 )
+
+// onPremises reports whether op is an on-premises change.
+func onPremises(op string) bool { return op == opDeploy || op == opRemove }
 
 // payload is a change as a record's Change holds it: canonical JSON of
 // these fields, in this order, zero fields of the ones marked omitempty
@@ -49,17 +54,24 @@ type payload struct {
 	Location string `json:"location"`
 	// Licence is an on-premises change's licence.
 	Licence string `json:"licence,omitempty"`
-	// Program, Competency, Year, Pool and Kind are a grant's.
+	// Program, Competency, Year and Pool are a grant's or an issued
+	// token's, Kind a grant's.
 	Program    string `json:"program,omitempty"`
 	Competency string `json:"competency,omitempty"`
 	Year       string `json:"year,omitempty"`
 	Pool       string `json:"pool,omitempty"`
 	Kind       string `json:"kind,omitempty"`
+	// Token and ActivateBy are an issued token's: its fingerprint in hex,
+	// a colon after every 4 digits (no run of letters and digits that
+	// could be read as a key), and the day it is late from.
+	Token      string `json:"token,omitempty"`
+	ActivateBy string `json:"activateBy,omitempty"`
 	Quantity   int    `json:"quantity"`
 	Day        string `json:"day"`
 	Reason     string `json:"reason,omitempty"`
 
-	Figures figures `json:"figures"`
+	// Figures are left out of a token's change.
+	Figures figures `json:"figures,omitzero"`
 	// Levels are the licences deployed at the location after the change,
 	// by licence, those with none left out.
 	Levels map[string]int64 `json:"levels,omitempty"`
@@ -157,14 +169,71 @@ func grantPayload(g Grant, r grantRec) payload {
 		Quantity: g.Quantity, Day: date(r.day.Time())}
 }
 
+// tokenPayload is what was asked of issuing token t of year y.
+func tokenPayload(t IssuedToken, r tokRec) payload {
+	p := payload{V: payloadVersion, Op: opToken, Location: t.Location, Program: t.Membership.Program.String(),
+		Competency: t.Membership.Competency, Year: date(r.year.start.Time()), Pool: t.Pool,
+		Token: fingerprintText(t.Fingerprint), Day: date(r.year.start.Time())}
+	if r.activateBy != 0 {
+		p.ActivateBy = date(r.activateBy.Time())
+	}
+	return p
+}
+
+// fingerprintText writes f in hex, a colon after every 4 digits.
+func fingerprintText(f token.Fingerprint) string {
+	h := f.String()
+	b := make([]byte, 0, len(h)+len(h)/4)
+	for i := 0; i < len(h); i += 4 {
+		if i > 0 {
+			b = append(b, ':')
+		}
+		b = append(b, h[i:i+4]...)
+	}
+	return string(b)
+}
+
+// token returns the issued token p holds, not redeemed.
+func (p *payload) token() (IssuedToken, error) {
+	if p.Licence != "" || p.Reason != "" || p.Kind != "" || p.Quantity != 0 {
+		return IssuedToken{}, bad(ErrInvalid, top("change"), "an issued token holds another change's fields")
+	}
+	f, err := token.ParseFingerprint(strings.ReplaceAll(p.Token, ":", ""))
+	if err != nil || fingerprintText(f) != p.Token {
+		return IssuedToken{}, bad(ErrInvalid, top("change.token"), "not a fingerprint as this package writes it")
+	}
+	m, year, err := p.membershipYear()
+	if err != nil {
+		return IssuedToken{}, err
+	}
+	t := IssuedToken{Fingerprint: f, Location: p.Location, Membership: m, Year: year, Pool: p.Pool}
+	if p.ActivateBy != "" {
+		by, err := parseDay(top("change.activateBy"), p.ActivateBy)
+		t.ActivateBy = by.Time()
+		return t, err
+	}
+	return t, nil
+}
+
+// membershipYear returns the membership and the year of a grant or a
+// token.
+func (p *payload) membershipYear() (Membership, time.Time, error) {
+	prog, err := ParseProgram(p.Program)
+	if err != nil {
+		return Membership{}, time.Time{}, bad(ErrInvalid, top("change.program"), "not a defined program")
+	}
+	year, err := parseDay(top("change.year"), p.Year)
+	return Membership{Program: prog, Competency: p.Competency}, year.Time(), err
+}
+
 // deployment returns the on-premises change p holds.
 func (p *payload) deployment() (Deployment, error) {
 	d := Deployment{Location: p.Location, Licence: p.Licence, Change: Deploy, Quantity: p.Quantity, Reason: p.Reason}
 	if p.Op == opRemove {
 		d.Change = Remove
 	}
-	if p.Program != "" || p.Competency != "" || p.Year != "" || p.Pool != "" || p.Kind != "" {
-		return Deployment{}, bad(ErrInvalid, top("change"), "an on-premises change holds a grant's fields")
+	if p.Program != "" || p.Competency != "" || p.Year != "" || p.Pool != "" || p.Kind != "" || p.Token != "" || p.ActivateBy != "" {
+		return Deployment{}, bad(ErrInvalid, top("change"), "an on-premises change holds another change's fields")
 	}
 	day, err := parseDay(top("change.day"), p.Day)
 	d.Day = day.Time()
@@ -173,24 +242,19 @@ func (p *payload) deployment() (Deployment, error) {
 
 // grant returns the grant p holds.
 func (p *payload) grant() (Grant, error) {
-	if p.Licence != "" || p.Reason != "" {
-		return Grant{}, bad(ErrInvalid, top("change"), "a grant holds an on-premises change's fields")
+	if p.Licence != "" || p.Reason != "" || p.Token != "" || p.ActivateBy != "" {
+		return Grant{}, bad(ErrInvalid, top("change"), "a grant holds another change's fields")
 	}
-	prog, err := ParseProgram(p.Program)
+	m, year, err := p.membershipYear()
 	if err != nil {
-		return Grant{}, bad(ErrInvalid, top("change.program"), "not a defined program")
+		return Grant{}, err
 	}
 	kind, err := ParseKind(p.Kind)
 	if err != nil {
 		return Grant{}, bad(ErrInvalid, top("change.kind"), "not a defined kind")
 	}
-	year, err := parseDay(top("change.year"), p.Year)
-	if err != nil {
-		return Grant{}, err
-	}
 	day, err := parseDay(top("change.day"), p.Day)
-	return Grant{Location: p.Location, Membership: Membership{Program: prog, Competency: p.Competency},
-		Year: year.Time(), Pool: p.Pool, Kind: kind, Quantity: p.Quantity, Day: day.Time()}, err
+	return Grant{Location: p.Location, Membership: m, Year: year, Pool: p.Pool, Kind: kind, Quantity: p.Quantity, Day: day.Time()}, err
 }
 
 // explain returns the explanation of the change p: what changed, then the
@@ -205,19 +269,30 @@ func (p *payload) explain() string {
 	case opRemove:
 		what = fmt.Sprintf("%s %s %s removed from %s", g(int64(p.Quantity)), p.Licence, plural(p.Quantity, "licence"), p.Location)
 	case opGrant:
-		m := p.Program // as Membership.String says it
-		if p.Competency != "" {
-			m += " " + p.Competency
-		}
 		what = fmt.Sprintf("%s %s %s of pool %s granted at %s by the %s year from %s", g(int64(p.Quantity)), p.Kind,
-			plural(p.Quantity, "licence"), p.Pool, p.Location, m, p.Year)
+			plural(p.Quantity, "licence"), p.Pool, p.Location, p.membership(), p.Year)
 		if p.Day != p.Year {
 			what += ", counting from " + p.Day
 		}
+	case opToken:
+		what = fmt.Sprintf("a token of pool %s issued at %s for the %s year from %s", p.Pool, p.Location, p.membership(), p.Year)
+		if p.ActivateBy != "" {
+			what += ", to activate before " + p.ActivateBy
+		}
+		return what
 	}
 	f := &p.Figures
 	return fmt.Sprintf("%s: %s online + %s on-premises = %s of %s granted",
 		what, g(f.Online), g(f.OnPremises), g(f.Online+f.OnPremises), g(f.Granted))
+}
+
+// membership says a grant's or a token's membership as Membership.String
+// does.
+func (p *payload) membership() string {
+	if p.Competency != "" {
+		return p.Program + " " + p.Competency
+	}
+	return p.Program
 }
 
 // plural returns unit, with an "s" unless n is 1.

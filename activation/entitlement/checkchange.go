@@ -8,11 +8,12 @@ import (
 )
 
 // checked is a change record that passed the package's rules: its change,
-// its day and, for a grant, the grant validated.
+// its day and, for a grant or a token, the grant or token validated.
 type checked struct {
 	p     payload
 	day   daymath.Day
 	grant *grantRec
+	token *tokRec
 }
 
 // CheckChange checks a change record of k's chains by the rules it was
@@ -65,6 +66,11 @@ func (k *Keeper) check(prev *activation.Record, rec activation.Record) (*checked
 	if req, err := identity(k.chain, &p); err != nil || req != rec.Request {
 		return nil, bad(ErrInvalid, top("record.request"), "not the identity of the change asked")
 	}
+	if c.token != nil {
+		if rec.Fingerprint != tokenFingerprint(k.chain, c.token.fp) {
+			return nil, bad(ErrInvalid, top("record.fingerprint"), "not the fingerprint of issuing the token")
+		}
+	}
 	if err := k.checkDerived(prev, rec, c); err != nil {
 		return nil, err
 	}
@@ -99,6 +105,19 @@ func (k *Keeper) checkAsked(c *checked) error {
 		}
 		// A grant's day is always written, its year's Start included.
 		c.day, c.grant = r.day, &r
+	case opToken:
+		t, err := p.token()
+		if err != nil {
+			return err
+		}
+		r, err := k.org.token(0, t)
+		if err != nil {
+			return renamed(err, "tokens[0]", "change")
+		}
+		if p.Day != p.Year {
+			return bad(ErrInvalid, top("change.day"), "not the Start of the token's year")
+		}
+		c.day, c.token = r.year.start, &r
 	default:
 		return bad(ErrInvalid, top("change.op"), "not a defined change")
 	}
@@ -122,7 +141,7 @@ func (k *Keeper) checkDerived(prev *activation.Record, rec activation.Record, c 
 	}
 	p := &c.p
 	levels, last := before.Levels, before.OnPremisesDay
-	if c.grant == nil {
+	if onPremises(p.Op) {
 		if last != "" && p.Day < last { // dates as text compare in order
 			return bad(ErrInvalid, top("change.day"), "before the location's latest on-premises change")
 		}
@@ -145,9 +164,16 @@ func (k *Keeper) checkDerived(prev *activation.Record, rec activation.Record, c 
 	return k.checkFigures(c)
 }
 
-// checkFigures checks what the record alone shows of c's figures.
+// checkFigures checks what the record alone shows of c's figures: a
+// token's has none.
 func (k *Keeper) checkFigures(c *checked) error {
 	f := &c.p.Figures
+	if c.p.Op == opToken {
+		if *f != (figures{}) {
+			return bad(ErrInvalid, top("change.figures"), "set for an issued token")
+		}
+		return nil
+	}
 	country, err := ParseCountry(f.Country)
 	if err != nil || country.String() != f.Country {
 		return bad(ErrCountry, top("change.figures.country"), "not an officially assigned ISO 3166-1 alpha-2 code")

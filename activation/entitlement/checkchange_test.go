@@ -1,10 +1,12 @@
 package entitlement
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/token"
 	"github.com/stretchr/testify/require"
 )
 
@@ -34,7 +36,8 @@ func forge(t testing.TB, rec activation.Record, edit func(*payload)) activation.
 	return rec
 }
 
-// keptChain records a grant, two deployments and a removal at Munich.
+// keptChain records a grant, two deployments, a removal and an issued
+// token at Munich.
 func keptChain(t testing.TB) (*Keeper, []activation.Record) {
 	_, _, k := keeperFixture(t)
 	_, err := k.AddGrant(bg, "g", grant("Munich", gold, Core, 100))
@@ -45,6 +48,9 @@ func keptChain(t testing.TB) (*Keeper, []activation.Record) {
 	require.NoError(t, err)
 	_, err = k.Remove(bg, "r1", dep("Munich", 7, "2026-07-09"))
 	require.NoError(t, err)
+	_, err = k.IssueToken(bg, IssuedToken{Fingerprint: token.Fingerprint{1, 2, 3}, Location: "Munich", Membership: gold,
+		Year: day("2026-07-01"), Pool: office, ActivateBy: day("2026-09-01")})
+	require.NoError(t, err)
 	return k, chainOf(t, k, "Munich")
 }
 
@@ -52,7 +58,7 @@ func keptChain(t testing.TB) (*Keeper, []activation.Record) {
 // before it, and refuses each forgery by the rule it breaks.
 func TestCheckChange(t *testing.T) {
 	k, recs := keptChain(t)
-	require.Len(t, recs, 4)
+	require.Len(t, recs, 5)
 	for i := range recs {
 		var prev *activation.Record
 		if i > 0 {
@@ -60,7 +66,7 @@ func TestCheckChange(t *testing.T) {
 		}
 		require.NoError(t, k.CheckChange(prev, recs[i]), "Seq %d", recs[i].Seq)
 	}
-	grantRec, d1, d2, rm := recs[0], recs[1], recs[2], recs[3]
+	grantRec, d1, d2, rm, tok := recs[0], recs[1], recs[2], recs[3], recs[4]
 	tests := []struct {
 		name  string
 		prev  *activation.Record
@@ -109,6 +115,20 @@ func TestCheckChange(t *testing.T) {
 		{"no country", &d1, forge(t, d2, func(p *payload) { p.Figures.Country = "de" }), ErrCountry, "change.figures.country"},
 		{"fewer on premises than at the location", &d1, forge(t, d2, func(p *payload) { p.Figures.OnPremises = 24 }), ErrInvalid, "change.figures.onPremises"},
 		{"less granted than the grant", nil, forge(t, grantRec, func(p *payload) { p.Figures.Granted = 99 }), ErrInvalid, "change.figures.granted"},
+		{"R21 a token with figures", &rm, forge(t, tok, func(p *payload) { p.Figures.Online = 1 }), ErrInvalid, "change.figures"},
+		{"R21 a token of another day than its year's", &rm, forge(t, tok, func(p *payload) { p.Day = "2026-07-02" }), ErrInvalid, "change.day"},
+		{"R21 a token with a quantity", &rm, forge(t, tok, func(p *payload) { p.Quantity = 1 }), ErrInvalid, "change"},
+		{"R21 a token with a kind", &rm, forge(t, tok, func(p *payload) { p.Kind = "core" }), ErrInvalid, "change"},
+		{"R21 a token's fingerprint not as written", &rm, forge(t, tok, func(p *payload) { p.Token = strings.ReplaceAll(p.Token, ":", "") }), ErrInvalid, "change.token"},
+		{"R21 a token of no fingerprint", &rm, forge(t, tok, func(p *payload) { p.Token = fingerprintText(token.Fingerprint{}) }), ErrInvalid, "change.fingerprint"},
+		{"R21 a token with no activate-by date", &rm, forge(t, tok, func(p *payload) { p.ActivateBy = "2026-09-31" }), ErrInvalid, "change.activateBy"},
+		{"R21 a token of no program", &rm, forge(t, tok, func(p *payload) { p.Program = "club" }), ErrInvalid, "change.program"},
+		{"R21 a token in an unknown pool", &rm, forge(t, tok, func(p *payload) { p.Pool = "Nowhere" }), ErrUnknown, "change.pool"},
+		{"R21 a token recorded under another fingerprint", &rm, func() activation.Record { r := tok; r.Fingerprint = d1.Fingerprint; return r }(), ErrInvalid, "record.fingerprint"},
+		{"R21 another token under the record's fingerprint", &rm, forge(t, tok, func(p *payload) { p.Token = fingerprintText(token.Fingerprint{9}) }), ErrInvalid, "record.fingerprint"},
+		{"R21 a token that changes the levels", &rm, forge(t, tok, func(p *payload) { p.Levels = nil }), ErrInvalid, "change.levels"},
+		{"a grant with a token's field", nil, forge(t, grantRec, func(p *payload) { p.ActivateBy = "2026-09-01" }), ErrInvalid, "change"},
+		{"a deployment with a token's field", &d1, forge(t, d2, func(p *payload) { p.Token = "0000" }), ErrInvalid, "change"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -221,11 +221,14 @@
 // another Keeper took the place, it re-reads, checks and computes again.
 // A location's on-premises changes are recorded in day order, and a
 // removal never takes a licence below zero there; grants come in any
-// order. [Keeper.Source] reads the chains a page at a time, and the online
-// subscriptions from the Book.
+// order. An issued token (R21) is its own request: the record's
+// fingerprint derives from the token's, so the Journal keeps it once per
+// organisation, at whichever location it is issued. [Keeper.Source] reads
+// the chains a page at a time, and the online subscriptions and the days
+// keys were spent from the Book.
 //
 // A record's Change is canonical JSON: what was asked (operation,
-// location, licence or grant, quantity, day, reason), then what was derived
+// location, licence, grant or token, quantity, day, reason), then what was derived
 // when it was recorded: the figures of its explanation and the location's
 // licences deployed after it (with the day of its latest on-premises
 // change). Its Request is a SHA-256 of a domain, the chain's name and what

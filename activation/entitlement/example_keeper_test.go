@@ -6,6 +6,7 @@ import (
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/entitlement"
+	"github.com/coterm/coterm/token"
 )
 
 // A Keeper records the grants and the on-premises changes on the Journal
@@ -104,4 +105,31 @@ func ExampleKeeper_History() {
 	// Output:
 	// 1 2026-07-03 20 20 Office Professional Plus + CALs licences deployed at Munich: 0 online + 20 on-premises = 20 of 0 granted
 	// 2 2026-07-03 15 5 Office Professional Plus + CALs licences removed from Munich: 0 online + 15 on-premises = 15 of 0 granted
+}
+
+// A token issued for a program year is recorded once, whatever the
+// location: issuing it again elsewhere is refused (R21).
+func ExampleKeeper_IssueToken() {
+	ctx := context.Background()
+	org, _ := seed(80)
+	k, err := entitlement.NewKeeper(org, entitlement.KeeperConfig{Journal: activation.NewMemoryJournal()})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	key := token.MustParseKey("AB3DE-FG5HJ-KL7MN-PQ9RS-TUVW2")
+	t := entitlement.IssuedToken{Fingerprint: key.Fingerprint(), Location: "Munich", Membership: org.Locations[0].Years[0].Membership,
+		Year: date("2026-07-01"), Pool: "Office", ActivateBy: date("2026-09-01")}
+	e, err := k.IssueToken(ctx, t)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(e.Note)
+	t.ActivateBy = date("2026-10-01")
+	_, err = k.IssueToken(ctx, t)
+	fmt.Println(err)
+	// Output:
+	// a token of pool Office issued at Munich for the competency Cloud Productivity year from 2026-07-01, to activate before 2026-09-01
+	// entitlement: token.fingerprint: a token already issued, with other details; nothing recorded
 }

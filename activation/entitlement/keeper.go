@@ -191,6 +191,40 @@ func (k *Keeper) AddGrant(ctx context.Context, id string, g Grant) (Entry, error
 	return k.record(ctx, id, &checked{p: grantPayload(g, r), day: r.day, grant: &r}, "grant")
 }
 
+// IssueToken records that token t was issued for a program year's grants
+// at t.Location in t.Pool (R21), known by its fingerprint, with the day it
+// is late from (ActivateBy, optional). The token is its own change
+// request: it is recorded once per organisation, whatever the location;
+// the identical request again replays it, and the token with other
+// details is an [*InputError] wrapping [ErrDuplicate]. t.Redeemed must be
+// the zero time: [Keeper.Source] reads the day the Book's Journal spent
+// its key. The change's day is the year's Start.
+func (k *Keeper) IssueToken(ctx context.Context, t IssuedToken) (Entry, error) {
+	if !t.Redeemed.IsZero() {
+		return Entry{}, bad(ErrInvalid, top("token.redeemed"), "set: a Keeper reads the day a key was redeemed from the Book")
+	}
+	r, err := k.org.token(0, t)
+	if err != nil {
+		return Entry{}, renamed(err, "tokens[0]", "token")
+	}
+	c := &checked{p: tokenPayload(t, r), day: r.year.start}
+	e, err := k.recordAs(ctx, tokenFingerprint(k.chain, t.Fingerprint), c, "token")
+	if errors.Is(err, ErrRequestReused) {
+		return Entry{}, bad(ErrDuplicate, top("token.fingerprint"), "a token already issued, with other details; nothing recorded")
+	}
+	return e, err
+}
+
+// tokenKind is the kind of activation.ChangeFingerprint of issuing a
+// token.
+const tokenKind = "entitlement/token"
+
+// tokenFingerprint returns the fingerprint of the record of issuing token
+// f at the chains named chain.
+func tokenFingerprint(chain string, f token.Fingerprint) token.Fingerprint {
+	return activation.ChangeFingerprint(tokenKind, chain+"\n"+f.String())
+}
+
 // renamed names the field of a bad input under what, not as the i-th
 // record of a list.
 func renamed(err error, from, what string) error {
@@ -203,21 +237,27 @@ func renamed(err error, from, what string) error {
 	return err
 }
 
-// record records the change c (what was asked, validated) under id.
+// record records the change c (what was asked, validated) under the
+// request id.
 func (k *Keeper) record(ctx context.Context, id string, c *checked, what string) (Entry, error) {
 	switch {
-	case ctx == nil:
-		return Entry{}, bad(ErrInvalid, top("ctx"), "nil")
 	case id == "":
 		return Entry{}, bad(ErrInvalid, top("id"), "empty")
 	case len(id) > MaxNameLen:
 		return Entry{}, bad(ErrInvalid, top("id"), "%d bytes, want at most %d", len(id), MaxNameLen)
 	}
+	return k.recordAs(ctx, activation.ChangeFingerprint(chainKind, k.chain+"\n"+id), c, what)
+}
+
+// recordAs records the change c under the request fingerprint fp.
+func (k *Keeper) recordAs(ctx context.Context, fp token.Fingerprint, c *checked, what string) (Entry, error) {
+	if ctx == nil {
+		return Entry{}, bad(ErrInvalid, top("ctx"), "nil")
+	}
 	req, err := identity(k.chain, &c.p)
 	if err != nil {
 		return Entry{}, err
 	}
-	fp := activation.ChangeFingerprint(chainKind, k.chain+"\n"+id)
 	// A request already recorded answers before anything else is checked.
 	if rec, ok, err := k.j.Lookup(ctx, fp); err != nil {
 		return Entry{}, journalErr("lookup", err)
@@ -311,6 +351,7 @@ func (k *Keeper) next(ctx context.Context, loc int, c *checked, what string) (ac
 	case opGrant:
 		pool = k.org.poolByName[p.Pool]
 		extra = int64(p.Quantity)
+	case opToken: // no figures
 	default:
 		if day < st.last {
 			return activation.Record{}, nil, bad(ErrInvalid, top(what+".day"), "before the location's latest on-premises change: they are recorded in day order")
@@ -329,8 +370,10 @@ func (k *Keeper) next(ctx context.Context, loc int, c *checked, what string) (ac
 	if len(full.Levels) == 0 {
 		full.Levels = nil
 	}
-	if full.Figures, err = k.figures(ctx, loc, pool, day, own, extra); err != nil {
-		return activation.Record{}, nil, err
+	if pool >= 0 {
+		if full.Figures, err = k.figures(ctx, loc, pool, day, own, extra); err != nil {
+			return activation.Record{}, nil, err
+		}
 	}
 	change, err := full.encode()
 	if err != nil {

@@ -38,18 +38,20 @@ func TestKeeperStateMachine(t *testing.T) {
 			"redeem":      m.redeem,
 			"days pass":   m.daysPass,
 			"racing pair": m.racingPair,
+			"issue token": m.issueToken,
 			"":            m.check,
 		})
 	})
 }
 
 // kmChange is a change the model holds: an on-premises change (delta not
-// 0) or a grant.
+// 0), an issued token (tok not nil) or a grant.
 type kmChange struct {
 	id    string
 	loc   string
 	lic   string
 	delta int64
+	tok   *IssuedToken
 	grant Grant
 	g     grantRec // the grant validated
 	day   daymath.Day
@@ -195,7 +197,10 @@ func (m *keeperMachine) add(t *rapid.T, c *kmChange, figures bool) {
 	if c.delta != 0 && c.entry.Level != m.level(c.loc, c.lic) {
 		t.Fatalf("level %d, want %d", c.entry.Level, m.level(c.loc, c.lic))
 	}
-	if !figures {
+	if c.tok != nil && c.entry.Figures != (Figures{}) {
+		t.Fatalf("a token with figures %+v", c.entry.Figures)
+	}
+	if !figures || c.tok != nil {
 		return
 	}
 	l := m.g.locByName[c.loc]
@@ -239,6 +244,11 @@ func (m *keeperMachine) drawRecorded(t *rapid.T) *kmChange {
 
 // call repeats c's request with id, changed by edit.
 func (m *keeperMachine) call(k *Keeper, id string, c *kmChange, edit int) (Entry, error) {
+	if c.tok != nil {
+		x := *c.tok
+		x.ActivateBy = x.ActivateBy.AddDate(0, 0, edit)
+		return k.IssueToken(bg, x)
+	}
 	if c.delta == 0 {
 		g := c.grant
 		g.Quantity += edit
@@ -265,12 +275,34 @@ func (m *keeperMachine) retry(t *rapid.T) {
 	}
 }
 
-// reuse: the id of a recorded change with another change is refused.
+// reuse: the id of a recorded change with another change is refused, and
+// so is a token issued again with other details (R21).
 func (m *keeperMachine) reuse(t *rapid.T) {
 	c := m.drawRecorded(t)
-	if _, err := m.call(m.admin(t), c.id, c, 1); !errors.Is(err, ErrRequestReused) {
-		t.Fatalf("a reused id: %v, want ErrRequestReused", err)
+	want := ErrRequestReused
+	if c.tok != nil {
+		want = ErrDuplicate
 	}
+	if _, err := m.call(m.admin(t), c.id, c, 1); !errors.Is(err, want) {
+		t.Fatalf("a reused id: %v, want %v", err, want)
+	}
+}
+
+// issueToken issues a new token (R21) at a location for one of its years.
+func (m *keeperMachine) issueToken(t *rapid.T) {
+	loc := rapid.SampledFrom(m.org.Locations).Draw(t, "location")
+	y := rapid.SampledFrom(loc.Years).Draw(t, "year")
+	m.next++
+	tok := IssuedToken{Fingerprint: token.Fingerprint{byte(m.next), byte(m.next >> 8), 0xee}, Location: loc.Name,
+		Membership: y.Membership, Year: y.Start, Pool: office}
+	if by := rapid.IntRange(-1, 400).Draw(t, "activate by"); by >= 0 {
+		tok.ActivateBy = y.Start.AddDate(0, 0, by)
+	}
+	e, err := m.admin(t).IssueToken(bg, tok)
+	if err != nil {
+		t.Fatalf("IssueToken: %v", err)
+	}
+	m.add(t, &kmChange{id: tok.Fingerprint.String(), loc: loc.Name, tok: &tok, day: daymath.Of(y.Start), entry: e}, true)
 }
 
 func (m *keeperMachine) importSub(t *rapid.T) {
@@ -335,6 +367,17 @@ func (m *keeperMachine) racingPair(t *rapid.T) {
 	}
 }
 
+// tokens returns how many tokens the model issued.
+func (m *keeperMachine) tokens() int {
+	n := 0
+	for _, c := range m.byID {
+		if c.tok != nil {
+			n++
+		}
+	}
+	return n
+}
+
 // recount returns the model's figures per country on day d.
 func (m *keeperMachine) recount(d daymath.Day) map[Country]Figures {
 	out := map[Country]Figures{}
@@ -345,7 +388,7 @@ func (m *keeperMachine) recount(d daymath.Day) map[Country]Figures {
 			switch {
 			case c.delta != 0 && c.day <= d:
 				f.OnPremises += c.delta
-			case c.delta == 0 && c.g.year.contains(d) && c.g.day <= d:
+			case c.delta == 0 && c.tok == nil && c.g.year.contains(d) && c.g.day <= d:
 				f.Granted += c.g.qty
 			}
 		}
@@ -398,7 +441,11 @@ func (m *keeperMachine) check(t *rapid.T) {
 				}
 				m.checked[l.Name] = i + 1
 			}
-			if recs[i].Fingerprint != activation.ChangeFingerprint(chainKind, k.chain+"\n"+cs[i].id) || recs[i].Note != cs[i].entry.Note {
+			fp := activation.ChangeFingerprint(chainKind, k.chain+"\n"+cs[i].id)
+			if tok := cs[i].tok; tok != nil {
+				fp = tokenFingerprint(k.chain, tok.Fingerprint)
+			}
+			if recs[i].Fingerprint != fp || recs[i].Note != cs[i].entry.Note {
 				t.Fatalf("%s Seq %d is not the model's change", l.Name, recs[i].Seq)
 			}
 		}
@@ -407,6 +454,16 @@ func (m *keeperMachine) check(t *rapid.T) {
 				t.Fatalf("a level below zero")
 			}
 		}
+	}
+	tokens := 0
+	for _, err := range m.admins[2].Source().Tokens(bg) {
+		if err != nil {
+			t.Fatalf("Tokens: %v", err)
+		}
+		tokens++
+	}
+	if want := m.tokens(); tokens != want {
+		t.Fatalf("%d tokens issued, the model %d", tokens, want)
 	}
 	p, err := m.admins[1].Partner()
 	if err != nil {

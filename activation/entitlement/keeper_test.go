@@ -440,3 +440,61 @@ func TestKeeperHistoryRefusals(t *testing.T) {
 	assertBad(t, err, ErrInvalid, "ctx")
 	assert.Equal(t, 0, chainLen(t, k))
 }
+
+// R21: a token issued for a year is recorded once per organisation, by its
+// fingerprint; the Source gives it with the day the Book spent its key.
+func TestKeeperTokens(t *testing.T) {
+	_, book, k := keeperFixture(t)
+	key := token.MustParseKey("TOKEN-ISSUD-FORTH-EYEAR-2026A")
+	tok := IssuedToken{Fingerprint: key.Fingerprint(), Location: "Munich", Membership: gold, Year: day("2026-07-01"), Pool: office, ActivateBy: day("2026-09-01")}
+	e, err := k.IssueToken(bg, tok)
+	require.NoError(t, err)
+	assert.Equal(t, "a token of pool office issued at Munich for the competency Cloud Productivity year from 2026-07-01, to activate before 2026-09-01", e.Note)
+	assert.Equal(t, &tok, e.Token)
+	assert.Equal(t, day("2026-07-01"), e.Day)
+	assert.Zero(t, e.Figures)
+	again, err := k.IssueToken(bg, tok)
+	require.NoError(t, err)
+	assert.True(t, again.Replayed)
+
+	for name, tt := range map[string]struct {
+		edit  func(*IssuedToken)
+		kind  error
+		field string
+	}{
+		"at another location":          {func(x *IssuedToken) { x.Location = "Paris" }, ErrDuplicate, "token.fingerprint"},
+		"with another day":             {func(x *IssuedToken) { x.ActivateBy = day("2026-10-01") }, ErrDuplicate, "token.fingerprint"},
+		"redeemed":                     {func(x *IssuedToken) { x.Redeemed = day("2026-08-01") }, ErrInvalid, "token.redeemed"},
+		"with no fingerprint":          {func(x *IssuedToken) { x.Fingerprint = token.Fingerprint{} }, ErrInvalid, "token.fingerprint"},
+		"of an unknown pool":           {func(x *IssuedToken) { x.Pool = "Nowhere" }, ErrUnknown, "token.pool"},
+		"of no year":                   {func(x *IssuedToken) { x.Year = day("2026-07-02") }, ErrUnknown, "token.year"},
+		"of a year not the location's": {func(x *IssuedToken) { x.Location, x.Membership = "Seattle", ap }, ErrUnknown, "token.year"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			x := tok
+			tt.edit(&x)
+			e, err := k.IssueToken(bg, x)
+			assert.Zero(t, e)
+			assertBad(t, err, tt.kind, tt.field)
+		})
+	}
+	assert.Equal(t, 1, chainLen(t, k))
+
+	p, err := k.Partner()
+	require.NoError(t, err)
+	fs, err := p.Check(bg, day("2026-09-02"))
+	require.NoError(t, err)
+	late := only(fs, TokensLate)
+	require.Len(t, late, 1)
+	assert.Equal(t, []token.Fingerprint{tok.Fingerprint}, late[0].Tokens)
+
+	_, err = book.Redeem(bg, "contoso", e3, token.Token{Key: key, Product: e3, Seats: 5}, activation.AddSeats, day("2026-08-01"))
+	require.NoError(t, err)
+	fs, err = p.Check(bg, day("2026-09-02"))
+	require.NoError(t, err)
+	assert.Empty(t, only(fs, TokensLate), "redeemed before its activate-by day, as the Book says")
+	for tk, err := range k.Source().Tokens(bg) {
+		require.NoError(t, err)
+		assert.Equal(t, day("2026-08-01"), tk.Redeemed)
+	}
+}

@@ -13,7 +13,8 @@
 // change request (replay, refusal of a reused id, through a store that
 // fails after its commit or commits late), no lost update between Keepers
 // racing on one location, refusals that record nothing, the explanation of
-// each change, histories read in pages, every record passing
+// each change, a token issued once per organisation, histories read in
+// pages, every record passing
 // [entitlement.Keeper.CheckChange], and a chain's place that a Book's
 // subscription holds. Each case runs on a fresh store, in parallel with the
 // others.
@@ -51,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) activation.Journal) {
 		"ChainPlaceOfASubscription": testChainPlace,
 		"RaceDeployOneLocation":     testRaceDeploy,
 		"RaceRemoveNeverBelowZero":  testRaceRemove,
+		"RaceTokenIssuedOnce":       testRaceToken,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

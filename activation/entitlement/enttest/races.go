@@ -10,6 +10,7 @@ import (
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/activation/entitlement"
+	"github.com/coterm/coterm/token"
 )
 
 // keepers returns n Keepers of the organisation on j: n admins.
@@ -132,4 +133,53 @@ func testRaceRemove(t *testing.T, j activation.Journal) {
 		require.Equal(t, int64(deployed-1-i), e.Level)
 	}
 	require.Zero(t, level(t, ks[2], "2026-07-04"))
+}
+
+// testRaceToken: Racers admins on 4 Keepers issue one token at once, half
+// at Munich, half at Seattle, and each retries: exactly one issue is
+// recorded, its identical requests replay it, the others are refused as a
+// duplicate (R21); the Source gives the token once, with the day the
+// Book's Journal spent its key.
+func testRaceToken(t *testing.T, j activation.Journal) {
+	ks := keepers(t, j, 4)
+	key := token.MustParseKey("RACED-TOKEN-ISSUE-DONCE-2026A")
+	tok := func(i int) entitlement.IssuedToken {
+		x := entitlement.IssuedToken{Fingerprint: key.Fingerprint(), Location: "Munich", Membership: gold, Year: day("2026-07-01"), Pool: office}
+		if i%2 == 1 {
+			x.Location = "Seattle"
+		}
+		return x
+	}
+	errs := race(func(i int) error {
+		for range 2 {
+			if _, err := ks[i%len(ks)].IssueToken(bg, tok(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var won []int
+	for i, err := range errs {
+		if err == nil {
+			won = append(won, i%2)
+			continue
+		}
+		require.ErrorIs(t, err, entitlement.ErrDuplicate, "admin %d", i)
+	}
+	require.NotEmpty(t, won)
+	for _, w := range won {
+		require.Equal(t, won[0], w, "every accepted request is the one recorded")
+	}
+	checkChains(t, j, ks[0])
+	book := &activation.Book{Policy: activation.PartnerCenter(), Journal: j}
+	_, err := book.Redeem(bg, "contoso", e3, token.Token{Key: key, Product: e3, Seats: 5}, activation.Activate, day("2026-07-05"))
+	require.NoError(t, err)
+	var got []entitlement.IssuedToken
+	for x, err := range ks[1].Source().Tokens(bg) {
+		require.NoError(t, err)
+		got = append(got, x)
+	}
+	want := tok(won[0])
+	want.Redeemed = day("2026-07-05")
+	require.Equal(t, []entitlement.IssuedToken{want}, got)
 }
