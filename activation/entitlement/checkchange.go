@@ -85,43 +85,35 @@ func (k *Keeper) checkAsked(c *checked) error {
 	p := &c.p
 	switch p.Op {
 	case opDeploy, opRemove:
-		d, err := p.deployment()
-		if err != nil {
-			return err
-		}
-		r, err := k.org.deployment(0, d)
-		if err != nil {
-			return renamed(err, "deployments[0]", "change")
-		}
+		r, err := validate(p.deployment, k.org.deployment, "deployments")
 		c.day = r.day
+		return err
 	case opGrant:
-		g, err := p.grant()
-		if err != nil {
-			return err
-		}
-		r, err := k.org.grant(0, g)
-		if err != nil {
-			return renamed(err, "grants[0]", "change")
-		}
+		r, err := validate(p.grant, k.org.grant, "grants")
 		// A grant's day is always written, its year's Start included.
 		c.day, c.grant = r.day, &r
+		return err
 	case opToken:
-		t, err := p.token()
-		if err != nil {
-			return err
-		}
-		r, err := k.org.token(0, t)
-		if err != nil {
-			return renamed(err, "tokens[0]", "change")
-		}
-		if p.Day != p.Year {
-			return bad(ErrInvalid, top("change.day"), "not the Start of the token's year")
+		r, err := validate(p.token, k.org.token, "tokens")
+		if err == nil && p.Day != p.Year {
+			err = bad(ErrInvalid, top("change.day"), "not the Start of the token's year")
 		}
 		c.day, c.token = r.year.start, &r
-	default:
-		return bad(ErrInvalid, top("change.op"), "not a defined change")
+		return err
 	}
-	return nil
+	return bad(ErrInvalid, top("change.op"), "not a defined change")
+}
+
+// validate reads a change's record with read and validates it with check
+// as the first of list, naming a bad field under "change".
+func validate[T, R any](read func() (T, error), check func(int, T) (R, error), list string) (R, error) {
+	x, err := read()
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	r, err := check(0, x)
+	return r, renamed(err, list+"[0]", "change")
 }
 
 // checkDerived checks the levels, the day of the latest on-premises

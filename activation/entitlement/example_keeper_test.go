@@ -75,8 +75,7 @@ func ExampleKeeper() {
 // explanation, oldest first.
 func ExampleKeeper_History() {
 	ctx := context.Background()
-	org, _ := seed(80)
-	k, err := entitlement.NewKeeper(org, entitlement.KeeperConfig{Journal: activation.NewMemoryJournal()})
+	org, k, err := seedKeeper()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -111,8 +110,7 @@ func ExampleKeeper_History() {
 // location: issuing it again elsewhere is refused (R21).
 func ExampleKeeper_IssueToken() {
 	ctx := context.Background()
-	org, _ := seed(80)
-	k, err := entitlement.NewKeeper(org, entitlement.KeeperConfig{Journal: activation.NewMemoryJournal()})
+	org, k, err := seedKeeper()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -132,4 +130,12 @@ func ExampleKeeper_IssueToken() {
 	// Output:
 	// a token of pool Office issued at Munich for the competency Cloud Productivity year from 2026-07-01, to activate before 2026-09-01
 	// entitlement: token.fingerprint: a token already issued, with other details; nothing recorded
+}
+
+// seedKeeper returns the organisation of [seed] and a Keeper of it on a
+// MemoryJournal.
+func seedKeeper() (entitlement.Organisation, *entitlement.Keeper, error) {
+	org, _ := seed(80)
+	k, err := entitlement.NewKeeper(org, entitlement.KeeperConfig{Journal: activation.NewMemoryJournal()})
+	return org, k, err
 }

@@ -149,18 +149,6 @@ func TestKeeperRequestReused(t *testing.T) {
 	assert.Equal(t, 1, chainLen(t, k))
 }
 
-// hookJournal runs before once, before the first Append it is asked for.
-type hookJournal struct {
-	activation.Journal
-	once   sync.Once
-	before func()
-}
-
-func (h *hookJournal) Append(ctx context.Context, rec activation.Record) (activation.Record, activation.Taken, error) {
-	h.once.Do(h.before)
-	return h.Journal.Append(ctx, rec)
-}
-
 // No lost update: a Keeper whose place was taken between its read and its
 // Append re-reads, checks against the new head and records after it; a
 // removal that the other change made too large is refused.
@@ -182,18 +170,22 @@ func TestKeeperLostUpdateRetry(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var retries atomic.Int64
-			hj := &hookJournal{Journal: book.Journal}
-			k, err := NewKeeper(o, KeeperConfig{Journal: hj, Book: book, Retries: &retries})
-			require.NoError(t, err)
-			hj.before = func() {
-				var err error
-				if tt.theirs.Change == Remove {
-					_, err = other.Remove(bg, "theirs-"+tt.name, tt.theirs)
-				} else {
-					_, err = other.Deploy(bg, "theirs-"+tt.name, tt.theirs)
-				}
-				require.NoError(t, err)
+			var once sync.Once
+			cutIn := &brokenJournal{Journal: book.Journal}
+			cutIn.append = func(rec activation.Record) (activation.Record, activation.Taken, error) {
+				once.Do(func() { // theirs, between this Keeper's read and its Append
+					var err error
+					if tt.theirs.Change == Remove {
+						_, err = other.Remove(bg, "theirs-"+tt.name, tt.theirs)
+					} else {
+						_, err = other.Deploy(bg, "theirs-"+tt.name, tt.theirs)
+					}
+					require.NoError(t, err)
+				})
+				return book.Journal.Append(bg, rec)
 			}
+			k, err := NewKeeper(o, KeeperConfig{Journal: cutIn, Book: book, Retries: &retries})
+			require.NoError(t, err)
 			before := chainLen(t, k)
 			e, err := tt.mine(k)
 			assert.Equal(t, int64(1), retries.Load(), "one recomputation")
