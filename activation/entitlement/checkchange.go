@@ -29,8 +29,10 @@ type checked struct {
 // before it (prev's) with its quantity added or taken off, never below
 // zero, and a grant leaves them as they were. The figures, which read the
 // other chains and the Book as they stood, are checked for what the record
-// alone shows: not negative, and holding the change itself. An error is an
-// [*InputError] that names the field and quotes nothing.
+// alone shows: not negative, and holding the change itself. A record of
+// another chain (another organisation's Keeper) is refused with
+// [ErrUnknown]. An error is an [*InputError] that names the field and
+// quotes nothing.
 func (k *Keeper) CheckChange(prev *activation.Record, rec activation.Record) error {
 	_, err := k.check(prev, rec)
 	return err

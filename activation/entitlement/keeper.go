@@ -43,11 +43,13 @@ type KeeperConfig struct {
 	Page int
 }
 
-// Keeper records an organisation's grants and on-premises changes, each
-// location's changes a chain of change records ([activation.ChangeRecord])
-// on a Journal, on the machinery of a Book: exactly once per change request
-// and with no lost update, for any number of Keepers in any number of
-// processes sharing the Journal.
+// Keeper records an organisation's grants, on-premises changes and issued
+// tokens, each location's changes a chain of change records
+// ([activation.ChangeRecord]) on a Journal, on the machinery of a Book:
+// exactly once per change request and with no lost update, for any number
+// of Keepers in any number of processes sharing the Journal. [Keeper.History]
+// and [Keeper.Source] read what was recorded; [Keeper.CheckChange] checks a
+// record by the rules it was recorded under.
 //
 // Each change comes with the caller's request id. The identical request
 // again (same id, same change) returns the recorded change with Replayed
@@ -57,8 +59,12 @@ type KeeperConfig struct {
 // place, it re-reads the chain, checks and computes again, for as long as
 // ctx allows. Bad input is an [*InputError] and records nothing.
 //
-// A Keeper remembers what it read of each chain (a stale memory costs a
-// read, never an answer). It is safe for concurrent use.
+// A Keeper remembers what it read of each chain — per location, its grants
+// and each licence's level from each day of change on — and reads only
+// what was appended since (a stale memory costs a read, never an answer);
+// a Journal that lost records a Keeper read refuses its next Append
+// ([activation.ErrGap]) until a new Keeper reads the chain anew. It is
+// safe for concurrent use.
 type Keeper struct {
 	org     *org
 	raw     Organisation

@@ -490,3 +490,29 @@ func TestKeeperTokens(t *testing.T) {
 		assert.Equal(t, day("2026-08-01"), tk.Redeemed)
 	}
 }
+
+// A Journal that lost records a Keeper read (a restore) refuses its next
+// Append with ErrGap; a new Keeper reads the chain anew and records.
+func TestKeeperStoreLostRecords(t *testing.T) {
+	o, _, _ := keeperFixture(t)
+	restored := activation.NewMemoryJournal()
+	bj := &brokenJournal{Journal: activation.NewMemoryJournal()}
+	k, err := NewKeeper(o, KeeperConfig{Journal: bj})
+	require.NoError(t, err)
+	for i, j := range []activation.Journal{bj.Journal, restored} {
+		kj, err := NewKeeper(o, KeeperConfig{Journal: j})
+		require.NoError(t, err)
+		_, err = kj.Deploy(bg, "first", dep("Munich", 1, "2026-07-03"))
+		require.NoError(t, err, "journal %d", i)
+	}
+	_, err = k.Deploy(bg, "second", dep("Munich", 1, "2026-07-04"))
+	require.NoError(t, err)
+	bj.Journal = restored // the records after the first are lost
+	_, err = k.Deploy(bg, "third", dep("Munich", 1, "2026-07-05"))
+	require.ErrorIs(t, err, activation.ErrGap)
+	fresh, err := NewKeeper(o, KeeperConfig{Journal: bj})
+	require.NoError(t, err)
+	e, err := fresh.Deploy(bg, "third", dep("Munich", 1, "2026-07-05"))
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), e.Seq)
+}
