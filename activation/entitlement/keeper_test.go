@@ -3,6 +3,7 @@ package entitlement
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -515,4 +516,29 @@ func TestKeeperStoreLostRecords(t *testing.T) {
 	e, err := fresh.Deploy(bg, "third", dep("Munich", 1, "2026-07-05"))
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), e.Seq)
+}
+
+// A Keeper remembers the changes it appended: its next change reads
+// nothing of its own again.
+func TestKeeperRemembersItsOwn(t *testing.T) {
+	var read int
+	bj := &brokenJournal{Journal: activation.NewMemoryJournal()}
+	bj.history = func(recs []activation.Record) ([]activation.Record, error) {
+		read += len(recs)
+		return recs, nil
+	}
+	o, _, _ := keeperFixture(t)
+	k, err := NewKeeper(o, KeeperConfig{Journal: bj})
+	require.NoError(t, err)
+	for i := range 3 {
+		_, err := k.Deploy(bg, fmt.Sprint("d", i), dep("Munich", 1, "2026-07-03"))
+		require.NoError(t, err)
+		_, err = k.AddGrant(bg, fmt.Sprint("g", i), grant("Munich", gold, Core, 1))
+		require.NoError(t, err)
+	}
+	assert.Zero(t, read, "records read back")
+	e, err := k.Remove(bg, "r", dep("Munich", 3, "2026-07-04"))
+	require.NoError(t, err)
+	assert.Zero(t, e.Level, "what it remembers is what it recorded")
+	assert.Equal(t, int64(3), e.Figures.Granted)
 }
