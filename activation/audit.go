@@ -18,13 +18,18 @@ import (
 // After, the place, the form, one record per key, and that each
 // redemption's Outcome is exactly what Policy.Apply gives for its own
 // Before, token, operation and day under the policy it names (Apply does not
-// depend on the key's value, so the audit recomputes with a stand-in key);
-// each [FindingKind] says what its check holds. An unknown policy name is
-// [NotVerifiable], not a break; imports are checked for sequence, link and
-// place only. Each check is made on its own, so one changed field can break
-// two (a changed After breaks its recomputation and the next link). Memory
-// is flat in the number of records: histories are read in pages and
-// findings passed on as they are made.
+// depend on the key's value, so the audit recomputes with a stand-in key).
+// A replacement ([Book.Replace], R12) is recomputed from the record it
+// replaces, the one before it: that record is a redemption whose key
+// fingerprint and tail the replacement names, the replacement's day lies in
+// its replacement window, and the Outcome is what Book.Replace makes of it
+// (Apply of its Before with the replacement's token, its operation and its
+// day, after its After). Each [FindingKind] says what its check holds. An
+// unknown policy name is [NotVerifiable], not a break; imports are checked
+// for sequence, link and place only. Each check is made on its own, so one
+// changed field can break two (a changed After breaks its recomputation and
+// the next link). Memory is flat in the number of records: histories are
+// read in pages and findings passed on as they are made.
 type Verifier struct {
 	// Policies maps a policy's name, as records carry it (Record.Policy), to
 	// the Policy to recompute its records under: a preset under its own name
@@ -134,6 +139,7 @@ type Audit struct {
 	prev            Subscription // the previous record's After
 	prevAt          time.Time    // the previous record's day
 	linked          bool         // prev and prevAt hold the record at seq
+	last            Record       // the previous record, when linked and seq > 0
 }
 
 // Begin starts an Audit under v's policies that passes each finding to
@@ -201,7 +207,10 @@ func (a *Audit) Record(tenant, product string, rec Record) error {
 	if isKeyOp(o.Op) {
 		a.recompute(at, &rec)
 	}
-	a.prev, a.prevAt, a.linked = o.After, o.At, true
+	if o.Op == Replace {
+		a.replacement(at, &rec, a.before(rec.Seq, linkable))
+	}
+	a.prev, a.prevAt, a.linked, a.last = o.After, o.At, true, rec
 	return a.err
 }
 
@@ -352,14 +361,16 @@ func malformed(rec *Record) string {
 		why = "an import with a key fingerprint"
 	case o.Op == Import && rec.KeyTail != "":
 		why = "an import with a key tail"
-	case isKeyOp(o.Op) && rec.Fingerprint.IsZero():
+	case guardsKey(o.Op) && rec.Fingerprint.IsZero():
 		why = "a redemption without a key fingerprint: it guards no key"
-	case isKeyOp(o.Op) && !keyTail(rec.KeyTail):
+	case guardsKey(o.Op) && !keyTail(rec.KeyTail):
 		why = "a redemption whose key tail is not five characters A–Z, 0–9"
 	case !isKeyOp(o.Op) && o.Op != Import && o.Op != Replace:
 		why = fmt.Sprintf("unknown operation %s", o.Op)
 	case o.Replayed:
 		why = "Outcome.Replayed is set (a store keeps the first answer)"
+	default:
+		why = malformedReplaces(rec)
 	}
 	return why
 }

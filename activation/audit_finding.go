@@ -45,11 +45,18 @@ const (
 	BreakPlace
 	// BreakOutcome: the Outcome is not what Policy.Apply computes from the
 	// record's own Before, key (product, seats, term), operation and day
-	// under its policy, that policy refuses it, or Verifier.Changes a change.
+	// under the policy it names, or that policy refuses the redemption, or
+	// Verifier.Changes refuses a change. For a replacement (its Detail
+	// starts "R12: "): it does not replace the redemption before it (its
+	// key, its tail, in its window) as [Book.Replace] does, or its Outcome
+	// is not what that makes of it.
 	BreakOutcome
-	// BreakMalformed: the record is not in the form a [Book] (or [ChangeRecord])
-	// gives: it holds a key, a redemption lacks its key fingerprint or tail,
-	// an import has one, the operation is unknown, or Replayed is set.
+	// BreakMalformed: the record is not one a [Book] (or a [ChangeRecord]'s
+	// package) makes: it holds a product key, a redemption or replacement
+	// has no key fingerprint or key tail, an import has one, the operation
+	// is unknown, Outcome.Replayed is set, a replacement names no replaced
+	// key (so claims none, [Record.ReplacementClaim]), or another record
+	// names one.
 	BreakMalformed
 	// BreakDuplicateKey: another record holds the same key fingerprint (a
 	// key spent twice, R2). It is reported at every record of that key but

@@ -177,7 +177,7 @@ func TestVerifyChainOfChanges(t *testing.T) {
 				tenant, product = c.tenant, c.product
 			}
 			found, sum := verifyChain(t, v, r, tenant, product)
-			requireFindings(t, c.want, found)
+			requireChangeFindings(t, c.want, found)
 			require.Equal(t, c.calls, calls, "the calls of Changes (prev, rec)")
 			require.Equal(t, int64(1), sum.Chains)
 			require.Equal(t, int64(len(c.want)), sum.Breaks)
@@ -186,7 +186,7 @@ func TestVerifyChainOfChanges(t *testing.T) {
 }
 
 // requireFindings requires exactly the findings of want, in order.
-func requireFindings(t *testing.T, want []want, found []activation.Finding) {
+func requireChangeFindings(t *testing.T, want []want, found []activation.Finding) {
 	t.Helper()
 	require.Len(t, found, len(want), "%v", found)
 	for i, w := range want {

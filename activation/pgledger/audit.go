@@ -17,7 +17,8 @@ import (
 // to the pool before its rows are checked.
 const (
 	auditSelect = `tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation, kind, change`
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation, kind, change,
+    replaces_tail, replacement_claim`
 
 	// sqlAuditFirst and sqlAuditNext read the records of every history in
 	// place order, a page at a time, through the place key's index.
@@ -62,9 +63,10 @@ const (
 //     column a person reads with psql must be what the record's bytes
 //     decode to ([activation.BreakStore] naming the columns that differ,
 //     with their values for numbers and dates; text columns are named,
-//     never quoted). recorded_at is checked to the microsecond, unless the
-//     record has no time PostgreSQL can hold (the column then holds the
-//     time of the insert).
+//     never quoted), replaces_tail and replacement_claim (the claim that
+//     makes a key's replacement once, R12) included. recorded_at is checked
+//     to the microsecond, unless the record has no time PostgreSQL can hold
+//     (the column then holds the time of the insert).
 //  2. The keys claimed outside any history (seq NULL), by id: their columns
 //     and bytes.
 //  3. One record per key, by SQL (GROUP BY fingerprint HAVING count(*) >
@@ -109,12 +111,14 @@ type auditRow struct {
 	explanation        *string // likewise
 	kind               int16
 	change             *string
+	replacesTail       *string
+	claim              []byte
 }
 
 func (r *auditRow) dest() []any {
 	return []any{&r.tenant, &r.product, &r.seq, &r.keyTail, &r.fingerprint, &r.operation, &r.applied, &r.day,
 		&r.seatsBefore, &r.endBefore, &r.seatsAfter, &r.endAfter, &r.policy, &r.recordedAt, &r.record, &r.keySeats, &r.explanation,
-		&r.kind, &r.change}
+		&r.kind, &r.change, &r.replacesTail, &r.claim}
 }
 
 // place returns where the store keeps r: its tenant, product and seq
@@ -299,14 +303,15 @@ const (
 	keySeatsColumn   = 15
 )
 
-// auditColumnNames names sqlInsert's columns in the order of insertArgs.
+// auditColumnNames names sqlInsert's columns in the order of insertArgs,
+// then replacementArgs's.
 var auditColumnNames = [...]string{"tenant", "product", "seq", "key_tail", "fingerprint", "operation", "applied", "day",
 	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at", "record", "key_seats", "explanation",
-	"kind", "change"}
+	"kind", "change", "replaces_tail", "replacement_claim"}
 
 // auditColumns reports the columns of r that differ from what the Store
-// writes for rec, the record r's bytes decode to (insertArgs: the writer's
-// own mapping, so the two cannot drift apart).
+// writes for rec, the record r's bytes decode to (insertArgs and
+// replacementArgs: the writer's own mapping, so the two cannot drift apart).
 func auditColumns(a *activation.Audit, r *auditRow, rec *activation.Record) error {
 	want, err := insertArgs(*rec)
 	if err != nil {
@@ -320,12 +325,20 @@ func auditColumns(a *activation.Audit, r *auditRow, rec *activation.Record) erro
 	if r.keyTail != nil {
 		tail = *r.keyTail
 	}
-	var fp any
+	var fp, repTail, claim any
 	if r.fingerprint != nil {
 		fp = r.fingerprint
 	}
+	if r.replacesTail != nil {
+		repTail = *r.replacesTail
+	}
+	if r.claim != nil {
+		claim = r.claim
+	}
+	repTailWant, claimWant := replacementArgs(rec)
+	want = append(want, repTailWant, claimWant)
 	got := [...]any{r.tenant, r.product, seq, tail, fp, r.operation, r.applied, r.day,
-		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt, r.record, nil, nil, r.kind, nil}
+		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt, r.record, nil, nil, r.kind, nil, repTail, claim}
 	if r.keySeats != nil {
 		got[keySeatsColumn] = *r.keySeats
 	}

@@ -190,9 +190,10 @@ func batchArgs(recs []activation.Record) ([]any, error) {
 		if t, ok := a[13].(time.Time); ok {
 			c.recordedAt[i] = pgtype.Timestamptz{Time: t, Valid: true}
 		}
-		if !claim.IsZero() {
-			c.claim[i] = claim[:]
-			c.rep[i] = pgtype.Text{String: columnText(rec.ReplacesTail), Valid: rec.ReplacesTail != ""}
+		tail, claimArg := replacementArgs(&rec)
+		c.rep[i] = text(tail)
+		if b, ok := claimArg.([]byte); ok {
+			c.claim[i] = b
 		}
 	}
 	return []any{

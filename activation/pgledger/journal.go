@@ -233,6 +233,21 @@ func insertArgs(rec activation.Record) ([]any, error) {
 	}, nil
 }
 
+// replacementArgs returns the values of replaces_tail and replacement_claim
+// for rec: for a replacement, the replaced key's tail (NULL if it has none)
+// and [activation.Record.ReplacementClaim]; NULL and NULL for every other
+// record.
+func replacementArgs(rec *activation.Record) (tail, claim any) {
+	c := rec.ReplacementClaim()
+	if c.IsZero() {
+		return nil, nil
+	}
+	if rec.ReplacesTail != "" {
+		tail = columnText(rec.ReplacesTail)
+	}
+	return tail, c[:]
+}
+
 // validText reports whether PostgreSQL can store s as text as it is.
 func validText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)

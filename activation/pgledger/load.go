@@ -237,10 +237,7 @@ func copyArgs(rec activation.Record) ([]any, error) {
 	if args[13] == nil {
 		args[13] = time.Now().UTC() // what the column holds when the record's time is out of its range
 	}
-	var tail, claim any
-	if c := rec.ReplacementClaim(); !c.IsZero() {
-		tail, claim = columnText(rec.ReplacesTail), c[:]
-	}
+	tail, claim := replacementArgs(&rec)
 	return append(args, tail, claim), nil
 }
 
