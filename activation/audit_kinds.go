@@ -18,9 +18,10 @@ import (
 // form (what [Record.MarshalBinary] refuses is [BreakMalformed]) and, as
 // for every key, that Lookup finds it under its fingerprint; then, if
 // Changes is set and the record before it was read, by Changes: prev is
-// that record (nil at Seq 1), and an error is a [BreakOutcome] at rec's
-// place whose detail is the error's text, with any text that could be read
-// as a product key masked. A record of another kind than the one before it
+// a copy of that record (nil at Seq 1), valid for the call only, and an
+// error is a [BreakOutcome] at rec's place whose detail is the error's
+// text, with any text that could be read as a product key masked. A
+// record of another kind than the one before it
 // is a [BreakLink] (a place holds records of one kind), and is not linked
 // to it. A place with no record gives the zero summary and no finding.
 func (v Verifier) VerifyChain(ctx context.Context, j Journal, tenant, product string, found func(Finding) error) (AuditSummary, error) {
@@ -77,6 +78,7 @@ type chainKinds struct {
 	last  RecordKind // the kind of the last record read
 	known bool       // a record has been read: last is its kind
 	prev  Record     // the last change record read, for Verifier.Changes
+	arg   Record     // the copy of prev that Verifier.Changes is given
 }
 
 // sameKind reports whether rec is of the kind of the record read before it
@@ -121,8 +123,8 @@ func (a *Audit) changeRecord(at Place, rec *Record, linkable bool) error {
 	if a.changes != nil && linkable {
 		var prev *Record
 		if rec.Seq > 1 {
-			p := a.kinds.prev
-			prev = &p
+			a.kinds.arg = a.kinds.prev // a copy in place: no allocation per record
+			prev = &a.kinds.arg
 		}
 		if err := a.changes(prev, *rec); err != nil {
 			a.report(at, BreakOutcome, "the rules of its chain refuse this change: "+maskedText(err.Error()))
