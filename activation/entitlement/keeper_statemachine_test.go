@@ -14,7 +14,8 @@ import (
 )
 
 // TestKeeperStateMachine drives several admins (Keepers of their own, one
-// reading in pages of 2) and a Book over one MemoryJournal: deployments,
+// reading in pages of 2) and a Book over one MemoryJournal, for an
+// organisation with two locations in one country: deployments,
 // removals (some below zero, some before the location's latest day),
 // grants (some refused, R18), identical retries, reused request ids,
 // imports and redemptions changing the online seats, days passing and two
@@ -84,12 +85,16 @@ type keeperMachine struct {
 
 var (
 	kmLicences = []string{proPlus, "Visio"}
-	kmSubs     = []subKey{{"contoso", e3}, {"contoso", k1}, {"fabrikam", e3}}
+	kmSubs     = []subKey{{"contoso", e3}, {"contoso", k1}, {"fabrikam", e3}, {"initech", k1}}
+	// kmPlaced places the tenants: two of them in Germany.
+	kmPlaced = map[string]string{"contoso": "Munich", "fabrikam": "Paris", "initech": "Berlin"}
 )
 
 func newKeeperMachine(t *rapid.T) *keeperMachine {
 	o := fixture()
 	o.Pools[0].OnPremises = kmLicences
+	o.Locations = append(o.Locations, Location{Name: "Berlin", Country: de, Headquarters: "Seattle", Years: []Year{yearOf(gold)}})
+	o.Placements = append(o.Placements, Placement{Tenant: "initech", Location: "Berlin"})
 	j := activation.NewMemoryJournal()
 	g, err := newOrg(o)
 	if err != nil {
@@ -408,7 +413,7 @@ func (m *keeperMachine) recount(d daymath.Day) map[Country]Figures {
 		if sv := p.Service(p.State(cur.sub, d.Time())); sv != activation.FullService && sv != activation.ReadOnlyService {
 			continue
 		}
-		c := country(map[string]string{"contoso": "Munich", "fabrikam": "Paris"}[s.tenant])
+		c := country(kmPlaced[s.tenant])
 		f := out[c]
 		f.Online += int64(cur.sub.Seats)
 		out[c] = f

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/token"
@@ -18,13 +19,14 @@ import (
 // proPlus is the licence of the Office 365 IUR example.
 const proPlus = "Office Professional Plus"
 
-// keeperFixture is the fixture with the example's licence name, a
-// MemoryJournal shared by a Book (contoso's 80 seats of E3 at Munich from
-// 2026-07-02) and a Keeper.
+// keeperFixture is the fixture with the example's licence name and a
+// second location in Germany, Berlin, a MemoryJournal shared by a Book
+// (contoso's 80 seats of E3 at Munich from 2026-07-02) and a Keeper.
 func keeperFixture(t testing.TB) (Organisation, *activation.Book, *Keeper) {
 	t.Helper()
 	o := fixture()
 	o.Pools[0].OnPremises = []string{proPlus}
+	o.Locations = append(o.Locations, Location{Name: "Berlin", Country: de, Headquarters: "Seattle", Years: []Year{yearOf(gold)}})
 	book := &activation.Book{Policy: activation.PartnerCenter(), Journal: activation.NewMemoryJournal()}
 	require.NoError(t, book.Import(bg, activation.Subscription{Tenant: "contoso", Product: e3, Seats: 80, End: day("2027-07-01")}, day("2026-07-02")))
 	k, err := NewKeeper(o, KeeperConfig{Book: book})
@@ -81,11 +83,15 @@ func TestKeeperExplains(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1 Office Professional Plus licence removed from Munich: 80 online + 19 on-premises = 99 of 100 granted", e.Note,
 		"the Book's state on the change's day, not its head")
+	e, err = k.Deploy(bg, "berlin-1", dep("Berlin", 5, "2026-08-02"))
+	require.NoError(t, err)
+	assert.Equal(t, "5 Office Professional Plus licences deployed at Berlin: 80 online + 24 on-premises = 104 of 100 granted", e.Note,
+		"the figures of the country: Munich's too")
 	grow := grant("Munich", gold, Core, 1_000)
 	grow.Day = day("2026-10-01")
 	e, err = k.AddGrant(bg, "grow-1", grow)
 	require.NoError(t, err)
-	assert.Equal(t, "1,000 core licences of pool office granted at Munich by the competency Cloud Productivity year from 2026-07-01, counting from 2026-10-01: 90 online + 19 on-premises = 109 of 1,100 granted", e.Note)
+	assert.Equal(t, "1,000 core licences of pool office granted at Munich by the competency Cloud Productivity year from 2026-07-01, counting from 2026-10-01: 90 online + 24 on-premises = 114 of 1,100 granted", e.Note)
 
 	var notes []string
 	for e, err := range k.History(bg, "Munich") {
@@ -320,7 +326,7 @@ type brokenJournal struct {
 	activation.Journal
 	lookup  func(rec activation.Record, ok bool) (activation.Record, bool, error)
 	append  func(rec activation.Record) (activation.Record, activation.Taken, error)
-	history func(recs []activation.Record) ([]activation.Record, error)
+	history func(place string, recs []activation.Record) ([]activation.Record, error)
 }
 
 func (b *brokenJournal) Lookup(ctx context.Context, fp token.Fingerprint) (activation.Record, bool, error) {
@@ -341,7 +347,7 @@ func (b *brokenJournal) Append(ctx context.Context, rec activation.Record) (acti
 func (b *brokenJournal) History(ctx context.Context, tenant, product string, after int64, limit int) ([]activation.Record, error) {
 	recs, err := b.Journal.History(ctx, tenant, product, after, limit)
 	if b.history != nil && err == nil {
-		return b.history(recs)
+		return b.history(product, recs)
 	}
 	return recs, err
 }
@@ -374,10 +380,18 @@ func TestKeeperBrokenStore(t *testing.T) {
 			}
 		}, activation.ErrBrokenStore},
 		"a history that fails": {func(b *brokenJournal) {
-			b.history = func([]activation.Record) ([]activation.Record, error) { return nil, failed }
+			b.history = func(string, []activation.Record) ([]activation.Record, error) { return nil, failed }
+		}, failed},
+		"a history of another location of the country that fails": {func(b *brokenJournal) {
+			b.history = func(place string, recs []activation.Record) ([]activation.Record, error) {
+				if place == "Berlin" {
+					return nil, failed
+				}
+				return recs, nil
+			}
 		}, failed},
 		"a history with a gap": {func(b *brokenJournal) {
-			b.history = func(recs []activation.Record) ([]activation.Record, error) {
+			b.history = func(_ string, recs []activation.Record) ([]activation.Record, error) {
 				for i := range recs {
 					recs[i].Seq++
 				}
@@ -385,7 +399,7 @@ func TestKeeperBrokenStore(t *testing.T) {
 			}
 		}, activation.ErrBrokenStore},
 		"a history of records another package wrote": {func(b *brokenJournal) {
-			b.history = func(recs []activation.Record) ([]activation.Record, error) {
+			b.history = func(_ string, recs []activation.Record) ([]activation.Record, error) {
 				for i := range recs {
 					recs[i].Change = " " + recs[i].Change
 				}
@@ -409,7 +423,7 @@ func TestKeeperBrokenStore(t *testing.T) {
 				require.NoError(t, err)
 				_, err = p.Position(bg, day("2026-07-04"))
 				require.ErrorIs(t, err, tt.want, "the Source reports it")
-				for _, err := range broken.History(bg, "Munich") {
+				for _, err := range broken.History(bg, "Berlin") {
 					require.ErrorIs(t, err, tt.want, "History reports it")
 				}
 			}
@@ -523,7 +537,7 @@ func TestKeeperStoreLostRecords(t *testing.T) {
 func TestKeeperRemembersItsOwn(t *testing.T) {
 	var read int
 	bj := &brokenJournal{Journal: activation.NewMemoryJournal()}
-	bj.history = func(recs []activation.Record) ([]activation.Record, error) {
+	bj.history = func(_ string, recs []activation.Record) ([]activation.Record, error) {
 		read += len(recs)
 		return recs, nil
 	}
@@ -541,4 +555,28 @@ func TestKeeperRemembersItsOwn(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, e.Level, "what it remembers is what it recorded")
 	assert.Equal(t, int64(3), e.Figures.Granted)
+}
+
+// A change that, with the location's levels, would not fit a record is
+// refused as bad input, and nothing is recorded.
+func TestKeeperChangeTooLarge(t *testing.T) {
+	o := fixture()
+	o.Pools[0].OnPremises = nil
+	for i := range 300 {
+		o.Pools[0].OnPremises = append(o.Pools[0].OnPremises, fmt.Sprintf("%03d %s", i, strings.Repeat("licence ", 30)))
+	}
+	now := day("2026-07-03").Add(9 * time.Hour)
+	k, err := NewKeeper(o, KeeperConfig{Journal: activation.NewMemoryJournal(), Clock: func() time.Time { return now }})
+	require.NoError(t, err)
+	for i, lic := range o.Pools[0].OnPremises {
+		e, err := k.Deploy(bg, fmt.Sprint(i), Deployment{Location: "Munich", Licence: lic, Quantity: 1, Day: day("2026-07-03")})
+		if err != nil {
+			assertBad(t, err, ErrInvalid, "deployment")
+			assert.Equal(t, i, chainLen(t, k), "nothing recorded")
+			assert.Greater(t, i, 200)
+			return
+		}
+		require.Equal(t, now, e.RecordedAt, "the Clock's time")
+	}
+	t.Fatal("every change fit")
 }

@@ -82,9 +82,9 @@ func day(s string) time.Time {
 	return t
 }
 
-// organisation is the Office 365 IUR example: headquarters in Seattle, an
-// associated location in Munich, a gold competency at both for the year
-// from 2026-07-01, one pool of Office 365 E3 seats or Office Professional
+// organisation is the Office 365 IUR example: headquarters in Seattle,
+// associated locations in Munich and Berlin, a gold competency at each for
+// the year from 2026-07-01, one pool of Office 365 E3 seats or Office Professional
 // Plus licences, contoso's seats at Munich.
 func organisation() entitlement.Organisation {
 	year := []entitlement.Year{{Membership: gold, Start: day("2026-07-01"), End: day("2027-07-01")}}
@@ -92,6 +92,7 @@ func organisation() entitlement.Organisation {
 		Locations: []entitlement.Location{
 			{Name: "Seattle", Country: entitlement.MustParseCountry("US"), Years: year},
 			{Name: "Munich", Country: entitlement.MustParseCountry("DE"), Headquarters: "Seattle", Years: year},
+			{Name: "Berlin", Country: entitlement.MustParseCountry("DE"), Headquarters: "Seattle", Years: year},
 		},
 		Pools: []entitlement.Pool{{Name: office, Online: []entitlement.Product{{Name: e3, SKU: entitlement.Enterprise}},
 			OnPremises: []string{proPlus}, CountryMax: 250, WorldMax: 500}},
@@ -202,16 +203,23 @@ func testExplanation(t *testing.T, j activation.Journal) {
 	require.NoError(t, err)
 	e, err := k.Deploy(bg, "dep-1", deployment(20, "2026-07-03"))
 	require.NoError(t, err)
-	require.Equal(t, "20 Office Professional Plus licences deployed at Munich: 80 online + 20 on-premises = 100 of 100 granted", e.Note)
+	munich := "20 Office Professional Plus licences deployed at Munich: 80 online + 20 on-premises = 100 of 100 granted"
+	require.Equal(t, munich, e.Note)
+	d := deployment(5, "2026-07-04")
+	d.Location = "Berlin"
+	e, err = k.Deploy(bg, "dep-2", d)
+	require.NoError(t, err)
+	require.Equal(t, "5 Office Professional Plus licences deployed at Berlin: 80 online + 25 on-premises = 105 of 100 granted", e.Note,
+		"the country's figures, read from the other chain")
 	h := history(t, j, k)
 	require.Len(t, h, 2)
-	require.Equal(t, e.Note, h[1].Note)
+	require.Equal(t, munich, h[1].Note)
 	p, err := k.Partner()
 	require.NoError(t, err)
 	pos, err := p.Position(bg, day("2026-07-03"))
 	require.NoError(t, err)
 	w := pos.Pools[0].World
-	require.Equal(t, [3]int64{80, 20, 100}, [3]int64{w.Online, w.OnPremises, w.Granted})
+	require.Equal(t, [3]int64{80, 20, 100}, [3]int64{w.Online, w.OnPremises, w.Granted}, "on the day of Munich's change")
 	subs, err := book.Subscriptions(bg)
 	require.NoError(t, err)
 	require.Len(t, subs, 1, "a chain is never listed as a subscription")
