@@ -240,7 +240,9 @@
 // held them, the licences deployed there, and the grant lines in force
 // there. [Keeper.CheckChange] re-derives all of it from the record and the
 // one before it, but the figures read from the other chains and the Book,
-// which a record alone cannot show.
+// which a record alone cannot show; it is the rules an
+// activation.Verifier's Changes checks a chain by, and [Keeper.Verify]
+// audits every location's chain with it.
 //
 // # Errors
 //

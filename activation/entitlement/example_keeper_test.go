@@ -139,3 +139,35 @@ func seedKeeper() (entitlement.Organisation, *entitlement.Keeper, error) {
 	k, err := entitlement.NewKeeper(org, entitlement.KeeperConfig{Journal: activation.NewMemoryJournal()})
 	return org, k, err
 }
+
+// Verify audits the chains a Keeper keeps by the package's rules: each
+// record is found under its fingerprint, and its request identity,
+// explanation and levels follow from it and the record before.
+func ExampleKeeper_Verify() {
+	ctx := context.Background()
+	org, k, err := seedKeeper()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d := entitlement.Deployment{Location: "Munich", Licence: org.Pools[0].OnPremises[0], Quantity: 20, Day: date("2026-07-03")}
+	if _, err := k.Deploy(ctx, "ticket-4711", d); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := k.Remove(ctx, "ticket-4712", d); err != nil {
+		fmt.Println(err)
+		return
+	}
+	sum, err := k.Verify(ctx, func(f activation.Finding) error {
+		fmt.Println(f)
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(sum)
+	// Output:
+	// 1 chain, 2 records: 0 breaks, 0 not verifiable
+}

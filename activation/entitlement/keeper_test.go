@@ -581,3 +581,33 @@ func TestKeeperChangeTooLarge(t *testing.T) {
 	assertBad(t, err, ErrInvalid, "deployment")
 	assert.Equal(t, 1, chainLen(t, k), "nothing recorded")
 }
+
+// Verify audits every chain by the package's rules: a change appended
+// straight to the store that removes more than was deployed is a break,
+// reported with its place and why.
+func TestKeeperVerify(t *testing.T) {
+	k, recs := keptChain(t)
+	var found []activation.Finding
+	collect := func(f activation.Finding) error { found = append(found, f); return nil }
+	sum, err := k.Verify(bg, collect)
+	require.NoError(t, err)
+	assert.Equal(t, activation.AuditSummary{Chains: 1, Records: 5}, sum)
+	assert.Empty(t, found)
+
+	forged := forge(t, recs[3], func(p *payload) { p.Quantity = 100; p.Levels = map[string]int64{proPlus: -82} })
+	forged.Seq = 6
+	forged.Fingerprint = activation.ChangeFingerprint(chainKind, k.chain+"\nforged")
+	_, taken, err := k.j.Append(bg, forged)
+	require.NoError(t, err)
+	require.Equal(t, activation.NothingTaken, taken)
+	sum, err = k.Verify(bg, collect)
+	require.NoError(t, err)
+	assert.Equal(t, activation.AuditSummary{Chains: 1, Records: 6, Breaks: 1}, sum)
+	require.Len(t, found, 1)
+	assert.Equal(t, int64(6), found[0].Seq)
+	assert.Contains(t, found[0].String(), "change.quantity: removes more licences than are deployed at the location")
+
+	stop := errors.New("stop")
+	_, err = k.Verify(bg, func(activation.Finding) error { return stop })
+	require.ErrorIs(t, err, stop)
+}

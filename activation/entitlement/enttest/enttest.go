@@ -14,8 +14,8 @@
 // fails after its commit or commits late), no lost update between Keepers
 // racing on one location, refusals that record nothing, the explanation of
 // each change, a token issued once per organisation, histories read in
-// pages, every record passing
-// [entitlement.Keeper.CheckChange], and a chain's place that a Book's
+// pages, every record passing the Keeper's audit
+// ([entitlement.Keeper.Verify]), and a chain's place that a Book's
 // subscription holds. Each case runs on a fresh store, in parallel with the
 // others.
 package enttest
@@ -121,11 +121,10 @@ func grant(n int) entitlement.Grant {
 	return entitlement.Grant{Location: "Munich", Membership: gold, Year: day("2026-07-01"), Pool: office, Kind: entitlement.Core, Quantity: n}
 }
 
-// history returns Munich's entries, checking every record of every chain
-// with CheckChange on the way.
-func history(t *testing.T, j activation.Journal, k *entitlement.Keeper) []entitlement.Entry {
+// history returns Munich's entries, auditing every chain on the way.
+func history(t *testing.T, k *entitlement.Keeper) []entitlement.Entry {
 	t.Helper()
-	checkChains(t, j, k)
+	checkChains(t, k)
 	var out []entitlement.Entry
 	for e, err := range k.History(bg, "Munich") {
 		require.NoError(t, err)
@@ -135,20 +134,17 @@ func history(t *testing.T, j activation.Journal, k *entitlement.Keeper) []entitl
 }
 
 // checkChains requires every record of the organisation's chains to pass
-// CheckChange with the record before it.
-func checkChains(t *testing.T, j activation.Journal, k *entitlement.Keeper) {
+// the Keeper's audit: each record found under its fingerprint and checked
+// by CheckChange with the record before it.
+func checkChains(t *testing.T, k *entitlement.Keeper) {
 	t.Helper()
-	for _, l := range organisation().Locations {
-		recs, err := j.History(bg, "entitlement:Seattle", l.Name, 0, 1<<20)
-		require.NoError(t, err)
-		for i := range recs {
-			var prev *activation.Record
-			if i > 0 {
-				prev = &recs[i-1]
-			}
-			require.NoError(t, k.CheckChange(prev, recs[i]), "%s Seq %d", l.Name, recs[i].Seq)
-		}
-	}
+	sum, err := k.Verify(bg, func(f activation.Finding) error {
+		t.Errorf("audit: %v", f)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Zero(t, sum.Breaks)
+	require.Zero(t, sum.NotVerifiable)
 }
 
 // level returns the on-premises licences at Munich on day d, as the
@@ -179,7 +175,7 @@ func testExactlyOnce(t *testing.T, j activation.Journal) {
 		require.True(t, first.Day.Equal(again.Day))
 		require.True(t, first.RecordedAt.Equal(again.RecordedAt))
 	}
-	require.Len(t, history(t, j, k), 2)
+	require.Len(t, history(t, k), 2)
 	require.Equal(t, int64(25), level(t, k, "2026-07-04"))
 }
 
@@ -192,7 +188,7 @@ func testRequestReused(t *testing.T, j activation.Journal) {
 	_, err = k.AddGrant(bg, "req-1", grant(20))
 	require.ErrorIs(t, err, entitlement.ErrRequestReused)
 	require.NotContains(t, err.Error(), "req-1")
-	require.Len(t, history(t, j, k), 1)
+	require.Len(t, history(t, k), 1)
 }
 
 func testExplanation(t *testing.T, j activation.Journal) {
@@ -211,7 +207,7 @@ func testExplanation(t *testing.T, j activation.Journal) {
 	require.NoError(t, err)
 	require.Equal(t, "5 Office Professional Plus licences deployed at Berlin: 80 online + 25 on-premises = 105 of 100 granted", e.Note,
 		"the country's figures, read from the other chain")
-	h := history(t, j, k)
+	h := history(t, k)
 	require.Len(t, h, 2)
 	require.Equal(t, munich, h[1].Note)
 	p, err := k.Partner()
@@ -244,7 +240,7 @@ func testRefused(t *testing.T, j activation.Journal) {
 		require.ErrorIs(t, err, entitlement.ErrInvalid, name)
 		require.NotContains(t, err.Error(), "Munich", name)
 	}
-	require.Len(t, history(t, j, k), 1)
+	require.Len(t, history(t, k), 1)
 	// The refused request ids were not spent.
 	_, err = k.Remove(bg, "r", deployment(3, "2026-07-04"))
 	require.NoError(t, err)
@@ -279,7 +275,7 @@ func testLostUpdate(t *testing.T, j activation.Journal) {
 	e, err := k.Remove(bg, "mine", deployment(5, "2026-07-05"))
 	require.NoError(t, err)
 	require.Equal(t, int64(1), e.Level, "10 − 4 − 5: computed on the head after theirs")
-	require.Len(t, history(t, j, k), 3)
+	require.Len(t, history(t, k), 3)
 	require.Equal(t, int64(1), level(t, k, "2026-07-05"))
 }
 
@@ -291,7 +287,7 @@ func testFailAfter(t *testing.T, j activation.Journal) {
 	e, err := k.Deploy(bg, "req-1", deployment(20, "2026-07-03"))
 	require.NoError(t, err)
 	require.True(t, e.Replayed, "the retry finds the change it made")
-	require.Len(t, history(t, j, k), 1)
+	require.Len(t, history(t, k), 1)
 }
 
 // failAfter loses the replies of its next n Appends.
@@ -320,7 +316,7 @@ func testCommitLate(t *testing.T, j activation.Journal) {
 	require.True(t, e.Replayed)
 	_, err = k.Deploy(bg, "req-2", deployment(1, "2026-07-03"))
 	require.NoError(t, err, "the Keeper reads past the record it did not see stored")
-	require.Len(t, history(t, j, k), 2)
+	require.Len(t, history(t, k), 2)
 }
 
 // commitLate fails its first Append at once and makes it at commit.
@@ -351,7 +347,7 @@ func testHistoryPages(t *testing.T, j activation.Journal) {
 		_, err := k.Deploy(bg, fmt.Sprintf("req-%d", i), deployment(i+1, "2026-07-03"))
 		require.NoError(t, err)
 	}
-	h := history(t, j, k)
+	h := history(t, k)
 	require.Len(t, h, n)
 	for i, e := range h {
 		require.Equal(t, int64(i+1), e.Seq)

@@ -71,7 +71,7 @@ func testRaceDeploy(t *testing.T, j activation.Journal) {
 	for i, err := range errs {
 		require.NoError(t, err, "admin %d", i)
 	}
-	h := history(t, j, ks[0])
+	h := history(t, ks[0])
 	require.Len(t, h, Racers, "every request once")
 	var deployed, granted int64
 	for i, e := range h {
@@ -127,7 +127,7 @@ func testRaceRemove(t *testing.T, j activation.Journal) {
 		require.Equal(t, "deployment.quantity", in.Field)
 	}
 	require.Equal(t, deployed, removed)
-	h := history(t, j, ks[0])
+	h := history(t, ks[0])
 	require.Len(t, h, deployed+1)
 	for i, e := range h[1:] {
 		require.Equal(t, int64(deployed-1-i), e.Level)
@@ -170,7 +170,7 @@ func testRaceToken(t *testing.T, j activation.Journal) {
 	for _, w := range won {
 		require.Equal(t, won[0], w, "every accepted request is the one recorded")
 	}
-	checkChains(t, j, ks[0])
+	checkChains(t, ks[0])
 	book := &activation.Book{Policy: activation.PartnerCenter(), Journal: j}
 	_, err := book.Redeem(bg, "contoso", e3, token.Token{Key: key, Product: e3, Seats: 5}, activation.Activate, day("2026-07-05"))
 	require.NoError(t, err)
