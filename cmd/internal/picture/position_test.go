@@ -121,7 +121,7 @@ func TestCrowded(t *testing.T) {
 	assert.Contains(t, svg, ">maximum FR 110<")
 	assert.Contains(t, svg, ">maximum AT, DE, ES and 3 more 80<")
 	assert.Contains(t, svg, "<title>excess 20: 2026-09-01 … 2026-10-31</title>")
-	marks := regexp.MustCompile(`<polygon points="(\d+),(\d+) [^"]*" fill="` + colFinding + `" stroke=`).FindAllStringSubmatch(svg, -1)
+	marks := regexp.MustCompile(`<polygon points="(\d+),(\d+) [^"]*" fill="`+colFinding+`" stroke=`).FindAllStringSubmatch(svg, -1)
 	require.Len(t, marks, 9)
 	seen := map[string]bool{}
 	for _, m := range marks {
