@@ -18,13 +18,18 @@ import (
 // After, the place, the form, one record per key, and that each
 // redemption's Outcome is exactly what Policy.Apply gives for its own
 // Before, token, operation and day under the policy it names (Apply does not
-// depend on the key's value, so the audit recomputes with a stand-in key);
-// each [FindingKind] says what its check holds. An unknown policy name is
-// [NotVerifiable], not a break; imports are checked for sequence, link and
-// place only. Each check is made on its own, so one changed field can break
-// two (a changed After breaks its recomputation and the next link). Memory
-// is flat in the number of records: histories are read in pages and
-// findings passed on as they are made.
+// depend on the key's value, so the audit recomputes with a stand-in key).
+// A replacement ([Book.Replace], R12) is recomputed from the record it
+// replaces, the one before it: that record is a redemption whose key
+// fingerprint and tail the replacement names, the replacement's day lies in
+// its replacement window, and the Outcome is what Book.Replace makes of it
+// (Apply of its Before with the replacement's token, its operation and its
+// day, after its After). Each [FindingKind] says what its check holds. An
+// unknown policy name is [NotVerifiable], not a break; imports are checked
+// for sequence, link and place only. Each check is made on its own, so one
+// changed field can break two (a changed After breaks its recomputation and
+// the next link). Memory is flat in the number of records: histories are
+// read in pages and findings passed on as they are made.
 type Verifier struct {
 	// Policies maps a policy's name, as records carry it (Record.Policy), to
 	// the Policy to recompute its records under: a preset under its own name
@@ -32,6 +37,9 @@ type Verifier struct {
 	// keeps the preset's name. Every Policy must be valid (Policy.Validate).
 	// Policy.Name has no effect on a result, so it need not match its key.
 	Policies map[string]Policy
+	// Changes, if not nil, checks a change record ([ChangeRecord]) by the
+	// rules of the package that keeps its chain (see [Verifier.VerifyChain]).
+	Changes func(prev *Record, rec Record) error
 }
 
 // historyPageSize is how many records Verify and Missing read per call of
@@ -48,29 +56,15 @@ const historyPageSize = 1000
 // A history's records appended while Verify reads it are checked too;
 // subscriptions started after Verify listed them are not.
 func (v Verifier) Verify(ctx context.Context, j Journal, found func(Finding) error) (AuditSummary, error) {
-	if ctx == nil || j == nil {
-		return AuditSummary{}, invalid("verify: nil context or journal")
-	}
-	a, err := v.Begin(found)
+	a, err := v.beginOn(ctx, j, found, "verify")
 	if err != nil {
 		return AuditSummary{}, err
 	}
-	a.lookup = func(fp token.Fingerprint) (Record, bool, error) { return j.Lookup(ctx, fp) }
 	for head, err := range subscriptions(ctx, j) {
 		if err != nil {
 			return a.Summary(), fmt.Errorf("activation: verify: list the subscriptions: %w", err)
 		}
-		tenant, product := head.Outcome.After.Tenant, head.Outcome.After.Product
-		a.startChain(tenant, product)
-		for rec, err := range history(ctx, j, tenant, product) {
-			if err == nil {
-				err = a.Record(tenant, product, rec)
-			}
-			if err != nil {
-				return a.Summary(), err
-			}
-		}
-		if err := a.endChain(head.Seq); err != nil {
+		if err := a.chain(ctx, j, head); err != nil {
 			return a.Summary(), err
 		}
 	}
@@ -130,6 +124,8 @@ func history(ctx context.Context, j Journal, tenant, product string) iter.Seq2[R
 // concurrent use.
 type Audit struct {
 	policies map[string]Policy
+	changes  func(*Record, Record) error // Verifier.Changes
+	kinds    chainKinds
 	found    func(Finding) error
 	key      token.Key // the stand-in key recomputations are made with
 	lookup   func(token.Fingerprint) (Record, bool, error)
@@ -143,6 +139,7 @@ type Audit struct {
 	prev            Subscription // the previous record's After
 	prevAt          time.Time    // the previous record's day
 	linked          bool         // prev and prevAt hold the record at seq
+	last            Record       // the previous record, when linked and seq > 0
 }
 
 // Begin starts an Audit under v's policies that passes each finding to
@@ -166,7 +163,7 @@ func (v Verifier) Begin(found func(Finding) error) (*Audit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("activation: verify: the stand-in key: %w", err)
 	}
-	return &Audit{policies: v.Policies, found: found, key: key}, nil
+	return &Audit{policies: v.Policies, changes: v.Changes, found: found, key: key}, nil
 }
 
 // standInKey is the key recomputations are made with: Apply needs one, and
@@ -190,14 +187,15 @@ func (a *Audit) Record(tenant, product string, rec Record) error {
 	}
 	a.sum.Records++
 	at := Place{Tenant: tenant, Product: product, Seq: rec.Seq}
-	linkable := a.sequence(rec.Seq)
+	linkable := a.sequence(rec.Seq) && a.sameKind(at, &rec)
+	if rec.Kind != SubscriptionRecord {
+		return a.changeRecord(at, &rec, linkable)
+	}
 	o := &rec.Outcome
 	if linkable {
 		a.link(at, o)
 	}
-	if o.After.Tenant != tenant || o.After.Product != product {
-		a.report(at, BreakPlace, "Outcome.After names "+quoteName(o.After.Tenant)+" "+quoteName(o.After.Product))
-	}
+	a.checkPlace(at, o)
 	if why := malformed(&rec); why != "" {
 		a.report(at, BreakMalformed, why)
 	}
@@ -209,7 +207,10 @@ func (a *Audit) Record(tenant, product string, rec Record) error {
 	if isKeyOp(o.Op) {
 		a.recompute(at, &rec)
 	}
-	a.prev, a.prevAt, a.linked = o.After, o.At, true
+	if o.Op == Replace {
+		a.replacement(at, &rec, a.before(rec.Seq, linkable))
+	}
+	a.prev, a.prevAt, a.linked, a.last = o.After, o.At, true, rec
 	return a.err
 }
 
@@ -269,7 +270,7 @@ func (a *Audit) report(at Place, kind FindingKind, detail string) {
 func (a *Audit) startChain(tenant, product string) {
 	a.sum.Chains++
 	a.tenant, a.product, a.inChain = tenant, product, true
-	a.seq, a.linked = 0, true
+	a.seq, a.linked, a.kinds = 0, true, chainKinds{}
 	a.prev, a.prevAt = Subscription{Tenant: tenant, Product: product}, time.Time{}
 }
 
@@ -360,14 +361,16 @@ func malformed(rec *Record) string {
 		why = "an import with a key fingerprint"
 	case o.Op == Import && rec.KeyTail != "":
 		why = "an import with a key tail"
-	case isKeyOp(o.Op) && rec.Fingerprint.IsZero():
+	case guardsKey(o.Op) && rec.Fingerprint.IsZero():
 		why = "a redemption without a key fingerprint: it guards no key"
-	case isKeyOp(o.Op) && !keyTail(rec.KeyTail):
+	case guardsKey(o.Op) && !keyTail(rec.KeyTail):
 		why = "a redemption whose key tail is not five characters A–Z, 0–9"
 	case !isKeyOp(o.Op) && o.Op != Import && o.Op != Replace:
 		why = fmt.Sprintf("unknown operation %s", o.Op)
 	case o.Replayed:
 		why = "Outcome.Replayed is set (a store keeps the first answer)"
+	default:
+		why = malformedReplaces(rec)
 	}
 	return why
 }
@@ -409,5 +412,6 @@ func (a *Audit) checkKey(at Place, rec *Record) error {
 // as instants.
 func sameRecord(a, b *Record) bool {
 	return a.Fingerprint == b.Fingerprint && a.Request == b.Request && a.Seq == b.Seq && a.KeyTail == b.KeyTail &&
-		a.Policy == b.Policy && a.RecordedAt.Equal(b.RecordedAt) && utcOutcome(a.Outcome) == utcOutcome(b.Outcome)
+		a.Policy == b.Policy && a.RecordedAt.Equal(b.RecordedAt) && utcOutcome(a.Outcome) == utcOutcome(b.Outcome) &&
+		a.Kind == b.Kind && a.Change == b.Change && a.Note == b.Note
 }

@@ -36,9 +36,9 @@ func newRawJournal() *rawJournal {
 	return &rawJournal{chains: map[[2]string][]activation.Record{}, heads: map[[2]string]int64{}}
 }
 
-// copyOf returns a rawJournal with every history of j.
-func rawCopy(t testing.TB, j activation.Journal) *rawJournal {
-	t.Helper()
+// rawCopy returns a rawJournal with every history of j.
+func rawCopy(t require.TestingT, j activation.Journal) *rawJournal {
+	helper(t)
 	ctx := context.Background()
 	r := newRawJournal()
 	heads, err := j.Heads(ctx, time.Time{}, time.Time{})
@@ -164,18 +164,7 @@ func auditKey(t testing.TB, i int) token.Key {
 //	    the end (applied as an activation, R7)
 func auditScenario(t testing.TB) *activation.MemoryJournal {
 	t.Helper()
-	ctx := context.Background()
-	j := activation.NewMemoryJournal()
-	clock := func() time.Time { return time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC) }
-	pc := &activation.Book{Policy: activation.PartnerCenter(), Journal: j, Clock: clock}
-	open := &activation.Book{Policy: activation.Open2014(), Journal: j, Clock: clock}
-	require.NoError(t, pc.Import(ctx, activation.Subscription{Tenant: "contoso", Product: "M365-E3", Seats: 100, End: auditDay(2027, 1, 15)}, auditDay(2026, 1, 15)))
-	redeem := func(b *activation.Book, tenant, product string, key, seats, term int, op activation.Operation, at time.Time) {
-		t.Helper()
-		tk := token.Token{Key: auditKey(t, key), Product: product, Seats: seats, TermMonths: term}
-		_, err := b.Redeem(ctx, tenant, product, tk, op, at)
-		require.NoError(t, err)
-	}
+	j, pc, open, redeem := scenarioBooks(t)
 	redeem(pc, "contoso", "M365-E3", 1, 25, 0, activation.AddSeats, auditDay(2026, 3, 1))
 	redeem(pc, "contoso", "M365-E3", 2, 50, 0, activation.ExtendEnd, auditDay(2026, 5, 1))
 	redeem(pc, "contoso", "M365-E3", 3, 10, 0, activation.AddSeats, auditDay(2026, 6, 1))
@@ -185,6 +174,28 @@ func auditScenario(t testing.TB) *activation.MemoryJournal {
 	redeem(pc, "northwind", "O365-E1", 7, 5, 0, activation.Activate, auditDay(2026, 2, 1))
 	redeem(pc, "northwind", "O365-E1", 8, 5, 0, activation.Renew, auditDay(2027, 2, 10))
 	return j
+}
+
+// scenarioBooks returns a MemoryJournal where "contoso" "M365-E3" is
+// imported (100 seats until 2027-01-15, on 2026-01-15), Books under
+// partner-center and open-2014 on it with a fixed clock, and redeem, which
+// redeems key number key (seats, term) through a Book and requires it done.
+func scenarioBooks(t testing.TB) (j *activation.MemoryJournal, pc, open *activation.Book,
+	redeem func(b *activation.Book, tenant, product string, key, seats, term int, op activation.Operation, at time.Time)) {
+	t.Helper()
+	ctx := context.Background()
+	j = activation.NewMemoryJournal()
+	clock := func() time.Time { return time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC) }
+	pc = &activation.Book{Policy: activation.PartnerCenter(), Journal: j, Clock: clock}
+	open = &activation.Book{Policy: activation.Open2014(), Journal: j, Clock: clock}
+	require.NoError(t, pc.Import(ctx, activation.Subscription{Tenant: "contoso", Product: "M365-E3", Seats: 100, End: auditDay(2027, 1, 15)}, auditDay(2026, 1, 15)))
+	redeem = func(b *activation.Book, tenant, product string, key, seats, term int, op activation.Operation, at time.Time) {
+		t.Helper()
+		tk := token.Token{Key: auditKey(t, key), Product: product, Seats: seats, TermMonths: term}
+		_, err := b.Redeem(ctx, tenant, product, tk, op, at)
+		require.NoError(t, err)
+	}
+	return j, pc, open, redeem
 }
 
 // presets maps every preset's name to the preset.
@@ -199,8 +210,8 @@ func presets(t require.TestingT) map[string]activation.Policy {
 }
 
 // verify runs the audit of j under policies and returns every finding.
-func verify(t testing.TB, j activation.Journal, policies map[string]activation.Policy) ([]activation.Finding, activation.AuditSummary) {
-	t.Helper()
+func verify(t require.TestingT, j activation.Journal, policies map[string]activation.Policy) ([]activation.Finding, activation.AuditSummary) {
+	helper(t)
 	var found []activation.Finding
 	sum, err := activation.Verifier{Policies: policies}.Verify(context.Background(), j, func(f activation.Finding) error {
 		found = append(found, f)
@@ -208,4 +219,12 @@ func verify(t testing.TB, j activation.Journal, policies map[string]activation.P
 	})
 	require.NoError(t, err)
 	return found, sum
+}
+
+// helper marks the caller as a test helper, if t keeps helpers (a rapid.T
+// does not).
+func helper(t require.TestingT) {
+	if h, ok := t.(interface{ Helper() }); ok {
+		h.Helper()
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,9 +30,13 @@ func customPartnerCenter() activation.Policy {
 
 // TestVerifyCleanJournal: whatever Books under several policies (a
 // customised copy among them) record on a MemoryJournal — imports,
-// redemptions of every operation, refusals that record nothing — the audit
-// finds nothing, and counts every history and every record.
+// redemptions of every operation, replacements (R12, often under another
+// policy than the key they replace), refusals that record nothing — beside
+// chains of changes, the audit finds nothing, counts every history and
+// every record, and VerifyChain finds nothing in the chains of changes; a
+// replacement's seats changed afterwards are found at its place.
 func TestVerifyCleanJournal(t *testing.T) {
+	replacements := 0
 	rapid.Check(t, func(rt *rapid.T) {
 		ctx := context.Background()
 		j := activation.NewMemoryJournal()
@@ -43,10 +49,15 @@ func TestVerifyCleanJournal(t *testing.T) {
 		products := []string{"M365-E3", "Visio"}
 		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rapid.IntRange(0, 3000).Draw(rt, "start"))
 		keys := 0
+		var last redeemed // the key redeemed last, if not replaced since
 		for range rapid.IntRange(1, 100).Draw(rt, "steps") {
 			now = now.AddDate(0, 0, rapid.IntRange(0, 200).Draw(rt, "days pass"))
 			b := rapid.SampledFrom(books).Draw(rt, "book")
 			tenant, product := rapid.SampledFrom(tenants).Draw(rt, "tenant"), rapid.SampledFrom(products).Draw(rt, "product")
+			if rapid.IntRange(0, 5).Draw(rt, "change?") == 0 { // a chain of changes beside the subscriptions
+				appendChange(rt, j, tenant, rapid.SampledFrom(changePlaces).Draw(rt, "change place"), now)
+				continue
+			}
 			if rapid.IntRange(0, 5).Draw(rt, "import?") == 0 {
 				s := activation.Subscription{Tenant: tenant, Product: product, Seats: rapid.IntRange(1, 500).Draw(rt, "seats"),
 					End: now.AddDate(0, 0, rapid.IntRange(-200, 900).Draw(rt, "end"))}
@@ -61,11 +72,24 @@ func TestVerifyCleanJournal(t *testing.T) {
 			require.NoError(rt, err)
 			tk := token.Token{Key: k, Product: product, Seats: rapid.IntRange(1, 800).Draw(rt, "key seats"),
 				TermMonths: rapid.SampledFrom([]int{0, 1, 12, 24, 36}).Draw(rt, "term")}
+			if !last.Key.IsZero() && rapid.IntRange(0, 3).Draw(rt, "replace?") == 0 {
+				// A replacement (R12) of the key redeemed last, mostly in
+				// its window; it may replace a key redeemed elsewhere.
+				tk.Product = last.Product
+				at := last.day.AddDate(0, 0, rapid.IntRange(0, 35).Draw(rt, "replacement day"))
+				if at.After(now) {
+					now = at
+				}
+				_, err := b.Replace(ctx, last.Key, tk, now)
+				requireAllowedRefusal(rt, "Replace", err)
+				last = redeemed{}
+				continue
+			}
 			op := rapid.SampledFrom([]activation.Operation{activation.AddSeats, activation.ExtendEnd, activation.Renew, activation.Activate}).Draw(rt, "op")
-			if _, err := b.Redeem(ctx, tenant, product, tk, op, now); err != nil &&
-				!errors.Is(err, activation.ErrNotAllowed) && !errors.Is(err, activation.ErrExtensionCap) &&
-				!errors.Is(err, activation.ErrSeatLimit) && !errors.Is(err, activation.ErrInvalid) {
-				rt.Fatalf("Redeem: %v", err)
+			_, err = b.Redeem(ctx, tenant, product, tk, op, now)
+			requireAllowedRefusal(rt, "Redeem", err)
+			if err == nil {
+				last = redeemed{Token: tk, day: now}
 			}
 		}
 
@@ -86,7 +110,48 @@ func TestVerifyCleanJournal(t *testing.T) {
 			records += h.Seq
 		}
 		require.Equal(rt, activation.AuditSummary{Chains: int64(len(heads)), Records: records}, sum)
+		requireCleanChanges(rt, j, tenants)
+
+		// A replacement's seats changed after the fact are found at its
+		// place, as a replacement that does not follow from the record it
+		// replaces (R12).
+		r := rawCopy(rt, j)
+		var rep *activation.Record
+		for _, k := range r.keys() {
+			for i := range r.chains[k] {
+				if rec := &r.chains[k][i]; rec.Outcome.Op == activation.Replace && rep == nil {
+					rep = rec
+				}
+			}
+		}
+		if rep == nil {
+			return
+		}
+		replacements++
+		rep.Outcome.After.Seats++
+		found, _ = verify(rt, r, policies)
+		want := activation.Place{Tenant: rep.Outcome.After.Tenant, Product: rep.Outcome.After.Product, Seq: rep.Seq}
+		require.True(rt, slices.ContainsFunc(found, func(f activation.Finding) bool {
+			return f.Place == want && f.Kind == activation.BreakOutcome && strings.HasPrefix(f.Detail, "R12: ")
+		}), "findings: %v", found)
 	})
+	t.Logf("%d runs changed a replacement", replacements)
+}
+
+// redeemed is a key a Book redeemed, and on which day.
+type redeemed struct {
+	token.Token
+	day time.Time
+}
+
+// requireAllowedRefusal fails t unless err is nil or one of the refusals a
+// Book makes of a request drawn at random.
+func requireAllowedRefusal(t require.TestingT, what string, err error) {
+	if err != nil && !errors.Is(err, activation.ErrNotAllowed) && !errors.Is(err, activation.ErrExtensionCap) &&
+		!errors.Is(err, activation.ErrSeatLimit) && !errors.Is(err, activation.ErrInvalid) {
+		t.Errorf("%s: %v", what, err)
+		t.FailNow()
+	}
 }
 
 // TestApplyIgnoresTheKeysValue holds Policy.Apply to what the audit relies

@@ -37,12 +37,7 @@ const (
 // findings each one causes, at their places (R2 for keys; R4, R5, R7 and
 // R9 for the recomputed outcomes).
 func TestVerifyFindsEachBreak(t *testing.T) {
-	cases := []struct {
-		name     string
-		policies func(map[string]activation.Policy) // changes the policies given, if set
-		tamper   func(r *rawJournal)
-		want     []want
-	}{
+	runAuditCases(t, auditScenario, 3, []auditCase{
 		{name: "clean", tamper: func(*rawJournal) {}},
 		{
 			name: "a record missing in the middle",
@@ -299,41 +294,7 @@ func TestVerifyFindsEachBreak(t *testing.T) {
 			},
 			want: []want{{ft, fp, 1, activation.BreakMalformed, "unknown operation Operation(9)"}},
 		},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := rawCopy(t, auditScenario(t))
-			c.tamper(r)
-			policies := presets(t)
-			if c.policies != nil {
-				c.policies(policies)
-			}
-			found, sum := verify(t, r, policies)
-			got := make([]want, len(found))
-			for i, f := range found {
-				got[i] = want{f.Tenant, f.Product, f.Seq, f.Kind, ""}
-				if i < len(c.want) {
-					assert.Contains(t, f.Detail, c.want[i].detail, "finding %d: %v", i, f)
-				}
-			}
-			expect := make([]want, len(c.want))
-			for i, w := range c.want {
-				expect[i] = want{w.tenant, w.product, w.seq, w.kind, ""}
-			}
-			require.Equal(t, expect, got, "findings: %v", found)
-			var breaks, nv int64
-			for _, f := range found {
-				if f.Kind.IsBreak() {
-					breaks++
-				} else {
-					nv++
-				}
-			}
-			assert.Equal(t, breaks, sum.Breaks)
-			assert.Equal(t, nv, sum.NotVerifiable)
-			assert.EqualValues(t, 3, sum.Chains)
-		})
-	}
+	})
 }
 
 // TestVerifyStoreFailures: an error of the Journal or of found stops the

@@ -89,7 +89,8 @@ func (b *Book) RedeemAll(ctx context.Context, tenant, product string, ts []token
 	if err := checkNames(tenant, product); err != nil {
 		return nil, err
 	}
-	fps := make([]token.Fingerprint, len(ts))
+	sc, fps, recs := getBatchScratch(len(ts), b.Journal)
+	defer putBatchScratch(sc)
 	for i := range ts {
 		if ts[i].Product != product { // checkRequest, but for the names checked once
 			if err := checkRequest(tenant, product, &ts[i]); err != nil {
@@ -110,7 +111,6 @@ func (b *Book) RedeemAll(ctx context.Context, tenant, product string, ts []token
 		return nil, lostRecords("book: redeem all")
 	}
 	id := batchID(fps, tenant, product, ts, op, at)
-	recs := make([]Record, len(ts))
 	head, e, cached := b.cache.get(tenant, product)
 	for ok := cached; ; cached = false {
 		if err := ctx.Err(); err != nil {
@@ -172,20 +172,23 @@ func (b *Book) computeAll(recs []Record, head *tip, ok bool, tenant, product str
 	if ok {
 		s = head.after
 	}
-	now := b.now()
+	now, day := b.now(), daymath.Of(at)
+	tails, off := keyTails(ts), 0
 	for i := range ts {
 		rec := &recs[i]
 		*rec = Record{Fingerprint: fps[i], Request: id}
 		if err := applyTo(&rec.Outcome, &b.Policy, &s, &ts[i], op, at); err != nil {
 			return i, err
 		}
-		if day := daymath.Of(at); i == 0 && ok && day.Valid() {
+		if i == 0 && ok && day.Valid() {
 			if err := checkOrder(day, head.day); err != nil {
 				return 0, err
 			}
 		}
 		rec.Outcome.Token.Key = token.Key{} // a journal stores fingerprints, never keys
-		rec.Seq, rec.KeyTail, rec.Policy, rec.RecordedAt = head.seq+1+int64(i), ts[i].Key.Last5(), b.Policy.Name, now
+		n := len(ts[i].Key.Last5())
+		rec.Seq, rec.KeyTail, rec.Policy, rec.RecordedAt = head.seq+1+int64(i), tails[off:off+n], b.Policy.Name, now
+		off += n
 		s = rec.Outcome.After
 	}
 	return 0, nil

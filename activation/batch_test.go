@@ -204,16 +204,8 @@ func TestRedeemAllRetriesAPlaceTaken(t *testing.T) {
 // TestMemoryJournalAppendBatch pins the BatchJournal contract on the
 // reference store: all or nothing, the first conflict, gaps, bad batches.
 func TestMemoryJournalAppendBatch(t *testing.T) {
-	ctx, at := context.Background(), bkDate(2026, 11, 1)
-	_, j := activatedBook(t, at)
-	head, _, err := j.Head(ctx, bkTenant, bkProduct)
-	require.NoError(t, err)
-	rec := func(seq int64, n int) activation.Record {
-		r := head
-		r.Seq, r.Fingerprint, r.Request = seq, bkKey(t, n).Fingerprint(), activation.RequestID{byte(n)}
-		r.Outcome.Before = r.Outcome.After
-		return r
-	}
+	ctx := context.Background()
+	j, head, rec := afterHead(t)
 	c, err := j.AppendBatch(ctx, []activation.Record{rec(2, 2), rec(3, 1), rec(4, 3)})
 	require.NoError(t, err)
 	require.Equal(t, activation.KeyTaken, c.Taken)

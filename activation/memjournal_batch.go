@@ -18,13 +18,20 @@ func (j *MemoryJournal) AppendBatch(ctx context.Context, recs []Record) (Conflic
 		return Conflict{}, err
 	}
 	for i := range recs {
-		if k, ok := j.byKey[recs[i].Fingerprint]; ok && !recs[i].Fingerprint.IsZero() {
-			return Conflict{Index: i, Taken: KeyTaken, Stored: *j.at(k)}, nil
+		if fp := &recs[i].Fingerprint; !fp.IsZero() {
+			if k, ok := j.byKey[*fp]; ok {
+				return Conflict{Index: i, Taken: KeyTaken, Stored: *j.at(k)}, nil
+			}
 		}
 	}
 	for i := range recs {
-		if k, ok := j.claims[recs[i].ReplacementClaim()]; ok {
-			return Conflict{Index: i, Taken: ReplacedTaken, Stored: *j.at(k)}, nil
+		if j.claims == nil {
+			break // no replacement stored: no claim taken
+		}
+		if claim := replacementClaim(&recs[i].Replaces); !claim.IsZero() {
+			if k, ok := j.claims[claim]; ok {
+				return Conflict{Index: i, Taken: ReplacedTaken, Stored: *j.at(k)}, nil
+			}
 		}
 	}
 	h, taken, err := j.place(&recs[0])
@@ -37,36 +44,47 @@ func (j *MemoryJournal) AppendBatch(ctx context.Context, recs []Record) (Conflic
 	for i := range recs {
 		rec := recs[i] // the caller's records stay as given
 		j.appendTo(h, &rec)
-		if claim := rec.ReplacementClaim(); !claim.IsZero() {
+		if claim := replacementClaim(&rec.Replaces); !claim.IsZero() {
 			if j.claims == nil {
 				j.claims = make(map[token.Fingerprint]int)
 			}
 			j.claims[claim] = j.n - 1
 		}
-		h = j.subs[subKey{rec.Outcome.After.Tenant, rec.Outcome.After.Product}]
+		if h == nil { // the batch started the history
+			h = j.subs[subKey{rec.Outcome.After.Tenant, rec.Outcome.After.Product}]
+		}
 	}
 	return Conflict{}, nil
 }
 
 // checkBatch refuses a batch no AppendBatch stores (what starts the
 // message): an empty one, a record Append refuses, records of two
-// subscriptions or at places that do not follow each other, and one key
-// fingerprint (or one replaced key) twice.
+// subscriptions or kinds or at places that do not follow each other, and
+// one key fingerprint (or one replaced key) twice. The names of a
+// subscription record that carries those of the first (a Book's batch) are
+// checked once.
 func checkBatch(recs []Record, what string) error {
 	if len(recs) == 0 {
 		return invalid("%s: no records", what)
 	}
-	first := &recs[0].Outcome.After
+	first := &recs[0]
 	for i := range recs {
 		rec := &recs[i]
-		if err := checkAppend(rec, what); err != nil {
-			return err
+		var err error
+		if i > 0 && sameNames(rec, first) {
+			err = checkBatchedRecord(rec, what)
+		} else {
+			err = checkAppend(rec, what)
 		}
-		switch {
-		case rec.Outcome.After.Tenant != first.Tenant || rec.Outcome.After.Product != first.Product:
+		switch o := &rec.Outcome.After; {
+		case err != nil:
+			return err
+		case o.Tenant != first.Outcome.After.Tenant || o.Product != first.Outcome.After.Product:
 			return invalid("%s: record %d is of another subscription than record 1", what, i+1)
-		case rec.Seq != recs[0].Seq+int64(i):
-			return invalid("%s: record %d has Seq %d, want %d", what, i+1, rec.Seq, recs[0].Seq+int64(i))
+		case rec.Kind != first.Kind:
+			return invalid("%s: record %d is of another kind than record 1", what, i+1)
+		case rec.Seq != first.Seq+int64(i):
+			return invalid("%s: record %d has Seq %d, want %d", what, i+1, rec.Seq, first.Seq+int64(i))
 		}
 		for k := range i {
 			if !rec.Fingerprint.IsZero() && recs[k].Fingerprint == rec.Fingerprint ||
@@ -76,4 +94,22 @@ func checkBatch(recs []Record, what string) error {
 		}
 	}
 	return nil
+}
+
+// sameNames reports whether rec's policy, token's product and the names of
+// its Before and After are those of first.
+func sameNames(rec, first *Record) bool {
+	o, f := &rec.Outcome, &first.Outcome
+	return rec.Policy == first.Policy && o.Token.Product == f.Token.Product &&
+		o.Before.Tenant == f.Before.Tenant && o.Before.Product == f.Before.Product &&
+		o.After.Tenant == f.After.Tenant && o.After.Product == f.After.Product
+}
+
+// checkBatchedRecord is checkAppend for a record whose names checkAppend
+// accepted in another record: it checks the rest.
+func checkBatchedRecord(rec *Record, what string) error {
+	if rec.Seq < 1 || !rec.Outcome.Token.Key.IsZero() || rec.Kind != SubscriptionRecord || rec.Change != "" || rec.Note != "" {
+		return checkAppend(rec, what) // which says why, or checks a change whole
+	}
+	return rec.checkTails(what)
 }

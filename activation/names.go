@@ -1,7 +1,6 @@
 package activation
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -107,10 +106,10 @@ func checkPolicyName(p *Policy) error {
 // catches. It checks the key rule only: a store keeps names as given. The
 // error wraps [ErrInvalid], names the field and quotes nothing.
 func (r *Record) checkText(what string) error {
-	if len(r.KeyTail) > token.GroupLen || strings.Trim(r.KeyTail, token.Alphabet) != "" {
-		return invalid("%s: keyTail: want at most %d characters A–Z, 0–9, as a masked key shows its last group", what, token.GroupLen)
+	if r.Kind != SubscriptionRecord || len(r.Change) != 0 || r.Note != "" {
+		return r.checkChange(what)
 	}
-	if err := r.checkReplaces(what); err != nil {
+	if err := r.checkTails(what); err != nil {
 		return err
 	}
 	o := &r.Outcome

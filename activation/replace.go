@@ -37,19 +37,38 @@ const (
 
 // version returns the encoding version of r.
 func (r *Record) version() byte {
+	if r.Kind != SubscriptionRecord {
+		return recordVersionChange
+	}
 	if r.Replaces.IsZero() && r.ReplacesTail == "" {
 		return recordVersion
 	}
 	return recordVersionReplace
 }
 
-// checkReplaces refuses a replaced key's tail that is not at most five
-// characters A–Z, 0–9.
-func (r *Record) checkReplaces(what string) error {
-	if len(r.ReplacesTail) > token.GroupLen || strings.Trim(r.ReplacesTail, token.Alphabet) != "" {
-		return invalid("%s: replacesTail: want at most %d characters A–Z, 0–9, as a masked key shows its last group", what, token.GroupLen)
+// checkTails refuses a key tail or a replaced key's tail that is not at
+// most five characters A–Z, 0–9 (see checkText).
+func (r *Record) checkTails(what string) error {
+	for _, f := range [...]struct{ field, s string }{{"keyTail", r.KeyTail}, {"replacesTail", r.ReplacesTail}} {
+		if !maskedTail(f.s) {
+			return invalid("%s: %s: want at most %d characters A–Z, 0–9, as a masked key shows its last group", what, f.field, token.GroupLen)
+		}
 	}
 	return nil
+}
+
+// maskedTail reports whether s is at most [token.GroupLen] characters of
+// [token.Alphabet], as a masked key shows its last group.
+func maskedTail(s string) bool {
+	if len(s) > token.GroupLen {
+		return false
+	}
+	for i := range len(s) {
+		if strings.IndexByte(token.Alphabet, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // ReplacementClaim returns the fingerprint a store claims, beside the
@@ -57,11 +76,15 @@ func (r *Record) checkReplaces(what string) error {
 // fingerprint in a domain of its own (no key's fingerprint), so that a key
 // is replaced once, whatever the tenant. It is zero for a record that
 // replaces nothing.
-func (r Record) ReplacementClaim() token.Fingerprint {
-	if r.Replaces.IsZero() {
+func (r Record) ReplacementClaim() token.Fingerprint { return replacementClaim(&r.Replaces) }
+
+// replacementClaim is the ReplacementClaim of a record whose Replaces is
+// *replaced, without copying the record.
+func replacementClaim(replaced *token.Fingerprint) token.Fingerprint {
+	if replaced.IsZero() {
 		return token.Fingerprint{}
 	}
-	return sha256.Sum256(bincode.AppendLen([]byte(claimDomain), r.Replaces[:]))
+	return sha256.Sum256(bincode.AppendLen([]byte(claimDomain), replaced[:]))
 }
 
 // ReplacementError is a replacement [Book.Replace] refuses: why, and the
@@ -190,12 +213,9 @@ func (b *Book) replacement(ctx context.Context, old token.Key, oldFP token.Finge
 		return Record{}, w, replaceErr(old, "the day "+dateString(daymath.Of(at).Time())+" is outside the replacement window", w)
 	}
 	var n Outcome
-	if err := applyTo(&n, &b.Policy, &o.Before, t, o.Op, o.At); err != nil {
+	if err := replacedOutcome(&n, &b.Policy, o, t, at); err != nil {
 		return Record{}, w, err
 	}
-	n.Op, n.At, n.Before = Replace, daymath.Of(at).Time(), o.After
-	n.StateBefore = b.Policy.State(n.Before, at)
-	n.Token.Key = token.Key{}
 	return Record{
 		Outcome: n, Seq: orig.Seq + 1, KeyTail: t.Key.Last5(), Policy: b.Policy.Name, RecordedAt: b.now(),
 		Replaces: oldFP, ReplacesTail: orig.KeyTail,

@@ -17,7 +17,8 @@ import (
 // to the pool before its rows are checked.
 const (
 	auditSelect = `tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation`
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation, kind, change,
+    replaces_tail, replacement_claim`
 
 	// sqlAuditFirst and sqlAuditNext read the records of every history in
 	// place order, a page at a time, through the place key's index.
@@ -55,15 +56,17 @@ const (
 // does, and adds the store's own checks, passing each finding to found:
 //
 //  1. Every history, in one ordered scan of the table (pages of 2,000 rows
-//     by tenant, product and seq, through the place key): the record's
-//     bytes are checked as a history ([activation.Audit.Record]), bytes
+//     by tenant, product and seq, through the place key), chains of changes
+//     among them: the record's bytes are checked as a history
+//     ([activation.Audit.Record]: a change record by v.Changes), bytes
 //     that are not a record are [activation.BreakUnreadable], and every
 //     column a person reads with psql must be what the record's bytes
 //     decode to ([activation.BreakStore] naming the columns that differ,
 //     with their values for numbers and dates; text columns are named,
-//     never quoted). recorded_at is checked to the microsecond, unless the
-//     record has no time PostgreSQL can hold (the column then holds the
-//     time of the insert).
+//     never quoted), replaces_tail and replacement_claim (the claim that
+//     makes a key's replacement once, R12) included. recorded_at is checked
+//     to the microsecond, unless the record has no time PostgreSQL can hold
+//     (the column then holds the time of the insert).
 //  2. The keys claimed outside any history (seq NULL), by id: their columns
 //     and bytes.
 //  3. One record per key, by SQL (GROUP BY fingerprint HAVING count(*) >
@@ -106,11 +109,16 @@ type auditRow struct {
 	record             []byte
 	keySeats           *int64  // NULL in rows written before schema version 4
 	explanation        *string // likewise
+	kind               int16
+	change             *string
+	replacesTail       *string
+	claim              []byte
 }
 
 func (r *auditRow) dest() []any {
 	return []any{&r.tenant, &r.product, &r.seq, &r.keyTail, &r.fingerprint, &r.operation, &r.applied, &r.day,
-		&r.seatsBefore, &r.endBefore, &r.seatsAfter, &r.endAfter, &r.policy, &r.recordedAt, &r.record, &r.keySeats, &r.explanation}
+		&r.seatsBefore, &r.endBefore, &r.seatsAfter, &r.endAfter, &r.policy, &r.recordedAt, &r.record, &r.keySeats, &r.explanation,
+		&r.kind, &r.change, &r.replacesTail, &r.claim}
 }
 
 // place returns where the store keeps r: its tenant, product and seq
@@ -295,13 +303,15 @@ const (
 	keySeatsColumn   = 15
 )
 
-// auditColumnNames names sqlInsert's columns in the order of insertArgs.
+// auditColumnNames names sqlInsert's columns in the order of insertArgs,
+// then replacementArgs's.
 var auditColumnNames = [...]string{"tenant", "product", "seq", "key_tail", "fingerprint", "operation", "applied", "day",
-	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at", "record", "key_seats", "explanation"}
+	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at", "record", "key_seats", "explanation",
+	"kind", "change", "replaces_tail", "replacement_claim"}
 
 // auditColumns reports the columns of r that differ from what the Store
-// writes for rec, the record r's bytes decode to (insertArgs: the writer's
-// own mapping, so the two cannot drift apart).
+// writes for rec, the record r's bytes decode to (insertArgs and
+// replacementArgs: the writer's own mapping, so the two cannot drift apart).
 func auditColumns(a *activation.Audit, r *auditRow, rec *activation.Record) error {
 	want, err := insertArgs(*rec)
 	if err != nil {
@@ -315,24 +325,35 @@ func auditColumns(a *activation.Audit, r *auditRow, rec *activation.Record) erro
 	if r.keyTail != nil {
 		tail = *r.keyTail
 	}
-	var fp any
+	var fp, repTail, claim any
 	if r.fingerprint != nil {
 		fp = r.fingerprint
 	}
+	if r.replacesTail != nil {
+		repTail = *r.replacesTail
+	}
+	if r.claim != nil {
+		claim = r.claim
+	}
+	repTailWant, claimWant := replacementArgs(rec)
+	want = append(want, repTailWant, claimWant)
 	got := [...]any{r.tenant, r.product, seq, tail, fp, r.operation, r.applied, r.day,
-		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt, r.record, nil, nil}
+		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt, r.record, nil, nil, r.kind, nil, repTail, claim}
 	if r.keySeats != nil {
 		got[keySeatsColumn] = *r.keySeats
 	}
 	if r.explanation != nil {
 		got[keySeatsColumn+1] = *r.explanation
 	}
+	if r.change != nil {
+		got[argChange] = *r.change
+	}
 	var diff []string
 	for i, g := range got {
 		switch {
 		case i == recordedAtColumn && want[i] == nil:
 			continue // the record has no time PostgreSQL holds: the column is the insert's
-		case i >= keySeatsColumn && r.explanation == nil && r.keySeats == nil:
+		case (i == keySeatsColumn || i == keySeatsColumn+1) && r.explanation == nil && r.keySeats == nil:
 			continue // a row written before these columns
 		}
 		if w := want[i]; !sameColumn(w, g) {
@@ -374,7 +395,7 @@ func columnDiff(name string, want, got any) string {
 		switch v := v.(type) {
 		case nil:
 			return "NULL", true
-		case int64:
+		case int64, int16:
 			return fmt.Sprint(v), true
 		case pgtype.Date:
 			if !v.Valid {
