@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -610,4 +611,34 @@ func TestKeeperVerify(t *testing.T) {
 	stop := errors.New("stop")
 	_, err = k.Verify(bg, func(activation.Finding) error { return stop })
 	require.ErrorIs(t, err, stop)
+}
+
+// Each stream of a Keeper's Source reports a record of its chains that is
+// not a change in this package's form, whatever the stream reads.
+func TestKeeperSourceReportsForeignRecords(t *testing.T) {
+	k, recs := keptChain(t)
+	foreign := recs[0]
+	foreign.Seq, foreign.Change = 6, `{"op":"grant"}`
+	foreign.Fingerprint = activation.ChangeFingerprint("other", "x")
+	_, taken, err := k.j.Append(bg, foreign)
+	require.NoError(t, err)
+	require.Equal(t, activation.NothingTaken, taken)
+	src := k.Source()
+	for name, read := range map[string]func() error{
+		"grants":      func() error { return firstErr(src.Grants(bg)) },
+		"deployments": func() error { return firstErr(src.Deployments(bg)) },
+		"tokens":      func() error { return firstErr(src.Tokens(bg)) },
+	} {
+		assert.ErrorIs(t, read(), ErrInvalid, name)
+	}
+}
+
+// firstErr returns the first error seq yields.
+func firstErr[T any](seq iter.Seq2[T, error]) error {
+	for _, err := range seq {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
