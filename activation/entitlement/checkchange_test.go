@@ -7,6 +7,7 @@ import (
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/token"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -163,4 +164,10 @@ func FuzzDecodePayload(f *testing.F) {
 		rec.Change = s
 		_ = k.CheckChange(&recs[0], rec)
 	})
+}
+
+// A token's fingerprint is written in groups of four hex digits, so that no
+// run of 25 letters and digits in the change could be read as a key.
+func TestFingerprintText(t *testing.T) {
+	assert.Equal(t, "0102:0300:"+strings.Repeat("0000:", 13)+"0000", fingerprintText(token.Fingerprint{1, 2, 3}))
 }
