@@ -113,6 +113,7 @@ func TestCheckChange(t *testing.T) {
 		}), ErrInvalid, "change.levels"},
 		{"the latest on-premises day not kept", &d1, forge(t, d2, func(p *payload) { p.OnPremisesDay = "2026-07-04" }), ErrInvalid, "change.levels"},
 		{"a figure below zero", &d1, forge(t, d2, func(p *payload) { p.Figures.Online = -1 }), ErrInvalid, "change.figures"},
+		{"a figure too large", &d1, forge(t, d2, func(p *payload) { p.Figures.Granted = maxFigure + 1 }), ErrInvalid, "change.figures"},
 		{"no country", &d1, forge(t, d2, func(p *payload) { p.Figures.Country = "de" }), ErrCountry, "change.figures.country"},
 		{"fewer on premises than at the location", &d1, forge(t, d2, func(p *payload) { p.Figures.OnPremises = 24 }), ErrInvalid, "change.figures.onPremises"},
 		{"less granted than the grant", nil, forge(t, grantRec, func(p *payload) { p.Figures.Granted = 99 }), ErrInvalid, "change.figures.granted"},
@@ -136,6 +137,8 @@ func TestCheckChange(t *testing.T) {
 			assertBad(t, k.CheckChange(tt.prev, tt.rec), tt.kind, tt.field)
 		})
 	}
+	// The figures read from elsewhere are checked for their bounds only.
+	require.NoError(t, k.CheckChange(&d1, forge(t, d2, func(p *payload) { p.Figures.Granted = maxFigure })))
 }
 
 // FuzzDecodePayload: the decoder reads only the canonical form, never
