@@ -7,6 +7,7 @@ import (
 
 	"github.com/coterm/coterm/activation"
 	"github.com/coterm/coterm/token"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -112,6 +113,7 @@ func TestCheckChange(t *testing.T) {
 		}), ErrInvalid, "change.levels"},
 		{"the latest on-premises day not kept", &d1, forge(t, d2, func(p *payload) { p.OnPremisesDay = "2026-07-04" }), ErrInvalid, "change.levels"},
 		{"a figure below zero", &d1, forge(t, d2, func(p *payload) { p.Figures.Online = -1 }), ErrInvalid, "change.figures"},
+		{"a figure too large", &d1, forge(t, d2, func(p *payload) { p.Figures.Granted = maxFigure + 1 }), ErrInvalid, "change.figures"},
 		{"no country", &d1, forge(t, d2, func(p *payload) { p.Figures.Country = "de" }), ErrCountry, "change.figures.country"},
 		{"fewer on premises than at the location", &d1, forge(t, d2, func(p *payload) { p.Figures.OnPremises = 24 }), ErrInvalid, "change.figures.onPremises"},
 		{"less granted than the grant", nil, forge(t, grantRec, func(p *payload) { p.Figures.Granted = 99 }), ErrInvalid, "change.figures.granted"},
@@ -135,6 +137,8 @@ func TestCheckChange(t *testing.T) {
 			assertBad(t, k.CheckChange(tt.prev, tt.rec), tt.kind, tt.field)
 		})
 	}
+	// The figures read from elsewhere are checked for their bounds only.
+	require.NoError(t, k.CheckChange(&d1, forge(t, d2, func(p *payload) { p.Figures.Granted = maxFigure })))
 }
 
 // FuzzDecodePayload: the decoder reads only the canonical form, never
@@ -163,4 +167,10 @@ func FuzzDecodePayload(f *testing.F) {
 		rec.Change = s
 		_ = k.CheckChange(&recs[0], rec)
 	})
+}
+
+// A token's fingerprint is written in groups of four hex digits, so that no
+// run of 25 letters and digits in the change could be read as a key.
+func TestFingerprintText(t *testing.T) {
+	assert.Equal(t, "0102:0300:"+strings.Repeat("0000:", 13)+"0000", fingerprintText(token.Fingerprint{1, 2, 3}))
 }
