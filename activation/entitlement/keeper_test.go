@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/coterm/coterm/activation"
+	"github.com/coterm/coterm/activation/ledgertest"
 	"github.com/coterm/coterm/token"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -281,10 +282,37 @@ func TestKeeperChainTakenByABook(t *testing.T) {
 	require.NoError(t, err)
 	_, err = k.Deploy(bg, "x", dep("Munich", 1, "2026-07-03"))
 	assertBad(t, err, ErrInvalid, "config.chain")
+	assertBad(t, firstErr(k.Source().Deployments(bg)), ErrInvalid, "config.chain")
 	k, err = NewKeeper(o, KeeperConfig{Book: book, Chain: "entitlement:Contoso Group"})
 	require.NoError(t, err)
 	_, err = k.Deploy(bg, "x", dep("Munich", 1, "2026-07-03"))
 	require.NoError(t, err, "another Chain")
+}
+
+// A Book whose Journal fails while a Keeper reads the online seats for a
+// change's figures: the store's error, and nothing recorded.
+func TestKeeperBookFails(t *testing.T) {
+	o, book, k := keeperFixture(t)
+	failing := &activation.Book{Policy: book.Policy, Journal: &ledgertest.FailingJournal{Inner: book.Journal, FailHead: 1}}
+	broken, err := NewKeeper(o, KeeperConfig{Journal: book.Journal, Book: failing})
+	require.NoError(t, err)
+	_, err = broken.Deploy(bg, "x", dep("Munich", 1, "2026-07-03"))
+	require.ErrorIs(t, err, ledgertest.ErrInjected)
+
+	// A state before the head is read from the history.
+	require.NoError(t, book.Import(bg, activation.Subscription{Tenant: "contoso", Product: e3, Seats: 90, End: day("2027-07-01")}, day("2026-09-01")))
+	failed := errors.New("history down")
+	bj := &brokenJournal{Journal: book.Journal, history: func(place string, recs []activation.Record) ([]activation.Record, error) {
+		if place == e3 {
+			return nil, failed
+		}
+		return recs, nil
+	}}
+	broken, err = NewKeeper(o, KeeperConfig{Journal: book.Journal, Book: &activation.Book{Policy: book.Policy, Journal: bj}})
+	require.NoError(t, err)
+	_, err = broken.Deploy(bg, "x", dep("Munich", 1, "2026-08-01"))
+	require.ErrorIs(t, err, failed)
+	assert.Equal(t, 0, chainLen(t, k))
 }
 
 // A Keeper's config is checked.
