@@ -37,6 +37,9 @@ type Verifier struct {
 	// keeps the preset's name. Every Policy must be valid (Policy.Validate).
 	// Policy.Name has no effect on a result, so it need not match its key.
 	Policies map[string]Policy
+	// Changes, if not nil, checks a change record ([ChangeRecord]) by the
+	// rules of the package that keeps its chain (see [Verifier.VerifyChain]).
+	Changes func(prev *Record, rec Record) error
 }
 
 // historyPageSize is how many records Verify and Missing read per call of
@@ -53,29 +56,15 @@ const historyPageSize = 1000
 // A history's records appended while Verify reads it are checked too;
 // subscriptions started after Verify listed them are not.
 func (v Verifier) Verify(ctx context.Context, j Journal, found func(Finding) error) (AuditSummary, error) {
-	if ctx == nil || j == nil {
-		return AuditSummary{}, invalid("verify: nil context or journal")
-	}
-	a, err := v.Begin(found)
+	a, err := v.beginOn(ctx, j, found, "verify")
 	if err != nil {
 		return AuditSummary{}, err
 	}
-	a.lookup = func(fp token.Fingerprint) (Record, bool, error) { return j.Lookup(ctx, fp) }
 	for head, err := range subscriptions(ctx, j) {
 		if err != nil {
 			return a.Summary(), fmt.Errorf("activation: verify: list the subscriptions: %w", err)
 		}
-		tenant, product := head.Outcome.After.Tenant, head.Outcome.After.Product
-		a.startChain(tenant, product)
-		for rec, err := range history(ctx, j, tenant, product) {
-			if err == nil {
-				err = a.Record(tenant, product, rec)
-			}
-			if err != nil {
-				return a.Summary(), err
-			}
-		}
-		if err := a.endChain(head.Seq); err != nil {
+		if err := a.chain(ctx, j, head); err != nil {
 			return a.Summary(), err
 		}
 	}
@@ -135,6 +124,8 @@ func history(ctx context.Context, j Journal, tenant, product string) iter.Seq2[R
 // concurrent use.
 type Audit struct {
 	policies map[string]Policy
+	changes  func(*Record, Record) error // Verifier.Changes
+	kinds    chainKinds
 	found    func(Finding) error
 	key      token.Key // the stand-in key recomputations are made with
 	lookup   func(token.Fingerprint) (Record, bool, error)
@@ -172,7 +163,7 @@ func (v Verifier) Begin(found func(Finding) error) (*Audit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("activation: verify: the stand-in key: %w", err)
 	}
-	return &Audit{policies: v.Policies, found: found, key: key}, nil
+	return &Audit{policies: v.Policies, changes: v.Changes, found: found, key: key}, nil
 }
 
 // standInKey is the key recomputations are made with: Apply needs one, and
@@ -196,14 +187,15 @@ func (a *Audit) Record(tenant, product string, rec Record) error {
 	}
 	a.sum.Records++
 	at := Place{Tenant: tenant, Product: product, Seq: rec.Seq}
-	linkable := a.sequence(rec.Seq)
+	linkable := a.sequence(rec.Seq) && a.sameKind(at, &rec)
+	if rec.Kind != SubscriptionRecord {
+		return a.changeRecord(at, &rec, linkable)
+	}
 	o := &rec.Outcome
 	if linkable {
 		a.link(at, o)
 	}
-	if o.After.Tenant != tenant || o.After.Product != product {
-		a.report(at, BreakPlace, "Outcome.After names "+quoteName(o.After.Tenant)+" "+quoteName(o.After.Product))
-	}
+	a.checkPlace(at, o)
 	if why := malformed(&rec); why != "" {
 		a.report(at, BreakMalformed, why)
 	}
@@ -278,7 +270,7 @@ func (a *Audit) report(at Place, kind FindingKind, detail string) {
 func (a *Audit) startChain(tenant, product string) {
 	a.sum.Chains++
 	a.tenant, a.product, a.inChain = tenant, product, true
-	a.seq, a.linked = 0, true
+	a.seq, a.linked, a.kinds = 0, true, chainKinds{}
 	a.prev, a.prevAt = Subscription{Tenant: tenant, Product: product}, time.Time{}
 }
 
@@ -420,5 +412,6 @@ func (a *Audit) checkKey(at Place, rec *Record) error {
 // as instants.
 func sameRecord(a, b *Record) bool {
 	return a.Fingerprint == b.Fingerprint && a.Request == b.Request && a.Seq == b.Seq && a.KeyTail == b.KeyTail &&
-		a.Policy == b.Policy && a.RecordedAt.Equal(b.RecordedAt) && utcOutcome(a.Outcome) == utcOutcome(b.Outcome)
+		a.Policy == b.Policy && a.RecordedAt.Equal(b.RecordedAt) && utcOutcome(a.Outcome) == utcOutcome(b.Outcome) &&
+		a.Kind == b.Kind && a.Change == b.Change && a.Note == b.Note
 }

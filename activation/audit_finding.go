@@ -35,26 +35,28 @@ const (
 	// missing (reported at the first missing Seq), or a Seq repeats or goes
 	// back (reported at that record).
 	BreakSequence FindingKind = iota + 1
-	// BreakLink: the record does not follow its predecessor: its
-	// Outcome.Before is not the previous record's Outcome.After (for Seq 1:
-	// not the subscription with no term), or its day is before the previous
-	// record's.
+	// BreakLink: the record does not follow its predecessor: it is of
+	// another [RecordKind], its Outcome.Before is not the previous record's
+	// Outcome.After (for Seq 1: not the subscription with no term), or its
+	// day is before the previous record's.
 	BreakLink
 	// BreakPlace: the record's Outcome.After names another subscription than
 	// the history it is kept in.
 	BreakPlace
 	// BreakOutcome: the Outcome is not what Policy.Apply computes from the
 	// record's own Before, key (product, seats, term), operation and day
-	// under the policy it names, or that policy refuses the redemption. For
-	// a replacement (its Detail starts "R12: "): it does not replace the
-	// redemption before it (its key, its tail, in its window) as
-	// [Book.Replace] does, or its Outcome is not what that makes of it.
+	// under the policy it names, or that policy refuses the redemption, or
+	// Verifier.Changes refuses a change. For a replacement (its Detail
+	// starts "R12: "): it does not replace the redemption before it (its
+	// key, its tail, in its window) as [Book.Replace] does, or its Outcome
+	// is not what that makes of it.
 	BreakOutcome
-	// BreakMalformed: the record is not one a [Book] makes: it holds a
-	// product key, a redemption or replacement has no key fingerprint or key
-	// tail, an import has one, the operation is unknown, Outcome.Replayed is
-	// set, a replacement names no replaced key (so claims none,
-	// [Record.ReplacementClaim]), or another record names one.
+	// BreakMalformed: the record is not one a [Book] (or a [ChangeRecord]'s
+	// package) makes: it holds a product key, a redemption or replacement
+	// has no key fingerprint or key tail, an import has one, the operation
+	// is unknown, Outcome.Replayed is set, a replacement names no replaced
+	// key (so claims none, [Record.ReplacementClaim]), or another record
+	// names one.
 	BreakMalformed
 	// BreakDuplicateKey: another record holds the same key fingerprint (a
 	// key spent twice, R2). It is reported at every record of that key but

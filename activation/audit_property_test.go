@@ -31,8 +31,9 @@ func customPartnerCenter() activation.Policy {
 // TestVerifyCleanJournal: whatever Books under several policies (a
 // customised copy among them) record on a MemoryJournal — imports,
 // redemptions of every operation, replacements (R12, often under another
-// policy than the key they replace), refusals that record nothing — the
-// audit finds nothing, and counts every history and every record; a
+// policy than the key they replace), refusals that record nothing — beside
+// chains of changes, the audit finds nothing, counts every history and
+// every record, and VerifyChain finds nothing in the chains of changes; a
 // replacement's seats changed afterwards are found at its place.
 func TestVerifyCleanJournal(t *testing.T) {
 	replacements := 0
@@ -53,6 +54,10 @@ func TestVerifyCleanJournal(t *testing.T) {
 			now = now.AddDate(0, 0, rapid.IntRange(0, 200).Draw(rt, "days pass"))
 			b := rapid.SampledFrom(books).Draw(rt, "book")
 			tenant, product := rapid.SampledFrom(tenants).Draw(rt, "tenant"), rapid.SampledFrom(products).Draw(rt, "product")
+			if rapid.IntRange(0, 5).Draw(rt, "change?") == 0 { // a chain of changes beside the subscriptions
+				appendChange(rt, j, tenant, rapid.SampledFrom(changePlaces).Draw(rt, "change place"), now)
+				continue
+			}
 			if rapid.IntRange(0, 5).Draw(rt, "import?") == 0 {
 				s := activation.Subscription{Tenant: tenant, Product: product, Seats: rapid.IntRange(1, 500).Draw(rt, "seats"),
 					End: now.AddDate(0, 0, rapid.IntRange(-200, 900).Draw(rt, "end"))}
@@ -105,6 +110,7 @@ func TestVerifyCleanJournal(t *testing.T) {
 			records += h.Seq
 		}
 		require.Equal(rt, activation.AuditSummary{Chains: int64(len(heads)), Records: records}, sum)
+		requireCleanChanges(rt, j, tenants)
 
 		// A replacement's seats changed after the fact are found at its
 		// place, as a replacement that does not follow from the record it

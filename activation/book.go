@@ -43,8 +43,9 @@ type Book struct {
 	// to store because its place was taken.
 	Retries *atomic.Int64
 
-	cache headCache // the last head seen per subscription
-	marks marks     // contention and lost records seen per subscription
+	cache   headCache // the last head seen per subscription
+	marks   marks     // contention and lost records seen per subscription
+	combine combiner  // redemptions queued on contended subscriptions
 }
 
 // ErrChanged: [Book.RedeemIfUnchanged] found the subscription changed since
@@ -191,6 +192,16 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 		return Outcome{}, lostRecords("book: redeem " + t.Key.String())
 	}
 	fp := t.Key.Fingerprint()
+	if bj, ok := b.combines(tenant, product, want); ok {
+		tok := *t // only a queued redemption's token leaves this call
+		return b.redeemCombined(ctx, bj, tenant, product, fp, &tok, op, at)
+	}
+	return b.redeemOne(ctx, tenant, product, want, fp, t, op, at, head, e, cached)
+}
+
+// redeemOne is [Book.redeem] after its checks, alone: on the remembered
+// head (cached) or the one it reads, or in the subscription's turn.
+func (b *Book) redeemOne(ctx context.Context, tenant, product string, want int64, fp token.Fingerprint, t *token.Token, op Operation, at time.Time, head tip, e *tip, cached bool) (Outcome, error) {
 	tj, turns := b.Journal.(TurnJournal)
 	var rec Record
 	for ok := cached; ; cached = false {
@@ -294,7 +305,7 @@ func changed(want int64, t *token.Token) error {
 // dates in UTC. It is empty for a subscription the book does not track.
 func (b *Book) History(ctx context.Context, tenant, product string) ([]Record, error) {
 	var out []Record
-	err := b.historyPages(ctx, tenant, product, func(page []Record) bool {
+	err := b.historyPages(ctx, tenant, product, false, func(page []Record) bool {
 		if out == nil {
 			out = page // the common case, one page: no copy
 		} else {
@@ -444,6 +455,8 @@ func (b *Book) head(ctx context.Context, tenant, product string) (tip, bool, err
 		return tip{}, false, nil
 	case rec.Seq < 1 || rec.Outcome.After.Tenant != tenant || rec.Outcome.After.Product != product:
 		return tip{}, false, brokenStore("book: journal head", notTheRequest)
+	case rec.Kind != SubscriptionRecord:
+		return tip{}, false, invalid("book: the place holds %s records, not a subscription", rec.Kind)
 	}
 	return tipOf(&rec), true, nil
 }
@@ -522,6 +535,10 @@ func (b *Book) appendInTurn(ctx context.Context, tj TurnJournal, rec *Record, te
 		if ok {
 			if h.Seq < 1 || h.Outcome.After.Tenant != tenant || h.Outcome.After.Product != product {
 				broken = brokenStore("book: journal head", notTheRequest)
+				return Record{}, broken
+			}
+			if h.Kind != SubscriptionRecord {
+				broken = invalid("book: the place holds %s records, not a subscription", h.Kind)
 				return Record{}, broken
 			}
 			head = tipOf(&h)

@@ -15,9 +15,10 @@ import (
 // says which was taken (the key wins over the place) and returns the record
 // that took it; of concurrent Appends that conflict exactly one stores. It
 // refuses, storing nothing, a Seq below 1, one past its subscription's head
-// ([ErrGap]), and a record [Record.MarshalBinary] refuses ([ErrInvalid]).
+// ([ErrGap]), a record [Record.MarshalBinary] refuses, and one of another
+// [RecordKind] than the record before it ([ErrInvalid]: a place holds one).
 // Lookup, Head, History (up to limit records after afterSeq, in Seq order)
-// and Heads (the heads whose end date is in [from, to), zero bounds open,
+// and Heads (the subscription heads whose end date is in [from, to), zero bounds open,
 // by tenant then product in byte order) read. A Journal never sees a key,
 // returns records as given (same instants), records nothing under a done
 // context, and is safe for concurrent use by any number of Books in any

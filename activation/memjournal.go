@@ -152,7 +152,7 @@ func (j *MemoryJournal) place(rec *Record) (*memHistory, *Record, error) {
 	case h == nil || rec.Seq != int64(len(h.seqs))+1:
 		return nil, nil, &text.Error{Pkg: pkg, Msg: fmt.Sprintf("memory journal: append: Seq %d would leave a gap", rec.Seq), Kind: ErrGap}
 	}
-	return h, nil, nil
+	return h, nil, sameKind(j.at(h.seqs[len(h.seqs)-1]), rec, "memory journal: append")
 }
 
 // appendTo stores rec as the next record of h (nil: a new history) and
@@ -165,7 +165,9 @@ func (j *MemoryJournal) appendTo(h *memHistory, rec *Record) Record {
 			j.subs = make(map[subKey]*memHistory)
 		}
 		j.subs[subKey{h.tenant, h.product}] = h
-		j.index.insert(h)
+		if rec.Kind == SubscriptionRecord {
+			j.index.insert(h) // a chain of changes is no subscription
+		}
 	}
 	// The names are stored once per subscription (a million records of a
 	// thousand subscriptions hold a thousand copies, not three million).
@@ -232,22 +234,9 @@ func (j *MemoryJournal) Head(ctx context.Context, tenant, product string) (Recor
 
 // History implements [Journal].
 func (j *MemoryJournal) History(ctx context.Context, tenant, product string, afterSeq int64, limit int) ([]Record, error) {
-	if err := j.start(ctx, "history"); err != nil {
+	out, err := j.appendHistory(ctx, []Record{}, tenant, product, afterSeq, limit)
+	if err != nil {
 		return nil, err
-	}
-	defer j.mu.Unlock()
-	if limit < 1 {
-		return nil, invalid("memory journal: history: limit %d, want 1 or more", limit)
-	}
-	var seqs []int
-	if h := j.subs[subKey{tenant, product}]; h != nil {
-		seqs = h.seqs
-	}
-	from := min(max(afterSeq, 0), int64(len(seqs)))
-	to := from + min(int64(limit), int64(len(seqs))-from) // from+limit may overflow
-	out := make([]Record, to-from)
-	for i, k := range seqs[from:to] {
-		out[i] = *j.at(k)
 	}
 	return out, nil
 }
@@ -259,7 +248,7 @@ func (j *MemoryJournal) Heads(ctx context.Context, from, to time.Time) ([]Record
 	}
 	var out []Record
 	for _, h := range j.subs {
-		if head := j.at(h.seqs[len(h.seqs)-1]); dateIn(head.Outcome.After.End, from, to) {
+		if head := j.at(h.seqs[len(h.seqs)-1]); head.Kind == SubscriptionRecord && dateIn(head.Outcome.After.End, from, to) {
 			out = append(out, *head)
 		}
 	}

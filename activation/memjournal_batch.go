@@ -59,9 +59,10 @@ func (j *MemoryJournal) AppendBatch(ctx context.Context, recs []Record) (Conflic
 
 // checkBatch refuses a batch no AppendBatch stores (what starts the
 // message): an empty one, a record Append refuses, records of two
-// subscriptions or at places that do not follow each other, and one key
-// fingerprint (or one replaced key) twice. The names of a record that
-// carries those of the first (a Book's batch) are checked once.
+// subscriptions or kinds or at places that do not follow each other, and
+// one key fingerprint (or one replaced key) twice. The names of a
+// subscription record that carries those of the first (a Book's batch) are
+// checked once.
 func checkBatch(recs []Record, what string) error {
 	if len(recs) == 0 {
 		return invalid("%s: no records", what)
@@ -80,6 +81,8 @@ func checkBatch(recs []Record, what string) error {
 			return err
 		case o.Tenant != first.Outcome.After.Tenant || o.Product != first.Outcome.After.Product:
 			return invalid("%s: record %d is of another subscription than record 1", what, i+1)
+		case rec.Kind != first.Kind:
+			return invalid("%s: record %d is of another kind than record 1", what, i+1)
 		case rec.Seq != first.Seq+int64(i):
 			return invalid("%s: record %d has Seq %d, want %d", what, i+1, rec.Seq, first.Seq+int64(i))
 		}
@@ -105,8 +108,8 @@ func sameNames(rec, first *Record) bool {
 // checkBatchedRecord is checkAppend for a record whose names checkAppend
 // accepted in another record: it checks the rest.
 func checkBatchedRecord(rec *Record, what string) error {
-	if rec.Seq < 1 || !rec.Outcome.Token.Key.IsZero() {
-		return checkAppend(rec, what) // which says why
+	if rec.Seq < 1 || !rec.Outcome.Token.Key.IsZero() || rec.Kind != SubscriptionRecord || rec.Change != "" || rec.Note != "" {
+		return checkAppend(rec, what) // which says why, or checks a change whole
 	}
 	return rec.checkTails(what)
 }

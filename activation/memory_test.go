@@ -139,6 +139,7 @@ func TestMemoryLedgerKeepsEveryField(t *testing.T) {
 	n := 0
 	fillEvery(t, reflect.ValueOf(&rec).Elem(), &n, "Record", nil)
 	rec.Seq = 0
+	subscriptionOnly(&rec)
 	for _, f := range reflect.VisibleFields(reflect.TypeFor[activation.Outcome]()) {
 		require.False(t, reflect.ValueOf(rec.Outcome).FieldByIndex(f.Index).IsZero(), "Outcome.%s left zero", f.Name)
 	}

@@ -106,6 +106,9 @@ func checkPolicyName(p *Policy) error {
 // catches. It checks the key rule only: a store keeps names as given. The
 // error wraps [ErrInvalid], names the field and quotes nothing.
 func (r *Record) checkText(what string) error {
+	if r.Kind != SubscriptionRecord || len(r.Change) != 0 || r.Note != "" {
+		return r.checkChange(what)
+	}
 	if err := r.checkTails(what); err != nil {
 		return err
 	}

@@ -233,7 +233,7 @@ func deadlines(out []Deadline, p *Policy, s Subscription, from, to time.Time) []
 // [Book.SubscriptionsSeq].
 func (b *Book) HistorySeq(ctx context.Context, tenant, product string) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		err := b.historyPages(ctx, tenant, product, func(page []Record) bool {
+		err := b.historyPages(ctx, tenant, product, true, func(page []Record) bool {
 			for i := range page {
 				if err := ctx.Err(); err != nil {
 					yield(Record{}, wrapErr("book: history", err))
@@ -253,8 +253,9 @@ func (b *Book) HistorySeq(ctx context.Context, tenant, product string) iter.Seq2
 
 // historyPages calls each with each page of the history of (tenant,
 // product), its Seq checked and its dates in UTC, until a page shorter than
-// historyPage or each returns false.
-func (b *Book) historyPages(ctx context.Context, tenant, product string, each func([]Record) bool) error {
+// historyPage or each returns false. With reuse, each page may be read
+// into the last one's memory: each must not keep it.
+func (b *Book) historyPages(ctx context.Context, tenant, product string, reuse bool, each func([]Record) bool) error {
 	if err := b.check(ctx, "history"); err != nil {
 		return err
 	}
@@ -262,8 +263,19 @@ func (b *Book) historyPages(ctx context.Context, tenant, product string, each fu
 		return err
 	}
 	var n int64
+	var page []Record
+	if reuse {
+		p := pages.Get().(*[]Record)
+		page = *p
+		defer func() {
+			clear(page) // keep no names or zones alive
+			*p = page[:0]
+			pages.Put(p)
+		}()
+	}
 	for {
-		page, err := b.Journal.History(ctx, tenant, product, n, historyPage)
+		var err error
+		page, err = b.historyPage(ctx, page, reuse, tenant, product, n)
 		if err != nil {
 			return wrapErr("book: history: journal", err)
 		}
@@ -271,7 +283,9 @@ func (b *Book) historyPages(ctx context.Context, tenant, product string, each fu
 			if page[i].Seq != n+int64(i)+1 {
 				return brokenStore("book: history", "the journal returned a history whose Seq is not 1, 2, 3, …")
 			}
-			page[i] = recordUTC(page[i])
+			r := &page[i] // in place: a Record is large
+			r.RecordedAt, r.Outcome.At = r.RecordedAt.UTC(), r.Outcome.At.UTC()
+			r.Outcome.Before.End, r.Outcome.After.End = r.Outcome.Before.End.UTC(), r.Outcome.After.End.UTC()
 		}
 		n += int64(len(page))
 		if !each(page) || len(page) < historyPage {

@@ -48,6 +48,12 @@ type Record struct {
 	// zero for every other record.
 	Replaces     token.Fingerprint `json:"replaces,omitzero"`
 	ReplacesTail string            `json:"replacesTail,omitempty"`
+	// Kind is [SubscriptionRecord] (zero) or [ChangeRecord]; Change and
+	// Note are a change record's change, as the package that keeps the
+	// chain encodes it, and its explanation (empty for every other record).
+	Kind   RecordKind `json:"kind,omitzero"`
+	Change string     `json:"change,omitempty"`
+	Note   string     `json:"note,omitempty"`
 }
 
 // RequestID identifies a redemption request: the SHA-256 of a canonical,
@@ -156,7 +162,8 @@ var ErrRecordEncoding = errors.New("activation: record: bad encoding")
 // policy, tenant or product names, or token's product, could be read as a
 // product key by [CheckName]'s rule: the error names the field and quotes
 // nothing. A replacement (Replaces or ReplacesTail not zero) is version 2:
-// the byte 2, version 1's fields, then Replaces and ReplacesTail.
+// the byte 2, version 1's fields, then Replaces and ReplacesTail. A
+// [ChangeRecord] is version 3 (see [RecordKind]).
 func (r Record) MarshalBinary() ([]byte, error) {
 	if !r.Outcome.Token.Key.IsZero() {
 		return nil, invalid("record: holds a product key; a record keeps its fingerprint only")
@@ -178,8 +185,8 @@ func (r *Record) UnmarshalBinary(data []byte) error {
 	if len(data) == 0 {
 		return fmt.Errorf("%w: empty", ErrRecordEncoding)
 	}
-	if data[0] != recordVersion && data[0] != recordVersionReplace {
-		return fmt.Errorf("%w: unknown version %d (want %d or %d)", ErrRecordEncoding, data[0], recordVersion, recordVersionReplace)
+	if data[0] < recordVersion || data[0] > recordVersionChange {
+		return fmt.Errorf("%w: unknown version %d (want %d to %d)", ErrRecordEncoding, data[0], recordVersion, recordVersionChange)
 	}
 	var v Record
 	c := bincode.Codec{B: data[1:], Read: true}
@@ -203,6 +210,10 @@ func (r *Record) UnmarshalBinary(data []byte) error {
 // code writes r's fields to c, or reads them from c, in encoding version v:
 // the one list of the encoding's fields, in their order.
 func (r *Record) code(c *bincode.Codec, v byte) {
+	if v == recordVersionChange {
+		r.codeChange(c)
+		return
+	}
 	o := &r.Outcome
 	c.Raw(r.Fingerprint[:])
 	c.Raw(r.Request[:])

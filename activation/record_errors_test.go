@@ -38,7 +38,7 @@ func TestRecordBinaryErrorsSayWhatIsWrong(t *testing.T) {
 		want string
 	}{
 		"empty":                  {nil, "empty"},
-		"version 3":              {append([]byte{3}, good[1:]...), "unknown version 3 (want 1 or 2)"},
+		"version 4":              {append([]byte{4}, good[1:]...), "unknown version 4 (want 1 to 3)"},
 		"cut in the fingerprint": {good[:20], "truncated"},
 		"cut in the request":     {good[:ids-1], "truncated"},
 		"cut after the request":  {good[:ids], "truncated or overlong integer"},

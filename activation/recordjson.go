@@ -17,6 +17,9 @@ type recordJSON struct {
 	RecordedAt  json.RawMessage `json:"recordedAt"`
 	Replaces    json.RawMessage `json:"replaces"`
 	ReplTail    json.RawMessage `json:"replacesTail"`
+	Kind        json.RawMessage `json:"kind"`
+	Change      json.RawMessage `json:"change"`
+	Note        json.RawMessage `json:"note"`
 }
 
 // UnmarshalJSON implements [json.Unmarshaler]: it reads what json.Marshal
@@ -50,6 +53,9 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 		{"recordedAt", "a time as RFC 3339 writes it", raw.RecordedAt, &v.RecordedAt},
 		{"replaces", "64 hexadecimal digits", raw.Replaces, &v.Replaces},
 		{"replacesTail", "a string", raw.ReplTail, &v.ReplacesTail},
+		{"kind", `"subscription" or "change"`, raw.Kind, &v.Kind},
+		{"change", "a string", raw.Change, &v.Change},
+		{"note", "a string", raw.Note, &v.Note},
 	} {
 		if f.raw == nil {
 			continue

@@ -37,6 +37,9 @@ const (
 
 // version returns the encoding version of r.
 func (r *Record) version() byte {
+	if r.Kind != SubscriptionRecord {
+		return recordVersionChange
+	}
 	if r.Replaces.IsZero() && r.ReplacesTail == "" {
 		return recordVersion
 	}

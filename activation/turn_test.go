@@ -155,6 +155,10 @@ func TestBookTurnRacedAndBroken(t *testing.T) {
 		_, err := b.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 2, 25), activation.AddSeats, bkDate(2026, 12, 1))
 		require.ErrorIs(t, err, activation.ErrBrokenStore, name)
 	}
+	// A head of another kind is no subscription to redeem on.
+	j.head = func(r *activation.Record) { r.Kind = activation.ChangeRecord }
+	_, err = b.Redeem(ctx, bkTenant, bkProduct, bkTok(t, 3, 25), activation.AddSeats, bkDate(2026, 12, 1))
+	require.ErrorIs(t, err, activation.ErrInvalid)
 }
 
 // Many Books on one subscription of a TurnJournal, some in turns and some

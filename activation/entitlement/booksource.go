@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"time"
 
 	"github.com/coterm/coterm/activation"
 )
@@ -67,18 +68,27 @@ func (s BookSource) Tokens(ctx context.Context) iter.Seq2[IssuedToken, error] {
 			return
 		}
 		for t, err := range each(ctx, s.Records.Tokens) {
-			if err == nil && !t.Fingerprint.IsZero() {
-				var rec activation.Record
-				var spent bool
-				if rec, spent, err = s.Book.Journal.Lookup(ctx, t.Fingerprint); spent && err == nil {
-					t.Redeemed = rec.Outcome.At.UTC()
-				}
+			if err == nil {
+				t.Redeemed, err = redeemedOn(ctx, s.Book.Journal, t)
 			}
 			if !yield(t, err) || err != nil {
 				return
 			}
 		}
 	}
+}
+
+// redeemedOn returns the day j recorded t's key spent, or t.Redeemed if j
+// has no record of it.
+func redeemedOn(ctx context.Context, j activation.Journal, t IssuedToken) (time.Time, error) {
+	if t.Fingerprint.IsZero() {
+		return t.Redeemed, nil
+	}
+	rec, spent, err := j.Lookup(ctx, t.Fingerprint)
+	if err != nil || !spent {
+		return t.Redeemed, err
+	}
+	return rec.Outcome.At.UTC(), nil
 }
 
 // errNoBook is what a BookSource without a Book or a Journal gives.

@@ -77,12 +77,27 @@ func collect(ctx context.Context, g *org, src Source, d daymath.Day) (*state, er
 	if err != nil {
 		return nil, err
 	}
-	err = readAll(src.Online(ctx), "online subscriptions", g.online, func(_ int, r onlineRec) error {
-		keepLatest(st.subs, r, d)
+	// A Source gives a subscription's states in a run (a Book does): the
+	// run's latest state goes to the map once.
+	var run onlineRec
+	inRun := false
+	err = readAll(src.Online(ctx), "online subscriptions", g.onlineStates(), func(_ int, r onlineRec) error {
+		if r.from > d {
+			return nil
+		}
+		if inRun && r.key != run.key {
+			keepLatest(st.subs, run, d)
+		} else if inRun && run.from > r.from {
+			return nil
+		}
+		run, inRun = r, true
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if inRun {
+		keepLatest(st.subs, run, d)
 	}
 	err = readAll(src.Deployments(ctx), "deployments", g.deployment, func(_ int, r depRec) error {
 		if r.day <= d {

@@ -206,6 +206,44 @@
 // subscription's service from; [PolicyService] reads the policy's
 // lifecycle (R8).
 //
+// # Keeping the records
+//
+// A [Keeper] records grants and on-premises changes on an
+// activation.Journal, on the machinery of a Book: each location's changes
+// are a chain of change records (activation.ChangeRecord, Policy
+// [PolicyName]) at the place (Chain, location name), Chain being
+// "entitlement:" and the headquarters' name unless the caller names it.
+// Each change comes with the caller's request id, kept as the record's
+// fingerprint (activation.ChangeFingerprint("entitlement", Chain, a line
+// feed, the id)): the identical request again replays the recorded
+// change, the id with another change is [ErrRequestReused]. A change is
+// computed on the head of its chain and appended at the head's Seq + 1; if
+// another Keeper took the place, it re-reads, checks and computes again.
+// A location's on-premises changes are recorded in day order, and a
+// removal never takes a licence below zero there; grants come in any
+// order. An issued token (R21) is its own request: the record's
+// fingerprint derives from the token's, so the Journal keeps it once per
+// organisation, at whichever location it is issued. [Keeper.Source] reads
+// the chains a page at a time, and the online subscriptions and the days
+// keys were spent from the Book.
+//
+// A record's Change is canonical JSON: what was asked (operation,
+// location, licence, grant or token, quantity, day, reason), then what was derived
+// when it was recorded: the figures of its explanation and the location's
+// licences deployed after it (with the day of its latest on-premises
+// change). Its Request is a SHA-256 of a domain, the chain's name and what
+// was asked; its Note the explanation, "20 Office Professional Plus
+// licences deployed at Munich: 80 online + 20 on-premises = 100 of 100
+// granted", whose figures ([Figures]) are the change's pool's in the
+// location's country on the change's day, the change included: the seats
+// of the subscriptions placed there that give service that day as the Book
+// held them, the licences deployed there, and the grant lines in force
+// there. [Keeper.CheckChange] re-derives all of it from the record and the
+// one before it, but the figures read from the other chains and the Book,
+// which a record alone cannot show; it is the rules an
+// activation.Verifier's Changes checks a chain by, and [Keeper.Verify]
+// audits every location's chain with it.
+//
 // # Errors
 //
 // Bad input is an [*InputError] wrapping [ErrInvalid] and, where one fits,
@@ -213,13 +251,18 @@
 // [ErrNotAssociated], [ErrOverlap], [ErrToolkit]). It names the field by
 // its place ("grants[3].quantity") and says why; it never quotes a name or
 // a text the caller gave, since it could hold a product key, and a name
-// that is a product key is refused. Nothing is computed on bad input. An
-// error of the Source is returned wrapped.
+// that is a product key is refused. Nothing is computed on bad input, and a
+// Keeper records nothing (a Keeper's bad input names its field under
+// "deployment" or "grant"). An error of the Source or the Journal is
+// returned wrapped.
 //
 // # Performance
 //
 // A position is one pass over the records and, per pool, a few maximum
 // flows on a network of a few nodes per country with uses or grants.
 // BenchmarkPosition (50 locations, 200 tenants, 10 pools) and
-// BenchmarkPosition100k (the same with 100,000 records) measure it.
+// BenchmarkPosition100k (the same with 100,000 records) measure it. A
+// Keeper's change reads what was appended since its last read to the chains
+// of its location's country, and the Book's subscriptions placed there
+// (BenchmarkKeeperDeploy).
 package entitlement

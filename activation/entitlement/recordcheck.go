@@ -113,14 +113,38 @@ func (g *org) grant(i int, x Grant) (grantRec, error) {
 	return grantRec{key: k, qty: int64(x.Quantity), day: day, year: y}, nil
 }
 
+// onlineStates returns a check of online states, each as g.online checks
+// it, that checks a subscription's names once for a run of its states (a
+// Book's records come subscription by subscription).
+func (g *org) onlineStates() func(int, Online) (onlineRec, error) {
+	var last onlineRec
+	return func(i int, x Online) (onlineRec, error) {
+		r, err := g.onlineAfter(i, x, &last)
+		if err == nil {
+			last = r
+		}
+		return r, err
+	}
+}
+
 // online validates the i-th online state.
-func (g *org) online(i int, x Online) (onlineRec, error) {
+func (g *org) online(i int, x Online) (onlineRec, error) { return g.onlineAfter(i, x, nil) }
+
+// onlineAfter validates the i-th online state, its names only if they are
+// not those of last (nil: none), which was valid.
+func (g *org) onlineAfter(i int, x Online, last *onlineRec) (onlineRec, error) {
 	f := item("online", i)
 	from, err := dayOf(f.at("from"), x.From)
 	if err != nil {
 		return onlineRec{}, err
 	}
 	s := x.Subscription
+	if last != nil && last.key.tenant == s.Tenant && last.key.product == s.Product && last.key.tenant != "" {
+		if err := s.Validate(); err != nil {
+			return onlineRec{}, badWrap(ErrInvalid, f.at("subscription"), "not valid", err)
+		}
+		return onlineRec{key: last.key, from: from, sub: s, prod: last.prod}, nil
+	}
 	if err := checkName(f.at("subscription.tenant"), s.Tenant); err != nil {
 		return onlineRec{}, err
 	}

@@ -131,7 +131,7 @@ func (pt *Partner) changeDays(ctx context.Context, at daymath.Day) ([]daymath.Da
 			return readAll(pt.src.Grants(ctx), "grants", g.grant, func(_ int, r grantRec) error { return add(r.day) })
 		},
 		func() error {
-			return readAll(pt.src.Online(ctx), "online subscriptions", g.online, func(_ int, r onlineRec) error {
+			return readAll(pt.src.Online(ctx), "online subscriptions", g.onlineStates(), func(_ int, r onlineRec) error {
 				if add(r.from); r.sub.IsNone() {
 					return nil
 				}

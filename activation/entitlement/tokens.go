@@ -156,7 +156,7 @@ func onlineOn(ctx context.Context, g *org, src Source, days []daymath.Day) (map[
 	for _, d := range days {
 		out[d] = map[subKey]onlineRec{}
 	}
-	err := readAll(src.Online(ctx), "online subscriptions", g.online, func(_ int, r onlineRec) error {
+	err := readAll(src.Online(ctx), "online subscriptions", g.onlineStates(), func(_ int, r onlineRec) error {
 		for d, m := range out {
 			keepLatest(m, r, d)
 		}

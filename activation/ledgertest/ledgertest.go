@@ -94,18 +94,14 @@ func RunShared(t *testing.T, open func(t *testing.T) (first, second activation.L
 // t.Cleanup.
 type OpenJournal func(t *testing.T) (first, second activation.Journal)
 
-// RunJournal runs the Journal cases against the stores open returns; a case
-// that races runs through one handle and again spread over both. A store
+// RunJournal runs the Journal cases against the stores open returns, those
+// of change records ([RunChanges]) among them; a case that races runs
+// through one handle and again spread over both. A store
 // that is an [activation.TurnJournal] runs the cases of its turns too. The cases
 // that need a Ledger too are skipped for a store that is not one.
 func RunJournal(t *testing.T, open OpenJournal) {
 	t.Helper()
-	opened := func(t *testing.T) [2]activation.Journal {
-		first, second := open(t)
-		require.NotNil(t, first, "open returned a nil first handle")
-		require.NotNil(t, second, "open returned a nil second handle")
-		return [2]activation.Journal{first, second}
-	}
+	opened := opener(open)
 	run(t, map[string]func(*testing.T, [2]activation.Journal){
 		"AppendLookupHead":          testJournalAppend,
 		"AppendDoneContext":         testJournalDoneContext,
@@ -122,6 +118,7 @@ func RunJournal(t *testing.T, open OpenJournal) {
 		"LedgerAndJournalShareKeys": testLedgerAndJournal,
 	}, opened)
 	run(t, batchCases, opened)
+	run(t, changeCases, opened)
 	run(t, spendCases, func(t *testing.T) *path { return journalPath(opened(t)[0]) })
 	two := func(t *testing.T) *path { js := opened(t); return journalPath(js[:]...) }
 	run(t, map[string]func(*testing.T, *path){"CommitLateSeenByOther": testCommitLate}, two)
@@ -134,6 +131,16 @@ func RunJournal(t *testing.T, open OpenJournal) {
 			run(t, map[string]func(*testing.T, *path){"one handle": c}, func(t *testing.T) *path { return journalPath(opened(t)[0]) })
 			run(t, map[string]func(*testing.T, *path){"two handles": c}, two)
 		})
+	}
+}
+
+// opener returns the two handles open returns, as an array.
+func opener(open OpenJournal) func(*testing.T) [2]activation.Journal {
+	return func(t *testing.T) [2]activation.Journal {
+		first, second := open(t)
+		require.NotNil(t, first, "open returned a nil first handle")
+		require.NotNil(t, second, "open returned a nil second handle")
+		return [2]activation.Journal{first, second}
 	}
 }
 

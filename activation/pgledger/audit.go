@@ -17,7 +17,7 @@ import (
 // to the pool before its rows are checked.
 const (
 	auditSelect = `tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation,
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation, kind, change,
     replaces_tail, replacement_claim`
 
 	// sqlAuditFirst and sqlAuditNext read the records of every history in
@@ -56,8 +56,9 @@ const (
 // does, and adds the store's own checks, passing each finding to found:
 //
 //  1. Every history, in one ordered scan of the table (pages of 2,000 rows
-//     by tenant, product and seq, through the place key): the record's
-//     bytes are checked as a history ([activation.Audit.Record]), bytes
+//     by tenant, product and seq, through the place key), chains of changes
+//     among them: the record's bytes are checked as a history
+//     ([activation.Audit.Record]: a change record by v.Changes), bytes
 //     that are not a record are [activation.BreakUnreadable], and every
 //     column a person reads with psql must be what the record's bytes
 //     decode to ([activation.BreakStore] naming the columns that differ,
@@ -108,6 +109,8 @@ type auditRow struct {
 	record             []byte
 	keySeats           *int64  // NULL in rows written before schema version 4
 	explanation        *string // likewise
+	kind               int16
+	change             *string
 	replacesTail       *string
 	claim              []byte
 }
@@ -115,7 +118,7 @@ type auditRow struct {
 func (r *auditRow) dest() []any {
 	return []any{&r.tenant, &r.product, &r.seq, &r.keyTail, &r.fingerprint, &r.operation, &r.applied, &r.day,
 		&r.seatsBefore, &r.endBefore, &r.seatsAfter, &r.endAfter, &r.policy, &r.recordedAt, &r.record, &r.keySeats, &r.explanation,
-		&r.replacesTail, &r.claim}
+		&r.kind, &r.change, &r.replacesTail, &r.claim}
 }
 
 // place returns where the store keeps r: its tenant, product and seq
@@ -304,7 +307,7 @@ const (
 // then replacementArgs's.
 var auditColumnNames = [...]string{"tenant", "product", "seq", "key_tail", "fingerprint", "operation", "applied", "day",
 	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at", "record", "key_seats", "explanation",
-	"replaces_tail", "replacement_claim"}
+	"kind", "change", "replaces_tail", "replacement_claim"}
 
 // auditColumns reports the columns of r that differ from what the Store
 // writes for rec, the record r's bytes decode to (insertArgs and
@@ -335,12 +338,15 @@ func auditColumns(a *activation.Audit, r *auditRow, rec *activation.Record) erro
 	repTailWant, claimWant := replacementArgs(rec)
 	want = append(want, repTailWant, claimWant)
 	got := [...]any{r.tenant, r.product, seq, tail, fp, r.operation, r.applied, r.day,
-		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt, r.record, nil, nil, repTail, claim}
+		r.seatsBefore, r.endBefore, r.seatsAfter, r.endAfter, r.policy, r.recordedAt, r.record, nil, nil, r.kind, nil, repTail, claim}
 	if r.keySeats != nil {
 		got[keySeatsColumn] = *r.keySeats
 	}
 	if r.explanation != nil {
 		got[keySeatsColumn+1] = *r.explanation
+	}
+	if r.change != nil {
+		got[argChange] = *r.change
 	}
 	var diff []string
 	for i, g := range got {
@@ -389,7 +395,7 @@ func columnDiff(name string, want, got any) string {
 		switch v := v.(type) {
 		case nil:
 			return "NULL", true
-		case int64:
+		case int64, int16:
 			return fmt.Sprint(v), true
 		case pgtype.Date:
 			if !v.Valid {

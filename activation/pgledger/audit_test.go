@@ -96,8 +96,8 @@ func rewrite(t *testing.T, s *pgledger.Store, tenant, product string, seq int64,
 	args, err := pgledger.InsertArgs(rec)
 	require.NoError(t, err)
 	tamper(t, s, `UPDATE coterm_records SET (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation) =
-    ($4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation, kind, change) =
+    ($4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 WHERE tenant = $1 AND product = $2 AND seq = $3`, append([]any{tenant, product, seq}, args...)...)
 }
 

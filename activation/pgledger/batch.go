@@ -18,28 +18,29 @@ const (
 	// sqlInsertBatch inserts every record of a batch in one statement, which
 	// is one transaction: without ON CONFLICT, a taken key, claim or place
 	// aborts it whole (SQLSTATE 23505), and nothing is stored. The batch's
-	// first place ($16) goes in only if its predecessor is there.
+	// first place ($16) goes in only if its predecessor is there and of the
+	// batch's kind ($21).
 	sqlInsertBatch = `INSERT INTO coterm_records (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
     seats_before, end_before, seats_after, end_after, policy, recorded_at, record, replaces_tail, replacement_claim,
-    key_seats, explanation)
+    key_seats, explanation, kind, change)
 SELECT $1, $2, u.seq, u.key_tail, u.fingerprint, u.operation, u.applied, u.day,
     u.seats_before, u.end_before, u.seats_after, u.end_after, u.policy, coalesce(u.recorded_at, now()), u.record,
-    u.replaces_tail, u.claim, u.key_seats, u.explanation
+    u.replaces_tail, u.claim, u.key_seats, u.explanation, $21, u.change
 FROM unnest($3::bigint[], $4::text[], $5::bytea[], $6::text[], $7::text[], $8::date[], $9::bigint[], $10::date[],
     $11::bigint[], $12::date[], $13::text[], $14::timestamptz[], $15::bytea[], $17::text[], $18::bytea[],
-    $19::bigint[], $20::text[])
+    $19::bigint[], $20::text[], $22::text[])
     AS u(seq, key_tail, fingerprint, operation, applied, day, seats_before, end_before, seats_after, end_after,
-        policy, recorded_at, record, replaces_tail, claim, key_seats, explanation)
+        policy, recorded_at, record, replaces_tail, claim, key_seats, explanation, change)
 WHERE $16::bigint = 1 OR EXISTS (SELECT 1 FROM coterm_records p
-    WHERE p.tenant = $1 AND p.product = $2 AND p.seq = $16 - 1)`
+    WHERE p.tenant = $1 AND p.product = $2 AND p.seq = $16 - 1 AND p.kind = $21::smallint)`
 
 	// sqlBatchTaken reads, in a new statement, the first conflict of a
 	// batch: a record holding one of its keys (by index), then one holding
 	// one of its replacement claims, then the one at its first place; and
-	// whether that place would leave a gap. It returns one row.
+	// the kind of the record before that place (NULL: none). It returns
+	// one row.
 	sqlBatchTaken = `SELECT t.i, t.record, t.kind,
-    $5::bigint > 1 AND NOT EXISTS (SELECT 1 FROM coterm_records p
-        WHERE p.tenant = $3 AND p.product = $4 AND p.seq = $5 - 1)
+    (SELECT p.kind FROM coterm_records p WHERE p.tenant = $3 AND p.product = $4 AND p.seq = $5 - 1)
 FROM (SELECT 1) one LEFT JOIN LATERAL (
     SELECT k.i, r.record, 1 AS kind FROM unnest($1::bytea[]) WITH ORDINALITY k(fp, i)
         JOIN coterm_records r ON r.fingerprint = k.fp
@@ -60,7 +61,7 @@ type batchColumns struct {
 	day, endBefore, endAfter       []pgtype.Date
 	recordedAt                     []pgtype.Timestamptz
 	keySeats                       []pgtype.Int8
-	explanation                    []pgtype.Text
+	explanation, change            []pgtype.Text
 }
 
 // AppendBatch implements [activation.BatchJournal] in one INSERT … SELECT
@@ -85,11 +86,8 @@ func (s *Store) AppendBatch(ctx context.Context, recs []activation.Record) (acti
 		}
 		return errors.New("the insert kept conflicting with records that were not there")
 	})
-	switch {
-	case errors.Is(err, errGap):
-		return activation.Conflict{}, errGap
-	case err != nil:
-		return activation.Conflict{}, wrapWrite("append batch", err)
+	if err != nil {
+		return activation.Conflict{}, appendError("append batch", err)
 	}
 	return c, nil
 }
@@ -112,14 +110,17 @@ func (s *Store) appendBatch(ctx context.Context, recs []activation.Record, args 
 	var i *int64
 	var b []byte
 	var kind *int
-	var gap bool
-	err = s.pool.QueryRow(ctx, sqlBatchTaken, args[4], args[17], args[0], args[1], args[15]).Scan(&i, &b, &kind, &gap)
-	switch {
-	case err != nil:
+	var prevKind *int16
+	err = s.pool.QueryRow(ctx, sqlBatchTaken, args[4], args[17], args[0], args[1], args[15]).Scan(&i, &b, &kind, &prevKind)
+	if err != nil {
 		return activation.Conflict{}, err
-	case b == nil && gap:
-		return activation.Conflict{}, errGap
-	case b == nil || i == nil || kind == nil || *i < 1 || *i > int64(len(recs)):
+	}
+	if b == nil {
+		if err := placeError(recs[0].Seq, prevKind, args[20].(int16)); err != nil {
+			return activation.Conflict{}, err
+		}
+	}
+	if b == nil || i == nil || kind == nil || *i < 1 || *i > int64(len(recs)) {
 		return activation.Conflict{}, errVanished
 	}
 	stored, err := decode(b)
@@ -135,8 +136,8 @@ func (s *Store) appendBatch(ctx context.Context, recs []activation.Record, args 
 
 // batchArgs returns the values of sqlInsertBatch's parameters for recs, or
 // why no store takes them: what Append refuses, an empty batch, records of
-// two subscriptions or at places that do not follow each other, one key or
-// one replaced key twice.
+// two subscriptions or kinds or at places that do not follow each other,
+// one key or one replaced key twice.
 func batchArgs(recs []activation.Record) ([]any, error) {
 	if len(recs) == 0 {
 		return nil, errors.New("no records")
@@ -149,7 +150,7 @@ func batchArgs(recs []activation.Record) ([]any, error) {
 		fp: make([][]byte, n), record: make([][]byte, n), claim: make([][]byte, n),
 		day: make([]pgtype.Date, n), endBefore: make([]pgtype.Date, n), endAfter: make([]pgtype.Date, n),
 		recordedAt: make([]pgtype.Timestamptz, n),
-		keySeats:   make([]pgtype.Int8, n), explanation: make([]pgtype.Text, n),
+		keySeats:   make([]pgtype.Int8, n), explanation: make([]pgtype.Text, n), change: make([]pgtype.Text, n),
 	}
 	first := recs[0].Outcome.After
 	seen := make(map[[32]byte]bool, 2*n)
@@ -159,6 +160,8 @@ func batchArgs(recs []activation.Record) ([]any, error) {
 			return nil, errors.New("a record's Seq must be 1 or more")
 		case o.Tenant != first.Tenant || o.Product != first.Product:
 			return nil, fmt.Errorf("record %d is of another subscription than record 1", i+1)
+		case rec.Kind != recs[0].Kind:
+			return nil, fmt.Errorf("record %d is of another kind than record 1", i+1)
 		case rec.Seq != recs[0].Seq+int64(i):
 			return nil, fmt.Errorf("record %d has Seq %d, want %d", i+1, rec.Seq, recs[0].Seq+int64(i))
 		}
@@ -180,7 +183,7 @@ func batchArgs(recs []activation.Record) ([]any, error) {
 		if ks, ok := a[15].(int64); ok {
 			c.keySeats[i] = pgtype.Int8{Int64: ks, Valid: true}
 		}
-		c.explanation[i] = text(a[16])
+		c.explanation[i], c.change[i] = text(a[16]), text(a[argChange])
 		if fp, ok := a[4].([]byte); ok {
 			c.fp[i] = fp
 		}
@@ -197,6 +200,7 @@ func batchArgs(recs []activation.Record) ([]any, error) {
 		recs[0].Outcome.After.Tenant, recs[0].Outcome.After.Product,
 		c.seq, c.tail, c.fp, c.op, c.applied, c.day, c.seatsBefore, c.endBefore, c.seatsAfter, c.endAfter,
 		c.policy, c.recordedAt, c.record, recs[0].Seq, c.rep, c.claim, c.keySeats, c.explanation,
+		int16(recs[0].Kind), c.change,
 	}, nil
 }
 

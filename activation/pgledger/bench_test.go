@@ -101,8 +101,8 @@ func benchRecord(o activation.Outcome, tenant string, seq int64, n int) activati
 
 // sqlBare is the baseline's bare insert: no gap check, no second statement.
 const sqlBare = `INSERT INTO bench_bare (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15, $16, $17)
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation, kind, change)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15, $16, $17, $18, $19)
 ON CONFLICT DO NOTHING`
 
 // BenchmarkBareInsert is the baseline: the bare INSERT … ON CONFLICT DO

@@ -49,38 +49,16 @@ func TestServerKilled(t *testing.T) {
 		require.NoError(t, b.Import(ctx, testSubscription(fmt.Sprintf("book-%d", w)), testDay))
 	}
 
-	var told atomic.Int64
-	stop := make(chan struct{})
 	results := make([][]attempt, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for n := 0; ; n++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				a := attempt{viaBook: w%2 == 0, tenant: fmt.Sprintf("redeemer-%d", w), tk: testToken(testKey(t, fmt.Sprintf("KILL%d", w), n), 1)}
-				if a.viaBook {
-					a.tenant = fmt.Sprintf("book-%d", w/2)
-				}
-				a.o, a.err = a.redeem(ctx, store)
-				if a.err == nil {
-					told.Add(1)
-				}
-				results[w] = append(results[w], a)
-				if a.err != nil {
-					return // the server is gone
-				}
-			}
-		})
-	}
-	require.Eventually(t, func() bool { return told.Load() >= 40 }, time.Minute, time.Millisecond)
-	require.NoError(t, owned.stop("immediate"))
-	close(stop)
-	wg.Wait()
-	require.NoError(t, owned.start())
+	killUnder(t, workers, func(w, n int) error {
+		a := attempt{viaBook: w%2 == 0, tenant: fmt.Sprintf("redeemer-%d", w), tk: testToken(testKey(t, fmt.Sprintf("KILL%d", w), n), 1)}
+		if a.viaBook {
+			a.tenant = fmt.Sprintf("book-%d", w/2)
+		}
+		a.o, a.err = a.redeem(ctx, store)
+		results[w] = append(results[w], a)
+		return a.err
+	})
 
 	fresh := openStore(t, schema, nil)
 	var ok, failed int
@@ -111,6 +89,37 @@ func TestServerKilled(t *testing.T) {
 	for w := range workers / 2 {
 		requireChain(t, fresh, fmt.Sprintf("book-%d", w))
 	}
+}
+
+// killUnder runs try(w, n) for n = 0, 1, … in each of workers goroutines,
+// each until try fails (the server is gone); once 40 tries have succeeded,
+// it kills the server (SIGQUIT to the postmaster, an immediate stop),
+// stops the goroutines and starts the server again.
+func killUnder(t *testing.T, workers int, try func(w, n int) error) {
+	t.Helper()
+	var told atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if try(w, n) != nil {
+					return // the server is gone
+				}
+				told.Add(1)
+			}
+		})
+	}
+	require.Eventually(t, func() bool { return told.Load() >= 40 }, time.Minute, time.Millisecond)
+	require.NoError(t, owned.stop("immediate"))
+	close(stop)
+	wg.Wait()
+	require.NoError(t, owned.start())
 }
 
 // requireChain checks that the history of tenant's M365-E3 is a chain: Seq

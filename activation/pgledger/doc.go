@@ -56,10 +56,13 @@
 //	replacement_claim bytea          -- a replacement: activation.Record.ReplacementClaim
 //	key_seats     bigint             -- the key's seats; NULL for an import (and rows before version 4)
 //	explanation   text               -- Outcome.Explain(), never a key (NULL for rows before version 4)
+//	kind          smallint           -- 0: a subscription's record or a claim; 1: a change (see below)
+//	change        text               -- a change record's change (Record.Change); NULL for kind 0
 //	UNIQUE (fingerprint)             -- one record per key: NULLs (imports) do not conflict
 //	UNIQUE (replacement_claim)       -- a key is replaced once (R12), whatever the tenant
 //	UNIQUE (tenant, product, seq)    -- one record per place: NULLs (claims) do not conflict
-//	INDEX (end_after, tenant, product, seq) WHERE seq IS NOT NULL   -- Heads, Due
+//	CHECK kind is 1 exactly when the record is a change (encoding version 3) and change is not NULL
+//	INDEX (end_after, tenant, product, seq) WHERE seq IS NOT NULL AND kind = 0  -- Heads, Due
 //	INDEX (tenant, product, seq DESC) WHERE seq IS NOT NULL         -- HeadsAfter (collation "C")
 //
 // Text columns hold the names as given; a name PostgreSQL cannot store as
@@ -70,36 +73,63 @@
 // whose key tail, policy, names or token's product could show one, so that
 // no column and no record's bytes hold a key in any spelling.
 //
+// # Chains of changes
+//
+// A place (tenant, product) holds either a subscription's history or a
+// chain of changes that another package keeps on the same machinery
+// (activation.ChangeRecord, such as activation/entitlement's): kind 1, its request's fingerprint (activation.ChangeFingerprint)
+// in fingerprint, so that the one unique key makes each change request
+// once, its change in change, its note in explanation, "change" in
+// operation and applied, day its Outcome.At, no seats, end date or key
+// seats:
+//
+//	SELECT seq, day, change, explanation, recorded_at FROM coterm_records
+//	WHERE tenant = 'contoso' AND product = 'Munich' AND kind = 1 ORDER BY seq;
+//
+// A record of another kind than the one before its place is refused by the
+// insert itself (activation.ErrInvalid, nothing stored); of two first
+// records of both kinds raced onto a fresh place, the place key keeps one
+// and the other finds it taken. Heads and HeadsAfter list subscriptions
+// only; Head, History and Lookup read chains of changes as they read
+// histories. [Store.Verify] checks them with activation.Verifier.Changes,
+// [Store.Export] and [Store.LoadRecords] carry them as they are (a chain
+// whose kind changes is refused), and [Store.Load] refuses a row at a
+// place that holds one.
+//
 // # The SQL
 //
 // Every call is one or two autocommit statements; no call holds a pooled
 // connection between them or across a caller's loop.
 //
 //   - Append and Claim: INSERT … SELECT … WHERE seq = 1 OR EXISTS (the
-//     record at seq − 1) ON CONFLICT DO NOTHING: a record that would leave a
-//     gap in its history is not inserted. If it inserted nothing, a second
+//     record at seq − 1, of the record's kind) ON CONFLICT DO NOTHING: a
+//     record that would leave a gap in its history, or follow a record of
+//     another kind, is not inserted. If it inserted nothing, a second
 //     statement — a new snapshot, which sees the row that a concurrent
 //     transaction committed while the insert waited for it — reads the
-//     record holding the key (first) or the place; if neither exists and
-//     seq − 1 is still missing, Append's error wraps activation.ErrGap. A
-//     single statement (a CTE) would not see that row.
+//     record holding the key (first) or the place, and the kind of the
+//     record at seq − 1; if neither exists and seq − 1 is still missing,
+//     Append's error wraps activation.ErrGap, and if that record is of
+//     another kind, activation.ErrInvalid. A single statement (a CTE) would
+//     not see that row.
 //   - AppendBatch (several keys in one redemption, or a replacement): one
 //     INSERT … SELECT … FROM unnest($3::bigint[], …) WHERE seq = 1 OR
-//     EXISTS (the record before the first), without ON CONFLICT: one
-//     statement is one transaction, so a taken key, claim or place (SQLSTATE
-//     23505) aborts it whole and nothing is stored. A second statement then
-//     reads the first conflict (a key, by index; a claim; the first place)
-//     or the gap. ON CONFLICT DO NOTHING would store the rows that did not
-//     conflict.
+//     EXISTS (the record before the first, of the batch's kind), without
+//     ON CONFLICT: one statement is one transaction, so a taken key, claim
+//     or place (SQLSTATE 23505) aborts it whole and nothing is stored. A
+//     second statement then reads the first conflict (a key, by index; a
+//     claim; the first place), the gap or the other kind. ON CONFLICT DO
+//     NOTHING would store the rows that did not conflict.
 //   - Lookup: the row of a fingerprint. Head: the highest seq of (tenant,
 //     product), one probe of the place key. History: one page, seq > after
 //     ORDER BY seq LIMIT n.
-//   - Heads: the rows whose end_after is in the range, through the index
-//     above, that no later row of their subscription follows.
+//   - Heads: the rows of kind 0 whose end_after is in the range, through
+//     the index above, that no later row of their subscription follows.
 //   - HeadsAfter: a recursive CTE whose every step is one descent of the
-//     (tenant, product, seq DESC) index to the next subscription's head,
-//     (tenant, product) > the last place, LIMIT n: a page costs n descents,
-//     however long the histories.
+//     (tenant, product, seq DESC) index to the next place's head,
+//     (tenant, product) > the last place, kind = 0, LIMIT n: a page costs n
+//     descents, and one more per chain of changes stepped over, however
+//     long the histories.
 //   - Load, LoadRecords (bulk): one transaction holding LOCK TABLE … IN
 //     SHARE ROW EXCLUSIVE MODE (other writers wait; readers do not); per
 //     20,000 rows, reads of the heads, the spent keys and, for import rows,

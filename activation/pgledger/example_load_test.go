@@ -75,5 +75,5 @@ func ExampleMigrationSQL() {
 	}
 	fmt.Println(sql[:60])
 	// Output:
-	// -- coterm: schema version 0 to 4 (pgledger.Migrate runs thes
+	// -- coterm: schema version 0 to 5 (pgledger.Migrate runs thes
 }

@@ -66,8 +66,9 @@ type LoadRecordsSummary struct {
 // LoadRecords stores records that [Store.Export] wrote (read back with
 // [activation.Record.UnmarshalJSON]), checking each chain: a record of a
 // history (Seq 1 or more) must follow its subscription's head, in the
-// store or earlier in recs (Seq one more, Before the head's After), and
-// its key must be new; a Redeemer's claim (Seq 0) must have a new key. A
+// store or earlier in recs (Seq one more, of the head's kind and, for a
+// subscription, Before the head's After), and its key (a change's request)
+// must be new; a Redeemer's claim (Seq 0) must have a new key. A
 // record the store holds already, the same bytes at its place (or for its
 // key), is counted as present and skipped, so loading an export twice
 // changes nothing. It is all or nothing: the first record that breaks a
@@ -157,12 +158,18 @@ func loadRecordChunk(ctx context.Context, tx pgx.Tx, recs []activation.Record, f
 	return copyRecords(ctx, tx, rows)
 }
 
-// follows says why rec cannot follow head (ok false: none), or "".
+// follows says why rec cannot follow head (ok false: none), or "": a
+// change record follows a head of its kind at the next Seq (its Before is
+// not linked: its chain's package gives the rules).
 func follows(rec *activation.Record, head activation.Record, ok bool) string {
 	o := &rec.Outcome
 	switch {
 	case rec.Seq != head.Seq+1:
 		return fmt.Sprintf("Seq %d does not follow its subscription's head (Seq %d)", rec.Seq, head.Seq)
+	case ok && rec.Kind != head.Kind:
+		return fmt.Sprintf("a %s record after a %s record: a place holds records of one kind", rec.Kind, head.Kind)
+	case rec.Kind != activation.SubscriptionRecord:
+		return ""
 	case !ok && !o.Before.IsNone():
 		return "the first record of a history must start from no subscription"
 	case ok && (!sameState(head.Outcome.After, o.Before) || o.Before.Tenant != head.Outcome.After.Tenant || o.Before.Product != head.Outcome.After.Product):

@@ -14,3 +14,6 @@ var (
 	// CopyColumns are the columns of CopyArgs's values, for COPY.
 	CopyColumns = copyColumns
 )
+
+// For the tests of the upgrades: every migration, in order.
+var Migrations = migrations

@@ -18,7 +18,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/coterm/coterm/activation"
-	"github.com/coterm/coterm/activation/pgledger"
 	"github.com/coterm/coterm/token"
 )
 
@@ -157,13 +156,11 @@ func failoverMain() int {
 	if _, err := fmt.Sscanf(os.Getenv(failoverEnv), "%d/%d", &proc, &routines); err != nil {
 		return 2
 	}
-	ctx := context.Background()
-	store, err := pgledger.Open(ctx, os.Getenv(workerURL))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "failover worker:", err)
+	ctx, store, done := workerStore(0, "failover worker")
+	if store == nil {
 		return 2
 	}
-	defer store.Close()
+	defer done()
 	book := &activation.Book{Policy: activation.PartnerCenter(), Journal: store}
 	stop := make(chan struct{})
 	go func() {

@@ -88,44 +88,71 @@ var clients = []struct {
 func TestLostConnection(t *testing.T) {
 	needCluster(t)
 	for _, c := range clients {
-		for _, f := range []fault{cutBeforeCommit, cutAfterCommit} {
-			t.Run(c.name+"/"+f.String(), func(t *testing.T) {
-				ctx := context.Background()
-				schema := freshSchema(t)
-				direct := openStore(t, schema, nil)
-				via, p := proxied(t, schema)
-				redeem := c.make(via)
-				k := testKey(t, "LOST", int(f))
-				tk := testToken(k, 25)
-				if c.name == "Book" {
-					// The import before the key: not the statement to cut.
-					require.NoError(t, (&activation.Book{Policy: activation.PartnerCenter(), Journal: via}).Import(ctx, testSubscription("contoso"), testDay))
-				}
+		eachCut(t, c.name, func(t *testing.T, f fault, direct, via *pgledger.Store, p *proxy) {
+			ctx := context.Background()
+			redeem := c.make(via)
+			k := testKey(t, "LOST", int(f))
+			tk := testToken(k, 25)
+			if c.name == "Book" {
+				// The import before the key: not the statement to cut.
+				require.NoError(t, (&activation.Book{Policy: activation.PartnerCenter(), Journal: via}).Import(ctx, testSubscription("contoso"), testDay))
+			}
 
-				fired := p.arm(f, insertPrefix)
-				_, err := redeem(ctx, tk)
-				require.Error(t, err, "the connection was cut: the caller must get an error")
-				<-fired
-				t.Logf("the caller's error: %v", err)
-				assert.NotContains(t, err.Error(), k.Reveal())
-				want := 0
-				if f == cutAfterCommit {
-					want = 1
-				}
-				require.Equal(t, want, rowsOf(t, direct, k.Fingerprint()), "records after the cut")
+			err := cutInsert(t, p, f, direct, k.Fingerprint(), func() error { _, err := redeem(ctx, tk); return err })
+			assert.NotContains(t, err.Error(), k.Reveal())
 
-				o, err := redeem(ctx, tk)
-				require.NoError(t, err, "the identical retry")
-				require.Equal(t, f == cutAfterCommit, o.Replayed, "the retry replays iff the first attempt committed")
-				require.Equal(t, 1, rowsOf(t, direct, k.Fingerprint()), "records after the retry")
-				rec, ok, err := direct.Lookup(ctx, k.Fingerprint())
-				require.NoError(t, err)
-				require.True(t, ok)
-				o.Replayed, o.Token.Key = false, token.Key{}
-				require.Equal(t, o, rec.Outcome)
-			})
-		}
+			o, err := redeem(ctx, tk)
+			require.NoError(t, err, "the identical retry")
+			require.Equal(t, f == cutAfterCommit, o.Replayed, "the retry replays iff the first attempt committed")
+			require.Equal(t, 1, rowsOf(t, direct, k.Fingerprint()), "records after the retry")
+			rec, ok, err := direct.Lookup(ctx, k.Fingerprint())
+			require.NoError(t, err)
+			require.True(t, ok)
+			o.Replayed, o.Token.Key = false, token.Key{}
+			require.Equal(t, o, rec.Outcome)
+		})
 	}
+}
+
+// eachCut runs body, in a subtest named name/fault, for a cut before the
+// commit and one after, each on a fresh schema with a Store on it (direct)
+// and one through a new proxy (via, p).
+func eachCut(t *testing.T, name string, body func(t *testing.T, f fault, direct, via *pgledger.Store, p *proxy)) {
+	t.Helper()
+	for _, f := range []fault{cutBeforeCommit, cutAfterCommit} {
+		t.Run(name+"/"+f.String(), func(t *testing.T) {
+			schema := freshSchema(t)
+			direct := openStore(t, schema, nil)
+			via, p := proxied(t, schema)
+			body(t, f, direct, via, p)
+		})
+	}
+}
+
+// within returns a context that ends after d, or when t ends.
+func within(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// cutInsert arms p to cut, with f, the connection of the next insert,
+// requires call to fail and p to have cut, and the rows of fp on direct to
+// be what f leaves: none before the commit, one after. It returns call's
+// error.
+func cutInsert(t *testing.T, p *proxy, f fault, direct *pgledger.Store, fp token.Fingerprint, call func() error) error {
+	t.Helper()
+	fired := p.arm(f, insertPrefix)
+	err := call()
+	require.Error(t, err, "the connection was cut: the caller must get an error")
+	<-fired
+	t.Logf("the caller's error: %v", err)
+	want := 0
+	if f == cutAfterCommit {
+		want = 1
+	}
+	require.Equal(t, want, rowsOf(t, direct, fp), "records after the cut")
+	return err
 }
 
 // TestServerDown: a server that is down records nothing and says so.

@@ -20,23 +20,23 @@ import (
 // pooled connection is held between two of them.
 const (
 	// sqlInsert inserts a record unless it would leave a gap in its
-	// history: a record with a place ($3) past 1 goes in only if its
-	// predecessor is there, checked in the same statement. A claim has no
-	// place (NULL) and so no predecessor.
+	// history or follow a record of another kind: a record with a place
+	// ($3) past 1 goes in only if its predecessor is there and of its kind
+	// ($18), checked in the same statement. A claim has no place (NULL) and
+	// so no predecessor.
 	sqlInsert = `INSERT INTO coterm_records (tenant, product, seq, key_tail, fingerprint, operation, applied, day,
-    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation)
-SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15, $16, $17
+    seats_before, end_before, seats_after, end_after, policy, recorded_at, record, key_seats, explanation, kind, change)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()), $15, $16, $17, $18, $19
 WHERE $3::bigint IS NULL OR $3 = 1 OR EXISTS (SELECT 1 FROM coterm_records p
-    WHERE p.tenant = $1 AND p.product = $2 AND p.seq = $3 - 1)
+    WHERE p.tenant = $1 AND p.product = $2 AND p.seq = $3 - 1 AND p.kind = $18)
 ON CONFLICT DO NOTHING`
 
 	// sqlTaken reads, in a new statement and so a new snapshot, why an
 	// insert did nothing: the record that holds its key (first) or its
-	// place, if any, and whether its place would leave a gap (no record
-	// holds the one before). It always returns one row.
+	// place, if any, and the kind of the record before its place (NULL:
+	// none, a gap if the place is past 1). It always returns one row.
 	sqlTaken = `SELECT t.record, t.same_key,
-    coalesce($4::bigint > 1, false) AND NOT EXISTS (SELECT 1 FROM coterm_records p
-        WHERE p.tenant = $2 AND p.product = $3 AND p.seq = $4 - 1)
+    (SELECT p.kind FROM coterm_records p WHERE p.tenant = $2 AND p.product = $3 AND p.seq = $4 - 1)
 FROM (SELECT 1) one LEFT JOIN LATERAL (
     SELECT record, fingerprint = $1 AS same_key FROM coterm_records
     WHERE fingerprint = $1 OR (tenant = $2 AND product = $3 AND seq = $4)
@@ -50,13 +50,14 @@ WHERE tenant = $1 AND product = $2 AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1
 	sqlHistory = `SELECT record FROM coterm_records
 WHERE tenant = $1 AND product = $2 AND seq > $3 ORDER BY seq LIMIT $4`
 
-	// sqlHeadsBranch finds the records whose end date meets a condition
-	// through the index coterm_records_due, and keeps those that are their
-	// subscription's head (no later record: one probe of the place key).
+	// sqlHeadsBranch finds the subscription records (kind 0) whose end date
+	// meets a condition through the index coterm_records_due, and keeps
+	// those that are their subscription's head (no later record: one probe
+	// of the place key).
 	// sqlHeads orders the union of one or two such branches (a condition
 	// with OR would read the whole index).
 	sqlHeadsBranch = `SELECT r.record, r.tenant, r.product FROM coterm_records r
-WHERE r.seq IS NOT NULL AND %s
+WHERE r.seq IS NOT NULL AND r.kind = 0 AND %s
 AND NOT EXISTS (SELECT 1 FROM coterm_records n
     WHERE n.tenant = r.tenant AND n.product = r.product AND n.seq > r.seq)`
 	sqlHeads = `SELECT h.record FROM (%s) h ORDER BY h.tenant, h.product`
@@ -77,8 +78,10 @@ var errPlaceTakenByClaim = errors.New("pgledger: claim: the record's place in it
 // import) guards no key (NULL). A record with Seq more than 1 goes in only
 // if a record holds Seq − 1, checked by the insert itself: otherwise
 // nothing is stored and the error wraps [activation.ErrGap] (a taken key,
-// then a taken place, is the answer before a gap). Serialization failures
-// and deadlocks are retried.
+// then a taken place, is the answer before a gap); one whose predecessor is
+// of another [activation.RecordKind] is refused by the insert too, with an
+// error wrapping [activation.ErrInvalid]. Serialization failures and
+// deadlocks are retried.
 func (s *Store) Append(ctx context.Context, rec activation.Record) (activation.Record, activation.Taken, error) {
 	switch {
 	case rec.Seq < 1:
@@ -91,11 +94,8 @@ func (s *Store) Append(ctx context.Context, rec activation.Record) (activation.R
 		return activation.Record{}, activation.NothingTaken, fmt.Errorf("pgledger: append: %w", err)
 	}
 	stored, taken, err := s.append(ctx, rec, args)
-	switch {
-	case errors.Is(err, errGap):
-		return activation.Record{}, activation.NothingTaken, errGap
-	case err != nil:
-		return activation.Record{}, activation.NothingTaken, wrapWrite("append", err)
+	if err != nil {
+		return activation.Record{}, activation.NothingTaken, appendError("append", err)
 	}
 	return stored, taken, nil
 }
@@ -151,21 +151,20 @@ var errConflictsGone = errors.New("the insert kept conflicting with records that
 
 // takenBy reads, in a new statement, why the insert of args stored nothing:
 // the record holding its key or place. found is false if there is none and
-// the place would leave no gap; a gap is errGap.
+// the place would leave no gap and follow a record of its kind; a gap is
+// errGap, a record of another kind before the place a *kindError.
 func takenBy(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
 }, args []any) (stored activation.Record, taken activation.Taken, found bool, err error) {
 	var b []byte
 	var sameKey *bool
-	var gap bool
-	if err = q.QueryRow(ctx, sqlTaken, args[4], args[0], args[1], args[2]).Scan(&b, &sameKey, &gap); err != nil {
+	var prevKind *int16
+	if err = q.QueryRow(ctx, sqlTaken, args[4], args[0], args[1], args[2]).Scan(&b, &sameKey, &prevKind); err != nil {
 		return stored, taken, false, err
 	}
 	if b == nil {
-		if gap {
-			return stored, taken, false, errGap
-		}
-		return stored, taken, false, nil
+		seq, _ := args[2].(int64)
+		return stored, taken, false, placeError(seq, prevKind, args[argKind].(int16))
 	}
 	if stored, err = decode(b); err != nil {
 		return stored, taken, false, err
@@ -177,7 +176,15 @@ func takenBy(ctx context.Context, q interface {
 	return stored, taken, true, nil
 }
 
-// insertArgs returns the values of sqlInsert's parameters for rec.
+// The places in insertArgs of the values of the kind and change columns.
+const (
+	argKind   = 17
+	argChange = 18
+)
+
+// insertArgs returns the values of sqlInsert's parameters for rec: a
+// change record's operation and applied columns read "change", its
+// explanation is its Note and its key_seats NULL.
 func insertArgs(rec activation.Record) ([]any, error) {
 	if rec.Fingerprint.IsZero() && rec.Seq == 0 {
 		return nil, errors.New("the record has neither a key fingerprint nor a place")
@@ -211,11 +218,18 @@ func insertArgs(rec activation.Record) ([]any, error) {
 	if y := rec.RecordedAt.Year(); !rec.RecordedAt.IsZero() && y >= 1 && y <= 9999 {
 		recordedAt = rec.RecordedAt
 	}
+	var op, applied, explanation string
+	var seats, change any
+	if rec.Kind == activation.SubscriptionRecord {
+		op, applied, explanation, seats = o.Op.String(), o.Applied.String(), o.Explain(), keySeats(&o)
+	} else {
+		op, applied, explanation, change = rec.Kind.String(), rec.Kind.String(), rec.Note, columnText(rec.Change)
+	}
 	return []any{
 		tenant, product, seq, tail, fp,
-		columnText(o.Op.String()), columnText(o.Applied.String()), date(o.At),
+		columnText(op), columnText(applied), date(o.At),
 		int64(o.Before.Seats), date(o.Before.End), int64(o.After.Seats), date(o.After.End),
-		columnText(rec.Policy), recordedAt, b, keySeats(&o), columnText(o.Explain()),
+		columnText(rec.Policy), recordedAt, b, seats, columnText(explanation), int16(rec.Kind), change,
 	}, nil
 }
 

@@ -53,9 +53,10 @@ const (
 	// of the same load); nothing was recorded. Later rows go on.
 	LoadRejected
 	// LoadRefused: the row conflicts with what the database holds (a key
-	// spent elsewhere, a day before a head the load did not write), or an
-	// earlier row of its subscription was refused; nothing was recorded,
-	// nor is anything of the later rows of that subscription.
+	// spent elsewhere, a day before a head the load did not write, a place
+	// that holds a chain of changes), or an earlier row of its subscription
+	// was refused; nothing was recorded, nor is anything of the later rows
+	// of that subscription.
 	LoadRefused
 )
 
@@ -142,7 +143,7 @@ CROSS JOIN LATERAL (
 // a replacement's (NULL for any other record).
 var copyColumns = []string{"tenant", "product", "seq", "key_tail", "fingerprint", "operation", "applied", "day",
 	"seats_before", "end_before", "seats_after", "end_after", "policy", "recorded_at", "record", "key_seats", "explanation",
-	"replaces_tail", "replacement_claim"}
+	"kind", "change", "replaces_tail", "replacement_claim"}
 
 // Load loads a history — the rows of an admin's file, in their order —
 // into the store under policy, with every guarantee of an
@@ -440,6 +441,9 @@ func (l *loader) row(ctx context.Context, book *activation.Book, j *loadJournal,
 	p := subPlace{r.Tenant, r.Product}
 	if line, ok := l.refused[p]; ok {
 		return l.afterRefusal(ctx, book, j, r, res, line)
+	}
+	if head, ok := j.heads[p]; ok && head.Kind != activation.SubscriptionRecord {
+		return l.refuse(p, res, "the place holds a chain of "+head.Kind.String()+" records, not a subscription"), nil
 	}
 	if r.Import {
 		return l.importRow(ctx, book, j, r, res)

@@ -50,6 +50,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(failoverEnv) != "" {
 		os.Exit(failoverMain())
 	}
+	if os.Getenv(changeWorkerEnv) != "" {
+		os.Exit(changeWorkerMain())
+	}
 	code := m.Run()
 	if owned != nil {
 		owned.remove()

@@ -12,7 +12,7 @@ import (
 // SchemaVersion is the version of the tables this package reads and writes:
 // the number of migrations it knows. [Migrate] brings a database up to it;
 // [New] and [Open] refuse a database whose schema is newer.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // ErrSchemaTooNew means the database was migrated by a newer release of this
 // package than the running one: its tables may hold what this code cannot
@@ -80,6 +80,19 @@ COMMENT ON COLUMN coterm_records.replacement_claim IS 'a replacement: SHA-256 cl
 	`ALTER TABLE coterm_records ADD COLUMN key_seats bigint, ADD COLUMN explanation text;
 COMMENT ON COLUMN coterm_records.key_seats IS 'the product key''s seats; NULL for an import, and for rows written before this column';
 COMMENT ON COLUMN coterm_records.explanation IS 'activation.Outcome.Explain: why the end date moved (never a key); NULL for rows written before this column';`,
+	// 5: a place holds a subscription's history or a chain of changes that
+	// another package keeps (activation.ChangeRecord); the index of Heads
+	// (Due) holds subscription records only.
+	`ALTER TABLE coterm_records
+    ADD COLUMN kind smallint NOT NULL DEFAULT 0,
+    ADD COLUMN change text,
+    ADD CONSTRAINT coterm_records_kind_check CHECK (kind IN (0, 1)
+        AND (kind = 1) = (substring(record FROM 1 FOR 1) = decode('03', 'hex'))
+        AND (kind = 1) = (change IS NOT NULL));
+COMMENT ON COLUMN coterm_records.kind IS '0: a subscription''s record or a key claimed outside a book; 1: a change of a chain another package keeps (activation.ChangeRecord, the record''s encoding version 3). A place holds records of one kind';
+COMMENT ON COLUMN coterm_records.change IS 'a change record: the change as the package that keeps its chain encodes it (activation.Record.Change, such as JSON; explanation holds its Note); NULL otherwise';
+DROP INDEX coterm_records_due;
+CREATE INDEX coterm_records_due ON coterm_records (end_after, tenant, product, seq) WHERE seq IS NOT NULL AND kind = 0;`,
 }
 
 // Migrate creates or upgrades this package's tables in the first schema of

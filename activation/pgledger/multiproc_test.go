@@ -67,14 +67,11 @@ func workerMain() int {
 		fmt.Fprintln(os.Stderr, "worker: bad start time")
 		return 2
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	store, err := pgledger.Open(ctx, os.Getenv(workerURL))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "worker:", err)
+	ctx, store, done := workerStore(5*time.Minute, "worker")
+	if store == nil {
 		return 2
 	}
-	defer store.Close()
+	defer done()
 	book := &activation.Book{Policy: activation.PartnerCenter(), Journal: store}
 	oneKey, err := keyOf(oneKeyGroup, 1)
 	if err != nil {
@@ -127,6 +124,24 @@ func workerMain() int {
 		}
 	}
 	return 0
+}
+
+// workerStore opens the Store of a worker process on workerURL, under a
+// context that ends after d (never for 0), which done ends and closes the
+// Store; or it says on standard error why it cannot (who names the worker)
+// and returns a nil Store.
+func workerStore(d time.Duration, who string) (ctx context.Context, store *pgledger.Store, done func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	if d > 0 {
+		ctx, cancel = context.WithTimeout(context.Background(), d)
+	}
+	store, err := pgledger.Open(ctx, os.Getenv(workerURL))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, who+":", err)
+		cancel()
+		return ctx, nil, nil
+	}
+	return ctx, store, func() { store.Close(); cancel() }
 }
 
 // TestManyProcesses runs 4 processes (this test binary, re-executed) that

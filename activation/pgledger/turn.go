@@ -41,7 +41,8 @@ func turnKey(tenant, product string) int64 {
 // head; it calls next; in a second it inserts the record as [Store.Append]
 // does and commits (under the commit timeout, not ctx: see [Store.Append]),
 // which releases the lock. If the insert stored nothing, the record that
-// holds its key or place is read after the commit, in a new statement.
+// holds its key or place is read after the commit, in a new statement; a
+// record of another kind than the head is refused as Append refuses it.
 func (s *Store) AppendInTurn(ctx context.Context, tenant, product string, next func(head activation.Record, ok bool) (activation.Record, error)) (activation.Record, activation.Taken, error) {
 	if !validText(tenant) || !validText(product) {
 		return activation.Record{}, activation.NothingTaken, errors.New("pgledger: append in turn: the tenant or product is not valid UTF-8 text without NUL")
@@ -61,10 +62,8 @@ func (s *Store) AppendInTurn(ctx context.Context, tenant, product string, next f
 	switch {
 	case refused != nil:
 		return activation.Record{}, activation.NothingTaken, refused
-	case errors.Is(err, errGap):
-		return activation.Record{}, activation.NothingTaken, errGap
 	case err != nil:
-		return activation.Record{}, activation.NothingTaken, wrapWrite("append in turn", err)
+		return activation.Record{}, activation.NothingTaken, appendError("append in turn", err)
 	}
 	return stored, taken, nil
 }

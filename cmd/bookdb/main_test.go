@@ -170,7 +170,7 @@ func TestSchemaAndMigrate(t *testing.T) {
 	conn.Close(ctx)
 	code, out, errOut = bookdb(t, "", "migrate", "-db", url)
 	assert.Equal(t, cli.ExitOK, code, errOut)
-	assert.Equal(t, "schema version 4\n", out)
+	assert.Equal(t, "schema version 5\n", out)
 	code, _, errOut = bookdb(t, "", "load", "-db", url, historyFile)
 	assert.Equal(t, cli.ExitNegative, code, errOut)
 }

@@ -125,3 +125,15 @@ func TestRejectsConcern(t *testing.T) {
 	assert.True(t, rj[1].Concerns("fabrikam", "Visio"))
 	assert.True(t, rj[2].Concerns("anyone", "anything"))
 }
+
+// TestNamesByteForByte: a tenant with a stray space is another tenant,
+// kept as written, not trimmed into the one without it.
+func TestNamesByteForByte(t *testing.T) {
+	file := head7 + "2026-01-15,contoso,M365-E3,,100,import,2027-01-15\n" +
+		"2026-01-15,contoso ,M365-E3,,7,import,2027-01-15\n"
+	res, _ := load(t, file)
+	require.Len(t, res, 2)
+	assert.Equal(t, "contoso", res[0].Row.Tenant)
+	assert.Equal(t, "contoso ", res[1].Row.Tenant, "the stray space was trimmed")
+	assert.Equal(t, 7, res[1].Outcome.After.Seats, "the second row changed the first tenant")
+}

@@ -29,8 +29,9 @@
 //     a spreadsheet's day number is refused, never guessed (1/10/2026 is
 //     January or October), with how to get the ISO form from Excel:
 //     Format Cells › Custom, yyyy-mm-dd.
-//   - Names are read as they are, but for the white space around a field:
-//     "contoso" and "Contoso" are two tenants.
+//   - Names are read byte for byte, white space included: "contoso",
+//     "Contoso" and "contoso " are three tenants (a query for a name that is
+//     not tracked suggests the closest tracked ones).
 //
 // No message of this package quotes a field: a field may be a product key
 // pasted into the wrong column. Messages say which column and what was
@@ -145,7 +146,7 @@ func ioReason(err error) string {
 type Rejected struct {
 	Line   int
 	Reason string
-	// Tenant and Product are the row's tenant and product columns, trimmed,
+	// Tenant and Product are the row's tenant and product columns, as they are,
 	// when Named: the row has them (a malformed CSV line has none). They
 	// are for comparing, never for printing: they may hold a key.
 	Tenant, Product string
@@ -157,7 +158,7 @@ func (r *Rejected) Error() string { return "line " + strconv.Itoa(r.Line) + ": "
 // named sets rj's tenant and product from rec, when it has them.
 func named(rj *Rejected, rec []string) *Rejected {
 	if len(rec) >= 3 {
-		rj.Tenant, rj.Product, rj.Named = clone(strings.TrimSpace(rec[1])), clone(strings.TrimSpace(rec[2])), true
+		rj.Tenant, rj.Product, rj.Named = clone(rec[1]), clone(rec[2]), true
 	}
 	return rj
 }
@@ -201,7 +202,7 @@ func parseRow(rec []string) (row Row, reason string) {
 	if row.At, err = cli.ParseDate(rec[0]); err != nil {
 		return row, "date: " + dateReason(rec[0], err)
 	}
-	row.Tenant, row.Product = strings.TrimSpace(rec[1]), strings.TrimSpace(rec[2])
+	row.Tenant, row.Product = rec[1], rec[2] // byte for byte: names are exact
 	op := strings.TrimSpace(rec[5])
 	row.Import = strings.EqualFold(op, ImportOp)
 	if row.Import {

@@ -26,3 +26,32 @@ func ExampleSubscription() {
 	// <?xml version="1.0" encoding="UTF-8"?>
 	// true true
 }
+
+// Position draws the Office 365 IUR example (R14): 100 granted, 81 seats
+// online and 20 licences on premises from 2026-07-03, over by one.
+func ExamplePosition() {
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	svg, err := picture.Position(picture.PositionChart{
+		Title: "Munich: licence position on 2026-08-01",
+		From:  day("2026-07-01"), To: day("2027-07-01"), At: day("2026-08-01"),
+		Pools: []picture.PoolChart{{
+			Name: "Office",
+			Steps: []picture.PoolStep{
+				{From: day("2026-07-01"), Granted: 100},
+				{From: day("2026-07-02"), Online: 81, Granted: 100},
+				{From: day("2026-07-03"), Online: 81, OnPremises: 20, Granted: 100, Excess: 1},
+			},
+			Maxima:   []picture.Maximum{{Max: 500}, {Country: "DE", Max: 250}},
+			Findings: []picture.Mark{{Since: day("2026-07-03"), Label: "R14 over-entitlement", Title: "R14 over-entitlement in pool Office"}},
+		}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(strings.Contains(svg, "Pool Office: 81 online + 20 on premises of 100 granted, excess 1 on 2026-08-01"))
+	fmt.Println(strings.Contains(svg, ">R14 over-entitlement since 2026-07-03<"))
+	// Output:
+	// true
+	// true
+}

@@ -432,14 +432,20 @@ func tickLabel(t time.Time, years bool) string {
 
 // xDates draws the horizontal date axis with its grid and caption.
 func (c *canvas) xDates(a dateAxis, caption string) {
+	c.xDatesIn(a, plotTop, plotBottom)
+	c.text((plotLeft+plotRight)/2, plotBottom+40, "middle", `font-weight="bold"`, caption)
+}
+
+// xDatesIn draws the date axis's grid from top to bottom and its ticks
+// under bottom, without a caption.
+func (c *canvas) xDatesIn(a dateAxis, top, bottom int) {
 	ts, years := a.ticks()
 	for _, t := range ts {
 		x := a.px(t)
-		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`+"\n", x, plotTop, x, plotBottom, colGrid)
-		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#000000"/>`+"\n", x, plotBottom, x, plotBottom+5)
-		c.text(x, plotBottom+19, "middle", "", tickLabel(t, years))
+		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`+"\n", x, top, x, bottom, colGrid)
+		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#000000"/>`+"\n", x, bottom, x, bottom+5)
+		c.text(x, bottom+19, "middle", "", tickLabel(t, years))
 	}
-	c.text((plotLeft+plotRight)/2, plotBottom+40, "middle", `font-weight="bold"`, caption)
 }
 
 // yDates draws the vertical date axis (later dates up) with its grid and
@@ -495,7 +501,11 @@ func dotSwatch(colour string, r int) string {
 // legend draws the items in two columns below the axis caption, and notes
 // underneath.
 func (c *canvas) legend(items []legendItem, notes ...string) {
-	y0 := plotBottom + 62
+	c.legendAt(plotBottom+62, items, notes...)
+}
+
+// legendAt is legend with its heading's baseline at y0.
+func (c *canvas) legendAt(y0 int, items []legendItem, notes ...string) {
 	colW := (plotRight - plotLeft) / 2
 	fmt.Fprintf(&c.b, `<text x="%d" y="%d" font-weight="bold">Legend</text>`+"\n", plotLeft, y0)
 	for i, it := range items {

@@ -228,17 +228,24 @@ func (c *canvas) stepLine(steps []Step, xa dateAxis, hi time.Time, y func(Step) 
 			to = s.At
 		}
 		x0, x1, yy := xa.px(s.At), xa.px(to), y(s)
-		if px == 0 {
-			path = fmt.Appendf(path, "M%d %d", x0, yy)
-		} else {
-			path = fmt.Appendf(path, " V%d", yy)
-			c.lines = append(c.lines, seg{px, py, px, yy})
-		}
-		path = fmt.Appendf(path, " H%d", x1)
-		c.lines = append(c.lines, seg{x0, yy, x1, yy})
+		path = c.stepSeg(path, px == 0, px, py, x0, x1, yy)
 		px, py = x1, yy
 	}
 	fmt.Fprintf(&c.b, `<path d="%s" fill="none" stroke="%s" stroke-width="2.5"/>`+"\n", path, colour)
+}
+
+// stepSeg appends to path one step of a step line: from the pen (px, py),
+// or from nowhere when first, to the height y at x0, then across to x1; it
+// keeps labels off both segments.
+func (c *canvas) stepSeg(path []byte, first bool, px, py, x0, x1, y int) []byte {
+	if first {
+		path = fmt.Appendf(path, "M%d %d", x0, y)
+	} else {
+		path = fmt.Appendf(path, " V%d", y)
+		c.lines = append(c.lines, seg{px, py, px, y})
+	}
+	c.lines = append(c.lines, seg{x0, y, x1, y})
+	return fmt.Appendf(path, " H%d", x1)
 }
 
 // stepLabels labels the steps at the points at gives: the last step first,

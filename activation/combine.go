@@ -1,0 +1,241 @@
+package activation
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/coterm/coterm/internal/daymath"
+	"github.com/coterm/coterm/token"
+)
+
+// Combining: while a Book sees contention on a subscription (see
+// [turnWindow]) and its Journal is a [BatchJournal], the redemptions its
+// goroutines ask for there queue, and one of them at a time, the leader,
+// appends the queue as one batch: each key on the state the one before it
+// left, in the order of their days (then of arrival), each record exactly
+// what [Book.Redeem] would store alone (its own request identity), all
+// stored at once. One append and one commit carry many redemptions, so a
+// busy subscription moves at the speed of its batches, not of its
+// round trips. A key refused by the policy, already spent or asked twice
+// is answered on its own, as Redeem answers it; the rest are appended
+// again. When the leader's batch is done, it hands the lead to the next
+// waiting redemption, so that no caller waits on traffic that came after
+// it.
+
+// combineQueue is the redemptions waiting on one subscription.
+type combineQueue struct {
+	jobs []*combineJob
+	busy bool // a leader is running
+}
+
+// combineJob is one queued redemption and, once done, its answer.
+type combineJob struct {
+	ctx  context.Context // the caller's: a job whose caller gave up is not appended
+	t    *token.Token
+	fp   token.Fingerprint
+	op   Operation
+	at   time.Time
+	day  daymath.Day
+	out  Outcome
+	err  error
+	done bool      // out and err are the answer
+	lead chan bool // true: lead; false: done
+}
+
+// combiner holds a Book's queues.
+type combiner struct {
+	mu     sync.Mutex
+	queues map[place]*combineQueue
+}
+
+// maxCombine is the most redemptions one batch carries.
+const maxCombine = 256
+
+// combines reports whether a redemption on (tenant, product) queues.
+func (b *Book) combines(tenant, product string, want int64) (BatchJournal, bool) {
+	bj, ok := b.Journal.(BatchJournal)
+	return bj, ok && want == anySeq && b.marks.inTurn(tenant, product)
+}
+
+// redeemCombined queues the redemption of t and waits for its answer,
+// leading the queue when its turn comes. A waiting caller does not leave
+// early: the leader's work is bounded by the store's calls, and a job whose
+// caller's ctx is done when its batch is formed is answered with that error
+// and not appended.
+func (b *Book) redeemCombined(ctx context.Context, bj BatchJournal, tenant, product string, fp token.Fingerprint, t *token.Token, op Operation, at time.Time) (Outcome, error) {
+	j := &combineJob{ctx: ctx, t: t, fp: fp, op: op, at: at, day: daymath.Of(at), lead: make(chan bool, 1)}
+	k := place{tenant, product}
+	c := &b.combine
+	c.mu.Lock()
+	if c.queues == nil {
+		c.queues = make(map[place]*combineQueue)
+	}
+	q := c.queues[k]
+	if q == nil {
+		q = &combineQueue{}
+		c.queues[k] = q
+	}
+	q.jobs = append(q.jobs, j)
+	leads := !q.busy
+	q.busy = true
+	c.mu.Unlock()
+	if !leads {
+		if leads = <-j.lead; !leads {
+			return j.out, j.err
+		}
+	}
+	// Leading: run the queue until this job is answered, then hand on. The
+	// store's calls carry the values of the leader's ctx but not its
+	// cancellation: they answer others too.
+	run := context.WithoutCancel(ctx)
+	for !j.done {
+		c.mu.Lock()
+		n := min(len(q.jobs), maxCombine)
+		batch := slices.Clone(q.jobs[:n])
+		q.jobs = slices.Delete(q.jobs, 0, n)
+		c.mu.Unlock()
+		again := b.runCombined(run, bj, tenant, product, batch)
+		c.mu.Lock()
+		q.jobs = append(again, q.jobs...)
+		c.mu.Unlock()
+	}
+	c.mu.Lock()
+	if len(q.jobs) > 0 {
+		q.jobs[0].lead <- true
+	} else {
+		q.busy = false
+		delete(c.queues, k)
+	}
+	c.mu.Unlock()
+	return j.out, j.err
+}
+
+// finish answers j; a waiting caller wakes.
+func (j *combineJob) finish(out Outcome, err error) {
+	j.out, j.err, j.done = out, err, true
+	j.lead <- false // buffered: never blocks, and a leader never reads it
+}
+
+// runCombined appends jobs as one batch until every one of them is
+// answered, but for a key asked twice whose first request was not stored:
+// those it returns, to queue again.
+func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product string, jobs []*combineJob) (again []*combineJob) {
+	slices.SortStableFunc(jobs, func(x, y *combineJob) int { return int(x.day - y.day) })
+	// A key asked twice goes once: the others are answered by its record.
+	var twins []*combineJob
+	seen := make(map[token.Fingerprint]bool, len(jobs))
+	jobs = slices.DeleteFunc(jobs, func(j *combineJob) bool {
+		if err := j.ctx.Err(); err != nil {
+			j.finish(Outcome{}, wrapErr("book: redeem "+j.t.Key.String(), err))
+			return true
+		}
+		if seen[j.fp] {
+			twins = append(twins, j)
+			return true
+		}
+		seen[j.fp] = true
+		return false
+	})
+	if len(jobs) == 1 { // alone, it takes the subscription's turn if the Journal has turns
+		j := jobs[0]
+		head, e, cached := b.cache.get(tenant, product)
+		j.finish(b.redeemOne(ctx, tenant, product, anySeq, j.fp, j.t, j.op, j.at, head, e, cached))
+		jobs = nil
+	}
+	recs := make([]Record, 0, len(jobs))
+	for len(jobs) > 0 {
+		head, e, ok := b.cache.get(tenant, product)
+		cached := ok
+		if !ok {
+			var err error
+			if head, ok, err = b.head(ctx, tenant, product); err != nil {
+				failAll(jobs, err)
+				break
+			}
+			if e = nil; ok {
+				e = b.cache.put(nil, &head)
+			}
+		}
+		jobs, recs = b.computeCombined(ctx, jobs, recs[:0], head, ok, tenant, product)
+		if len(jobs) == 0 {
+			break
+		}
+		conflict, err := bj.AppendBatch(ctx, recs)
+		if err != nil {
+			b.cache.forget(tenant, product)
+			if cached && errors.Is(err, ErrGap) {
+				b.marks.setLost(tenant, product, true)
+				err = lostRecordsErr("book: redeem: journal", err)
+			} else {
+				err = wrapErr("book: redeem: journal", err)
+			}
+			failAll(jobs, err)
+			break
+		}
+		switch i := conflict.Index; {
+		case conflict.Taken == NothingTaken:
+			last := &recs[len(recs)-1]
+			b.cache.put(e, &tip{seq: last.Seq, day: daymath.Of(last.Outcome.At), after: last.Outcome.After})
+			for i, j := range jobs {
+				o := recs[i].Outcome
+				o.Token.Key = j.t.Key
+				j.finish(o, nil)
+			}
+			jobs = nil
+		case i < 0 || i >= len(jobs):
+			failAll(jobs, brokenStore("book: redeem", notTheRequest))
+			jobs = nil
+		case conflict.Taken == KeyTaken && conflict.Stored.Fingerprint == jobs[i].fp:
+			jobs[i].finish(answer(jobs[i].t, recs[i].Request, &conflict.Stored))
+			jobs = slices.Delete(jobs, i, i+1)
+		case conflict.Taken == PlaceTaken && samePlace(&conflict.Stored, &recs[i]):
+			b.cache.forget(tenant, product)
+			b.marks.contend(tenant, product)
+			b.retried()
+		default:
+			failAll(jobs, brokenStore("book: redeem", notTheRequest))
+			jobs = nil
+		}
+	}
+	for _, j := range twins {
+		stored, ok, err := b.Journal.Lookup(ctx, j.fp)
+		switch {
+		case err != nil:
+			j.finish(Outcome{}, wrapErr(redeemWhere(j.t), err))
+		case !ok: // its twin was not stored: it queues again, alone
+			again = append(again, j)
+		default:
+			j.finish(answer(j.t, requestID(bookDomain, j.fp, tenant, product, nil, j.t, j.op, j.at), &stored))
+		}
+	}
+	return again
+}
+
+// computeCombined fills recs with the records of jobs, each on the state
+// the one before left, starting from head (ok false: none), and returns the
+// jobs and records of the batch. A job compute refuses is answered as
+// [Book.Redeem] answers a refusal and left out.
+func (b *Book) computeCombined(ctx context.Context, jobs []*combineJob, recs []Record, head tip, ok bool, tenant, product string) ([]*combineJob, []Record) {
+	kept := jobs[:0]
+	for _, j := range jobs {
+		rec := Record{Fingerprint: j.fp}
+		if err := b.compute(&rec, &head, ok, tenant, product, anySeq, j.t, j.op, j.at); err != nil {
+			j.finish(refused(ctx, b.Journal.Lookup, redeemWhere(j.t), j.fp, rec.Request, j.t, err))
+			continue
+		}
+		kept, recs = append(kept, j), append(recs, rec)
+		head, ok = tip{seq: rec.Seq, day: daymath.Of(rec.Outcome.At), after: rec.Outcome.After}, true
+	}
+	clear(jobs[len(kept):])
+	return kept, recs
+}
+
+// failAll answers every job with err.
+func failAll(jobs []*combineJob, err error) {
+	for _, j := range jobs {
+		j.finish(Outcome{}, err)
+	}
+}

@@ -1,0 +1,202 @@
+package activation
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/coterm/coterm/token"
+)
+
+// slowBatches is a MemoryJournal whose appends wait a little, so that
+// redemptions queue behind them, and that counts the batches' sizes.
+type slowBatches struct {
+	*MemoryJournal
+	mu    sync.Mutex
+	sizes []int
+	gate  chan struct{} // if not nil, the next append waits for it to close
+}
+
+func (s *slowBatches) wait() {
+	s.mu.Lock()
+	g := s.gate
+	s.gate = nil
+	s.mu.Unlock()
+	if g != nil {
+		<-g
+	}
+	time.Sleep(2 * time.Millisecond)
+}
+
+func (s *slowBatches) Append(ctx context.Context, rec Record) (Record, Taken, error) {
+	s.wait()
+	s.mu.Lock()
+	s.sizes = append(s.sizes, 1)
+	s.mu.Unlock()
+	return s.MemoryJournal.Append(ctx, rec)
+}
+
+func (s *slowBatches) AppendBatch(ctx context.Context, recs []Record) (Conflict, error) {
+	s.wait()
+	s.mu.Lock()
+	s.sizes = append(s.sizes, len(recs))
+	s.mu.Unlock()
+	return s.MemoryJournal.AppendBatch(ctx, recs)
+}
+
+func combineKey(t testing.TB, n int) token.Key {
+	t.Helper()
+	k, err := token.ParseKey(fmt.Sprintf("COMBI-NEKEY-%05d-TESTK-%05d", n, n))
+	require.NoError(t, err)
+	return k
+}
+
+const combineProduct = "O365-E3"
+
+var combineDay = time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
+
+// contendedBook returns a Book on j that has seen contention on contoso's
+// subscription, which it has imported with 10 seats.
+func contendedBook(t *testing.T, j Journal) *Book {
+	b := &Book{Journal: j, Policy: PartnerCenter()}
+	require.NoError(t, b.Import(context.Background(), Subscription{Tenant: "contoso", Product: combineProduct, Seats: 10, End: combineDay.AddDate(1, 0, 0)}, combineDay))
+	b.marks.contend("contoso", combineProduct)
+	return b
+}
+
+// TestCombinedRedemptions: 64 goroutines redeem on a contended subscription;
+// their redemptions go in batches, every key exactly once, the chain is
+// what redeeming them one after the other gives, and a retry replays.
+func TestCombinedRedemptions(t *testing.T) {
+	ctx := context.Background()
+	j := &slowBatches{MemoryJournal: NewMemoryJournal()}
+	b := contendedBook(t, j)
+	const n = 64
+	outs := make([]Outcome, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = b.Redeem(ctx, "contoso", combineProduct, token.Token{Key: combineKey(t, i), Product: combineProduct, Seats: 1}, AddSeats, combineDay)
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		require.NoError(t, errs[i], "redemption %d", i)
+		assert.Equal(t, combineKey(t, i), outs[i].Token.Key)
+		assert.False(t, outs[i].Replayed)
+	}
+	big := 0
+	for _, s := range j.sizes {
+		big = max(big, s)
+	}
+	assert.Greater(t, big, 1, "no batch carried more than one redemption: %v", j.sizes)
+
+	hist, err := b.History(ctx, "contoso", combineProduct)
+	require.NoError(t, err)
+	require.Len(t, hist, n+1)
+	seats := 10
+	for i, rec := range hist[1:] {
+		seats++
+		assert.EqualValues(t, i+2, rec.Seq)
+		assert.Equal(t, seats, rec.Outcome.After.Seats, "record %d", rec.Seq)
+		assert.Equal(t, hist[i].Outcome.After, rec.Outcome.Before, "record %d is not on the one before", rec.Seq)
+	}
+	// A retry of any of them replays.
+	again, err := b.Redeem(ctx, "contoso", combineProduct, token.Token{Key: combineKey(t, 7), Product: combineProduct, Seats: 1}, AddSeats, combineDay)
+	require.NoError(t, err)
+	assert.True(t, again.Replayed)
+	assert.Equal(t, outs[7].After, again.After)
+}
+
+// TestCombinedAnswersEachAlone: in one batch, a key asked twice is applied
+// once and replayed once, a key spent by another request is already
+// redeemed, a key the policy refuses is refused, a caller who gave up is
+// answered with its error, and the rest are stored, in the order of their
+// days.
+func TestCombinedAnswersEachAlone(t *testing.T) {
+	ctx := context.Background()
+	j := &slowBatches{MemoryJournal: NewMemoryJournal()}
+	b := contendedBook(t, j)
+	spent := combineKey(t, 900)
+	_, err := b.Redeem(ctx, "contoso", combineProduct, token.Token{Key: spent, Product: combineProduct, Seats: 1}, AddSeats, combineDay)
+	require.NoError(t, err)
+
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	type ask struct {
+		ctx  context.Context
+		key  token.Key
+		op   Operation
+		day  time.Time
+		want func(t *testing.T, o Outcome, err error)
+	}
+	ok := func(t *testing.T, o Outcome, err error) { require.NoError(t, err) }
+	asks := []ask{
+		{ctx, combineKey(t, 1), AddSeats, combineDay.AddDate(0, 0, 2), ok},
+		{ctx, combineKey(t, 2), AddSeats, combineDay.AddDate(0, 0, 1), ok},
+		{ctx, combineKey(t, 3), AddSeats, combineDay.AddDate(0, 0, 1), ok}, // asked twice
+		{ctx, combineKey(t, 3), AddSeats, combineDay.AddDate(0, 0, 1), ok},
+		{ctx, spent, ExtendEnd, combineDay, func(t *testing.T, _ Outcome, err error) { require.ErrorIs(t, err, ErrAlreadyRedeemed) }},
+		{ctx, combineKey(t, 4), ExtendEnd, combineDay, func(t *testing.T, _ Outcome, err error) { require.ErrorIs(t, err, ErrExtensionCap) }},
+		{gone, combineKey(t, 5), AddSeats, combineDay, func(t *testing.T, _ Outcome, err error) { require.ErrorIs(t, err, context.Canceled) }},
+	}
+	// Hold the queue: a first redemption waits in its append until the
+	// asks have queued behind it.
+	gate := make(chan struct{})
+	j.gate = gate
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, err := b.Redeem(ctx, "contoso", combineProduct, token.Token{Key: combineKey(t, 800), Product: combineProduct, Seats: 1}, AddSeats, combineDay)
+		assert.NoError(t, err)
+	}()
+	queued := func(n int) bool {
+		b.combine.mu.Lock()
+		defer b.combine.mu.Unlock()
+		q := b.combine.queues[place{"contoso", combineProduct}]
+		return q != nil && len(q.jobs) == n
+	}
+	require.Eventually(t, func() bool {
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		return queued(0) && j.gate == nil // the first is in its append
+	}, 5*time.Second, time.Millisecond)
+	outs := make([]Outcome, len(asks))
+	errs := make([]error, len(asks))
+	for i, a := range asks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seats := 1
+			if a.op == ExtendEnd && a.key != spent {
+				seats = 1000 // over the cap of three terms on 11 seats
+			}
+			outs[i], errs[i] = b.Redeem(a.ctx, "contoso", combineProduct, token.Token{Key: a.key, Product: combineProduct, Seats: seats}, a.op, a.day)
+		}()
+	}
+	require.Eventually(t, func() bool { return queued(len(asks)) }, 5*time.Second, time.Millisecond)
+	close(gate)
+	wg.Wait()
+	for i, a := range asks {
+		a.want(t, outs[i], errs[i])
+	}
+	assert.NotEqual(t, outs[2].Replayed, outs[3].Replayed, "a key asked twice: one applies, one replays")
+	_, found, err := j.Lookup(ctx, combineKey(t, 5).Fingerprint())
+	require.NoError(t, err)
+	assert.False(t, found, "a redemption whose caller gave up was stored")
+	hist, err := b.History(ctx, "contoso", combineProduct)
+	require.NoError(t, err)
+	require.Len(t, hist, 6, "import, the spent key, the first, keys 2 and 3, key 1")
+	for i := 1; i < len(hist); i++ {
+		assert.False(t, hist[i].Outcome.At.Before(hist[i-1].Outcome.At), "days out of order")
+	}
+}
