@@ -471,10 +471,11 @@ const turnWindow = 2 * time.Second
 // last saw contention there, and whether it found that its Journal lost
 // acknowledged records there (see [Book.Forget]).
 type marks struct {
-	mu        sync.Mutex
-	contended map[place]time.Time
-	lost      map[place]bool
-	nlost     atomic.Int64 // len(lost), read without the lock: a Redeem asks isLost every time
+	mu            sync.Mutex
+	contended     map[place]time.Time
+	lost          map[place]bool
+	nlost         atomic.Int64 // len(lost), read without the lock: a Redeem asks isLost every time
+	anyContention atomic.Bool  // contended ever written: a Redeem asks inTurn every time
 }
 
 // contend records that the Book saw contention on (tenant, product) now.
@@ -485,10 +486,14 @@ func (m *marks) contend(tenant, product string) {
 		m.contended = make(map[place]time.Time)
 	}
 	m.contended[place{tenant, product}] = time.Now()
+	m.anyContention.Store(true)
 }
 
 // inTurn reports whether redemptions on (tenant, product) go by turns.
 func (m *marks) inTurn(tenant, product string) bool {
+	if !m.anyContention.Load() {
+		return false
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	at, ok := m.contended[place{tenant, product}]

@@ -1,6 +1,7 @@
 package activation
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -123,7 +124,7 @@ func (j *combineJob) finish(out Outcome, err error) {
 // answered, but for a key asked twice whose first request was not stored:
 // those it returns, to queue again.
 func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product string, jobs []*combineJob) (again []*combineJob) {
-	slices.SortStableFunc(jobs, func(x, y *combineJob) int { return int(x.day - y.day) })
+	slices.SortStableFunc(jobs, func(x, y *combineJob) int { return cmp.Compare(x.day, y.day) })
 	// A key asked twice goes once: the others are answered by its record.
 	var twins []*combineJob
 	seen := make(map[token.Fingerprint]bool, len(jobs))
