@@ -453,12 +453,23 @@ func (b *Book) head(ctx context.Context, tenant, product string) (tip, bool, err
 		return tip{}, false, wrapErr("book: journal head", err)
 	case !ok:
 		return tip{}, false, nil
-	case rec.Seq < 1 || rec.Outcome.After.Tenant != tenant || rec.Outcome.After.Product != product:
-		return tip{}, false, brokenStore("book: journal head", notTheRequest)
-	case rec.Kind != SubscriptionRecord:
-		return tip{}, false, invalid("book: the place holds %s records, not a subscription", rec.Kind)
+	}
+	if err := checkHead(&rec, tenant, product); err != nil {
+		return tip{}, false, err
 	}
 	return tipOf(&rec), true, nil
+}
+
+// checkHead refuses a head a Journal gave for (tenant, product) that is not
+// that subscription's.
+func checkHead(rec *Record, tenant, product string) error {
+	switch {
+	case rec.Seq < 1 || rec.Outcome.After.Tenant != tenant || rec.Outcome.After.Product != product:
+		return brokenStore("book: journal head", notTheRequest)
+	case rec.Kind != SubscriptionRecord:
+		return invalid("book: the place holds %s records, not a subscription", rec.Kind)
+	}
+	return nil
 }
 
 // turnWindow is how long after a Book last saw contention on a subscription
@@ -538,12 +549,7 @@ func (b *Book) appendInTurn(ctx context.Context, tj TurnJournal, rec *Record, te
 	stored, taken, err = tj.AppendInTurn(ctx, tenant, product, func(h Record, ok bool) (Record, error) {
 		var head tip
 		if ok {
-			if h.Seq < 1 || h.Outcome.After.Tenant != tenant || h.Outcome.After.Product != product {
-				broken = brokenStore("book: journal head", notTheRequest)
-				return Record{}, broken
-			}
-			if h.Kind != SubscriptionRecord {
-				broken = invalid("book: the place holds %s records, not a subscription", h.Kind)
+			if broken = checkHead(&h, tenant, product); broken != nil {
 				return Record{}, broken
 			}
 			head = tipOf(&h)

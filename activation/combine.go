@@ -147,24 +147,38 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 		jobs = nil
 	}
 	recs := make([]Record, 0, len(jobs))
+	btj, turns := bj.(BatchTurnJournal)
 	for len(jobs) > 0 {
-		head, e, ok := b.cache.get(tenant, product)
-		cached := ok
-		if !ok {
-			var err error
-			if head, ok, err = b.head(ctx, tenant, product); err != nil {
-				failAll(jobs, err)
-				break
+		var conflict Conflict
+		var err error
+		var e *tip
+		cached := false
+		if turns {
+			jobs, recs, conflict, err = b.batchInTurn(ctx, btj, jobs, recs, tenant, product)
+		} else {
+			var head tip
+			var ok bool
+			head, e, ok = b.cache.get(tenant, product)
+			cached = ok
+			if !ok {
+				if head, ok, err = b.head(ctx, tenant, product); err != nil {
+					failAll(jobs, err)
+					break
+				}
+				if e = nil; ok {
+					e = b.cache.put(nil, &head)
+				}
 			}
-			if e = nil; ok {
-				e = b.cache.put(nil, &head)
+			var no []queuedRefusal
+			jobs, recs, no = computeCombined(b, jobs, recs[:0], head, ok, tenant, product)
+			b.answerRefusals(ctx, no)
+			if len(jobs) > 0 {
+				conflict, err = bj.AppendBatch(ctx, recs)
 			}
 		}
-		jobs, recs = b.computeCombined(ctx, jobs, recs[:0], head, ok, tenant, product)
 		if len(jobs) == 0 {
 			break
 		}
-		conflict, err := bj.AppendBatch(ctx, recs)
 		if err != nil {
 			b.cache.forget(tenant, product)
 			if cached && errors.Is(err, ErrGap) {
@@ -215,23 +229,87 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 	return again
 }
 
+// queuedRefusal is a queued redemption compute refused, with its request
+// identity and why.
+type queuedRefusal struct {
+	j   *combineJob
+	req RequestID
+	why error
+}
+
 // computeCombined fills recs with the records of jobs, each on the state
 // the one before left, starting from head (ok false: none), and returns the
-// jobs and records of the batch. A job compute refuses is answered as
-// [Book.Redeem] answers a refusal and left out.
-func (b *Book) computeCombined(ctx context.Context, jobs []*combineJob, recs []Record, head tip, ok bool, tenant, product string) ([]*combineJob, []Record) {
-	kept := jobs[:0]
+// jobs of the batch, its records, and the jobs compute refused. jobs is left
+// as it was: next may be called again.
+func computeCombined(b *Book, jobs []*combineJob, recs []Record, head tip, ok bool, tenant, product string) ([]*combineJob, []Record, []queuedRefusal) {
+	kept := make([]*combineJob, 0, len(jobs))
+	var no []queuedRefusal
 	for _, j := range jobs {
 		rec := Record{Fingerprint: j.fp}
 		if err := b.compute(&rec, &head, ok, tenant, product, anySeq, j.t, j.op, j.at); err != nil {
-			j.finish(refused(ctx, b.Journal.Lookup, redeemWhere(j.t), j.fp, rec.Request, j.t, err))
+			no = append(no, queuedRefusal{j, rec.Request, err})
 			continue
 		}
 		kept, recs = append(kept, j), append(recs, rec)
 		head, ok = tip{seq: rec.Seq, day: daymath.Of(rec.Outcome.At), after: rec.Outcome.After}, true
 	}
-	clear(jobs[len(kept):])
-	return kept, recs
+	return kept, recs, no
+}
+
+// answerRefusals answers each refused redemption as [Book.Redeem] answers a
+// refusal: a key already recorded first.
+func (b *Book) answerRefusals(ctx context.Context, no []queuedRefusal) {
+	for _, r := range no {
+		r.j.finish(refused(ctx, b.Journal.Lookup, redeemWhere(r.j.t), r.j.fp, r.req, r.j.t, r.why))
+	}
+}
+
+// errNoBatch is what next returns when compute refused every queued
+// redemption: nothing to append.
+var errNoBatch = errors.New("activation: no redemption of the batch is left")
+
+// batchInTurn computes the batch of jobs on the head btj reads in the
+// subscription's turn and appends it there. It answers the redemptions
+// compute refused (after the turn) and returns the jobs of the batch and its
+// records, with what the append found taken; no jobs: nothing was appended.
+func (b *Book) batchInTurn(ctx context.Context, btj BatchTurnJournal, jobs []*combineJob, recs []Record, tenant, product string) ([]*combineJob, []Record, Conflict, error) {
+	remembered, _, _ := b.cache.get(tenant, product) // none: Seq 0
+	var kept []*combineJob
+	var no []queuedRefusal
+	var broken error
+	called := false
+	conflict, err := btj.AppendBatchInTurn(ctx, tenant, product, func(h Record, ok bool) ([]Record, error) {
+		called, kept, no, broken = true, nil, nil, nil
+		var head tip
+		if ok {
+			if broken = checkHead(&h, tenant, product); broken != nil {
+				return nil, broken
+			}
+			head = tipOf(&h)
+		}
+		if remembered.seq != head.seq {
+			b.marks.contend(tenant, product) // another writer moved the head
+		}
+		kept, recs, no = computeCombined(b, jobs, recs[:0], head, ok, tenant, product)
+		if len(kept) == 0 {
+			return nil, errNoBatch
+		}
+		return recs, nil
+	})
+	b.answerRefusals(ctx, no)
+	switch {
+	case !called && err == nil:
+		failAll(jobs, brokenStore("book: redeem", "it appended a batch it was not given"))
+		return nil, recs, Conflict{}, nil
+	case !called:
+		return jobs, recs, Conflict{}, err
+	case errors.Is(err, errNoBatch):
+		return nil, recs, Conflict{}, nil
+	case broken != nil && err == broken:
+		failAll(jobs, broken)
+		return nil, recs, Conflict{}, nil
+	}
+	return kept, recs, conflict, err
 }
 
 // failAll answers every job with err.

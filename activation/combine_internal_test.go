@@ -49,6 +49,69 @@ func (s *slowBatches) AppendBatch(ctx context.Context, recs []Record) (Conflict,
 	return s.MemoryJournal.AppendBatch(ctx, recs)
 }
 
+// slowTurns is slowBatches with turns: one mutex for every subscription,
+// a valid (if coarse) turn. It counts the batches appended in a turn and
+// those appended without one.
+type slowTurns struct {
+	*slowBatches
+	turn              sync.Mutex
+	inTurn, outOfTurn int
+}
+
+func (s *slowTurns) AppendBatch(ctx context.Context, recs []Record) (Conflict, error) {
+	s.mu.Lock()
+	s.outOfTurn++
+	s.mu.Unlock()
+	return s.slowBatches.AppendBatch(ctx, recs)
+}
+
+func (s *slowTurns) AppendInTurn(ctx context.Context, tenant, product string, next func(Record, bool) (Record, error)) (Record, Taken, error) {
+	s.turn.Lock()
+	defer s.turn.Unlock()
+	h, ok, err := s.MemoryJournal.Head(ctx, tenant, product)
+	if err != nil {
+		return Record{}, NothingTaken, err
+	}
+	rec, err := next(h, ok)
+	if err != nil {
+		return Record{}, NothingTaken, err
+	}
+	return s.slowBatches.Append(ctx, rec)
+}
+
+func (s *slowTurns) AppendBatchInTurn(ctx context.Context, tenant, product string, next func(Record, bool) ([]Record, error)) (Conflict, error) {
+	s.turn.Lock()
+	defer s.turn.Unlock()
+	h, ok, err := s.MemoryJournal.Head(ctx, tenant, product)
+	if err != nil {
+		return Conflict{}, err
+	}
+	recs, err := next(h, ok)
+	if err != nil {
+		return Conflict{}, err
+	}
+	s.mu.Lock()
+	s.inTurn++
+	s.mu.Unlock()
+	return s.slowBatches.AppendBatch(ctx, recs)
+}
+
+// combineJournals are the journals the combining tests run on: batches
+// raced for (a BatchJournal), and batches in turns (a BatchTurnJournal).
+func combineJournals(t *testing.T, run func(t *testing.T, j Journal, slow *slowBatches)) {
+	t.Run("race", func(t *testing.T) {
+		s := &slowBatches{MemoryJournal: NewMemoryJournal()}
+		run(t, s, s)
+	})
+	t.Run("turns", func(t *testing.T) {
+		s := &slowBatches{MemoryJournal: NewMemoryJournal()}
+		j := &slowTurns{slowBatches: s}
+		run(t, j, s)
+		assert.Zero(t, j.outOfTurn, "a batch appended out of its turn")
+		assert.Positive(t, j.inTurn, "no batch appended in a turn")
+	})
+}
+
 func combineKey(t testing.TB, n int) token.Key {
 	t.Helper()
 	k, err := token.ParseKey(fmt.Sprintf("COMBI-NEKEY-%05d-TESTK-%05d", n, n))
@@ -73,9 +136,12 @@ func contendedBook(t *testing.T, j Journal) *Book {
 // their redemptions go in batches, every key exactly once, the chain is
 // what redeeming them one after the other gives, and a retry replays.
 func TestCombinedRedemptions(t *testing.T) {
+	combineJournals(t, testCombinedRedemptions)
+}
+
+func testCombinedRedemptions(t *testing.T, jr Journal, j *slowBatches) {
 	ctx := context.Background()
-	j := &slowBatches{MemoryJournal: NewMemoryJournal()}
-	b := contendedBook(t, j)
+	b := contendedBook(t, jr)
 	const n = 64
 	outs := make([]Outcome, n)
 	errs := make([]error, n)
@@ -122,9 +188,12 @@ func TestCombinedRedemptions(t *testing.T) {
 // answered with its error, and the rest are stored, in the order of their
 // days.
 func TestCombinedAnswersEachAlone(t *testing.T) {
+	combineJournals(t, testCombinedAnswersEachAlone)
+}
+
+func testCombinedAnswersEachAlone(t *testing.T, jr Journal, j *slowBatches) {
 	ctx := context.Background()
-	j := &slowBatches{MemoryJournal: NewMemoryJournal()}
-	b := contendedBook(t, j)
+	b := contendedBook(t, jr)
 	spent := combineKey(t, 900)
 	_, err := b.Redeem(ctx, "contoso", combineProduct, token.Token{Key: spent, Product: combineProduct, Seats: 1}, AddSeats, combineDay)
 	require.NoError(t, err)

@@ -123,6 +123,7 @@ func RunJournal(t *testing.T, open OpenJournal) {
 	two := func(t *testing.T) *path { js := opened(t); return journalPath(js[:]...) }
 	run(t, map[string]func(*testing.T, *path){"CommitLateSeenByOther": testCommitLate}, two)
 	runTurns(t, opened)
+	runBatchTurns(t, opened)
 	races := map[string]func(*testing.T, *path){"RaceImportsAndRedemptions": testBookRaceImports}
 	maps.Copy(races, raceCases)
 	for name, c := range races {

@@ -98,20 +98,38 @@ var errVanished = errors.New("the conflict vanished")
 
 func (s *Store) appendBatch(ctx context.Context, recs []activation.Record, args []any) (activation.Conflict, error) {
 	tag, err := s.pool.Exec(ctx, sqlInsertBatch, args...)
-	var pgErr *pgconn.PgError
-	switch {
-	case err == nil && tag.RowsAffected() == int64(len(recs)):
-		return activation.Conflict{}, nil
-	case err == nil && tag.RowsAffected() != 0:
-		return activation.Conflict{}, fmt.Errorf("the insert stored %d of %d records", tag.RowsAffected(), len(recs))
-	case err != nil && !(errors.As(err, &pgErr) && pgErr.Code == sqlstateUniqueViolation):
+	if conflict, err := batchInserted(tag, err, len(recs)); err != nil || !conflict {
 		return activation.Conflict{}, err
 	}
+	return batchConflict(ctx, s.pool, recs, args)
+}
+
+// batchInserted reads the answer of sqlInsertBatch for n records: all
+// stored (false, nil), nothing stored for a taken key, claim or place
+// (true, nil), or an error.
+func batchInserted(tag pgconn.CommandTag, err error, n int) (conflict bool, _ error) {
+	var pgErr *pgconn.PgError
+	switch {
+	case err == nil && tag.RowsAffected() == int64(n):
+		return false, nil
+	case err == nil && tag.RowsAffected() != 0:
+		return false, fmt.Errorf("the insert stored %d of %d records", tag.RowsAffected(), n)
+	case err != nil && !(errors.As(err, &pgErr) && pgErr.Code == sqlstateUniqueViolation):
+		return false, err
+	}
+	return true, nil
+}
+
+// batchConflict reads, in a new statement on q, the first conflict of the
+// batch recs (args its parameters), which stored nothing: the record that
+// holds one of its keys, claims or its first place, or the gap or the kind
+// that refused the place; errVanished if none is there any more.
+func batchConflict(ctx context.Context, q querier, recs []activation.Record, args []any) (activation.Conflict, error) {
 	var i *int64
 	var b []byte
 	var kind *int
 	var prevKind *int16
-	err = s.pool.QueryRow(ctx, sqlBatchTaken, args[4], args[17], args[0], args[1], args[15]).Scan(&i, &b, &kind, &prevKind)
+	err := q.QueryRow(ctx, sqlBatchTaken, args[4], args[17], args[0], args[1], args[15]).Scan(&i, &b, &kind, &prevKind)
 	if err != nil {
 		return activation.Conflict{}, err
 	}
