@@ -2,6 +2,7 @@ package activation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -56,6 +57,9 @@ type slowTurns struct {
 	*slowBatches
 	turn              sync.Mutex
 	inTurn, outOfTurn int
+	head              func(*Record) // if not nil, changes the head a turn reads
+	fail              error         // if not nil, what a batch's turn answers
+	early             error         // if not nil, what a batch's turn answers before it calls next
 }
 
 func (s *slowTurns) AppendBatch(ctx context.Context, recs []Record) (Conflict, error) {
@@ -82,13 +86,22 @@ func (s *slowTurns) AppendInTurn(ctx context.Context, tenant, product string, ne
 func (s *slowTurns) AppendBatchInTurn(ctx context.Context, tenant, product string, next func(Record, bool) ([]Record, error)) (Conflict, error) {
 	s.turn.Lock()
 	defer s.turn.Unlock()
+	if s.early != nil {
+		return Conflict{}, s.early
+	}
 	h, ok, err := s.MemoryJournal.Head(ctx, tenant, product)
 	if err != nil {
 		return Conflict{}, err
 	}
+	if s.head != nil {
+		s.head(&h)
+	}
 	recs, err := next(h, ok)
 	if err != nil {
 		return Conflict{}, err
+	}
+	if s.fail != nil {
+		return Conflict{}, s.fail
 	}
 	s.mu.Lock()
 	s.inTurn++
@@ -268,4 +281,73 @@ func testCombinedAnswersEachAlone(t *testing.T, jr Journal, j *slowBatches) {
 	for i := 1; i < len(hist); i++ {
 		assert.False(t, hist[i].Outcome.At.Before(hist[i-1].Outcome.At), "days out of order")
 	}
+}
+
+// TestCombinedTurnEdges: a batch in a turn whose every redemption the policy
+// refuses stores nothing and answers each with its refusal; a turn that
+// reads a head of another subscription, or fails, answers every redemption
+// of the batch with the error.
+func TestCombinedTurnEdges(t *testing.T) {
+	ctx := context.Background()
+	jobs := func(t *testing.T, from, seats int) []*combineJob {
+		var js []*combineJob
+		for i := range 3 {
+			tok := token.Token{Key: combineKey(t, from+i), Product: combineProduct, Seats: seats}
+			js = append(js, &combineJob{ctx: ctx, t: &tok, fp: tok.Key.Fingerprint(), op: ExtendEnd, at: combineDay, lead: make(chan bool, 1)})
+		}
+		return js
+	}
+	setup := func(t *testing.T) (*Book, *slowTurns) {
+		j := &slowTurns{slowBatches: &slowBatches{MemoryJournal: NewMemoryJournal()}}
+		return contendedBook(t, j), j
+	}
+	stored := func(t *testing.T, b *Book) int {
+		h, err := b.History(ctx, "contoso", combineProduct)
+		require.NoError(t, err)
+		return len(h)
+	}
+	t.Run("every one refused", func(t *testing.T) {
+		b, j := setup(t)
+		js := jobs(t, 100, 1000) // over the cap of three terms on 10 seats
+		require.Empty(t, b.runCombined(ctx, j, "contoso", combineProduct, js))
+		for _, jb := range js {
+			require.True(t, jb.done)
+			require.ErrorIs(t, jb.err, ErrExtensionCap)
+		}
+		require.Equal(t, 1, stored(t, b))
+		require.Zero(t, j.inTurn)
+	})
+	t.Run("a head of another subscription", func(t *testing.T) {
+		b, j := setup(t)
+		j.head = func(h *Record) { h.Outcome.After.Tenant = "fabrikam" }
+		js := jobs(t, 200, 1)
+		require.Empty(t, b.runCombined(ctx, j, "contoso", combineProduct, js))
+		for _, jb := range js {
+			require.True(t, jb.done)
+			require.ErrorIs(t, jb.err, ErrBrokenStore)
+		}
+		require.Equal(t, 1, stored(t, b))
+	})
+	t.Run("the store fails", func(t *testing.T) {
+		b, j := setup(t)
+		j.fail = errors.New("connection cut")
+		js := jobs(t, 300, 1)
+		js[1].t.Seats = 1000 // refused, answered on its own
+		require.Empty(t, b.runCombined(ctx, j, "contoso", combineProduct, js))
+		require.ErrorIs(t, js[1].err, ErrExtensionCap)
+		for _, jb := range []*combineJob{js[0], js[2]} {
+			require.True(t, jb.done)
+			require.ErrorContains(t, jb.err, "connection cut")
+		}
+		require.Equal(t, 1, stored(t, b))
+
+		j.fail, j.early = nil, errors.New("no connection")
+		js = jobs(t, 400, 1)
+		require.Empty(t, b.runCombined(ctx, j, "contoso", combineProduct, js))
+		for _, jb := range js {
+			require.True(t, jb.done)
+			require.ErrorContains(t, jb.err, "no connection")
+		}
+		require.Equal(t, 1, stored(t, b))
+	})
 }
