@@ -64,6 +64,24 @@ var changeAppends = []struct {
 		}
 		return activation.Record{}, ctx.Err()
 	}},
+	{"AppendBatchInTurn", func(ctx context.Context, s *pgledger.Store, tenant, where, id string) (activation.Record, error) {
+		for ctx.Err() == nil { // a plain Append, which waits for no turn, may take the place
+			var rec activation.Record
+			c, err := s.AppendBatchInTurn(ctx, tenant, where, func(head activation.Record, _ bool) ([]activation.Record, error) {
+				rec = changeRec(tenant, where, id, head.Seq+1)
+				return []activation.Record{rec}, nil
+			})
+			switch {
+			case err != nil:
+				return activation.Record{}, err
+			case c == (activation.Conflict{}):
+				return rec, nil
+			case c.Taken == activation.KeyTaken:
+				return c.Stored, nil
+			}
+		}
+		return activation.Record{}, ctx.Err()
+	}},
 	{"AppendBatch", func(ctx context.Context, s *pgledger.Store, tenant, where, id string) (activation.Record, error) {
 		for ctx.Err() == nil {
 			head, _, err := s.Head(ctx, tenant, where)
@@ -108,7 +126,7 @@ func requireChangeChain(t *testing.T, s *pgledger.Store, tenant, where string) m
 }
 
 // TestLostConnectionChange cuts the connection of a change's append —
-// through Append, AppendInTurn and AppendBatch — before the server commits
+// through Append, AppendInTurn, AppendBatchInTurn and AppendBatch — before the server commits
 // it and after: the caller gets an error; the retry, after the head it
 // reads again, stores the change in the first case and finds it (KeyTaken)
 // in the second; the request is recorded exactly once, with no gap.
