@@ -147,6 +147,12 @@
 //     lock is released when the commit is durable, so the records of one
 //     subscription commit one after another (one WAL flush each), while
 //     those of distinct subscriptions share flushes.
+//   - AppendBatchInTurn (the batch into which a Book combines the
+//     redemptions its goroutines queued on such a subscription): the same
+//     first round trip; then the batch insert above and COMMIT. The
+//     leaders of several processes queue on the lock, each carrying its
+//     process's queue in one commit; a batch that met a taken key rolls
+//     back whole and the conflict is read after.
 //
 // Serialization failures (SQLSTATE 40001, which a server whose
 // default_transaction_isolation is serializable or repeatable read returns
