@@ -24,7 +24,9 @@ import (
 // is answered on its own, as Redeem answers it; the rest are appended
 // again. When the leader's batch is done, it hands the lead to the next
 // waiting redemption, so that no caller waits on traffic that came after
-// it.
+// it. On a [BatchTurnJournal] each batch is computed and appended in the
+// subscription's turn, so that the leaders of several processes queue
+// instead of racing for the next place.
 
 // combineQueue is the redemptions waiting on one subscription.
 type combineQueue struct {
