@@ -199,6 +199,12 @@ func (b *Book) redeem(ctx context.Context, tenant, product string, want int64, t
 	return b.redeemOne(ctx, tenant, product, want, fp, t, op, at, head, e, cached)
 }
 
+// combines reports whether a redemption on (tenant, product) queues.
+func (b *Book) combines(tenant, product string, want int64) (BatchJournal, bool) {
+	bj, ok := b.Journal.(BatchJournal)
+	return bj, ok && want == anySeq && b.marks.inTurn(tenant, product)
+}
+
 // redeemOne is [Book.redeem] after its checks, alone: on the remembered
 // head (cached) or the one it reads, or in the subscription's turn.
 func (b *Book) redeemOne(ctx context.Context, tenant, product string, want int64, fp token.Fingerprint, t *token.Token, op Operation, at time.Time, head tip, e *tip, cached bool) (Outcome, error) {

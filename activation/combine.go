@@ -57,12 +57,6 @@ type combiner struct {
 // maxCombine is the most redemptions one batch carries.
 const maxCombine = 256
 
-// combines reports whether a redemption on (tenant, product) queues.
-func (b *Book) combines(tenant, product string, want int64) (BatchJournal, bool) {
-	bj, ok := b.Journal.(BatchJournal)
-	return bj, ok && want == anySeq && b.marks.inTurn(tenant, product)
-}
-
 // redeemCombined queues the redemption of t and waits for its answer,
 // leading the queue when its turn comes. A waiting caller does not leave
 // early: the leader's work is bounded by the store's calls, and a job whose
