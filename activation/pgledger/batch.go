@@ -70,7 +70,8 @@ type batchColumns struct {
 // first conflict, as [activation.Conflict] reports it, or the gap. A
 // replacement also fills replaces_tail and replacement_claim, a unique key
 // of its own ([activation.Record.ReplacementClaim]). Serialization
-// failures and deadlocks are retried.
+// failures and deadlocks are retried. Once sent, the insert runs under the
+// commit timeout, not ctx, as Append's does.
 func (s *Store) AppendBatch(ctx context.Context, recs []activation.Record) (activation.Conflict, error) {
 	args, err := batchArgs(recs)
 	if err != nil {
@@ -97,11 +98,14 @@ func (s *Store) AppendBatch(ctx context.Context, recs []activation.Record) (acti
 var errVanished = errors.New("the conflict vanished")
 
 func (s *Store) appendBatch(ctx context.Context, recs []activation.Record, args []any) (activation.Conflict, error) {
-	tag, err := s.pool.Exec(ctx, sqlInsertBatch, args...)
+	// A caller's cancellation must not cut the insert's commit (see Append).
+	wctx, cancel := s.commitContext(ctx)
+	defer cancel()
+	tag, err := s.pool.Exec(wctx, sqlInsertBatch, args...)
 	if conflict, err := batchInserted(tag, err, len(recs)); err != nil || !conflict {
 		return activation.Conflict{}, err
 	}
-	return batchConflict(ctx, s.pool, recs, args)
+	return batchConflict(wctx, s.pool, recs, args)
 }
 
 // batchInserted reads the answer of sqlInsertBatch for n records: all

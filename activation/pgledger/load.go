@@ -215,17 +215,27 @@ func loadError(op string, err error) error {
 }
 
 // inTx runs fn in one transaction at READ COMMITTED, holding the lock of
-// sqlLoadLock. An error before the commit is an uncommitted.
+// sqlLoadLock. An error before the commit is an uncommitted. ctx can stop
+// the load until its COMMIT is sent; the COMMIT runs under the commit
+// timeout, as every write's does (see [Store.Append]).
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, sqlLoadLock); err != nil {
-			return uncommitted{err}
-		}
-		if err := fn(tx); err != nil {
-			return uncommitted{err}
-		}
-		return nil
-	})
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return uncommitted{err}
+	}
+	wctx, cancel := s.commitContext(ctx)
+	defer cancel()
+	defer func() { _ = tx.Rollback(wctx) }() // after a commit, a no-op
+	if _, err := tx.Exec(ctx, sqlLoadLock); err != nil {
+		return uncommitted{err}
+	}
+	if err := fn(tx); err != nil {
+		return uncommitted{err}
+	}
+	if err := ctx.Err(); err != nil {
+		return uncommitted{err}
+	}
+	return tx.Commit(wctx)
 }
 
 // copyArgs returns the values of copyColumns for rec.
