@@ -24,15 +24,7 @@ var batchTurnCases = map[string]func(*testing.T, [2]activation.BatchTurnJournal)
 // (both handles).
 func runBatchTurns(t *testing.T, opened func(*testing.T) [2]activation.Journal) {
 	t.Helper()
-	run(t, batchTurnCases, func(t *testing.T) [2]activation.BatchTurnJournal {
-		js := opened(t)
-		first, ok1 := js[0].(activation.BatchTurnJournal)
-		second, ok2 := js[1].(activation.BatchTurnJournal)
-		if !ok1 || !ok2 {
-			t.Skip("not a BatchTurnJournal")
-		}
-		return [2]activation.BatchTurnJournal{first, second}
-	})
+	runAs(t, batchTurnCases, opened, "a BatchTurnJournal")
 }
 
 // otherTurnTenant is a tenant whose turn no case takes.

@@ -23,14 +23,21 @@ var turnCases = map[string]func(*testing.T, [2]activation.TurnJournal){
 // runTurns runs turnCases if the store is a TurnJournal (both handles).
 func runTurns(t *testing.T, opened func(*testing.T) [2]activation.Journal) {
 	t.Helper()
-	run(t, turnCases, func(t *testing.T) [2]activation.TurnJournal {
+	runAs(t, turnCases, opened, "a TurnJournal")
+}
+
+// runAs runs cases if both handles of the store are a J, and skips them
+// otherwise (what names J).
+func runAs[J activation.Journal](t *testing.T, cases map[string]func(*testing.T, [2]J), opened func(*testing.T) [2]activation.Journal, what string) {
+	t.Helper()
+	run(t, cases, func(t *testing.T) [2]J {
 		js := opened(t)
-		first, ok1 := js[0].(activation.TurnJournal)
-		second, ok2 := js[1].(activation.TurnJournal)
+		first, ok1 := js[0].(J)
+		second, ok2 := js[1].(J)
 		if !ok1 || !ok2 {
-			t.Skip("not a TurnJournal")
+			t.Skip("not " + what)
 		}
-		return [2]activation.TurnJournal{first, second}
+		return [2]J{first, second}
 	})
 }
 

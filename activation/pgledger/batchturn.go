@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/coterm/coterm/activation"
 )
 
@@ -74,17 +72,7 @@ func (s *Store) batchTurn(ctx context.Context, tenant, product string, next func
 	}
 	wctx, cancel := s.commitContext(ctx)
 	defer cancel()
-	b := &pgx.Batch{}
-	b.Queue(sqlInsertBatch, args...)
-	b.Queue("COMMIT")
-	br := conn.SendBatch(wctx, b)
-	tag, err := br.Exec()
-	if err == nil {
-		_, err = br.Exec()
-	}
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
+	tag, err := execAndCommit(wctx, conn, sqlInsertBatch, args)
 	if conflict, err := batchInserted(tag, err, len(recs)); err != nil || !conflict {
 		return activation.Conflict{}, err
 	}

@@ -71,13 +71,8 @@ var changeAppends = []struct {
 				rec = changeRec(tenant, where, id, head.Seq+1)
 				return []activation.Record{rec}, nil
 			})
-			switch {
-			case err != nil:
-				return activation.Record{}, err
-			case c == (activation.Conflict{}):
-				return rec, nil
-			case c.Taken == activation.KeyTaken:
-				return c.Stored, nil
+			if got, done, err := batchOfOne(rec, c, err); done {
+				return got, err
 			}
 		}
 		return activation.Record{}, ctx.Err()
@@ -90,17 +85,27 @@ var changeAppends = []struct {
 			}
 			rec := changeRec(tenant, where, id, head.Seq+1)
 			c, err := s.AppendBatch(ctx, []activation.Record{rec})
-			switch {
-			case err != nil:
-				return activation.Record{}, err
-			case c == (activation.Conflict{}):
-				return rec, nil
-			case c.Taken == activation.KeyTaken:
-				return c.Stored, nil
+			if got, done, err := batchOfOne(rec, c, err); done {
+				return got, err
 			}
 		}
 		return activation.Record{}, ctx.Err()
 	}},
+}
+
+// batchOfOne reads the answer of a batch of one record rec: done with the
+// record of its request (stored now or before) or an error, or not done
+// (its place was taken: append again after the new head).
+func batchOfOne(rec activation.Record, c activation.Conflict, err error) (activation.Record, bool, error) {
+	switch {
+	case err != nil:
+		return activation.Record{}, true, err
+	case c == (activation.Conflict{}):
+		return rec, true, nil
+	case c.Taken == activation.KeyTaken:
+		return c.Stored, true, nil
+	}
+	return activation.Record{}, false, nil
 }
 
 // requireChangeChain requires that the chain at (tenant, where) on s is

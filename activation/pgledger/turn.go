@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/coterm/coterm/activation"
@@ -113,8 +114,15 @@ func (s *Store) turn(ctx context.Context, tenant, product string, next func(acti
 // insertAndCommit inserts the record of args in the turn's transaction and
 // commits, in one round trip.
 func insertAndCommit(ctx context.Context, conn *pgxpool.Conn, args []any) (inserted bool, err error) {
+	tag, err := execAndCommit(ctx, conn, sqlInsert, args)
+	return err == nil && tag.RowsAffected() == 1, err
+}
+
+// execAndCommit runs sql with args in the turn's transaction and commits,
+// in one round trip; it returns sql's command tag.
+func execAndCommit(ctx context.Context, conn *pgxpool.Conn, sql string, args []any) (pgconn.CommandTag, error) {
 	b := &pgx.Batch{}
-	b.Queue(sqlInsert, args...)
+	b.Queue(sql, args...)
 	b.Queue("COMMIT")
 	br := conn.SendBatch(ctx, b)
 	tag, err := br.Exec()
@@ -124,7 +132,7 @@ func insertAndCommit(ctx context.Context, conn *pgxpool.Conn, args []any) (inser
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
-	return err == nil && tag.RowsAffected() == 1, err
+	return tag, err
 }
 
 // turnHead begins the turn's transaction on conn, waits for the lock of
