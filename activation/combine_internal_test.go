@@ -60,6 +60,7 @@ type slowTurns struct {
 	head              func(*Record) // if not nil, changes the head a turn reads
 	fail              error         // if not nil, what a batch's turn answers
 	early             error         // if not nil, what a batch's turn answers before it calls next
+	calls             int           // AppendBatchInTurn's calls
 }
 
 func (s *slowTurns) AppendBatch(ctx context.Context, recs []Record) (Conflict, error) {
@@ -86,6 +87,7 @@ func (s *slowTurns) AppendInTurn(ctx context.Context, tenant, product string, ne
 func (s *slowTurns) AppendBatchInTurn(ctx context.Context, tenant, product string, next func(Record, bool) ([]Record, error)) (Conflict, error) {
 	s.turn.Lock()
 	defer s.turn.Unlock()
+	s.calls++
 	if s.early != nil {
 		return Conflict{}, s.early
 	}
@@ -350,4 +352,43 @@ func TestCombinedTurnEdges(t *testing.T) {
 		}
 		require.Equal(t, 1, stored(t, b))
 	})
+	t.Run("every key spent", func(t *testing.T) {
+		b, j := setup(t)
+		js := jobs(t, 500, 1)[:2]
+		require.NoError(t, b.Import(ctx, Subscription{Tenant: "fabrikam", Product: combineProduct, Seats: 10, End: combineDay.AddDate(1, 0, 0)}, combineDay))
+		for _, jb := range js { // spent by another subscription
+			_, err := b.Redeem(ctx, "fabrikam", combineProduct, *jb.t, AddSeats, combineDay)
+			require.NoError(t, err)
+		}
+		require.Empty(t, b.runCombined(ctx, j, "contoso", combineProduct, js))
+		for _, jb := range js {
+			require.ErrorIs(t, jb.err, ErrAlreadyRedeemed)
+		}
+		require.Equal(t, 2, j.calls, "a turn for each key, and none once no key is left")
+	})
+	t.Run("the head cannot be read (no turns)", func(t *testing.T) {
+		j := &failingHead{slowBatches: &slowBatches{MemoryJournal: NewMemoryJournal()}}
+		b := contendedBook(t, j)
+		b.cache.forget("contoso", combineProduct)
+		j.fail = true
+		js := jobs(t, 600, 1)
+		require.Empty(t, b.runCombined(ctx, j, "contoso", combineProduct, js))
+		for _, jb := range js {
+			require.True(t, jb.done)
+			require.ErrorContains(t, jb.err, "head unreadable")
+		}
+	})
+}
+
+// failingHead is slowBatches whose Head fails once fail is set.
+type failingHead struct {
+	*slowBatches
+	fail bool
+}
+
+func (f *failingHead) Head(ctx context.Context, tenant, product string) (Record, bool, error) {
+	if f.fail {
+		return Record{}, false, errors.New("head unreadable")
+	}
+	return f.slowBatches.Head(ctx, tenant, product)
 }
