@@ -392,3 +392,38 @@ func (f *failingHead) Head(ctx context.Context, tenant, product string) (Record,
 	}
 	return f.slowBatches.Head(ctx, tenant, product)
 }
+
+// TestCombinedTurnSeesTheHeadMoved: a batch whose turn reads a head that
+// another writer moved since the Book remembered it renews the Book's mark
+// of contention there (its redemptions keep queueing); one that reads the
+// head it remembered does not.
+func TestCombinedTurnSeesTheHeadMoved(t *testing.T) {
+	ctx := context.Background()
+	for _, moved := range []bool{false, true} {
+		j := &slowTurns{slowBatches: &slowBatches{MemoryJournal: NewMemoryJournal()}}
+		b := contendedBook(t, j)
+		if moved { // another Book appends after b remembered the head
+			other := &Book{Journal: j, Policy: PartnerCenter()}
+			_, err := other.Redeem(ctx, "contoso", combineProduct, token.Token{Key: combineKey(t, 700), Product: combineProduct, Seats: 1}, AddSeats, combineDay)
+			require.NoError(t, err)
+		}
+		k := place{"contoso", combineProduct}
+		old := time.Now().Add(-time.Second)
+		b.marks.mu.Lock()
+		b.marks.contended[k] = old
+		b.marks.mu.Unlock()
+		var js []*combineJob
+		for i := range 2 {
+			tok := token.Token{Key: combineKey(t, 710+i), Product: combineProduct, Seats: 1}
+			js = append(js, &combineJob{ctx: ctx, t: &tok, fp: tok.Key.Fingerprint(), op: AddSeats, at: combineDay, lead: make(chan bool, 1)})
+		}
+		require.Empty(t, b.runCombined(ctx, j, "contoso", combineProduct, js))
+		for _, jb := range js {
+			require.NoError(t, jb.err)
+		}
+		b.marks.mu.Lock()
+		renewed := b.marks.contended[k].After(old)
+		b.marks.mu.Unlock()
+		require.Equal(t, moved, renewed, "head moved: %v", moved)
+	}
+}
