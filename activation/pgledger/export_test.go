@@ -17,3 +17,7 @@ var (
 
 // For the tests of the upgrades: every migration, in order.
 var Migrations = migrations
+
+// LoadChunk is how many rows Load (and records LoadRecords) computes
+// between two round trips.
+const LoadChunk = loadChunk
