@@ -301,7 +301,7 @@ func (b *Book) batchInTurn(ctx context.Context, btj BatchTurnJournal, jobs []*co
 		return jobs, recs, Conflict{}, err
 	case errors.Is(err, errNoBatch):
 		return nil, recs, Conflict{}, nil
-	case broken != nil && err == broken:
+	case broken != nil: // returned as it is, or by a store that altered or lost it
 		failAll(jobs, broken)
 		return nil, recs, Conflict{}, nil
 	}
