@@ -136,6 +136,12 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 		seen[j.fp] = true
 		return false
 	})
+	if b.marks.isLost(tenant, product) { // found after these queued
+		for _, j := range jobs {
+			j.finish(Outcome{}, lostRecords(redeemWhere(j.t)))
+		}
+		jobs = nil
+	}
 	if len(jobs) == 1 { // alone, it takes the subscription's turn if the Journal has turns
 		j := jobs[0]
 		head, e, cached := b.cache.get(tenant, product)
@@ -282,6 +288,9 @@ func (b *Book) batchInTurn(ctx context.Context, btj BatchTurnJournal, jobs []*co
 				return nil, broken
 			}
 			head = tipOf(&h)
+		}
+		if broken = b.turnFoundLoss(remembered.seq, head.seq, tenant, product); broken != nil {
+			return nil, broken
 		}
 		if remembered.seq != head.seq {
 			b.marks.contend(tenant, product) // another writer moved the head
