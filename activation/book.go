@@ -560,6 +560,9 @@ func (b *Book) appendInTurn(ctx context.Context, tj TurnJournal, rec *Record, te
 			}
 			head = tipOf(&h)
 		}
+		if broken = b.turnFoundLoss(remembered.seq, head.seq, tenant, product); broken != nil {
+			return Record{}, broken
+		}
 		if remembered.seq != head.seq {
 			b.marks.contend(tenant, product) // another writer moved the head
 		}

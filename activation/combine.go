@@ -22,7 +22,9 @@ import (
 // busy subscription moves at the speed of its batches, not of its
 // round trips. A key refused by the policy, already spent or asked twice
 // is answered on its own, as Redeem answers it; the rest are appended
-// again. When the leader's batch is done, it hands the lead to the next
+// again. A refusal is answered only on a state the Journal holds (the head
+// read, or the batch once stored): a batch that stores nothing leaves the
+// keys it refused to be computed again. When the leader's batch is done, it hands the lead to the next
 // waiting redemption, so that no caller waits on traffic that came after
 // it. On a [BatchTurnJournal] each batch is computed and appended in the
 // subscription's turn, so that the leaders of several processes queue
@@ -136,6 +138,12 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 		seen[j.fp] = true
 		return false
 	})
+	if b.marks.isLost(tenant, product) { // found after these queued
+		for _, j := range jobs {
+			j.finish(Outcome{}, lostRecords(redeemWhere(j.t)))
+		}
+		jobs = nil
+	}
 	if len(jobs) == 1 { // alone, it takes the subscription's turn if the Journal has turns
 		j := jobs[0]
 		head, e, cached := b.cache.get(tenant, product)
@@ -144,13 +152,28 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 	}
 	recs := make([]Record, 0, len(jobs))
 	btj, turns := bj.(BatchTurnJournal)
+	// A job compute refuses is answered only on a state the Journal holds:
+	// its head, or the batch once stored. A batch that stores nothing
+	// leaves the refused jobs of all to be computed again.
+	all := jobs
+	pending := func() []*combineJob { // a new slice: jobs may be the caller's
+		left := make([]*combineJob, 0, len(all))
+		for _, j := range all {
+			if !j.done {
+				left = append(left, j)
+			}
+		}
+		all = left
+		return left
+	}
 	for len(jobs) > 0 {
 		var conflict Conflict
 		var err error
 		var e *tip
+		var no []queuedRefusal
 		cached := false
 		if turns {
-			jobs, recs, conflict, err = b.batchInTurn(ctx, btj, jobs, recs, tenant, product)
+			jobs, recs, no, conflict, err = b.batchInTurn(ctx, btj, jobs, recs, tenant, product)
 		} else {
 			var head tip
 			var ok bool
@@ -165,14 +188,18 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 					e = b.cache.put(nil, &head)
 				}
 			}
-			var no []queuedRefusal
 			jobs, recs, no = computeCombined(b, jobs, recs[:0], head, ok, tenant, product)
-			b.answerRefusals(ctx, no)
 			if len(jobs) > 0 {
 				conflict, err = bj.AppendBatch(ctx, recs)
 			}
 		}
 		if len(jobs) == 0 {
+			if cached { // never refuse on a guess: read the head and decide again
+				b.cache.forget(tenant, product)
+				jobs = pending()
+				continue
+			}
+			b.answerRefusals(ctx, no) // on the head itself
 			break
 		}
 		if err != nil {
@@ -183,7 +210,7 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 			} else {
 				err = wrapErr("book: redeem: journal", err)
 			}
-			failAll(jobs, err)
+			failAll(pending(), err)
 			break
 		}
 		switch i := conflict.Index; {
@@ -195,19 +222,21 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 				o.Token.Key = j.t.Key
 				j.finish(o, nil)
 			}
+			b.answerRefusals(ctx, no) // on the states the batch stored
 			jobs = nil
 		case i < 0 || i >= len(jobs):
-			failAll(jobs, brokenStore("book: redeem", notTheRequest))
+			failAll(pending(), brokenStore("book: redeem", notTheRequest))
 			jobs = nil
 		case conflict.Taken == KeyTaken && conflict.Stored.Fingerprint == jobs[i].fp:
 			jobs[i].finish(answer(jobs[i].t, recs[i].Request, &conflict.Stored))
-			jobs = slices.Delete(jobs, i, i+1)
+			jobs = pending()
 		case conflict.Taken == PlaceTaken && samePlace(&conflict.Stored, &recs[i]):
 			b.cache.forget(tenant, product)
 			b.marks.contend(tenant, product)
 			b.retried()
+			jobs = pending()
 		default:
-			failAll(jobs, brokenStore("book: redeem", notTheRequest))
+			failAll(pending(), brokenStore("book: redeem", notTheRequest))
 			jobs = nil
 		}
 	}
@@ -265,10 +294,11 @@ func (b *Book) answerRefusals(ctx context.Context, no []queuedRefusal) {
 var errNoBatch = errors.New("activation: no redemption of the batch is left")
 
 // batchInTurn computes the batch of jobs on the head btj reads in the
-// subscription's turn and appends it there. It answers the redemptions
-// compute refused (after the turn) and returns the jobs of the batch and its
-// records, with what the append found taken; no jobs: nothing was appended.
-func (b *Book) batchInTurn(ctx context.Context, btj BatchTurnJournal, jobs []*combineJob, recs []Record, tenant, product string) ([]*combineJob, []Record, Conflict, error) {
+// subscription's turn and appends it there. It returns the jobs of the batch
+// and its records, the jobs compute refused (unanswered: the caller answers
+// them after the turn, if the batch was stored or empty), and what the
+// append found taken; no jobs: nothing was appended.
+func (b *Book) batchInTurn(ctx context.Context, btj BatchTurnJournal, jobs []*combineJob, recs []Record, tenant, product string) ([]*combineJob, []Record, []queuedRefusal, Conflict, error) {
 	remembered, _, _ := b.cache.get(tenant, product) // none: Seq 0
 	var kept []*combineJob
 	var no []queuedRefusal
@@ -283,6 +313,9 @@ func (b *Book) batchInTurn(ctx context.Context, btj BatchTurnJournal, jobs []*co
 			}
 			head = tipOf(&h)
 		}
+		if broken = b.turnFoundLoss(remembered.seq, head.seq, tenant, product); broken != nil {
+			return nil, broken
+		}
 		if remembered.seq != head.seq {
 			b.marks.contend(tenant, product) // another writer moved the head
 		}
@@ -292,20 +325,19 @@ func (b *Book) batchInTurn(ctx context.Context, btj BatchTurnJournal, jobs []*co
 		}
 		return recs, nil
 	})
-	b.answerRefusals(ctx, no)
 	switch {
 	case !called && err == nil:
 		failAll(jobs, brokenStore("book: redeem", "it appended a batch it was not given"))
-		return nil, recs, Conflict{}, nil
+		return nil, recs, nil, Conflict{}, nil
 	case !called:
-		return jobs, recs, Conflict{}, err
+		return jobs, recs, nil, Conflict{}, err
 	case errors.Is(err, errNoBatch):
-		return nil, recs, Conflict{}, nil
-	case broken != nil && err == broken:
+		return nil, recs, no, Conflict{}, nil
+	case broken != nil: // returned as it is, or by a store that altered or lost it
 		failAll(jobs, broken)
-		return nil, recs, Conflict{}, nil
+		return nil, recs, nil, Conflict{}, nil
 	}
-	return kept, recs, conflict, err
+	return kept, recs, no, conflict, err
 }
 
 // failAll answers every job with err.
