@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coterm/coterm/internal/daymath"
@@ -88,7 +89,8 @@ func (b *Book) redeemCombined(ctx context.Context, bj BatchJournal, tenant, prod
 	}
 	// Leading: run the queue until this job is answered, then hand on. The
 	// store's calls carry the values of the leader's ctx but not its
-	// cancellation: they answer others too.
+	// cancellation: they answer others too, and stop waiting only when
+	// every caller of their batch has given up (see untilAllGiveUp).
 	run := context.WithoutCancel(ctx)
 	for !j.done {
 		c.mu.Lock()
@@ -144,6 +146,9 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 		}
 		jobs = nil
 	}
+	twinCtx := ctx
+	ctx, stop := untilAllGiveUp(ctx, jobs)
+	defer stop()
 	if len(jobs) == 1 { // alone, it takes the subscription's turn if the Journal has turns
 		j := jobs[0]
 		head, e, cached := b.cache.get(tenant, product)
@@ -241,7 +246,7 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 		}
 	}
 	for _, j := range twins {
-		stored, ok, err := b.Journal.Lookup(ctx, j.fp)
+		stored, ok, err := b.Journal.Lookup(twinCtx, j.fp)
 		switch {
 		case err != nil:
 			j.finish(Outcome{}, wrapErr(redeemWhere(j.t), err))
@@ -338,6 +343,32 @@ func (b *Book) batchInTurn(ctx context.Context, btj BatchTurnJournal, jobs []*co
 		return nil, recs, nil, Conflict{}, nil
 	}
 	return kept, recs, no, conflict, err
+}
+
+// untilAllGiveUp returns a context with ctx's values that is cancelled
+// once the context of every job is done, and a function that releases it.
+// A batch's calls to the store run under it: they stop waiting (for the
+// subscription's turn, for a connection) when nobody waits for their
+// answer, while a write once sent is the store's to finish under its own
+// timeout (see [TurnJournal]).
+func untilAllGiveUp(ctx context.Context, jobs []*combineJob) (context.Context, func()) {
+	c, cancel := context.WithCancel(ctx)
+	var left atomic.Int64
+	left.Store(int64(len(jobs)))
+	stops := make([]func() bool, len(jobs))
+	for i, j := range jobs {
+		stops[i] = context.AfterFunc(j.ctx, func() {
+			if left.Add(-1) == 0 {
+				cancel()
+			}
+		})
+	}
+	return c, func() {
+		for _, stop := range stops {
+			stop()
+		}
+		cancel()
+	}
 }
 
 // failAll answers every job with err.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -61,6 +62,8 @@ type slowTurns struct {
 	fail              error         // if not nil, what a batch's turn answers
 	early             error         // if not nil, what a batch's turn answers before it calls next
 	calls             int           // AppendBatchInTurn's calls
+	block             chan struct{} // if not nil, a batch's turn waits for it (or for its ctx) first
+	waiting           chan struct{} // told when a batch\'s turn starts waiting for block
 }
 
 func (s *slowTurns) AppendBatch(ctx context.Context, recs []Record) (Conflict, error) {
@@ -85,6 +88,14 @@ func (s *slowTurns) AppendInTurn(ctx context.Context, tenant, product string, ne
 }
 
 func (s *slowTurns) AppendBatchInTurn(ctx context.Context, tenant, product string, next func(Record, bool) ([]Record, error)) (Conflict, error) {
+	if s.block != nil {
+		s.waiting <- struct{}{}
+		select {
+		case <-s.block:
+		case <-ctx.Done():
+			return Conflict{}, ctx.Err()
+		}
+	}
 	s.turn.Lock()
 	defer s.turn.Unlock()
 	s.calls++
@@ -424,5 +435,56 @@ func TestCombinedTurnSeesTheHeadMoved(t *testing.T) {
 		renewed := b.marks.contended[k].After(old)
 		b.marks.mu.Unlock()
 		require.Equal(t, moved, renewed, "head moved: %v", moved)
+	}
+}
+
+// TestCombinedTurnWaitEndsWhenAllGiveUp: the leader's wait for a batch's
+// turn ends once every caller of the batch has given up (each is answered
+// with its context's error, nothing stored), and not while one of them
+// still waits (the batch is stored whole).
+func TestCombinedTurnWaitEndsWhenAllGiveUp(t *testing.T) {
+	ctx := context.Background()
+	for _, all := range []bool{true, false} {
+		j := &slowTurns{slowBatches: &slowBatches{MemoryJournal: NewMemoryJournal()}, block: make(chan struct{}), waiting: make(chan struct{}, 1)}
+		b := contendedBook(t, j)
+		var js []*combineJob
+		var cancels []context.CancelFunc
+		for i := range 2 {
+			cctx, cancel := context.WithCancel(ctx)
+			cancels = append(cancels, cancel)
+			tok := token.Token{Key: combineKey(t, 720+i), Product: combineProduct, Seats: 1}
+			js = append(js, &combineJob{ctx: cctx, t: &tok, fp: tok.Key.Fingerprint(), op: AddSeats, at: combineDay, lead: make(chan bool, 1)})
+		}
+		done := make(chan []*combineJob, 1)
+		go func() {
+			done <- b.runCombined(context.WithoutCancel(ctx), j, "contoso", combineProduct, slices.Clone(js))
+		}()
+		<-j.waiting // the batch waits for its turn
+		cancels[0]()
+		if all {
+			cancels[1]()
+		} else {
+			select {
+			case <-done:
+				t.Fatal("the turn's wait ended while a caller still waited")
+			case <-time.After(50 * time.Millisecond):
+			}
+			close(j.block)
+		}
+		select {
+		case again := <-done:
+			require.Empty(t, again)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("all gave up: %v; the leader still waits for the turn", all)
+		}
+		if all {
+			require.ErrorIs(t, js[0].err, context.Canceled)
+			require.ErrorIs(t, js[1].err, context.Canceled)
+			continue
+		}
+		// A caller who gave up once its batch was formed is appended with it.
+		require.NoError(t, js[0].err)
+		require.NoError(t, js[1].err, "the caller who waited")
+		cancels[1]()
 	}
 }
