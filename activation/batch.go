@@ -102,7 +102,7 @@ func (b *Book) RedeemAll(ctx context.Context, tenant, product string, ts []token
 		}
 		fps[i] = ts[i].Key.Fingerprint()
 		for j := range i {
-			if fps[j] == fps[i] {
+			if sameFingerprint(&fps[j], &fps[i]) {
 				return nil, invalid("book: redeem all: key %d (%v) is key %d again", i+1, ts[i].Key, j+1)
 			}
 		}

@@ -21,10 +21,10 @@ func (j *MemoryJournal) appendHistory(ctx context.Context, dst []Record, tenant,
 	}
 	from := min(max(afterSeq, 0), int64(len(seqs)))
 	to := from + min(int64(limit), int64(len(seqs))-from) // from+limit may overflow
-	dst = slices.Grow(dst, int(to-from))
-	for _, k := range seqs[from:to] {
-		dst = append(dst, *j.at(k))
-	}
+	n := len(dst)
+	dst = slices.Grow(dst, int(to-from))[:n+int(to-from)]
+	page := seqs[from:to]
+	j.loadPage(dst[n:], func(k int) int { return page[k] })
 	return dst, nil
 }
 

@@ -122,10 +122,12 @@ func (j *MemoryJournal) HeadsAfter(ctx context.Context, afterTenant, afterProduc
 	if limit < 1 {
 		return nil, invalid("memory journal: heads after: limit %d, want 1 or more", limit)
 	}
-	out := make([]Record, 0, min(limit, j.index.n))
+	heads := make([]int, 0, min(limit, j.index.n))
 	j.index.ascend(subKey{afterTenant, afterProduct}, func(h *memHistory) bool {
-		out = append(out, *j.at(h.seqs[len(h.seqs)-1]))
-		return len(out) < limit
+		heads = append(heads, h.seqs[len(h.seqs)-1])
+		return len(heads) < limit
 	})
+	out := make([]Record, len(heads))
+	j.loadPage(out, func(k int) int { return heads[k] })
 	return out, nil
 }

@@ -13,9 +13,10 @@ import (
 )
 
 // MemoryJournal is the in-process reference [Journal] and [Ledger]: a mutex,
-// every record in the order stored, a map from key fingerprint to its record
-// (one set of spent keys for the Books and Redeemers sharing it), and each
-// subscription's records in Seq order. It stores records as given, without
+// every record in the order stored (in a compact form, read back as
+// stored), an index from key fingerprint to its record (one set of spent
+// keys for the Books and Redeemers sharing it), and each subscription's
+// records in Seq order. It stores records as given, without
 // monotonic clock readings, and refuses what durable stores refuse: a record
 // holding a product key, or text that could show one ([Record.MarshalBinary]
 // says which), an Append below Seq 1 or past a gap ([ErrGap]), a Claim
@@ -23,13 +24,18 @@ import (
 // to use; it is safe for concurrent use and must not be copied after first
 // use. A nil *MemoryJournal answers with an error wrapping [ErrInvalid].
 type MemoryJournal struct {
-	mu      sync.Mutex
-	records []*[memBlock]Record       // every record in the order stored, in blocks that never move
-	n       int                       // how many records are stored
-	byKey   map[token.Fingerprint]int // fingerprint → index of its record
-	subs    map[subKey]*memHistory
-	index   memIndex                  // the subscriptions in order, for HeadsAfter
-	claims  map[token.Fingerprint]int // replacement claim → index of its replacement
+	mu     sync.Mutex
+	recs   []*[memBlock]memRec // every record in the order stored, compact, in blocks that never move
+	n      int                 // how many records are stored
+	names  []memNames          // the name sets records hold (memRec.names)
+	byName map[memNames]int32  // index of each name set in names
+	last   int32               // names index + 1 of the last record claimed outside a history
+	rare   []memRare           // what replacements and change records hold beside their memRec
+	full   []Record            // the records a memRec cannot hold
+	byKey  memFPIndex          // fingerprint → index of its record
+	subs   map[subKey]*memHistory
+	index  memIndex                  // the subscriptions in order, for HeadsAfter
+	claims map[token.Fingerprint]int // replacement claim → index of its replacement
 }
 
 // MemoryLedger is the name a [Redeemer]'s in-process Ledger had: it is the
@@ -42,17 +48,17 @@ func NewMemoryJournal() *MemoryJournal { return &MemoryJournal{} }
 // NewMemoryLedger returns an empty [MemoryJournal], for a [Redeemer].
 func NewMemoryLedger() *MemoryLedger { return &MemoryJournal{} }
 
-// memBlock is how many records a block holds: a million records take no
-// slice growth.
-const memBlock = 128
-
 // subKey is a subscription's place in a [MemoryJournal].
 type subKey struct{ tenant, product string }
 
 // memHistory is one subscription: its names, stored once and shared by its
-// records, and the index of each of its records (element i: Seq i+1).
+// records, the kind of its records (one place holds one kind), the index +
+// 1 of the name set of its last record, and the index of each of its
+// records (element i: Seq i+1).
 type memHistory struct {
 	tenant, product string
+	kind            RecordKind
+	names           int32
 	seqs            []int
 }
 
@@ -76,27 +82,15 @@ func (j *MemoryJournal) start(ctx context.Context, call string) error {
 	return nil
 }
 
-// at returns the record at index i. j.mu must be held.
-func (j *MemoryJournal) at(i int) *Record { return &j.records[i/memBlock][i%memBlock] }
-
-// store keeps rec as the next record, without a monotonic clock reading,
-// and returns its index. j.mu must be held.
-func (j *MemoryJournal) store(rec *Record) int {
-	if j.n%memBlock == 0 {
-		j.records = append(j.records, new([memBlock]Record))
-	}
+// store keeps rec, whose names are the set names, as the next record,
+// without a monotonic clock reading, and returns its index. j.mu must be
+// held.
+func (j *MemoryJournal) store(rec *Record, names int32) int {
 	i := j.n
-	r := j.at(i)
-	*r = *rec
-	o := &r.Outcome
-	o.At, o.Before.End, o.After.End = o.At.Round(0), o.Before.End.Round(0), o.After.End.Round(0)
-	r.RecordedAt = r.RecordedAt.Round(0)
+	j.put(i, rec, names)
 	j.n++
 	if !rec.Fingerprint.IsZero() {
-		if j.byKey == nil {
-			j.byKey = make(map[token.Fingerprint]int)
-		}
-		j.byKey[rec.Fingerprint] = i
+		j.byKey.add(&rec.Fingerprint, i)
 	}
 	return i
 }
@@ -114,17 +108,19 @@ func (j *MemoryJournal) Append(ctx context.Context, rec Record) (Record, Taken, 
 	if !rec.Replaces.IsZero() {
 		return Record{}, NothingTaken, invalid("memory journal: append: a replacement is appended with AppendBatch")
 	}
-	if i, ok := j.byKey[rec.Fingerprint]; ok && !rec.Fingerprint.IsZero() {
-		return *j.at(i), KeyTaken, nil
+	if i, ok := j.byKey.find(j, &rec.Fingerprint); ok && !rec.Fingerprint.IsZero() {
+		return j.get(i), KeyTaken, nil
 	}
 	h, taken, err := j.place(&rec)
 	switch {
 	case err != nil:
 		return Record{}, NothingTaken, err
-	case taken != nil:
-		return *taken, PlaceTaken, nil
+	case taken >= 0:
+		return j.get(taken), PlaceTaken, nil
 	}
-	return j.appendTo(h, &rec), NothingTaken, nil
+	shareNames(&rec, j.appendTo(h, &rec))
+	stripMonotonic(&rec)
+	return rec, NothingTaken, nil
 }
 
 // checkAppend refuses a record no Append stores: Seq below 1, a key, text
@@ -139,28 +135,31 @@ func checkAppend(rec *Record, what string) error {
 	return rec.checkText(what)
 }
 
-// place returns the history rec goes in (nil: a new one), or the record
-// that holds its place, or ErrGap. j.mu must be held.
-func (j *MemoryJournal) place(rec *Record) (*memHistory, *Record, error) {
+// place returns the history rec goes in (nil: a new one), or the index of
+// the record that holds its place (-1: none), or ErrGap. j.mu must be held.
+func (j *MemoryJournal) place(rec *Record) (*memHistory, int, error) {
 	o := &rec.Outcome
 	h := j.subs[subKey{o.After.Tenant, o.After.Product}]
 	switch {
 	case h != nil && rec.Seq <= int64(len(h.seqs)):
-		return nil, j.at(h.seqs[rec.Seq-1]), nil
+		return nil, h.seqs[rec.Seq-1], nil
 	case h == nil && rec.Seq == 1:
-		return nil, nil, nil
+		return nil, -1, nil
 	case h == nil || rec.Seq != int64(len(h.seqs))+1:
-		return nil, nil, &text.Error{Pkg: pkg, Msg: fmt.Sprintf("memory journal: append: Seq %d would leave a gap", rec.Seq), Kind: ErrGap}
+		return nil, -1, &text.Error{Pkg: pkg, Msg: fmt.Sprintf("memory journal: append: Seq %d would leave a gap", rec.Seq), Kind: ErrGap}
 	}
-	return h, nil, sameKind(j.at(h.seqs[len(h.seqs)-1]), rec, "memory journal: append")
+	if h.kind != rec.Kind {
+		return h, -1, sameKind(&Record{Kind: h.kind}, rec, "memory journal: append")
+	}
+	return h, -1, nil
 }
 
 // appendTo stores rec as the next record of h (nil: a new history) and
-// returns it as stored. j.mu must be held.
-func (j *MemoryJournal) appendTo(h *memHistory, rec *Record) Record {
+// returns h. j.mu must be held.
+func (j *MemoryJournal) appendTo(h *memHistory, rec *Record) *memHistory {
 	o := &rec.Outcome
 	if h == nil {
-		h = &memHistory{tenant: o.After.Tenant, product: o.After.Product}
+		h = &memHistory{tenant: o.After.Tenant, product: o.After.Product, kind: rec.Kind}
 		if j.subs == nil {
 			j.subs = make(map[subKey]*memHistory)
 		}
@@ -169,8 +168,17 @@ func (j *MemoryJournal) appendTo(h *memHistory, rec *Record) Record {
 			j.index.insert(h) // a chain of changes is no subscription
 		}
 	}
-	// The names are stored once per subscription (a million records of a
-	// thousand subscriptions hold a thousand copies, not three million).
+	names := j.nameSet(rec, h, h.names)
+	h.names = names + 1
+	h.seqs = append(h.seqs, j.store(rec, names))
+	return h
+}
+
+// shareNames gives rec, a record of h, the names h keeps where they are
+// the same: the names are stored once per subscription (a million records
+// of a thousand subscriptions hold a thousand copies, not three million).
+func shareNames(rec *Record, h *memHistory) {
+	o := &rec.Outcome
 	o.After.Tenant, o.After.Product = h.tenant, h.product
 	if o.Before.Tenant == h.tenant && o.Before.Product == h.product {
 		o.Before.Tenant, o.Before.Product = h.tenant, h.product
@@ -178,8 +186,13 @@ func (j *MemoryJournal) appendTo(h *memHistory, rec *Record) Record {
 	if o.Token.Product == h.product {
 		o.Token.Product = h.product
 	}
-	h.seqs = append(h.seqs, j.store(rec))
-	return *j.at(h.seqs[len(h.seqs)-1])
+}
+
+// stripMonotonic removes the monotonic clock readings of rec's times.
+func stripMonotonic(rec *Record) {
+	o := &rec.Outcome
+	o.At, o.Before.End, o.After.End = o.At.Round(0), o.Before.End.Round(0), o.After.End.Round(0)
+	rec.RecordedAt = rec.RecordedAt.Round(0)
 }
 
 // Claim implements [Ledger]: it stores rec under its fingerprint, outside
@@ -201,10 +214,14 @@ func (j *MemoryJournal) Claim(ctx context.Context, rec Record) (Record, bool, er
 	if err := rec.checkText("memory journal: claim"); err != nil {
 		return Record{}, false, err
 	}
-	if i, ok := j.byKey[rec.Fingerprint]; ok {
-		return *j.at(i), false, nil
+	if i, ok := j.byKey.find(j, &rec.Fingerprint); ok {
+		return j.get(i), false, nil
 	}
-	return *j.at(j.store(&rec)), true, nil
+	names := j.nameSet(&rec, nil, j.last)
+	j.last = names + 1
+	j.store(&rec, names)
+	stripMonotonic(&rec)
+	return rec, true, nil
 }
 
 // Lookup implements [Journal] and [Ledger].
@@ -213,8 +230,8 @@ func (j *MemoryJournal) Lookup(ctx context.Context, fp token.Fingerprint) (Recor
 		return Record{}, false, err
 	}
 	defer j.mu.Unlock()
-	if i, ok := j.byKey[fp]; ok && !fp.IsZero() {
-		return *j.at(i), true, nil
+	if i, ok := j.byKey.find(j, &fp); ok && !fp.IsZero() {
+		return j.get(i), true, nil
 	}
 	return Record{}, false, nil
 }
@@ -229,7 +246,7 @@ func (j *MemoryJournal) Head(ctx context.Context, tenant, product string) (Recor
 	if h == nil {
 		return Record{}, false, nil
 	}
-	return *j.at(h.seqs[len(h.seqs)-1]), true, nil
+	return j.get(h.seqs[len(h.seqs)-1]), true, nil
 }
 
 // History implements [Journal].
@@ -246,11 +263,16 @@ func (j *MemoryJournal) Heads(ctx context.Context, from, to time.Time) ([]Record
 	if err := j.start(ctx, "heads"); err != nil {
 		return nil, err
 	}
-	var out []Record
+	var heads []int
 	for _, h := range j.subs {
-		if head := j.at(h.seqs[len(h.seqs)-1]); head.Kind == SubscriptionRecord && dateIn(head.Outcome.After.End, from, to) {
-			out = append(out, *head)
+		if i := h.seqs[len(h.seqs)-1]; h.kind == SubscriptionRecord && dateIn(j.afterEnd(i), from, to) {
+			heads = append(heads, i)
 		}
+	}
+	var out []Record
+	if heads != nil {
+		out = make([]Record, len(heads))
+		j.loadPage(out, func(k int) int { return heads[k] })
 	}
 	j.mu.Unlock()
 	slices.SortFunc(out, func(a, b Record) int {
@@ -280,8 +302,6 @@ func (j *MemoryJournal) Records() []Record {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := make([]Record, j.n)
-	for i := range out {
-		out[i] = *j.at(i)
-	}
+	j.loadPage(out, func(k int) int { return k })
 	return out
 }

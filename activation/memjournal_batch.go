@@ -2,6 +2,7 @@ package activation
 
 import (
 	"context"
+	"encoding/binary"
 
 	"github.com/coterm/coterm/token"
 )
@@ -19,8 +20,8 @@ func (j *MemoryJournal) AppendBatch(ctx context.Context, recs []Record) (Conflic
 	}
 	for i := range recs {
 		if fp := &recs[i].Fingerprint; !fp.IsZero() {
-			if k, ok := j.byKey[*fp]; ok {
-				return Conflict{Index: i, Taken: KeyTaken, Stored: *j.at(k)}, nil
+			if k, ok := j.byKey.find(j, fp); ok {
+				return Conflict{Index: i, Taken: KeyTaken, Stored: j.get(k)}, nil
 			}
 		}
 	}
@@ -30,7 +31,7 @@ func (j *MemoryJournal) AppendBatch(ctx context.Context, recs []Record) (Conflic
 		}
 		if claim := replacementClaim(&recs[i].Replaces); !claim.IsZero() {
 			if k, ok := j.claims[claim]; ok {
-				return Conflict{Index: i, Taken: ReplacedTaken, Stored: *j.at(k)}, nil
+				return Conflict{Index: i, Taken: ReplacedTaken, Stored: j.get(k)}, nil
 			}
 		}
 	}
@@ -38,20 +39,17 @@ func (j *MemoryJournal) AppendBatch(ctx context.Context, recs []Record) (Conflic
 	switch {
 	case err != nil:
 		return Conflict{}, err
-	case taken != nil:
-		return Conflict{Taken: PlaceTaken, Stored: *taken}, nil
+	case taken >= 0:
+		return Conflict{Taken: PlaceTaken, Stored: j.get(taken)}, nil
 	}
 	for i := range recs {
-		rec := recs[i] // the caller's records stay as given
-		j.appendTo(h, &rec)
+		rec := &recs[i] // stored as given: the caller's records do not change
+		h = j.appendTo(h, rec)
 		if claim := replacementClaim(&rec.Replaces); !claim.IsZero() {
 			if j.claims == nil {
 				j.claims = make(map[token.Fingerprint]int)
 			}
 			j.claims[claim] = j.n - 1
-		}
-		if h == nil { // the batch started the history
-			h = j.subs[subKey{rec.Outcome.After.Tenant, rec.Outcome.After.Product}]
 		}
 	}
 	return Conflict{}, nil
@@ -86,14 +84,29 @@ func checkBatch(recs []Record, what string) error {
 		case rec.Seq != first.Seq+int64(i):
 			return invalid("%s: record %d has Seq %d, want %d", what, i+1, rec.Seq, first.Seq+int64(i))
 		}
-		for k := range i {
-			if !rec.Fingerprint.IsZero() && recs[k].Fingerprint == rec.Fingerprint ||
-				!rec.Replaces.IsZero() && recs[k].Replaces == rec.Replaces {
-				return invalid("%s: records %d and %d have one key fingerprint", what, k+1, i+1)
-			}
+		if k := repeated(recs[:i], rec); k >= 0 {
+			return invalid("%s: records %d and %d have one key fingerprint", what, k+1, i+1)
 		}
 	}
 	return nil
+}
+
+// repeated returns the index of the first record of recs with rec's key
+// fingerprint or replaced key (zero ones match nothing), or -1.
+func repeated(recs []Record, rec *Record) int {
+	fp, rp := !rec.Fingerprint.IsZero(), !rec.Replaces.IsZero()
+	for k := range recs {
+		if fp && sameFingerprint(&recs[k].Fingerprint, &rec.Fingerprint) || rp && sameFingerprint(&recs[k].Replaces, &rec.Replaces) {
+			return k
+		}
+	}
+	return -1
+}
+
+// sameFingerprint is *a == *b, its first eight bytes compared first (two
+// fingerprints of a batch differ there).
+func sameFingerprint(a, b *token.Fingerprint) bool {
+	return binary.LittleEndian.Uint64(a[:8]) == binary.LittleEndian.Uint64(b[:8]) && *a == *b
 }
 
 // sameNames reports whether rec's policy, token's product and the names of

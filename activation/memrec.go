@@ -1,0 +1,284 @@
+package activation
+
+import (
+	"strings"
+	"time"
+
+	"github.com/coterm/coterm/proration"
+	"github.com/coterm/coterm/token"
+)
+
+// memRec is a record as a [MemoryJournal] keeps it: under a third of a
+// [Record]'s size (176 bytes, not 576), and no pointer where a Record has a
+// dozen, so that a million records take little memory, little time to
+// write into fresh memory (page faults) and no work for the garbage
+// collector. Its names (the policy's, the token's product, Before's and
+// After's) are an index into the journal's table of name sets; its key
+// tail is its characters (read back, a page of records shares one string
+// of them); its dates (at 00:00 UTC) are days since the Unix epoch,
+// RecordedAt Unix nanoseconds (or a flag: the zero time); its integers are narrowed to 32 or 8 bits. The fields only replacements and
+// change records have live beside it in a memRare (side > 0). A record any
+// of whose values memRec cannot hold as they are (a time in another
+// location, a date with nanoseconds, an integer out of range) is kept whole
+// (side < 0): every record reads back exactly as it was stored.
+type memRec struct {
+	fp         token.Fingerprint
+	req        RequestID
+	recordedAt int64 // Unix nanoseconds
+
+	seatDaysBefore, seatDaysAfter, residue, monthsNum, monthsDen int32
+
+	atDay, beforeEndDay, afterEndDay int32 // days since the Unix epoch
+
+	seq   int32
+	names int32 // index in the journal's name sets
+	side  int32 // 0: none; i > 0: the journal's rare[i-1]; i < 0: the whole record is full[-i-1]
+
+	remaining, termDays, newRemaining, termMonths, daysAdded, daysLost, capFactor int32
+	tokSeats, tokTerm, beforeSeats, afterSeats                                    int32
+
+	op, applied, state, rounding, convention, anchor int8
+	kind                                             RecordKind
+	replayed                                         bool
+	unrecorded                                       bool // RecordedAt is the zero time
+	tailLen                                          uint8
+	tail                                             [token.GroupLen]byte // the key tail's characters
+}
+
+// memRare is what only replacements and change records hold.
+type memRare struct {
+	replaces     token.Fingerprint
+	replacesTail string
+	change, note string
+}
+
+// memNames is a set of the names a record holds, kept once per journal
+// however many records hold it.
+type memNames struct {
+	policy, tokenProduct                                   string
+	beforeTenant, beforeProduct, afterTenant, afterProduct string
+}
+
+// memBlock is how many records a block of a [MemoryJournal] holds: blocks
+// never move, and a million records take no slice growth.
+const memBlock = 256
+
+// slot returns the place of record i. j.mu must be held.
+func (j *MemoryJournal) slot(i int) *memRec { return &j.recs[i/memBlock][i%memBlock] }
+
+// fpAt returns the key fingerprint of record i. j.mu must be held.
+func (j *MemoryJournal) fpAt(i int) *token.Fingerprint { return &j.slot(i).fp }
+
+// fullRec is the whole record r stands for (r.side < 0).
+func (r *memRec) fullRec(j *MemoryJournal) *Record { return &j.full[-r.side-1] }
+
+// afterEnd returns the Outcome.After.End of record i. j.mu must be held.
+func (j *MemoryJournal) afterEnd(i int) time.Time {
+	if r := j.slot(i); r.side >= 0 {
+		return memDate(r.afterEndDay)
+	}
+	return j.slot(i).fullRec(j).Outcome.After.End
+}
+
+// get returns record i as it was stored. j.mu must be held.
+func (j *MemoryJournal) get(i int) Record {
+	var rec Record
+	j.load(i, &rec)
+	return rec
+}
+
+// load sets *dst to record i as it was stored. j.mu must be held.
+func (j *MemoryJournal) load(i int, dst *Record) {
+	r := j.slot(i)
+	j.decode(r, dst, string(r.tail[:r.tailLen]))
+}
+
+// loadPage sets dst[k] to record at(k), for every k, as load does, but
+// for the key tails, which share one string (one allocation for a page).
+// j.mu must be held.
+func (j *MemoryJournal) loadPage(dst []Record, at func(k int) int) {
+	var b strings.Builder
+	n := 0
+	for k := range dst {
+		if r := j.slot(at(k)); r.side >= 0 {
+			n += int(r.tailLen)
+		}
+	}
+	b.Grow(n)
+	for k := range dst {
+		if r := j.slot(at(k)); r.side >= 0 {
+			b.Write(r.tail[:r.tailLen])
+		}
+	}
+	tails, off := b.String(), 0
+	for k := range dst {
+		r := j.slot(at(k))
+		n := 0
+		if r.side >= 0 {
+			n = int(r.tailLen)
+		}
+		j.decode(r, &dst[k], tails[off:off+n])
+		off += n
+	}
+}
+
+// decode sets *dst to the record r stands for, its key tail being tail.
+func (j *MemoryJournal) decode(r *memRec, dst *Record, tail string) {
+	if r.side < 0 {
+		*dst = *r.fullRec(j)
+		return
+	}
+	n := &j.names[r.names]
+	// Field by field: no temporary Record, copied whole, as a literal takes.
+	dst.Fingerprint, dst.Request, dst.Seq, dst.KeyTail, dst.Policy = r.fp, r.req, int64(r.seq), tail, n.policy
+	dst.RecordedAt, dst.Kind = memRecordedAt(r), r.kind
+	if r.side > 0 {
+		x := &j.rare[r.side-1]
+		dst.Replaces, dst.ReplacesTail, dst.Change, dst.Note = x.replaces, x.replacesTail, x.change, x.note
+	} else {
+		dst.Replaces, dst.ReplacesTail, dst.Change, dst.Note = token.Fingerprint{}, "", "", ""
+	}
+	o := &dst.Outcome
+	o.Op, o.Applied, o.At = Operation(r.op), Operation(r.applied), memDate(r.atDay)
+	o.Token = token.Token{Product: n.tokenProduct, Seats: int(r.tokSeats), TermMonths: int(r.tokTerm)}
+	o.Before = Subscription{Tenant: n.beforeTenant, Product: n.beforeProduct, Seats: int(r.beforeSeats), End: memDate(r.beforeEndDay)}
+	o.After = Subscription{Tenant: n.afterTenant, Product: n.afterProduct, Seats: int(r.afterSeats), End: memDate(r.afterEndDay)}
+	o.StateBefore = State(r.state)
+	o.Remaining, o.TermDays, o.NewRemaining, o.TermMonths = int(r.remaining), int(r.termDays), int(r.newRemaining), int(r.termMonths)
+	o.SeatDaysBefore, o.SeatDaysAfter, o.Residue = int64(r.seatDaysBefore), int64(r.seatDaysAfter), int64(r.residue)
+	o.MonthsNum, o.MonthsDen = int64(r.monthsNum), int64(r.monthsDen)
+	o.DaysAdded, o.DaysLost = int(r.daysAdded), int(r.daysLost)
+	o.Rounding, o.Convention, o.Anchor, o.CapFactor = proration.Rounding(r.rounding), proration.Convention(r.convention), Anchor(r.anchor), int(r.capFactor)
+	o.Replayed = r.replayed
+}
+
+// memDate is the time at 00:00 UTC day days after the Unix epoch.
+func memDate(day int32) time.Time { return time.Unix(int64(day)*secondsPerDay, 0).UTC() }
+
+// secondsPerDay is the length of a day in Unix time.
+const secondsPerDay = 24 * 60 * 60
+
+// put stores rec as record i (the next one), its names being the set
+// names, without the monotonic clock readings of its times. j.mu must be
+// held.
+func (j *MemoryJournal) put(i int, rec *Record, names int32) {
+	if i%memBlock == 0 {
+		j.recs = append(j.recs, new([memBlock]memRec))
+	}
+	r := j.slot(i)
+	if !r.fill(rec, names) {
+		j.full = append(j.full, *rec)
+		stripMonotonic(&j.full[len(j.full)-1])
+		*r = memRec{fp: rec.Fingerprint, side: -int32(len(j.full))}
+		return
+	}
+	if !rec.Replaces.IsZero() || rec.ReplacesTail != "" || rec.Change != "" || rec.Note != "" {
+		j.rare = append(j.rare, memRare{replaces: rec.Replaces, replacesTail: rec.ReplacesTail, change: rec.Change, note: rec.Note})
+		r.side = int32(len(j.rare))
+	}
+}
+
+// fill sets r, whose memory is zero, to rec, and reports whether r holds
+// it exactly (as for r.side, the rare fields are not its part).
+func (r *memRec) fill(rec *Record, names int32) bool {
+	o := &rec.Outcome
+	ok := true
+	r.fp, r.req, r.seq, r.names, r.kind = rec.Fingerprint, rec.Request, fit32(rec.Seq, &ok), names, rec.Kind
+	if len(rec.KeyTail) > len(r.tail) {
+		ok = false
+	}
+	r.tailLen = uint8(copy(r.tail[:], rec.KeyTail))
+	r.seatDaysBefore, r.seatDaysAfter, r.residue = fit32(o.SeatDaysBefore, &ok), fit32(o.SeatDaysAfter, &ok), fit32(o.Residue, &ok)
+	r.monthsNum, r.monthsDen = fit32(o.MonthsNum, &ok), fit32(o.MonthsDen, &ok)
+	if r.unrecorded = rec.RecordedAt.IsZero() && rec.RecordedAt.Location() == time.UTC; !r.unrecorded {
+		r.recordedAt = memNanos(rec.RecordedAt, &ok)
+	}
+	r.atDay, r.beforeEndDay, r.afterEndDay = memDay(o.At, &ok), memDay(o.Before.End, &ok), memDay(o.After.End, &ok)
+	r.remaining, r.termDays, r.newRemaining, r.termMonths = fit32(o.Remaining, &ok), fit32(o.TermDays, &ok), fit32(o.NewRemaining, &ok), fit32(o.TermMonths, &ok)
+	r.daysAdded, r.daysLost, r.capFactor = fit32(o.DaysAdded, &ok), fit32(o.DaysLost, &ok), fit32(o.CapFactor, &ok)
+	r.tokSeats, r.tokTerm, r.beforeSeats, r.afterSeats = fit32(o.Token.Seats, &ok), fit32(o.Token.TermMonths, &ok), fit32(o.Before.Seats, &ok), fit32(o.After.Seats, &ok)
+	r.op, r.applied, r.state, r.anchor = fit8(int(o.Op), &ok), fit8(int(o.Applied), &ok), fit8(int(o.StateBefore), &ok), fit8(int(o.Anchor), &ok)
+	r.rounding, r.convention = fit8(int(o.Rounding), &ok), fit8(int(o.Convention), &ok)
+	r.replayed = o.Replayed
+	return ok
+}
+
+// memRecordedAt is the RecordedAt r holds.
+func memRecordedAt(r *memRec) time.Time {
+	if r.unrecorded {
+		return time.Time{}
+	}
+	return time.Unix(0, r.recordedAt).UTC()
+}
+
+// memNanos is t (in UTC, without a monotonic reading) as Unix
+// nanoseconds; ok turns false for a time in another location or out of
+// their range (before 1678, after 2262).
+func memNanos(t time.Time, ok *bool) int64 {
+	n := t.UnixNano()
+	if t.Location() != time.UTC || !time.Unix(0, n).Equal(t) {
+		*ok = false
+	}
+	return n
+}
+
+// memDay is t (00:00 UTC, without a monotonic reading) as days since the
+// Unix epoch; ok turns false for any other time.
+func memDay(t time.Time, ok *bool) int32 {
+	sec := t.Unix()
+	if t.Location() != time.UTC || t.Nanosecond() != 0 || sec%secondsPerDay != 0 {
+		*ok = false
+	}
+	return fit32(sec/secondsPerDay, ok)
+}
+
+// fit32 is v as an int32; ok turns false if it does not fit.
+func fit32[T ~int | ~int64](v T, ok *bool) int32 {
+	if T(int32(v)) != v {
+		*ok = false
+	}
+	return int32(v)
+}
+
+// fit8 is v as an int8; ok turns false if it does not fit.
+func fit8(v int, ok *bool) int8 {
+	if int(int8(v)) != v {
+		*ok = false
+	}
+	return int8(v)
+}
+
+// nameSet returns the index in j.names of the name set of rec, a record
+// of h (nil: of no history), adding it if it is new, with the names h
+// keeps where they are the same; hint is the index + 1 of the set rec
+// likely holds (0: none). j.mu must be held.
+func (j *MemoryJournal) nameSet(rec *Record, h *memHistory, hint int32) int32 {
+	o := &rec.Outcome
+	n := memNames{
+		policy: rec.Policy, tokenProduct: o.Token.Product,
+		beforeTenant: o.Before.Tenant, beforeProduct: o.Before.Product,
+		afterTenant: o.After.Tenant, afterProduct: o.After.Product,
+	}
+	if h != nil {
+		n.afterTenant, n.afterProduct = h.tenant, h.product
+		if n.beforeTenant == h.tenant && n.beforeProduct == h.product {
+			n.beforeTenant, n.beforeProduct = h.tenant, h.product
+		}
+		if n.tokenProduct == h.product {
+			n.tokenProduct = h.product
+		}
+	}
+	if hint > 0 && j.names[hint-1] == n {
+		return hint - 1
+	}
+	if i, ok := j.byName[n]; ok {
+		return i
+	}
+	if j.byName == nil {
+		j.byName = make(map[memNames]int32)
+	}
+	i := int32(len(j.names))
+	j.names = append(j.names, n)
+	j.byName[n] = i
+	return i
+}

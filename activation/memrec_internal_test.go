@@ -1,0 +1,148 @@
+package activation
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/coterm/coterm/proration"
+	"github.com/coterm/coterm/token"
+)
+
+// memAnyTime draws a time a record may hold: dates at 00:00 UTC mostly, and
+// times with nanoseconds, in other locations, with a monotonic reading, at
+// the ends of time's range, and the zero time.
+func memAnyTime(t *rapid.T, label string) time.Time {
+	sec := rapid.OneOf(rapid.Int64Range(-1e11, 1e11), rapid.Int64(), rapid.Just(int64(0))).Draw(t, label+".sec")
+	var v time.Time
+	kind := rapid.IntRange(0, 30).Draw(t, label+".kind")
+	if kind > 6 {
+		kind = 0 // mostly what a Book writes: a record held compactly
+	}
+	switch kind {
+	case 0:
+		v = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(sec%100000))
+	case 1:
+		v = time.Unix(sec, rapid.Int64Range(0, 999_999_999).Draw(t, label+".nsec")).UTC()
+	case 2:
+		v = time.Unix(sec, rapid.Int64Range(0, 999_999_999).Draw(t, label+".nsec")).In(time.FixedZone("X", 3600))
+	case 3:
+		v = time.Unix(sec, 0) // Local
+	case 4:
+		v = time.Now() // a monotonic reading
+	case 5:
+		v = time.Time{}
+	default:
+		v = time.Unix(sec, 0).UTC()
+	}
+	return v
+}
+
+// memAnyInt draws small integers mostly (a record held compactly), and
+// any.
+func memAnyInt(t *rapid.T, label string) int {
+	if rapid.IntRange(0, 99).Draw(t, label+".wide") < 97 {
+		return rapid.IntRange(-3, 400).Draw(t, label)
+	}
+	return rapid.OneOf(rapid.IntRange(-3, 400), rapid.Int(), rapid.SampledFrom([]int{math.MinInt32, math.MaxInt32, math.MaxInt32 + 1, math.MinInt32 - 1, 127, 128, -128, -129})).Draw(t, label)
+}
+
+func memAnyFP(t *rapid.T, label string) token.Fingerprint {
+	var fp token.Fingerprint
+	if rapid.Bool().Draw(t, label+".zero") {
+		return fp
+	}
+	copy(fp[:], rapid.SliceOfN(rapid.Byte(), 32, 32).Draw(t, label))
+	return fp
+}
+
+// TestMemRecRoundTrip: every record a MemoryJournal stores reads back as it
+// was given, but for the monotonic clock readings of its times, whether a
+// memRec holds it, a memRare beside it, or the whole record is kept.
+func TestMemRecRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var j MemoryJournal
+		name := rapid.SampledFrom([]string{"", "contoso", "fabrikam", "O365-E3", "partner-center"})
+		var want []Record
+		for range rapid.IntRange(1, 600).Draw(t, "records") {
+			rec := Record{
+				Fingerprint: memAnyFP(t, "fp"), Seq: int64(memAnyInt(t, "seq")),
+				KeyTail: rapid.StringMatching(`[A-Z0-9]{0,7}`).Draw(t, "tail"), Policy: name.Draw(t, "policy"),
+				RecordedAt: memAnyTime(t, "recordedAt"), Kind: RecordKind(rapid.Uint8().Draw(t, "kind")),
+			}
+			copy(rec.Request[:], rapid.SliceOfN(rapid.Byte(), 32, 32).Draw(t, "request"))
+			if rapid.IntRange(0, 4).Draw(t, "rare") == 0 {
+				rec.Replaces, rec.ReplacesTail = memAnyFP(t, "replaces"), rapid.StringMatching(`[A-Z0-9]{0,5}`).Draw(t, "replacesTail")
+				rec.Change, rec.Note = name.Draw(t, "change"), name.Draw(t, "note")
+			}
+			o := &rec.Outcome
+			o.Op, o.Applied, o.StateBefore, o.Anchor = Operation(memAnyInt(t, "op")), Operation(memAnyInt(t, "applied")), State(memAnyInt(t, "state")), Anchor(memAnyInt(t, "anchor"))
+			o.Rounding, o.Convention = proration.Rounding(memAnyInt(t, "rounding")), proration.Convention(memAnyInt(t, "convention"))
+			o.At, o.Before.End, o.After.End = memAnyTime(t, "at"), memAnyTime(t, "before.end"), memAnyTime(t, "after.end")
+			o.Token = token.Token{Product: name.Draw(t, "token.product"), Seats: memAnyInt(t, "token.seats"), TermMonths: memAnyInt(t, "token.term")}
+			o.Before.Tenant, o.Before.Product, o.Before.Seats = name.Draw(t, "before.tenant"), name.Draw(t, "before.product"), memAnyInt(t, "before.seats")
+			o.After.Tenant, o.After.Product, o.After.Seats = name.Draw(t, "after.tenant"), name.Draw(t, "after.product"), memAnyInt(t, "after.seats")
+			o.Remaining, o.TermDays, o.NewRemaining, o.TermMonths = memAnyInt(t, "remaining"), memAnyInt(t, "termDays"), memAnyInt(t, "newRemaining"), memAnyInt(t, "termMonths")
+			o.DaysAdded, o.DaysLost, o.CapFactor = memAnyInt(t, "daysAdded"), memAnyInt(t, "daysLost"), memAnyInt(t, "capFactor")
+			o.SeatDaysBefore, o.SeatDaysAfter, o.Residue = int64(memAnyInt(t, "sdb")), int64(memAnyInt(t, "sda")), int64(memAnyInt(t, "residue"))
+			o.MonthsNum, o.MonthsDen = int64(memAnyInt(t, "num")), int64(memAnyInt(t, "den"))
+			o.Replayed = rapid.Bool().Draw(t, "replayed")
+
+			given := rec
+			j.store(&rec, j.nameSet(&rec, nil, j.last))
+			require.Equal(t, given, rec, "store leaves the record as given")
+			stripMonotonic(&rec)
+			want = append(want, rec)
+		}
+		require.Equal(t, want, j.Records())
+		for i := range want {
+			got := j.get(i)
+			require.True(t, got == want[i], "record %d reads back ==, locations and all", i)
+			dirty := want[(i+1)%len(want)] // a page's memory, reused
+			dirty.Outcome.Token.Key, dirty.Replaces, dirty.Change = token.MustParseKey("DIRTY-AAAAA-BBBBB-CCCCC-DDDDD"), token.Fingerprint{1}, "dirty"
+			j.load(i, &dirty)
+			require.True(t, dirty == want[i], "record %d read into used memory", i)
+		}
+	})
+}
+
+// TestMemRecSize pins the compact form's size: what a record costs a
+// MemoryJournal in memory (a Record takes 576 bytes).
+func TestMemRecSize(t *testing.T) {
+	require.LessOrEqual(t, int(unsafe.Sizeof(memRec{})), 176)
+}
+
+// TestMemRecHoldsWhatBooksWrite: the records a Book writes (an import,
+// redemptions, a batch, a replacement) and those a Redeemer claims are held
+// compactly, none kept whole (which would cost three times the memory).
+func TestMemRecHoldsWhatBooksWrite(t *testing.T) {
+	ctx := context.Background()
+	j := NewMemoryJournal()
+	bk := &Book{Policy: PartnerCenter(), Journal: j}
+	at := time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
+	s := Subscription{Tenant: "contoso", Product: "O365-E3", Seats: 100, End: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, bk.Import(ctx, s, at))
+	key := func(i int) token.Key { return token.MustParseKey(fmt.Sprintf("MEMRC-TESTS-AAAAA-BBBBB-%05d", i)) }
+	for i := range 3 {
+		_, err := bk.Redeem(ctx, "contoso", "O365-E3", token.Token{Key: key(i), Product: "O365-E3", Seats: 1}, AddSeats, at)
+		require.NoError(t, err)
+	}
+	_, err := bk.RedeemAll(ctx, "contoso", "O365-E3", []token.Token{{Key: key(10), Product: "O365-E3", Seats: 1}, {Key: key(11), Product: "O365-E3", Seats: 2}}, ExtendEnd, at)
+	require.NoError(t, err)
+	_, err = bk.Redeem(ctx, "fabrikam", "O365-E3", token.Token{Key: key(20), Product: "O365-E3", Seats: 5}, Activate, at)
+	require.NoError(t, err)
+	_, err = bk.Replace(ctx, key(20), token.Token{Key: key(21), Product: "O365-E3", Seats: 6}, at)
+	require.NoError(t, err)
+	r := &Redeemer{Policy: PartnerCenter(), Ledger: j}
+	_, err = r.Redeem(ctx, s, token.Token{Key: key(30), Product: "O365-E3", Seats: 1}, AddSeats, at)
+	require.NoError(t, err)
+	require.Equal(t, 9, j.Len())
+	require.Empty(t, j.full, "records kept whole")
+	require.Len(t, j.rare, 1, "the replacement's fields")
+}
