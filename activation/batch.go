@@ -118,11 +118,8 @@ func (b *Book) RedeemAll(ctx context.Context, tenant, product string, ts []token
 		}
 		if !cached {
 			var err error
-			if head, ok, err = b.head(ctx, tenant, product); err != nil {
+			if head, e, ok, err = b.headRemembered(ctx, tenant, product); err != nil {
 				return nil, err
-			}
-			if e = nil; ok {
-				e = b.cache.put(nil, &head)
 			}
 		}
 		if i, err := b.computeAll(recs, &head, ok, tenant, product, ts, fps, id, op, at); err != nil {
@@ -146,7 +143,7 @@ func (b *Book) RedeemAll(ctx context.Context, tenant, product string, ts []token
 		switch i := c.Index; {
 		case c.Taken == NothingTaken:
 			last := &recs[len(recs)-1]
-			b.cache.put(e, &tip{seq: last.Seq, day: daymath.Of(last.Outcome.At), after: last.Outcome.After})
+			b.cache.put(e, new(tipAfter(last)))
 			out := make([]Outcome, len(recs))
 			for i := range recs {
 				out[i] = recs[i].Outcome

@@ -226,11 +226,8 @@ func (b *Book) redeemOne(ctx context.Context, tenant, product string, want int64
 			e = nil
 		} else {
 			if !cached {
-				if head, ok, err = b.head(ctx, tenant, product); err != nil {
+				if head, e, ok, err = b.headRemembered(ctx, tenant, product); err != nil {
 					return Outcome{}, err
-				}
-				if e = nil; ok {
-					e = b.cache.put(nil, &head)
 				}
 			}
 			rec = Record{Fingerprint: fp}
@@ -255,7 +252,7 @@ func (b *Book) redeemOne(ctx context.Context, tenant, product string, want int64
 		}
 		switch {
 		case taken == NothingTaken:
-			b.cache.put(e, &tip{seq: rec.Seq, day: daymath.Of(rec.Outcome.At), after: rec.Outcome.After})
+			b.cache.put(e, new(tipAfter(&rec)))
 			rec.Outcome.Token.Key = t.Key
 			return rec.Outcome, nil
 		case taken == KeyTaken && stored.Fingerprint == fp:
@@ -464,6 +461,21 @@ func (b *Book) head(ctx context.Context, tenant, product string) (tip, bool, err
 		return tip{}, false, err
 	}
 	return tipOf(&rec), true, nil
+}
+
+// headRemembered reads the head of (tenant, product) as head does and
+// remembers it: e is its entry in the Book's cache (nil: no head).
+func (b *Book) headRemembered(ctx context.Context, tenant, product string) (head tip, e *tip, ok bool, err error) {
+	if head, ok, err = b.head(ctx, tenant, product); err == nil && ok {
+		e = b.cache.put(nil, &head)
+	}
+	return head, e, ok, err
+}
+
+// tipAfter is the head rec leaves, for a record the Book computed (its dates
+// already at 00:00 UTC, unlike a record a Journal returns: see tipOf).
+func tipAfter(rec *Record) tip {
+	return tip{seq: rec.Seq, day: daymath.Of(rec.Outcome.At), after: rec.Outcome.After}
 }
 
 // checkHead refuses a head a Journal gave for (tenant, product) that is not

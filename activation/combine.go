@@ -185,12 +185,9 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 			head, e, ok = b.cache.get(tenant, product)
 			cached = ok
 			if !ok {
-				if head, ok, err = b.head(ctx, tenant, product); err != nil {
+				if head, e, ok, err = b.headRemembered(ctx, tenant, product); err != nil {
 					failAll(jobs, err)
 					break
-				}
-				if e = nil; ok {
-					e = b.cache.put(nil, &head)
 				}
 			}
 			jobs, recs, no = computeCombined(b, jobs, recs[:0], head, ok, tenant, product)
@@ -221,7 +218,7 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 		switch i := conflict.Index; {
 		case conflict.Taken == NothingTaken:
 			last := &recs[len(recs)-1]
-			b.cache.put(e, &tip{seq: last.Seq, day: daymath.Of(last.Outcome.At), after: last.Outcome.After})
+			b.cache.put(e, new(tipAfter(last)))
 			for i, j := range jobs {
 				o := recs[i].Outcome
 				o.Token.Key = j.t.Key
@@ -249,7 +246,7 @@ func (b *Book) runCombined(ctx context.Context, bj BatchJournal, tenant, product
 		stored, ok, err := b.Journal.Lookup(twinCtx, j.fp)
 		switch {
 		case err != nil:
-			j.finish(Outcome{}, wrapErr(redeemWhere(j.t), err))
+			j.finish(Outcome{}, wrapErr("book: redeem "+j.t.Key.String(), err))
 		case !ok: // its twin was not stored: it queues again, alone
 			again = append(again, j)
 		default:
@@ -281,7 +278,7 @@ func computeCombined(b *Book, jobs []*combineJob, recs []Record, head tip, ok bo
 			continue
 		}
 		kept, recs = append(kept, j), append(recs, rec)
-		head, ok = tip{seq: rec.Seq, day: daymath.Of(rec.Outcome.At), after: rec.Outcome.After}, true
+		head, ok = tipAfter(&rec), true
 	}
 	return kept, recs, no
 }

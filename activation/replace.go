@@ -158,7 +158,7 @@ func (b *Book) Replace(ctx context.Context, old token.Key, t token.Token, at tim
 			b.cache.forget(rec.Outcome.After.Tenant, rec.Outcome.After.Product)
 			return Outcome{}, wrapErr(where, err)
 		case c.Taken == NothingTaken:
-			b.cache.put(nil, &tip{seq: rec.Seq, day: daymath.Of(rec.Outcome.At), after: rec.Outcome.After})
+			b.cache.put(nil, new(tipAfter(&rec)))
 			rec.Outcome.Token.Key = t.Key
 			return rec.Outcome, nil
 		case c.Index != 0:

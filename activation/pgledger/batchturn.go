@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/coterm/coterm/activation"
 )
 
@@ -46,39 +48,32 @@ func (s *Store) AppendBatchInTurn(ctx context.Context, tenant, product string, n
 // batchTurn is one turn of AppendBatchInTurn; errVanished if the batch met
 // a conflict that was gone when read (the turn is to be taken again).
 func (s *Store) batchTurn(ctx context.Context, tenant, product string, next func(activation.Record, bool) ([]activation.Record, error), refused *error) (activation.Conflict, error) {
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return activation.Conflict{}, err
-	}
-	defer conn.Release() // a connection left in a transaction is destroyed
-	head, ok, err := turnHead(ctx, conn, tenant, product)
-	if err != nil {
-		return activation.Conflict{}, err
-	}
-	recs, err := next(head, ok)
+	var recs []activation.Record
 	var args []any
-	if err == nil {
+	var c activation.Conflict
+	var err error
+	*refused, err = s.inTurn(ctx, tenant, product, func(head activation.Record, ok bool) (err error) {
+		if recs, err = next(head, ok); err != nil {
+			return err
+		}
 		if args, err = batchArgs(recs); err == nil && (recs[0].Outcome.After.Tenant != tenant || recs[0].Outcome.After.Product != product) {
 			err = errors.New("the batch is of another subscription than its turn")
 		}
 		if err != nil {
-			err = fmt.Errorf("pgledger: append batch in turn: %w", err)
+			return fmt.Errorf("pgledger: append batch in turn: %w", err)
 		}
-	}
-	if err != nil {
-		*refused = err
-		_, _ = conn.Exec(ctx, "ROLLBACK") // if it fails, Release destroys the connection
-		return activation.Conflict{}, nil
-	}
-	wctx, cancel := s.commitContext(ctx)
-	defer cancel()
-	tag, err := execAndCommit(wctx, conn, sqlInsertBatch, args)
-	if conflict, err := batchInserted(tag, err, len(recs)); err != nil || !conflict {
-		return activation.Conflict{}, err
-	}
-	// The insert aborted the transaction: end it, then read the conflict.
-	if _, err := conn.Exec(wctx, "ROLLBACK"); err != nil {
-		return activation.Conflict{}, err
-	}
-	return batchConflict(wctx, conn, recs, args)
+		return nil
+	}, func(wctx context.Context, conn *pgxpool.Conn) error {
+		tag, err := execAndCommit(wctx, conn, sqlInsertBatch, args)
+		if conflict, err := batchInserted(tag, err, len(recs)); err != nil || !conflict {
+			return err
+		}
+		// The insert aborted the transaction: end it, then read the conflict.
+		if _, err := conn.Exec(wctx, "ROLLBACK"); err != nil {
+			return err
+		}
+		c, err = batchConflict(wctx, conn, recs, args)
+		return err
+	})
+	return c, err
 }

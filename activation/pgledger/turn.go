@@ -74,41 +74,57 @@ func (s *Store) AppendInTurn(ctx context.Context, tenant, product string, next f
 // rolled back): the turn is to be taken again.
 func (s *Store) turn(ctx context.Context, tenant, product string, next func(activation.Record, bool) (activation.Record, error),
 	stored *activation.Record, taken *activation.Taken, refused *error) (found bool, err error) {
+	var rec activation.Record
+	var args []any
+	*refused, err = s.inTurn(ctx, tenant, product, func(head activation.Record, ok bool) (err error) {
+		if rec, err = next(head, ok); err != nil {
+			return err
+		}
+		if args, err = insertArgs(rec); err != nil {
+			return fmt.Errorf("pgledger: append in turn: %w", err)
+		}
+		return nil
+	}, func(wctx context.Context, conn *pgxpool.Conn) error {
+		inserted, err := insertAndCommit(wctx, conn, args)
+		switch {
+		case err != nil:
+			return err
+		case inserted:
+			*stored, *taken, found = rec, activation.NothingTaken, true
+			return nil
+		}
+		*stored, *taken, found, err = takenBy(wctx, conn, args)
+		return err
+	})
+	return found, err
+}
+
+// inTurn takes one turn of (tenant, product) on a connection of its own:
+// it begins the turn's transaction, takes the lock and reads the head, in
+// one round trip, and calls prepare with the head. If prepare refuses (an
+// error, returned as refused), it rolls back; otherwise it calls write,
+// which inserts and commits, under the commit timeout, not ctx: a write
+// once sent is not cut by the caller (see [Store.Append]).
+func (s *Store) inTurn(ctx context.Context, tenant, product string, prepare func(head activation.Record, ok bool) error,
+	write func(wctx context.Context, conn *pgxpool.Conn) error) (refused, err error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer conn.Release() // a connection left in a transaction is destroyed
 	head, ok, err := turnHead(ctx, conn, tenant, product)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	rec, err := next(head, ok)
-	var args []any
-	if err == nil {
-		if args, err = insertArgs(rec); err != nil {
-			err = fmt.Errorf("pgledger: append in turn: %w", err)
-		}
-	}
-	if err != nil {
-		*refused = err
+	if refused = prepare(head, ok); refused != nil {
 		// If the rollback fails, Release destroys the connection, which is
 		// still in the transaction: the server rolls it back.
 		_, _ = conn.Exec(ctx, "ROLLBACK")
-		return false, nil
+		return refused, nil
 	}
 	wctx, cancel := s.commitContext(ctx)
 	defer cancel()
-	inserted, err := insertAndCommit(wctx, conn, args)
-	switch {
-	case err != nil:
-		return false, err
-	case inserted:
-		*stored, *taken = rec, activation.NothingTaken
-		return true, nil
-	}
-	*stored, *taken, found, err = takenBy(wctx, conn, args)
-	return found, err
+	return nil, write(wctx, conn)
 }
 
 // insertAndCommit inserts the record of args in the turn's transaction and
