@@ -15,16 +15,15 @@ func (j *MemoryJournal) appendHistory(ctx context.Context, dst []Record, tenant,
 	if limit < 1 {
 		return dst, invalid("memory journal: history: limit %d, want 1 or more", limit)
 	}
-	var seqs []int
-	if h := j.subs[subKey{tenant, product}]; h != nil {
-		seqs = h.seqs
+	h := j.subs[subKey{tenant, product}]
+	if h == nil {
+		h = &memHistory{}
 	}
-	from := min(max(afterSeq, 0), int64(len(seqs)))
-	to := from + min(int64(limit), int64(len(seqs))-from) // from+limit may overflow
+	from := min(max(afterSeq, 0), int64(h.len()))
+	to := from + min(int64(limit), int64(h.len())-from) // from+limit may overflow
 	n := len(dst)
 	dst = slices.Grow(dst, int(to-from))[:n+int(to-from)]
-	page := seqs[from:to]
-	j.loadPage(dst[n:], func(k int) int { return page[k] })
+	j.loadPage(dst[n:], func(k int) int { return h.at(int(from) + k) })
 	return dst, nil
 }
 

@@ -124,7 +124,7 @@ func (j *MemoryJournal) HeadsAfter(ctx context.Context, afterTenant, afterProduc
 	}
 	heads := make([]int, 0, min(limit, j.index.n))
 	j.index.ascend(subKey{afterTenant, afterProduct}, func(h *memHistory) bool {
-		heads = append(heads, h.seqs[len(h.seqs)-1])
+		heads = append(heads, h.last())
 		return len(heads) < limit
 	})
 	out := make([]Record, len(heads))

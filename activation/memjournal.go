@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -54,12 +55,49 @@ type subKey struct{ tenant, product string }
 // memHistory is one subscription: its names, stored once and shared by its
 // records, the kind of its records (one place holds one kind), the index +
 // 1 of the name set of its last record, and the index of each of its
-// records (element i: Seq i+1).
+// records (element i: Seq i+1), in four bytes each (wide: in a word each,
+// once an index does not fit in 32 bits).
 type memHistory struct {
 	tenant, product string
 	kind            RecordKind
 	names           int32
-	seqs            []int
+	seqs            []uint32
+	wide            []int
+}
+
+// len returns how many records h holds.
+func (h *memHistory) len() int {
+	if h.wide != nil {
+		return len(h.wide)
+	}
+	return len(h.seqs)
+}
+
+// at returns the index of h's record k (Seq k+1).
+func (h *memHistory) at(k int) int {
+	if h.wide != nil {
+		return h.wide[k]
+	}
+	return int(h.seqs[k])
+}
+
+// last returns the index of h's last record.
+func (h *memHistory) last() int { return h.at(h.len() - 1) }
+
+// push adds the index i of h's next record.
+func (h *memHistory) push(i int) {
+	if h.wide == nil && uint64(i) <= math.MaxUint32 {
+		h.seqs = append(h.seqs, uint32(i))
+		return
+	}
+	if h.wide == nil {
+		h.wide = make([]int, len(h.seqs), 2*len(h.seqs)+1)
+		for k, v := range h.seqs {
+			h.wide[k] = int(v)
+		}
+		h.seqs = nil
+	}
+	h.wide = append(h.wide, i)
 }
 
 // errKeyInRecord refuses a record that holds a product key.
@@ -141,11 +179,11 @@ func (j *MemoryJournal) place(rec *Record) (*memHistory, int, error) {
 	o := &rec.Outcome
 	h := j.subs[subKey{o.After.Tenant, o.After.Product}]
 	switch {
-	case h != nil && rec.Seq <= int64(len(h.seqs)):
-		return nil, h.seqs[rec.Seq-1], nil
+	case h != nil && rec.Seq <= int64(h.len()):
+		return nil, h.at(int(rec.Seq - 1)), nil
 	case h == nil && rec.Seq == 1:
 		return nil, -1, nil
-	case h == nil || rec.Seq != int64(len(h.seqs))+1:
+	case h == nil || rec.Seq != int64(h.len())+1:
 		return nil, -1, &text.Error{Pkg: pkg, Msg: fmt.Sprintf("memory journal: append: Seq %d would leave a gap", rec.Seq), Kind: ErrGap}
 	}
 	if h.kind != rec.Kind {
@@ -170,7 +208,7 @@ func (j *MemoryJournal) appendTo(h *memHistory, rec *Record) *memHistory {
 	}
 	names := j.nameSet(rec, h, h.names)
 	h.names = names + 1
-	h.seqs = append(h.seqs, j.store(rec, names))
+	h.push(j.store(rec, names))
 	return h
 }
 
@@ -246,7 +284,7 @@ func (j *MemoryJournal) Head(ctx context.Context, tenant, product string) (Recor
 	if h == nil {
 		return Record{}, false, nil
 	}
-	return j.get(h.seqs[len(h.seqs)-1]), true, nil
+	return j.get(h.last()), true, nil
 }
 
 // History implements [Journal].
@@ -265,7 +303,7 @@ func (j *MemoryJournal) Heads(ctx context.Context, from, to time.Time) ([]Record
 	}
 	var heads []int
 	for _, h := range j.subs {
-		if i := h.seqs[len(h.seqs)-1]; h.kind == SubscriptionRecord && dateIn(j.afterEnd(i), from, to) {
+		if i := h.last(); h.kind == SubscriptionRecord && dateIn(j.afterEnd(i), from, to) {
 			heads = append(heads, i)
 		}
 	}

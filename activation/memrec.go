@@ -8,42 +8,53 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-// memRec is a record as a [MemoryJournal] keeps it: under a third of a
-// [Record]'s size (176 bytes, not 576), and no pointer where a Record has a
+// memRec is a record as a [MemoryJournal] keeps it: under a quarter of a
+// [Record]'s size (136 bytes, not 576), and no pointer where a Record has a
 // dozen, so that a million records take little memory, little time to
 // write into fresh memory (page faults) and no work for the garbage
 // collector. Its names (the policy's, the token's product, Before's and
 // After's) are an index into the journal's table of name sets; its key
 // tail is its characters (read back, a page of records shares one string
 // of them); its dates (at 00:00 UTC) are days since the Unix epoch,
-// RecordedAt Unix nanoseconds (or a flag: the zero time); its integers are narrowed to 32 or 8 bits. The fields only replacements and
-// change records have live beside it in a memRare (side > 0). A record any
-// of whose values memRec cannot hold as they are (a time in another
-// location, a date with nanoseconds, an integer out of range) is kept whole
-// (side < 0): every record reads back exactly as it was stored.
+// RecordedAt Unix nanoseconds (or a flag: the zero time); its integers are
+// narrowed; and the Outcome's figures that follow from the others as
+// Apply computes them (the remaining days, the seat-days, the residue, the
+// days added) are not kept but flagged and computed again when read. The
+// fields only replacements and change records have live beside it in a
+// memRare (side > 0). A record any of whose values memRec cannot hold as
+// they are (a time in another location, a date with nanoseconds, an
+// integer out of range, a figure that does not follow) is kept whole (side
+// < 0): every record reads back exactly as it was stored.
 type memRec struct {
 	fp         token.Fingerprint
 	req        RequestID
-	recordedAt int64 // Unix nanoseconds
-
-	seatDaysBefore, seatDaysAfter, residue, monthsNum, monthsDen int32
-
-	atDay, beforeEndDay, afterEndDay int32 // days since the Unix epoch
+	recordedAt [2]uint32 // Unix nanoseconds, low and high halves (four-byte alignment: no padding)
 
 	seq   int32
 	names int32 // index in the journal's name sets
 	side  int32 // 0: none; i > 0: the journal's rare[i-1]; i < 0: the whole record is full[-i-1]
 
-	remaining, termDays, newRemaining, termMonths, daysAdded, daysLost, capFactor int32
-	tokSeats, tokTerm, beforeSeats, afterSeats                                    int32
+	atDay, beforeEndDay, afterEndDay  int32 // days since the Unix epoch
+	tokSeats, beforeSeats, afterSeats int32
+	monthsNum, monthsDen              int32
+	termDays, daysLost                int16
+	termMonths, tokTerm, capFactor    int8
 
 	op, applied, state, rounding, convention, anchor int8
 	kind                                             RecordKind
-	replayed                                         bool
-	unrecorded                                       bool // RecordedAt is the zero time
-	tailLen                                          uint8
+	flags                                            uint8                // the key tail's length and what the memReplayed … memNoFigures bits say
 	tail                                             [token.GroupLen]byte // the key tail's characters
 }
+
+// The bits of memRec.flags.
+const (
+	memTailLen     = 0b111  // the key tail's length, 0 … 5
+	memReplayed    = 1 << 3 // Outcome.Replayed
+	memUnrecorded  = 1 << 4 // RecordedAt is the zero time
+	memRemaining   = 1 << 5 // Remaining is the days from At to Before's end (else 0)
+	memAddedFromAt = 1 << 6 // DaysAdded is NewRemaining (else the days from Before's end to After's)
+	memNoFigures   = 1 << 7 // the figures derived are all 0 (an import, a change record)
+)
 
 // memRare is what only replacements and change records hold.
 type memRare struct {
@@ -60,8 +71,10 @@ type memNames struct {
 }
 
 // memBlock is how many records a block of a [MemoryJournal] holds: blocks
-// never move, and a million records take no slice growth.
-const memBlock = 256
+// never move, and a million records take no slice growth. A block's size
+// (1,024 × 136 bytes) is a whole number of the allocator's 8 KiB pages:
+// nothing is lost to rounding.
+const memBlock = 1024
 
 // slot returns the place of record i. j.mu must be held.
 func (j *MemoryJournal) slot(i int) *memRec { return &j.recs[i/memBlock][i%memBlock] }
@@ -90,7 +103,7 @@ func (j *MemoryJournal) get(i int) Record {
 // load sets *dst to record i as it was stored. j.mu must be held.
 func (j *MemoryJournal) load(i int, dst *Record) {
 	r := j.slot(i)
-	j.decode(r, dst, string(r.tail[:r.tailLen]))
+	j.decode(r, dst, string(r.tail[:r.flags&memTailLen]))
 }
 
 // loadPage sets dst[k] to record at(k), for every k, as load does, but
@@ -101,13 +114,13 @@ func (j *MemoryJournal) loadPage(dst []Record, at func(k int) int) {
 	n := 0
 	for k := range dst {
 		if r := j.slot(at(k)); r.side >= 0 {
-			n += int(r.tailLen)
+			n += int(r.flags & memTailLen)
 		}
 	}
 	b.Grow(n)
 	for k := range dst {
 		if r := j.slot(at(k)); r.side >= 0 {
-			b.Write(r.tail[:r.tailLen])
+			b.Write(r.tail[:r.flags&memTailLen])
 		}
 	}
 	tails, off := b.String(), 0
@@ -115,7 +128,7 @@ func (j *MemoryJournal) loadPage(dst []Record, at func(k int) int) {
 		r := j.slot(at(k))
 		n := 0
 		if r.side >= 0 {
-			n = int(r.tailLen)
+			n = int(r.flags & memTailLen)
 		}
 		j.decode(r, &dst[k], tails[off:off+n])
 		off += n
@@ -144,12 +157,42 @@ func (j *MemoryJournal) decode(r *memRec, dst *Record, tail string) {
 	o.Before = Subscription{Tenant: n.beforeTenant, Product: n.beforeProduct, Seats: int(r.beforeSeats), End: memDate(r.beforeEndDay)}
 	o.After = Subscription{Tenant: n.afterTenant, Product: n.afterProduct, Seats: int(r.afterSeats), End: memDate(r.afterEndDay)}
 	o.StateBefore = State(r.state)
-	o.Remaining, o.TermDays, o.NewRemaining, o.TermMonths = int(r.remaining), int(r.termDays), int(r.newRemaining), int(r.termMonths)
-	o.SeatDaysBefore, o.SeatDaysAfter, o.Residue = int64(r.seatDaysBefore), int64(r.seatDaysAfter), int64(r.residue)
+	d := r.derived()
+	o.Remaining, o.TermDays, o.NewRemaining, o.TermMonths = int(d.remaining), int(r.termDays), int(d.newRemaining), int(r.termMonths)
+	o.SeatDaysBefore, o.SeatDaysAfter, o.Residue = d.seatDaysBefore, d.seatDaysAfter, d.seatDaysAfter-d.seatDaysBefore
 	o.MonthsNum, o.MonthsDen = int64(r.monthsNum), int64(r.monthsDen)
-	o.DaysAdded, o.DaysLost = int(r.daysAdded), int(r.daysLost)
+	o.DaysAdded, o.DaysLost = int(d.daysAdded), int(r.daysLost)
 	o.Rounding, o.Convention, o.Anchor, o.CapFactor = proration.Rounding(r.rounding), proration.Convention(r.convention), Anchor(r.anchor), int(r.capFactor)
-	o.Replayed = r.replayed
+	o.Replayed = r.flags&memReplayed != 0
+}
+
+// memDerived are the Outcome's figures a memRec does not keep.
+type memDerived struct {
+	remaining, newRemaining, daysAdded int64
+	seatDaysBefore, seatDaysAfter      int64
+}
+
+// derived computes the figures r does not keep from those it does, as
+// Apply computes them: B (the days from At to Before's end, or 0), R (from
+// At to After's end), A × B + C × T, seats after × R, and the days the end
+// moved (from Before's end, or R).
+func (r *memRec) derived() memDerived {
+	var d memDerived
+	if r.flags&memNoFigures != 0 {
+		return d
+	}
+	if r.flags&memRemaining != 0 {
+		d.remaining = int64(r.beforeEndDay) - int64(r.atDay)
+	}
+	d.newRemaining = int64(r.afterEndDay) - int64(r.atDay)
+	if r.flags&memAddedFromAt != 0 {
+		d.daysAdded = d.newRemaining
+	} else {
+		d.daysAdded = int64(r.afterEndDay) - int64(r.beforeEndDay)
+	}
+	d.seatDaysBefore = int64(r.beforeSeats)*d.remaining + int64(r.tokSeats)*int64(r.termDays)
+	d.seatDaysAfter = int64(r.afterSeats) * d.newRemaining
+	return d
 }
 
 // memDate is the time at 00:00 UTC day days after the Unix epoch.
@@ -187,28 +230,46 @@ func (r *memRec) fill(rec *Record, names int32) bool {
 	if len(rec.KeyTail) > len(r.tail) {
 		ok = false
 	}
-	r.tailLen = uint8(copy(r.tail[:], rec.KeyTail))
-	r.seatDaysBefore, r.seatDaysAfter, r.residue = fit32(o.SeatDaysBefore, &ok), fit32(o.SeatDaysAfter, &ok), fit32(o.Residue, &ok)
+	r.flags = uint8(copy(r.tail[:], rec.KeyTail))
 	r.monthsNum, r.monthsDen = fit32(o.MonthsNum, &ok), fit32(o.MonthsDen, &ok)
-	if r.unrecorded = rec.RecordedAt.IsZero() && rec.RecordedAt.Location() == time.UTC; !r.unrecorded {
-		r.recordedAt = memNanos(rec.RecordedAt, &ok)
+	if rec.RecordedAt.IsZero() && rec.RecordedAt.Location() == time.UTC {
+		r.flags |= memUnrecorded
+	} else {
+		n := uint64(memNanos(rec.RecordedAt, &ok))
+		r.recordedAt = [2]uint32{uint32(n), uint32(n >> 32)}
 	}
 	r.atDay, r.beforeEndDay, r.afterEndDay = memDay(o.At, &ok), memDay(o.Before.End, &ok), memDay(o.After.End, &ok)
-	r.remaining, r.termDays, r.newRemaining, r.termMonths = fit32(o.Remaining, &ok), fit32(o.TermDays, &ok), fit32(o.NewRemaining, &ok), fit32(o.TermMonths, &ok)
-	r.daysAdded, r.daysLost, r.capFactor = fit32(o.DaysAdded, &ok), fit32(o.DaysLost, &ok), fit32(o.CapFactor, &ok)
-	r.tokSeats, r.tokTerm, r.beforeSeats, r.afterSeats = fit32(o.Token.Seats, &ok), fit32(o.Token.TermMonths, &ok), fit32(o.Before.Seats, &ok), fit32(o.After.Seats, &ok)
+	r.termDays, r.daysLost = fit16(o.TermDays, &ok), fit16(o.DaysLost, &ok)
+	r.termMonths, r.capFactor = fit8(o.TermMonths, &ok), fit8(o.CapFactor, &ok)
+	r.tokSeats, r.tokTerm, r.beforeSeats, r.afterSeats = fit32(o.Token.Seats, &ok), fit8(o.Token.TermMonths, &ok), fit32(o.Before.Seats, &ok), fit32(o.After.Seats, &ok)
 	r.op, r.applied, r.state, r.anchor = fit8(int(o.Op), &ok), fit8(int(o.Applied), &ok), fit8(int(o.StateBefore), &ok), fit8(int(o.Anchor), &ok)
 	r.rounding, r.convention = fit8(int(o.Rounding), &ok), fit8(int(o.Convention), &ok)
-	r.replayed = o.Replayed
-	return ok
+	if o.Replayed {
+		r.flags |= memReplayed
+	}
+	if o.Remaining|o.NewRemaining|o.DaysAdded == 0 && o.SeatDaysBefore|o.SeatDaysAfter|o.Residue == 0 {
+		r.flags |= memNoFigures
+		return ok
+	}
+	if o.Remaining != 0 {
+		r.flags |= memRemaining
+	}
+	d := r.derived()
+	if d.newRemaining != d.daysAdded && int64(o.DaysAdded) == d.newRemaining {
+		r.flags |= memAddedFromAt
+		d.daysAdded = d.newRemaining
+	}
+	return ok && int64(o.Remaining) == d.remaining && int64(o.NewRemaining) == d.newRemaining &&
+		int64(o.DaysAdded) == d.daysAdded && o.SeatDaysBefore == d.seatDaysBefore &&
+		o.SeatDaysAfter == d.seatDaysAfter && o.Residue == d.seatDaysAfter-d.seatDaysBefore
 }
 
 // memRecordedAt is the RecordedAt r holds.
 func memRecordedAt(r *memRec) time.Time {
-	if r.unrecorded {
+	if r.flags&memUnrecorded != 0 {
 		return time.Time{}
 	}
-	return time.Unix(0, r.recordedAt).UTC()
+	return time.Unix(0, int64(uint64(r.recordedAt[0])|uint64(r.recordedAt[1])<<32)).UTC()
 }
 
 // memNanos is t (in UTC, without a monotonic reading) as Unix
@@ -238,6 +299,14 @@ func fit32[T ~int | ~int64](v T, ok *bool) int32 {
 		*ok = false
 	}
 	return int32(v)
+}
+
+// fit16 is v as an int16; ok turns false if it does not fit.
+func fit16(v int, ok *bool) int16 {
+	if int(int16(v)) != v {
+		*ok = false
+	}
+	return int16(v)
 }
 
 // fit8 is v as an int8; ok turns false if it does not fit.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"testing"
 	"time"
 	"unsafe"
@@ -115,7 +116,7 @@ func TestMemRecRoundTrip(t *testing.T) {
 // TestMemRecSize pins the compact form's size: what a record costs a
 // MemoryJournal in memory (a Record takes 576 bytes).
 func TestMemRecSize(t *testing.T) {
-	require.LessOrEqual(t, int(unsafe.Sizeof(memRec{})), 176)
+	require.LessOrEqual(t, int(unsafe.Sizeof(memRec{})), 136)
 }
 
 // TestMemRecHoldsWhatBooksWrite: the records a Book writes (an import,
@@ -145,4 +146,85 @@ func TestMemRecHoldsWhatBooksWrite(t *testing.T) {
 	require.Equal(t, 9, j.Len())
 	require.Empty(t, j.full, "records kept whole")
 	require.Len(t, j.rare, 1, "the replacement's fields")
+}
+
+// TestMemRecDerivedFigures: a record whose figures follow from its dates
+// and seats as Apply computes them is held compactly and reads back ==; a
+// record with one figure off by one reads back == too (kept whole, unless
+// the change happens to follow another branch of the rule).
+func TestMemRecDerivedFigures(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var j MemoryJournal
+		day := func(label string) time.Time {
+			return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rapid.IntRange(-800, 800).Draw(t, label))
+		}
+		rec := Record{Fingerprint: memAnyFP(t, "fp"), Seq: 1, KeyTail: "ABCDE", Policy: "partner-center"}
+		o := &rec.Outcome
+		o.Op, o.Applied = AddSeats, AddSeats
+		o.At, o.Before.End, o.After.End = day("at"), day("before.end"), day("after.end")
+		o.Before.Seats, o.After.Seats = rapid.IntRange(0, MaxSeats).Draw(t, "a"), rapid.IntRange(0, MaxSeats).Draw(t, "seats")
+		o.Token.Seats, o.TermDays = rapid.IntRange(0, MaxSeats).Draw(t, "c"), rapid.IntRange(-400, 1200).Draw(t, "termDays")
+		days := func(from, to time.Time) int { return int(to.Sub(from).Hours()) / 24 }
+		if rapid.Bool().Draw(t, "active") {
+			o.Remaining = days(o.At, o.Before.End)
+		}
+		o.NewRemaining = days(o.At, o.After.End)
+		if rapid.Bool().Draw(t, "no term before") {
+			o.DaysAdded = o.NewRemaining
+		} else {
+			o.DaysAdded = days(o.Before.End, o.After.End)
+		}
+		o.SeatDaysBefore = int64(o.Before.Seats)*int64(o.Remaining) + int64(o.Token.Seats)*int64(o.TermDays)
+		o.SeatDaysAfter = int64(o.After.Seats) * int64(o.NewRemaining)
+		o.Residue = o.SeatDaysAfter - o.SeatDaysBefore
+		off := rapid.IntRange(0, 12).Draw(t, "off")
+		switch off { // 7 … 12: none off
+		case 1:
+			o.Remaining++
+		case 2:
+			o.NewRemaining--
+		case 3:
+			o.DaysAdded++
+		case 4:
+			o.SeatDaysBefore++
+		case 5:
+			o.SeatDaysAfter--
+		case 6:
+			o.Residue++
+		}
+		want := rec
+		j.store(&rec, j.nameSet(&rec, nil, 0))
+		got := j.get(0)
+		require.True(t, got == want, "reads back ==:\n got %+v\nwant %+v", got.Outcome, want.Outcome)
+		if (off == 0 || off > 6) && o.TermDays == int(int16(o.TermDays)) {
+			require.True(t, j.slot(0).side >= 0, "figures that follow the rule kept whole")
+		}
+	})
+}
+
+// TestMemBlockWholePages: a block of records is a whole number of 8 KiB
+// pages, which is how the allocator hands out large objects: a block of
+// another size would leave the rest of its last page unused.
+func TestMemBlockWholePages(t *testing.T) {
+	require.Zero(t, unsafe.Sizeof([memBlock]memRec{})%8192)
+}
+
+// TestMemHistoryWide: a history keeps its record indexes in four bytes
+// each until one does not fit, then in a word each, every one kept.
+func TestMemHistoryWide(t *testing.T) {
+	if strconv.IntSize < 64 {
+		t.Skip("an int holds no index past 32 bits")
+	}
+	var h memHistory
+	top := uint64(math.MaxUint32) // variables: the test compiles where an int has 32 bits
+	want := []int{0, 7, int(top), int(top + 1), int(top << 8), 9}
+	for i, v := range want {
+		h.push(v)
+		require.Equal(t, i+1, h.len())
+		require.Equal(t, v, h.last())
+	}
+	require.Nil(t, h.seqs)
+	for k, v := range want {
+		require.Equal(t, v, h.at(k))
+	}
 }
