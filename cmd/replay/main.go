@@ -366,8 +366,9 @@ func newReplayer(cfg config, out *cli.Output) *replayer {
 // replay applies every row. Its error means that the file could not be read
 // further (exit status 3).
 func (rp *replayer) replay(ctx context.Context, rd *history.Reader) error {
+	var res history.Result
 	for {
-		res, err := rp.ld.Next(ctx, rd)
+		err := rp.ld.NextInto(ctx, rd, &res)
 		if err == io.EOF {
 			return nil
 		}

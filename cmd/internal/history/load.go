@@ -94,6 +94,14 @@ func (l *Loader) Find(tenant, product string) *Sub { return l.subs[subKey{tenant
 // error that stops the replay (the stream cannot be read further, exit
 // status 3; a store error).
 func (l *Loader) Next(ctx context.Context, r *Reader) (Result, error) {
+	var res Result
+	err := l.NextInto(ctx, r, &res)
+	return res, err
+}
+
+// NextInto is Next with the result written into *res: a Result is large,
+// and a loop over a file reuses one.
+func (l *Loader) NextInto(ctx context.Context, r *Reader, res *Result) error {
 	row, err := r.Next()
 	l.Counts.Empty = r.Empty
 	if err != nil {
@@ -102,36 +110,41 @@ func (l *Loader) Next(ctx context.Context, r *Reader) (Result, error) {
 			l.Counts.Rows++
 			l.Counts.Rejected++
 			l.rejects = append(l.rejects, RejectedRow{Line: rj.Line, Tenant: rj.Tenant, Product: rj.Product, Named: rj.Named})
-			return Result{Line: rj.Line, Reject: rj.Reason}, nil
+			*res = Result{Line: rj.Line, Reject: rj.Reason}
+			return nil
 		}
-		return Result{}, err
+		*res = Result{}
+		return err
 	}
 	l.Counts.Rows++
-	res := l.apply(ctx, row)
+	*res = Result{Line: row.Line, Row: row}
+	l.apply(ctx, res)
 	if res.Reject != "" {
 		l.Counts.Rejected++
 		l.rejects = append(l.rejects, RejectedRow{Line: row.Line, Tenant: row.Tenant, Product: row.Product, Named: true, Refused: res.Refused})
 	}
-	return res, nil
+	return nil
 }
 
-func (l *Loader) apply(ctx context.Context, row Row) Result {
-	res := Result{Line: row.Line, Row: row}
+// apply applies res.Row, and sets the rest of *res, which holds its line
+// and row and is otherwise zero.
+func (l *Loader) apply(ctx context.Context, res *Result) {
+	row := &res.Row
 	sub := l.subs[subKey{row.Tenant, row.Product}]
 	if sub == nil {
 		if err := cli.CheckName(row.Tenant); err != nil {
 			res.Reject = "tenant: " + err.Error()
-			return res
+			return
 		}
 		if err := cli.CheckName(row.Product); err != nil {
 			res.Reject = "product: " + err.Error()
-			return res
+			return
 		}
 	}
 	early := sub != nil && row.At.Before(sub.Last)
 	if row.Import {
 		if sub != nil {
-			if _, dup := sub.imports[importOf(&row)]; dup {
+			if _, dup := sub.imports[importOf(row)]; dup {
 				// An identical earlier import: a replay, whatever lies
 				// between the two copies (a file pasted twice).
 				l.Counts.Replayed++
@@ -140,17 +153,19 @@ func (l *Loader) apply(ctx context.Context, row Row) Result {
 				imported := activation.Subscription{Tenant: sub.Tenant, Product: sub.Product, Seats: row.Seats, End: row.End}
 				res.Outcome = activation.Outcome{Op: activation.Import, At: row.At, After: imported, Replayed: true}
 				l.seen(row.At)
-				return res
+				return
 			}
 		}
 		if early {
 			res.Reject = orderReason(row, sub)
-			return res
+			return
 		}
-		return l.importRow(ctx, row, sub, res)
+		l.importRow(ctx, row, sub, res)
+		return
 	}
 	if row.Op == activation.Replace {
-		return l.replaceRow(ctx, row, sub, res)
+		l.replaceRow(ctx, row, sub, res)
+		return
 	}
 	tenant, product := row.Tenant, row.Product
 	if sub != nil {
@@ -163,11 +178,11 @@ func (l *Loader) apply(ctx context.Context, row Row) Result {
 		_, spent, err := l.Book.Lookup(ctx, row.Key)
 		if err != nil {
 			res.Reject = row.Op.String() + ": " + err.Error()
-			return res
+			return
 		}
 		if !spent {
 			res.Reject = orderReason(row, sub)
-			return res
+			return
 		}
 	}
 	o, err := l.Book.Redeem(ctx, tenant, product, token.Token{Key: row.Key, Product: product, Seats: row.Seats}, row.Op, row.At)
@@ -179,12 +194,12 @@ func (l *Loader) apply(ctx context.Context, row Row) Result {
 			res.Reject = row.Op.String() + ": " + err.Error() + l.spentBy(ctx, row.Key, err)
 			res.Refused = !errors.Is(err, activation.ErrInvalid)
 		}
-		return res
+		return
 	}
-	return l.redeemed(row, sub, res, o)
+	l.redeemed(row, sub, res, &o)
 }
 
-func (l *Loader) importRow(ctx context.Context, row Row, sub *Sub, res Result) Result {
+func (l *Loader) importRow(ctx context.Context, row *Row, sub *Sub, res *Result) {
 	tenant, product := row.Tenant, row.Product
 	var before activation.Subscription
 	if sub != nil {
@@ -196,24 +211,23 @@ func (l *Loader) importRow(ctx context.Context, row Row, sub *Sub, res Result) R
 		res.Unchanged, res.Sub = true, sub
 		res.Outcome = activation.Outcome{Op: activation.Import, At: row.At, Before: before, After: before}
 		sub.Last, sub.LastLine = row.At, row.Line // the subscription's last row, though it recorded nothing
-		sub.noteImport(&row)
+		sub.noteImport(row)
 		l.seen(row.At)
-		return res
+		return
 	}
 	if err := l.Book.Import(ctx, s, row.At); err != nil {
 		res.Reject = "import: " + err.Error()
-		return res
+		return
 	}
 	l.Counts.Imported++
 	res.Imported = true
 	res.Outcome = activation.Outcome{Op: activation.Import, At: row.At, Before: before, After: s}
 	res.Sub = l.update(sub, row, s)
-	res.Sub.noteImport(&row)
-	return res
+	res.Sub.noteImport(row)
 }
 
 // update records an applied row of sub (nil: the subscription's first).
-func (l *Loader) update(sub *Sub, row Row, after activation.Subscription) *Sub {
+func (l *Loader) update(sub *Sub, row *Row, after activation.Subscription) *Sub {
 	if sub == nil {
 		sub = &Sub{Tenant: clone(row.Tenant), Product: clone(row.Product)}
 		l.subs[subKey{sub.Tenant, sub.Product}] = sub
@@ -236,7 +250,7 @@ func (l *Loader) seen(at time.Time) {
 
 func clone(s string) string { return string([]byte(s)) }
 
-func orderReason(row Row, sub *Sub) string {
+func orderReason(row *Row, sub *Sub) string {
 	return "date: " + row.At.Format(time.DateOnly) + " is before this subscription's last row (line " +
 		strconv.Itoa(sub.LastLine) + ", " + sub.Last.Format(time.DateOnly) + "): the rows of a subscription must be in date order"
 }

@@ -24,7 +24,7 @@ func replacedKey(row Row, col string) (_ Row, reason string) {
 // replaceRow records a replace row through Book.Replace: its key replaces
 // the one in its seventh column, which must have been redeemed on the row's
 // subscription.
-func (l *Loader) replaceRow(ctx context.Context, row Row, sub *Sub, res Result) Result {
+func (l *Loader) replaceRow(ctx context.Context, row *Row, sub *Sub, res *Result) {
 	tenant, product := row.Tenant, row.Product
 	if sub != nil {
 		tenant, product = sub.Tenant, sub.Product
@@ -33,29 +33,28 @@ func (l *Loader) replaceRow(ctx context.Context, row Row, sub *Sub, res Result) 
 	switch {
 	case err != nil:
 		res.Reject = "replace: " + err.Error()
-		return res
+		return
 	case ok && (orig.Outcome.After.Tenant != tenant || orig.Outcome.After.Product != product):
 		res.Reject = "replace: the replaced key was redeemed on another subscription"
-		return res
+		return
 	}
 	o, err := l.Book.Replace(ctx, row.Replaces, token.Token{Key: row.Key, Product: product, Seats: row.Seats}, row.At)
 	if err != nil {
 		res.Reject = "replace: " + err.Error()
-		return res
+		return
 	}
-	return l.redeemed(row, sub, res, o)
+	l.redeemed(row, sub, res, &o)
 }
 
 // redeemed counts a redemption or replacement the book answered with o.
-func (l *Loader) redeemed(row Row, sub *Sub, res Result, o activation.Outcome) Result {
-	res.Outcome = o
+func (l *Loader) redeemed(row *Row, sub *Sub, res *Result, o *activation.Outcome) {
+	res.Outcome = *o
 	if o.Replayed {
 		l.Counts.Replayed++
 		res.Sub = sub
 		l.seen(row.At)
-		return res
+		return
 	}
 	l.Counts.Applied++
 	res.Sub = l.update(sub, row, o.After)
-	return res
 }
