@@ -110,26 +110,22 @@ func (j *MemoryJournal) load(i int, dst *Record) {
 // for the key tails, which share one string (one allocation for a page).
 // j.mu must be held.
 func (j *MemoryJournal) loadPage(dst []Record, at func(k int) int) {
+	// A record kept whole has no tail here (its flags are 0): its own
+	// KeyTail is read with it.
 	var b strings.Builder
 	n := 0
 	for k := range dst {
-		if r := j.slot(at(k)); r.side >= 0 {
-			n += int(r.flags & memTailLen)
-		}
+		n += int(j.slot(at(k)).flags & memTailLen)
 	}
 	b.Grow(n)
 	for k := range dst {
-		if r := j.slot(at(k)); r.side >= 0 {
-			b.Write(r.tail[:r.flags&memTailLen])
-		}
+		r := j.slot(at(k))
+		b.Write(r.tail[:r.flags&memTailLen])
 	}
 	tails, off := b.String(), 0
 	for k := range dst {
 		r := j.slot(at(k))
-		n := 0
-		if r.side >= 0 {
-			n = int(r.flags & memTailLen)
-		}
+		n := int(r.flags & memTailLen)
 		j.decode(r, &dst[k], tails[off:off+n])
 		off += n
 	}
