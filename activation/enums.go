@@ -133,4 +133,11 @@ func (a *Anchor) UnmarshalText(b []byte) error { return anchorText.UnmarshalText
 // "add-licenses"), "extend-end" (also "extend", "extend-end-date"), "renew"
 // or "activate", in any ASCII case. Any other text is an error wrapping
 // [ErrInvalid] that lists the names and does not repeat the text.
-func ParseOperation(s string) (Operation, error) { return opText.Parse(s) }
+//
+//go:noinline
+func ParseOperation(s string) (Operation, error) {
+	// Not inlined: a caller in another package then sees that s does not
+	// escape (the generic Parse keeps nothing of it), and a text converted
+	// from bytes to call it stays on the caller's stack.
+	return opText.Parse(s)
+}

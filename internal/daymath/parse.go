@@ -3,6 +3,7 @@ package daymath
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -28,14 +29,14 @@ func ParseDate(s string) (time.Time, error) {
 	case !ok1 || !ok2 || !ok3:
 		return time.Time{}, errNotDate
 	case y == 0:
-		return time.Time{}, fmt.Errorf("%s: there is no year 0, want 0001 … 9999", s)
+		return time.Time{}, fmt.Errorf("%s: there is no year 0, want 0001 … 9999", strings.Clone(s))
 	case m < 1 || m > 12:
-		return time.Time{}, fmt.Errorf("%s: there is no month %d, want 01 … 12", s, m)
+		return time.Time{}, fmt.Errorf("%s: there is no month %d, want 01 … 12", strings.Clone(s), m)
 	case d < 1:
-		return time.Time{}, fmt.Errorf("%s: there is no day 0 of a month", s)
+		return time.Time{}, fmt.Errorf("%s: there is no day 0 of a month", strings.Clone(s))
 	}
 	if last := daysIn(int64(y), m); d > last {
-		return time.Time{}, fmt.Errorf("%s: %s %04d has %d days", s, time.Month(m), y, last)
+		return time.Time{}, fmt.Errorf("%s: %s %04d has %d days", strings.Clone(s), time.Month(m), y, last)
 	}
 	if y == 1 && m == 1 && d == 1 {
 		return time.Time{}, errors.New("0001-01-01 is the zero date, want 0001-01-02 … 9999-12-31")

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -75,7 +76,7 @@ func parseSeats(field string) (int, string) {
 	switch {
 	case err == nil && seats >= token.MinSeats && seats <= token.MaxSeats:
 		return seats, ""
-	case grouped(s):
+	case grouped(strings.Clone(s)): // a copy: s, a row's field, stays on the caller's stack
 		return 0, seatsHint
 	}
 	return 0, seatsReason
@@ -104,19 +105,19 @@ func grouped(s string) bool {
 // splitSeats reports whether a record of want+1 fields is a row whose seats
 // were written with a comma as thousands separator and not quoted, which
 // split them in two: 1 to 3 digits, then 3.
-func splitSeats(rec []string, want int) bool {
+func splitSeats(rec [][]byte, want int) bool {
 	if len(rec) != want+1 || len(rec) <= 5 {
 		return false
 	}
-	a, b := strings.TrimSpace(rec[4]), strings.TrimSpace(rec[5])
+	a, b := strings.TrimSpace(string(rec[4])), strings.TrimSpace(string(rec[5]))
 	return len(a) >= 1 && len(a) <= 3 && allDigits(a) && len(b) == 3 && allDigits(b)
 }
 
 // blank reports whether every field of rec is empty or white space: a row
 // a spreadsheet program writes below the data (",,,,,,").
-func blank(rec []string) bool {
+func blank(rec [][]byte) bool {
 	for _, f := range rec {
-		if strings.TrimSpace(f) != "" {
+		if len(bytes.TrimSpace(f)) != 0 {
 			return false
 		}
 	}

@@ -39,6 +39,7 @@
 package history
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -88,6 +89,7 @@ type Reader struct {
 	rr     *rowReader
 	fields int // 6 or 7
 	header string
+	names  map[string]string // see name
 	// Empty counts the rows skipped as empty so far: every field empty or
 	// white space, as a spreadsheet program writes below the data.
 	Empty int
@@ -156,9 +158,9 @@ type Rejected struct {
 func (r *Rejected) Error() string { return "line " + strconv.Itoa(r.Line) + ": " + r.Reason }
 
 // named sets rj's tenant and product from rec, when it has them.
-func named(rj *Rejected, rec []string) *Rejected {
+func named(rj *Rejected, rec [][]byte) *Rejected {
 	if len(rec) >= 3 {
-		rj.Tenant, rj.Product, rj.Named = clone(rec[1]), clone(rec[2]), true
+		rj.Tenant, rj.Product, rj.Named = string(rec[1]), string(rec[2]), true
 	}
 	return rj
 }
@@ -167,10 +169,10 @@ func named(rj *Rejected, rec []string) *Rejected {
 // well formed (the next call goes on with the next row), io.EOF at the end,
 // and any other error when the stream cannot be read further.
 func (r *Reader) Next() (Row, error) {
-	rec, line, err := r.rr.Read()
+	rec, line, err := r.rr.readFields()
 	for (err == nil || errors.Is(err, csv.ErrFieldCount)) && blank(rec) {
 		r.Empty++
-		rec, line, err = r.rr.Read()
+		rec, line, err = r.rr.readFields()
 	}
 	if err != nil {
 		if err == io.EOF {
@@ -188,7 +190,7 @@ func (r *Reader) Next() (Row, error) {
 		}
 		return Row{}, &Rejected{Line: pe.StartLine, Reason: "malformed CSV: " + pe.Err.Error()}
 	}
-	row, reason := parseRow(rec)
+	row, reason := r.parseRow(rec)
 	if reason != "" {
 		return Row{}, named(&Rejected{Line: line, Reason: reason}, rec)
 	}
@@ -197,50 +199,73 @@ func (r *Reader) Next() (Row, error) {
 }
 
 // parseRow parses a record of 6 or 7 fields; reason is empty for a good row.
-func parseRow(rec []string) (row Row, reason string) {
+// The fields are the reader's memory: what the row keeps of them is copied
+// (the names) or parsed.
+func (r *Reader) parseRow(rec [][]byte) (row Row, reason string) {
 	var err error
-	if row.At, err = cli.ParseDate(rec[0]); err != nil {
-		return row, "date: " + dateReason(rec[0], err)
+	if row.At, err = cli.ParseDate(string(rec[0])); err != nil {
+		return row, "date: " + dateReason(string(rec[0]), err)
 	}
-	row.Tenant, row.Product = rec[1], rec[2] // byte for byte: names are exact
-	op := strings.TrimSpace(rec[5])
-	row.Import = strings.EqualFold(op, ImportOp)
+	row.Tenant, row.Product = r.name(rec[1]), r.name(rec[2]) // byte for byte: names are exact
+	op := bytes.TrimSpace(rec[5])
+	row.Import = strings.EqualFold(string(op), ImportOp)
 	if row.Import {
-		if strings.TrimSpace(rec[3]) != "" {
+		if len(bytes.TrimSpace(rec[3])) != 0 {
 			return row, "key: an import row has no key (leave the column empty)"
 		}
 	} else {
-		if row.Key, err = token.ParseKey(rec[3]); err != nil {
+		if row.Key, err = token.ParseKey(string(rec[3])); err != nil {
 			return row, "key: " + keyReason(err)
 		}
-		if row.Op, err = activation.ParseOperation(op); strings.EqualFold(op, ReplaceOp) {
+		if row.Op, err = activation.ParseOperation(string(op)); strings.EqualFold(string(op), ReplaceOp) {
 			row.Op = activation.Replace
 		} else if err != nil {
 			return row, "operation: unknown, want add-seats, extend-end, renew, activate, import or replace"
 		}
 	}
-	if row.Seats, reason = parseSeats(rec[4]); reason != "" {
+	if row.Seats, reason = parseSeats(string(rec[4])); reason != "" {
 		return row, "seats: " + reason
 	}
-	end := ""
+	var end []byte
 	if len(rec) > len(Header) {
-		end = strings.TrimSpace(rec[len(Header)])
+		end = bytes.TrimSpace(rec[len(Header)])
 	}
 	switch {
 	case row.Op == activation.Replace:
-		return replacedKey(row, end)
+		return replacedKey(row, string(end))
 	case row.Import && len(rec) == len(Header):
 		return row, "import: needs the end date; add a 7th column end to the header and give it"
-	case row.Import && end == "":
+	case row.Import && len(end) == 0:
 		return row, "end: missing: an import row gives the subscription's end date YYYY-MM-DD"
 	case row.Import:
-		if row.End, err = cli.ParseDate(end); err != nil {
-			return row, "end: " + dateReason(end, err)
+		if row.End, err = cli.ParseDate(string(end)); err != nil {
+			return row, "end: " + dateReason(string(end), err)
 		}
-	case end != "":
+	case len(end) != 0:
 		return row, "end: only import rows give an end date; leave it empty"
 	}
 	return row, ""
+}
+
+// maxNames bounds how many distinct tenant and product names a Reader
+// keeps one copy of; past it, each row's names are copies of their own.
+const maxNames = 1 << 16
+
+// name returns b as a string: one copy per distinct name (up to
+// maxNames), so that a row's names neither allocate nor keep the line, and
+// with it the row's key, in memory.
+func (r *Reader) name(b []byte) string {
+	if s, ok := r.names[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(r.names) < maxNames {
+		if r.names == nil {
+			r.names = make(map[string]string)
+		}
+		r.names[s] = s
+	}
+	return s
 }
 
 // keyReason is a key's syntax error: token's message says which position is
