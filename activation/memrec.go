@@ -149,46 +149,42 @@ func (j *MemoryJournal) decode(r *memRec, dst *Record, tail string) {
 	}
 	o := &dst.Outcome
 	o.Op, o.Applied, o.At = Operation(r.op), Operation(r.applied), memDate(r.atDay)
-	o.Token = token.Token{Product: n.tokenProduct, Seats: int(r.tokSeats), TermMonths: int(r.tokTerm)}
-	o.Before = Subscription{Tenant: n.beforeTenant, Product: n.beforeProduct, Seats: int(r.beforeSeats), End: memDate(r.beforeEndDay)}
-	o.After = Subscription{Tenant: n.afterTenant, Product: n.afterProduct, Seats: int(r.afterSeats), End: memDate(r.afterEndDay)}
+	o.Token.Key, o.Token.Product, o.Token.Seats, o.Token.TermMonths = token.Key{}, n.tokenProduct, int(r.tokSeats), int(r.tokTerm)
+	// Field by field, not a Subscription literal: a literal is built aside
+	// and copied, at twice the cost.
+	o.Before.Tenant, o.Before.Product, o.Before.Seats, o.Before.End = n.beforeTenant, n.beforeProduct, int(r.beforeSeats), memDate(r.beforeEndDay)
+	o.After.Tenant, o.After.Product, o.After.Seats, o.After.End = n.afterTenant, n.afterProduct, int(r.afterSeats), memDate(r.afterEndDay)
 	o.StateBefore = State(r.state)
-	d := r.derived()
-	o.Remaining, o.TermDays, o.NewRemaining, o.TermMonths = int(d.remaining), int(r.termDays), int(d.newRemaining), int(r.termMonths)
-	o.SeatDaysBefore, o.SeatDaysAfter, o.Residue = d.seatDaysBefore, d.seatDaysAfter, d.seatDaysAfter-d.seatDaysBefore
+	remaining, newRemaining, daysAdded, before, after := r.derived()
+	o.Remaining, o.TermDays, o.NewRemaining, o.TermMonths = int(remaining), int(r.termDays), int(newRemaining), int(r.termMonths)
+	o.SeatDaysBefore, o.SeatDaysAfter, o.Residue = before, after, after-before
 	o.MonthsNum, o.MonthsDen = int64(r.monthsNum), int64(r.monthsDen)
-	o.DaysAdded, o.DaysLost = int(d.daysAdded), int(r.daysLost)
+	o.DaysAdded, o.DaysLost = int(daysAdded), int(r.daysLost)
 	o.Rounding, o.Convention, o.Anchor, o.CapFactor = proration.Rounding(r.rounding), proration.Convention(r.convention), Anchor(r.anchor), int(r.capFactor)
 	o.Replayed = r.flags&memReplayed != 0
 }
 
-// memDerived are the Outcome's figures a memRec does not keep.
-type memDerived struct {
-	remaining, newRemaining, daysAdded int64
-	seatDaysBefore, seatDaysAfter      int64
-}
-
 // derived computes the figures r does not keep from those it does, as
 // Apply computes them: B (the days from At to Before's end, or 0), R (from
-// At to After's end), A × B + C × T, seats after × R, and the days the end
-// moved (from Before's end, or R).
-func (r *memRec) derived() memDerived {
-	var d memDerived
+// At to After's end), the days the end moved (from Before's end, or R),
+// A × B + C × T and seats after × R. (Results, not a struct: they stay in
+// registers.)
+func (r *memRec) derived() (remaining, newRemaining, daysAdded, seatDaysBefore, seatDaysAfter int64) {
 	if r.flags&memNoFigures != 0 {
-		return d
+		return 0, 0, 0, 0, 0
 	}
 	if r.flags&memRemaining != 0 {
-		d.remaining = int64(r.beforeEndDay) - int64(r.atDay)
+		remaining = int64(r.beforeEndDay) - int64(r.atDay)
 	}
-	d.newRemaining = int64(r.afterEndDay) - int64(r.atDay)
+	newRemaining = int64(r.afterEndDay) - int64(r.atDay)
 	if r.flags&memAddedFromAt != 0 {
-		d.daysAdded = d.newRemaining
+		daysAdded = newRemaining
 	} else {
-		d.daysAdded = int64(r.afterEndDay) - int64(r.beforeEndDay)
+		daysAdded = int64(r.afterEndDay) - int64(r.beforeEndDay)
 	}
-	d.seatDaysBefore = int64(r.beforeSeats)*d.remaining + int64(r.tokSeats)*int64(r.termDays)
-	d.seatDaysAfter = int64(r.afterSeats) * d.newRemaining
-	return d
+	seatDaysBefore = int64(r.beforeSeats)*remaining + int64(r.tokSeats)*int64(r.termDays)
+	seatDaysAfter = int64(r.afterSeats) * newRemaining
+	return remaining, newRemaining, daysAdded, seatDaysBefore, seatDaysAfter
 }
 
 // memDate is the time at 00:00 UTC day days after the Unix epoch.
@@ -250,14 +246,14 @@ func (r *memRec) fill(rec *Record, names int32) bool {
 	if o.Remaining != 0 {
 		r.flags |= memRemaining
 	}
-	d := r.derived()
-	if d.newRemaining != d.daysAdded && int64(o.DaysAdded) == d.newRemaining {
+	remaining, newRemaining, daysAdded, before, after := r.derived()
+	if newRemaining != daysAdded && int64(o.DaysAdded) == newRemaining {
 		r.flags |= memAddedFromAt
-		d.daysAdded = d.newRemaining
+		daysAdded = newRemaining
 	}
-	return ok && int64(o.Remaining) == d.remaining && int64(o.NewRemaining) == d.newRemaining &&
-		int64(o.DaysAdded) == d.daysAdded && o.SeatDaysBefore == d.seatDaysBefore &&
-		o.SeatDaysAfter == d.seatDaysAfter && o.Residue == d.seatDaysAfter-d.seatDaysBefore
+	return ok && int64(o.Remaining) == remaining && int64(o.NewRemaining) == newRemaining &&
+		int64(o.DaysAdded) == daysAdded && o.SeatDaysBefore == before &&
+		o.SeatDaysAfter == after && o.Residue == after-before
 }
 
 // memRecordedAt is the RecordedAt r holds.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -227,4 +228,12 @@ func TestMemHistoryWide(t *testing.T) {
 	for k, v := range want {
 		require.Equal(t, v, h.at(k))
 	}
+}
+
+// TestMemDecodeWritesEveryField: decode writes a Subscription and a Token
+// field by field (a literal costs a copy); a field added to either must be
+// added there too, and this count fails until it is.
+func TestMemDecodeWritesEveryField(t *testing.T) {
+	require.Equal(t, 4, reflect.TypeFor[Subscription]().NumField(), "Subscription: add the new field to MemoryJournal.decode")
+	require.Equal(t, 4, reflect.TypeFor[token.Token]().NumField(), "token.Token: add the new field to MemoryJournal.decode")
 }
