@@ -252,8 +252,9 @@ func (r *Reader) parseRow(rec [][]byte) (row Row, reason string) {
 const maxNames = 1 << 16
 
 // name returns b as a string: one copy per distinct name (up to
-// maxNames), so that a row's names neither allocate nor keep the line, and
-// with it the row's key, in memory.
+// maxNames), so that a row's names neither allocate nor keep the line in
+// memory, and with it the row's key column. (A key pasted into a name
+// column is kept as that name, as rejected rows keep their names.)
 func (r *Reader) name(b []byte) string {
 	if s, ok := r.names[string(b)]; ok {
 		return s
