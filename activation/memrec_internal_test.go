@@ -179,20 +179,7 @@ func TestMemRecDerivedFigures(t *testing.T) {
 		o.SeatDaysAfter = int64(o.After.Seats) * int64(o.NewRemaining)
 		o.Residue = o.SeatDaysAfter - o.SeatDaysBefore
 		off := rapid.IntRange(0, 12).Draw(t, "off")
-		switch off { // 7 … 12: none off
-		case 1:
-			o.Remaining++
-		case 2:
-			o.NewRemaining--
-		case 3:
-			o.DaysAdded++
-		case 4:
-			o.SeatDaysBefore++
-		case 5:
-			o.SeatDaysAfter--
-		case 6:
-			o.Residue++
-		}
+		figureOff(o, off) // 7 … 12: none off
 		want := rec
 		j.store(&rec, j.nameSet(&rec, nil, 0))
 		got := j.get(0)
@@ -236,4 +223,24 @@ func TestMemHistoryWide(t *testing.T) {
 func TestMemDecodeWritesEveryField(t *testing.T) {
 	require.Equal(t, 4, reflect.TypeFor[Subscription]().NumField(), "Subscription: add the new field to MemoryJournal.decode")
 	require.Equal(t, 4, reflect.TypeFor[token.Token]().NumField(), "token.Token: add the new field to MemoryJournal.decode")
+}
+
+// figureOff puts one of o's derived figures off by one: 1 Remaining, 2
+// NewRemaining, 3 DaysAdded, 4 SeatDaysBefore, 5 SeatDaysAfter, 6 Residue;
+// any other which changes nothing.
+func figureOff(o *Outcome, which int) {
+	switch which {
+	case 1:
+		o.Remaining++
+	case 2:
+		o.NewRemaining--
+	case 3:
+		o.DaysAdded++
+	case 4:
+		o.SeatDaysBefore++
+	case 5:
+		o.SeatDaysAfter--
+	case 6:
+		o.Residue++
+	}
 }

@@ -113,19 +113,9 @@ func edgeRecord(t *rapid.T, tenant, product string, seq int64) Record {
 		after := int64(o.After.Seats) * newRemaining
 		o.Remaining, o.NewRemaining, o.DaysAdded = int(remaining), int(newRemaining), int(added)
 		o.SeatDaysBefore, o.SeatDaysAfter, o.Residue = before, after, after-before
-		switch rapid.IntRange(0, 30).Draw(t, "off") {
-		case 1:
-			o.Remaining++
-		case 2:
-			o.NewRemaining--
-		case 3:
-			o.DaysAdded++
-		case 4:
-			o.SeatDaysBefore++
-		case 5:
-			o.SeatDaysAfter--
-		case 6:
-			o.Residue++
+		switch off := rapid.IntRange(0, 30).Draw(t, "off"); off {
+		case 1, 2, 3, 4, 5, 6:
+			figureOff(o, off)
 		case 7:
 			o.Remaining = 0
 		case 8:
