@@ -566,17 +566,8 @@ func (b *Book) appendInTurn(ctx context.Context, tj TurnJournal, rec *Record, te
 	var broken error
 	stored, taken, err = tj.AppendInTurn(ctx, tenant, product, func(h Record, ok bool) (Record, error) {
 		var head tip
-		if ok {
-			if broken = checkHead(&h, tenant, product); broken != nil {
-				return Record{}, broken
-			}
-			head = tipOf(&h)
-		}
-		if broken = b.turnFoundLoss(remembered.seq, head.seq, tenant, product); broken != nil {
+		if head, broken = b.headInTurn(&h, ok, remembered.seq, tenant, product); broken != nil {
 			return Record{}, broken
-		}
-		if remembered.seq != head.seq {
-			b.marks.contend(tenant, product) // another writer moved the head
 		}
 		cur = Record{Fingerprint: cur.Fingerprint}
 		why = b.compute(&cur, &head, ok, tenant, product, want, &tok, op, at)

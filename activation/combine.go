@@ -309,17 +309,8 @@ func (b *Book) batchInTurn(ctx context.Context, btj BatchTurnJournal, jobs []*co
 	conflict, err := btj.AppendBatchInTurn(ctx, tenant, product, func(h Record, ok bool) ([]Record, error) {
 		called, kept, no, broken = true, nil, nil, nil
 		var head tip
-		if ok {
-			if broken = checkHead(&h, tenant, product); broken != nil {
-				return nil, broken
-			}
-			head = tipOf(&h)
-		}
-		if broken = b.turnFoundLoss(remembered.seq, head.seq, tenant, product); broken != nil {
+		if head, broken = b.headInTurn(&h, ok, remembered.seq, tenant, product); broken != nil {
 			return nil, broken
-		}
-		if remembered.seq != head.seq {
-			b.marks.contend(tenant, product) // another writer moved the head
 		}
 		kept, recs, no = computeCombined(b, jobs, recs[:0], head, ok, tenant, product)
 		if len(kept) == 0 {
