@@ -32,3 +32,17 @@ func TestKeysAndLeaks(t *testing.T) {
 	words := Keys("Adams Baker Clark Davis Evans")
 	assert.Equal(t, words, Leaks("tenant Adams Baker Clark Davis Evans: refused", words))
 }
+
+// TestPassingNamesBesideTheirKey: a tenant of words the programs print as
+// it is hides no leak of the cell that is its first 25 letters, and an echo
+// of that cell alone is still one.
+func TestPassingNamesBesideTheirKey(t *testing.T) {
+	cells := []string{"2026-04-01", " \"" + Firm + "\" ", "Adams Baker Clark Davis Evans", clearKey, "contoso", "M365-E3"}
+	names := PassingNames(cells...)
+	assert.Equal(t, []string{Firm}, names, "neither the whole key, nor a key with a digit, nor a short name")
+	keys := Keys(cells...)
+	require.Contains(t, keys, "ADAMS-BAKER-CLARK-DAVIS-EVANS")
+	assert.Empty(t, LeaksBeside("imported: "+Firm+"/M365-E3 40 seats", names, keys))
+	assert.Equal(t, []string{"ADAMS-BAKER-CLARK-DAVIS-EVANS"}, LeaksBeside(Firm+": Adams Baker Clark Davis Evans refused", names, keys))
+	assert.Equal(t, []string{"ADAMS-BAKER-CLARK-DAVIS-EVANS"}, LeaksBeside("imported: "+Firm+"/M365-E3", nil, keys), "without the names it is one")
+}
