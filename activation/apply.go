@@ -12,19 +12,13 @@ import (
 )
 
 // Apply computes what redeeming the key t as operation op on day at does to
-// subscription s under p, by the rules and formulas of the package
-// documentation ("Lifecycle", "Operations and formulas"). It is pure: it
-// reads no clock, changes nothing, records no key (use a [Redeemer] for
-// exactly-once, R2) and never panics.
-//
-// It returns the [Outcome] — the subscription before and after and every
-// number of the formula — or the zero Outcome and the first error of, in
-// this order: an invalid operation, policy, subscription, token or day
-// ([ErrInvalid]); a key for another product ([*ProductMismatchError]); an
-// operation the transition table refuses ([*NotAllowedError]); a key over
-// the extension cap ([*proration.CapError], [ErrExtensionCap]), more than
-// [MaxSeats] seats ([ErrSeatLimit]) or a result past the year 9999
-// ([ErrInvalid]).
+// subscription s under p (package documentation: "Lifecycle", "Formulas").
+// It is pure: no clock, no change, no key recorded (a [Book] records), no
+// panic. It returns the [Outcome], or the first error of, in this order: an
+// invalid input ([ErrInvalid]); a key for another product
+// ([*ProductMismatchError]); an operation the transition table refuses
+// ([*NotAllowedError]); a key over the cap ([*proration.CapError]), more
+// than [MaxSeats] seats ([ErrSeatLimit]) or a result past 9999 ([ErrInvalid]).
 func (p Policy) Apply(s Subscription, t token.Token, op Operation, at time.Time) (o Outcome, err error) {
 	err = applyTo(&o, &p, &s, &t, op, at)
 	return o, err

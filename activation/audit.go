@@ -13,23 +13,12 @@ import (
 // Verifier proves the histories of a [Journal]: that each is a chain a
 // [Book] could have made, record by record — what a partner shows in a
 // compliance audit ("records regarding the active program licenses used",
-// Microsoft Partner Network Programs Guide). For every history, in Seq
-// order, it checks the sequence, the link of each Before to the previous
-// After, the place, the form, one record per key, and that each
-// redemption's Outcome is exactly what Policy.Apply gives for its own
-// Before, token, operation and day under the policy it names (Apply does not
-// depend on the key's value, so the audit recomputes with a stand-in key).
-// A replacement ([Book.Replace], R12) is recomputed from the record it
-// replaces, the one before it: that record is a redemption whose key
-// fingerprint and tail the replacement names, the replacement's day lies in
-// its replacement window, and the Outcome is what Book.Replace makes of it
-// (Apply of its Before with the replacement's token, its operation and its
-// day, after its After). Each [FindingKind] says what its check holds. An
-// unknown policy name is [NotVerifiable], not a break; imports are checked
-// for sequence, link and place only. Each check is made on its own, so one
-// changed field can break two (a changed After breaks its recomputation and
-// the next link). Memory is flat in the number of records: histories are
-// read in pages and findings passed on as they are made.
+// Microsoft Partner Network Programs Guide). Each [FindingKind] is one of
+// its checks, made on its own (a changed After breaks its recomputation and
+// the next link); an Outcome is recomputed with Policy.Apply, or as
+// [Book.Replace] makes it, under the policy the record names. Imports are
+// checked for sequence, link and place only. Memory is flat in the number of
+// records: histories are read in pages, findings passed on as made.
 type Verifier struct {
 	// Policies maps a policy's name, as records carry it (Record.Policy), to
 	// the Policy to recompute its records under: a preset under its own name

@@ -9,21 +9,14 @@ import (
 	"github.com/coterm/coterm/token"
 )
 
-// VerifyChain checks the one history of (tenant, product) in j, as
-// [Verifier.Verify] checks each history it lists, and passes each finding
-// to found; it is how the chains of changes ([ChangeRecord]) that another
-// package keeps on a Journal are audited, since Journal.Heads lists
-// subscriptions only. A history of subscription records is checked as
-// Verify checks it. A change record is checked for its Seq, its place, its
-// form (what [Record.MarshalBinary] refuses is [BreakMalformed]) and, as
-// for every key, that Lookup finds it under its fingerprint; then, if
-// Changes is set and the record before it was read, by Changes: prev is
-// a copy of that record (nil at Seq 1), valid for the call only, and an
-// error is a [BreakOutcome] at rec's place whose detail is the error's
-// text, with any text that could be read as a product key masked. A
-// record of another kind than the one before it
-// is a [BreakLink] (a place holds records of one kind), and is not linked
-// to it. A place with no record gives the zero summary and no finding.
+// VerifyChain checks the one history of (tenant, product) in j as
+// [Verifier.Verify] checks each history it lists, passing each finding to
+// found: it audits the chains of changes ([ChangeRecord]) that another
+// package keeps, which Journal.Heads does not list. A change record is
+// checked for its Seq, place, form and key, then by Changes, if set (prev:
+// the record before, nil at Seq 1, valid for the call only; an error is a
+// [BreakOutcome], its text masked). A place with no record gives the zero
+// summary and no finding.
 func (v Verifier) VerifyChain(ctx context.Context, j Journal, tenant, product string, found func(Finding) error) (AuditSummary, error) {
 	a, err := v.beginOn(ctx, j, found, "verify chain")
 	if err != nil {

@@ -35,19 +35,13 @@ type MissingSummary struct {
 }
 
 // Missing lists the records of old that current does not hold, for an
-// operator after a failover: old is the former primary's data (its cluster
-// started apart, or an export loaded into a store), current the new
-// primary. It walks every history of old, as [Verifier.Verify] does, and
-// the same history of current beside it, in pages; a record of old is held
-// by current when current has a record at its place (tenant, product, Seq)
-// with the same key fingerprint — for an import, which has none, the same
-// Outcome (times as instants). Each other record is passed to found, in
-// order, with what current holds at its place and for its key
-// (Journal.Lookup on current, made for missing records only).
-//
-// Memory is flat in the number of records. An error from a Journal, from ctx
-// or from found stops the walk and is returned (wrapped) with the summary
-// so far. Keys claimed outside any history (a Redeemer's, Seq 0) are not
+// operator after a failover (old: the former primary's data; current: the
+// new primary). It walks every history of old and current side by side, in
+// pages; current holds a record when it has one at its place with the same
+// key fingerprint (an import: the same Outcome). Each other record goes to
+// found, in order, with what current holds at its place and for its key.
+// An error from a Journal, ctx or found stops the walk and is returned with
+// the summary so far. Keys claimed outside any history (Seq 0) are not
 // compared: a Journal does not list them.
 func Missing(ctx context.Context, old, current Journal, found func(MissingRecord) error) (MissingSummary, error) {
 	var sum MissingSummary

@@ -63,18 +63,14 @@ func (e *BatchError) Unwrap() error { return e.Err }
 // batchDomain starts the encoding hashed into a batch's request identity.
 const batchDomain = "coterm/activation.Book.RedeemAll/v1"
 
-// RedeemAll applies the keys ts, in the order given, to the current state of
-// (tenant, product) with op on day at, each key on the state the one before
-// it left, and records them all or none: as records at the head's Seq + 1 …
-// + len(ts), appended at once through the Journal, which must be a
-// [BatchJournal]. The request's identity covers the whole ordered batch
-// (every key, token, the names, op and day), and every record carries it.
-// A spent key answers first: if its record is the identical batch's, the
-// batch replays whole (each Outcome Replayed); any other request for it is
-// [ErrAlreadyRedeemed]. Then a policy refusal of the first key it refuses.
-// Both come as a [BatchError] naming the key. A key twice, an empty batch
-// or more than [MaxBatch] keys are bad input. Nothing is recorded on any
-// error; like [Book.Redeem] it retries when another record took its place.
+// RedeemAll applies the keys ts in the order given to (tenant, product) with
+// op on day at, each on the state the one before left, and records them all
+// or none, at once, through a [BatchJournal]. Every record carries the
+// identity of the whole ordered batch. A spent key answers first (the
+// identical batch replays whole; any other request is [ErrAlreadyRedeemed]),
+// then the first policy refusal, each as a [BatchError] naming the key. A
+// key twice, no key or more than [MaxBatch] are bad input. Nothing is
+// recorded on any error.
 func (b *Book) RedeemAll(ctx context.Context, tenant, product string, ts []token.Token, op Operation, at time.Time) ([]Outcome, error) {
 	if err := b.check(ctx, "redeem all"); err != nil {
 		return nil, err

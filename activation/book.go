@@ -14,21 +14,14 @@ import (
 
 // Book keeps every tenant's subscriptions and their history in a [Journal],
 // exactly once per key (R2) and with no lost update, for any number of Books
-// in any number of processes sharing one Journal. A subscription, named by
-// (tenant, product) byte for byte, has a history of records with Seq 1, 2,
-// 3, …, each Outcome's Before the previous record's After; the last one is
-// its head. Redeem computes on the head and appends at the head's Seq + 1;
-// if another record took that place, it reads the new head and tries again
-// for as long as ctx allows (on a [TurnJournal], in the subscription's turn,
-// as its next redemptions there do for a while). A Book that finds its
-// Journal lost records refuses to write there until [Book.Forget]. A request for a spent key answers before every
-// other check: the identical request (key, tenant, product, the token's
-// product, seats and term, operation and day; not the state before) replays
-// the recorded Outcome, any other is [ErrAlreadyRedeemed]. A refusal records
-// nothing; after a store error, retrying the identical request converges on
-// one record. A Book remembers the last head it saw per subscription (a
-// stale one costs a retry, never an answer). Use a Book through a pointer;
-// do not copy it or replace its Journal after first use.
+// in any number of processes sharing one Journal. A subscription (tenant,
+// product, byte for byte) has records at Seq 1, 2, 3, …; the last is its
+// head. Redeem computes on the head and appends at its Seq + 1, reading the
+// head again while another record takes the place. A spent key answers
+// first: the identical request (key, names, token, operation and day)
+// replays its Outcome, any other is [ErrAlreadyRedeemed]. A refusal records
+// nothing; retrying after a store error converges on one record. Use a Book
+// through a pointer; do not copy it or replace its Journal after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
 	// Name, recorded with every record, must be empty or pass [CheckName].

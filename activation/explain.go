@@ -12,19 +12,13 @@ import (
 )
 
 // Explain returns the computation of o in plain English, with its numbers,
-// the rule it follows and the new end date, for a support desk to paste.
-// One style per operation, for example (add licenses, R4):
+// the rule it follows and the new end date, for a support desk to paste:
 //
 //	Add licenses (R4): 100 seats × 90 days + 25 seats × 365 days = 18,125 seat-days;
 //	÷ 125 seats = 145 days; new end date 2027-04-25 for 125 seats.
 //
-// and (extend end date, R5):
-//
-//	Extend end date (R5): 25-seat key ÷ 100 active seats × 12 months = 3 months;
-//	2027-01-31 + 3 months = new end date 2027-04-30 for 100 seats.
-//
-// Explain is computed when called, never by Apply. It never shows the key.
-// For the zero Outcome it returns "no redemption".
+// It is computed when called, never by Apply, and never shows the key. For
+// the zero Outcome it returns "no redemption".
 func (o Outcome) Explain() string {
 	switch o.Op {
 	case Import:

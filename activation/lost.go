@@ -2,18 +2,13 @@ package activation
 
 import "fmt"
 
-// Forget makes b write on (tenant, product) again after it found that its
-// Journal lost acknowledged records there, and forgets the head it
-// remembers. A Book that remembers a head of a subscription and finds no
-// record at that head's place when it appends the next one ([ErrGap]: a
-// restore from a backup, a failover to an asynchronous standby), or reads a
-// head below it in the subscription's turn ([TurnJournal]), returns an
-// error wrapping [ErrBrokenStore] and refuses every Redeem and Import on
-// that subscription until Forget; it does not write at the next free place,
-// which would give the lost Seqs to other records. Only a Book that
-// remembers a head can tell: a new Book, or one that read the head after
-// the loss, writes on what the Journal holds. After a failover, compare the
-// old primary's records with the new primary's ([Missing]) before Forget.
+// Forget makes b write on (tenant, product) again, forgetting the head it
+// remembers, after it found that its Journal lost acknowledged records
+// there: a head it remembers is missing ([ErrGap]) or a turn reads one
+// below it. Until then b refuses every Redeem and Import there with an error
+// wrapping [ErrBrokenStore], rather than give the lost Seqs to other
+// records. After a failover, compare the old primary's records with the new
+// primary's ([Missing]) before Forget.
 func (b *Book) Forget(tenant, product string) {
 	if b == nil {
 		return

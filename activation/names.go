@@ -13,17 +13,13 @@ import (
 const MaxNameLen = 256
 
 // CheckName reports whether s may be recorded as a tenant, product or policy
-// name: 1 … [MaxNameLen] bytes of valid UTF-8, without characters of the
-// Unicode categories Cc, Cf, Zl or Zp (they forge report lines and corrupt
-// database text), and not a text that could be read as a product key or
-// holds one (it would be stored and printed in clear): by the module's one
-// rule for such texts, a text that is wholly a key in any spelling a person
-// could paste (a trailing dot, quotes, a "key:" label, any spaces, dashes
-// or dots between groups, fullwidth forms; "Adams Baker Clark Davis Evans"
-// too), or that holds a key-shaped run with a digit or a masked key
-// ("Adams Baker Clark Davis Evans LLP" passes). The error wraps
-// [ErrInvalid], names what ("tenant"), says what is wrong and never echoes
-// s. A Book and a Redeemer apply it to every name they record.
+// name, as a Book and a Redeemer check every name: 1 … [MaxNameLen] bytes
+// of valid UTF-8, no character of the categories Cc, Cf, Zl or Zp, and
+// nothing that could be read as a product key: not wholly a key in any
+// spelling a person could paste ("Adams Baker Clark Davis Evans" too), no
+// key-shaped run with a digit, no masked key ("Adams Baker Clark Davis
+// Evans LLP" passes). The error wraps [ErrInvalid], names what ("tenant")
+// and never echoes s.
 func CheckName(what, s string) error {
 	switch {
 	case s == "":

@@ -19,15 +19,9 @@ import (
 // Outcome is the result of one redemption: the subscription before and after
 // and every number of the formula, which [Outcome.Explain] shows. It is a
 // comparable value (equal inputs to Apply give == Outcomes); dates are at
-// 00:00 UTC. With A the seats before, B = Remaining, C the key's seats,
-// T = TermDays and R = NewRemaining, for every operation:
-//
-//	SeatDaysBefore = A × B + C × T     (what the subscription and the key hold)
-//	SeatDaysAfter  = seats after × R   (what the subscription holds after)
-//	Residue        = SeatDaysAfter − SeatDaysBefore
-//
-// Residue is what rounding added or removed (R4), the difference between
-// calendar months and exact seat-days (R5), or the days a renewal gave up.
+// 00:00 UTC. Residue is what rounding added or removed (R4), the difference
+// between calendar months and exact seat-days (R5), or the days a renewal
+// gave up.
 type Outcome struct {
 	Op      Operation // the operation asked for
 	Applied Operation // the operation the rules applied: Renew of an expired or disabled subscription under PartnerCenter is Activate (R7)

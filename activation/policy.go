@@ -94,19 +94,13 @@ type Policy struct {
 // maxPolicyDays bounds every day count of a Policy (ten years).
 const maxPolicyDays = 3650
 
-// PartnerCenter returns the default policy: the current Partner Center rules
-// for cloud benefit keys ("Cloud services"; the lifecycle from "Office 365:
-// Verlängerung in Open, wie?", question 4; see the package documentation,
-// "Rules and their sources"):
-//
-//	TermMonths 12 (R3), GraceDays 30, DisabledDays 90 (R8),
-//	ExpiredService FullService, DisabledService ReadOnlyService (R8, R22),
-//	EarlyRenewal false, RenewWindowDays 30, EarlyRenewAnchor RedemptionDay,
-//	GraceRenewAnchor RedemptionDay (renew after expiry = activation anew, R7),
-//	CapFactor 3, CapRule CapPerKey (R6), Rounding HalfEven,
-//	Convention CalendarMonths (R4, R5),
-//	AddWhenInactive false, ExtendWhenInactive false (R7),
-//	ReplacementWindowDays 30 (R12).
+// PartnerCenter returns the default policy, the current Partner Center
+// rules for cloud benefit keys: a 12-month term (R3), 30 days of grace and
+// 90 disabled (R8), full service while Expired and read-only while Disabled
+// (R22), no early renewal but a 30-day renew window from the redemption day
+// (R9; after expiry, an activation anew, R7), a cap of 3 per key (R6),
+// half-even rounding in calendar months (R4, R5), no add or extend while
+// inactive, and a 30-day replacement window (R12).
 func PartnerCenter() Policy {
 	return Policy{
 		Name:                  "partner-center",

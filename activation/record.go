@@ -16,16 +16,9 @@ import (
 // Record is one redemption or import as a [Ledger] or a [Journal] stores it:
 // the key's fingerprint, the identity of the request that made it, the
 // result, and where and how it was made. Outcome.Token.Key is the zero Key (a
-// store never keeps keys: [Record.MarshalBinary] refuses one) and
-// Outcome.Replayed is false. A record made by [Book.Import] has the zero
-// Fingerprint and Request, Outcome.Op [Import] and an empty KeyTail.
-//
-// Its JSON form is camelCase, as everywhere in the module: "fingerprint" and
-// "request" as 64 lower-case hexadecimal digits, "outcome" as
-// [Outcome.MarshalJSON] writes it, "seq", "keyTail", "policy" and
-// "recordedAt" (RFC 3339). Read back ([Record.UnmarshalJSON]), it is the
-// same Record, but for the Outcome's explanation and key, which JSON does
-// not hold.
+// store never keeps keys) and Outcome.Replayed is false. A record made by
+// [Book.Import] has the zero Fingerprint and Request, Outcome.Op [Import]
+// and an empty KeyTail.
 type Record struct {
 	Fingerprint token.Fingerprint `json:"fingerprint"` // the key's; zero for an import
 	Request     RequestID         `json:"request"`     // the identity of the request that made the record (a Redeemer's NewRequestID or a Book's own); zero for an import
@@ -153,17 +146,14 @@ const recordVersion = 1
 var ErrRecordEncoding = errors.New("activation: record: bad encoding")
 
 // MarshalBinary implements [encoding.BinaryMarshaler]: the lossless encoding
-// stores keep, version 1: the byte 1, then every field of Record and its
-// Outcome in declaration order but Replaces and ReplacesTail (32 bytes for
-// the fingerprint and the request, varints, strings as a length and bytes, times as the instant in Unix
-// seconds and nanoseconds, booleans as 0 or 1), every value as it is. A
-// Record that holds a product key is an error wrapping [ErrInvalid], and so
-// is one whose key tail is not at most five characters A–Z, 0–9, or whose
-// policy, tenant or product names, or token's product, could be read as a
-// product key by [CheckName]'s rule: the error names the field and quotes
-// nothing. A replacement (Replaces or ReplacesTail not zero) is version 2:
-// the byte 2, version 1's fields, then Replaces and ReplacesTail. A
-// [ChangeRecord] is version 3 (see [RecordKind]).
+// stores keep. Version 1 is the byte 1, then every field of Record and its
+// Outcome in declaration order but Replaces and ReplacesTail (fingerprints
+// as 32 bytes, varints, strings as a length and bytes, times as Unix seconds
+// and nanoseconds); a replacement is version 2, with those two after; a
+// [ChangeRecord] is version 3. A Record that holds a product key, a key
+// tail that is not at most five characters A–Z, 0–9, or a name [CheckName]
+// would refuse as key-shaped is an error wrapping [ErrInvalid] that names
+// the field and quotes nothing.
 func (r Record) MarshalBinary() ([]byte, error) {
 	if !r.Outcome.Token.Key.IsZero() {
 		return nil, invalid("record: holds a product key; a record keeps its fingerprint only")

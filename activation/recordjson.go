@@ -23,14 +23,12 @@ type recordJSON struct {
 }
 
 // UnmarshalJSON implements [json.Unmarshaler]: it reads what json.Marshal
-// writes of a Record (see [Record]), field names matched as encoding/json
-// matches them, a missing field or null leaving the zero value, unknown
-// fields ignored, and null as a whole leaving r unchanged. It refuses,
-// as [Record.MarshalBinary] does, a record whose key tail is not at most
-// five characters A–Z, 0–9, or whose policy, tenant or product names, or
-// token's product, could be read as a product key. Errors wrap [ErrInvalid],
-// name the field and what it wants, and never quote the input (what
-// encoding/json and time would); r is then unchanged.
+// writes of a Record (camelCase; fingerprint and request as 64 lower-case
+// hexadecimal digits; the Outcome without its explanation and key) as
+// encoding/json reads a struct, null and unknown fields included. It
+// refuses the key tails and names [Record.MarshalBinary] refuses. Errors
+// wrap [ErrInvalid], name the field and never quote the input; r is then
+// unchanged.
 func (r *Record) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil
