@@ -148,11 +148,7 @@ func Open2014() Policy {
 // (FullService), then 90 days Disabled, where "Data is accessible to admins
 // only" (ReadOnlyService).
 func DirectPurchase() Policy {
-	p := PartnerCenter()
-	p.Name = "direct-purchase"
-	p.GraceDays, p.DisabledDays = 30, 90
-	p.ExpiredService, p.DisabledService = FullService, ReadOnlyService
-	return p
+	return channel("direct-purchase", 30, 90, FullService)
 }
 
 // EnterpriseMultiYear returns [PartnerCenter] with the expiry periods of an
@@ -160,11 +156,7 @@ func DirectPurchase() Policy {
 // as [DirectPurchase]): 90 days Expired with full service, 90 days Disabled,
 // read-only.
 func EnterpriseMultiYear() Policy {
-	p := PartnerCenter()
-	p.Name = "enterprise-multi-year"
-	p.GraceDays, p.DisabledDays = 90, 90
-	p.ExpiredService, p.DisabledService = FullService, ReadOnlyService
-	return p
+	return channel("enterprise-multi-year", 90, 90, FullService)
 }
 
 // VolumeLicensing returns [PartnerCenter] with the expiry periods and service
@@ -176,10 +168,17 @@ func EnterpriseMultiYear() Policy {
 // (ReadOnlyService; the page's volume licensing row says nothing else of
 // Disabled). Full service ends on the end date.
 func VolumeLicensing() Policy {
+	return channel("volume-licensing", 90, 60, NoService)
+}
+
+// channel is [PartnerCenter] with a channel's name, days Expired and
+// Disabled, and service while Expired; Disabled is read-only in every
+// channel.
+func channel(name string, graceDays, disabledDays int, expired Service) Policy {
 	p := PartnerCenter()
-	p.Name = "volume-licensing"
-	p.GraceDays, p.DisabledDays = 90, 60
-	p.ExpiredService, p.DisabledService = NoService, ReadOnlyService
+	p.Name = name
+	p.GraceDays, p.DisabledDays = graceDays, disabledDays
+	p.ExpiredService, p.DisabledService = expired, ReadOnlyService
 	return p
 }
 

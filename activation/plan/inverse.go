@@ -25,16 +25,7 @@ type question struct {
 
 // ask validates the common inputs of the inverse questions.
 func ask(p activation.Policy, s activation.Subscription, at time.Time) (question, error) {
-	if err := p.Validate(); err != nil {
-		return question{}, wrap("", err)
-	}
-	if err := s.Validate(); err != nil {
-		return question{}, wrap("", err)
-	}
-	if s.IsNone() {
-		return question{}, invalid("the subscription has no term; only Activate applies (R7)")
-	}
-	at, err := checkedDate("day", at)
+	at, err := checkTermed(p, s, "; only Activate applies (R7)", "day", at)
 	if err != nil {
 		return question{}, err
 	}
@@ -43,6 +34,21 @@ func ask(p activation.Policy, s activation.Subscription, at time.Time) (question
 		return question{}, wrap("hypothetical key", err)
 	}
 	return question{p: p, s: s, at: at, key: k}, nil
+}
+
+// checkTermed validates p, s, which must have a term (else the error says
+// so, then why), and the day at, named what, as a date.
+func checkTermed(p activation.Policy, s activation.Subscription, why, what string, at time.Time) (time.Time, error) {
+	if err := p.Validate(); err != nil {
+		return time.Time{}, wrap("", err)
+	}
+	if err := s.Validate(); err != nil {
+		return time.Time{}, wrap("", err)
+	}
+	if s.IsNone() {
+		return time.Time{}, invalid("the subscription has no term%s", why)
+	}
+	return checkedDate(what, at)
 }
 
 // hypothetical returns a key of seats seats for the subscription's product

@@ -113,16 +113,7 @@ func (u UseRights) String() string {
 // them, how many of those the grace period of p covers (R8) and how many
 // have full service under p (R22). s must have a term.
 func CheckUseRights(p activation.Policy, s activation.Subscription, programEnd time.Time) (UseRights, error) {
-	if err := p.Validate(); err != nil {
-		return UseRights{}, wrap("", err)
-	}
-	if err := s.Validate(); err != nil {
-		return UseRights{}, wrap("", err)
-	}
-	if s.IsNone() {
-		return UseRights{}, invalid("the subscription has no term")
-	}
-	programEnd, err := checkedDate("program end", programEnd)
+	programEnd, err := checkTermed(p, s, "", "program end", programEnd)
 	if err != nil {
 		return UseRights{}, err
 	}
