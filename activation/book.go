@@ -546,6 +546,30 @@ func (m *marks) isLost(tenant, product string) bool {
 	return m.lost[place{tenant, product}]
 }
 
+// headInTurn is the head h a turn on (tenant, product) read (ok false:
+// none), checked: a head of another subscription is a broken store, and a
+// head below the one the Book remembers there (none remembered: Seq 0)
+// means the Journal lost acknowledged records, as a raced append finds by
+// [ErrGap], which stops the subscription until [Book.Forget]. A head that
+// moved since the one remembered marks the subscription contended.
+func (b *Book) headInTurn(h *Record, ok bool, remembered int64, tenant, product string) (tip, error) {
+	var head tip
+	if ok {
+		if err := checkHead(h, tenant, product); err != nil {
+			return tip{}, err
+		}
+		head = tipOf(h)
+	}
+	switch {
+	case head.seq < remembered:
+		b.marks.setLost(tenant, product, true)
+		return tip{}, lostRecordsErr("book: journal head", ErrGap)
+	case head.seq != remembered:
+		b.marks.contend(tenant, product) // another writer moved the head
+	}
+	return head, nil
+}
+
 // appendInTurn computes rec on the head tj reads in the subscription's turn
 // and appends it there. why is the refusal compute returned, if any (then
 // nothing was appended); a head that is not the subscription's is a broken

@@ -29,27 +29,3 @@ func lostRecords(msg string) error { return brokenStore(msg, lostMsg) }
 func lostRecordsErr(msg string, err error) error {
 	return fmt.Errorf("%w: %w", lostRecords(msg), err)
 }
-
-// headInTurn is the head h a turn on (tenant, product) read (ok false:
-// none), checked: a head of another subscription is a broken store, and a
-// head below the one the Book remembers there (none remembered: Seq 0)
-// means the Journal lost acknowledged records, as a raced append finds by
-// [ErrGap], which stops the subscription until [Book.Forget]. A head that
-// moved since the one remembered marks the subscription contended.
-func (b *Book) headInTurn(h *Record, ok bool, remembered int64, tenant, product string) (tip, error) {
-	var head tip
-	if ok {
-		if err := checkHead(h, tenant, product); err != nil {
-			return tip{}, err
-		}
-		head = tipOf(h)
-	}
-	switch {
-	case head.seq < remembered:
-		b.marks.setLost(tenant, product, true)
-		return tip{}, lostRecordsErr("book: journal head", ErrGap)
-	case head.seq != remembered:
-		b.marks.contend(tenant, product) // another writer moved the head
-	}
-	return head, nil
-}
