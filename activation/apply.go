@@ -14,7 +14,8 @@ import (
 // Apply computes what redeeming the key t as operation op on day at does to
 // subscription s under p (package documentation: "Lifecycle", "Formulas").
 // It is pure: no clock, no change, no key recorded (a [Book] records), no
-// panic. It returns the [Outcome], or the first error of, in this order: an
+// panic. It returns the [Outcome], or the zero Outcome and the first error
+// of, in this order: an
 // invalid input ([ErrInvalid]); a key for another product
 // ([*ProductMismatchError]); an operation the transition table refuses
 // ([*NotAllowedError]); a key over the cap ([*proration.CapError]), more

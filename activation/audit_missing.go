@@ -36,9 +36,10 @@ type MissingSummary struct {
 
 // Missing lists the records of old that current does not hold, for an
 // operator after a failover (old: the former primary's data; current: the
-// new primary). It walks every history of old and current side by side, in
-// pages; current holds a record when it has one at its place with the same
-// key fingerprint (an import: the same Outcome). Each other record goes to
+// new primary). It walks every history of old, in pages, and beside each the
+// same history of current; current holds a record when it has one at its
+// place with the same key fingerprint (an import: the same Outcome, times as
+// instants). Each other record goes to
 // found, in order, with what current holds at its place and for its key.
 // An error from a Journal, ctx or found stops the walk and is returned with
 // the summary so far. Keys claimed outside any history (Seq 0) are not

@@ -65,12 +65,14 @@ const batchDomain = "coterm/activation.Book.RedeemAll/v1"
 
 // RedeemAll applies the keys ts in the order given to (tenant, product) with
 // op on day at, each on the state the one before left, and records them all
-// or none, at once, through a [BatchJournal]. Every record carries the
-// identity of the whole ordered batch. A spent key answers first (the
-// identical batch replays whole; any other request is [ErrAlreadyRedeemed]),
-// then the first policy refusal, each as a [BatchError] naming the key. A
-// key twice, no key or more than [MaxBatch] are bad input. Nothing is
-// recorded on any error.
+// or none at the head's Seq + 1 … + len(ts), at once, through the Journal,
+// which must be a [BatchJournal] ([ErrInvalid] otherwise). Every record
+// carries the identity of the whole ordered batch. A spent key answers first
+// (the identical batch replays whole; any other request is
+// [ErrAlreadyRedeemed]), then the first policy refusal, each as a
+// [BatchError] naming the key. A key twice, no key or more than [MaxBatch]
+// are bad input. Nothing is recorded on any error; like [Book.Redeem] it
+// retries while another record takes its place.
 func (b *Book) RedeemAll(ctx context.Context, tenant, product string, ts []token.Token, op Operation, at time.Time) ([]Outcome, error) {
 	if err := b.check(ctx, "redeem all"); err != nil {
 		return nil, err

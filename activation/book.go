@@ -17,11 +17,13 @@ import (
 // in any number of processes sharing one Journal. A subscription (tenant,
 // product, byte for byte) has records at Seq 1, 2, 3, …; the last is its
 // head. Redeem computes on the head and appends at its Seq + 1, reading the
-// head again while another record takes the place. A spent key answers
-// first: the identical request (key, names, token, operation and day)
-// replays its Outcome, any other is [ErrAlreadyRedeemed]. A refusal records
-// nothing; retrying after a store error converges on one record. Use a Book
-// through a pointer; do not copy it or replace its Journal after first use.
+// head again while another record takes the place, for as long as ctx
+// allows; a stale head it remembers costs a retry, never an answer. A spent
+// key answers first: the identical request (key, names, token, operation
+// and day; not the state before) replays its Outcome, any other is
+// [ErrAlreadyRedeemed]. A refusal records nothing; retrying after a store
+// error converges on one record. Use a Book through a pointer; do not copy
+// it or replace its Journal after first use.
 type Book struct {
 	// Policy computes every redemption and the lifecycle dates of Due. Its
 	// Name, recorded with every record, must be empty or pass [CheckName].

@@ -7,7 +7,9 @@ import "fmt"
 // there: a head it remembers is missing ([ErrGap]) or a turn reads one
 // below it. Until then b refuses every Redeem and Import there with an error
 // wrapping [ErrBrokenStore], rather than give the lost Seqs to other
-// records. After a failover, compare the old primary's records with the new
+// records. Only a Book that remembers a head can tell: a new Book, or one
+// that read the head after the loss, writes on what the Journal holds.
+// After a failover, compare the old primary's records with the new
 // primary's ([Missing]) before Forget.
 func (b *Book) Forget(tenant, product string) {
 	if b == nil {

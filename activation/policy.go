@@ -97,8 +97,9 @@ const maxPolicyDays = 3650
 // PartnerCenter returns the default policy, the current Partner Center
 // rules for cloud benefit keys: a 12-month term (R3), 30 days of grace and
 // 90 disabled (R8), full service while Expired and read-only while Disabled
-// (R22), no early renewal but a 30-day renew window from the redemption day
-// (R9; after expiry, an activation anew, R7), a cap of 3 per key (R6),
+// (R22), no early renewal but a renew window of 30 days before the end,
+// anchored on the redemption day (R9; after expiry, an activation anew,
+// R7), a cap of 3 per key (R6),
 // half-even rounding in calendar months (R4, R5), no add or extend while
 // inactive, and a 30-day replacement window (R12).
 func PartnerCenter() Policy {

@@ -147,13 +147,14 @@ var ErrRecordEncoding = errors.New("activation: record: bad encoding")
 
 // MarshalBinary implements [encoding.BinaryMarshaler]: the lossless encoding
 // stores keep. Version 1 is the byte 1, then every field of Record and its
-// Outcome in declaration order but Replaces and ReplacesTail (fingerprints
-// as 32 bytes, varints, strings as a length and bytes, times as Unix seconds
-// and nanoseconds); a replacement is version 2, with those two after; a
-// [ChangeRecord] is version 3. A Record that holds a product key, a key
-// tail that is not at most five characters A–Z, 0–9, or a name [CheckName]
-// would refuse as key-shaped is an error wrapping [ErrInvalid] that names
-// the field and quotes nothing.
+// Outcome in declaration order but Replaces and ReplacesTail (the
+// fingerprint and request as 32 bytes, varints, strings as a length and
+// bytes, times as Unix seconds and nanoseconds, booleans as 0 or 1); a
+// replacement (Replaces or ReplacesTail not zero) is version 2, with those
+// two after; a [ChangeRecord] is version 3. A Record that holds a product
+// key, a key tail that is not at most five characters A–Z, 0–9, or a name
+// [CheckName] would refuse as key-shaped is an error wrapping [ErrInvalid]
+// that names the field and quotes nothing.
 func (r Record) MarshalBinary() ([]byte, error) {
 	if !r.Outcome.Token.Key.IsZero() {
 		return nil, invalid("record: holds a product key; a record keeps its fingerprint only")

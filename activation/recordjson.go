@@ -24,11 +24,11 @@ type recordJSON struct {
 
 // UnmarshalJSON implements [json.Unmarshaler]: it reads what json.Marshal
 // writes of a Record (camelCase; fingerprint and request as 64 lower-case
-// hexadecimal digits; the Outcome without its explanation and key) as
-// encoding/json reads a struct, null and unknown fields included. It
-// refuses the key tails and names [Record.MarshalBinary] refuses. Errors
-// wrap [ErrInvalid], name the field and never quote the input; r is then
-// unchanged.
+// hexadecimal digits; the Outcome without its explanation and key) as a
+// whole record: a missing or null field is the zero value, unknown fields
+// are ignored, null as a whole leaves r unchanged. It refuses the key tails
+// and names [Record.MarshalBinary] refuses. Errors wrap [ErrInvalid], name
+// the field and never quote the input; r is then unchanged.
 func (r *Record) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil

@@ -69,7 +69,8 @@ func (r *Redeemer) Redeem(ctx context.Context, s Subscription, t token.Token, op
 }
 
 // ledgerWhere is the context of a Redeemer's errors for t, made only for an
-// error: a redemption that succeeds or replays allocates nothing for it.
+// error: a redemption Apply accepts, stored or replayed, allocates nothing
+// for it.
 func ledgerWhere(t *token.Token) string { return "redeem " + t.Key.String() + ": ledger" }
 
 // anotherKey says what a store broke when it answered a request for one key
