@@ -17,7 +17,7 @@ func (j *MemoryJournal) appendHistory(ctx context.Context, dst []Record, tenant,
 	}
 	h := j.subs[subKey{tenant, product}]
 	if h == nil {
-		h = &memHistory{}
+		return dst, nil // no history: no records
 	}
 	from := min(max(afterSeq, 0), int64(h.len()))
 	to := from + min(int64(limit), int64(h.len())-from) // from+limit may overflow

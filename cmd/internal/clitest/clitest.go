@@ -91,34 +91,31 @@ func PassingNames(texts ...string) []string {
 	return names
 }
 
-// LeaksBeside is [Leaks] on out with every whole occurrence of names
-// ([PassingNames]) taken out.
+// LeaksBeside is [Leaks] for an output that may print names
+// ([PassingNames]): a key a name spells is looked for in out with every
+// whole occurrence of the names (as they are, in JSON and quoted) taken out;
+// every other key in out as it is, since a name that overlaps its first or
+// last group would take some of its letters away.
 func LeaksBeside(out string, names, keys []string) []string {
-	// Only a key a name spells may be hidden by taking the names out: any
-	// other key (one with a digit above all) is looked for in out as it is,
-	// since a name that overlaps its first or last group would take some of
-	// its letters away. A name gives way to ';', which ends every run,
-	// where a separator would join the text on either side.
 	var spelled []string
 	stripped := out
 	for _, n := range names {
 		spelled = append(spelled, keytext.Shaped(n)...)
 		for _, form := range spellings(n) {
+			// ';' ends every run, where a separator would join the text
+			// on either side into one.
 			stripped = strings.ReplaceAll(stripped, form, ";")
 		}
 	}
-	var leaked []string
-	shown, shownBeside := keytext.Shaped(out), keytext.Shaped(stripped)
+	var plain, hidden []string
 	for _, k := range keys {
-		in := shown
 		if slices.Contains(spelled, k) {
-			in = shownBeside
-		}
-		if slices.Contains(in, k) {
-			leaked = append(leaked, k)
+			hidden = append(hidden, k)
+		} else {
+			plain = append(plain, k)
 		}
 	}
-	return leaked
+	return append(Leaks(out, plain), Leaks(stripped, hidden)...)
 }
 
 // spellings are the forms in which the programs print the name n: as it is,
