@@ -55,6 +55,33 @@ func (x *memFPIndex) find(j *MemoryJournal, fp *token.Fingerprint) (int, bool) {
 	return x.findTag(j, fp, x.tag(fp))
 }
 
+// findFirst returns the index in recs of the first record whose key
+// fingerprint (not zero) j holds, and the index of j's record, as find
+// would for each in turn. It reads the first slot of every fingerprint
+// before it follows any: the reads do not wait on each other, so a batch's
+// cache misses overlap. j.mu must be held.
+func (x *memFPIndex) findFirst(j *MemoryJournal, recs []Record) (int, int, bool) {
+	var first [16]uint64 // the first slot of recs[k], k in this chunk
+	for c := 0; c < len(recs); c += len(first) {
+		chunk := recs[c:min(len(recs), c+len(first))]
+		if x.far == nil && x.n > 0 {
+			for k := range chunk {
+				first[k] = x.slots[x.home(x.tag(&chunk[k].Fingerprint))]
+			}
+		}
+		for k := range chunk {
+			fp := &chunk[k].Fingerprint
+			if fp.IsZero() || x.far == nil && (x.n == 0 || first[k] == 0) {
+				continue // an empty first slot: no record has fp
+			}
+			if i, ok := x.find(j, fp); ok {
+				return c + k, i, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
 // findTag is find for fp, whose tag is t.
 func (x *memFPIndex) findTag(j *MemoryJournal, fp *token.Fingerprint, t uint32) (int, bool) {
 	mask := len(x.slots) - 1

@@ -18,12 +18,8 @@ func (j *MemoryJournal) AppendBatch(ctx context.Context, recs []Record) (Conflic
 	if err := checkBatch(recs, "memory journal: append batch"); err != nil {
 		return Conflict{}, err
 	}
-	for i := range recs {
-		if fp := &recs[i].Fingerprint; !fp.IsZero() {
-			if k, ok := j.byKey.find(j, fp); ok {
-				return Conflict{Index: i, Taken: KeyTaken, Stored: j.get(k)}, nil
-			}
-		}
+	if i, k, ok := j.byKey.findFirst(j, recs); ok {
+		return Conflict{Index: i, Taken: KeyTaken, Stored: j.get(k)}, nil
 	}
 	for i := range recs {
 		if j.claims == nil {

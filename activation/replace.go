@@ -3,7 +3,6 @@ package activation
 import (
 	"context"
 	"crypto/sha256"
-	"strings"
 	"time"
 
 	"github.com/coterm/coterm/activation/internal/bincode"
@@ -64,7 +63,7 @@ func maskedTail(s string) bool {
 		return false
 	}
 	for i := range len(s) {
-		if strings.IndexByte(token.Alphabet, s[i]) < 0 {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'A' || c > 'Z') { // token.Alphabet
 			return false
 		}
 	}
