@@ -25,18 +25,20 @@ import (
 // to use; it is safe for concurrent use and must not be copied after first
 // use. A nil *MemoryJournal answers with an error wrapping [ErrInvalid].
 type MemoryJournal struct {
-	mu     sync.Mutex
-	recs   []*[memBlock]memRec // every record in the order stored, compact, in blocks that never move
-	n      int                 // how many records are stored
-	names  []memNames          // the name sets records hold (memRec.names)
-	byName map[memNames]int32  // index of each name set in names
-	last   int32               // names index + 1 of the last record claimed outside a history
-	rare   []memRare           // what replacements and change records hold beside their memRec
-	full   []Record            // the records a memRec cannot hold
-	byKey  memFPIndex          // fingerprint → index of its record
-	subs   map[subKey]*memHistory
-	index  memIndex                  // the subscriptions in order, for HeadsAfter
-	claims map[token.Fingerprint]int // replacement claim → index of its replacement
+	mu      sync.Mutex
+	recs    []*[memBlock]memRec // every record in the order stored, compact, in blocks that never move
+	n       int                 // how many records are stored
+	shared  []*[memSharedBlock]memShared
+	nshared int                // how many memShared are kept
+	names   []memNames         // the name sets records hold (memRec.names)
+	byName  map[memNames]int32 // index of each name set in names
+	last    int32              // names index + 1 of the last record claimed outside a history
+	rare    []memRare          // what replacements and change records hold beside their memRec
+	full    []Record           // the records a memRec cannot hold
+	byKey   memFPIndex         // fingerprint → index of its record
+	subs    map[subKey]*memHistory
+	index   memIndex                  // the subscriptions in order, for HeadsAfter
+	claims  map[token.Fingerprint]int // replacement claim → index of its replacement
 }
 
 // MemoryLedger is the name a [Redeemer]'s in-process Ledger had: it is the

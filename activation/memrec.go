@@ -9,11 +9,13 @@ import (
 )
 
 // memRec is a record as a [MemoryJournal] keeps it: under a quarter of a
-// [Record]'s size (136 bytes, not 576), and no pointer where a Record has a
+// [Record]'s size (92 bytes, not 576), and no pointer where a Record has a
 // dozen, so that a million records take little memory, little time to
 // write into fresh memory (page faults) and no work for the garbage
-// collector. Its names (the policy's, the token's product, Before's and
-// After's) are an index into the journal's table of name sets; its key
+// collector. Its request identity, recording time, At and names (the
+// policy's, the token's product, Before's and After's, an index into the
+// journal's table of name sets) are a memShared, which the records of one
+// request stored in turn share; its key
 // tail is its characters (read back, a page of records shares one string
 // of them); its dates (at 00:00 UTC) are days since the Unix epoch,
 // RecordedAt Unix nanoseconds (or a flag: the zero time); its integers are
@@ -26,15 +28,13 @@ import (
 // integer out of range, a figure that does not follow) is kept whole (side
 // < 0): every record reads back exactly as it was stored.
 type memRec struct {
-	fp         token.Fingerprint
-	req        RequestID
-	recordedAt [2]uint32 // Unix nanoseconds, low and high halves (four-byte alignment: no padding)
+	fp token.Fingerprint
 
-	seq   int32
-	names int32 // index in the journal's name sets
-	side  int32 // 0: none; i > 0: the journal's rare[i-1]; i < 0: the whole record is full[-i-1]
+	seq    int32
+	shared int32 // index of its memShared in the journal
+	side   int32 // 0: none; i > 0: the journal's rare[i-1]; i < 0: the whole record is full[-i-1]
 
-	atDay, beforeEndDay, afterEndDay  int32 // days since the Unix epoch
+	beforeEndDay, afterEndDay         int32 // days since the Unix epoch
 	tokSeats, beforeSeats, afterSeats int32
 	monthsNum, monthsDen              int32
 	termDays, daysLost                int16
@@ -56,6 +56,16 @@ const (
 	memNoFigures   = 1 << 7 // the figures derived are all 0 (an import, a change record)
 )
 
+// memShared is what the records of one request hold alike, kept once for
+// records stored in turn: a batch's ten records keep one, not ten (a
+// record of its own takes 92 + 48 bytes; one of a batch of ten 97).
+type memShared struct {
+	req        RequestID
+	recordedAt [2]uint32 // Unix nanoseconds, low and high halves (four-byte alignment: no padding)
+	names      int32     // index in the journal's name sets
+	atDay      int32     // days since the Unix epoch
+}
+
 // memRare is what only replacements and change records hold.
 type memRare struct {
 	replaces     token.Fingerprint
@@ -70,14 +80,39 @@ type memNames struct {
 	beforeTenant, beforeProduct, afterTenant, afterProduct string
 }
 
-// memBlock is how many records a block of a [MemoryJournal] holds: blocks
-// never move, and a million records take no slice growth. A block's size
-// (1,024 × 136 bytes) is a whole number of the allocator's 8 KiB pages:
-// nothing is lost to rounding.
-const memBlock = 1024
+// memBlock is how many records a block of a [MemoryJournal] holds, and
+// memSharedBlock how many memShared: blocks never move, and a million
+// records take no slice growth. A block's size (2,048 × 92 bytes, 1,024 ×
+// 48) is a whole number of the allocator's 8 KiB pages: nothing is lost to
+// rounding.
+const (
+	memBlock       = 2048
+	memSharedBlock = 1024
+)
 
 // slot returns the place of record i. j.mu must be held.
 func (j *MemoryJournal) slot(i int) *memRec { return &j.recs[i/memBlock][i%memBlock] }
+
+// sharedAt returns memShared k. j.mu must be held.
+func (j *MemoryJournal) sharedAt(k int32) *memShared {
+	return &j.shared[k/memSharedBlock][k%memSharedBlock]
+}
+
+// share returns the index of a memShared equal to *sh: the last one kept
+// if it is (the record before is of the same request), else a new one.
+// j.mu must be held.
+func (j *MemoryJournal) share(sh *memShared) int32 {
+	k := int32(j.nshared)
+	if k > 0 && *j.sharedAt(k - 1) == *sh {
+		return k - 1
+	}
+	if k%memSharedBlock == 0 {
+		j.shared = append(j.shared, new([memSharedBlock]memShared))
+	}
+	*j.sharedAt(k) = *sh
+	j.nshared++
+	return k
+}
 
 // fpAt returns the key fingerprint of record i. j.mu must be held.
 func (j *MemoryJournal) fpAt(i int) *token.Fingerprint { return &j.slot(i).fp }
@@ -137,10 +172,11 @@ func (j *MemoryJournal) decode(r *memRec, dst *Record, tail string) {
 		*dst = *r.fullRec(j)
 		return
 	}
-	n := &j.names[r.names]
+	sh := j.sharedAt(r.shared)
+	n := &j.names[sh.names]
 	// Field by field: no temporary Record, copied whole, as a literal takes.
-	dst.Fingerprint, dst.Request, dst.Seq, dst.KeyTail, dst.Policy = r.fp, r.req, int64(r.seq), tail, n.policy
-	dst.RecordedAt, dst.Kind = memRecordedAt(r), r.kind
+	dst.Fingerprint, dst.Request, dst.Seq, dst.KeyTail, dst.Policy = r.fp, sh.req, int64(r.seq), tail, n.policy
+	dst.RecordedAt, dst.Kind = memRecordedAt(r, sh), r.kind
 	if r.side > 0 {
 		x := &j.rare[r.side-1]
 		dst.Replaces, dst.ReplacesTail, dst.Change, dst.Note = x.replaces, x.replacesTail, x.change, x.note
@@ -148,14 +184,14 @@ func (j *MemoryJournal) decode(r *memRec, dst *Record, tail string) {
 		dst.Replaces, dst.ReplacesTail, dst.Change, dst.Note = token.Fingerprint{}, "", "", ""
 	}
 	o := &dst.Outcome
-	o.Op, o.Applied, o.At = Operation(r.op), Operation(r.applied), memDate(r.atDay)
+	o.Op, o.Applied, o.At = Operation(r.op), Operation(r.applied), memDate(sh.atDay)
 	o.Token.Key, o.Token.Product, o.Token.Seats, o.Token.TermMonths = token.Key{}, n.tokenProduct, int(r.tokSeats), int(r.tokTerm)
 	// Field by field, not a Subscription literal: a literal is built aside
 	// and copied, at twice the cost.
 	o.Before.Tenant, o.Before.Product, o.Before.Seats, o.Before.End = n.beforeTenant, n.beforeProduct, int(r.beforeSeats), memDate(r.beforeEndDay)
 	o.After.Tenant, o.After.Product, o.After.Seats, o.After.End = n.afterTenant, n.afterProduct, int(r.afterSeats), memDate(r.afterEndDay)
 	o.StateBefore = State(r.state)
-	remaining, newRemaining, daysAdded, before, after := r.derived()
+	remaining, newRemaining, daysAdded, before, after := r.derived(sh.atDay)
 	o.Remaining, o.TermDays, o.NewRemaining, o.TermMonths = int(remaining), int(r.termDays), int(newRemaining), int(r.termMonths)
 	o.SeatDaysBefore, o.SeatDaysAfter, o.Residue = before, after, after-before
 	o.MonthsNum, o.MonthsDen = int64(r.monthsNum), int64(r.monthsDen)
@@ -164,19 +200,20 @@ func (j *MemoryJournal) decode(r *memRec, dst *Record, tail string) {
 	o.Replayed = r.flags&memReplayed != 0
 }
 
-// derived computes the figures r does not keep from those it does, as
-// Apply computes them: B (the days from At to Before's end, or 0), R (from
+// derived computes the figures r does not keep from those it does and
+// its At's day, as Apply computes them: B (the days from At to Before's
+// end, or 0), R (from
 // At to After's end), the days the end moved (from Before's end, or R),
 // A × B + C × T and seats after × R. (Results, not a struct: they stay in
 // registers.)
-func (r *memRec) derived() (remaining, newRemaining, daysAdded, seatDaysBefore, seatDaysAfter int64) {
+func (r *memRec) derived(atDay int32) (remaining, newRemaining, daysAdded, seatDaysBefore, seatDaysAfter int64) {
 	if r.flags&memNoFigures != 0 {
 		return 0, 0, 0, 0, 0
 	}
 	if r.flags&memRemaining != 0 {
-		remaining = int64(r.beforeEndDay) - int64(r.atDay)
+		remaining = int64(r.beforeEndDay) - int64(atDay)
 	}
-	newRemaining = int64(r.afterEndDay) - int64(r.atDay)
+	newRemaining = int64(r.afterEndDay) - int64(atDay)
 	if r.flags&memAddedFromAt != 0 {
 		daysAdded = newRemaining
 	} else {
@@ -201,24 +238,27 @@ func (j *MemoryJournal) put(i int, rec *Record, names int32) {
 		j.recs = append(j.recs, new([memBlock]memRec))
 	}
 	r := j.slot(i)
-	if !r.fill(rec, names) {
+	sh := memShared{req: rec.Request, names: names}
+	if !r.fill(rec, &sh) {
 		j.full = append(j.full, *rec)
 		stripMonotonic(&j.full[len(j.full)-1])
 		*r = memRec{fp: rec.Fingerprint, side: -int32(len(j.full))}
 		return
 	}
+	r.shared = j.share(&sh)
 	if !rec.Replaces.IsZero() || rec.ReplacesTail != "" || rec.Change != "" || rec.Note != "" {
 		j.rare = append(j.rare, memRare{replaces: rec.Replaces, replacesTail: rec.ReplacesTail, change: rec.Change, note: rec.Note})
 		r.side = int32(len(j.rare))
 	}
 }
 
-// fill sets r, whose memory is zero, to rec, and reports whether r holds
-// it exactly (as for r.side, the rare fields are not its part).
-func (r *memRec) fill(rec *Record, names int32) bool {
+// fill sets r, whose memory is zero, and *sh, whose request and names are
+// set, to rec, and reports whether they hold it exactly (as for r.side,
+// the rare fields are not its part).
+func (r *memRec) fill(rec *Record, sh *memShared) bool {
 	o := &rec.Outcome
 	ok := true
-	r.fp, r.req, r.seq, r.names, r.kind = rec.Fingerprint, rec.Request, fit32(rec.Seq, &ok), names, rec.Kind
+	r.fp, r.seq, r.kind = rec.Fingerprint, fit32(rec.Seq, &ok), rec.Kind
 	if len(rec.KeyTail) > len(r.tail) {
 		ok = false
 	}
@@ -228,9 +268,9 @@ func (r *memRec) fill(rec *Record, names int32) bool {
 		r.flags |= memUnrecorded
 	} else {
 		n := uint64(memNanos(rec.RecordedAt, &ok))
-		r.recordedAt = [2]uint32{uint32(n), uint32(n >> 32)}
+		sh.recordedAt = [2]uint32{uint32(n), uint32(n >> 32)}
 	}
-	r.atDay, r.beforeEndDay, r.afterEndDay = memDay(o.At, &ok), memDay(o.Before.End, &ok), memDay(o.After.End, &ok)
+	sh.atDay, r.beforeEndDay, r.afterEndDay = memDay(o.At, &ok), memDay(o.Before.End, &ok), memDay(o.After.End, &ok)
 	r.termDays, r.daysLost = fit16(o.TermDays, &ok), fit16(o.DaysLost, &ok)
 	r.termMonths, r.capFactor = fit8(o.TermMonths, &ok), fit8(o.CapFactor, &ok)
 	r.tokSeats, r.tokTerm, r.beforeSeats, r.afterSeats = fit32(o.Token.Seats, &ok), fit8(o.Token.TermMonths, &ok), fit32(o.Before.Seats, &ok), fit32(o.After.Seats, &ok)
@@ -246,7 +286,7 @@ func (r *memRec) fill(rec *Record, names int32) bool {
 	if o.Remaining != 0 {
 		r.flags |= memRemaining
 	}
-	remaining, newRemaining, daysAdded, before, after := r.derived()
+	remaining, newRemaining, daysAdded, before, after := r.derived(sh.atDay)
 	if newRemaining != daysAdded && int64(o.DaysAdded) == newRemaining {
 		r.flags |= memAddedFromAt
 		daysAdded = newRemaining
@@ -256,12 +296,12 @@ func (r *memRec) fill(rec *Record, names int32) bool {
 		o.SeatDaysAfter == after && o.Residue == after-before
 }
 
-// memRecordedAt is the RecordedAt r holds.
-func memRecordedAt(r *memRec) time.Time {
+// memRecordedAt is the RecordedAt r, whose memShared is sh, holds.
+func memRecordedAt(r *memRec, sh *memShared) time.Time {
 	if r.flags&memUnrecorded != 0 {
 		return time.Time{}
 	}
-	return time.Unix(0, int64(uint64(r.recordedAt[0])|uint64(r.recordedAt[1])<<32)).UTC()
+	return time.Unix(0, int64(uint64(sh.recordedAt[0])|uint64(sh.recordedAt[1])<<32)).UTC()
 }
 
 // memNanos is t (in UTC, without a monotonic reading) as Unix
