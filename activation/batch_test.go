@@ -262,14 +262,35 @@ func TestRedeemAllMessages(t *testing.T) {
 	}
 	other := rec(3, 3)
 	other.Outcome.After.Tenant = "x"
-	for want, recs := range map[string][]activation.Record{
-		"record 2 is of another subscription than record 1": {rec(2, 2), other},
-		"record 2 has Seq 4, want 3":                        {rec(2, 2), rec(4, 3)},
-		"records 1 and 2 have one key fingerprint":          {rec(2, 2), rec(3, 2)},
-	} {
-		_, err := j.AppendBatch(ctx, recs)
-		require.ErrorContains(t, err, want)
+	change := changeRec(bkTenant, bkProduct, "batch", 3, "seat-count")
+	keyed, noted, changed := rec(3, 3), rec(3, 3), rec(3, 3)
+	keyed.Outcome.Token.Key = bkKey(t, 3)
+	noted.Note, changed.Change = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY", "seat-count"
+	badPolicy := func(r activation.Record) activation.Record {
+		r.Policy = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY" // key-shaped: no name may be
+		return r
 	}
+	// Record 1 is checked whole, and so are record 2's names, key, note
+	// and change where they are not record 1's.
+	for _, c := range []struct {
+		want string
+		recs []activation.Record
+	}{
+		{"record 2 is of another subscription than record 1", []activation.Record{rec(2, 2), other}},
+		{"record 2 has Seq 4, want 3", []activation.Record{rec(2, 2), rec(4, 3)}},
+		{"records 1 and 2 have one key fingerprint", []activation.Record{rec(2, 2), rec(3, 2)}},
+		{"record 2 is of another kind than record 1", []activation.Record{rec(2, 2), change}},
+		{"policy could be read as a product key", []activation.Record{badPolicy(rec(2, 2)), badPolicy(rec(3, 3))}},
+		{"policy could be read as a product key", []activation.Record{rec(2, 2), badPolicy(rec(3, 3))}},
+		{"the record holds a product key", []activation.Record{rec(2, 2), keyed}},
+		{"kind: 0 is not defined", []activation.Record{rec(2, 2), noted}},
+		{"kind: 0 is not defined", []activation.Record{rec(2, 2), changed}},
+	} {
+		_, err := j.AppendBatch(ctx, c.recs)
+		require.ErrorContains(t, err, c.want)
+		require.ErrorIs(t, err, activation.ErrInvalid)
+	}
+	require.Equal(t, 1, j.Len(), "nothing stored")
 }
 
 // TestMemoryJournalReplacementClaim: a second record replacing one key is
