@@ -119,6 +119,14 @@ func (id *RequestID) UnmarshalText(b []byte) error {
 
 // ridAppendInt appends v in decimal, length-prefixed.
 func ridAppendInt(b []byte, v int64) []byte {
+	switch { // what the general form writes, for the values most requests hold
+	case uint64(v) < 10:
+		return append(b, 1, byte('0'+v))
+	case uint64(v) < 100:
+		return append(b, 2, byte('0'+v/10), byte('0'+v%10))
+	case uint64(v) < 1000:
+		return append(b, 3, byte('0'+v/100), byte('0'+v/10%10), byte('0'+v%10))
+	}
 	var num [20]byte
 	return bincode.AppendLen(b, strconv.AppendInt(num[:0], v, 10))
 }

@@ -3,13 +3,33 @@ package activation
 import (
 	"bytes"
 	"fmt"
-	"github.com/coterm/coterm/activation/internal/bincode"
+	"math"
+	"strconv"
 	"testing"
 	"time"
 
-	"github.com/coterm/coterm/token"
 	"pgregory.net/rapid"
+
+	"github.com/coterm/coterm/activation/internal/bincode"
+	"github.com/coterm/coterm/token"
 )
+
+// TestRidAppendInt: the fast paths write what strconv.AppendInt writes,
+// length-prefixed, at every edge of theirs and for any value.
+func TestRidAppendInt(t *testing.T) {
+	general := func(v int64) []byte { return bincode.AppendLen([]byte("x"), strconv.AppendInt(nil, v, 10)) }
+	for _, v := range []int64{math.MinInt64, -1000, -100, -11, -10, -9, -1, 0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, math.MaxInt64} {
+		if got := ridAppendInt([]byte("x"), v); !bytes.Equal(got, general(v)) {
+			t.Fatalf("%d: %q, want %q", v, got, general(v))
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		v := rapid.OneOf(rapid.Int64Range(-2000, 2000), rapid.Int64()).Draw(t, "v")
+		if got := ridAppendInt([]byte("x"), v); !bytes.Equal(got, general(v)) {
+			t.Fatalf("%d: %q, want %q", v, got, general(v))
+		}
+	})
+}
 
 // TestRidAppendDate: the fast path writes what AppendFormat(time.DateOnly)
 // writes, length-prefixed, for every year, zone and time of day.
