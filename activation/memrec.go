@@ -1,6 +1,7 @@
 package activation
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -239,7 +240,7 @@ func (j *MemoryJournal) put(i int, rec *Record, names int32) {
 	}
 	r := j.slot(i)
 	sh := memShared{req: rec.Request, names: names}
-	if !r.fill(rec, &sh) {
+	if !r.fill(rec, &sh) || j.nshared >= math.MaxInt32 { // past 2³¹ requests: kept whole
 		j.full = append(j.full, *rec)
 		stripMonotonic(&j.full[len(j.full)-1])
 		*r = memRec{fp: rec.Fingerprint, side: -int32(len(j.full))}

@@ -260,3 +260,17 @@ func figureOff(o *Outcome, which int) {
 		o.Residue++
 	}
 }
+
+// TestMemSharedPastTheirIndex: past 2³¹ memShared (their index is an
+// int32), a record a memRec would hold is kept whole, and reads back.
+func TestMemSharedPastTheirIndex(t *testing.T) {
+	var j MemoryJournal
+	j.nshared = math.MaxInt32
+	at := time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
+	rec := Record{Fingerprint: token.Fingerprint{7}, Seq: 1, Policy: "partner-center", KeyTail: "AB12C", RecordedAt: at.Add(time.Hour)}
+	rec.Outcome.At, rec.Outcome.After = at, Subscription{Tenant: "contoso", Product: "O365-E3", Seats: 1, End: at}
+	j.store(&rec, j.nameSet(&rec, nil, j.last))
+	require.Len(t, j.full, 1, "kept whole")
+	require.True(t, j.get(0) == rec)
+	require.Equal(t, math.MaxInt32, j.nshared)
+}
