@@ -58,19 +58,30 @@ type subKey struct{ tenant, product string }
 // records, the kind of its records (one place holds one kind), the index +
 // 1 of the name set of its last record, and the index of each of its
 // records (element i: Seq i+1), in four bytes each (wide: in a word each,
-// once an index does not fit in 32 bits).
+// once an index does not fit in 32 bits). The first memHistChunk indexes
+// are a slice that grows as appends grow it; the ones after are in chunks
+// of memHistChunk, so a long history grows without copying what it holds
+// or leaving a copy behind for the collector.
 type memHistory struct {
 	tenant, product string
 	kind            RecordKind
 	names           int32
-	seqs            []uint32
+	seqs            []uint32   // the first memHistChunk indexes
+	more            [][]uint32 // the ones after, memHistChunk to a chunk
 	wide            []int
 }
+
+// memHistChunk is how many indexes a chunk of a memHistory holds (16 KiB:
+// four whole pages).
+const memHistChunk = 4096
 
 // len returns how many records h holds.
 func (h *memHistory) len() int {
 	if h.wide != nil {
 		return len(h.wide)
+	}
+	if n := len(h.more); n > 0 {
+		return n*memHistChunk + len(h.more[n-1])
 	}
 	return len(h.seqs)
 }
@@ -80,7 +91,11 @@ func (h *memHistory) at(k int) int {
 	if h.wide != nil {
 		return h.wide[k]
 	}
-	return int(h.seqs[k])
+	if k < memHistChunk {
+		return int(h.seqs[k])
+	}
+	k -= memHistChunk
+	return int(h.more[k/memHistChunk][k%memHistChunk])
 }
 
 // last returns the index of h's last record.
@@ -89,15 +104,24 @@ func (h *memHistory) last() int { return h.at(h.len() - 1) }
 // push adds the index i of h's next record.
 func (h *memHistory) push(i int) {
 	if h.wide == nil && uint64(i) <= math.MaxUint32 {
-		h.seqs = append(h.seqs, uint32(i))
+		switch n := len(h.more); {
+		case n == 0 && len(h.seqs) < memHistChunk:
+			h.seqs = append(h.seqs, uint32(i))
+		case n == 0 || len(h.more[n-1]) == memHistChunk:
+			c := make([]uint32, 1, memHistChunk)
+			c[0] = uint32(i)
+			h.more = append(h.more, c)
+		default:
+			h.more[n-1] = append(h.more[n-1], uint32(i))
+		}
 		return
 	}
 	if h.wide == nil {
-		h.wide = make([]int, len(h.seqs), 2*len(h.seqs)+1)
-		for k, v := range h.seqs {
-			h.wide[k] = int(v)
+		w := make([]int, h.len(), 2*h.len()+1)
+		for k := range w {
+			w[k] = h.at(k)
 		}
-		h.seqs = nil
+		h.wide, h.seqs, h.more = w, nil, nil
 	}
 	h.wide = append(h.wide, i)
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // memRec is a record as a [MemoryJournal] keeps it: under a quarter of a
-// [Record]'s size (92 bytes, not 576), and no pointer where a Record has a
+// [Record]'s size (84 bytes, not 576), and no pointer where a Record has a
 // dozen, so that a million records take little memory, little time to
 // write into fresh memory (page faults) and no work for the garbage
 // collector. Its request identity, recording time, At and names (the
@@ -35,16 +35,72 @@ type memRec struct {
 	shared int32 // index of its memShared in the journal
 	side   int32 // 0: none; i > 0: the journal's rare[i-1]; i < 0: the whole record is full[-i-1]
 
-	beforeEndDay, afterEndDay         int32 // days since the Unix epoch
 	tokSeats, beforeSeats, afterSeats int32
 	monthsNum, monthsDen              int32
+	beforeEnd, afterEnd               int16 // days from At (its memShared's atDay) to Before's and After's end; memZeroEnd: the zero time
 	termDays, daysLost                int16
+	enums                             uint16 // Op, Applied, StateBefore, Rounding, Convention, Anchor: memEnumBits
 	termMonths, tokTerm, capFactor    int8
+	kind                              RecordKind
+	flags                             uint8                // the key tail's length and what the memReplayed … memNoFigures bits say
+	tail                              [token.GroupLen]byte // the key tail's characters
+}
 
-	op, applied, state, rounding, convention, anchor int8
-	kind                                             RecordKind
-	flags                                            uint8                // the key tail's length and what the memReplayed … memNoFigures bits say
-	tail                                             [token.GroupLen]byte // the key tail's characters
+// memEnumBits are the widths of the enumerations memRec.enums holds, from
+// its low bits up: Op, Applied, StateBefore (0 … 7), Rounding, Convention
+// and Anchor (0 … 3); 15 bits in all.
+var memEnumBits = [6]uint{3, 3, 3, 2, 2, 2}
+
+// memZeroEnd is memRec.beforeEnd or afterEnd for an end that is the zero
+// time (a subscription's end before its first record).
+const memZeroEnd = math.MinInt16
+
+// memZeroDay is the zero time's day since the Unix epoch.
+const memZeroDay = -719162
+
+// memEnd is an end date's day as memRec keeps it: its days from atDay, or
+// memZeroEnd; ok turns false if neither holds it.
+func memEnd(day, atDay int32, ok *bool) int16 {
+	if day == memZeroDay {
+		return memZeroEnd
+	}
+	d := fit16(int(day)-int(atDay), ok)
+	if d == memZeroEnd {
+		*ok = false
+	}
+	return d
+}
+
+// endDay is the day of an end date memRec keeps as off, At's day being
+// atDay.
+func endDay(off int16, atDay int32) int32 {
+	if off == memZeroEnd {
+		return memZeroDay
+	}
+	return atDay + int32(off)
+}
+
+// packEnums is the six enumerations v as memRec.enums holds them; ok turns
+// false if one does not fit its width.
+func packEnums(v [6]int, ok *bool) uint16 {
+	var e, shift uint
+	for k, w := range memEnumBits {
+		if v[k] < 0 || v[k] >= 1<<w {
+			*ok = false
+		}
+		e |= uint(v[k]) & (1<<w - 1) << shift
+		shift += w
+	}
+	return uint16(e)
+}
+
+// enum returns the k-th enumeration r.enums holds.
+func (r *memRec) enum(k int) int {
+	shift := uint(0)
+	for _, w := range memEnumBits[:k] {
+		shift += w
+	}
+	return int(uint(r.enums) >> shift & (1<<memEnumBits[k] - 1))
 }
 
 // The bits of memRec.flags.
@@ -59,7 +115,7 @@ const (
 
 // memShared is what the records of one request hold alike, kept once for
 // records stored in turn: a batch's ten records keep one, not ten (a
-// record of its own takes 92 + 48 bytes; one of a batch of ten 97).
+// record of its own takes 84 + 48 bytes; one of a batch of ten 89).
 type memShared struct {
 	req        RequestID
 	recordedAt [2]uint32 // Unix nanoseconds, low and high halves (four-byte alignment: no padding)
@@ -83,7 +139,7 @@ type memNames struct {
 
 // memBlock is how many records a block of a [MemoryJournal] holds, and
 // memSharedBlock how many memShared: blocks never move, and a million
-// records take no slice growth. A block's size (2,048 × 92 bytes, 1,024 ×
+// records take no slice growth. A block's size (2,048 × 84 bytes, 1,024 ×
 // 48) is a whole number of the allocator's 8 KiB pages: nothing is lost to
 // rounding.
 const (
@@ -124,7 +180,7 @@ func (r *memRec) fullRec(j *MemoryJournal) *Record { return &j.full[-r.side-1] }
 // afterEnd returns the Outcome.After.End of record i. j.mu must be held.
 func (j *MemoryJournal) afterEnd(i int) time.Time {
 	if r := j.slot(i); r.side >= 0 {
-		return memDate(r.afterEndDay)
+		return memDate(endDay(r.afterEnd, j.sharedAt(r.shared).atDay))
 	}
 	return j.slot(i).fullRec(j).Outcome.After.End
 }
@@ -185,19 +241,19 @@ func (j *MemoryJournal) decode(r *memRec, dst *Record, tail string) {
 		dst.Replaces, dst.ReplacesTail, dst.Change, dst.Note = token.Fingerprint{}, "", "", ""
 	}
 	o := &dst.Outcome
-	o.Op, o.Applied, o.At = Operation(r.op), Operation(r.applied), memDate(sh.atDay)
+	o.Op, o.Applied, o.At = Operation(r.enum(0)), Operation(r.enum(1)), memDate(sh.atDay)
 	o.Token.Key, o.Token.Product, o.Token.Seats, o.Token.TermMonths = token.Key{}, n.tokenProduct, int(r.tokSeats), int(r.tokTerm)
 	// Field by field, not a Subscription literal: a literal is built aside
 	// and copied, at twice the cost.
-	o.Before.Tenant, o.Before.Product, o.Before.Seats, o.Before.End = n.beforeTenant, n.beforeProduct, int(r.beforeSeats), memDate(r.beforeEndDay)
-	o.After.Tenant, o.After.Product, o.After.Seats, o.After.End = n.afterTenant, n.afterProduct, int(r.afterSeats), memDate(r.afterEndDay)
-	o.StateBefore = State(r.state)
+	o.Before.Tenant, o.Before.Product, o.Before.Seats, o.Before.End = n.beforeTenant, n.beforeProduct, int(r.beforeSeats), memDate(endDay(r.beforeEnd, sh.atDay))
+	o.After.Tenant, o.After.Product, o.After.Seats, o.After.End = n.afterTenant, n.afterProduct, int(r.afterSeats), memDate(endDay(r.afterEnd, sh.atDay))
+	o.StateBefore = State(r.enum(2))
 	remaining, newRemaining, daysAdded, before, after := r.derived(sh.atDay)
 	o.Remaining, o.TermDays, o.NewRemaining, o.TermMonths = int(remaining), int(r.termDays), int(newRemaining), int(r.termMonths)
 	o.SeatDaysBefore, o.SeatDaysAfter, o.Residue = before, after, after-before
 	o.MonthsNum, o.MonthsDen = int64(r.monthsNum), int64(r.monthsDen)
 	o.DaysAdded, o.DaysLost = int(daysAdded), int(r.daysLost)
-	o.Rounding, o.Convention, o.Anchor, o.CapFactor = proration.Rounding(r.rounding), proration.Convention(r.convention), Anchor(r.anchor), int(r.capFactor)
+	o.Rounding, o.Convention, o.Anchor, o.CapFactor = proration.Rounding(r.enum(3)), proration.Convention(r.enum(4)), Anchor(r.enum(5)), int(r.capFactor)
 	o.Replayed = r.flags&memReplayed != 0
 }
 
@@ -212,13 +268,13 @@ func (r *memRec) derived(atDay int32) (remaining, newRemaining, daysAdded, seatD
 		return 0, 0, 0, 0, 0
 	}
 	if r.flags&memRemaining != 0 {
-		remaining = int64(r.beforeEndDay) - int64(atDay)
+		remaining = int64(endDay(r.beforeEnd, atDay)) - int64(atDay)
 	}
-	newRemaining = int64(r.afterEndDay) - int64(atDay)
+	newRemaining = int64(endDay(r.afterEnd, atDay)) - int64(atDay)
 	if r.flags&memAddedFromAt != 0 {
 		daysAdded = newRemaining
 	} else {
-		daysAdded = int64(r.afterEndDay) - int64(r.beforeEndDay)
+		daysAdded = int64(endDay(r.afterEnd, atDay)) - int64(endDay(r.beforeEnd, atDay))
 	}
 	seatDaysBefore = int64(r.beforeSeats)*remaining + int64(r.tokSeats)*int64(r.termDays)
 	seatDaysAfter = int64(r.afterSeats) * newRemaining
@@ -271,12 +327,12 @@ func (r *memRec) fill(rec *Record, sh *memShared) bool {
 		n := uint64(memNanos(rec.RecordedAt, &ok))
 		sh.recordedAt = [2]uint32{uint32(n), uint32(n >> 32)}
 	}
-	sh.atDay, r.beforeEndDay, r.afterEndDay = memDay(o.At, &ok), memDay(o.Before.End, &ok), memDay(o.After.End, &ok)
+	sh.atDay = memDay(o.At, &ok)
+	r.beforeEnd, r.afterEnd = memEnd(memDay(o.Before.End, &ok), sh.atDay, &ok), memEnd(memDay(o.After.End, &ok), sh.atDay, &ok)
 	r.termDays, r.daysLost = fit16(o.TermDays, &ok), fit16(o.DaysLost, &ok)
 	r.termMonths, r.capFactor = fit8(o.TermMonths, &ok), fit8(o.CapFactor, &ok)
 	r.tokSeats, r.tokTerm, r.beforeSeats, r.afterSeats = fit32(o.Token.Seats, &ok), fit8(o.Token.TermMonths, &ok), fit32(o.Before.Seats, &ok), fit32(o.After.Seats, &ok)
-	r.op, r.applied, r.state, r.anchor = fit8(int(o.Op), &ok), fit8(int(o.Applied), &ok), fit8(int(o.StateBefore), &ok), fit8(int(o.Anchor), &ok)
-	r.rounding, r.convention = fit8(int(o.Rounding), &ok), fit8(int(o.Convention), &ok)
+	r.enums = packEnums([6]int{int(o.Op), int(o.Applied), int(o.StateBefore), int(o.Rounding), int(o.Convention), int(o.Anchor)}, &ok)
 	if o.Replayed {
 		r.flags |= memReplayed
 	}

@@ -46,6 +46,30 @@ func memAnyTime(t *rapid.T, label string) time.Time {
 	return v
 }
 
+// memNearAt mostly sets *end to a day near at, as a Book's records have
+// them, and at the edges of what a memRec keeps of it: days from at in
+// 16 bits, or the zero time.
+func memNearAt(t *rapid.T, at time.Time, end *time.Time, label string) {
+	switch rapid.IntRange(0, 3).Draw(t, label+".near") {
+	case 0:
+		return
+	case 1:
+		*end = time.Time{}
+	default:
+		d := rapid.OneOf(rapid.IntRange(-400, 1200), rapid.SampledFrom([]int{math.MinInt16 - 1, math.MinInt16, math.MinInt16 + 1, math.MaxInt16, math.MaxInt16 + 1})).Draw(t, label+".days")
+		*end = at.AddDate(0, 0, d)
+	}
+}
+
+// memAnyEnum draws an enumeration's value: one of the defined values
+// mostly, and one past the widths a memRec packs (4, 8), and any.
+func memAnyEnum(t *rapid.T, label string) int {
+	if rapid.IntRange(0, 9).Draw(t, label+".odd") > 0 {
+		return rapid.IntRange(0, 3).Draw(t, label)
+	}
+	return rapid.OneOf(rapid.SampledFrom([]int{-1, 4, 5, 7, 8}), rapid.Int()).Draw(t, label)
+}
+
 // memAnyInt draws small integers mostly (a record held compactly), and
 // any.
 func memAnyInt(t *rapid.T, label string) int {
@@ -92,9 +116,11 @@ func TestMemRecRoundTrip(t *testing.T) {
 				rec.Change, rec.Note = name.Draw(t, "change"), name.Draw(t, "note")
 			}
 			o := &rec.Outcome
-			o.Op, o.Applied, o.StateBefore, o.Anchor = Operation(memAnyInt(t, "op")), Operation(memAnyInt(t, "applied")), State(memAnyInt(t, "state")), Anchor(memAnyInt(t, "anchor"))
-			o.Rounding, o.Convention = proration.Rounding(memAnyInt(t, "rounding")), proration.Convention(memAnyInt(t, "convention"))
+			o.Op, o.Applied, o.StateBefore, o.Anchor = Operation(memAnyEnum(t, "op")), Operation(memAnyEnum(t, "applied")), State(memAnyEnum(t, "state")), Anchor(memAnyEnum(t, "anchor"))
+			o.Rounding, o.Convention = proration.Rounding(memAnyEnum(t, "rounding")), proration.Convention(memAnyEnum(t, "convention"))
 			o.At, o.Before.End, o.After.End = memAnyTime(t, "at"), memAnyTime(t, "before.end"), memAnyTime(t, "after.end")
+			memNearAt(t, o.At, &o.Before.End, "before.end")
+			memNearAt(t, o.At, &o.After.End, "after.end")
 			o.Token = token.Token{Product: name.Draw(t, "token.product"), Seats: memAnyInt(t, "token.seats"), TermMonths: memAnyInt(t, "token.term")}
 			o.Before.Tenant, o.Before.Product, o.Before.Seats = name.Draw(t, "before.tenant"), name.Draw(t, "before.product"), memAnyInt(t, "before.seats")
 			o.After.Tenant, o.After.Product, o.After.Seats = name.Draw(t, "after.tenant"), name.Draw(t, "after.product"), memAnyInt(t, "after.seats")
@@ -130,7 +156,7 @@ func TestMemRecRoundTrip(t *testing.T) {
 // TestMemRecSize pins the compact form's size: what a record costs a
 // MemoryJournal in memory (a Record takes 576 bytes).
 func TestMemRecSize(t *testing.T) {
-	require.LessOrEqual(t, int(unsafe.Sizeof(memRec{})), 92)
+	require.LessOrEqual(t, int(unsafe.Sizeof(memRec{})), 84)
 	require.Equal(t, 48, int(unsafe.Sizeof(memShared{})))
 }
 
@@ -273,4 +299,40 @@ func TestMemSharedPastTheirIndex(t *testing.T) {
 	require.Len(t, j.full, 1, "kept whole")
 	require.True(t, j.get(0) == rec)
 	require.Equal(t, math.MaxInt32, j.nshared)
+}
+
+// TestMemHistoryChunks: a history past its first slice keeps its indexes
+// in chunks, every one where it was pushed, and turns wide with all of
+// them.
+func TestMemHistoryChunks(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var h memHistory
+		n := rapid.SampledFrom([]int{0, 1, memHistChunk - 1, memHistChunk, memHistChunk + 1, 2 * memHistChunk, 3*memHistChunk + 7}).Draw(t, "n")
+		var want []int
+		for i := range n {
+			v := i*3 + 1
+			h.push(v)
+			want = append(want, v)
+		}
+		wide := strconv.IntSize == 64 && rapid.Bool().Draw(t, "wide")
+		if wide {
+			top := uint64(math.MaxUint32) + 1
+			h.push(int(top))
+			want = append(want, int(top))
+			require.Nil(t, h.seqs)
+			require.Nil(t, h.more)
+		}
+		require.Equal(t, len(want), h.len())
+		for k, v := range want {
+			if h.at(k) != v {
+				t.Fatalf("at(%d) = %d, want %d", k, h.at(k), v)
+			}
+		}
+		if n > memHistChunk && !wide {
+			require.Len(t, h.seqs, memHistChunk)
+			for _, c := range h.more {
+				require.Equal(t, memHistChunk, cap(c))
+			}
+		}
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
+	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
 
@@ -82,7 +83,16 @@ func TestMemSharedBlockBoundaries(t *testing.T) {
 				rec = edgeRecord(t, p[0], p[1], seq)
 			} else { // as a Book writes it: held compactly
 				at := int32(rapid.IntRange(20000, 20003).Draw(t, "at"))
+				// Ends mostly near At, and at the edges of the 16 bits a
+				// memRec keeps their days from At in.
+				edge := rapid.SampledFrom([]int32{math.MinInt16 - 1, math.MinInt16, math.MinInt16 + 1, math.MaxInt16, math.MaxInt16 + 1})
 				be, ae := at+int32(rapid.IntRange(-5, 30).Draw(t, "be")), at+int32(rapid.IntRange(0, 400).Draw(t, "ae"))
+				if rapid.IntRange(0, 5).Draw(t, "be edge") == 0 {
+					be = at + edge.Draw(t, "be days")
+				}
+				if rapid.IntRange(0, 5).Draw(t, "ae edge") == 0 {
+					ae = at + edge.Draw(t, "ae days")
+				}
 				rec = Record{Seq: seq, Policy: "partner-center", KeyTail: rapid.SampledFrom([]string{"", "AB12C", "Z"}).Draw(t, "tail")}
 				rec.Request[0] = byte(rapid.IntRange(0, 2).Draw(t, "req"))
 				rec.RecordedAt = time.Unix(0, rapid.Int64Range(-2, 2).Draw(t, "rat")).UTC()
@@ -90,8 +100,20 @@ func TestMemSharedBlockBoundaries(t *testing.T) {
 					rec.RecordedAt = time.Time{}
 				}
 				o := &rec.Outcome
-				o.Op, o.Applied = Operation(rapid.IntRange(0, 3).Draw(t, "op")), Operation(rapid.IntRange(0, 3).Draw(t, "applied"))
+				// Enumerations mostly defined, and one past the widths a memRec
+				// packs them in (3, 3, 3, 2, 2, 2 bits).
+				enum := func(label string, width int) int {
+					if rapid.IntRange(0, 7).Draw(t, label+" past") == 0 {
+						return 1 << width
+					}
+					return rapid.IntRange(0, 1<<width-1).Draw(t, label)
+				}
+				o.Op, o.Applied, o.StateBefore = Operation(enum("op", 3)), Operation(enum("applied", 3)), State(enum("state", 3))
+				o.Rounding, o.Convention, o.Anchor = proration.Rounding(enum("rounding", 2)), proration.Convention(enum("convention", 2)), Anchor(enum("anchor", 2))
 				o.At, o.Before.End, o.After.End = memDate(at), memDate(be), memDate(ae)
+				if rapid.IntRange(0, 7).Draw(t, "no end before") == 0 {
+					be, o.Before.End = memZeroDay, time.Time{}
+				}
 				o.Token = token.Token{Product: p[1], Seats: rapid.IntRange(0, 9).Draw(t, "c"), TermMonths: 12}
 				o.Before = Subscription{Tenant: p[0], Product: p[1], Seats: rapid.IntRange(0, 9).Draw(t, "a"), End: o.Before.End}
 				o.After = Subscription{Tenant: p[0], Product: p[1], Seats: rapid.IntRange(0, 9).Draw(t, "s"), End: o.After.End}
