@@ -72,7 +72,7 @@ type memHistory struct {
 }
 
 // memHistChunk is how many indexes a chunk of a memHistory holds (16 KiB:
-// four whole pages).
+// two of the allocator's 8 KiB pages).
 const memHistChunk = 4096
 
 // len returns how many records h holds.

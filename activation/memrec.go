@@ -11,23 +11,25 @@ import (
 
 // memRec is a record as a [MemoryJournal] keeps it: under a quarter of a
 // [Record]'s size (84 bytes, not 576), and no pointer where a Record has a
-// dozen, so that a million records take little memory, little time to
-// write into fresh memory (page faults) and no work for the garbage
-// collector. Its request identity, recording time, At and names (the
-// policy's, the token's product, Before's and After's, an index into the
-// journal's table of name sets) are a memShared, which the records of one
-// request stored in turn share; its key
-// tail is its characters (read back, a page of records shares one string
-// of them); its dates (at 00:00 UTC) are days since the Unix epoch,
-// RecordedAt Unix nanoseconds (or a flag: the zero time); its integers are
-// narrowed; and the Outcome's figures that follow from the others as
-// Apply computes them (the remaining days, the seat-days, the residue, the
-// days added) are not kept but flagged and computed again when read. The
-// fields only replacements and change records have live beside it in a
-// memRare (side > 0). A record any of whose values memRec cannot hold as
-// they are (a time in another location, a date with nanoseconds, an
-// integer out of range, a figure that does not follow) is kept whole (side
-// < 0): every record reads back exactly as it was stored.
+// dozen, so that a million records take little memory, little time to write
+// into fresh memory (page faults) and no work for the garbage collector.
+// Its request identity, recording time, At and names (the policy's, the
+// token's product, Before's and After's, an index into the journal's table
+// of name sets) are a memShared, which the records of one request stored in
+// turn share; its key tail is its characters (read back, a page of records
+// shares one string of them); At (00:00 UTC) is days since the Unix epoch,
+// Before's and After's ends their days from At in 16 bits (or a sentinel:
+// the zero time), RecordedAt Unix nanoseconds (or a flag: the zero time);
+// its six enumerations share 15 bits; its integers are narrowed; and the
+// Outcome's figures that follow from the others as Apply computes them (the
+// remaining days, the seat-days, the residue, the days added) are not kept
+// but flagged and computed again when read. The fields only replacements
+// and change records have live beside it in a memRare (side > 0). A record
+// any of whose values memRec cannot hold as they are (a time in another
+// location, a date with nanoseconds, an end 32,768 days or more from At, an
+// integer or an enumeration out of its range, a figure that does not
+// follow) is kept whole (side < 0): every record reads back exactly as it
+// was stored.
 type memRec struct {
 	fp token.Fingerprint
 
@@ -48,8 +50,11 @@ type memRec struct {
 
 // memEnumBits are the widths of the enumerations memRec.enums holds, from
 // its low bits up: Op, Applied, StateBefore (0 … 7), Rounding, Convention
-// and Anchor (0 … 3); 15 bits in all.
-var memEnumBits = [6]uint{3, 3, 3, 2, 2, 2}
+// and Anchor (0 … 3); 15 bits in all. memEnumShift are their places.
+var (
+	memEnumBits  = [6]uint{3, 3, 3, 2, 2, 2}
+	memEnumShift = [6]uint{0, 3, 6, 9, 11, 13}
+)
 
 // memZeroEnd is memRec.beforeEnd or afterEnd for an end that is the zero
 // time (a subscription's end before its first record).
@@ -83,24 +88,19 @@ func endDay(off int16, atDay int32) int32 {
 // packEnums is the six enumerations v as memRec.enums holds them; ok turns
 // false if one does not fit its width.
 func packEnums(v [6]int, ok *bool) uint16 {
-	var e, shift uint
+	var e uint
 	for k, w := range memEnumBits {
 		if v[k] < 0 || v[k] >= 1<<w {
 			*ok = false
 		}
-		e |= uint(v[k]) & (1<<w - 1) << shift
-		shift += w
+		e |= uint(v[k]) & (1<<w - 1) << memEnumShift[k]
 	}
 	return uint16(e)
 }
 
 // enum returns the k-th enumeration r.enums holds.
 func (r *memRec) enum(k int) int {
-	shift := uint(0)
-	for _, w := range memEnumBits[:k] {
-		shift += w
-	}
-	return int(uint(r.enums) >> shift & (1<<memEnumBits[k] - 1))
+	return int(uint(r.enums) >> memEnumShift[k] & (1<<memEnumBits[k] - 1))
 }
 
 // The bits of memRec.flags.

@@ -336,3 +336,14 @@ func TestMemHistoryChunks(t *testing.T) {
 		}
 	})
 }
+
+// TestMemEnumShifts: each enumeration's place in memRec.enums follows the
+// one before it, and all fit in 16 bits.
+func TestMemEnumShifts(t *testing.T) {
+	shift := uint(0)
+	for k, w := range memEnumBits {
+		require.Equal(t, shift, memEnumShift[k], "enumeration %d", k)
+		shift += w
+	}
+	require.LessOrEqual(t, shift, uint(16))
+}
