@@ -267,14 +267,15 @@ func (r *memRec) derived(atDay int32) (remaining, newRemaining, daysAdded, seatD
 	if r.flags&memNoFigures != 0 {
 		return 0, 0, 0, 0, 0
 	}
+	beforeEnd, afterEnd := int64(endDay(r.beforeEnd, atDay)), int64(endDay(r.afterEnd, atDay))
 	if r.flags&memRemaining != 0 {
-		remaining = int64(endDay(r.beforeEnd, atDay)) - int64(atDay)
+		remaining = beforeEnd - int64(atDay)
 	}
-	newRemaining = int64(endDay(r.afterEnd, atDay)) - int64(atDay)
+	newRemaining = afterEnd - int64(atDay)
 	if r.flags&memAddedFromAt != 0 {
 		daysAdded = newRemaining
 	} else {
-		daysAdded = int64(endDay(r.afterEnd, atDay)) - int64(endDay(r.beforeEnd, atDay))
+		daysAdded = afterEnd - beforeEnd
 	}
 	seatDaysBefore = int64(r.beforeSeats)*remaining + int64(r.tokSeats)*int64(r.termDays)
 	seatDaysAfter = int64(r.afterSeats) * newRemaining

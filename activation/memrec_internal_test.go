@@ -338,7 +338,8 @@ func TestMemHistoryChunks(t *testing.T) {
 }
 
 // TestMemEnumShifts: each enumeration's place in memRec.enums follows the
-// one before it, and all fit in 16 bits.
+// one before it, and all fit in 16 bits; memZeroDay is the zero time's
+// day, as memDay counts it.
 func TestMemEnumShifts(t *testing.T) {
 	shift := uint(0)
 	for k, w := range memEnumBits {
@@ -346,4 +347,7 @@ func TestMemEnumShifts(t *testing.T) {
 		shift += w
 	}
 	require.LessOrEqual(t, shift, uint(16))
+	ok := true
+	require.Equal(t, int32(memZeroDay), memDay(time.Time{}, &ok), "memZeroDay is the zero time's day")
+	require.True(t, ok)
 }
