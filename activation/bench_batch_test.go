@@ -14,17 +14,24 @@ import (
 // keys as add licenses on one subscription in a MemoryJournal (a head
 // read, ten Applies, one batch append).
 func BenchmarkBookRedeemAll(b *testing.B) {
-	const n = 10
 	bk := benchBook(b)
-	keys := benchKeys(b, b.N*n)
-	at := time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
-	ctx := context.Background()
-	ts := make([]token.Token, n)
+	keys := benchKeys(b, b.N*benchBatch)
 	b.ReportAllocs()
 	b.ResetTimer()
+	redeemBatches(b, bk, keys)
+}
+
+// benchBatch is how many keys a batch of BenchmarkBookRedeemAll holds.
+const benchBatch = 10
+
+// redeemBatches redeems keys on bk in batches of benchBatch, b.N of them.
+func redeemBatches(b *testing.B, bk *activation.Book, keys []token.Key) {
+	at := time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	ts := make([]token.Token, benchBatch)
 	for i := 0; i < b.N; i++ {
 		for k := range ts {
-			ts[k] = token.Token{Key: keys[i*n+k], Product: "O365-E3", Seats: 1}
+			ts[k] = token.Token{Key: keys[i*benchBatch+k], Product: "O365-E3", Seats: 1}
 		}
 		if _, err := bk.RedeemAll(ctx, "contoso", "O365-E3", ts, activation.AddSeats, at); err != nil {
 			b.Fatal(err)
