@@ -84,3 +84,28 @@ func TestGroupProperty(t *testing.T) {
 		}
 	})
 }
+
+// TestAppendProperty: AppendGroup and AppendPlural keep what b holds and
+// append what Group and Plural return; Plural is Group, a space, the unit
+// and an "s" unless n is 1 or -1.
+func TestAppendProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.OneOf(rapid.Int64(), rapid.Int64Range(-2, 2)).Draw(t, "n")
+		unit := rapid.StringMatching(`[a-z-]{0,12}`).Draw(t, "unit")
+		prefix := rapid.SliceOfN(rapid.Byte(), 0, 8).Draw(t, "prefix")
+		want := Group(n) + " " + unit
+		if n != 1 && n != -1 {
+			want += "s"
+		}
+		if got := Plural(n, unit); got != want {
+			t.Fatalf("Plural(%d, %q) = %q, want %q", n, unit, got, want)
+		}
+		b := append([]byte(nil), prefix...)
+		if got := string(AppendPlural(b, n, unit)); got != string(prefix)+want {
+			t.Fatalf("AppendPlural(%q, %d, %q) = %q", prefix, n, unit, got)
+		}
+		if got := string(AppendGroup(b, n)); got != string(prefix)+Group(n) {
+			t.Fatalf("AppendGroup(%q, %d) = %q", prefix, n, got)
+		}
+	})
+}
