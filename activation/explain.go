@@ -1,6 +1,7 @@
 package activation
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ func (o Outcome) Explain() string {
 		return "no redemption"
 	}
 	var b strings.Builder
+	b.Grow(explainCap)
 	switch {
 	case o.Applied == AddSeats:
 		o.explainAdd(&b)
@@ -43,23 +45,26 @@ func (o Outcome) Explain() string {
 	return b.String()
 }
 
+// explainCap is room for most explanations: their text is allocated once.
+const explainCap = 320
+
 func (o Outcome) explainAdd(b *strings.Builder) {
 	a, c := int64(o.Before.Seats), int64(o.Token.Seats)
 	b.WriteString("Add licenses (R4): ")
-	b.WriteString(text.Plural(a, "seat"))
+	writePlural(b, a, "seat")
 	b.WriteString(" × ")
-	b.WriteString(text.Plural(int64(o.Remaining), "day"))
+	writePlural(b, int64(o.Remaining), "day")
 	if o.StateBefore != Active {
 		b.WriteString(" (" + o.StateBefore.String() + ")")
 	}
 	b.WriteString(" + ")
-	b.WriteString(text.Plural(c, "seat"))
+	writePlural(b, c, "seat")
 	b.WriteString(" × ")
-	b.WriteString(text.Plural(int64(o.TermDays), "day"))
+	writePlural(b, int64(o.TermDays), "day")
 	b.WriteString(" = ")
-	b.WriteString(text.Plural(o.SeatDaysBefore, "seat-day"))
+	writePlural(b, o.SeatDaysBefore, "seat-day")
 	b.WriteString("; ÷ ")
-	b.WriteString(text.Plural(a+c, "seat"))
+	writePlural(b, a+c, "seat")
 	b.WriteString(" = ")
 	o.writeRounded(b, o.SeatDaysBefore, a+c, int64(o.NewRemaining))
 	if o.Residue != 0 {
@@ -67,13 +72,13 @@ func (o Outcome) explainAdd(b *strings.Builder) {
 		if o.Residue > 0 {
 			b.WriteString("+")
 		}
-		b.WriteString(text.Plural(o.Residue, "seat-day"))
+		writePlural(b, o.Residue, "seat-day")
 		b.WriteString(")")
 	}
 	b.WriteString("; new end date ")
-	b.WriteString(dateString(o.After.End))
+	writeDate(b, o.After.End)
 	b.WriteString(" for ")
-	b.WriteString(text.Plural(int64(o.After.Seats), "seat"))
+	writePlural(b, int64(o.After.Seats), "seat")
 	b.WriteString(".")
 }
 
@@ -81,23 +86,63 @@ func (o Outcome) explainAdd(b *strings.Builder) {
 // q days" when the division is not exact.
 func (o Outcome) writeRounded(b *strings.Builder, num, den, q int64) {
 	if den > 0 && num%den == 0 {
-		b.WriteString(text.Plural(num/den, "day"))
+		writePlural(b, num/den, "day")
 		return
 	}
-	b.WriteString(exactDecimal(num, den))
+	writeDecimal(b, num, den)
 	b.WriteString(" days, rounded ")
 	b.WriteString(o.Rounding.String())
 	b.WriteString(" to ")
-	b.WriteString(text.Plural(q, "day"))
+	writePlural(b, q, "day")
 }
 
 // exactDecimal renders num ÷ den with up to three decimals (rounded
 // half-even), thousands separators, and "…" when the division does not end
 // there: 91.25, 15.5, 1.714….
 func exactDecimal(num, den int64) string {
+	var buf [40]byte
+	return string(appendDecimal(buf[:0], num, den))
+}
+
+// appendDecimal appends [exactDecimal]'s text to b: "?" for den ≤ 0; else
+// in integers, or with decimals ([bigDecimal]) for a |num| past
+// math.MaxInt64 ÷ 1000, whose thousandths would not fit.
+func appendDecimal(b []byte, num, den int64) []byte {
 	if den <= 0 {
-		return "?"
+		return append(b, '?')
 	}
+	mag := uint64(num)
+	if num < 0 {
+		mag = -mag // math.MinInt64 too: its magnitude is 1 << 63
+	}
+	if mag > math.MaxInt64/1000 {
+		return append(b, bigDecimal(num, den)...)
+	}
+	q, r := mag*1000/uint64(den), mag*1000%uint64(den) // |num| ÷ den in thousandths, and what is left
+	if twice := 2 * r; twice > uint64(den) || twice == uint64(den) && q%2 == 1 {
+		q++ // half-even
+	}
+	if num < 0 && q != 0 {
+		b = append(b, '-')
+	}
+	b = text.AppendGroup(b, int64(q/1000))
+	if f := q % 1000; f != 0 {
+		digits := [4]byte{'.', byte('0' + f/100), byte('0' + f/10%10), byte('0' + f%10)}
+		n := len(digits)
+		for digits[n-1] == '0' {
+			n--
+		}
+		b = append(b, digits[:n]...)
+	}
+	if r != 0 {
+		b = append(b, "…"...)
+	}
+	return b
+}
+
+// bigDecimal is [exactDecimal] with decimals, for a quotient in thousandths
+// past 64 bits.
+func bigDecimal(num, den int64) string {
 	n, d := decimal.NewFromInt(num), decimal.NewFromInt(den)
 	q := proration.HalfEven.DivDecimal(n, d, 3)
 	s := q.String() // trailing zeros trimmed
@@ -121,62 +166,92 @@ func exactDecimal(num, den int64) string {
 	return s
 }
 
+// The writers of an explanation's parts append through a buffer on the
+// stack: an explanation allocates only its text.
+
+// writePlural writes text.Plural(n, unit).
+func writePlural(b *strings.Builder, n int64, unit string) {
+	var buf [64]byte
+	b.Write(text.AppendPlural(buf[:0], n, unit))
+}
+
+// writeGroup writes text.Group(n).
+func writeGroup(b *strings.Builder, n int64) {
+	var buf [26]byte
+	b.Write(text.AppendGroup(buf[:0], n))
+}
+
+// writeDecimal writes exactDecimal(num, den).
+func writeDecimal(b *strings.Builder, num, den int64) {
+	var buf [40]byte
+	b.Write(appendDecimal(buf[:0], num, den))
+}
+
+// writeDate writes dateString(d).
+func writeDate(b *strings.Builder, d time.Time) {
+	if d.IsZero() {
+		return
+	}
+	var buf [32]byte
+	b.Write(d.AppendFormat(buf[:0], time.DateOnly))
+}
+
 func (o Outcome) explainExtend(b *strings.Builder) {
 	a, c := int64(o.Before.Seats), int64(o.Token.Seats)
 	if o.Convention == proration.ExactSeatDays {
 		b.WriteString("Extend end date (R5, exact seat-days): ")
-		b.WriteString(text.Plural(c, "seat"))
+		writePlural(b, c, "seat")
 		b.WriteString(" × ")
-		b.WriteString(text.Plural(int64(o.TermDays), "day"))
+		writePlural(b, int64(o.TermDays), "day")
 		b.WriteString(" ÷ ")
-		b.WriteString(text.Plural(a, "active seat"))
+		writePlural(b, a, "active seat")
 		b.WriteString(" = ")
 		o.writeRounded(b, c*int64(o.TermDays), a, int64(o.DaysAdded))
 		b.WriteString("; ")
-		b.WriteString(dateString(o.Before.End))
+		writeDate(b, o.Before.End)
 		b.WriteString(" + ")
-		b.WriteString(text.Plural(int64(o.DaysAdded), "day"))
+		writePlural(b, int64(o.DaysAdded), "day")
 	} else {
 		b.WriteString("Extend end date (R5): ")
-		b.WriteString(text.Group(c))
+		writeGroup(b, c)
 		b.WriteString("-seat key ÷ ")
-		b.WriteString(text.Plural(a, "active seat"))
+		writePlural(b, a, "active seat")
 		b.WriteString(" × ")
-		b.WriteString(text.Plural(int64(o.TermMonths), "month"))
+		writePlural(b, int64(o.TermMonths), "month")
 		b.WriteString(" = ")
-		b.WriteString(exactDecimal(o.MonthsNum, o.MonthsDen))
+		writeDecimal(b, o.MonthsNum, o.MonthsDen)
 		b.WriteString(" months; ")
-		b.WriteString(dateString(o.Before.End))
+		writeDate(b, o.Before.End)
 		var w, f int64
 		if o.MonthsDen > 0 {
 			w, f = o.MonthsNum/o.MonthsDen, o.MonthsNum%o.MonthsDen
 		}
 		b.WriteString(" + ")
-		b.WriteString(text.Plural(w, "month"))
+		writePlural(b, w, "month")
 		if f != 0 {
 			ew := proration.AddMonths(o.Before.End, int(w))
 			ew1 := proration.AddMonths(o.Before.End, int(w)+1)
 			days := int64(proration.Days(ew, ew1))
 			b.WriteString(" = ")
-			b.WriteString(dateString(ew))
+			writeDate(b, ew)
 			b.WriteString(", + ")
-			b.WriteString(exactDecimal(f, o.MonthsDen))
+			writeDecimal(b, f, o.MonthsDen)
 			b.WriteString(" × ")
-			b.WriteString(text.Plural(days, "day"))
+			writePlural(b, days, "day")
 			b.WriteString(" = ")
 			o.writeRounded(b, f*days, o.MonthsDen, int64(proration.Days(ew, o.After.End)))
 		}
 	}
 	b.WriteString(" = new end date ")
-	b.WriteString(dateString(o.After.End))
+	writeDate(b, o.After.End)
 	b.WriteString(" for ")
-	b.WriteString(text.Plural(int64(o.After.Seats), "seat"))
+	writePlural(b, int64(o.After.Seats), "seat")
 	if o.Anchor == RedemptionDay {
 		o.explainEndLimit(b)
 		return
 	}
 	b.WriteString(" (R6: keys up to ")
-	b.WriteString(text.Group(int64(proration.MaxKeySeats(int(a), o.CapFactor)))) // never above MaxSeats
+	writeGroup(b, int64(proration.MaxKeySeats(int(a), o.CapFactor))) // never above MaxSeats
 	b.WriteString(" seats accepted).")
 }
 
@@ -189,7 +264,7 @@ func (o Outcome) explainEndLimit(b *strings.Builder) {
 	b.WriteString(" (R6, end-limit: the end date at most ")
 	b.WriteString(strconv.Itoa(o.CapFactor))
 	b.WriteString(" × ")
-	b.WriteString(text.Plural(int64(o.TermMonths), "month"))
+	writePlural(b, int64(o.TermMonths), "month")
 	b.WriteString(" after the redemption day")
 	// An Outcome read from elsewhere may hold anything: recompute only what
 	// Apply could have written.
@@ -208,18 +283,18 @@ func (o Outcome) explainEndLimit(b *strings.Builder) {
 	b.WriteString(", on or before ")
 	b.WriteString(limit.String())
 	b.WriteString("; keys up to ")
-	b.WriteString(text.Group(largest))
+	writeGroup(b, largest)
 	b.WriteString(" seats accepted).")
 }
 
 func (o Outcome) explainRenew(b *strings.Builder) {
 	if o.StateBefore == Active {
 		b.WriteString("Renew (R9): redeemed ")
-		b.WriteString(dateString(o.At))
+		writeDate(b, o.At)
 		b.WriteString(", ")
-		b.WriteString(text.Plural(int64(o.Remaining), "day"))
+		writePlural(b, int64(o.Remaining), "day")
 		b.WriteString(" before the end date ")
-		b.WriteString(dateString(o.Before.End))
+		writeDate(b, o.Before.End)
 		if o.Anchor == RedemptionDay {
 			b.WriteString("; the redemption day is the new anchor: ")
 		} else {
@@ -227,7 +302,7 @@ func (o Outcome) explainRenew(b *strings.Builder) {
 		}
 	} else {
 		b.WriteString("Renew in the grace period (R9): expired since ")
-		b.WriteString(dateString(o.Before.End))
+		writeDate(b, o.Before.End)
 		b.WriteString(", the old end date stays the anchor: ")
 	}
 	anchor := o.At
@@ -237,7 +312,7 @@ func (o Outcome) explainRenew(b *strings.Builder) {
 	o.writeTerm(b, anchor)
 	if o.DaysLost > 0 {
 		b.WriteString("; ")
-		b.WriteString(text.Plural(int64(o.DaysLost), "day"))
+		writePlural(b, int64(o.DaysLost), "day")
 		b.WriteString(" lost")
 	}
 	b.WriteString(".")
@@ -260,13 +335,13 @@ func (o Outcome) explainActivate(b *strings.Builder) {
 
 // writeTerm writes "2027-01-10 + 12 months = new end date 2028-01-10 for 50 seats".
 func (o Outcome) writeTerm(b *strings.Builder, anchor time.Time) {
-	b.WriteString(dateString(anchor))
+	writeDate(b, anchor)
 	b.WriteString(" + ")
-	b.WriteString(text.Plural(int64(o.TermMonths), "month"))
+	writePlural(b, int64(o.TermMonths), "month")
 	b.WriteString(" = new end date ")
-	b.WriteString(dateString(o.After.End))
+	writeDate(b, o.After.End)
 	b.WriteString(" for ")
-	b.WriteString(text.Plural(int64(o.After.Seats), "seat"))
+	writePlural(b, int64(o.After.Seats), "seat")
 }
 
 func article(st State) string {
