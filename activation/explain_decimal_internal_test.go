@@ -31,3 +31,27 @@ func TestExactDecimalIsTheDecimalWay(t *testing.T) {
 		}
 	})
 }
+
+// TestExactDecimalInIntegers: every |num| up to math.MaxInt64 ÷ 1000, the
+// edge included, is rendered in integers, which allocate nothing; past it,
+// with decimals.
+func TestExactDecimalInIntegers(t *testing.T) {
+	if testing.CoverMode() != "" {
+		t.Skip("coverage instrumentation allocates")
+	}
+	edge := int64(math.MaxInt64 / 1000)
+	var buf [64]byte
+	for _, num := range []int64{0, 1, -1, 3703, -3703, 1_000_001, edge, -edge} {
+		for _, den := range []int64{1, 3, 7, 1000, math.MaxInt64} {
+			n := testing.AllocsPerRun(10, func() { _ = appendDecimal(buf[:0], num, den) })
+			if n != 0 {
+				t.Errorf("appendDecimal(%d, %d) allocates %v times: not the integer path", num, den, n)
+			}
+		}
+	}
+	for _, num := range []int64{edge + 1, -edge - 1, math.MinInt64} {
+		if n := testing.AllocsPerRun(10, func() { _ = appendDecimal(buf[:0], num, 7) }); n == 0 {
+			t.Errorf("appendDecimal(%d, 7) allocates nothing: past the edge, the decimal path allocates", num)
+		}
+	}
+}
