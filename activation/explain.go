@@ -140,8 +140,8 @@ func appendDecimal(b []byte, num, den int64) []byte {
 	return b
 }
 
-// bigDecimal is [exactDecimal] with decimals, for a quotient in thousandths
-// past 64 bits.
+// bigDecimal is [exactDecimal] with decimals, for a |num| whose thousandths
+// would pass math.MaxInt64.
 func bigDecimal(num, den int64) string {
 	n, d := decimal.NewFromInt(num), decimal.NewFromInt(den)
 	q := proration.HalfEven.DivDecimal(n, d, 3)
