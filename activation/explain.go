@@ -96,17 +96,11 @@ func (o Outcome) writeRounded(b *strings.Builder, num, den, q int64) {
 	writePlural(b, q, "day")
 }
 
-// exactDecimal renders num ÷ den with up to three decimals (rounded
+// appendDecimal appends num ÷ den to b with up to three decimals (rounded
 // half-even), thousands separators, and "…" when the division does not end
-// there: 91.25, 15.5, 1.714….
-func exactDecimal(num, den int64) string {
-	var buf [40]byte
-	return string(appendDecimal(buf[:0], num, den))
-}
-
-// appendDecimal appends [exactDecimal]'s text to b: "?" for den ≤ 0; else
-// in integers, or with decimals ([bigDecimal]) for a |num| past
-// math.MaxInt64 ÷ 1000, whose thousandths would not fit.
+// there: 91.25, 15.5, 1.714…; "?" for den ≤ 0. It computes in integers, or
+// with decimals ([bigDecimal]) for a |num| past math.MaxInt64 ÷ 1000, whose
+// thousandths would not fit.
 func appendDecimal(b []byte, num, den int64) []byte {
 	if den <= 0 {
 		return append(b, '?')
@@ -140,7 +134,7 @@ func appendDecimal(b []byte, num, den int64) []byte {
 	return b
 }
 
-// bigDecimal is [exactDecimal] with decimals, for a |num| whose thousandths
+// bigDecimal is [appendDecimal]'s text computed with decimals, for a |num| whose thousandths
 // would pass math.MaxInt64.
 func bigDecimal(num, den int64) string {
 	n, d := decimal.NewFromInt(num), decimal.NewFromInt(den)
@@ -181,7 +175,7 @@ func writeGroup(b *strings.Builder, n int64) {
 	b.Write(text.AppendGroup(buf[:0], n))
 }
 
-// writeDecimal writes exactDecimal(num, den).
+// writeDecimal writes num ÷ den as [appendDecimal] does.
 func writeDecimal(b *strings.Builder, num, den int64) {
 	var buf [40]byte
 	b.Write(appendDecimal(buf[:0], num, den))
@@ -189,11 +183,8 @@ func writeDecimal(b *strings.Builder, num, den int64) {
 
 // writeDate writes dateString(d).
 func writeDate(b *strings.Builder, d time.Time) {
-	if d.IsZero() {
-		return
-	}
-	var buf [32]byte
-	b.Write(d.AppendFormat(buf[:0], time.DateOnly))
+	var buf [16]byte
+	b.Write(appendDate(buf[:0], d))
 }
 
 func (o Outcome) explainExtend(b *strings.Builder) {
@@ -353,8 +344,14 @@ func article(st State) string {
 
 // dateString returns d's calendar date as YYYY-MM-DD, or "" for the zero time.
 func dateString(d time.Time) string {
+	var buf [16]byte
+	return string(appendDate(buf[:0], d))
+}
+
+// appendDate appends dateString(d) to b.
+func appendDate(b []byte, d time.Time) []byte {
 	if d.IsZero() {
-		return ""
+		return b
 	}
-	return d.Format(time.DateOnly)
+	return d.AppendFormat(b, time.DateOnly)
 }

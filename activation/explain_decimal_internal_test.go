@@ -7,6 +7,12 @@ import (
 	"pgregory.net/rapid"
 )
 
+// exactDecimal is appendDecimal's text as a string.
+func exactDecimal(num, den int64) string {
+	var buf [40]byte
+	return string(appendDecimal(buf[:0], num, den))
+}
+
 // TestExactDecimalIsTheDecimalWay: the integer rendering of num ÷ den gives
 // the text the decimal one (bigDecimal) gives, for every num and den > 0:
 // ties both ways, negative quotients that round to zero, the last
