@@ -179,10 +179,11 @@ func (r *memRec) fullRec(j *MemoryJournal) *Record { return &j.full[-r.side-1] }
 
 // afterEnd returns the Outcome.After.End of record i. j.mu must be held.
 func (j *MemoryJournal) afterEnd(i int) time.Time {
-	if r := j.slot(i); r.side >= 0 {
+	r := j.slot(i)
+	if r.side >= 0 {
 		return memDate(endDay(r.afterEnd, j.sharedAt(r.shared).atDay))
 	}
-	return j.slot(i).fullRec(j).Outcome.After.End
+	return r.fullRec(j).Outcome.After.End
 }
 
 // get returns record i as it was stored. j.mu must be held.
