@@ -113,7 +113,7 @@
 //     another kind, activation.ErrInvalid. A single statement (a CTE) would
 //     not see that row.
 //   - AppendBatch (several keys in one redemption, or a replacement): one
-//     INSERT … SELECT … FROM unnest($3::bigint[], …) WHERE seq = 1 OR
+//     INSERT … SELECT … FROM (SELECT unnest($3::bigint[]), …) WHERE seq = 1 OR
 //     EXISTS (the record before the first, of the batch's kind), without
 //     ON CONFLICT: one statement is one transaction, so a taken key, claim
 //     or place (SQLSTATE 23505) aborts it whole and nothing is stored. A

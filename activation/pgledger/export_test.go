@@ -10,7 +10,11 @@ var (
 	HeadsSQL      = headsSQL
 	SQLHeadsAfter = sqlHeadsAfter
 	InsertArgs    = insertArgs
-	CopyArgs      = copyArgs
+	// SQLInsertBatch and BatchArgs are AppendBatch's statement and the
+	// values of its parameters.
+	SQLInsertBatch = sqlInsertBatch
+	BatchArgs      = batchArgs
+	CopyArgs       = copyArgs
 	// CopyColumns are the columns of CopyArgs's values, for COPY.
 	CopyColumns = copyColumns
 )

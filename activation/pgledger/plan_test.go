@@ -88,3 +88,30 @@ func readsWholeIndex(plan any, alias string) bool {
 	}
 	return false
 }
+
+// TestBatchInsertMaterializesNothing: AppendBatch's INSERT steps through
+// its arrays in the select list (ProjectSet) and never scans them as
+// functions in FROM, which would fill a tuplestore per array on every
+// statement (see sqlInsertBatch).
+func TestBatchInsertMaterializesNothing(t *testing.T) {
+	needDB(t)
+	s := newStore(t)
+	args, err := pgledger.BatchArgs(auditChain("contoso", 0, 4)[1:])
+	require.NoError(t, err)
+	plan, root := explain(t, s, pgledger.SQLInsertBatch, args...)
+	require.True(t, hasNode(root, "ProjectSet"), "the batch's arrays are not unnested in the select list:\n%s", plan)
+	require.False(t, hasNode(root, "Function Scan"), "the batch's arrays are scanned as functions:\n%s", plan)
+}
+
+// hasNode reports whether plan has a node of the type named.
+func hasNode(plan any, nodeType string) bool {
+	node, ok := plan.(map[string]any)
+	if !ok {
+		return false
+	}
+	if node["Node Type"] == nodeType {
+		return true
+	}
+	subs, _ := node["Plans"].([]any)
+	return slices.ContainsFunc(subs, func(sub any) bool { return hasNode(sub, nodeType) })
+}
