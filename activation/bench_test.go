@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/coterm/coterm/proration"
 	"github.com/coterm/coterm/token"
 )
 
@@ -42,6 +43,20 @@ func BenchmarkApply(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			o, err := p.Apply(s, t1, ExtendEnd, benchAt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sinkT = o.After.End
+		}
+	})
+	// The end-limit reading of the cap (R6): the extension, then its end
+	// held to the limit.
+	b.Run("extend-end-limit", func(b *testing.B) {
+		pl := p
+		pl.CapRule = proration.CapEndLimit
+		b.ReportAllocs()
+		for b.Loop() {
+			o, err := pl.Apply(benchSub, tk, ExtendEnd, benchAt)
 			if err != nil {
 				b.Fatal(err)
 			}
