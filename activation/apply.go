@@ -188,17 +188,20 @@ func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, o
 		}
 		seats, newEnd = a+c, r.day+daymath.Day(daymath.Blend(a, b, c, termDays, daymath.Rounding(p.Rounding)))
 	case extend: // R5, R6
-		if p.CapRule != proration.CapPerKey {
-			if err := overEndLimit(p, s, r, t, term, termDays); err != nil {
-				return err
+		seats = a
+		rnd, exact := daymath.Rounding(p.Rounding), p.Convention == proration.ExactSeatDays
+		if p.CapRule == proration.CapPerKey {
+			if daymath.OverCap(s.Seats, t.Seats, p.CapFactor) {
+				return extendErr(&proration.CapError{Seats: s.Seats, KeySeats: t.Seats, Factor: p.CapFactor, MaxKeySeats: p.CapFactor * s.Seats})
+			}
+			newEnd, monthsNum, monthsDen, _, err = daymath.Extend(a, c, term, rnd, exact, r.end, termDays)
+		} else {
+			newEnd, monthsNum, monthsDen, _, err = daymath.ExtendUncapped(a, c, term, rnd, exact, r.end, termDays)
+			if err != nil || newEnd > daymath.EndLimit(r.day, p.CapFactor, term) {
+				return overEndLimit(p, s, r, t, term)
 			}
 			anchor = RedemptionDay // the cap counted from the redemption day (see Outcome.Anchor)
-		} else if daymath.OverCap(s.Seats, t.Seats, p.CapFactor) {
-			return extendErr(&proration.CapError{Seats: s.Seats, KeySeats: t.Seats, Factor: p.CapFactor, MaxKeySeats: p.CapFactor * s.Seats})
 		}
-		seats = a
-		newEnd, monthsNum, monthsDen, _, err = daymath.Extend(a, c, term, daymath.Rounding(p.Rounding),
-			p.Convention == proration.ExactSeatDays, r.end, termDays)
 		if err != nil {
 			return extendErr(err)
 		}
@@ -251,22 +254,16 @@ func apply(o *Outcome, p *Policy, s *Subscription, r *request, t *token.Token, o
 	return nil
 }
 
-// overEndLimit checks extend end date under the end-limit reading of the cap
-// (R6, proration.CapEndLimit): the new end must lie on or before
-// AddMonths(at, CapFactor × term). A key over it is refused with the
+// overEndLimit refuses extend end date under the end-limit reading of the
+// cap (R6, proration.CapEndLimit), for a key whose extension ends after
+// AddMonths(at, CapFactor × term) or past the calendar: with the
 // *proration.CapError of proration.Extend, which names the largest key still
 // accepted or, when none fits, the first day a key of one seat would; a new
 // end past the calendar while the limit is too is its date range error.
-func overEndLimit(p *Policy, s *Subscription, r *request, t *token.Token, term int, termDays int64) error {
-	limit := daymath.EndLimit(r.day, p.CapFactor, term)
-	end, ok := daymath.ExtendedEnd(int64(s.Seats), int64(t.Seats), term, daymath.Rounding(p.Rounding),
-		p.Convention == proration.ExactSeatDays, r.end, termDays)
-	if ok && end <= limit {
-		return nil
-	}
+func overEndLimit(p *Policy, s *Subscription, r *request, t *token.Token, term int) error {
 	_, err := proration.Extend(proration.ExtendInput{End: r.end.Time(), At: r.day.Time(), Seats: s.Seats, KeySeats: t.Seats,
 		TermMonths: term, CapFactor: p.CapFactor, Rounding: p.Rounding, Convention: p.Convention, CapRule: p.CapRule})
-	if err == nil { // cannot happen: Extend computes what ExtendedEnd did; reported, not ignored
+	if err == nil { // cannot happen: Extend computes what apply did; reported, not ignored
 		err = fmt.Errorf("%w: end-limit check disagrees with proration.Extend", ErrInvalid)
 	}
 	return extendErr(err)

@@ -112,6 +112,32 @@ func TestCapEndLimitConvention(t *testing.T) {
 	assert.Contains(t, o.Explain(), "keys up to 2 seats accepted")
 }
 
+// TestCapEndLimitHugeKey: under the end-limit reading a key is not held to
+// CapFactor × A, so its months c·term ÷ a can pass what the calendar holds.
+// 119,304,648 seats of 36 months on one seat are 4,294,967,328 months: 2³²
+// and 32 more, which a month count kept in 32 bits would take for 32 months
+// (an end in 2029, within the limit). The end lies past 9999: the key is
+// refused, under either convention, with the cap error that names the
+// largest key accepted.
+func TestCapEndLimitHugeKey(t *testing.T) {
+	p := PartnerCenter()
+	p.CapRule = proration.CapEndLimit
+	s, at := mkSub(1, mkDate(2027, 3, 1)), mkDate(2026, 12, 1)
+	k := capKey(0, 119_304_648)
+	k.TermMonths = 36
+	for _, conv := range []proration.Convention{proration.CalendarMonths, proration.ExactSeatDays} {
+		p.Convention = conv
+		o, err := p.Apply(s, k, ExtendEnd, at)
+		require.ErrorIs(t, err, ErrExtensionCap, "%s: %v", conv, o.After.End)
+		var ce *proration.CapError
+		require.ErrorAs(t, err, &ce)
+		assert.Positive(t, ce.MaxKeySeats, "%s", conv)
+		_, err = proration.Extend(proration.ExtendInput{End: s.End, At: at, Seats: 1, KeySeats: k.Seats, TermMonths: 36,
+			CapRule: proration.CapEndLimit, Convention: conv})
+		require.ErrorIs(t, err, ErrExtensionCap, "proration.Extend, %s", conv)
+	}
+}
+
 // TestExplainEndLimitBounds: Explain recomputes the largest key of an
 // end-limit extension only from numbers Apply could have written; an Outcome
 // read from elsewhere with a number just outside them gets the bracket

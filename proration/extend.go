@@ -166,19 +166,18 @@ func extendTo(x *Extension, in *ExtendInput) error {
 		return fmt.Errorf("key term from at: %w", err)
 	}
 	keyDays := int64(atEnd - at)
+	newEnd, num, den, w, err := daymath.ExtendUncapped(int64(in.Seats), int64(in.KeySeats), term,
+		daymath.Rounding(in.Rounding), in.Convention == ExactSeatDays, e, keyDays)
 	if in.CapRule == CapEndLimit {
 		q := endCap{a: int64(in.Seats), term: term, factor: factor, r: daymath.Rounding(in.Rounding),
 			exact: in.Convention == ExactSeatDays, e: e, at: at, keyDays: keyDays}
-		limit := q.limit()
-		if end, ok := daymath.ExtendedEnd(q.a, int64(in.KeySeats), term, q.r, q.exact, e, keyDays); !ok && limit > daymath.MaxDay {
+		if limit := q.limit(); err != nil && limit > daymath.MaxDay {
 			// Past the calendar, and the limit too: the date range, as under CapPerKey.
 			return fmt.Errorf("new end after %d-12-31: %w", MaxYear, ErrDateRange)
-		} else if !ok || end > limit {
+		} else if err != nil || newEnd > limit {
 			return q.refusal(in.KeySeats)
 		}
 	}
-	newEnd, num, den, w, err := daymath.Extend(int64(in.Seats), int64(in.KeySeats), term,
-		daymath.Rounding(in.Rounding), in.Convention == ExactSeatDays, e, keyDays)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,7 @@
 package daymath
 
+import "fmt"
+
 // The end-limit reading of the extension cap (R6): after an extension the end
 // date lies at most factor × term months after the redemption day. Package
 // proration states it; these are its integer steps, shared by
@@ -22,11 +24,20 @@ func EndLimit(at Day, factor, term int) Day {
 // most 100·a), a term of 1 … 36 months, a valid e and the key's term T in
 // days, and ok false when that end lies past MaxYear.
 func ExtendedEnd(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) (Day, bool) {
-	if c*int64(term)/a > maxMonths { // more months than the calendar holds: past MaxYear
-		return 0, false
-	}
-	end, _, _, _, err := Extend(a, c, term, r, exact, e, keyDays)
+	end, _, _, _, err := ExtendUncapped(a, c, term, r, exact, e, keyDays)
 	return end, err == nil
+}
+
+// ExtendUncapped is [Extend] for a key of any c of 1 … 10⁹, not only c at
+// most 100·a: the end-limit reading holds the end to its limit instead of
+// the key to 100·a. A key of more months than the calendar holds gives an
+// end past MaxYear, the error Extend gives for one.
+func ExtendUncapped(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) (newEnd Day, num, den, w int64, err error) {
+	if w := c * int64(term) / a; w > maxMonths {
+		y, m, _ := civil(e)
+		return 0, 0, 0, 0, fmt.Errorf("new end: %w", yearErr(y+(int64(m-1)+w)/12))
+	}
+	return Extend(a, c, term, r, exact, e, keyDays)
 }
 
 // LargestWithin returns the largest key, in seats, of 0 … most whose

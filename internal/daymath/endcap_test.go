@@ -1,6 +1,10 @@
 package daymath
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+)
 
 // TestEndCap pins the integer steps of the end-limit reading of the cap
 // (R6): 100 seats ending 2027-03-01, a 12-month key redeemed on 2026-12-01
@@ -34,6 +38,14 @@ func TestEndCap(t *testing.T) {
 	}
 	if _, ok := ExtendedEnd(1, 119_988, 1, HalfEven, false, MinDay+1, 31); ok {
 		t.Fatal("119,988 months from year 1 end past 9999")
+	}
+	// 2³² + 32 months, which 32 bits would take for 32: past 9999 (year
+	// 2027 + 357,913,944), under either convention.
+	for _, exact := range []bool{false, true} {
+		if _, _, _, _, err := ExtendUncapped(1, 119_304_648, 36, HalfEven, exact, e, 1096); !errors.Is(err, ErrDateRange) ||
+			!strings.Contains(err.Error(), "year 357915971 ") {
+			t.Fatalf("ExtendUncapped of 2³² + 32 months (exact %t): %v", exact, err)
+		}
 	}
 	if got := LargestWithin(100, 12, HalfEven, false, e, 365, limit, 1_000_000_000); got != 275 {
 		t.Fatalf("LargestWithin = %d, want 275", got)

@@ -20,7 +20,7 @@ func OverCap(seats, keySeats, factor int) bool {
 
 // Extend is the arithmetic of extend end date (see "Formulas") for inputs
 // the caller has checked: a active seats and a key of c seats, both 1 … 10⁹,
-// c at most 100·a, a term of 1 … 36 months, a valid end date e, and the
+// c at most 100·a ([ExtendUncapped] takes any c), a term of 1 … 36 months, a valid end date e, and the
 // key's term T in days (used only when exact is true, the exact seat-days
 // convention). It returns the new end date and m = num ÷ den = c·term ÷ a in
 // lowest terms with its whole months w; the fraction of m is num − w·den. The
