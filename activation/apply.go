@@ -28,32 +28,17 @@ func (p Policy) Apply(s Subscription, t token.Token, op Operation, at time.Time)
 // applyTo is Apply: it fills *o, which the caller has zeroed, and leaves it
 // zero on error (apply writes it only after its last error return). Plainly
 // valid input ([checkPlain]) goes straight to the transition table and the
-// arithmetic; anything else takes applyEach, whose checks give each error.
+// arithmetic; anything else takes [checkEach], whose checks give each error.
 func applyTo(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operation, at time.Time) error {
-	r, term, plain := checkPlain(p, s, t, at)
-	if !plain || !op.valid() {
-		return applyEach(o, p, s, t, op, at)
-	}
-	eff, ok := allowedFor(p, &r, op, term)
-	if !ok {
-		return refusalFor(p, &r, op, term)
-	}
-	keyEnd, ok := r.day.AddTerm(term) // r.day is valid, term 1 … 36
-	if !ok {
-		_, err := keyTermEnd(&r, term)
-		return err
-	}
-	return apply(o, p, s, &r, t, op, eff, term, keyEnd) // writes *o only on success
-}
-
-// applyEach is applyTo with the checks one by one, in Apply's order.
-func applyEach(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operation, at time.Time) error {
 	if !op.valid() {
 		return invalid("operation %s", op)
 	}
-	r, term, err := checkEach(p, s, t, at)
-	if err != nil {
-		return err
+	r, term, plain := checkPlain(p, s, t, at)
+	if !plain {
+		var err error
+		if r, term, err = checkEach(p, s, t, at); err != nil {
+			return err
+		}
 	}
 	eff, ok := allowedFor(p, &r, op, term)
 	if !ok {

@@ -12,6 +12,27 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// applyEach is Apply with the checks one by one, in Apply's order, and
+// without checkPlain: the model the fast path is held to.
+func applyEach(o *Outcome, p *Policy, s *Subscription, t *token.Token, op Operation, at time.Time) error {
+	if !op.valid() {
+		return invalid("operation %s", op)
+	}
+	r, term, err := checkEach(p, s, t, at)
+	if err != nil {
+		return err
+	}
+	eff, ok := allowedFor(p, &r, op, term)
+	if !ok {
+		return refusalFor(p, &r, op, term)
+	}
+	keyEnd, err := keyTermEnd(&r, term)
+	if err != nil {
+		return err
+	}
+	return apply(o, p, s, &r, t, op, eff, term, keyEnd)
+}
+
 // assertSameAsEach checks that Apply gives, for every operation, exactly
 // what the checks one by one (applyEach) give: the same Outcome, or an error
 // with the same message that matches the same sentinels. Whether or not the
