@@ -39,12 +39,18 @@ func TestEndCap(t *testing.T) {
 	if _, ok := ExtendedEnd(1, 119_988, 1, HalfEven, false, MinDay+1, 31); ok {
 		t.Fatal("119,988 months from year 1 end past 9999")
 	}
-	// 2³² + 32 months, which 32 bits would take for 32: past 9999 (year
-	// 2027 + 357,913,944), under either convention.
-	for _, exact := range []bool{false, true} {
-		if _, _, _, _, err := ExtendUncapped(1, 119_304_648, 36, HalfEven, exact, e, 1096); !errors.Is(err, ErrDateRange) ||
-			!strings.Contains(err.Error(), "year 357915971 ") {
-			t.Fatalf("ExtendUncapped of 2³² + 32 months (exact %t): %v", exact, err)
+	// 2³² + 32 months, which 32 bits would take for 32: past 9999, under
+	// either convention. They are 357,913,944 years exactly, from March as
+	// from December: the error names 2027 + 357,913,944.
+	for _, tc := range []struct {
+		e    Day
+		year string
+	}{{e, "year 357915971 "}, {mustDay(t, 2027, 12, 1), "year 357915971 "}} {
+		for _, exact := range []bool{false, true} {
+			if _, _, _, _, err := ExtendUncapped(1, 119_304_648, 36, HalfEven, exact, tc.e, 1096); !errors.Is(err, ErrDateRange) ||
+				!strings.Contains(err.Error(), tc.year) {
+				t.Fatalf("ExtendUncapped of 2³² + 32 months from %s (exact %t): %v, want %s", tc.e, exact, err, tc.year)
+			}
 		}
 	}
 	if got := LargestWithin(100, 12, HalfEven, false, e, 365, limit, 1_000_000_000); got != 275 {
