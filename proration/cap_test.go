@@ -219,3 +219,33 @@ func TestCapEndLimitOnLastDay(t *testing.T) {
 	assert.Equal(t, date(9999, 12, 31), ce.Limit)
 	assert.NotErrorIs(t, err, ErrDateRange)
 }
+
+// TestCapEndLimitExactCountsDays: under exact seat-days an extension is
+// counted in days, so a key of more months than the calendar spans can
+// still end within it. 119,989 one-month keys redeemed in February 9199 (a
+// term of 28 days) on one seat that ended on 0001-01-02 add 3,359,692 days:
+// the end is 9199-07-13, within the limit 100 months after the redemption
+// day. For a key past the calendar, the largest key named is accepted and
+// one seat more is not.
+func TestCapEndLimitExactCountsDays(t *testing.T) {
+	in := ExtendInput{End: date(1, 1, 2), At: date(9199, 2, 1), Seats: 1, KeySeats: 119_989, TermMonths: 1,
+		CapFactor: 100, Convention: ExactSeatDays, CapRule: CapEndLimit}
+	x, err := Extend(in)
+	require.NoError(t, err)
+	assert.Equal(t, date(9199, 7, 13), x.NewEnd)
+	assert.Equal(t, 3_359_692, x.AddedDays)
+
+	in.KeySeats = 200_000 // 5,600,000 days: past 9999
+	_, err = Extend(in)
+	var ce *CapError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, date(9207, 6, 1), ce.Limit)
+	ok := in
+	ok.KeySeats = ce.MaxKeySeats
+	x, err = Extend(ok)
+	require.NoError(t, err, "the largest key accepted, %d seats", ce.MaxKeySeats)
+	assert.False(t, x.NewEnd.After(ce.Limit))
+	ok.KeySeats++
+	_, err = Extend(ok)
+	require.ErrorIs(t, err, ErrExtensionCap, "one seat more than the largest, %d", ok.KeySeats)
+}

@@ -22,22 +22,43 @@ func EndLimit(at Day, factor, term int) Day {
 // ExtendedEnd returns the end date an extension of a c-seat key on a active
 // seats ending e gives ([Extend]), for a and c of 1 … 10⁹ (c need not be at
 // most 100·a), a term of 1 … 36 months, a valid e and the key's term T in
-// days, and ok false when that end lies past MaxYear.
+// days, and ok false when that end lies past MaxYear. An end known to lie
+// past it ([pastCalendar]) costs no error value: LargestWithin's search
+// meets many.
 func ExtendedEnd(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) (Day, bool) {
-	end, _, _, _, err := ExtendUncapped(a, c, term, r, exact, e, keyDays)
+	if pastCalendar(a, c, term, exact, e, keyDays) {
+		return 0, false
+	}
+	end, _, _, _, err := Extend(a, c, term, r, exact, e, keyDays)
 	return end, err == nil
 }
 
 // ExtendUncapped is [Extend] for a key of any c of 1 … 10⁹, not only c at
 // most 100·a: the end-limit reading holds the end to its limit instead of
-// the key to 100·a. A key of more months than the calendar holds gives an
-// end past MaxYear, the error Extend gives for one.
+// the key to 100·a. Under calendar months, more whole months than the
+// calendar spans are errPastCalendar, which Extend could not add; anything
+// else is Extend's answer (exact seat-days count in 64 bits).
 func ExtendUncapped(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) (newEnd Day, num, den, w int64, err error) {
-	if w := c * int64(term) / a; w > maxMonths {
-		y, m, _ := civil(e)
-		return 0, 0, 0, 0, fmt.Errorf("new end: %w", yearErr(y+(int64(m-1)+w)/12))
+	if !exact && c*int64(term)/a > maxMonths {
+		return 0, 0, 0, 0, errPastCalendar
 	}
 	return Extend(a, c, term, r, exact, e, keyDays)
+}
+
+// errPastCalendar is the error of an extension by more whole months than
+// the calendar spans.
+var errPastCalendar = fmt.Errorf("new end after %d-12-31: %w", MaxYear, ErrDateRange)
+
+// pastCalendar reports whether the extension of a c-seat key on a seats
+// ending e surely ends past MaxYear, before Extend counts it: under calendar
+// months when its c·term ÷ a whole months pass the span of the calendar,
+// under exact seat-days when its whole days c·T ÷ a alone pass MaxDay
+// (rounding only adds). What it lets through, Extend decides exactly.
+func pastCalendar(a, c int64, term int, exact bool, e Day, keyDays int64) bool {
+	if exact {
+		return c*keyDays/a > int64(MaxDay-e)
+	}
+	return c*int64(term)/a > maxMonths
 }
 
 // LargestWithin returns the largest key, in seats, of 0 … most whose

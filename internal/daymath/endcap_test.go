@@ -2,7 +2,6 @@ package daymath
 
 import (
 	"errors"
-	"strings"
 	"testing"
 )
 
@@ -39,19 +38,44 @@ func TestEndCap(t *testing.T) {
 	if _, ok := ExtendedEnd(1, 119_988, 1, HalfEven, false, MinDay+1, 31); ok {
 		t.Fatal("119,988 months from year 1 end past 9999")
 	}
-	// 2³² + 32 months, which 32 bits would take for 32: past 9999, under
-	// either convention. They are 357,913,944 years exactly, from March as
-	// from December: the error names 2027 + 357,913,944.
-	for _, tc := range []struct {
-		e    Day
-		year string
-	}{{e, "year 357915971 "}, {mustDay(t, 2027, 12, 1), "year 357915971 "}} {
-		for _, exact := range []bool{false, true} {
-			if _, _, _, _, err := ExtendUncapped(1, 119_304_648, 36, HalfEven, exact, tc.e, 1096); !errors.Is(err, ErrDateRange) ||
-				!strings.Contains(err.Error(), tc.year) {
-				t.Fatalf("ExtendUncapped of 2³² + 32 months from %s (exact %t): %v, want %s", tc.e, exact, err, tc.year)
-			}
+	// 2³² + 32 months, which 32 bits would take for 32: past 9999 under
+	// calendar months, without counting them; under exact seat-days,
+	// Extend's own error.
+	if _, _, _, _, err := ExtendUncapped(1, 119_304_648, 36, HalfEven, false, e, 1096); err != errPastCalendar {
+		t.Fatalf("ExtendUncapped of 2³² + 32 months: %v", err)
+	}
+	if _, _, _, _, err := ExtendUncapped(1, 119_304_648, 36, HalfEven, true, e, 1096); !errors.Is(err, ErrDateRange) {
+		t.Fatalf("ExtendUncapped of 2³² + 32 months, exact: %v", err)
+	}
+	for _, exact := range []bool{false, true} {
+		if n := testing.AllocsPerRun(10, func() { ExtendedEnd(1, 1_000_000_000, 36, HalfEven, exact, e, 1096) }); n != 0 {
+			t.Fatalf("ExtendedEnd past the calendar (exact %t) allocates %.0f times", exact, n)
 		}
+	}
+	// Exact seat-days count days, not months: 119,989 one-month keys of 28
+	// days (a February) on one seat are 119,989 months, more than the
+	// calendar spans, but 3,359,692 days, which end within it from the
+	// year 1. One day more than MaxDay allows is past it.
+	y1 := mustDay(t, 1, 1, 2)
+	for _, got := range []func() (Day, bool){
+		func() (Day, bool) {
+			d, _, _, _, err := ExtendUncapped(1, 119_989, 1, HalfEven, true, y1, 28)
+			return d, err == nil
+		},
+		func() (Day, bool) { return ExtendedEnd(1, 119_989, 1, HalfEven, true, y1, 28) },
+	} {
+		if d, ok := got(); !ok || d != y1+3_359_692 {
+			t.Fatalf("an exact extension by 3,359,692 days from 0001-01-02 = %s, %t; want %s", d, ok, y1+3_359_692)
+		}
+	}
+	if _, ok := ExtendedEnd(1, 119_989, 1, HalfEven, false, y1, 28); ok {
+		t.Fatal("119,989 calendar months from 0001-01-02 end past 9999")
+	}
+	if got, ok := ExtendedEnd(1, int64(MaxDay-y1), 1, HalfEven, true, y1, 1); !ok || got != MaxDay {
+		t.Fatalf("ExtendedEnd to MaxDay = %s, %t", got, ok)
+	}
+	if _, ok := ExtendedEnd(1, int64(MaxDay-y1)+1, 1, HalfEven, true, y1, 1); ok {
+		t.Fatal("ExtendedEnd one day past MaxDay is ok")
 	}
 	if got := LargestWithin(100, 12, HalfEven, false, e, 365, limit, 1_000_000_000); got != 275 {
 		t.Fatalf("LargestWithin = %d, want 275", got)
