@@ -52,6 +52,34 @@ func TestEndCap(t *testing.T) {
 			t.Fatalf("ExtendedEnd past the calendar (exact %t) allocates %.0f times", exact, n)
 		}
 	}
+	// Just past what the guard must see without counting: 1,440,000
+	// calendar months; 3,650,000 exact days from 9000-01-01, past MaxDay
+	// from there but not from the start of the calendar.
+	y9000 := mustDay(t, 9000, 1, 1)
+	if n := testing.AllocsPerRun(10, func() { ExtendedEnd(1, 120_000, 12, HalfEven, false, e, 365) }); n != 0 {
+		t.Fatalf("ExtendedEnd of 1,440,000 months allocates %.0f times", n)
+	}
+	if _, _, _, _, err := ExtendUncapped(1, 120_000, 12, HalfEven, false, e, 365); err != errPastCalendar {
+		t.Fatalf("ExtendUncapped of 1,440,000 months: %v", err)
+	}
+	if n := testing.AllocsPerRun(10, func() { ExtendedEnd(1, 10_000, 12, HalfEven, true, y9000, 365) }); n != 0 {
+		t.Fatalf("ExtendedEnd of 3,650,000 days from 9000-01-01 allocates %.0f times", n)
+	}
+	// Below the guard, ExtendUncapped and ExtendedEnd are Extend: 275 seats
+	// of 12 months on 100, under either convention.
+	for _, exact := range []bool{false, true} {
+		want, _, _, _, werr := Extend(100, 275, 12, HalfEven, exact, e, 365)
+		got, _, _, _, err := ExtendUncapped(100, 275, 12, HalfEven, exact, e, 365)
+		end, ok := ExtendedEnd(100, 275, 12, HalfEven, exact, e, 365)
+		if werr != nil || err != nil || got != want || !ok || end != want {
+			t.Fatalf("exact %t: Extend %s, %v; ExtendUncapped %s, %v; ExtendedEnd %s, %t", exact, want, werr, got, err, end, ok)
+		}
+	}
+	// The guard takes only what Extend cannot add: 119,988 months, the
+	// calendar's whole span, are Extend's to refuse.
+	if _, _, _, _, err := ExtendUncapped(1, 119_988, 1, HalfEven, false, MinDay+1, 31); err == errPastCalendar || !errors.Is(err, ErrDateRange) {
+		t.Fatalf("ExtendUncapped of the calendar's span: %v", err)
+	}
 	// Exact seat-days count days, not months: 119,989 one-month keys of 28
 	// days (a February) on one seat are 119,989 months, more than the
 	// calendar spans, but 3,359,692 days, which end within it from the
