@@ -39,7 +39,7 @@ func ExtendedEnd(a, c int64, term int, r Rounding, exact bool, e Day, keyDays in
 // calendar spans are errPastCalendar, which Extend could not add; anything
 // else is Extend's answer (exact seat-days count in 64 bits).
 func ExtendUncapped(a, c int64, term int, r Rounding, exact bool, e Day, keyDays int64) (newEnd Day, num, den, w int64, err error) {
-	if !exact && c*int64(term)/a > maxMonths {
+	if !exact && pastCalendar(a, c, term, false, e, keyDays) {
 		return 0, 0, 0, 0, errPastCalendar
 	}
 	return Extend(a, c, term, r, exact, e, keyDays)
